@@ -1,0 +1,216 @@
+// Package knowledge is the product's knowledge as embedded, versioned YAML files: scam types,
+// rights-protection channels, laws, prevention tips, signal explanations and advice, each in
+// zh-CN and en. Files are checked when loaded; a broken one is refused with its file, line and
+// field. An operator's pack (a directory of the same files) adds entries or replaces them by
+// id.
+package knowledge
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/shopguard/shopguard"
+)
+
+//go:embed data
+var embedded embed.FS
+
+// Pack is a loaded knowledge base. It is read-only once loaded and safe for concurrent use.
+type Pack struct {
+	Name      string
+	Version   string
+	ScamTypes []ScamType
+	Channels  []Channel
+	Laws      []Law
+	Tips      []Tip
+	Signals   []SignalText
+	Advice    []Advice
+
+	scamTypes map[string]*ScamType
+	channels  map[string]*Channel
+	laws      map[string]*Law
+	signals   map[string]*SignalText
+	advice    map[string]*Advice
+}
+
+type meta struct {
+	Name    string `yaml:"name"`
+	Version string `yaml:"version"`
+}
+
+// Default returns the embedded pack.
+func Default() (*Pack, error) {
+	sub, err := fs.Sub(embedded, "data")
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: embedded pack: %w", err)
+	}
+	return Load(sub)
+}
+
+// Load reads a pack from base, then each overlay in turn: an overlay's entries are added, or
+// replace those of the same id. In an overlay every file is optional, pack.yaml included.
+func Load(base fs.FS, overlays ...fs.FS) (*Pack, error) {
+	p := &Pack{}
+	for i, fsys := range append([]fs.FS{base}, overlays...) {
+		if err := p.read(fsys, i > 0); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.index(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Pack) read(fsys fs.FS, optional bool) error {
+	m, err := readMeta(fsys, optional)
+	if err != nil {
+		return err
+	}
+	if p.Name == "" {
+		p.Name, p.Version = m.Name, m.Version
+	} else if m.Name != "" {
+		p.Version += "+" + m.Name + "@" + m.Version
+	}
+	scamTypes, err := loadList[ScamType](fsys, "scam_types.yaml", "scam_types", optional)
+	if err != nil {
+		return err
+	}
+	channels, err := loadList[Channel](fsys, "channels.yaml", "channels", optional)
+	if err != nil {
+		return err
+	}
+	laws, err := loadList[Law](fsys, "laws.yaml", "laws", optional)
+	if err != nil {
+		return err
+	}
+	tips, err := loadList[Tip](fsys, "tips.yaml", "tips", optional)
+	if err != nil {
+		return err
+	}
+	signals, err := loadList[SignalText](fsys, "signals.yaml", "signals", optional)
+	if err != nil {
+		return err
+	}
+	advice, err := loadList[Advice](fsys, "advice.yaml", "advice", optional)
+	if err != nil {
+		return err
+	}
+	p.ScamTypes = overlay(p.ScamTypes, scamTypes)
+	p.Channels = overlay(p.Channels, channels)
+	p.Laws = overlay(p.Laws, laws)
+	p.Tips = overlay(p.Tips, tips)
+	p.Signals = overlay(p.Signals, signals)
+	p.Advice = overlay(p.Advice, advice)
+	return nil
+}
+
+func readMeta(fsys fs.FS, optional bool) (meta, error) {
+	var m meta
+	data, err := fs.ReadFile(fsys, "pack.yaml")
+	if errors.Is(err, fs.ErrNotExist) && optional {
+		return m, nil
+	}
+	if err != nil {
+		return m, &LoadError{File: "pack.yaml", Msg: err.Error()}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil {
+		return m, yamlError("pack.yaml", err)
+	}
+	if m.Name == "" || m.Version == "" {
+		return m, &LoadError{File: "pack.yaml", Line: 1, Field: "name", Msg: "a pack needs a name and a version"}
+	}
+	return m, nil
+}
+
+// index builds the lookups and checks the references between files.
+func (p *Pack) index() error {
+	p.scamTypes = byKey(p.ScamTypes)
+	p.channels = byKey(p.Channels)
+	p.laws = byKey(p.Laws)
+	p.signals = byKey(p.Signals)
+	p.advice = byKey(p.Advice)
+	for _, s := range p.ScamTypes {
+		for _, c := range s.Channels {
+			if p.channels[c] == nil {
+				return &LoadError{File: "scam_types.yaml", Field: "scam_types." + s.ID + ".channels", Msg: fmt.Sprintf("unknown channel %q", c)}
+			}
+		}
+	}
+	for _, c := range p.Channels {
+		for _, l := range c.LegalBasis {
+			if p.laws[l] == nil {
+				return &LoadError{File: "channels.yaml", Field: "channels." + c.ID + ".legal_basis", Msg: fmt.Sprintf("unknown law %q", l)}
+			}
+		}
+	}
+	return nil
+}
+
+func byKey[T any, P interface {
+	*T
+	entry
+}](items []T) map[string]P {
+	m := make(map[string]P, len(items))
+	for i := range items {
+		m[P(&items[i]).key()] = &items[i]
+	}
+	return m
+}
+
+// ScamType returns the scam type with the id.
+func (p *Pack) ScamType(id string) (*ScamType, bool) { s, ok := p.scamTypes[id]; return s, ok }
+
+// Channel returns the channel with the id.
+func (p *Pack) Channel(id string) (*Channel, bool) { c, ok := p.channels[id]; return c, ok }
+
+// Law returns the law with the id.
+func (p *Pack) Law(id string) (*Law, bool) { l, ok := p.laws[id]; return l, ok }
+
+// Signal returns the explanation of a signal code.
+func (p *Pack) Signal(code string) (*SignalText, bool) { s, ok := p.signals[code]; return s, ok }
+
+// ExplainSignal returns the explanation of s in lang with its args filled in, or its code
+// when the pack does not know it.
+func (p *Pack) ExplainSignal(s shopguard.Signal, lang shopguard.Lang) string {
+	if t, ok := p.signals[s.Code]; ok {
+		return t.Explain.Fill(lang, s.Args)
+	}
+	return s.Code
+}
+
+// Advise returns the advice for an assessment in lang: what to do about each suspected scam
+// type first, then the general advice for its level of risk, without repeats.
+func (p *Pack) Advise(a shopguard.Assessment, lang shopguard.Lang) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	if a.Risk != shopguard.RiskLow {
+		for _, id := range a.ScamTypes {
+			if st, ok := p.scamTypes[id]; ok {
+				for _, t := range st.WhatToDo {
+					add(t.Get(lang))
+				}
+			}
+		}
+	}
+	if adv, ok := p.advice[string(a.Risk)]; ok {
+		for _, t := range adv.Texts {
+			add(t.Get(lang))
+		}
+	}
+	return out
+}

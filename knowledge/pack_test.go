@@ -1,0 +1,107 @@
+package knowledge
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/shopguard/shopguard"
+)
+
+func mustDefault(tb testing.TB) *Pack {
+	tb.Helper()
+	p, err := Default()
+	if err != nil {
+		tb.Fatalf("Default: %v", err)
+	}
+	return p
+}
+
+func TestDefaultPackLoads(t *testing.T) {
+	p := mustDefault(t)
+	if p.Name != "shopguard-core" || p.Version == "" {
+		t.Errorf("pack meta = %q %q", p.Name, p.Version)
+	}
+	if len(p.ScamTypes) == 0 || len(p.Channels) == 0 || len(p.Laws) == 0 {
+		t.Fatalf("empty pack: %d scam types, %d channels, %d laws", len(p.ScamTypes), len(p.Channels), len(p.Laws))
+	}
+}
+
+func TestBrokenFileNamesFileLineAndField(t *testing.T) {
+	base := fstest.MapFS{
+		"pack.yaml": {Data: []byte("name: t\nversion: \"1\"\n")},
+		"scam_types.yaml": {Data: []byte(`scam_types:
+  - id: deposit_scam
+    name:
+      zh-CN: 定金诈骗
+      en: ""
+`)},
+	}
+	_, err := Load(base)
+	var le *LoadError
+	if !errors.As(err, &le) {
+		t.Fatalf("Load: got %v, want a *LoadError", err)
+	}
+	if le.File != "scam_types.yaml" || le.Line != 5 || le.Field != "scam_types.0.name.en" {
+		t.Errorf("got file %q line %d field %q (%v), want scam_types.yaml:5 scam_types.0.name.en", le.File, le.Line, le.Field, err)
+	}
+}
+
+func TestUnknownFieldRefused(t *testing.T) {
+	sub := fstest.MapFS{"tips.yaml": {Data: []byte("tips:\n  - id: a\n    titel: {zh-CN: x, en: y}\n")}}
+	_, err := Load(embeddedData(t), sub)
+	if err == nil || !strings.Contains(err.Error(), "tips.yaml:3") || !strings.Contains(err.Error(), "titel") {
+		t.Fatalf("Load: got %v, want an error naming tips.yaml:3 and the field titel", err)
+	}
+}
+
+func TestOverlayAddsAndReplaces(t *testing.T) {
+	sub := fstest.MapFS{
+		"pack.yaml": {Data: []byte("name: ops\nversion: \"3\"\n")},
+		"tips.yaml": {Data: []byte(`tips:
+  - id: compare_prices
+    title: {zh-CN: 新标题, en: New title}
+    body: {zh-CN: 新内容, en: New body}
+  - id: extra_tip
+    title: {zh-CN: 额外, en: Extra}
+    body: {zh-CN: 额外内容, en: Extra body}
+`)},
+	}
+	base := mustDefault(t)
+	p, err := Load(embeddedData(t), sub)
+	if err != nil {
+		t.Fatalf("Load with overlay: %v", err)
+	}
+	if len(p.Tips) != len(base.Tips)+1 {
+		t.Errorf("tips: got %d, want %d", len(p.Tips), len(base.Tips)+1)
+	}
+	var got string
+	for _, tp := range p.Tips {
+		if tp.ID == "compare_prices" {
+			got = tp.Title.Get(shopguard.LangEN)
+		}
+	}
+	if got != "New title" {
+		t.Errorf("compare_prices title = %q, want the overlay's", got)
+	}
+	if !strings.HasSuffix(p.Version, "+ops@3") {
+		t.Errorf("version %q does not name the overlay", p.Version)
+	}
+}
+
+func TestDanglingReferenceRefused(t *testing.T) {
+	sub := fstest.MapFS{"scam_types.yaml": {Data: []byte(`scam_types:
+  - id: new_type
+    name: {zh-CN: 新, en: New}
+    summary: {zh-CN: 概要, en: Summary}
+    how_it_works: {zh-CN: 方式, en: How}
+    warning_signs: [{zh-CN: 一, en: one}, {zh-CN: 二, en: two}]
+    what_to_do: [{zh-CN: 一, en: one}, {zh-CN: 二, en: two}]
+    channels: [no_such_channel]
+`)}}
+	_, err := Load(embeddedData(t), sub)
+	if err == nil || !strings.Contains(err.Error(), "no_such_channel") {
+		t.Fatalf("Load: got %v, want an unknown channel error", err)
+	}
+}
