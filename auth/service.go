@@ -1,0 +1,163 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/shopguard/shopguard"
+)
+
+// SessionTTL is how long a browser stays signed in.
+const SessionTTL = 7 * 24 * time.Hour
+
+// Principal is who is asking: a user (nil for anonymous) and, when they came with an API key,
+// that key.
+type Principal struct {
+	User *shopguard.User
+	Key  *shopguard.APIKey
+}
+
+// Can reports whether the principal may act with scope s: the user's role must allow it and,
+// with a key, the key must carry it. Anonymous principals may only check.
+func (p Principal) Can(s shopguard.Scope) bool {
+	if p.User == nil {
+		return s == shopguard.ScopeCheck
+	}
+	if !p.User.Role.AtLeast(shopguard.ScopeRole(s)) {
+		return false
+	}
+	return p.Key == nil || p.Key.Has(s)
+}
+
+// Service signs users in and checks their credentials against a UserStore.
+type Service struct {
+	Users shopguard.UserStore
+	Now   func() time.Time
+}
+
+// NewService returns a Service on users with the real clock.
+func NewService(users shopguard.UserStore) *Service {
+	return &Service{Users: users, Now: func() time.Time { return time.Now().UTC() }}
+}
+
+// CreateUser makes an account. EINVALID for a bad name, role or password; ECONFLICT if the
+// name is taken.
+func (s *Service) CreateUser(ctx context.Context, name string, role shopguard.Role, password string) (*shopguard.User, error) {
+	if _, err := shopguard.ParseRole(string(role)); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	u := &shopguard.User{Name: name, Role: role, PasswordHash: hash}
+	if err := s.Users.CreateUser(ctx, u); err != nil {
+		return nil, fmt.Errorf("auth: create user: %w", err)
+	}
+	return u, nil
+}
+
+// errBadLogin is the one answer to every failed sign-in, so that it does not tell which names
+// exist.
+var errBadLogin = shopguard.Errorf(shopguard.EUNAUTHORIZED, "wrong user name or password")
+
+// Login checks a name and password and opens a session. It returns the session token for the
+// cookie.
+func (s *Service) Login(ctx context.Context, name, password string) (string, *shopguard.User, error) {
+	u, err := s.Users.UserByName(ctx, name)
+	if shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
+		CheckPassword(dummyHash(), password) // spend the same time as for a real user
+		return "", nil, errBadLogin
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("auth: login: %w", err)
+	}
+	if !CheckPassword(u.PasswordHash, password) {
+		return "", nil, errBadLogin
+	}
+	token := NewToken()
+	now := s.Now()
+	if err := s.Users.CreateSession(ctx, &shopguard.Session{TokenHash: HashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}); err != nil {
+		return "", nil, fmt.Errorf("auth: login: %w", err)
+	}
+	return token, u, nil
+}
+
+// dummyHash is checked against when a name is unknown; made on first use, not at start-up.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not a real password, only spends time")
+	return h
+})
+
+// Logout ends the session with the token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.Users.DeleteSession(ctx, HashToken(token))
+}
+
+// SessionUser returns the user signed in with a session token. EUNAUTHORIZED when the session
+// is unknown or expired.
+func (s *Service) SessionUser(ctx context.Context, token string) (*shopguard.User, error) {
+	sess, err := s.Users.SessionByTokenHash(ctx, HashToken(token), s.Now())
+	if shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
+		return nil, shopguard.Errorf(shopguard.EUNAUTHORIZED, "session expired: sign in again")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: session: %w", err)
+	}
+	return s.Users.UserByID(ctx, sess.UserID)
+}
+
+// KeyPrincipal returns the owner and key of an API key. EUNAUTHORIZED when the key is
+// malformed, unknown or revoked.
+func (s *Service) KeyPrincipal(ctx context.Context, key string) (Principal, error) {
+	prefix, secret, err := SplitAPIKey(key)
+	if err != nil {
+		return Principal{}, err
+	}
+	k, err := s.Users.APIKeyByPrefix(ctx, prefix)
+	if shopguard.ErrorCode(err) == shopguard.ENOTFOUND || (err == nil && !SecretMatches(secret, k.SecretHash)) {
+		return Principal{}, shopguard.Errorf(shopguard.EUNAUTHORIZED, "unknown API key")
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("auth: api key: %w", err)
+	}
+	if k.RevokedAt != nil {
+		return Principal{}, shopguard.Errorf(shopguard.EUNAUTHORIZED, "API key revoked")
+	}
+	u, err := s.Users.UserByID(ctx, k.UserID)
+	if err != nil {
+		return Principal{}, fmt.Errorf("auth: api key owner: %w", err)
+	}
+	if err := s.Users.TouchAPIKey(ctx, k.ID, s.Now()); err != nil {
+		return Principal{}, fmt.Errorf("auth: api key: %w", err)
+	}
+	return Principal{User: u, Key: k}, nil
+}
+
+// CreateAPIKey makes a key for user with the scopes, which the user's role must allow. It
+// returns the key to show once, and the stored record.
+func (s *Service) CreateAPIKey(ctx context.Context, u *shopguard.User, name string, scopes []shopguard.Scope) (string, *shopguard.APIKey, error) {
+	if name == "" || len(name) > 100 {
+		return "", nil, shopguard.Invalid("name", "a key needs a name of 1 to 100 bytes")
+	}
+	if len(scopes) == 0 {
+		scopes = []shopguard.Scope{shopguard.ScopeCheck}
+	}
+	for _, sc := range scopes {
+		if !slices.Contains(shopguard.Scopes, sc) {
+			return "", nil, shopguard.Invalid("scopes", "unknown scope %q: want check, report, moderate or admin", sc)
+		}
+		if !u.Role.AtLeast(shopguard.ScopeRole(sc)) {
+			return "", nil, &shopguard.Error{Code: shopguard.EFORBIDDEN, Field: "scopes", Message: fmt.Sprintf("a %s cannot hold a key with scope %s", u.Role, sc)}
+		}
+	}
+	key, prefix, hash := NewAPIKey()
+	k := &shopguard.APIKey{UserID: u.ID, Name: name, Prefix: prefix, SecretHash: hash, Scopes: slices.Compact(slices.Sorted(slices.Values(scopes)))}
+	if err := s.Users.CreateAPIKey(ctx, k); err != nil {
+		return "", nil, fmt.Errorf("auth: create api key: %w", err)
+	}
+	return key, k, nil
+}
