@@ -44,11 +44,20 @@ type meta struct {
 	Version string `yaml:"version"`
 }
 
-// Default returns the embedded pack.
-func Default() (*Pack, error) {
+// Embedded returns the files of the pack built into the program.
+func Embedded() (fs.FS, error) {
 	sub, err := fs.Sub(embedded, "data")
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: embedded pack: %w", err)
+	}
+	return sub, nil
+}
+
+// Default returns the pack built into the program.
+func Default() (*Pack, error) {
+	sub, err := Embedded()
+	if err != nil {
+		return nil, err
 	}
 	return Load(sub)
 }

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -50,7 +51,7 @@ func TestBrokenFileNamesFileLineAndField(t *testing.T) {
 
 func TestUnknownFieldRefused(t *testing.T) {
 	sub := fstest.MapFS{"tips.yaml": {Data: []byte("tips:\n  - id: a\n    titel: {zh-CN: x, en: y}\n")}}
-	_, err := Load(embeddedData(t), sub)
+	_, err := Load(mustEmbedded(t), sub)
 	if err == nil || !strings.Contains(err.Error(), "tips.yaml:3") || !strings.Contains(err.Error(), "titel") {
 		t.Fatalf("Load: got %v, want an error naming tips.yaml:3 and the field titel", err)
 	}
@@ -69,7 +70,7 @@ func TestOverlayAddsAndReplaces(t *testing.T) {
 `)},
 	}
 	base := mustDefault(t)
-	p, err := Load(embeddedData(t), sub)
+	p, err := Load(mustEmbedded(t), sub)
 	if err != nil {
 		t.Fatalf("Load with overlay: %v", err)
 	}
@@ -100,8 +101,17 @@ func TestDanglingReferenceRefused(t *testing.T) {
     what_to_do: [{zh-CN: 一, en: one}, {zh-CN: 二, en: two}]
     channels: [no_such_channel]
 `)}}
-	_, err := Load(embeddedData(t), sub)
+	_, err := Load(mustEmbedded(t), sub)
 	if err == nil || !strings.Contains(err.Error(), "no_such_channel") {
 		t.Fatalf("Load: got %v, want an unknown channel error", err)
 	}
+}
+
+func mustEmbedded(tb testing.TB) fs.FS {
+	tb.Helper()
+	sub, err := Embedded()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sub
 }

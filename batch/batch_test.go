@@ -1,0 +1,96 @@
+package batch
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/shopguard/shopguard"
+)
+
+// echo returns the "x" field doubled, or an EINVALID error when it is negative.
+func echo(line []byte) (any, error) {
+	var in struct {
+		X int `json:"x"`
+	}
+	if err := json.Unmarshal(line, &in); err != nil {
+		return nil, shopguard.Invalid("x", "x must be a number")
+	}
+	if in.X < 0 {
+		return nil, shopguard.Invalid("x", "x must not be negative")
+	}
+	return map[string]int{"double": 2 * in.X}, nil
+}
+
+func TestRunKeepsOrderIDsAndGoesOnAfterBadLines(t *testing.T) {
+	in := `{"id":"a","x":1}
+not json
+{"id":7,"x":-1}
+
+{"x":3}
+{"id":"s","x":"oops"}
+{"id":["nested"],"x":2}
+`
+	var out bytes.Buffer
+	st, err := Run(strings.NewReader(in), &out, echo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`{"id":"a","double":2}`,
+		`{"id":null,"line":2,"error":{"code":"invalid","message":"line 2 is not a JSON object: invalid character 'o' in literal null (expecting 'u')"}}`,
+		`{"id":7,"error":{"code":"invalid","message":"x must not be negative","field":"x"}}`,
+		`{"id":null,"line":5,"double":6}`,
+		`{"id":"s","error":{"code":"invalid","message":"x must be a number","field":"x"}}`,
+		`{"id":["nested"],"double":4}`,
+	}
+	got := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(got), len(want), out.String())
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d:\n got %s\nwant %s", i+1, got[i], want[i])
+		}
+	}
+	if st.Lines != 6 || st.Errors != 3 {
+		t.Errorf("stats = %+v, want 6 lines, 3 errors", st)
+	}
+}
+
+func TestRunTooLongLine(t *testing.T) {
+	in := `{"id":1,"x":1}` + "\n" + `{"id":2,"pad":"` + strings.Repeat("a", MaxLine) + `"}` + "\n" + `{"id":3,"x":3}`
+	var out bytes.Buffer
+	if _, err := Run(strings.NewReader(in), &out, echo); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(got) != 3 || !strings.Contains(got[1], `"too_large"`) || got[2] != `{"id":3,"double":6}` {
+		t.Fatalf("got:\n%s", out.String())
+	}
+}
+
+func FuzzRun(f *testing.F) {
+	f.Add([]byte("{\"id\":1,\"x\":2}\n{\"id\":\"b\"}\nnope\n"))
+	f.Add([]byte("\r\n\n{}"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var out bytes.Buffer
+		st, err := Run(bytes.NewReader(in), &out, echo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+		if out.Len() == 0 {
+			lines = nil
+		}
+		if len(lines) != st.Lines {
+			t.Fatalf("%d output lines for %d input lines", len(lines), st.Lines)
+		}
+		for _, l := range lines {
+			if !json.Valid([]byte(l)) {
+				t.Fatalf("output line is not JSON: %q", l)
+			}
+		}
+	})
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	shttp "github.com/shopguard/shopguard/http"
+)
+
+// Config is the effective configuration: defaults, then SHOPGUARD_* environment variables
+// (with *_FILE variants for secrets), then flags.
+type Config struct {
+	Data           string  `json:"data"`
+	DB             string  `json:"db"`
+	Addr           string  `json:"addr"`
+	Knowledge      string  `json:"knowledge"`
+	SecureCookies  bool    `json:"secure_cookies"`
+	TrustedProxies string  `json:"trusted_proxies"`
+	RateAnon       float64 `json:"rate_anon"`
+	RateKey        float64 `json:"rate_key"`
+	LogLevel       string  `json:"log_level"`
+	LogFormat      string  `json:"log_format"`
+}
+
+// loadConfig reads the defaults and the environment.
+func (m *Main) loadConfig() (Config, error) {
+	def := shttp.DefaultConfig()
+	c := Config{Data: "shopguard-data", Addr: def.Addr, RateAnon: def.RateAnon, RateKey: def.RateKey, LogLevel: "info", LogFormat: "text"}
+	str := func(name string, dst *string) error {
+		if v := m.Getenv(name); v != "" {
+			*dst = v
+		}
+		if f := m.Getenv(name + "_FILE"); f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return usagef("%s_FILE: %v", name, err)
+			}
+			*dst = strings.TrimSpace(string(b))
+		}
+		return nil
+	}
+	num := func(name string, dst *float64) error {
+		if v := m.Getenv(name); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 {
+				return usagef("%s=%q: want a number of requests per second (0 turns the limit off)", name, v)
+			}
+			*dst = f
+		}
+		return nil
+	}
+	var secure string
+	for _, err := range []error{
+		str("SHOPGUARD_DATA", &c.Data), str("SHOPGUARD_DB", &c.DB), str("SHOPGUARD_ADDR", &c.Addr),
+		str("SHOPGUARD_KNOWLEDGE", &c.Knowledge), str("SHOPGUARD_SECURE_COOKIES", &secure),
+		str("SHOPGUARD_TRUSTED_PROXIES", &c.TrustedProxies), num("SHOPGUARD_RATE_ANON", &c.RateAnon),
+		num("SHOPGUARD_RATE_KEY", &c.RateKey), str("SHOPGUARD_LOG_LEVEL", &c.LogLevel), str("SHOPGUARD_LOG_FORMAT", &c.LogFormat),
+	} {
+		if err != nil {
+			return c, err
+		}
+	}
+	if secure != "" {
+		b, err := strconv.ParseBool(secure)
+		if err != nil {
+			return c, usagef("SHOPGUARD_SECURE_COOKIES=%q: want true or false", secure)
+		}
+		c.SecureCookies = b
+	}
+	return c, nil
+}
+
+// storeFlags adds the flags that choose the database.
+func (c *Config) storeFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Data, "data", c.Data, "data directory (SQLite database, evidence files) [SHOPGUARD_DATA]")
+	fs.StringVar(&c.DB, "db", c.DB, "database: empty for SQLite in the data directory, or postgres://… [SHOPGUARD_DB]")
+	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack that adds or overrides entries [SHOPGUARD_KNOWLEDGE]")
+}
+
+// serverFlags adds the flags of the HTTP server.
+func (c *Config) serverFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on [SHOPGUARD_ADDR]")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "send cookies over HTTPS only: set it when users reach the server over HTTPS [SHOPGUARD_SECURE_COOKIES]")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed [SHOPGUARD_TRUSTED_PROXIES]")
+	fs.Float64Var(&c.RateAnon, "rate-anon", c.RateAnon, "requests per second per client IP without credentials; 0 for no limit [SHOPGUARD_RATE_ANON]")
+	fs.Float64Var(&c.RateKey, "rate-key", c.RateKey, "requests per second per API key or signed-in user; 0 for no limit [SHOPGUARD_RATE_KEY]")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error [SHOPGUARD_LOG_LEVEL]")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json [SHOPGUARD_LOG_FORMAT]")
+}
+
+// httpConfig turns the configuration into the HTTP server's.
+func (c Config) httpConfig() (shttp.Config, error) {
+	h := shttp.DefaultConfig()
+	h.Addr, h.SecureCookies, h.RateAnon, h.RateKey = c.Addr, c.SecureCookies, c.RateAnon, c.RateKey
+	for _, s := range strings.Split(c.TrustedProxies, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return h, usagef("trusted proxies: %q is not a CIDR such as 10.0.0.0/8", s)
+		}
+		h.TrustedProxies = append(h.TrustedProxies, n)
+	}
+	return h, nil
+}
+
+// sqlitePath is where the SQLite database lives in the data directory.
+func (c Config) sqlitePath() string { return filepath.Join(c.Data, "shopguard.db") }
+
+// redacted returns the configuration with the database password hidden.
+func (c Config) redacted() Config {
+	if u, err := url.Parse(c.DB); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "REDACTED")
+			c.DB = u.String()
+		}
+	}
+	return c
+}
+
+func (m *Main) config(ctx context.Context, args []string) error {
+	c, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	fs := m.flags("config", "", "Print the effective configuration (defaults, then SHOPGUARD_* variables, then flags), with secrets redacted, as JSON.")
+	c.storeFlags(fs)
+	c.serverFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if _, err := c.httpConfig(); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(m.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(c.redacted())
+}

@@ -1,0 +1,174 @@
+// Command shopguard is the one binary of shopguard: the server (serve), the checkers, the
+// knowledge base (learn), accounts (user, key) and maintenance (migrate, config).
+//
+// Exit codes: 0 done; 1 the command failed (or a check says so, where its help tells); 2 bad
+// usage or bad input, with a message saying what is wrong.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/shopguard/shopguard"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	os.Exit(m.Run(ctx, os.Args[1:]))
+}
+
+// Main runs one invocation of the program with its own input, output and environment, so
+// that tests can run it in process.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+// command is one verb of the CLI, such as "serve" or "user add".
+type command struct {
+	name    string
+	summary string
+	run     func(m *Main, ctx context.Context, args []string) error
+}
+
+// commands lists every command; nouns with several verbs are "noun verb".
+var commands = []command{
+	{"serve", "run the web UI and the JSON API", (*Main).serve},
+	{"learn", "show the scam types, or one of them", (*Main).learn},
+	{"migrate", "apply the database migrations and list them", (*Main).migrate},
+	{"config", "print the effective configuration, secrets redacted", (*Main).config},
+	{"user add", "make an account", (*Main).userAdd},
+	{"user list", "list the accounts", (*Main).userList},
+	{"key create", "make an API key for an account (shown once)", (*Main).keyCreate},
+	{"key list", "list an account's API keys", (*Main).keyList},
+	{"key revoke", "revoke an API key", (*Main).keyRevoke},
+	{"version", "print the version", (*Main).version},
+}
+
+// usageError is bad usage: the program exits 2 and says what is wrong.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// errFound makes a checker exit 1 after its output was written, where the command's help
+// says it does.
+var errFound = errors.New("found")
+
+// Run runs the command named by args and returns the exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	err := m.dispatch(ctx, args)
+	var ue *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errFound):
+		return 1
+	case errors.As(err, &ue), shopguard.ErrorCode(err) == shopguard.EINVALID:
+		fmt.Fprintf(m.Stderr, "shopguard: %v\n", cliMessage(err))
+		return 2
+	}
+	fmt.Fprintf(m.Stderr, "shopguard: %v\n", cliMessage(err))
+	return 1
+}
+
+// cliMessage says what went wrong in one line: the field and message of a domain error, or
+// the whole chain of anything else.
+func cliMessage(err error) string {
+	var e *shopguard.Error
+	if errors.As(err, &e) {
+		if e.Field != "" {
+			return e.Field + ": " + e.Message
+		}
+		return e.Message
+	}
+	return err.Error()
+}
+
+func (m *Main) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		m.usage(m.Stdout)
+		if len(args) == 0 {
+			return usagef("name a command")
+		}
+		return nil
+	}
+	for _, n := range []int{2, 1} {
+		if len(args) < n {
+			continue
+		}
+		name := strings.Join(args[:n], " ")
+		for _, c := range commands {
+			if c.name == name {
+				return c.run(m, ctx, args[n:])
+			}
+		}
+	}
+	if verbs := m.verbsOf(args[0]); len(verbs) > 0 {
+		return usagef("%s needs one of: %s", args[0], strings.Join(verbs, ", "))
+	}
+	return usagef("unknown command %q (see shopguard help)", args[0])
+}
+
+func (m *Main) verbsOf(noun string) []string {
+	var verbs []string
+	for _, c := range commands {
+		if v, ok := strings.CutPrefix(c.name, noun+" "); ok {
+			verbs = append(verbs, v)
+		}
+	}
+	sort.Strings(verbs)
+	return verbs
+}
+
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprintln(w, "shopguard protects online shoppers from scams and helps victims get their money back.")
+	fmt.Fprintln(w, "\nUsage: shopguard COMMAND [flags] [args]   (every command takes --help)\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nExit codes: 0 done, 1 failed (or a check found a risk, where its help says so), 2 bad usage or input.")
+}
+
+// flags returns a flag set for a command that prints its usage and errors to Stderr.
+func (m *Main) flags(name, argsUsage, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "Usage: shopguard %s [flags] %s\n\n%s\n\nFlags:\n", name, argsUsage, help)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, turning a flag error into a usage error.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	return nil
+}
+
+func (m *Main) version(ctx context.Context, args []string) error {
+	fs := m.flags("version", "", "Print the version of shopguard.")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, "shopguard", shopguard.Version)
+	return nil
+}

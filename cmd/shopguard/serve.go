@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	shttp "github.com/shopguard/shopguard/http"
+	"github.com/shopguard/shopguard/sqlstore"
+)
+
+// server is a running shopguard server: its store and its HTTP server.
+type server struct {
+	store  *sqlstore.DB
+	http   *shttp.Server
+	logger *slog.Logger
+}
+
+// openServer opens the store, loads the knowledge and starts serving.
+func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
+	logger, err := newLogger(m.Stderr, c.LogLevel, c.LogFormat)
+	if err != nil {
+		return nil, err
+	}
+	hc, err := c.httpConfig()
+	if err != nil {
+		return nil, err
+	}
+	pack, err := loadKnowledge(c)
+	if err != nil {
+		return nil, err
+	}
+	store, err := openStore(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	h, err := shttp.NewServer(hc, store, pack, logger)
+	if err == nil {
+		err = h.Open()
+	}
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	engine := "sqlite"
+	if c.DB != "" {
+		engine = "postgres"
+	}
+	logger.Info("shopguard serving", "url", h.URL(), "engine", engine, "knowledge", pack.Version)
+	return &server{store: store, http: h, logger: logger}, nil
+}
+
+// close stops the server gracefully: requests in flight finish (for up to 30 s), then the
+// database closes.
+func (s *server) close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := s.http.Close(ctx)
+	err = errors.Join(err, s.store.Close())
+	s.logger.Info("shopguard stopped")
+	return err
+}
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	c, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	fs := m.flags("serve", "", "Run the web UI (/), the JSON API (/api/v1, described at /api/v1/openapi.json), /healthz, /readyz and /metrics.\nSIGINT or SIGTERM stops it gracefully.")
+	c.storeFlags(fs)
+	c.serverFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve takes no arguments, got %q", fs.Args())
+	}
+	srv, err := m.openServer(ctx, c)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "shopguard: listening on %s (Ctrl-C to stop)\n", srv.http.URL())
+	<-ctx.Done()
+	return srv.close()
+}

@@ -1,0 +1,154 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/auth"
+)
+
+// setSessionCookie hands the browser its session token: HttpOnly, SameSite=Lax, Secure when
+// configured.
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.Config.SecureCookies, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+type loginRequest struct {
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
+	var req loginRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	token, u, err := s.Auth.Login(r.Context(), req.Name, req.Password)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, token, int(auth.SessionTTL.Seconds()))
+	writeJSON(w, http.StatusOK, u)
+}
+
+func (s *Server) handleAPILogout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.Auth.Logout(r.Context(), c.Value); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	s.setSessionCookie(w, "", -1)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	writeJSON(w, http.StatusOK, map[string]any{"user": p.User, "key": p.Key})
+}
+
+func (s *Server) handleListKeys(w http.ResponseWriter, r *http.Request) {
+	keys, err := s.Store.ListAPIKeys(r.Context(), principalOf(r).User.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"keys": nonNil(keys)})
+}
+
+type createKeyRequest struct {
+	Name   string            `json:"name"`
+	Scopes []shopguard.Scope `json:"scopes"`
+}
+
+func (s *Server) handleCreateKey(w http.ResponseWriter, r *http.Request) {
+	var req createKeyRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := principalOf(r)
+	// A key cannot mint a key with more power than itself.
+	for _, sc := range req.Scopes {
+		if p.Key != nil && !p.Key.Has(sc) {
+			s.error(w, r, &shopguard.Error{Code: shopguard.EFORBIDDEN, Field: "scopes", Message: "a key cannot create a key with scope " + string(sc) + " it does not have"})
+			return
+		}
+	}
+	key, rec, err := s.Auth.CreateAPIKey(r.Context(), p.User, req.Name, req.Scopes)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"key": key, "id": rec.ID, "prefix": rec.Prefix, "scopes": rec.Scopes, "note": "store this key now: it is not shown again"})
+}
+
+func (s *Server) handleRevokeKey(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.error(w, r, shopguard.Invalid("id", "a key id is a number"))
+		return
+	}
+	p := principalOf(r)
+	keys, err := s.Store.ListAPIKeys(r.Context(), p.User.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	own := false
+	for _, k := range keys {
+		own = own || k.ID == id
+	}
+	if !own && !p.Can(shopguard.ScopeAdmin) {
+		s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no key %d among yours", id))
+		return
+	}
+	if err := s.Store.RevokeAPIKey(r.Context(), id, s.Auth.Now()); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.Store.ListUsers(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": nonNil(users)})
+}
+
+type createUserRequest struct {
+	Name     string         `json:"name"`
+	Role     shopguard.Role `json:"role"`
+	Password string         `json:"password"`
+}
+
+func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
+	var req createUserRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	u, err := s.Auth.CreateUser(r.Context(), req.Name, req.Role, req.Password)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, u)
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}

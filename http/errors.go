@@ -1,0 +1,146 @@
+package http
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/shopguard/shopguard"
+)
+
+// statusOf maps an error code to its HTTP status.
+func statusOf(code string) int {
+	switch code {
+	case shopguard.EINVALID:
+		return http.StatusBadRequest
+	case shopguard.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case shopguard.EFORBIDDEN:
+		return http.StatusForbidden
+	case shopguard.ENOTFOUND:
+		return http.StatusNotFound
+	case shopguard.ECONFLICT:
+		return http.StatusConflict
+	case shopguard.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case shopguard.ERATELIMIT:
+		return http.StatusTooManyRequests
+	case shopguard.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// ErrorBody is the JSON shape of every API error: {"error":{"code","message","field"}}.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong: a code from the shopguard package, a message for people and,
+// for bad input, the field.
+type ErrorDetail struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Field     string `json:"field,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// wantsHTML reports whether the client is a browser asking for a page rather than the API.
+func wantsHTML(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		return false
+	}
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+// error answers with err: as JSON for the API, as a page for browsers. Internal errors are
+// logged with the request id and shown as a generic message.
+func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	code := shopguard.ErrorCode(err)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		code, err = shopguard.ETOOLARGE, shopguard.Errorf(shopguard.ETOOLARGE, "request body larger than %d bytes", mbe.Limit)
+	}
+	st := stateOf(r)
+	if code == shopguard.EINTERNAL {
+		s.Logger.Error("internal error", "request_id", st.id, "route", st.route, "err", err)
+	}
+	status := statusOf(code)
+	detail := ErrorDetail{Code: code, Message: shopguard.ErrorMessage(err), Field: shopguard.ErrorField(err), RequestID: st.id}
+	if wantsHTML(r) {
+		s.renderError(w, r, status, detail)
+		return
+	}
+	writeJSON(w, status, ErrorBody{Error: detail})
+}
+
+// writeJSON writes v as JSON with the status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// decodeJSON reads one JSON object from the request body into v, refusing unknown fields and
+// trailing data, with an EINVALID error naming the field at fault.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return shopguard.Invalid("", "the body holds more than one JSON value")
+	}
+	return nil
+}
+
+// jsonError turns an encoding/json error into an EINVALID error that names the field.
+func jsonError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return err
+	case errors.As(err, &typeErr):
+		return shopguard.Invalid(typeErr.Field, "%s must be a JSON %s, not %s", fieldName(typeErr.Field), jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return shopguard.Invalid("", "malformed JSON at byte %d: %v", syntaxErr.Offset, err)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return shopguard.Invalid(f, "unknown field %q", f)
+	case err.Error() == "EOF":
+		return shopguard.Invalid("", "the request body is empty: send a JSON object")
+	}
+	return shopguard.Invalid("", "malformed JSON: %v", err)
+}
+
+func fieldName(f string) string {
+	if f == "" {
+		return "the body"
+	}
+	return f
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "string"
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	case "bool":
+		return "boolean"
+	}
+	return "number"
+}
+
+// notFound answers every path that no route matches.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no page at %s", r.URL.Path))
+}

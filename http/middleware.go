@@ -1,0 +1,212 @@
+package http
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/auth"
+)
+
+// requestState is what the middleware learns about a request, shared with handlers through
+// the context: its id, the route that matched, who is asking and in which language.
+type requestState struct {
+	id        string
+	route     string
+	principal auth.Principal
+	lang      shopguard.Lang
+	clientIP  string
+}
+
+type stateKey struct{}
+
+// stateOf returns the state of a request passed through the middleware (an empty one
+// otherwise, so handlers can be called directly in tests).
+func stateOf(r *http.Request) *requestState {
+	if st, ok := r.Context().Value(stateKey{}).(*requestState); ok {
+		return st
+	}
+	return &requestState{}
+}
+
+// principalOf returns who is asking.
+func principalOf(r *http.Request) auth.Principal { return stateOf(r).principal }
+
+// statusWriter remembers the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// middleware wraps the mux: request id, security headers, recovery, logging and metrics,
+// cross-origin protection, body limits, credentials and rate limits, in that order.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.error(w, r, shopguard.Errorf(shopguard.EFORBIDDEN, "cross-origin request refused"))
+	}))
+	inner := cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, s.Config.MaxBodyBytes)
+		}
+		if err := s.authenticate(r); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if !s.allow(w, r) {
+			return
+		}
+		next.ServeHTTP(w, r)
+	}))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		st := &requestState{id: requestID(r), clientIP: s.clientIP(r), route: "unmatched"}
+		st.lang = s.ui.langOf(r)
+		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+		h := w.Header()
+		h.Set("X-Request-Id", st.id)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				s.Logger.Error("panic", "request_id", st.id, "route", st.route, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					s.error(sw, r, fmt.Errorf("panic: %v", p))
+				}
+			}
+			d := time.Since(start)
+			s.metrics.observe(st.route, r.Method, sw.status, d)
+			// The route pattern, never the path: paths may hold phone numbers or accounts.
+			s.Logger.Info("request", "request_id", st.id, "method", r.Method, "route", st.route,
+				"status", sw.status, "duration_ms", float64(d.Microseconds())/1000)
+		}()
+		inner.ServeHTTP(sw, r)
+	})
+}
+
+// requestID keeps a sane incoming X-Request-Id (from a proxy) or makes one.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && isToken(id) {
+		return id
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func isToken(s string) bool {
+	for _, c := range s {
+		if !(c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// clientIP is the peer's address or, behind a trusted proxy, the last address in
+// X-Forwarded-For that is not itself a trusted proxy.
+func (s *Server) clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if net.ParseIP(hop) == nil {
+			break
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+	}
+	return host
+}
+
+func (s *Server) trusted(ip string) bool {
+	p := net.ParseIP(ip)
+	for _, n := range s.Config.TrustedProxies {
+		if p != nil && n.Contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// sessionCookie names the cookie that carries a browser's session token.
+const sessionCookie = "sg_session"
+
+// authenticate finds who is asking: an API key in "Authorization: Bearer sg_…", or a session
+// cookie. A bad key is an error; a stale cookie only makes the request anonymous. Bearer
+// tokens that are not API keys (case keys) are left to the routes that take them.
+func (s *Server) authenticate(r *http.Request) error {
+	st := stateOf(r)
+	if tok, ok := bearer(r); ok && strings.HasPrefix(tok, auth.KeyPrefix) {
+		p, err := s.Auth.KeyPrincipal(r.Context(), tok)
+		if err != nil {
+			return err
+		}
+		st.principal = p
+		return nil
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if u, err := s.Auth.SessionUser(r.Context(), c.Value); err == nil {
+			st.principal = auth.Principal{User: u}
+		}
+	}
+	return nil
+}
+
+// bearer returns the token of an "Authorization: Bearer" header.
+func bearer(r *http.Request) (string, bool) {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
+}
+
+// require wraps a handler that needs scope s: 401 for anonymous callers, 403 for callers
+// whose role or key does not allow it.
+func (s *Server) require(scope shopguard.Scope, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := principalOf(r)
+		switch {
+		case p.Can(scope):
+			h(w, r)
+		case p.User == nil:
+			s.error(w, r, shopguard.Errorf(shopguard.EUNAUTHORIZED, "sign in or send an API key"))
+		default:
+			s.error(w, r, shopguard.Errorf(shopguard.EFORBIDDEN, "this needs the %s permission", scope))
+		}
+	}
+}

@@ -1,0 +1,43 @@
+package http
+
+import "github.com/shopguard/shopguard"
+
+// registerRoutes lists every route of the server. API routes live under /api/v1 and each has
+// an entry in the OpenAPI document (a test holds them to that).
+func (s *Server) registerRoutes() {
+	// Operations.
+	s.handle("GET /healthz", s.handleHealthz)
+	s.handle("GET /readyz", s.handleReadyz)
+	s.handle("GET /metrics", s.handleMetrics().ServeHTTP)
+	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
+
+	// Knowledge: open to everyone.
+	s.handle("GET /api/v1/knowledge", s.handleKnowledgeInfo)
+	s.handle("GET /api/v1/knowledge/scam-types", s.handleScamTypes)
+	s.handle("GET /api/v1/knowledge/scam-types/{id}", s.handleScamType)
+	s.handle("GET /api/v1/knowledge/channels", s.handleChannels)
+	s.handle("GET /api/v1/knowledge/laws", s.handleLaws)
+	s.handle("GET /api/v1/knowledge/tips", s.handleTips)
+
+	// Accounts.
+	s.handle("POST /api/v1/auth/login", s.handleAPILogin)
+	s.handle("POST /api/v1/auth/logout", s.handleAPILogout)
+	s.handle("GET /api/v1/me", s.require(shopguard.ScopeCheck, s.handleMe))
+	s.handle("GET /api/v1/keys", s.require(shopguard.ScopeCheck, s.handleListKeys))
+	s.handle("POST /api/v1/keys", s.require(shopguard.ScopeCheck, s.handleCreateKey))
+	s.handle("DELETE /api/v1/keys/{id}", s.require(shopguard.ScopeCheck, s.handleRevokeKey))
+	s.handle("GET /api/v1/admin/users", s.require(shopguard.ScopeAdmin, s.handleListUsers))
+	s.handle("POST /api/v1/admin/users", s.require(shopguard.ScopeAdmin, s.handleCreateUser))
+
+	// Web UI.
+	s.mux.Handle("GET /static/", s.ui.static())
+	s.handle("GET /{$}", s.handleHome)
+	s.handle("GET /learn", s.handleLearn)
+	s.handle("GET /learn/{id}", s.handleLearnType)
+	s.handle("GET /lang/{lang}", s.handleSetLang)
+	s.handle("GET /login", s.handleLoginPage)
+	s.handle("POST /login", s.handleLoginForm)
+	s.handle("POST /logout", s.handleLogoutForm)
+	s.handle("GET /admin", s.requirePage(shopguard.ScopeModerate, s.handleAdminPage))
+	s.handle("/", s.notFound)
+}

@@ -1,0 +1,138 @@
+// Package http serves shopguard's JSON API under /api/v1, its web UI and its operational
+// endpoints (/healthz, /readyz, /metrics) over one standard-library ServeMux. Handlers are
+// thin: they parse, call the core packages and render.
+package http
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/auth"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+// Config holds the settings of the HTTP server.
+type Config struct {
+	// Addr is the address to listen on, such as "127.0.0.1:8080".
+	Addr string
+	// SecureCookies marks cookies Secure (send them over HTTPS only). Set it whenever users
+	// reach the server over HTTPS, directly or through a proxy.
+	SecureCookies bool
+	// TrustedProxies are the networks whose X-Forwarded-For header is believed.
+	TrustedProxies []*net.IPNet
+	// RateAnon and RateKey are the requests per second allowed to one client IP without
+	// credentials and to one API key or signed-in user; bursts may be three times as large.
+	RateAnon, RateKey float64
+	// MaxBodyBytes caps a request body, except for routes that set their own limit.
+	MaxBodyBytes int64
+}
+
+// DefaultConfig returns the settings a fresh install runs with.
+func DefaultConfig() Config {
+	return Config{Addr: "127.0.0.1:8080", RateAnon: 10, RateKey: 50, MaxBodyBytes: 1 << 20}
+}
+
+// Server is shopguard's HTTP server. Fill the exported fields, then call Open.
+type Server struct {
+	Config    Config
+	Store     shopguard.Store
+	Auth      *auth.Service
+	Knowledge *knowledge.Pack
+	Logger    *slog.Logger
+
+	mux      *http.ServeMux
+	srv      *http.Server
+	ln       net.Listener
+	routes   []string
+	limits   *limiter
+	metrics  *metrics
+	registry *prometheus.Registry
+	ui       *ui
+	closing  atomic.Bool
+}
+
+// NewServer returns a server over the store and knowledge pack, with its routes registered.
+func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *slog.Logger) (*Server, error) {
+	s := &Server{
+		Config: cfg, Store: store, Auth: auth.NewService(store), Knowledge: pack, Logger: logger,
+		mux:      http.NewServeMux(),
+		limits:   newLimiter(),
+		registry: prometheus.NewRegistry(),
+	}
+	s.metrics = newMetrics(s.registry)
+	var err error
+	if s.ui, err = newUI(); err != nil {
+		return nil, err
+	}
+	s.registerRoutes()
+	return s, nil
+}
+
+// handle registers h for pattern ("GET /api/v1/…"), recording the route for metrics, logs and
+// the OpenAPI check.
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.routes = append(s.routes, pattern)
+	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stateOf(r).route = pattern
+		h(w, r)
+	}))
+}
+
+// Routes lists the registered route patterns.
+func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
+
+// Handler returns the whole server as one http.Handler, middleware included.
+func (s *Server) Handler() http.Handler { return s.middleware(s.mux) }
+
+// Open starts listening on Config.Addr and serving in the background.
+func (s *Server) Open() error {
+	ln, err := net.Listen("tcp", s.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("http: listen on %s: %w", s.Config.Addr, err)
+	}
+	s.ln = ln
+	s.srv = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.Logger.Error("http: serve", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL returns the base URL the server listens on, such as "http://127.0.0.1:8080".
+func (s *Server) URL() string {
+	if s.ln == nil {
+		return ""
+	}
+	return "http://" + s.ln.Addr().String()
+}
+
+// Close stops accepting requests, answers /readyz with 503 at once, and waits for requests in
+// flight to finish (until ctx ends).
+func (s *Server) Close(ctx context.Context) error {
+	s.closing.Store(true)
+	if s.srv == nil {
+		return nil
+	}
+	if err := s.srv.Shutdown(ctx); err != nil {
+		return fmt.Errorf("http: shutdown: %w", err)
+	}
+	return nil
+}

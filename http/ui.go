@@ -1,0 +1,279 @@
+package http
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/auth"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+//go:embed ui/templates/*.html ui/static ui/locales/*.json
+var uiFiles embed.FS
+
+// ui holds the parsed page templates and the translation catalogs.
+type ui struct {
+	pages    map[string]*template.Template
+	catalogs map[shopguard.Lang]map[string]string
+	matcher  language.Matcher
+}
+
+func newUI() (*ui, error) {
+	u := &ui{pages: map[string]*template.Template{}, catalogs: map[shopguard.Lang]map[string]string{},
+		matcher: language.NewMatcher([]language.Tag{language.SimplifiedChinese, language.English})}
+	for _, lang := range shopguard.Langs {
+		data, err := uiFiles.ReadFile("ui/locales/" + string(lang) + ".json")
+		if err != nil {
+			return nil, fmt.Errorf("http: catalog %s: %w", lang, err)
+		}
+		cat := map[string]string{}
+		if err := json.Unmarshal(data, &cat); err != nil {
+			return nil, fmt.Errorf("http: catalog %s: %w", lang, err)
+		}
+		u.catalogs[lang] = cat
+	}
+	layout, err := template.ParseFS(uiFiles, "ui/templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("http: layout template: %w", err)
+	}
+	names, _ := fs.Glob(uiFiles, "ui/templates/*.html")
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(uiFiles, name)
+		if err != nil {
+			return nil, fmt.Errorf("http: template %s: %w", base, err)
+		}
+		u.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return u, nil
+}
+
+// langCookie remembers the language a user picked with the switcher.
+const langCookie = "sg_lang"
+
+// langOf picks the language of a request: the switcher's cookie, else Accept-Language, else
+// Chinese.
+func (u *ui) langOf(r *http.Request) shopguard.Lang {
+	if c, err := r.Cookie(langCookie); err == nil {
+		if l, ok := shopguard.ParseLang(c.Value); ok {
+			return l
+		}
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if len(tags) == 0 {
+		return shopguard.LangZH
+	}
+	_, i, _ := u.matcher.Match(tags...)
+	return shopguard.Langs[i]
+}
+
+func (u *ui) static() http.Handler {
+	sub, _ := fs.Sub(uiFiles, "ui")
+	fsrv := http.FileServerFS(sub)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+// page is what every template gets: the language, who is signed in, the current path (for
+// the language switcher), a title, and the page's own data.
+type page struct {
+	Lang  shopguard.Lang
+	User  *shopguard.User
+	Path  string
+	Title string
+	Data  any
+	cat   map[string]string
+}
+
+// T returns the translation of a catalog key; a missing key shows as itself, and a test
+// makes sure none is missing.
+func (p page) T(key string) string {
+	if s, ok := p.cat[key]; ok {
+		return s
+	}
+	return key
+}
+
+// Tf returns the translation of key with {name} placeholders filled from name/value pairs.
+func (p page) Tf(key string, pairs ...string) string {
+	return strings.NewReplacer(placeholders(pairs)...).Replace(p.T(key))
+}
+
+func placeholders(pairs []string) []string {
+	out := make([]string, 0, len(pairs))
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, "{"+pairs[i]+"}", pairs[i+1])
+	}
+	return out
+}
+
+// Text returns a knowledge text in the page's language.
+func (p page) Text(t knowledge.Text) string { return t.Get(p.Lang) }
+
+// Other returns the language the switcher offers.
+func (p page) Other() shopguard.Lang {
+	if p.Lang == shopguard.LangEN {
+		return shopguard.LangZH
+	}
+	return shopguard.LangEN
+}
+
+// IsOperator reports whether the signed-in user is a moderator or an admin.
+func (p page) IsOperator() bool { return p.User != nil && p.User.Role.AtLeast(shopguard.RoleModerator) }
+
+// render writes the named page with the status. Rendering goes to a buffer first so that a
+// template error becomes a clean error page, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, titleKey string, data any) {
+	st := stateOf(r)
+	p := page{Lang: st.lang, User: st.principal.User, Path: r.URL.RequestURI(), Data: data, cat: s.ui.catalogs[st.lang]}
+	p.Title = p.T(titleKey)
+	t, ok := s.ui.pages[name]
+	if !ok {
+		s.error(w, r, fmt.Errorf("http: no template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.Logger.Error("render", "page", name, "request_id", st.id, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", string(st.lang))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, d ErrorDetail) {
+	s.render(w, r, status, "error", "error.title", d)
+}
+
+// requirePage is require for web pages: anonymous visitors are sent to the sign-in page.
+func (s *Server) requirePage(scope shopguard.Scope, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if principalOf(r).User == nil {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		s.require(scope, h)(w, r)
+	}
+}
+
+// localPath returns next when it is a path on this site, else "/": never redirect elsewhere.
+func localPath(next string) string {
+	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+		return next
+	}
+	return "/"
+}
+
+func (s *Server) handleSetLang(w http.ResponseWriter, r *http.Request) {
+	lang, ok := shopguard.ParseLang(r.PathValue("lang"))
+	if !ok {
+		s.error(w, r, shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", r.PathValue("lang")))
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Config.SecureCookies})
+	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "home", "home.title", s.Knowledge)
+}
+
+func (s *Server) handleLearn(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "learn", "learn.title", s.Knowledge)
+}
+
+// learnType is the data of a scam type's page: the type and the channels it names.
+type learnType struct {
+	Type     *knowledge.ScamType
+	Channels []*knowledge.Channel
+}
+
+func (s *Server) handleLearnType(w http.ResponseWriter, r *http.Request) {
+	st, ok := s.Knowledge.ScamType(r.PathValue("id"))
+	if !ok {
+		s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no scam type %q", r.PathValue("id")))
+		return
+	}
+	d := learnType{Type: st}
+	for _, id := range st.Channels {
+		if c, ok := s.Knowledge.Channel(id); ok {
+			d.Channels = append(d.Channels, c)
+		}
+	}
+	s.render(w, r, http.StatusOK, "learn_type", "learn.title", d)
+}
+
+// loginForm is the data of the sign-in page.
+type loginForm struct {
+	Name, Next, Error string
+}
+
+func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "login", "login.title", loginForm{Next: localPath(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
+	f := loginForm{Name: r.PostFormValue("name"), Next: localPath(r.PostFormValue("next"))}
+	token, _, err := s.Auth.Login(r.Context(), f.Name, r.PostFormValue("password"))
+	if shopguard.ErrorCode(err) == shopguard.EUNAUTHORIZED {
+		f.Error = "login.failed"
+		s.render(w, r, http.StatusUnauthorized, "login", "login.title", f)
+		return
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, token, int(auth.SessionTTL.Seconds()))
+	http.Redirect(w, r, f.Next, http.StatusSeeOther)
+}
+
+func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		s.Auth.Logout(r.Context(), c.Value)
+	}
+	s.setSessionCookie(w, "", -1)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// adminPage is the data of the operator overview.
+type adminPage struct {
+	Users []*shopguard.User
+	Keys  []*shopguard.APIKey
+}
+
+func (s *Server) handleAdminPage(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	var d adminPage
+	var err error
+	if p.Can(shopguard.ScopeAdmin) {
+		if d.Users, err = s.Store.ListUsers(r.Context()); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	if d.Keys, err = s.Store.ListAPIKeys(r.Context(), p.User.ID); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "admin", "admin.title", d)
+}
