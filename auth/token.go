@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -32,9 +33,9 @@ const KeyPrefix = "sg_"
 // NewAPIKey returns a new API key as given to its owner ("sg_<public id>_<secret>"), its
 // public prefix ("sg_<public id>") and the hash of its secret.
 func NewAPIKey() (key, prefix string, secretHash []byte) {
-	id := make([]byte, 9)
+	id := make([]byte, 6)
 	rand.Read(id)
-	prefix = KeyPrefix + b64.EncodeToString(id)
+	prefix = KeyPrefix + hex.EncodeToString(id) // hex: no "_" inside the public part
 	secret := NewToken()
 	return prefix + "_" + secret, prefix, HashToken(secret)
 }

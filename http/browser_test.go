@@ -1,0 +1,107 @@
+package http_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath is Debian's Chromium, which .ci/run installs.
+const chromiumPath = "/usr/bin/chromium"
+
+// newBrowser starts headless Chromium for a test, or skips the test saying why.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath
+	if _, err := os.Stat(path); err != nil {
+		if p, err := exec.LookPath("chromium"); err == nil {
+			path = p
+		} else {
+			t.Skipf("browser test skipped: %s not found (apt-get install chromium)", chromiumPath)
+		}
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+// text returns the text of the first element matching sel, failing the test on error.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// pageLang returns the lang attribute of the page.
+func pageLang(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	a, err := chromedp.Run(ctx, chromedp.AttributeValue("html", "lang"))
+	if err != nil {
+		t.Fatalf("html lang: %v", err)
+	}
+	return a.Value
+}
+
+// do runs browser steps, failing the test on error.
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// A visitor opens /learn, switches language with the switcher and reads a scam type's page.
+func TestBrowserLearnAndSwitchLanguage(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ctx := newBrowser(t)
+	do(t, ctx, "open /learn", chromedp.Navigate(ts.URL+"/learn"))
+	// Headless Chromium sends its own Accept-Language; either way the page must be in the
+	// language it declares, and the switcher must lead to the other one.
+	first := pageLang(t, ctx)
+	want := map[string]string{"zh-CN": "识别网购诈骗", "en": "Recognise online shopping scams"}
+	if h := text(t, ctx, "h1"); h != want[first] {
+		t.Fatalf("first visit: lang %s but heading %q", first, h)
+	}
+	if first == "en" {
+		do(t, ctx, "switch to Chinese", chromedp.Click("#lang-switch"), chromedp.WaitVisible(`html[lang="zh-CN"]`))
+		if h := text(t, ctx, "h1"); h != want["zh-CN"] {
+			t.Fatalf("after switching to Chinese the heading is %q", h)
+		}
+	}
+	do(t, ctx, "switch to English", chromedp.Click("#lang-switch"), chromedp.WaitVisible(`html[lang="en"]`))
+	if h := text(t, ctx, "h1"); h != want["en"] {
+		t.Fatalf("after switching to English the heading is %q", h)
+	}
+	do(t, ctx, "open a scam type", chromedp.Click(`a[href="/learn/deposit_scam"]`), chromedp.WaitVisible(`#type-deposit_scam`))
+	title, signs := text(t, ctx, "h1"), text(t, ctx, "ul.signs")
+	if title == "" || strings.ContainsAny(title, "定金诈骗") || len(strings.TrimSpace(signs)) < 20 {
+		t.Fatalf("scam type page: title %q, signs %q; want English text", title, signs)
+	}
+	// The choice sticks: the next page is in English too.
+	do(t, ctx, "open home", chromedp.Navigate(ts.URL+"/"))
+	if l := pageLang(t, ctx); l != "en" {
+		t.Fatalf("home after switching: lang %q", l)
+	}
+}
