@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/shopguard/shopguard/storetest"
+)
+
+// lockedBuffer collects a child process's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+// run runs the program in process with the environment and stdin, returning the exit code
+// and what it printed.
+func run(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+	code := m.Run(context.Background(), args)
+	return code, out.String(), errOut.String()
+}
+
+func get(t *testing.T, url string, hdr ...string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// checkFreshServer runs the checks a fresh install must pass against a running server.
+func checkFreshServer(t *testing.T, base, adminKey string) {
+	if st, body := get(t, base+"/healthz"); st != 200 {
+		t.Fatalf("/healthz = %d %s", st, body)
+	}
+	if st, body := get(t, base+"/learn", "Accept-Language", "zh-CN"); st != 200 || !strings.Contains(body, `lang="zh-CN"`) {
+		t.Errorf("/learn in Chinese = %d", st)
+	}
+	if st, body := get(t, base+"/learn", "Accept-Language", "en"); st != 200 || !strings.Contains(body, `lang="en"`) || !strings.Contains(body, "Deposit") {
+		t.Errorf("/learn in English = %d", st)
+	}
+	st, body := get(t, base+"/api/v1/knowledge/scam-types")
+	var resp struct {
+		ScamTypes []struct {
+			ID   string            `json:"id"`
+			Name map[string]string `json:"name"`
+		} `json:"scam_types"`
+	}
+	if st != 200 || json.Unmarshal([]byte(body), &resp) != nil || len(resp.ScamTypes) < 13 {
+		t.Fatalf("scam types = %d %.200s", st, body)
+	}
+	if st, _ := get(t, base+"/api/v1/admin/users"); st != 401 {
+		t.Errorf("operator endpoint without credentials = %d, want 401", st)
+	}
+	if st, body := get(t, base+"/api/v1/admin/users", "Authorization", "Bearer "+adminKey); st != 200 || !strings.Contains(body, `"role":"admin"`) {
+		t.Errorf("operator endpoint with an admin key = %d %s", st, body)
+	}
+}
+
+// The whole program on a fresh data directory: make an admin and a key with the CLI, serve on
+// a loopback port, answer the checks, and stop cleanly.
+func testServe(t *testing.T, env map[string]string) {
+	ctx := context.Background()
+	env["SHOPGUARD_PASSWORD"] = "admin password 1"
+	if code, _, errOut := run(t, env, "", "user", "add", "--role", "admin", "root"); code != 0 {
+		t.Fatalf("user add: %d %s", code, errOut)
+	}
+	code, out, errOut := run(t, env, "", "key", "create", "--user", "root", "--scopes", "admin", "ops")
+	if code != 0 || !strings.HasPrefix(out, "sg_") {
+		t.Fatalf("key create: %d %q %s", code, out, errOut)
+	}
+	key := strings.TrimSpace(out)
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
+	c, err := m.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Addr = "127.0.0.1:0"
+	srv, err := m.openServer(ctx, c)
+	if err != nil {
+		t.Fatalf("openServer: %v", err)
+	}
+	checkFreshServer(t, srv.http.URL(), key)
+	if err := srv.close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+}
+
+func TestServeSQLite(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "fresh", "data")
+	testServe(t, map[string]string{"SHOPGUARD_DATA": data})
+	if _, err := os.Stat(filepath.Join(data, "shopguard.db")); err != nil {
+		t.Fatalf("no database in the data directory: %v", err)
+	}
+}
+
+func TestServePostgres(t *testing.T) {
+	testServe(t, map[string]string{"SHOPGUARD_DATA": t.TempDir(), "SHOPGUARD_DB": storetest.PostgresDSN(t)})
+}
+
+// The real binary stops on SIGTERM, exits 0 and leaves a database that opens again.
+func TestBinaryStopsGracefully(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "shopguard")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	data := filepath.Join(dir, "data")
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stderr.String(), "listening on") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "shopguard stopped") {
+		t.Fatalf("no clean stop in the log:\n%s", stderr.String())
+	}
+	code, out, errOut := run(t, map[string]string{"SHOPGUARD_DATA": data}, "", "migrate")
+	if code != 0 || !strings.Contains(out, "0001_accounts.sql") {
+		t.Fatalf("reopen after stop: %d %q %s", code, out, errOut)
+	}
+}
+
+func TestCLIConventions(t *testing.T) {
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
+	cases := []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{[]string{"learn"}, 0, "fake_customer_service", ""},
+		{[]string{"learn", "--lang", "en", "cod_switch"}, 0, "Who to turn to", ""},
+		{[]string{"learn", "no_such_type"}, 2, "", "no scam type"},
+		{[]string{"learn", "--lang", "fr"}, 2, "", "want zh-CN or en"},
+		{[]string{"learn", "--help"}, 0, "", "Usage: shopguard learn"},
+		{[]string{"serve", "--help"}, 0, "", "-addr string"},
+		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{[]string{"user"}, 2, "", "user needs one of: add, list"},
+		{[]string{"user", "add", "x"}, 2, "", "no password"},
+		{[]string{"user", "add", "--role", "king", "x"}, 2, "", "unknown role"},
+		{[]string{"key", "revoke", "abc"}, 2, "", "not a number"},
+		{[]string{"serve", "--db", "mysql://x"}, 2, "", "want empty"},
+		{[]string{"version"}, 0, "shopguard", ""},
+		{[]string{"help"}, 0, "Exit codes", ""},
+	}
+	for _, c := range cases {
+		code, out, errOut := run(t, env, "", c.args...)
+		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errOut, c.err) {
+			t.Errorf("%v: exit %d, out %.80q, err %.200q; want exit %d, out ~%q, err ~%q", c.args, code, out, errOut, c.code, c.out, c.err)
+		}
+	}
+	code, out, _ := run(t, env, "", "learn", "--json", "phishing")
+	var st struct {
+		ID   string            `json:"id"`
+		Name map[string]string `json:"name"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || st.ID != "phishing" || st.Name["en"] == "" {
+		t.Errorf("learn --json phishing: %d %s", code, out)
+	}
+}
+
+func TestConfigRedactsSecrets(t *testing.T) {
+	env := map[string]string{"SHOPGUARD_DB": "postgres://app:s3cret@db.internal/shopguard", "SHOPGUARD_RATE_ANON": "5"}
+	code, out, errOut := run(t, env, "", "config", "--addr", "0.0.0.0:9000")
+	if code != 0 || strings.Contains(out, "s3cret") || !strings.Contains(out, "REDACTED") || !strings.Contains(out, `"addr": "0.0.0.0:9000"`) || !strings.Contains(out, `"rate_anon": 5`) {
+		t.Fatalf("config: %d %s %s", code, out, errOut)
+	}
+	code, _, errOut = run(t, map[string]string{"SHOPGUARD_RATE_ANON": "fast"}, "", "config")
+	if code != 2 || !strings.Contains(errOut, "SHOPGUARD_RATE_ANON") {
+		t.Fatalf("bad env: %d %s", code, errOut)
+	}
+}
