@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -44,7 +45,12 @@ func loadKnowledge(c Config) (*knowledge.Pack, error) {
 		}
 		overlays = append(overlays, os.DirFS(c.Knowledge))
 	}
-	return knowledge.Load(base, overlays...)
+	pack, err := knowledge.Load(base, overlays...)
+	var le *knowledge.LoadError
+	if errors.As(err, &le) && c.Knowledge != "" {
+		return nil, usagef("knowledge pack %s: %v", c.Knowledge, err)
+	}
+	return pack, err
 }
 
 // newLogger returns the program's logger on w. It never gets personal identifiers: handlers

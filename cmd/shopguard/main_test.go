@@ -211,3 +211,33 @@ func TestConfigRedactsSecrets(t *testing.T) {
 		t.Fatalf("bad env: %d %s", code, errOut)
 	}
 }
+
+// An operator's pack given with --knowledge adds and overrides entries; a broken one is
+// refused with its file and line.
+func TestKnowledgeOverlay(t *testing.T) {
+	dir := t.TempDir()
+	write := func(body string) {
+		if err := os.WriteFile(filepath.Join(dir, "scam_types.yaml"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`scam_types:
+  - id: fake_concert_tickets
+    name: {zh-CN: 假演唱会门票, en: Fake concert tickets}
+    summary: {zh-CN: 低价转让门票后失联。, en: Cheap resold tickets that never arrive.}
+    how_it_works: {zh-CN: 先收钱再拉黑。, en: They take the money and block you.}
+    warning_signs: [{zh-CN: 只收转账, en: Bank transfer only}, {zh-CN: 催你快付, en: Pressure to pay now}]
+    what_to_do: [{zh-CN: 走官方票务平台, en: Buy on the official ticketing platform}, {zh-CN: 保留记录并报警, en: Keep records and call the police}]
+    channels: [police]
+`)
+	env := map[string]string{"SHOPGUARD_KNOWLEDGE": dir}
+	code, out, errOut := run(t, env, "", "learn", "--lang", "en")
+	if code != 0 || !strings.Contains(out, "Fake concert tickets") || !strings.Contains(out, "fake_customer_service") {
+		t.Fatalf("learn with an extra pack: %d %s %s", code, out, errOut)
+	}
+	write("scam_types:\n  - id: broken\n    nmae: {zh-CN: x, en: y}\n")
+	code, _, errOut = run(t, env, "", "learn")
+	if code != 2 || !strings.Contains(errOut, "scam_types.yaml:3") {
+		t.Fatalf("broken pack: %d %s", code, errOut)
+	}
+}
