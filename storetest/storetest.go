@@ -14,6 +14,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to make a scratch schema
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/testenv"
 )
 
 // PostgresEnv names the variable holding the DSN of the PostgreSQL server tests may use.
@@ -25,7 +26,7 @@ func PostgresDSN(tb testing.TB) string {
 	tb.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
-		tb.Skipf("PostgreSQL tests skipped: set %s to a DSN (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run them", PostgresEnv)
+		testenv.Missing(tb, "PostgreSQL tests skipped: set %s to a DSN (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run them", PostgresEnv)
 	}
 	var b [6]byte
 	rand.Read(b[:])
