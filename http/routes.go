@@ -19,6 +19,9 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/knowledge/laws", s.handleLaws)
 	s.handle("GET /api/v1/knowledge/tips", s.handleTips)
 
+	// Checks: open to everyone.
+	s.handle("POST /api/v1/check/listing", s.handleCheckListing)
+
 	// Accounts.
 	s.handle("POST /api/v1/auth/login", s.handleAPILogin)
 	s.handle("POST /api/v1/auth/logout", s.handleAPILogout)
@@ -35,6 +38,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /learn", s.handleLearn)
 	s.handle("GET /learn/{id}", s.handleLearnType)
 	s.handle("GET /lang/{lang}", s.handleSetLang)
+	s.handle("GET /check/seller", s.handleSellerPage)
+	s.handle("POST /check/seller", s.handleSellerForm)
 	s.handle("GET /login", s.handleLoginPage)
 	s.handle("POST /login", s.handleLoginForm)
 	s.handle("POST /logout", s.handleLogoutForm)

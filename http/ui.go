@@ -43,7 +43,8 @@ func newUI() (*ui, error) {
 		}
 		u.catalogs[lang] = cat
 	}
-	layout, err := template.ParseFS(uiFiles, "ui/templates/layout.html")
+	funcs := template.FuncMap{"list": func(xs ...string) []string { return xs }}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(uiFiles, "ui/templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("http: layout template: %w", err)
 	}
@@ -65,9 +66,12 @@ func newUI() (*ui, error) {
 // langCookie remembers the language a user picked with the switcher.
 const langCookie = "sg_lang"
 
-// langOf picks the language of a request: the switcher's cookie, else Accept-Language, else
-// Chinese.
+// langOf picks the language of a request: a ?lang= parameter (for API callers), the
+// switcher's cookie, else Accept-Language, else Chinese.
 func (u *ui) langOf(r *http.Request) shopguard.Lang {
+	if l, ok := shopguard.ParseLang(r.URL.Query().Get("lang")); ok {
+		return l
+	}
 	if c, err := r.Cookie(langCookie); err == nil {
 		if l, ok := shopguard.ParseLang(c.Value); ok {
 			return l
@@ -99,6 +103,7 @@ type page struct {
 	Title string
 	Data  any
 	cat   map[string]string
+	pack  *knowledge.Pack
 }
 
 // T returns the translation of a catalog key; a missing key shows as itself, and a test
@@ -123,6 +128,14 @@ func placeholders(pairs []string) []string {
 	return out
 }
 
+// ScamTypeName returns the name of a scam type in the page's language, or its id.
+func (p page) ScamTypeName(id string) string {
+	if st, ok := p.pack.ScamType(id); ok {
+		return st.Name.Get(p.Lang)
+	}
+	return id
+}
+
 // Text returns a knowledge text in the page's language.
 func (p page) Text(t knowledge.Text) string { return t.Get(p.Lang) }
 
@@ -141,7 +154,7 @@ func (p page) IsOperator() bool { return p.User != nil && p.User.Role.AtLeast(sh
 // template error becomes a clean error page, not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, titleKey string, data any) {
 	st := stateOf(r)
-	p := page{Lang: st.lang, User: st.principal.User, Path: r.URL.RequestURI(), Data: data, cat: s.ui.catalogs[st.lang]}
+	p := page{Lang: st.lang, User: st.principal.User, Path: r.URL.RequestURI(), Data: data, cat: s.ui.catalogs[st.lang], pack: s.Knowledge}
 	p.Title = p.T(titleKey)
 	t, ok := s.ui.pages[name]
 	if !ok {

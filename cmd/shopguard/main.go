@@ -46,6 +46,7 @@ type command struct {
 var commands = []command{
 	{"serve", "run the web UI and the JSON API", (*Main).serve},
 	{"learn", "show the scam types, or one of them", (*Main).learn},
+	{"check listing", "judge an offer: price, payment, how the seller can be reached", (*Main).checkListing},
 	{"migrate", "apply the database migrations and list them", (*Main).migrate},
 	{"config", "print the effective configuration, secrets redacted", (*Main).config},
 	{"user add", "make an account", (*Main).userAdd},

@@ -241,3 +241,27 @@ func TestKnowledgeOverlay(t *testing.T) {
 		t.Fatalf("broken pack: %d %s", code, errOut)
 	}
 }
+
+func TestCheckListingCLI(t *testing.T) {
+	env := map[string]string{}
+	code, out, errOut := run(t, env, `{"price":"300","payment":"personal_qr","deposit":true}`, "check", "listing", "--lang", "en", "--fail-on", "high")
+	if code != 1 || !strings.Contains(out, "listing: high") || !strings.Contains(out, "[listing.deposit_first]") || !strings.Contains(out, "Deposit") {
+		t.Fatalf("check listing: %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = run(t, env, `{"price":"99","on_platform":true,"payment":"escrow"}`, "check", "listing", "--json", "--fail-on", "medium")
+	if code != 0 || !strings.Contains(out, `"risk": "low"`) {
+		t.Fatalf("benign listing: %d %s", code, out)
+	}
+	in := `{"id":"a","price":"300","deposit":true,"on_platform":true}
+{"id":"b","price":"x"}
+{"id":"c","price":"10","on_platform":true}
+`
+	code, out, errOut = run(t, env, in, "check", "listing", "--jsonl")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], `{"id":"a","risk":"medium"`) || !strings.Contains(lines[1], `"field":"price"`) || !strings.HasPrefix(lines[2], `{"id":"c","risk":"low"`) {
+		t.Fatalf("jsonl: %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, env, `{"price":"1"}`, "check", "listing", "--fail-on", "low"); code != 2 || !strings.Contains(errOut, "--fail-on") {
+		t.Fatalf("bad --fail-on: %d %s", code, errOut)
+	}
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/batch"
+	"github.com/shopguard/shopguard/detect/listing"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+// checkOptions are the flags every checker shares.
+type checkOptions struct {
+	lang   string
+	asJSON bool
+	jsonl  bool
+	failOn string
+}
+
+func (o *checkOptions) add(fs *flag.FlagSet) {
+	fs.StringVar(&o.lang, "lang", "zh-CN", "language of the explanations: zh-CN or en")
+	fs.BoolVar(&o.asJSON, "json", false, "print the verdict as JSON")
+	fs.BoolVar(&o.jsonl, "jsonl", false, "batch: read one JSON object per line on stdin (each with an id), write one result per line")
+	fs.StringVar(&o.failOn, "fail-on", "", "exit 1 when the risk is at least this level: medium or high")
+}
+
+// verdicts runs a checker's output through the options: it explains the assessment, prints it
+// as text or JSON, and says whether the exit code should report it.
+type verdicts struct {
+	m    *Main
+	opts checkOptions
+	lang shopguard.Lang
+	pack *knowledge.Pack
+	fail bool
+}
+
+func (m *Main) newVerdicts(opts checkOptions, pack *knowledge.Pack) (*verdicts, error) {
+	lang, err := langFlag(opts.lang)
+	if err != nil {
+		return nil, err
+	}
+	switch opts.failOn {
+	case "", "medium", "high":
+	default:
+		return nil, usagef("--fail-on %q: want medium or high", opts.failOn)
+	}
+	return &verdicts{m: m, opts: opts, lang: lang, pack: pack}, nil
+}
+
+// explain fills the texts of an assessment and records whether it trips --fail-on.
+func (v *verdicts) explain(a shopguard.Assessment) shopguard.Assessment {
+	a.Explain(v.pack, v.lang)
+	switch {
+	case v.opts.failOn == "medium" && a.Risk != shopguard.RiskLow, v.opts.failOn == "high" && a.Risk == shopguard.RiskHigh:
+		v.fail = true
+	}
+	return a
+}
+
+// print writes one verdict, titled by what was checked.
+func (v *verdicts) print(subject string, a shopguard.Assessment) error {
+	if v.opts.asJSON {
+		return writeJSON(v.m, a)
+	}
+	w := v.m.Stdout
+	fmt.Fprintf(w, "%s: %s (%d/100)\n", subject, a.Risk, a.Score)
+	for _, s := range a.Signals {
+		mark := "!"
+		if s.Weight < 0 {
+			mark = "+"
+		}
+		fmt.Fprintf(w, "  %s %s [%s]\n", mark, s.Message, s.Code)
+	}
+	for _, t := range a.ScamTypes {
+		if st, ok := v.pack.ScamType(t); ok {
+			fmt.Fprintf(w, "  ~ %s (%s)\n", st.Name.Get(v.lang), t)
+		}
+	}
+	for _, adv := range a.Advice {
+		fmt.Fprintf(w, "  > %s\n", adv)
+	}
+	return nil
+}
+
+// done ends a checker: errFound when --fail-on tripped.
+func (v *verdicts) done() error {
+	if v.fail {
+		return errFound
+	}
+	return nil
+}
+
+// readInput reads the whole of FILE, or stdin for "-" or no argument.
+func (m *Main) readInput(args []string) ([]byte, error) {
+	switch {
+	case len(args) > 1:
+		return nil, usagef("give one FILE, or - for standard input")
+	case len(args) == 0 || args[0] == "-":
+		return io.ReadAll(m.Stdin)
+	}
+	b, err := os.ReadFile(args[0])
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return b, nil
+}
+
+func (m *Main) checkListing(ctx context.Context, args []string) error {
+	c, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	var opts checkOptions
+	fs := m.flags("check listing", "[FILE|-]", `Judge an offer before paying. FILE (or stdin) holds one JSON object such as
+  {"price":"1200","reference_price":"8999","payment":"bank_transfer","contacts":[{"kind":"qq"}]}
+With --jsonl, each input line is such an object with an "id".`)
+	opts.add(fs)
+	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	pack, err := loadKnowledge(c)
+	if err != nil {
+		return err
+	}
+	v, err := m.newVerdicts(opts, pack)
+	if err != nil {
+		return err
+	}
+	check := func(line []byte) (any, error) {
+		var l listing.Listing
+		if err := json.Unmarshal(line, &l); err != nil {
+			return nil, shopguard.Invalid("", "not a listing: %v", err)
+		}
+		if err := l.Validate(); err != nil {
+			return nil, err
+		}
+		return v.explain(listing.Check(l)), nil
+	}
+	if opts.jsonl {
+		if _, err := batch.Run(m.Stdin, m.Stdout, check); err != nil {
+			return err
+		}
+		return v.done()
+	}
+	in, err := m.readInput(fs.Args())
+	if err != nil {
+		return err
+	}
+	a, err := check(in)
+	if err != nil {
+		return err
+	}
+	if err := v.print("listing", a.(shopguard.Assessment)); err != nil {
+		return err
+	}
+	return v.done()
+}

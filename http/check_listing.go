@@ -1,0 +1,81 @@
+package http
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/listing"
+)
+
+// explained fills an assessment's messages and advice in the request's language.
+func (s *Server) explained(r *http.Request, a shopguard.Assessment) shopguard.Assessment {
+	a.Explain(s.Knowledge, stateOf(r).lang)
+	return a
+}
+
+func (s *Server) handleCheckListing(w http.ResponseWriter, r *http.Request) {
+	var l listing.Listing
+	if err := decodeJSON(r, &l); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := l.Validate(); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.explained(r, listing.Check(l)))
+}
+
+// sellerPage is the data of the "Check a seller" page: the form as filled and, after a
+// check, the verdict.
+type sellerPage struct {
+	Form   listing.Listing
+	Result *shopguard.Assessment
+	Error  string
+	Field  string
+}
+
+func (s *Server) handleSellerPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "check_seller", "seller.title", sellerPage{Form: listing.Listing{OnPlatform: true}})
+}
+
+func (s *Server) handleSellerForm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.error(w, r, shopguard.Invalid("", "unreadable form: %v", err))
+		return
+	}
+	f := r.PostForm
+	l := listing.Listing{
+		Price: f.Get("price"), ReferencePrice: f.Get("reference_price"),
+		OnPlatform: f.Get("on_platform") == "on", Payment: listing.Payment(f.Get("payment")),
+		Deposit: f.Get("deposit") == "on", CancelOrder: f.Get("cancel_order") == "on", OffPlatform: f.Get("off_platform") == "on",
+		EscrowOffered: f.Get("escrow_offered") == "on",
+		SellerName:    strings.TrimSpace(f.Get("seller_name")), PayeeName: strings.TrimSpace(f.Get("payee_name")),
+	}
+	if f.Get("refuses_escrow") == "on" {
+		l.SellerRefusals = append(l.SellerRefusals, "escrow")
+	}
+	for _, kind := range f["contact"] {
+		l.Contacts = append(l.Contacts, listing.Contact{Kind: kind})
+	}
+	d := sellerPage{Form: l}
+	if err := l.Validate(); err != nil {
+		d.Error, d.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		s.render(w, r, http.StatusBadRequest, "check_seller", "seller.title", d)
+		return
+	}
+	a := s.explained(r, listing.Check(l))
+	d.Result = &a
+	s.render(w, r, http.StatusOK, "check_seller", "seller.title", d)
+}
+
+// HasContact reports whether the form lists a contact of the kind.
+func (p sellerPage) HasContact(kind string) bool {
+	for _, c := range p.Form.Contacts {
+		if c.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
