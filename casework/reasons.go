@@ -1,0 +1,102 @@
+package casework
+
+import "github.com/shopguard/shopguard/knowledge"
+
+// reason is a text the triage gives for a step, or a question it asks, in both languages.
+type reason = knowledge.Text
+
+// Why a step is in the plan.
+var (
+	whyPoliceFreeze = reason{
+		ZH: "钱已经付给了冒充者或诈骗方，报警后警方可以通知银行和支付机构紧急止付、冻结对方账户，越早报越有希望追回。",
+		EN: "The money went to an impostor or a fraudster. Once you report it, the police can ask banks and payment providers to stop the payment and freeze the receiving account; the earlier, the better the odds.",
+	}
+	whyPoliceReport = reason{
+		ZH: "即使还没有付钱，冒充平台的人可能已经掌握你的信息，向警方报告有助于打击同一团伙。",
+		EN: "Even if no money has gone, someone posing as the platform may hold your details; a report helps the police act against the group behind it.",
+	}
+	whyPoliceIfFraud = reason{
+		ZH: "如果对方收钱后失联、拒不发货或货物明显是假冒品，这已不只是消费纠纷，可以报警。",
+		EN: "If the other side takes the money and disappears, never ships, or sends obvious fakes, this is more than a consumer dispute and you can go to the police.",
+	}
+	whyBankTransfer = reason{
+		ZH: "钱是转账付出的：马上联系你的银行或支付App客服，说明被骗并询问能否止付或追回，同时要一份转账凭证。",
+		EN: "You paid by transfer: call your bank or payment app at once, say you were cheated, ask whether the payment can be stopped or recalled, and get a record of the transfer.",
+	}
+	whyCardDispute = reason{
+		ZH: "用银行卡或信用卡付的款：可以向发卡行申请争议处理（拒付），它有时间限制，要尽快提出。",
+		EN: "You paid by card: you can ask the card issuer to dispute (charge back) the payment; this has a deadline, so ask soon.",
+	}
+	whyFakeSite = reason{
+		ZH: "网站或App本身就是假的或违法的：向12377举报，有助于让它被查处和关停，保护其他人。",
+		EN: "The site or app itself is fake or illegal: reporting it to 12377 helps get it investigated and taken down before it cheats others.",
+	}
+	whyGovHotline = reason{
+		ZH: "12345政务服务热线受理各类投诉并转交主管部门，其他渠道没有回应时可以用它督促。",
+		EN: "The 12345 government service hotline takes any complaint and passes it to the authority in charge; use it to push when other channels do not answer.",
+	}
+	whyTellRealPlatform = reason{
+		ZH: "骗子冒充的是这个平台：通过官方App联系真正的平台，核实订单和账户是否安全，并告诉平台有人冒用它的名义，你的订单信息可能已经泄露。",
+		EN: "The scammer posed as this platform: contact the real platform through its official app, check your orders and account are safe, and tell it that someone is using its name; your order data may have leaked.",
+	}
+	whyPlatformBuyer = reason{
+		ZH: "骗你的是平台上的买家：在平台内申诉，提供发货和沟通记录；平台掌握对方的身份和交易数据。",
+		EN: "A buyer on the platform cheated you: open a dispute inside the platform with your shipping and chat records; the platform knows who the buyer is and holds the transaction data.",
+	}
+	whyMerchantFirst = reason{
+		ZH: "先直接向商家提出要求（退货、退款或赔偿）并留下书面记录，多数纠纷在这一步就能解决，后续投诉也需要这份记录。",
+		EN: "First put your demand (return, refund or compensation) to the seller in writing; many disputes end here, and later complaints need this record.",
+	}
+	whyPlatformDispute = reason{
+		ZH: "交易在平台上完成：平台有义务处理纠纷，担保交易的钱在确认收货前通常还在平台手里，先不要确认收货。",
+		EN: "The deal went through the platform, which must handle disputes; with escrow the money usually stays with the platform until you confirm delivery, so do not confirm it.",
+	}
+	whyPlatformOffsite = reason{
+		ZH: "对方把你引到平台外付款，这违反平台规则：向平台举报这个卖家账号，并请平台提供对方的身份信息以便维权。",
+		EN: "The seller got you to pay outside the platform, which breaks its rules: report the seller's account and ask the platform for the seller's identity so you can pursue them.",
+	}
+	why12315 = reason{
+		ZH: "商家或平台不解决时，向市场监管部门（12315）投诉，由其调解或查处。",
+		EN: "If the seller or platform will not fix it, complain to the market regulator through 12315, which mediates or takes action.",
+	}
+	whyArbitration = reason{
+		ZH: "你们事先约定了仲裁：可以申请仲裁，裁决有法律效力。",
+		EN: "You agreed to arbitration beforehand, so you can apply for it; the award is binding.",
+	}
+	whyCourt = reason{
+		ZH: "其他途径都不行时，可以向人民法院起诉；小额案件有简易的程序，很多法院支持网上立案。",
+		EN: "When nothing else works, you can sue in a people's court; small claims have a simple procedure and many courts accept filings online.",
+	}
+	whereSellerIs = reason{
+		ZH: "按商家所在地确定管辖：你填写的所在地是“{place}”。",
+		EN: "Jurisdiction follows where the seller is: you gave \"{place}\".",
+	}
+	findSellerPlace = reason{
+		ZH: "先弄清商家所在地：看发票或收据上盖章单位的地址，投诉要向那里的部门提出。",
+		EN: "Find out where the seller is: look at the address of the unit whose seal is on the invoice or receipt; complain to the office there.",
+	}
+)
+
+// Questions whose answers would sharpen the plan.
+var (
+	askCulprit = reason{
+		ZH: "是谁骗了你：平台上的卖家、买家，平台本身，还是冒充平台的人？",
+		EN: "Who cheated you: a seller or buyer on a platform, the platform itself, or someone posing as the platform?",
+	}
+	askPayment = reason{
+		ZH: "钱是怎么付的：平台担保交易、平台外转账、银行卡，还是货到付款？",
+		EN: "How did the money go: platform escrow, a transfer outside the platform, a card, or cash on delivery?",
+	}
+	askPaidOn = reason{
+		ZH: "哪天付的钱？刚付不久的钱可能还能止付。",
+		EN: "On what day did you pay? Money paid recently may still be stopped.",
+	}
+	askSellerLocation = reason{
+		ZH: "商家在哪里？看发票上盖章单位的地址。",
+		EN: "Where is the seller? Look at the address of the unit whose seal is on the invoice.",
+	}
+	askSiteURL = reason{
+		ZH: "假网站或App的网址是什么？举报时需要它。",
+		EN: "What is the address of the fake site or app? A report needs it.",
+	}
+)

@@ -1,0 +1,282 @@
+// Package casework is a victim's case file: the triage that turns answers into an ordered
+// action plan by channel, the evidence vault (files kept by SHA-256, a hash-chained log), the
+// documents generated from a case (Markdown and PDF, zh-CN and en), the evidence package (one
+// ZIP with a manifest and an offline index page) and its verification.
+//
+// The channels' own texts (names, what to bring, time limits, legal basis) come from the
+// knowledge pack; which channels fit a case, in what order and how urgently is decided here.
+package casework
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+// The knowledge base ids of the channels a plan uses.
+const (
+	ChanMerchant    = "merchant"
+	ChanPlatform    = "platform"
+	ChanCardIssuer  = "card_issuer"
+	Chan12315       = "consumer_association_12315"
+	Chan12345       = "hotline_12345"
+	Chan12377       = "report_12377"
+	ChanPolice      = "police"
+	ChanArbitration = "arbitration"
+	ChanCourt       = "court"
+)
+
+// Channels lists every channel a plan may use.
+var Channels = []string{ChanMerchant, ChanPlatform, ChanCardIssuer, Chan12315, Chan12345, Chan12377, ChanPolice, ChanArbitration, ChanCourt}
+
+// Windows within which money may still be stopped or disputed; the plan marks the matching
+// steps urgent while they are open (or when the payment date is not known).
+const (
+	stopWindow   = 7 * 24 * time.Hour  // a transfer: police and bank may still freeze it
+	cardWindow   = 60 * 24 * time.Hour // a card payment: a dispute with the issuer is still timely
+	escrowWindow = 15 * 24 * time.Hour // platform escrow: the money may not have been released
+)
+
+// Planner turns triage answers into an action plan. It is safe for concurrent use.
+type Planner struct {
+	pack *knowledge.Pack
+}
+
+// NewPlanner returns a Planner over pack, which must hold every channel in Channels and the
+// laws they cite.
+func NewPlanner(pack *knowledge.Pack) (*Planner, error) {
+	for _, id := range Channels {
+		if _, ok := pack.Channel(id); !ok {
+			return nil, fmt.Errorf("casework: knowledge pack %s %s lacks channel %q", pack.Name, pack.Version, id)
+		}
+	}
+	return &Planner{pack: pack}, nil
+}
+
+// Pack returns the knowledge pack the planner reads.
+func (p *Planner) Pack() *knowledge.Pack { return p.pack }
+
+// Plan is an ordered action plan: the steps to take, urgent ones first, and the questions
+// whose answers would sharpen it.
+type Plan struct {
+	Lang      shopguard.Lang `json:"lang"`
+	Steps     []Step         `json:"steps"`
+	Missing   []string       `json:"missing"`            // triage fields not answered that would change the plan
+	Questions []string       `json:"questions"`          // the same, as questions in Lang
+	DaysSince int            `json:"days_since_payment"` // days since the money went, -1 when unknown
+}
+
+// Step is one channel to go to: why, what to bring, the time limits to watch, the legal basis
+// and the document shopguard drafts for it.
+type Step struct {
+	Channel    string   `json:"channel"`
+	Name       string   `json:"name"`
+	Contact    string   `json:"contact,omitempty"`
+	Urgent     bool     `json:"urgent"`
+	Why        []string `json:"why"`
+	When       string   `json:"when"`
+	Bring      []string `json:"bring"`
+	TimeLimits string   `json:"time_limits"`
+	LegalBasis []Basis  `json:"legal_basis"`
+	Document   string   `json:"document,omitempty"` // name of the draft for this channel, if any
+}
+
+// Basis is a law a step rests on, as the knowledge pack summarises it.
+type Basis struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Article string `json:"article"`
+	Summary string `json:"summary"`
+}
+
+// candidate is a step before it is rendered: a channel, its reasons and urgency.
+type candidate struct {
+	channel string
+	urgent  bool
+	why     []reason
+}
+
+// Plan returns the action plan for t in lang, as of now. Partial answers give a plan too.
+func (p *Planner) Plan(t shopguard.Triage, lang shopguard.Lang, now time.Time) Plan {
+	days := -1
+	if t.PaidOn != "" {
+		if d, err := shopguard.ParseDate("paid_on", t.PaidOn); err == nil && !d.After(now) {
+			days = int(now.Sub(d) / (24 * time.Hour))
+		}
+	}
+	within := func(w time.Duration) bool { return days < 0 || time.Duration(days)*24*time.Hour <= w }
+	moneyGone := t.Payment != shopguard.PaymentNone && t.Payment != shopguard.PaymentCOD
+	offPlatform := t.Payment == shopguard.PaymentTransfer
+	fraud := t.Culprit == shopguard.CulpritPlatform || t.Culprit == shopguard.CulpritImpostor || offPlatform
+	stoppable := (offPlatform && within(stopWindow)) || (t.Payment == shopguard.PaymentCard && within(cardWindow))
+
+	var cs []candidate
+	add := func(ch string, urgent bool, why ...reason) {
+		cs = append(cs, candidate{ch, urgent, why})
+	}
+	if fraud && moneyGone {
+		add(ChanPolice, true, whyPoliceFreeze)
+	}
+	if t.Payment == shopguard.PaymentTransfer || t.Payment == shopguard.PaymentCard {
+		r := whyBankTransfer
+		if t.Payment == shopguard.PaymentCard {
+			r = whyCardDispute
+		}
+		add(ChanCardIssuer, stoppable, r)
+	}
+	switch t.Culprit {
+	case shopguard.CulpritPlatform:
+		add(Chan12377, false, whyFakeSite)
+		add(Chan12345, false, whyGovHotline)
+	case shopguard.CulpritImpostor:
+		add(ChanPlatform, false, whyTellRealPlatform)
+		if t.SiteURL != "" {
+			add(Chan12377, false, whyFakeSite)
+		}
+		add(Chan12345, false, whyGovHotline)
+		if !moneyGone {
+			add(ChanPolice, false, whyPoliceReport)
+		}
+	case shopguard.CulpritBuyer:
+		add(ChanPlatform, t.Payment == shopguard.PaymentEscrow && within(escrowWindow), whyPlatformBuyer)
+		if !fraud {
+			add(ChanPolice, false, whyPoliceIfFraud)
+		}
+		add(ChanCourt, false, whyCourt)
+	default: // a seller, or not known yet
+		if !fraud {
+			add(ChanMerchant, false, whyMerchantFirst)
+		}
+		add(ChanPlatform, t.Payment == shopguard.PaymentEscrow && within(escrowWindow), platformReason(t.Payment))
+		add(Chan12315, false, why12315)
+		add(Chan12345, false, whyGovHotline)
+		if t.SiteURL != "" {
+			add(Chan12377, false, whyFakeSite)
+		}
+		if !fraud {
+			add(ChanPolice, false, whyPoliceIfFraud)
+		}
+		if t.Arbitration {
+			add(ChanArbitration, false, whyArbitration)
+		}
+		add(ChanCourt, false, whyCourt)
+	}
+	slices.SortStableFunc(cs, func(a, b candidate) int {
+		switch {
+		case a.urgent && !b.urgent:
+			return -1
+		case b.urgent && !a.urgent:
+			return 1
+		}
+		return 0
+	})
+
+	plan := Plan{Lang: lang, DaysSince: days, Steps: []Step{}, Missing: []string{}, Questions: []string{}}
+	for _, c := range cs {
+		plan.Steps = append(plan.Steps, p.step(c, t, lang))
+	}
+	ask := func(field string, q reason) {
+		plan.Missing = append(plan.Missing, field)
+		plan.Questions = append(plan.Questions, q.Get(lang))
+	}
+	if t.Culprit == shopguard.CulpritUnknown {
+		ask("culprit", askCulprit)
+	}
+	if t.Payment == shopguard.PaymentUnknown {
+		ask("payment", askPayment)
+	}
+	if t.PaidOn == "" && moneyGone {
+		ask("paid_on", askPaidOn)
+	}
+	if t.SellerLocation == "" && plan.Has(Chan12315) {
+		ask("seller_location", askSellerLocation)
+	}
+	if t.SiteURL == "" && t.Culprit == shopguard.CulpritPlatform {
+		ask("site_url", askSiteURL)
+	}
+	return plan
+}
+
+// Has reports whether the plan has a step for the channel.
+func (pl *Plan) Has(channel string) bool {
+	return slices.ContainsFunc(pl.Steps, func(s Step) bool { return s.Channel == channel })
+}
+
+func platformReason(p shopguard.Payment) reason {
+	if p == shopguard.PaymentTransfer {
+		return whyPlatformOffsite
+	}
+	return whyPlatformDispute
+}
+
+// step renders a candidate with the channel's texts from the pack.
+func (p *Planner) step(c candidate, t shopguard.Triage, lang shopguard.Lang) Step {
+	ch, _ := p.pack.Channel(c.channel)
+	s := Step{
+		Channel:    c.channel,
+		Name:       ch.Name.Get(lang),
+		Contact:    ch.Contact,
+		Urgent:     c.urgent,
+		When:       ch.When.Get(lang),
+		TimeLimits: ch.TimeLimits.Get(lang),
+		Document:   documentFor[c.channel],
+		Why:        []string{},
+		Bring:      []string{},
+		LegalBasis: []Basis{},
+	}
+	for _, r := range c.why {
+		s.Why = append(s.Why, r.Get(lang))
+	}
+	if c.channel == Chan12315 || c.channel == ChanCourt {
+		if t.SellerLocation != "" {
+			s.Why = append(s.Why, whereSellerIs.Fill(lang, map[string]string{"place": t.SellerLocation}))
+		} else {
+			s.Why = append(s.Why, findSellerPlace.Get(lang))
+		}
+	}
+	for _, b := range ch.Bring {
+		s.Bring = append(s.Bring, b.Get(lang))
+	}
+	for _, id := range ch.LegalBasis {
+		if l, ok := p.pack.Law(id); ok {
+			s.LegalBasis = append(s.LegalBasis, Basis{ID: l.ID, Title: l.Title.Get(lang), Article: l.Article, Summary: l.Summary.Get(lang)})
+		}
+	}
+	return s
+}
+
+// documentFor names the draft shopguard writes for a channel.
+var documentFor = map[string]string{
+	ChanMerchant: DocDemandLetter,
+	ChanPlatform: DocPlatformComplaint,
+	Chan12315:    DocComplaint12315,
+	ChanPolice:   DocPoliceReport,
+	Chan12377:    DocReport12377,
+}
+
+// NextStep returns the first step of the plan that still needs doing, given the channel
+// statuses: a step not started, or else the earliest follow-up among those submitted. It
+// returns false when every step is answered or closed.
+func NextStep(plan Plan, statuses []*shopguard.ChannelStatus) (Step, *shopguard.ChannelStatus, bool) {
+	by := map[string]*shopguard.ChannelStatus{}
+	for _, s := range statuses {
+		by[s.Channel] = s
+	}
+	for _, st := range plan.Steps {
+		if s := by[st.Channel]; s == nil || s.State == shopguard.StateNotStarted {
+			return st, s, true
+		}
+	}
+	var best *shopguard.ChannelStatus
+	var bestStep Step
+	for _, st := range plan.Steps {
+		s := by[st.Channel]
+		if s.State == shopguard.StateSubmitted && (best == nil || (s.FollowUp != "" && (best.FollowUp == "" || s.FollowUp < best.FollowUp))) {
+			best, bestStep = s, st
+		}
+	}
+	return bestStep, best, best != nil
+}
