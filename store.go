@@ -6,6 +6,7 @@ import "context"
 // implements it for SQLite and PostgreSQL; storetest checks both behave the same.
 type Store interface {
 	UserStore
+	CaseStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close closes the database; in-flight calls finish first.

@@ -61,6 +61,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Users", func(t *testing.T) { testUsers(t, open(t)) })
 	t.Run("APIKeys", func(t *testing.T) { testAPIKeys(t, open(t)) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, open(t)) })
+	t.Run("Cases", func(t *testing.T) { testCases(t, open(t)) })
+	t.Run("Evidence", func(t *testing.T) { testEvidence(t, open(t)) })
+	t.Run("ChannelStatus", func(t *testing.T) { testChannelStatus(t, open(t)) })
 	t.Run("Ping", func(t *testing.T) {
 		if err := open(t).Ping(context.Background()); err != nil {
 			t.Fatalf("Ping: %v", err)
