@@ -1,0 +1,173 @@
+package casework
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopguard/shopguard"
+)
+
+// Limits bound what one case may hold.
+type Limits struct {
+	FileSize int64 // bytes in one file
+	CaseSize int64 // bytes in all of a case's files
+	Files    int   // files in one case
+}
+
+// DefaultLimits fit screenshots, PDFs and short recordings.
+var DefaultLimits = Limits{FileSize: 25 << 20, CaseSize: 250 << 20, Files: 100}
+
+// Vault keeps a case's evidence: the files in a blob store, the log in a case store.
+type Vault struct {
+	Cases  shopguard.CaseStore
+	Blobs  shopguard.BlobStore
+	Limits Limits
+	Now    func() time.Time // the clock; time.Now when nil
+}
+
+func (v *Vault) now() time.Time {
+	if v.Now != nil {
+		return v.Now()
+	}
+	return time.Now()
+}
+
+// Add reads a file from r and logs it as evidence of a case, with the name it was uploaded
+// under (directories are dropped) and the victim's note. The type is checked from the
+// content (see Sniff). Errors: EINVALID for an empty or refused file or a long note,
+// ETOOLARGE past a limit, ECONFLICT if the same file is in the case already, ENOTFOUND for no
+// such case. A failed Add leaves no file and no entry behind.
+func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader) (*shopguard.Evidence, error) {
+	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > shopguard.MaxEvidenceNote {
+		return nil, shopguard.Invalid("note", "a note is UTF-8 text of at most %d characters", shopguard.MaxEvidenceNote)
+	}
+	if _, err := v.Cases.CaseByID(ctx, caseID); err != nil {
+		return nil, err
+	}
+	log, err := v.Cases.ListEvidence(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, e := range log {
+		total += e.Size
+	}
+	if len(log) >= v.Limits.Files {
+		return nil, shopguard.Errorf(shopguard.ETOOLARGE, "a case holds at most %d files", v.Limits.Files)
+	}
+	limit := min(v.Limits.FileSize, v.Limits.CaseSize-total)
+	if limit <= 0 {
+		return nil, shopguard.Errorf(shopguard.ETOOLARGE, "the case's files already take the %d bytes a case may hold", v.Limits.CaseSize)
+	}
+	head := make([]byte, SniffLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("casework: read upload: %w", err)
+	}
+	head = head[:n]
+	typ, err := Sniff(head)
+	if err != nil {
+		return nil, err
+	}
+	sum, size, created, err := v.Blobs.Put(ctx, io.MultiReader(bytes.NewReader(head), r), limit)
+	if shopguard.ErrorCode(err) == shopguard.ETOOLARGE {
+		if limit < v.Limits.FileSize {
+			return nil, shopguard.Errorf(shopguard.ETOOLARGE, "the file does not fit: the case may hold %d bytes in all and has %d left", v.Limits.CaseSize, limit)
+		}
+		return nil, shopguard.Errorf(shopguard.ETOOLARGE, "the file is larger than the %d bytes allowed", v.Limits.FileSize)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e, err := v.append(ctx, caseID, &shopguard.Evidence{CaseID: caseID, SHA256: sum, Name: CleanName(name), Type: typ,
+		Size: size, Note: note, ReceivedAt: v.now()}, log)
+	if err != nil && created {
+		v.dropIfUnused(sum)
+	}
+	return e, err
+}
+
+// append seals e after the log and stores it, reading the log again when another upload got
+// there first.
+func (v *Vault) append(ctx context.Context, caseID string, e *shopguard.Evidence, log []*shopguard.Evidence) (*shopguard.Evidence, error) {
+	for try := 0; ; try++ {
+		var prev *shopguard.Evidence
+		for _, x := range log {
+			if x.SHA256 == e.SHA256 {
+				return nil, shopguard.Errorf(shopguard.ECONFLICT, "this file is in the case already, as item %d (%s)", x.Seq, x.Name)
+			}
+			prev = x
+		}
+		Seal(e, prev)
+		err := v.Cases.AppendEvidence(ctx, e)
+		if shopguard.ErrorCode(err) != shopguard.ECONFLICT || try == 4 {
+			return e, err
+		}
+		if log, err = v.Cases.ListEvidence(ctx, caseID); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// dropIfUnused deletes a file no evidence entry refers to. It runs after a failed Add, with
+// a context of its own so that a cancelled request still cleans up.
+func (v *Vault) dropIfUnused(sum string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if n, err := v.Cases.EvidenceRefs(ctx, sum); err == nil && n == 0 {
+		v.Blobs.Delete(ctx, sum)
+	}
+}
+
+// Delete removes a case, its log and statuses, and the files no other case refers to.
+func (v *Vault) Delete(ctx context.Context, caseID string) error {
+	orphans, err := v.Cases.DeleteCase(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, s := range orphans {
+		errs = append(errs, v.Blobs.Delete(ctx, s))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("casework: delete files of case %s: %w", caseID, err)
+	}
+	return nil
+}
+
+// Verify checks a stored case: its log is a whole chain and every file still hashes to what
+// the log says.
+func (v *Vault) Verify(ctx context.Context, caseID string) (*Report, error) {
+	log, err := v.Cases.ListEvidence(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Problems: []Problem{}}
+	checkChain(log, r)
+	for _, e := range log {
+		where := fmt.Sprintf("evidence #%d (%s)", e.Seq, e.Name)
+		rc, err := v.Blobs.Open(ctx, e.SHA256)
+		if err != nil {
+			r.add(where, "the file is missing: %v", shopguard.ErrorMessage(err))
+			continue
+		}
+		h := sha256.New()
+		n, err := io.Copy(h, rc)
+		rc.Close()
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("casework: verify case %s: read %s: %w", caseID, e.SHA256, err)
+		case hex.EncodeToString(h.Sum(nil)) != e.SHA256 || n != e.Size:
+			r.add(where, "the file's content was changed: it no longer matches its SHA-256")
+		}
+		r.Files++
+	}
+	return r, nil
+}
