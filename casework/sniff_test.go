@@ -52,14 +52,14 @@ func TestSniff(t *testing.T) {
 
 func TestCleanName(t *testing.T) {
 	tests := map[string]string{
-		"聊天记录.png":                     "聊天记录.png",
-		"../../etc/passwd":             "passwd",
-		`C:\Users\me\invoice.pdf`:      "invoice.pdf",
-		"dir/":                         "file",
-		"..":                           "file",
-		"":                             "file",
-		" a\x00b\nc\x7f.txt ":          "abc.txt",
-		"bad\xffutf8.png":              "badutf8.png",
+		"聊天记录.png":                        "聊天记录.png",
+		"../../etc/passwd":                "passwd",
+		`C:\Users\me\invoice.pdf`:         "invoice.pdf",
+		"dir/":                            "file",
+		"..":                              "file",
+		"":                                "file",
+		" a\x00b\nc\x7f.txt ":             "abc.txt",
+		"bad\xffutf8.png":                 "badutf8.png",
 		strings.Repeat("长", 100) + ".png": strings.Repeat("长", 65) + ".png",
 	}
 	for in, want := range tests {
