@@ -70,7 +70,11 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	}))
 	inner := cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, s.Config.MaxBodyBytes)
+			limit := s.Config.MaxBodyBytes
+			if isUpload(r) {
+				limit = s.Config.MaxUploadBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		if err := s.authenticate(r); err != nil {
 			s.error(w, r, err)
@@ -108,6 +112,18 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}()
 		inner.ServeHTTP(sw, r)
 	})
+}
+
+// isUpload reports whether r uploads evidence to a case, which may be larger than other
+// bodies: POST /api/v1/cases/{id}/evidence or POST /cases/{id}/evidence.
+func isUpload(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	p := strings.TrimPrefix(r.URL.Path, "/api/v1")
+	rest, ok := strings.CutPrefix(p, "/cases/")
+	id, tail, _ := strings.Cut(rest, "/")
+	return ok && shopguard.ValidCaseID(id) && tail == "evidence"
 }
 
 // requestID keeps a sane incoming X-Request-Id (from a proxy) or makes one.

@@ -32,6 +32,23 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/admin/users", s.require(shopguard.ScopeAdmin, s.handleListUsers))
 	s.handle("POST /api/v1/admin/users", s.require(shopguard.ScopeAdmin, s.handleCreateUser))
 
+	// Cases: open to anyone; each case only to its key holder or owner.
+	s.handle("POST /api/v1/cases", s.handleAPICreateCase)
+	s.handle("GET /api/v1/cases", s.require(shopguard.ScopeReport, s.handleAPICases))
+	s.handle("GET /api/v1/followups", s.require(shopguard.ScopeReport, s.handleAPIFollowUps))
+	s.handle("GET /api/v1/cases/{id}", s.handleAPICase)
+	s.handle("DELETE /api/v1/cases/{id}", s.handleAPIDeleteCase)
+	s.handle("PUT /api/v1/cases/{id}/triage", s.handleAPIUpdateTriage)
+	s.handle("GET /api/v1/cases/{id}/plan", s.handleAPIPlan)
+	s.handle("POST /api/v1/cases/{id}/evidence", s.handleAPIAddEvidence)
+	s.handle("GET /api/v1/cases/{id}/evidence", s.handleAPIListEvidence)
+	s.handle("GET /api/v1/cases/{id}/evidence/{seq}", s.handleEvidenceFile)
+	s.handle("GET /api/v1/cases/{id}/documents/{file}", s.handleAPIDocument)
+	s.handle("GET /api/v1/cases/{id}/package.zip", s.handleAPIPackage)
+	s.handle("GET /api/v1/cases/{id}/verify", s.handleAPIVerifyCase)
+	s.handle("PUT /api/v1/cases/{id}/channels/{channel}", s.handleAPISetStatus)
+	s.handle("GET /api/v1/cases/{id}/followups", s.handleAPICaseFollowUps)
+
 	// Web UI.
 	s.mux.Handle("GET /static/", s.ui.static())
 	s.handle("GET /{$}", s.handleHome)
@@ -44,5 +61,13 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /login", s.handleLoginForm)
 	s.handle("POST /logout", s.handleLogoutForm)
 	s.handle("GET /admin", s.requirePage(shopguard.ScopeModerate, s.handleAdminPage))
+	s.handle("GET /cases/new", s.handleNewCasePage)
+	s.handle("POST /cases", s.handleCreateCaseForm)
+	s.handle("GET /cases/open", s.handleOpenCasePage)
+	s.handle("POST /cases/open", s.handleOpenCaseForm)
+	s.handle("GET /cases/{id}", s.handleCasePage)
+	s.handle("POST /cases/{id}/evidence", s.handleEvidenceForm)
+	s.handle("POST /cases/{id}/channels/{channel}", s.handleStatusForm)
+	s.handle("POST /cases/{id}/delete", s.handleDeleteCaseForm)
 	s.handle("/", s.notFound)
 }

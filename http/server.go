@@ -17,6 +17,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/auth"
+	"github.com/shopguard/shopguard/casework"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -34,11 +35,14 @@ type Config struct {
 	RateAnon, RateKey float64
 	// MaxBodyBytes caps a request body, except for routes that set their own limit.
 	MaxBodyBytes int64
+	// MaxUploadBytes caps the body of an evidence upload (the file and the form around it).
+	MaxUploadBytes int64
 }
 
 // DefaultConfig returns the settings a fresh install runs with.
 func DefaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", RateAnon: 10, RateKey: 50, MaxBodyBytes: 1 << 20}
+	return Config{Addr: "127.0.0.1:8080", RateAnon: 10, RateKey: 50, MaxBodyBytes: 1 << 20,
+		MaxUploadBytes: casework.DefaultLimits.FileSize + 1<<20}
 }
 
 // Server is shopguard's HTTP server. Fill the exported fields, then call Open.
@@ -48,6 +52,11 @@ type Server struct {
 	Auth      *auth.Service
 	Knowledge *knowledge.Pack
 	Logger    *slog.Logger
+	// Blobs keeps the evidence files of cases; case routes that need files answer 503
+	// until it is set (before Open).
+	Blobs shopguard.BlobStore
+
+	planner *casework.Planner
 
 	mux      *http.ServeMux
 	srv      *http.Server
@@ -71,6 +80,9 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 	s.metrics = newMetrics(s.registry)
 	var err error
 	if s.ui, err = newUI(); err != nil {
+		return nil, err
+	}
+	if s.planner, err = casework.NewPlanner(pack); err != nil {
 		return nil, err
 	}
 	s.registerRoutes()

@@ -1,0 +1,317 @@
+package http
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopguard/shopguard"
+)
+
+// newCaseRequest is the body of POST /api/v1/cases.
+type newCaseRequest struct {
+	Lang   shopguard.Lang   `json:"lang"`
+	Triage shopguard.Triage `json:"triage"`
+}
+
+func (s *Server) handleAPICreateCase(w http.ResponseWriter, r *http.Request) {
+	var req newCaseRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if req.Lang == "" {
+		req.Lang = stateOf(r).lang
+	}
+	c, key, err := s.newCase(r, req.Lang, req.Triage)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
+	writeJSON(w, http.StatusCreated, map[string]string{"id": c.ID, "key": key, "url": caseURL(c.ID)})
+}
+
+func (s *Server) handleAPICase(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	lang, err := reqLang(r, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v, err := s.viewCase(r, c, lang)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) handleAPIUpdateTriage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var t shopguard.Triage
+	if err := decodeJSON(r, &t); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.Store.UpdateTriage(r.Context(), c.ID, t, time.Now()); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	c.Triage = t
+	writeJSON(w, http.StatusOK, s.planner.Plan(t, c.Lang, time.Now()))
+}
+
+func (s *Server) handleAPIDeleteCase(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v, err := s.vault()
+	if err == nil {
+		err = v.Delete(r.Context(), c.ID)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.setCaseCookie(w, c.ID, "", -1)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleAPIPlan(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	lang, err := reqLang(r, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.planner.Plan(c.Triage, lang, time.Now()))
+}
+
+func (s *Server) handleAPIAddEvidence(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	e, err := s.addEvidence(r, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, e)
+}
+
+func (s *Server) handleAPIListEvidence(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ev, err := s.Store.ListEvidence(r.Context(), c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"evidence": ev})
+}
+
+// handleEvidenceFile sends one evidence file back, always as a download: it is the victim's
+// upload and must never render in the site's origin.
+func (s *Server) handleEvidenceFile(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	seq, err := strconv.Atoi(r.PathValue("seq"))
+	ev, lerr := s.Store.ListEvidence(r.Context(), c.ID)
+	if lerr != nil {
+		s.error(w, r, lerr)
+		return
+	}
+	if err != nil || seq < 1 || seq > len(ev) {
+		s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no evidence item %q in this case", r.PathValue("seq")))
+		return
+	}
+	e := ev[seq-1]
+	rc, err := s.Blobs.Open(r.Context(), e.SHA256)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	defer rc.Close()
+	attachment(w, e.Type, e.Name)
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	w.Header().Set("Content-Length", strconv.FormatInt(e.Size, 10))
+	io.Copy(w, rc)
+}
+
+func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	lang, err := reqLang(r, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ev, err := s.Store.ListEvidence(r.Context(), c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	body, ct, err := document(c, ev, r.PathValue("file"), lang)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	name, ext, _ := strings.Cut(r.PathValue("file"), ".")
+	attachment(w, ct, name+"."+string(lang)+"."+ext)
+	w.Write(body)
+}
+
+func (s *Server) handleAPIPackage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.writePackage(w, r, c)
+}
+
+func (s *Server) handleAPIVerifyCase(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v, err := s.vault()
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := v.Verify(r.Context(), c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"intact": rep.OK(), "report": rep})
+}
+
+// statusRequest is the body of PUT /api/v1/cases/{id}/channels/{channel}.
+type statusRequest struct {
+	State     shopguard.ChannelState `json:"state"`
+	Reference string                 `json:"reference"`
+	Notes     string                 `json:"notes"`
+	FollowUp  string                 `json:"follow_up"`
+}
+
+// setStatus records where a case stands with a channel of its plan.
+func (s *Server) setStatus(r *http.Request, c *shopguard.Case, channel string, req statusRequest) (*shopguard.ChannelStatus, error) {
+	if _, ok := s.Knowledge.Channel(channel); !ok {
+		return nil, shopguard.Invalid("channel", "unknown channel %q", channel)
+	}
+	st := &shopguard.ChannelStatus{CaseID: c.ID, Channel: channel, State: req.State, Reference: req.Reference, Notes: req.Notes, FollowUp: req.FollowUp}
+	if err := s.Store.SetChannelStatus(r.Context(), st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func (s *Server) handleAPISetStatus(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req statusRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	st, err := s.setStatus(r, c, r.PathValue("channel"), req)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// dueDay is the day asked for with ?day=, else today (UTC).
+func dueDay(r *http.Request) (string, error) {
+	day := r.URL.Query().Get("day")
+	if day == "" {
+		return time.Now().UTC().Format("2006-01-02"), nil
+	}
+	_, err := shopguard.ParseDate("day", day)
+	return day, err
+}
+
+func (s *Server) handleAPICaseFollowUps(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.writeFollowUps(w, r, []string{c.ID})
+}
+
+// handleAPIFollowUps lists the due follow-ups of all the signed-in user's cases.
+func (s *Server) handleAPIFollowUps(w http.ResponseWriter, r *http.Request) {
+	cases, err := s.Store.ListCases(r.Context(), principalOf(r).User.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ids := make([]string, len(cases))
+	for i, c := range cases {
+		ids[i] = c.ID
+	}
+	s.writeFollowUps(w, r, ids)
+}
+
+func (s *Server) writeFollowUps(w http.ResponseWriter, r *http.Request, ids []string) {
+	day, err := dueDay(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	due, err := s.Store.DueFollowUps(r.Context(), ids, day)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"day": day, "due": due})
+}
+
+// handleAPICases lists the signed-in user's cases.
+func (s *Server) handleAPICases(w http.ResponseWriter, r *http.Request) {
+	cases, err := s.Store.ListCases(r.Context(), principalOf(r).User.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if cases == nil {
+		cases = []*shopguard.Case{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"cases": cases})
+}

@@ -1,0 +1,246 @@
+package http
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/casework"
+)
+
+// caseCookiePrefix starts the name of the cookie that holds a case key in a browser which
+// made or opened the case, one cookie per case.
+const caseCookiePrefix = "sg_case_"
+
+// vault returns the evidence vault over the server's store and blob store.
+func (s *Server) vault() (*casework.Vault, error) {
+	if s.Blobs == nil {
+		return nil, shopguard.Errorf(shopguard.EUNAVAILABLE, "evidence storage is not configured on this server")
+	}
+	return &casework.Vault{Cases: s.Store, Blobs: s.Blobs, Limits: casework.DefaultLimits}, nil
+}
+
+// caseOf returns the case named in the path when the request may open it: with its key (as
+// "Authorization: Bearer sgc_…" or the browser's case cookie) or as its signed-in owner.
+// Nobody else may, whatever their role: a case not yours is ENOTFOUND, as if it did not exist.
+func (s *Server) caseOf(r *http.Request) (*shopguard.Case, error) {
+	id := r.PathValue("id")
+	notFound := shopguard.Errorf(shopguard.ENOTFOUND, "no case %s that you may open: send its key or sign in as its owner", id)
+	if !shopguard.ValidCaseID(id) {
+		return nil, notFound
+	}
+	c, err := s.Store.CaseByID(r.Context(), id)
+	if shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if tok, ok := bearer(r); ok && casework.KeyOpens(c, tok) {
+		return c, nil
+	}
+	if ck, err := r.Cookie(caseCookiePrefix + id); err == nil && casework.KeyOpens(c, ck.Value) {
+		return c, nil
+	}
+	if u := principalOf(r).User; u != nil && c.OwnerID != 0 && c.OwnerID == u.ID {
+		if p := principalOf(r); p.Key == nil || p.Key.Has(shopguard.ScopeReport) {
+			return c, nil
+		}
+	}
+	return nil, notFound
+}
+
+// setCaseCookie lets this browser open the case without typing its key again.
+func (s *Server) setCaseCookie(w http.ResponseWriter, id, key string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: caseCookiePrefix + id, Value: key, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Config.SecureCookies})
+}
+
+// reqLang is the language asked for with ?lang=, else the case's.
+func reqLang(r *http.Request, c *shopguard.Case) (shopguard.Lang, error) {
+	q := r.URL.Query().Get("lang")
+	if q == "" {
+		return c.Lang, nil
+	}
+	l, ok := shopguard.ParseLang(q)
+	if !ok {
+		return "", shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", q)
+	}
+	return l, nil
+}
+
+// caseView is everything about a case, as the API and the case page show it.
+type caseView struct {
+	Case     *shopguard.Case            `json:"case"`
+	Plan     casework.Plan              `json:"plan"`
+	Evidence []*shopguard.Evidence      `json:"evidence"`
+	Channels []*shopguard.ChannelStatus `json:"channels"`
+	Next     *nextStep                  `json:"next,omitempty"`
+}
+
+// nextStep is what to do next: a step of the plan and where it stands.
+type nextStep struct {
+	Step   casework.Step            `json:"step"`
+	Status *shopguard.ChannelStatus `json:"status,omitempty"`
+}
+
+func (s *Server) viewCase(r *http.Request, c *shopguard.Case, lang shopguard.Lang) (*caseView, error) {
+	ctx := r.Context()
+	ev, err := s.Store.ListEvidence(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.Store.ListChannelStatus(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := &caseView{Case: c, Plan: s.planner.Plan(c.Triage, lang, time.Now()), Evidence: ev, Channels: st}
+	if step, status, ok := casework.NextStep(v.Plan, st); ok {
+		v.Next = &nextStep{step, status}
+	}
+	return v, nil
+}
+
+// newCase makes and stores a case for the request's user (if signed in) and returns it with
+// its key.
+func (s *Server) newCase(r *http.Request, lang shopguard.Lang, t shopguard.Triage) (*shopguard.Case, string, error) {
+	var owner int64
+	if u := principalOf(r).User; u != nil {
+		owner = u.ID
+	}
+	c, key, err := casework.NewCase(owner, lang, t, time.Now())
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.Store.CreateCase(r.Context(), c); err != nil {
+		return nil, "", err
+	}
+	return c, key, nil
+}
+
+// addEvidence streams the uploaded file of a multipart request into the vault. The note is
+// taken from a "note" field sent before the file, or from ?note=.
+func (s *Server) addEvidence(r *http.Request, c *shopguard.Case) (*shopguard.Evidence, error) {
+	v, err := s.vault()
+	if err != nil {
+		return nil, err
+	}
+	ct, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || ct != "multipart/form-data" || params["boundary"] == "" {
+		return nil, shopguard.Invalid("file", "send the file as multipart/form-data in a field named file")
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	note := r.URL.Query().Get("note")
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil, shopguard.Invalid("file", "no file: send it in a multipart field named file")
+		}
+		if err != nil {
+			return nil, uploadError(err)
+		}
+		switch part.FormName() {
+		case "note":
+			b, err := io.ReadAll(io.LimitReader(part, 4*shopguard.MaxEvidenceNote+1))
+			if err != nil {
+				return nil, uploadError(err)
+			}
+			note = strings.TrimSpace(string(b))
+		case "file":
+			e, err := v.Add(r.Context(), c.ID, part.FileName(), note, part)
+			if err != nil {
+				return nil, uploadError(err)
+			}
+			return e, nil
+		}
+		part.Close()
+	}
+}
+
+// uploadError turns a broken or oversized request body into a user error.
+func uploadError(err error) error {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return shopguard.Errorf(shopguard.ETOOLARGE, "the upload is larger than %d bytes", mbe.Limit)
+	case shopguard.ErrorCode(err) != shopguard.EINTERNAL:
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(err.Error(), "multipart"):
+		return shopguard.Invalid("file", "the upload was cut short or is not valid multipart data")
+	}
+	return err
+}
+
+// document drafts a document of the case as Markdown or PDF; file is "name.md" or "name.pdf".
+func document(c *shopguard.Case, ev []*shopguard.Evidence, file string, lang shopguard.Lang) (body []byte, contentType string, err error) {
+	name, ext, _ := strings.Cut(file, ".")
+	if !casework.ValidDocument(name) || (ext != "md" && ext != "pdf") {
+		return nil, "", shopguard.Errorf(shopguard.ENOTFOUND, "no document %q: want NAME.md or NAME.pdf with NAME one of %s", file, strings.Join(casework.Documents, ", "))
+	}
+	md, err := casework.Markdown(name, lang, casework.DocInput{Case: c, Evidence: ev, Now: time.Now()})
+	if err != nil || ext == "md" {
+		return md, "text/markdown; charset=utf-8", err
+	}
+	var b bytes.Buffer
+	if err := casework.PDF(&b, md, casework.DocumentTitle(name, lang), casework.Footer(lang)); err != nil {
+		return nil, "", err
+	}
+	return b.Bytes(), "application/pdf", nil
+}
+
+// attachment sets the headers of a download named name.
+func attachment(w http.ResponseWriter, contentType, name string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Cache-Control", "no-store")
+}
+
+// writePackage streams the case's evidence package.
+func (s *Server) writePackage(w http.ResponseWriter, r *http.Request, c *shopguard.Case) {
+	ev, err := s.Store.ListEvidence(r.Context(), c.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if s.Blobs == nil {
+		s.error(w, r, shopguard.Errorf(shopguard.EUNAVAILABLE, "evidence storage is not configured on this server"))
+		return
+	}
+	now := time.Now()
+	in := casework.PackageInput{Case: c, Evidence: ev, Plan: s.planner.Plan(c.Triage, c.Lang, now), Blobs: s.Blobs, Now: now}
+	// Build in a temporary file first so that a failure is a clean error, not half an archive.
+	tmp, err := os.CreateTemp("", "shopguard-package-*.zip")
+	if err != nil {
+		s.error(w, r, fmt.Errorf("http: package: %w", err))
+		return
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if err := casework.WritePackage(r.Context(), tmp, in); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err == nil {
+		_, err = tmp.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		s.error(w, r, fmt.Errorf("http: package: %w", err))
+		return
+	}
+	attachment(w, "application/zip", fmt.Sprintf("shopguard-case-%s.zip", c.ID))
+	w.Header().Set("Content-Length", fmt.Sprint(size))
+	io.Copy(w, tmp)
+}
+
+// caseURL is the web page of a case.
+func caseURL(id string) string { return "/cases/" + url.PathEscape(id) }

@@ -1,0 +1,223 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/casework"
+)
+
+// caseForm is the data of the triage questionnaire.
+type caseForm struct {
+	Culprits []shopguard.Culprit
+	Payments []shopguard.Payment
+	Evidence []shopguard.EvidenceKind
+	Values   map[string]string
+	Checked  map[string]bool
+	Error    string
+	ErrField string
+	Deleted  bool
+}
+
+func newCaseForm() caseForm {
+	return caseForm{Culprits: shopguard.Culprits, Payments: shopguard.Payments, Evidence: shopguard.EvidenceKinds,
+		Values: map[string]string{}, Checked: map[string]bool{}}
+}
+
+func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) {
+	f := newCaseForm()
+	f.Deleted = r.URL.Query().Get("deleted") == "1"
+	s.render(w, r, http.StatusOK, "case_new", "case.new.title", f)
+}
+
+// parseYuan reads an amount in yuan ("3299", "3,299.50", "¥3299") as fen.
+func parseYuan(s string) (int64, error) {
+	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "").Replace(s)
+	if s == "" {
+		return 0, nil
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > 2 {
+		return 0, shopguard.Invalid("amount", "an amount has at most two decimals, got %q", s)
+	}
+	yuan, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || yuan < 0 || yuan > shopguard.MaxAmountFen/100 {
+		return 0, shopguard.Invalid("amount", "write the amount in yuan, such as 3299.00, got %q", s)
+	}
+	fen := int64(0)
+	if frac != "" {
+		f, err := strconv.ParseInt((frac + "0")[:2], 10, 64)
+		if err != nil || f < 0 {
+			return 0, shopguard.Invalid("amount", "write the amount in yuan, such as 3299.00, got %q", s)
+		}
+		fen = f
+	}
+	return yuan*100 + fen, nil
+}
+
+// triageFromForm reads the questionnaire.
+func triageFromForm(r *http.Request, f *caseForm) (shopguard.Triage, error) {
+	if err := r.ParseForm(); err != nil {
+		return shopguard.Triage{}, shopguard.Invalid("", "unreadable form: %v", err)
+	}
+	for _, k := range []string{"what", "culprit", "payment", "amount", "paid_on", "noticed_on", "platform", "site_url", "counterparty", "seller_location", "order_ref"} {
+		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	t := shopguard.Triage{What: f.Values["what"], Culprit: shopguard.Culprit(f.Values["culprit"]), Payment: shopguard.Payment(f.Values["payment"]),
+		PaidOn: f.Values["paid_on"], NoticedOn: f.Values["noticed_on"], Platform: f.Values["platform"], SiteURL: f.Values["site_url"],
+		Counterparty: f.Values["counterparty"], SellerLocation: f.Values["seller_location"], OrderRef: f.Values["order_ref"],
+		Arbitration: r.PostFormValue("arbitration") == "on"}
+	f.Checked["arbitration"] = t.Arbitration
+	for _, k := range r.PostForm["evidence"] {
+		t.Evidence = append(t.Evidence, shopguard.EvidenceKind(k))
+		f.Checked["evidence."+k] = true
+	}
+	fen, err := parseYuan(f.Values["amount"])
+	t.AmountFen = fen
+	return t, err
+}
+
+// caseCreated is the data of the page shown once after a case is made: its key.
+type caseCreated struct {
+	ID, Key, URL string
+}
+
+func (s *Server) handleCreateCaseForm(w http.ResponseWriter, r *http.Request) {
+	f := newCaseForm()
+	t, err := triageFromForm(r, &f)
+	var c *shopguard.Case
+	var key string
+	if err == nil {
+		c, key, err = s.newCase(r, stateOf(r).lang, t)
+	}
+	if shopguard.ErrorCode(err) == shopguard.EINVALID {
+		f.Error, f.ErrField = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		s.render(w, r, http.StatusBadRequest, "case_new", "case.new.title", f)
+		return
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.setCaseCookie(w, c.ID, key, 365*24*3600)
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusCreated, "case_created", "case.created.title", caseCreated{ID: c.ID, Key: key, URL: caseURL(c.ID)})
+}
+
+// casePage is the data of a case's page.
+type casePage struct {
+	*caseView
+	Statuses  map[string]*shopguard.ChannelStatus
+	States    []shopguard.ChannelState
+	Documents []string
+	Error     string
+	Uploaded  bool
+}
+
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, c *shopguard.Case, errMsg string) {
+	v, err := s.viewCase(r, c, stateOf(r).lang)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := casePage{caseView: v, Statuses: map[string]*shopguard.ChannelStatus{}, States: shopguard.ChannelStates,
+		Documents: casework.Documents, Error: errMsg, Uploaded: r.URL.Query().Get("uploaded") == "1"}
+	for _, st := range v.Channels {
+		p.Statuses[st.Channel] = st
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "case", "case.title", p)
+}
+
+func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.renderCase(w, r, http.StatusOK, c, "")
+}
+
+func (s *Server) handleEvidenceForm(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if _, err := s.addEvidence(r, c); err != nil {
+		if code := shopguard.ErrorCode(err); code == shopguard.EINTERNAL || code == shopguard.EUNAVAILABLE {
+			s.error(w, r, err)
+			return
+		}
+		s.renderCase(w, r, statusOf(shopguard.ErrorCode(err)), c, shopguard.ErrorMessage(err))
+		return
+	}
+	http.Redirect(w, r, caseURL(c.ID)+"?uploaded=1#evidence", http.StatusSeeOther)
+}
+
+func (s *Server) handleStatusForm(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	req := statusRequest{State: shopguard.ChannelState(r.PostFormValue("state")), Reference: strings.TrimSpace(r.PostFormValue("reference")),
+		Notes: strings.TrimSpace(r.PostFormValue("notes")), FollowUp: strings.TrimSpace(r.PostFormValue("follow_up"))}
+	if _, err := s.setStatus(r, c, r.PathValue("channel"), req); err != nil {
+		if shopguard.ErrorCode(err) == shopguard.EINVALID {
+			s.renderCase(w, r, http.StatusBadRequest, c, shopguard.ErrorMessage(err))
+			return
+		}
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, caseURL(c.ID)+"#track-"+r.PathValue("channel"), http.StatusSeeOther)
+}
+
+func (s *Server) handleDeleteCaseForm(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	v, err := s.vault()
+	if err == nil {
+		err = v.Delete(r.Context(), c.ID)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.setCaseCookie(w, c.ID, "", -1)
+	http.Redirect(w, r, "/cases/new?deleted=1", http.StatusSeeOther)
+}
+
+// openForm is the data of the page where a case key is entered.
+type openForm struct {
+	ID, Error string
+}
+
+func (s *Server) handleOpenCasePage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "case_open", "case.open.title", openForm{ID: r.URL.Query().Get("id")})
+}
+
+func (s *Server) handleOpenCaseForm(w http.ResponseWriter, r *http.Request) {
+	f := openForm{ID: strings.TrimSpace(r.PostFormValue("id"))}
+	key := strings.TrimSpace(r.PostFormValue("key"))
+	if shopguard.ValidCaseID(f.ID) {
+		c, err := s.Store.CaseByID(r.Context(), f.ID)
+		if err == nil && casework.KeyOpens(c, key) {
+			s.setCaseCookie(w, c.ID, key, 365*24*3600)
+			http.Redirect(w, r, caseURL(c.ID), http.StatusSeeOther)
+			return
+		}
+		if err != nil && shopguard.ErrorCode(err) != shopguard.ENOTFOUND {
+			s.error(w, r, err)
+			return
+		}
+	}
+	f.Error = "case.open.failed"
+	s.render(w, r, http.StatusNotFound, "case_open", "case.open.title", f)
+}
