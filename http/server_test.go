@@ -17,6 +17,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/auth"
+	"github.com/shopguard/shopguard/blob"
 	shttp "github.com/shopguard/shopguard/http"
 	"github.com/shopguard/shopguard/knowledge"
 	"github.com/shopguard/shopguard/sqlite"
@@ -41,6 +42,8 @@ type testServer struct {
 	srv  *shttp.Server
 	auth *auth.Service
 	logs *syncBuffer
+	// blobDir holds the evidence files of cases.
+	blobDir string
 }
 
 func newTestServer(t *testing.T, tune func(*shttp.Config)) *testServer {
@@ -64,9 +67,13 @@ func newTestServer(t *testing.T, tune func(*shttp.Config)) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	blobDir := filepath.Join(t.TempDir(), "blobs")
+	if srv.Blobs, err = blob.NewDir(blobDir); err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &testServer{Server: ts, srv: srv, auth: auth.NewService(store), logs: logs}
+	return &testServer{Server: ts, srv: srv, auth: auth.NewService(store), logs: logs, blobDir: blobDir}
 }
 
 // do sends a request and returns the status, headers and body.
