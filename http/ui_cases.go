@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -32,31 +31,6 @@ func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "case_new", "case.new.title", f)
 }
 
-// parseYuan reads an amount in yuan ("3299", "3,299.50", "¥3299") as fen.
-func parseYuan(s string) (int64, error) {
-	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "").Replace(s)
-	if s == "" {
-		return 0, nil
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 2 {
-		return 0, shopguard.Invalid("amount", "an amount has at most two decimals, got %q", s)
-	}
-	yuan, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || yuan < 0 || yuan > shopguard.MaxAmountFen/100 {
-		return 0, shopguard.Invalid("amount", "write the amount in yuan, such as 3299.00, got %q", s)
-	}
-	fen := int64(0)
-	if frac != "" {
-		f, err := strconv.ParseInt((frac + "0")[:2], 10, 64)
-		if err != nil || f < 0 {
-			return 0, shopguard.Invalid("amount", "write the amount in yuan, such as 3299.00, got %q", s)
-		}
-		fen = f
-	}
-	return yuan*100 + fen, nil
-}
-
 // triageFromForm reads the questionnaire.
 func triageFromForm(r *http.Request, f *caseForm) (shopguard.Triage, error) {
 	if err := r.ParseForm(); err != nil {
@@ -74,7 +48,7 @@ func triageFromForm(r *http.Request, f *caseForm) (shopguard.Triage, error) {
 		t.Evidence = append(t.Evidence, shopguard.EvidenceKind(k))
 		f.Checked["evidence."+k] = true
 	}
-	fen, err := parseYuan(f.Values["amount"])
+	fen, err := shopguard.ParseYuan(f.Values["amount"])
 	t.AmountFen = fen
 	return t, err
 }

@@ -42,7 +42,7 @@ type command struct {
 	run     func(m *Main, ctx context.Context, args []string) error
 }
 
-// commands lists every command; nouns with several verbs are "noun verb".
+// commands lists every command; nouns with several verbs are "noun verb" (or "noun noun verb").
 var commands = []command{
 	{"serve", "run the web UI and the JSON API", (*Main).serve},
 	{"learn", "show the scam types, or one of them", (*Main).learn},
@@ -54,6 +54,12 @@ var commands = []command{
 	{"key create", "make an API key for an account (shown once)", (*Main).keyCreate},
 	{"key list", "list an account's API keys", (*Main).keyList},
 	{"key revoke", "revoke an API key", (*Main).keyRevoke},
+	{"case new", "start a case from triage answers; prints its id and key (shown once)", (*Main).caseNew},
+	{"case evidence add", "add files to a case's evidence log", (*Main).caseEvidenceAdd},
+	{"case plan", "print a case's action plan", (*Main).casePlan},
+	{"case docs", "write a case's draft documents (Markdown or PDF)", (*Main).caseDocs},
+	{"case package", "write a case's evidence package (ZIP)", (*Main).casePackage},
+	{"case verify", "check an evidence package or a stored case; exit 1 if altered", (*Main).caseVerify},
 	{"version", "print the version", (*Main).version},
 }
 
@@ -106,7 +112,7 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
-	for _, n := range []int{2, 1} {
+	for _, n := range []int{3, 2, 1} {
 		if len(args) < n {
 			continue
 		}
@@ -138,7 +144,7 @@ func (m *Main) usage(w io.Writer) {
 	fmt.Fprintln(w, "shopguard protects online shoppers from scams and helps victims get their money back.")
 	fmt.Fprintln(w, "\nUsage: shopguard COMMAND [flags] [args]   (every command takes --help)\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-18s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nExit codes: 0 done, 1 failed (or a check found a risk, where its help says so), 2 bad usage or input.")
 }

@@ -1,0 +1,332 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/blob"
+	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/sqlstore"
+)
+
+// caseEnv is what a case command works with: the store, the vault and the case it opened.
+type caseEnv struct {
+	db      *sqlstore.DB
+	vault   *casework.Vault
+	planner *casework.Planner
+	c       *shopguard.Case
+}
+
+// blobDir is where evidence files live in the data directory.
+func (c Config) blobDir() string { return filepath.Join(c.Data, "blobs") }
+
+// withCase parses the flags of a case command, opens the store and the case named by --case
+// (which --key, or SHOPGUARD_CASE_KEY, must open) and runs fn. With needCase false there is
+// no case to open (case new).
+func (m *Main) withCase(ctx context.Context, name, argsUsage, help string, args []string, needCase bool, extra func(*flag.FlagSet), fn func(*caseEnv, []string) error) error {
+	var id, key string
+	var cfg *Config
+	return m.withStore(ctx, name, argsUsage, help, args, func(c *Config, fs *flag.FlagSet) {
+		cfg = c
+		if needCase {
+			fs.StringVar(&id, "case", "", "the case id")
+			fs.StringVar(&key, "key", m.Getenv("SHOPGUARD_CASE_KEY"), "the case key [SHOPGUARD_CASE_KEY]")
+		}
+		if extra != nil {
+			extra(fs)
+		}
+	}, func(db *sqlstore.DB, rest []string) error {
+		pack, err := loadKnowledge(*cfg)
+		if err != nil {
+			return err
+		}
+		planner, err := casework.NewPlanner(pack)
+		if err != nil {
+			return err
+		}
+		blobs, err := blob.NewDir(cfg.blobDir())
+		if err != nil {
+			return err
+		}
+		env := &caseEnv{db: db, planner: planner, vault: &casework.Vault{Cases: db, Blobs: blobs, Limits: casework.DefaultLimits}}
+		if needCase {
+			if id == "" || key == "" {
+				return usagef("%s needs --case ID and --key KEY (or SHOPGUARD_CASE_KEY)", name)
+			}
+			c, err := db.CaseByID(ctx, id)
+			if err != nil || !casework.KeyOpens(c, key) {
+				if err != nil && shopguard.ErrorCode(err) != shopguard.ENOTFOUND {
+					return err
+				}
+				return usagef("no case %s that this key opens", id)
+			}
+			env.c = c
+		}
+		return fn(env, rest)
+	})
+}
+
+func (m *Main) caseNew(ctx context.Context, args []string) error {
+	var t shopguard.Triage
+	var langName, amount, evidence, culprit, payment string
+	return m.withCase(ctx, "case new", "",
+		"Start a case from triage answers (all optional) and print its id and key. The key is shown once:\nkeep it, every other case command needs it.",
+		args, false, func(fs *flag.FlagSet) {
+			fs.StringVar(&langName, "lang", "zh-CN", "language of the case: zh-CN or en")
+			fs.StringVar(&t.What, "what", "", "what happened")
+			fs.StringVar(&culprit, "culprit", "", "who cheated: seller, buyer, platform or impostor")
+			fs.StringVar(&payment, "payment", "", "how the money went: escrow, transfer, card, cod or none")
+			fs.StringVar(&amount, "amount", "", "how much, in yuan (3299.00)")
+			fs.StringVar(&t.PaidOn, "paid-on", "", "when the money went (YYYY-MM-DD)")
+			fs.StringVar(&t.NoticedOn, "noticed-on", "", "when you found out (YYYY-MM-DD)")
+			fs.StringVar(&t.Platform, "platform", "", "the platform, site or app")
+			fs.StringVar(&t.SiteURL, "site-url", "", "address of a fake site or app")
+			fs.StringVar(&t.Counterparty, "counterparty", "", "name or account of the other side")
+			fs.StringVar(&t.SellerLocation, "seller-location", "", "where the seller is (the place of the unit whose seal is on the bill)")
+			fs.StringVar(&t.OrderRef, "order-ref", "", "order or transaction number")
+			fs.StringVar(&evidence, "evidence", "", "kinds of evidence you have, comma-separated: chat, payment, order, invoice, listing, photo, delivery")
+			fs.BoolVar(&t.Arbitration, "arbitration", false, "you and the seller agreed to arbitration")
+		}, func(env *caseEnv, rest []string) error {
+			if len(rest) > 0 {
+				return usagef("case new takes no arguments, got %q", rest)
+			}
+			lang, err := langFlag(langName)
+			if err != nil {
+				return err
+			}
+			t.Culprit, t.Payment = shopguard.Culprit(culprit), shopguard.Payment(payment)
+			if t.AmountFen, err = shopguard.ParseYuan(amount); err != nil {
+				return err
+			}
+			for _, k := range strings.Split(evidence, ",") {
+				if k = strings.TrimSpace(k); k != "" {
+					t.Evidence = append(t.Evidence, shopguard.EvidenceKind(k))
+				}
+			}
+			c, key, err := casework.NewCase(0, lang, t, time.Now())
+			if err != nil {
+				return err
+			}
+			if err := env.db.CreateCase(ctx, c); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "id %s\nkey %s\n", c.ID, key)
+			fmt.Fprintln(m.Stderr, "shopguard: keep the key now: it is shown only once and cannot be recovered")
+			return nil
+		})
+}
+
+func (m *Main) caseEvidenceAdd(ctx context.Context, args []string) error {
+	var note string
+	return m.withCase(ctx, "case evidence add", "FILE...",
+		"Add files to the case's evidence log, each kept under its SHA-256; print each entry.",
+		args, true, func(fs *flag.FlagSet) {
+			fs.StringVar(&note, "note", "", "a note kept with every file of this call")
+		}, func(env *caseEnv, files []string) error {
+			if len(files) == 0 {
+				return usagef("name at least one file")
+			}
+			for _, path := range files {
+				f, err := os.Open(path)
+				if err != nil {
+					return usagef("%v", err)
+				}
+				e, err := env.vault.Add(ctx, env.c.ID, filepath.Base(path), note, f)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
+				fmt.Fprintf(m.Stdout, "%d\t%s\t%s\t%s\n", e.Seq, e.SHA256, e.Type, e.Name)
+			}
+			return nil
+		})
+}
+
+func (m *Main) casePlan(ctx context.Context, args []string) error {
+	var langName string
+	var asJSON bool
+	return m.withCase(ctx, "case plan", "", "Print the case's action plan, urgent steps first.",
+		args, true, func(fs *flag.FlagSet) {
+			fs.StringVar(&langName, "lang", "", "language: zh-CN or en (default: the case's)")
+			fs.BoolVar(&asJSON, "json", false, "print JSON")
+		}, func(env *caseEnv, rest []string) error {
+			lang := env.c.Lang
+			if langName != "" {
+				l, err := langFlag(langName)
+				if err != nil {
+					return err
+				}
+				lang = l
+			}
+			plan := env.planner.Plan(env.c.Triage, lang, time.Now())
+			if asJSON {
+				return writeJSON(m, plan)
+			}
+			for i, s := range plan.Steps {
+				urgent := ""
+				if s.Urgent {
+					urgent = " [!]"
+				}
+				fmt.Fprintf(m.Stdout, "%d. %s%s %s\n", i+1, s.Name, urgent, s.Contact)
+				for _, w := range s.Why {
+					fmt.Fprintf(m.Stdout, "   - %s\n", w)
+				}
+				fmt.Fprintf(m.Stdout, "   %s\n", s.TimeLimits)
+			}
+			for _, q := range plan.Questions {
+				fmt.Fprintf(m.Stdout, "? %s\n", q)
+			}
+			return nil
+		})
+}
+
+func (m *Main) caseDocs(ctx context.Context, args []string) error {
+	var langName, format, out string
+	return m.withCase(ctx, "case docs", "[NAME...]",
+		"Write the case's draft documents (all of them, or the NAMEs: "+strings.Join(casework.Documents, ", ")+")\ninto a directory as NAME.LANG.md or NAME.LANG.pdf.",
+		args, true, func(fs *flag.FlagSet) {
+			fs.StringVar(&langName, "lang", "", "language: zh-CN or en (default: the case's)")
+			fs.StringVar(&format, "format", "pdf", "md or pdf")
+			fs.StringVar(&out, "out", ".", "directory to write to")
+		}, func(env *caseEnv, names []string) error {
+			lang := env.c.Lang
+			if langName != "" {
+				l, err := langFlag(langName)
+				if err != nil {
+					return err
+				}
+				lang = l
+			}
+			if format != "md" && format != "pdf" {
+				return usagef("--format %q: want md or pdf", format)
+			}
+			if len(names) == 0 {
+				names = casework.Documents
+			}
+			ev, err := env.db.ListEvidence(ctx, env.c.ID)
+			if err != nil {
+				return err
+			}
+			for _, name := range names {
+				md, err := casework.Markdown(name, lang, casework.DocInput{Case: env.c, Evidence: ev, Now: time.Now()})
+				if err != nil {
+					return err
+				}
+				path := filepath.Join(out, fmt.Sprintf("%s.%s.%s", name, lang, format))
+				f, err := os.Create(path)
+				if err != nil {
+					return err
+				}
+				if format == "md" {
+					_, err = f.Write(md)
+				} else {
+					err = casework.PDF(f, md, casework.DocumentTitle(name, lang), casework.Footer(lang))
+				}
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					os.Remove(path)
+					return fmt.Errorf("write %s: %w", path, err)
+				}
+				fmt.Fprintln(m.Stdout, path)
+			}
+			return nil
+		})
+}
+
+func (m *Main) casePackage(ctx context.Context, args []string) error {
+	var out string
+	return m.withCase(ctx, "case package", "",
+		"Write the case's evidence package: a ZIP with the evidence files, the documents in both languages,\nmanifest.json and an index.html that opens offline.",
+		args, true, func(fs *flag.FlagSet) {
+			fs.StringVar(&out, "o", "", "the ZIP file to write (default shopguard-case-ID.zip)")
+		}, func(env *caseEnv, rest []string) error {
+			if out == "" {
+				out = fmt.Sprintf("shopguard-case-%s.zip", env.c.ID)
+			}
+			ev, err := env.db.ListEvidence(ctx, env.c.ID)
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			tmp := out + ".part"
+			f, err := os.Create(tmp)
+			if err != nil {
+				return err
+			}
+			err = casework.WritePackage(ctx, f, casework.PackageInput{Case: env.c, Evidence: ev,
+				Plan: env.planner.Plan(env.c.Triage, env.c.Lang, now), Blobs: env.vault.Blobs, Now: now})
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err == nil {
+				err = os.Rename(tmp, out)
+			}
+			if err != nil {
+				os.Remove(tmp)
+				return err
+			}
+			fmt.Fprintln(m.Stdout, out)
+			return nil
+		})
+}
+
+// caseVerify checks a package file, or with --case a stored case. It exits 1, naming every
+// problem, when anything was altered.
+func (m *Main) caseVerify(ctx context.Context, args []string) error {
+	for _, a := range args {
+		if a == "--case" || strings.HasPrefix(a, "--case=") || a == "-case" || strings.HasPrefix(a, "-case=") {
+			return m.withCase(ctx, "case verify", "", "Check a stored case: its evidence log chain and every file's hash.", args, true, nil,
+				func(env *caseEnv, rest []string) error {
+					r, err := env.vault.Verify(ctx, env.c.ID)
+					if err != nil {
+						return err
+					}
+					return m.report(r, "case "+env.c.ID)
+				})
+		}
+	}
+	fs := m.flags("case verify", "PACKAGE.zip | --case ID --key KEY",
+		"Check an evidence package (every file against manifest.json, and the evidence log's hash chain) or,\nwith --case, a stored case. Exit 0 when intact, 1 when anything was altered (each problem named).")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("case verify takes one package file (or --case ID --key KEY)")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return usagef("%v", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	r, err := casework.VerifyPackage(f, st.Size(), casework.DefaultVerifyLimits)
+	if err != nil {
+		fmt.Fprintf(m.Stdout, "ALTERED %s: %s\n", fs.Arg(0), shopguard.ErrorMessage(err))
+		return errFound
+	}
+	return m.report(r, fs.Arg(0))
+}
+
+// report prints a verification report and returns errFound when it found a problem.
+func (m *Main) report(r *casework.Report, what string) error {
+	if r.OK() {
+		fmt.Fprintf(m.Stdout, "OK %s: %d files, %d evidence entries, chain head %s\n", what, r.Files, r.Entries, r.Head)
+		return nil
+	}
+	fmt.Fprintf(m.Stdout, "ALTERED %s: %d problems\n", what, len(r.Problems))
+	for _, p := range r.Problems {
+		fmt.Fprintf(m.Stdout, "  %s\n", p)
+	}
+	return errFound
+}

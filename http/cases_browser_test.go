@@ -1,0 +1,123 @@
+package http_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"github.com/shopguard/shopguard/casework"
+)
+
+// download clicks sel and returns the bytes of the file the browser saved.
+func download(t *testing.T, ctx context.Context, dir, sel string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	do(t, ctx, "download "+sel, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		yes := true
+		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &yes})
+		return err
+	}), chromedp.Click(sel))
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("download %s: %v", sel, err)
+		}
+		switch ev.State {
+		case browser.DownloadProgressStateCompleted:
+			b, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		case browser.DownloadProgressStateCanceled:
+			t.Fatalf("download %s was cancelled", sel)
+		}
+	}
+	t.Fatalf("download %s: no completed download", sel)
+	return nil
+}
+
+// A victim answers the triage in a real browser, uploads two files, gets a document and the
+// package; the package verifies, and one altered byte makes it fail.
+func TestBrowserCaseFromTriageToPackage(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ctx := newBrowser(t)
+	dir := t.TempDir()
+	shot, receipt := filepath.Join(dir, "聊天截图.png"), filepath.Join(dir, "receipt.pdf")
+	os.WriteFile(shot, testPNG, 0o644)
+	os.WriteFile(receipt, testPDF, 0o644)
+
+	do(t, ctx, "answer the triage",
+		chromedp.Navigate(ts.URL+"/lang/zh-CN?next=/cases/new"),
+		chromedp.WaitVisible("#triage"),
+		chromedp.SendKeys("#what", "买了一部手机，收到的是模型机，商家不再回复。"),
+		chromedp.Click(`input[name="culprit"][value="seller"]`),
+		chromedp.Click(`input[name="payment"][value="escrow"]`),
+		chromedp.SendKeys("#amount", "3299.00"),
+		chromedp.SendKeys("#counterparty", "数码旗舰小店"),
+		chromedp.SendKeys("#seller_location", "广东省深圳市"),
+		chromedp.Click(`input[name="evidence"][value="chat"]`),
+		chromedp.Click("#create-case"),
+		chromedp.WaitVisible("#case-key"),
+	)
+	key := text(t, ctx, "#case-key")
+	if !strings.HasPrefix(key, "sgc_") {
+		t.Fatalf("case key shown: %q", key)
+	}
+	do(t, ctx, "open the case", chromedp.Click("#to-case"), chromedp.WaitVisible("#next-step"))
+	if next := text(t, ctx, "#next-step"); next == "" {
+		t.Fatal("the case page names no next step")
+	}
+	for i, f := range []string{shot, receipt} {
+		do(t, ctx, "upload "+f,
+			chromedp.SetValue("#note", "证据"+string(rune('1'+i))),
+			chromedp.SetUploadFiles("#file", []string{f}),
+			chromedp.Click("#upload-submit"),
+			chromedp.WaitVisible(`#evidence-list tr:nth-child(`+string(rune('2'+i))+`)`),
+		)
+	}
+	if list := text(t, ctx, "#evidence-list"); !strings.Contains(list, "聊天截图.png") || !strings.Contains(list, "receipt.pdf") {
+		t.Fatalf("evidence list: %q", list)
+	}
+
+	pdf := download(t, ctx, dir, "a.doc")
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("document download is not a PDF: %q", pdf[:min(20, len(pdf))])
+	}
+	pkg := download(t, ctx, dir, "#package")
+	r, err := casework.VerifyPackage(bytes.NewReader(pkg), int64(len(pkg)), casework.DefaultVerifyLimits)
+	if err != nil || !r.OK() || r.Entries != 2 {
+		t.Fatalf("package from the browser: %+v %v", r, err)
+	}
+
+	// Alter one byte of one evidence file inside the package.
+	zr, _ := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if f.Name == "evidence/002-receipt.pdf" {
+			data[3] ^= 0x20
+		}
+		w, _ := zw.Create(f.Name)
+		w.Write(data)
+	}
+	zw.Close()
+	r, err = casework.VerifyPackage(bytes.NewReader(out.Bytes()), int64(out.Len()), casework.DefaultVerifyLimits)
+	if err != nil || r.OK() || !strings.Contains(r.Problems[0].String(), "evidence/002-receipt.pdf") {
+		t.Fatalf("altered package: %+v %v", r, err)
+	}
+}
