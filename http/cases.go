@@ -146,38 +146,50 @@ func (s *Server) addEvidence(r *http.Request, c *shopguard.Case) (*shopguard.Evi
 			return nil, shopguard.Invalid("file", "no file: send it in a multipart field named file")
 		}
 		if err != nil {
-			return nil, uploadError(err)
+			return nil, bodyError(err)
 		}
 		switch part.FormName() {
 		case "note":
 			b, err := io.ReadAll(io.LimitReader(part, 4*shopguard.MaxEvidenceNote+1))
 			if err != nil {
-				return nil, uploadError(err)
+				return nil, bodyError(err)
 			}
 			note = strings.TrimSpace(string(b))
 		case "file":
-			e, err := v.Add(r.Context(), c.ID, part.FileName(), note, part)
-			if err != nil {
-				return nil, uploadError(err)
+			body := &bodyReader{r: part}
+			e, err := v.Add(r.Context(), c.ID, part.FileName(), note, body)
+			if err != nil && body.err != nil {
+				return nil, bodyError(body.err)
 			}
-			return e, nil
+			return e, err
 		}
 		part.Close()
 	}
 }
 
-// uploadError turns a broken or oversized request body into a user error.
-func uploadError(err error) error {
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		return shopguard.Errorf(shopguard.ETOOLARGE, "the upload is larger than %d bytes", mbe.Limit)
-	case shopguard.ErrorCode(err) != shopguard.EINTERNAL:
-		return err
-	case errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(err.Error(), "multipart"):
-		return shopguard.Invalid("file", "the upload was cut short or is not valid multipart data")
+// bodyReader remembers the error reading the request body gave, so that a failed upload is
+// blamed on the client (a cut-off, oversized or malformed body), not on the server.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		b.err = err
 	}
-	return err
+	return n, err
+}
+
+// bodyError is the user error for a request body that could not be read: ETOOLARGE past the
+// size limit, EINVALID for anything else (cut short, broken multipart framing).
+func bodyError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return shopguard.Errorf(shopguard.ETOOLARGE, "the upload is larger than %d bytes", mbe.Limit)
+	}
+	return shopguard.Invalid("file", "the upload is cut short or not valid multipart data: %v", err)
 }
 
 // document drafts a document of the case as Markdown or PDF; file is "name.md" or "name.pdf".

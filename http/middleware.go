@@ -74,6 +74,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			if isUpload(r) {
 				limit = s.Config.MaxUploadBytes
 			}
+			if r.ContentLength > limit {
+				s.error(w, r, shopguard.Errorf(shopguard.ETOOLARGE, "request body larger than %d bytes", limit))
+				return
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		if err := s.authenticate(r); err != nil {

@@ -46,7 +46,7 @@ type testServer struct {
 	blobDir string
 }
 
-func newTestServer(t *testing.T, tune func(*shttp.Config)) *testServer {
+func newTestServer(t testing.TB, tune func(*shttp.Config)) *testServer {
 	t.Helper()
 	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shopguard.db"))
 	if err != nil {
