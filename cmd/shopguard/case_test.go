@@ -3,7 +3,6 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,24 +10,9 @@ import (
 	"testing"
 )
 
-// run runs the program in process with SHOPGUARD_DATA set to data and returns the exit
-// code, stdout and stderr.
-func run(t *testing.T, data string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string {
-		if k == "SHOPGUARD_DATA" {
-			return data
-		}
-		return ""
-	}}
-	code := m.Run(context.Background(), args)
-	return code, out.String(), errOut.String()
-}
-
 func TestCaseCommands(t *testing.T) {
-	data, dir := t.TempDir(), t.TempDir()
-	code, out, errOut := run(t, data, "case", "new", "--lang", "en", "--culprit", "seller", "--payment", "escrow",
+	env, dir := map[string]string{"SHOPGUARD_DATA": t.TempDir()}, t.TempDir()
+	code, out, errOut := run(t, env, "", "case", "new", "--lang", "en", "--culprit", "seller", "--payment", "escrow",
 		"--amount", "3299.00", "--counterparty", "数码旗舰小店", "--seller-location", "广东省深圳市", "--evidence", "chat,payment")
 	if code != 0 {
 		t.Fatalf("case new: %d %s %s", code, out, errOut)
@@ -51,33 +35,33 @@ func TestCaseCommands(t *testing.T) {
 	os.WriteFile(note, []byte("卖家：加微信转账\n"), 0o644)
 	c := []string{"--case", id, "--key", key}
 
-	if code, out, errOut := run(t, data, append(append([]string{"case", "evidence", "add"}, c...), "--note", "聊天", shot, note)...); code != 0 || strings.Count(out, "\n") != 2 {
+	if code, out, errOut := run(t, env, "", append(append([]string{"case", "evidence", "add"}, c...), "--note", "聊天", shot, note)...); code != 0 || strings.Count(out, "\n") != 2 {
 		t.Fatalf("evidence add: %d %q %q", code, out, errOut)
 	}
-	if code, out, _ := run(t, data, append([]string{"case", "plan"}, c...)...); code != 0 || !strings.Contains(out, "1. ") {
+	if code, out, _ := run(t, env, "", append([]string{"case", "plan"}, c...)...); code != 0 || !strings.Contains(out, "1. ") {
 		t.Fatalf("plan: %d %q", code, out)
 	}
-	if code, out, errOut := run(t, data, append([]string{"case", "docs", "--out", dir, "--lang", "zh-CN"}, append(c, "police_report")...)...); code != 0 {
+	if code, out, errOut := run(t, env, "", append([]string{"case", "docs", "--out", dir, "--lang", "zh-CN"}, append(c, "police_report")...)...); code != 0 {
 		t.Fatalf("docs: %d %q %q", code, out, errOut)
 	}
 	if pdf, _ := os.ReadFile(filepath.Join(dir, "police_report.zh-CN.pdf")); !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatal("docs wrote no PDF")
 	}
 	pkg := filepath.Join(dir, "case.zip")
-	if code, _, errOut := run(t, data, append([]string{"case", "package", "-o", pkg}, c...)...); code != 0 {
+	if code, _, errOut := run(t, env, "", append([]string{"case", "package", "-o", pkg}, c...)...); code != 0 {
 		t.Fatalf("package: %d %q", code, errOut)
 	}
-	if code, out, _ := run(t, data, "case", "verify", pkg); code != 0 || !strings.HasPrefix(out, "OK ") {
+	if code, out, _ := run(t, env, "", "case", "verify", pkg); code != 0 || !strings.HasPrefix(out, "OK ") {
 		t.Fatalf("verify intact package: %d %q", code, out)
 	}
-	if code, out, _ := run(t, data, append([]string{"case", "verify"}, c...)...); code != 0 || !strings.HasPrefix(out, "OK ") {
+	if code, out, _ := run(t, env, "", append([]string{"case", "verify"}, c...)...); code != 0 || !strings.HasPrefix(out, "OK ") {
 		t.Fatalf("verify stored case: %d %q", code, out)
 	}
 
 	// One byte of one evidence file altered: exit 1, naming the file.
 	altered := filepath.Join(dir, "altered.zip")
 	rewriteZip(t, pkg, altered, "evidence/002-chat.txt")
-	code, out, _ = run(t, data, "case", "verify", altered)
+	code, out, _ = run(t, env, "", "case", "verify", altered)
 	if code != 1 || !strings.Contains(out, "evidence/002-chat.txt: was altered") {
 		t.Fatalf("verify altered package: %d %q", code, out)
 	}
@@ -90,7 +74,7 @@ func TestCaseCommands(t *testing.T) {
 		{"case", "new", "--culprit", "martian"},
 		{"case", "new", "--amount", "12abc"},
 	} {
-		if code, _, _ := run(t, data, args...); code != 2 {
+		if code, _, _ := run(t, env, "", args...); code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)
 		}
 	}
