@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/internal/testenv"
 )
 
 var day = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
@@ -96,7 +97,7 @@ func TestPDFRendersChinese(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) not installed: cannot check the text of the PDF")
+		testenv.Missing(t, "PDF text check skipped: pdftotext not found (apt-get install poppler-utils)")
 	}
 	text, err := exec.Command("pdftotext", "-layout", file, "-").Output()
 	if err != nil {

@@ -23,8 +23,13 @@ type caseEnv struct {
 	c       *shopguard.Case
 }
 
-// blobDir is where evidence files live in the data directory.
-func (c Config) blobDir() string { return filepath.Join(c.Data, "blobs") }
+// blobDir is where evidence files live: --blobs, or blobs/ in the data directory.
+func (c Config) blobDir() string {
+	if c.Blobs != "" {
+		return c.Blobs
+	}
+	return filepath.Join(c.Data, "blobs")
+}
 
 // withCase parses the flags of a case command, opens the store and the case named by --case
 // (which --key, or SHOPGUARD_CASE_KEY, must open) and runs fn. With needCase false there is

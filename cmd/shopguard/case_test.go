@@ -3,7 +3,11 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"encoding/json"
 	"io"
+	"mime/multipart"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,5 +110,52 @@ func rewriteZip(t *testing.T, src, dst, name string) {
 	zw.Close()
 	if !found {
 		t.Fatalf("no %s in the package", name)
+	}
+}
+
+// A case made and filled through the served API lives in the data directory: the CLI opens
+// it with its key and finds its files intact.
+func TestServedCaseSharesDataWithCLI(t *testing.T) {
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
+	c, err := m.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Addr = "127.0.0.1:0"
+	srv, err := m.openServer(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.close()
+	resp, err := http.Post(srv.http.URL()+"/api/v1/cases", "application/json", strings.NewReader(`{"triage":{"culprit":"impostor","payment":"transfer"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct{ ID, Key string }
+	json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || created.Key == "" {
+		t.Fatalf("create: %d %+v", resp.StatusCode, created)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "transfer.txt")
+	fw.Write([]byte("转账 5000 元到 6222…\n"))
+	mw.Close()
+	req, _ := http.NewRequest("POST", srv.http.URL()+"/api/v1/cases/"+created.ID+"/evidence", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+created.Key)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	code, out, errOut := run(t, env, "", "case", "verify", "--case", created.ID, "--key", created.Key)
+	if code != 0 || !strings.Contains(out, "OK case "+created.ID+": 1 files") {
+		t.Fatalf("CLI verify of the served case: %d %q %q", code, out, errOut)
 	}
 }

@@ -19,6 +19,7 @@ import (
 type Config struct {
 	Data           string  `json:"data"`
 	DB             string  `json:"db"`
+	Blobs          string  `json:"blobs"`
 	Addr           string  `json:"addr"`
 	Knowledge      string  `json:"knowledge"`
 	SecureCookies  bool    `json:"secure_cookies"`
@@ -58,7 +59,7 @@ func (m *Main) loadConfig() (Config, error) {
 	}
 	var secure string
 	for _, err := range []error{
-		str("SHOPGUARD_DATA", &c.Data), str("SHOPGUARD_DB", &c.DB), str("SHOPGUARD_ADDR", &c.Addr),
+		str("SHOPGUARD_DATA", &c.Data), str("SHOPGUARD_DB", &c.DB), str("SHOPGUARD_BLOBS", &c.Blobs), str("SHOPGUARD_ADDR", &c.Addr),
 		str("SHOPGUARD_KNOWLEDGE", &c.Knowledge), str("SHOPGUARD_SECURE_COOKIES", &secure),
 		str("SHOPGUARD_TRUSTED_PROXIES", &c.TrustedProxies), num("SHOPGUARD_RATE_ANON", &c.RateAnon),
 		num("SHOPGUARD_RATE_KEY", &c.RateKey), str("SHOPGUARD_LOG_LEVEL", &c.LogLevel), str("SHOPGUARD_LOG_FORMAT", &c.LogFormat),
@@ -81,6 +82,7 @@ func (m *Main) loadConfig() (Config, error) {
 func (c *Config) storeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Data, "data", c.Data, "data directory (SQLite database, evidence files) [SHOPGUARD_DATA]")
 	fs.StringVar(&c.DB, "db", c.DB, "database: empty for SQLite in the data directory, or postgres://… [SHOPGUARD_DB]")
+	fs.StringVar(&c.Blobs, "blobs", c.Blobs, "directory of case evidence files (default DATA/blobs); nodes sharing a PostgreSQL database must share it too [SHOPGUARD_BLOBS]")
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack that adds or overrides entries [SHOPGUARD_KNOWLEDGE]")
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/shopguard/shopguard/blob"
 	shttp "github.com/shopguard/shopguard/http"
 	"github.com/shopguard/shopguard/sqlstore"
 )
@@ -37,6 +38,9 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 		return nil, err
 	}
 	h, err := shttp.NewServer(hc, store, pack, logger)
+	if err == nil {
+		h.Blobs, err = blob.NewDir(c.blobDir())
+	}
 	if err == nil {
 		err = h.Open()
 	}
