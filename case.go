@@ -18,6 +18,7 @@ type Case struct {
 	ID        string    `json:"id"`
 	OwnerID   int64     `json:"owner_id,omitempty"` // 0 when the case is held by its key alone
 	KeyHash   []byte    `json:"-"`
+	ShareHash []byte    `json:"-"` // hash of the read-only share token, when the owner shared the case
 	Lang      Lang      `json:"lang"`
 	Triage    Triage    `json:"triage"`
 	CreatedAt time.Time `json:"created_at"`
@@ -283,6 +284,9 @@ type CaseStore interface {
 	// UpdateTriage replaces a case's triage answers and sets UpdatedAt. ENOTFOUND if there is
 	// no such case.
 	UpdateTriage(ctx context.Context, id string, t Triage, at time.Time) error
+	// SetCaseShare sets the hash of a case's read-only share token, or with nil revokes the
+	// share. ENOTFOUND if there is no such case.
+	SetCaseShare(ctx context.Context, id string, hash []byte) error
 	// DeleteCase removes a case with its evidence log and statuses and returns the SHA-256s
 	// of the files no other case refers to, which the caller then deletes from the blob
 	// store. ENOTFOUND if there is no such case.

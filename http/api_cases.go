@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/casework"
 )
 
 // newCaseRequest is the body of POST /api/v1/cases.
@@ -35,7 +36,7 @@ func (s *Server) handleAPICreateCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPICase(w http.ResponseWriter, r *http.Request) {
-	c, err := s.caseOf(r)
+	c, _, err := s.caseForReading(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -91,7 +92,7 @@ func (s *Server) handleAPIDeleteCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIPlan(w http.ResponseWriter, r *http.Request) {
-	c, err := s.caseOf(r)
+	c, _, err := s.caseForReading(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -119,7 +120,7 @@ func (s *Server) handleAPIAddEvidence(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIListEvidence(w http.ResponseWriter, r *http.Request) {
-	c, err := s.caseOf(r)
+	c, _, err := s.caseForReading(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -135,7 +136,7 @@ func (s *Server) handleAPIListEvidence(w http.ResponseWriter, r *http.Request) {
 // handleEvidenceFile sends one evidence file back, always as a download: it is the victim's
 // upload and must never render in the site's origin.
 func (s *Server) handleEvidenceFile(w http.ResponseWriter, r *http.Request) {
-	c, err := s.caseOf(r)
+	c, _, err := s.caseForReading(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -164,7 +165,7 @@ func (s *Server) handleEvidenceFile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
-	c, err := s.caseOf(r)
+	c, _, err := s.caseForReading(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -190,7 +191,7 @@ func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIPackage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.caseOf(r)
+	c, _, err := s.caseForReading(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -199,7 +200,7 @@ func (s *Server) handleAPIPackage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIVerifyCase(w http.ResponseWriter, r *http.Request) {
-	c, err := s.caseOf(r)
+	c, _, err := s.caseForReading(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -314,4 +315,46 @@ func (s *Server) handleAPICases(w http.ResponseWriter, r *http.Request) {
 		cases = []*shopguard.Case{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"cases": cases})
+}
+
+// shareAnswer is the answer to POST /api/v1/cases/{id}/share: the token, shown once, and the
+// link that opens the case read-only.
+type shareAnswer struct {
+	Token string `json:"token"`
+	URL   string `json:"url"`
+}
+
+// share makes a new share token for the case, replacing any earlier one.
+func (s *Server) share(r *http.Request, c *shopguard.Case) (shareAnswer, error) {
+	token, hash := casework.NewShareToken()
+	if err := s.Store.SetCaseShare(r.Context(), c.ID, hash); err != nil {
+		return shareAnswer{}, err
+	}
+	return shareAnswer{Token: token, URL: caseURL(c.ID) + "?share=" + token}, nil
+}
+
+func (s *Server) handleAPIShare(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	a, err := s.share(r, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, a)
+}
+
+func (s *Server) handleAPIUnshare(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err == nil {
+		err = s.Store.SetCaseShare(r.Context(), c.ID, nil)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -29,35 +29,66 @@ func (s *Server) vault() (*casework.Vault, error) {
 	return &casework.Vault{Cases: s.Store, Blobs: s.Blobs, Limits: casework.DefaultLimits}, nil
 }
 
-// caseOf returns the case named in the path when the request may open it: with its key (as
-// "Authorization: Bearer sgc_…" or the browser's case cookie) or as its signed-in owner.
-// Nobody else may, whatever their role: a case not yours is ENOTFOUND, as if it did not exist.
+// caseOf returns the case named in the path when the request comes from its owner: with its
+// key (as "Authorization: Bearer sgc_…" or the browser's case cookie) or as its signed-in
+// owner. Nobody else may, whatever their role: a case not yours is ENOTFOUND, as if it did not
+// exist.
 func (s *Server) caseOf(r *http.Request) (*shopguard.Case, error) {
+	c, owner, err := s.openCase(r)
+	if err == nil && !owner {
+		err = notYourCase(c.ID)
+	}
+	return c, err
+}
+
+// caseForReading is caseOf that also lets in whoever holds the case's share token (as
+// "Authorization: Bearer sgs_…" or the browser's share cookie): they may read, not change.
+// owner says which it was.
+func (s *Server) caseForReading(r *http.Request) (c *shopguard.Case, owner bool, err error) {
+	return s.openCase(r)
+}
+
+func notYourCase(id string) error {
+	return shopguard.Errorf(shopguard.ENOTFOUND, "no case %s that you may open: send its key or sign in as its owner", id)
+}
+
+// openCase loads the case of the path and says whether the request holds the owner's
+// credentials; one that holds only the share token gets owner false, and one that holds
+// neither an ENOTFOUND error.
+func (s *Server) openCase(r *http.Request) (*shopguard.Case, bool, error) {
 	id := r.PathValue("id")
-	notFound := shopguard.Errorf(shopguard.ENOTFOUND, "no case %s that you may open: send its key or sign in as its owner", id)
 	if !shopguard.ValidCaseID(id) {
-		return nil, notFound
+		return nil, false, notYourCase(id)
 	}
 	c, err := s.Store.CaseByID(r.Context(), id)
 	if shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
-		return nil, notFound
+		return nil, false, notYourCase(id)
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if tok, ok := bearer(r); ok && casework.KeyOpens(c, tok) {
-		return c, nil
+	tok, _ := bearer(r)
+	if casework.KeyOpens(c, tok) {
+		return c, true, nil
 	}
 	if ck, err := r.Cookie(caseCookiePrefix + id); err == nil && casework.KeyOpens(c, ck.Value) {
-		return c, nil
+		return c, true, nil
 	}
-	if u := principalOf(r).User; u != nil && c.OwnerID != 0 && c.OwnerID == u.ID {
-		if p := principalOf(r); p.Key == nil || p.Key.Has(shopguard.ScopeReport) {
-			return c, nil
-		}
+	if p := principalOf(r); p.User != nil && c.OwnerID != 0 && c.OwnerID == p.User.ID && (p.Key == nil || p.Key.Has(shopguard.ScopeReport)) {
+		return c, true, nil
 	}
-	return nil, notFound
+	if casework.ShareOpens(c, tok) {
+		return c, false, nil
+	}
+	if ck, err := r.Cookie(shareCookiePrefix + id); err == nil && casework.ShareOpens(c, ck.Value) {
+		return c, false, nil
+	}
+	return nil, false, notYourCase(id)
 }
+
+// shareCookiePrefix starts the name of the cookie that holds a share token in a browser that
+// opened a shared case's link.
+const shareCookiePrefix = "sg_share_"
 
 // setCaseCookie lets this browser open the case without typing its key again.
 func (s *Server) setCaseCookie(w http.ResponseWriter, id, key string, maxAge int) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
 	"strings"
@@ -242,4 +243,64 @@ func countFiles(root string) int {
 		return nil
 	})
 	return n
+}
+
+func TestShareGivesReadOnlyAccessUntilRevoked(t *testing.T) {
+	ts := newTestServer(t, nil)
+	id, key := createCase(t, ts, `{"triage":{"culprit":"seller"}}`, nil)
+	owner := map[string]string{"Authorization": "Bearer " + key}
+	if st, b := upload(t, ts, id, key, "a.png", "", testPNG); st != 201 {
+		t.Fatalf("upload %d %s", st, b)
+	}
+	st, _, b := ts.do(t, "POST", "/api/v1/cases/"+id+"/share", "", owner)
+	var sh struct{ Token, URL string }
+	if st != 201 || json.Unmarshal(b, &sh) != nil || !strings.HasPrefix(sh.Token, "sgs_") {
+		t.Fatalf("share = %d %s", st, b)
+	}
+	reader := map[string]string{"Authorization": "Bearer " + sh.Token}
+	for _, path := range []string{"", "/plan", "/evidence", "/evidence/1", "/documents/police_report.md", "/package.zip", "/verify"} {
+		if st, _, b := ts.do(t, "GET", "/api/v1/cases/"+id+path, "", reader); st != 200 {
+			t.Errorf("reader GET %s = %d %s", path, st, b)
+		}
+	}
+	if st, _ := upload(t, ts, id, sh.Token, "b.pdf", "", testPDF); st != 404 {
+		t.Errorf("reader upload = %d, want 404", st)
+	}
+	for _, req := range [][2]string{{"DELETE", ""}, {"POST", "/share"}, {"DELETE", "/share"}, {"PUT", "/channels/police"}} {
+		if st, _, _ := ts.do(t, req[0], "/api/v1/cases/"+id+req[1], `{"state":"closed"}`, reader); st != 404 {
+			t.Errorf("reader %s %s = %d, want 404", req[0], req[1], st)
+		}
+	}
+	// The share link in a browser: the token moves to a cookie and the page is read-only.
+	jar := newJarClient(t, ts)
+	resp, err := jar.Get(ts.URL + sh.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), `id="read-only"`) || strings.Contains(string(page), `id="upload"`) || strings.Contains(string(page), "/delete") {
+		t.Fatalf("shared page = %d (read-only mark or forms wrong)", resp.StatusCode)
+	}
+	if resp.Request.URL.RawQuery != "" {
+		t.Errorf("the token stayed in the address bar: %s", resp.Request.URL)
+	}
+	if st, _, _ := ts.do(t, "DELETE", "/api/v1/cases/"+id+"/share", "", owner); st != 204 {
+		t.Fatalf("unshare = %d", st)
+	}
+	if st, _, _ := ts.do(t, "GET", "/api/v1/cases/"+id, "", reader); st != 404 {
+		t.Fatalf("revoked token still reads: %d", st)
+	}
+}
+
+// newJarClient returns a client of the test server that keeps cookies.
+func newJarClient(t *testing.T, ts *testServer) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := *ts.Client()
+	c.Jar = jar
+	return &c
 }

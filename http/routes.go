@@ -48,6 +48,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/cases/{id}/verify", s.handleAPIVerifyCase)
 	s.handle("PUT /api/v1/cases/{id}/channels/{channel}", s.handleAPISetStatus)
 	s.handle("GET /api/v1/cases/{id}/followups", s.handleAPICaseFollowUps)
+	s.handle("POST /api/v1/cases/{id}/share", s.handleAPIShare)
+	s.handle("DELETE /api/v1/cases/{id}/share", s.handleAPIUnshare)
 
 	// Web UI.
 	s.mux.Handle("GET /static/", s.ui.static())
@@ -69,5 +71,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /cases/{id}/evidence", s.handleEvidenceForm)
 	s.handle("POST /cases/{id}/channels/{channel}", s.handleStatusForm)
 	s.handle("POST /cases/{id}/delete", s.handleDeleteCaseForm)
+	s.handle("POST /cases/{id}/share", s.handleShareForm)
+	s.handle("POST /cases/{id}/unshare", s.handleUnshareForm)
 	s.handle("/", s.notFound)
 }

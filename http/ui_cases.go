@@ -88,16 +88,27 @@ type casePage struct {
 	Documents []string
 	Error     string
 	Uploaded  bool
+	// Owner is false for a reader who came with the share link: the page offers no changes.
+	Owner bool
+	// Shared is whether a share link is active; ShareURL is a new link, shown once.
+	Shared   bool
+	ShareURL string
 }
 
 func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, c *shopguard.Case, errMsg string) {
+	s.renderCaseAs(w, r, status, c, casePage{Error: errMsg, Owner: true})
+}
+
+// renderCaseAs renders the case page, p carrying what the request adds (an error, a new share
+// link, whether the reader is the owner).
+func (s *Server) renderCaseAs(w http.ResponseWriter, r *http.Request, status int, c *shopguard.Case, p casePage) {
 	v, err := s.viewCase(r, c, stateOf(r).lang)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p := casePage{caseView: v, Statuses: map[string]*shopguard.ChannelStatus{}, States: shopguard.ChannelStates,
-		Documents: casework.Documents, Error: errMsg, Uploaded: r.URL.Query().Get("uploaded") == "1"}
+	p.caseView, p.Statuses, p.States, p.Documents = v, map[string]*shopguard.ChannelStatus{}, shopguard.ChannelStates, casework.Documents
+	p.Uploaded, p.Shared = r.URL.Query().Get("uploaded") == "1", p.Shared || len(c.ShareHash) > 0
 	for _, st := range v.Channels {
 		p.Statuses[st.Channel] = st
 	}
@@ -106,12 +117,50 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if tok := r.URL.Query().Get("share"); tok != "" && shopguard.ValidCaseID(id) {
+		// A share link: keep the token in a cookie and take it out of the address bar.
+		http.SetCookie(w, &http.Cookie{Name: shareCookiePrefix + id, Value: tok, Path: "/", MaxAge: 30 * 24 * 3600,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Config.SecureCookies})
+		http.Redirect(w, r, caseURL(id), http.StatusSeeOther)
+		return
+	}
+	c, owner, err := s.caseForReading(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: owner})
+}
+
+func (s *Server) handleShareForm(w http.ResponseWriter, r *http.Request) {
 	c, err := s.caseOf(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	s.renderCase(w, r, http.StatusOK, c, "")
+	a, err := s.share(r, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	scheme := "http"
+	if r.TLS != nil || s.Config.SecureCookies {
+		scheme = "https"
+	}
+	s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: true, Shared: true, ShareURL: scheme + "://" + r.Host + a.URL})
+}
+
+func (s *Server) handleUnshareForm(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err == nil {
+		err = s.Store.SetCaseShare(r.Context(), c.ID, nil)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, caseURL(c.ID)+"#share", http.StatusSeeOther)
 }
 
 func (s *Server) handleEvidenceForm(w http.ResponseWriter, r *http.Request) {

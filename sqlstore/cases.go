@@ -21,19 +21,19 @@ func (db *DB) CreateCase(ctx context.Context, c *shopguard.Case) error {
 		return fmt.Errorf("%s: create case: %w", db.Dialect.Name, err)
 	}
 	_, err = db.Write.ExecContext(ctx,
-		`INSERT INTO cases (id, owner_id, key_hash, lang, triage, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		c.ID, sql.NullInt64{Int64: c.OwnerID, Valid: c.OwnerID != 0}, c.KeyHash, string(c.Lang), string(triage), toDB(c.CreatedAt), toDB(c.UpdatedAt))
+		`INSERT INTO cases (id, owner_id, key_hash, share_hash, lang, triage, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		c.ID, sql.NullInt64{Int64: c.OwnerID, Valid: c.OwnerID != 0}, c.KeyHash, c.ShareHash, string(c.Lang), string(triage), toDB(c.CreatedAt), toDB(c.UpdatedAt))
 	return db.wrap("create case", "case", err)
 }
 
-const caseColumns = `id, owner_id, key_hash, lang, triage, created_at, updated_at`
+const caseColumns = `id, owner_id, key_hash, share_hash, lang, triage, created_at, updated_at`
 
 func scanCase(row interface{ Scan(...any) error }) (*shopguard.Case, error) {
 	var c shopguard.Case
 	var owner sql.NullInt64
 	var triage string
 	var created, updated int64
-	if err := row.Scan(&c.ID, &owner, &c.KeyHash, &c.Lang, &triage, &created, &updated); err != nil {
+	if err := row.Scan(&c.ID, &owner, &c.KeyHash, &c.ShareHash, &c.Lang, &triage, &created, &updated); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(triage), &c.Triage); err != nil {
@@ -79,6 +79,12 @@ func (db *DB) UpdateTriage(ctx context.Context, id string, t shopguard.Triage, a
 	}
 	res, err := db.Write.ExecContext(ctx, `UPDATE cases SET triage = $1, updated_at = $2 WHERE id = $3`, string(triage), toDB(at), id)
 	return db.wrap("update triage", "case", affectedOne(res, err))
+}
+
+// SetCaseShare sets or, with nil, clears the hash of a case's share token.
+func (db *DB) SetCaseShare(ctx context.Context, id string, hash []byte) error {
+	res, err := db.Write.ExecContext(ctx, `UPDATE cases SET share_hash = $1 WHERE id = $2`, hash, id)
+	return db.wrap("share case", "case", affectedOne(res, err))
 }
 
 // DeleteCase removes a case and returns the files no other case refers to.

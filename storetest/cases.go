@@ -58,6 +58,20 @@ func testCases(t *testing.T, s shopguard.Store) {
 		t.Fatalf("ListCases = %v, %v; want alice's two cases", list, err)
 	}
 
+	if err := s.SetCaseShare(ctx, a.ID, []byte("share-hash")); err != nil {
+		t.Fatalf("SetCaseShare: %v", err)
+	}
+	if got, _ := s.CaseByID(ctx, a.ID); string(got.ShareHash) != "share-hash" {
+		t.Fatalf("share hash read back as %q", got.ShareHash)
+	}
+	if err := s.SetCaseShare(ctx, a.ID, nil); err != nil {
+		t.Fatalf("SetCaseShare(nil): %v", err)
+	}
+	if got, _ := s.CaseByID(ctx, a.ID); len(got.ShareHash) != 0 {
+		t.Fatalf("share not revoked: %q", got.ShareHash)
+	}
+	wantCode(t, s.SetCaseShare(ctx, caseID(9), nil), shopguard.ENOTFOUND, "SetCaseShare(missing)")
+
 	tr := a.Triage
 	tr.Payment, tr.PaidOn = shopguard.PaymentTransfer, "2026-11-19"
 	at := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)

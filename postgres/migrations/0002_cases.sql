@@ -4,6 +4,7 @@ CREATE TABLE cases (
 	id TEXT PRIMARY KEY,
 	owner_id BIGINT REFERENCES users(id),
 	key_hash BYTEA,
+	share_hash BYTEA,
 	lang TEXT NOT NULL,
 	triage TEXT NOT NULL,
 	created_at BIGINT NOT NULL,
