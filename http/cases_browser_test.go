@@ -48,6 +48,20 @@ func download(t *testing.T, ctx context.Context, dir, sel string) []byte {
 	return nil
 }
 
+// waitLocation waits until the page's address ends with suffix (a form posted and redirected).
+func waitLocation(t *testing.T, ctx context.Context, suffix string) {
+	t.Helper()
+	for range 100 {
+		if loc, err := chromedp.Run(ctx, chromedp.Location()); err == nil && strings.HasSuffix(loc, suffix) {
+			do(t, ctx, "wait for the page", chromedp.WaitVisible("body"))
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	t.Fatalf("the page never reached an address ending %q: it is at %s", suffix, loc)
+}
+
 // A victim answers the triage in a real browser, uploads two files, gets a document and the
 // package; the package verifies, and one altered byte makes it fail.
 func TestBrowserCaseFromTriageToPackage(t *testing.T) {
@@ -89,6 +103,20 @@ func TestBrowserCaseFromTriageToPackage(t *testing.T) {
 	}
 	if list := text(t, ctx, "#evidence-list"); !strings.Contains(list, "聊天截图.png") || !strings.Contains(list, "receipt.pdf") {
 		t.Fatalf("evidence list: %q", list)
+	}
+
+	// Answering more changes the plan: money sent off the platform puts the police first.
+	before := text(t, ctx, "#next-step")
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("answers").open = true`)); err != nil {
+		t.Fatalf("open the answers: %v", err)
+	}
+	do(t, ctx, "change the answers",
+		chromedp.Click(`#answers input[name="payment"][value="transfer"]`),
+		chromedp.Click("#save-triage"),
+	)
+	waitLocation(t, ctx, "#next")
+	if after := text(t, ctx, "#next-step"); after == before || !strings.Contains(after, "110") {
+		t.Fatalf("next step after saying the money went by transfer: %q (was %q)", after, before)
 	}
 
 	pdf := download(t, ctx, dir, "a.doc")

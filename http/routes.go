@@ -71,6 +71,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /cases/{id}/evidence", s.handleEvidenceForm)
 	s.handle("POST /cases/{id}/channels/{channel}", s.handleStatusForm)
 	s.handle("POST /cases/{id}/delete", s.handleDeleteCaseForm)
+	s.handle("POST /cases/{id}/triage", s.handleTriageForm)
 	s.handle("POST /cases/{id}/share", s.handleShareForm)
 	s.handle("POST /cases/{id}/unshare", s.handleUnshareForm)
 	s.handle("/", s.notFound)

@@ -19,7 +19,7 @@ import (
 	"github.com/shopguard/shopguard/knowledge"
 )
 
-//go:embed ui/templates/*.html ui/static ui/locales/*.json
+//go:embed ui/templates/*.html ui/templates/partials/*.html ui/static ui/locales/*.json
 var uiFiles embed.FS
 
 // ui holds the parsed page templates and the translation catalogs.
@@ -44,7 +44,7 @@ func newUI() (*ui, error) {
 		u.catalogs[lang] = cat
 	}
 	funcs := template.FuncMap{"list": func(xs ...string) []string { return xs }}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(uiFiles, "ui/templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(uiFiles, "ui/templates/layout.html", "ui/templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("http: layout template: %w", err)
 	}

@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
@@ -25,10 +26,33 @@ func newCaseForm() caseForm {
 		Values: map[string]string{}, Checked: map[string]bool{}}
 }
 
+// formFromTriage fills the questionnaire with a case's answers.
+func formFromTriage(t shopguard.Triage) caseForm {
+	f := newCaseForm()
+	for k, v := range map[string]string{"what": t.What, "culprit": string(t.Culprit), "payment": string(t.Payment),
+		"paid_on": t.PaidOn, "noticed_on": t.NoticedOn, "platform": t.Platform, "site_url": t.SiteURL,
+		"counterparty": t.Counterparty, "seller_location": t.SellerLocation, "order_ref": t.OrderRef} {
+		f.Values[k] = v
+	}
+	if t.AmountFen > 0 {
+		f.Values["amount"] = shopguard.FormatFen(t.AmountFen)
+	}
+	for _, k := range t.Evidence {
+		f.Checked["evidence."+string(k)] = true
+	}
+	f.Checked["arbitration"] = t.Arbitration
+	return f
+}
+
+// newCasePage is the data of the new-case page.
+type newCasePage struct {
+	Form caseForm
+}
+
 func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) {
 	f := newCaseForm()
 	f.Deleted = r.URL.Query().Get("deleted") == "1"
-	s.render(w, r, http.StatusOK, "case_new", "case.new.title", f)
+	s.render(w, r, http.StatusOK, "case_new", "case.new.title", newCasePage{f})
 }
 
 // triageFromForm reads the questionnaire.
@@ -68,7 +92,7 @@ func (s *Server) handleCreateCaseForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if shopguard.ErrorCode(err) == shopguard.EINVALID {
 		f.Error, f.ErrField = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
-		s.render(w, r, http.StatusBadRequest, "case_new", "case.new.title", f)
+		s.render(w, r, http.StatusBadRequest, "case_new", "case.new.title", newCasePage{f})
 		return
 	}
 	if err != nil {
@@ -93,6 +117,8 @@ type casePage struct {
 	// Shared is whether a share link is active; ShareURL is a new link, shown once.
 	Shared   bool
 	ShareURL string
+	// Form holds the triage answers, to change them.
+	Form caseForm
 }
 
 func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, c *shopguard.Case, errMsg string) {
@@ -106,6 +132,9 @@ func (s *Server) renderCaseAs(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		s.error(w, r, err)
 		return
+	}
+	if p.Form.Values == nil {
+		p.Form = formFromTriage(c.Triage)
 	}
 	p.caseView, p.Statuses, p.States, p.Documents = v, map[string]*shopguard.ChannelStatus{}, shopguard.ChannelStates, casework.Documents
 	p.Uploaded, p.Shared = r.URL.Query().Get("uploaded") == "1", p.Shared || len(c.ShareHash) > 0
@@ -131,6 +160,29 @@ func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: owner})
+}
+
+func (s *Server) handleTriageForm(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	f := newCaseForm()
+	t, err := triageFromForm(r, &f)
+	if err == nil {
+		err = s.Store.UpdateTriage(r.Context(), c.ID, t, time.Now())
+	}
+	if shopguard.ErrorCode(err) == shopguard.EINVALID {
+		f.Error, f.ErrField = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		s.renderCaseAs(w, r, http.StatusBadRequest, c, casePage{Owner: true, Error: f.ErrField + ": " + f.Error, Form: f})
+		return
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, caseURL(c.ID)+"#next", http.StatusSeeOther)
 }
 
 func (s *Server) handleShareForm(w http.ResponseWriter, r *http.Request) {

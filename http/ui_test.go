@@ -27,6 +27,8 @@ func TestCatalogsCoverTemplates(t *testing.T) {
 	}
 	use := regexp.MustCompile(`\.T(?:f)? "([a-z0-9_.]+)"`)
 	names, _ := fs.Glob(uiFiles, "ui/templates/*.html")
+	partials, _ := fs.Glob(uiFiles, "ui/templates/partials/*.html")
+	names = append(names, partials...)
 	for _, name := range names {
 		b, _ := fs.ReadFile(uiFiles, name)
 		for _, m := range use.FindAllStringSubmatch(string(b), -1) {
