@@ -110,3 +110,20 @@ func TestPDFRendersChinese(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPDF measures drafting one document as PDF (the font is parsed and subset each time).
+func BenchmarkPDF(b *testing.B) {
+	in := sampleInput(b)
+	md, err := casework.Markdown(casework.DocPoliceReport, shopguard.LangZH, in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := casework.PDF(&buf, md, "报案材料", "draft"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "pdf-bytes")
+}

@@ -14,7 +14,9 @@ import (
 )
 
 // buildPackage makes a case with two files and returns its package.
-func buildPackage(t *testing.T) []byte {
+func buildPackage(t *testing.T) []byte { return buildPackageTB(t) }
+
+func buildPackageTB(t testing.TB) []byte {
 	t.Helper()
 	ctx := context.Background()
 	v, _ := testVault(t)
@@ -208,4 +210,17 @@ func TestVerifyRefusesZipBombs(t *testing.T) {
 	if _, err := casework.VerifyPackage(strings.NewReader("hello"), 5, lim); shopguard.ErrorCode(err) != shopguard.EINVALID {
 		t.Errorf("not a zip: %v", err)
 	}
+}
+
+// BenchmarkVerifyPackage measures checking a package of a case with two files and every
+// document.
+func BenchmarkVerifyPackage(b *testing.B) {
+	pkg := buildPackageTB(b)
+	for b.Loop() {
+		r, err := casework.VerifyPackage(bytes.NewReader(pkg), int64(len(pkg)), casework.DefaultVerifyLimits)
+		if err != nil || !r.OK() {
+			b.Fatal(r, err)
+		}
+	}
+	b.ReportMetric(float64(len(pkg)), "zip-bytes")
 }
