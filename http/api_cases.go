@@ -152,7 +152,12 @@ func (s *Server) handleEvidenceFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e := ev[seq-1]
-	rc, err := s.Blobs.Open(r.Context(), e.SHA256)
+	v, err := s.vault()
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rc, err := v.Blobs.Open(r.Context(), e.SHA256)
 	if err != nil {
 		s.error(w, r, err)
 		return

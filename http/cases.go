@@ -254,12 +254,13 @@ func (s *Server) writePackage(w http.ResponseWriter, r *http.Request, c *shopgua
 		s.error(w, r, err)
 		return
 	}
-	if s.Blobs == nil {
-		s.error(w, r, shopguard.Errorf(shopguard.EUNAVAILABLE, "evidence storage is not configured on this server"))
+	v, err := s.vault()
+	if err != nil {
+		s.error(w, r, err)
 		return
 	}
 	now := time.Now()
-	in := casework.PackageInput{Case: c, Evidence: ev, Plan: s.planner.Plan(c.Triage, c.Lang, now), Blobs: s.Blobs, Now: now}
+	in := casework.PackageInput{Case: c, Evidence: ev, Plan: s.planner.Plan(c.Triage, c.Lang, now), Blobs: v.Blobs, Now: now}
 	// Build in a temporary file first so that a failure is a clean error, not half an archive.
 	tmp, err := os.CreateTemp("", "shopguard-package-*.zip")
 	if err != nil {
