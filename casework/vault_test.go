@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -127,5 +128,29 @@ func TestVaultVerifyFindsAlteredFile(t *testing.T) {
 	r, err := v.Verify(ctx, c.ID)
 	if err != nil || r.OK() || !strings.Contains(r.Problems[0].String(), "invoice.pdf") {
 		t.Fatalf("Verify of an altered file = %+v, %v", r, err)
+	}
+}
+
+// Uploads racing to one case all land, in one unbroken chain.
+func TestVaultConcurrentAdds(t *testing.T) {
+	ctx := context.Background()
+	v, _ := testVault(t)
+	c := mustNewCase(t, v, shopguard.Triage{})
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := v.Add(ctx, c.ID, fmt.Sprintf("note%d.txt", i), "", strings.NewReader(fmt.Sprintf("聊天记录 %d\n", i)))
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("Add: %v", err)
+		}
+	}
+	r, err := v.Verify(ctx, c.ID)
+	if err != nil || !r.OK() || r.Entries != n {
+		t.Fatalf("after %d concurrent adds: %+v %v", n, r, err)
 	}
 }
