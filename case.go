@@ -171,11 +171,11 @@ func (c *Case) Validate(now time.Time) error {
 	return c.Triage.Validate(now)
 }
 
-// Evidence is one entry of a case's evidence log: a file kept in the blob store under its
+// EvidenceEntry is one entry of a case's evidence log: a file kept in the blob store under its
 // SHA-256, with what the victim said about it. Entries form a hash chain: Hash covers the
 // previous entry's Hash and every field of this one, so a later change to any entry, or a
 // removed or reordered one, shows.
-type Evidence struct {
+type EvidenceEntry struct {
 	CaseID     string    `json:"case_id"`
 	Seq        int       `json:"seq"` // position in the log, from 1
 	SHA256     string    `json:"sha256"`
@@ -197,7 +197,7 @@ var sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 func ValidSHA256(s string) bool { return sha256RE.MatchString(s) }
 
 // Validate checks an evidence entry's fields (not its place in the chain).
-func (e *Evidence) Validate() error {
+func (e *EvidenceEntry) Validate() error {
 	switch {
 	case !ValidCaseID(e.CaseID):
 		return Invalid("case_id", "malformed case id %q", e.CaseID)
@@ -295,9 +295,9 @@ type CaseStore interface {
 	// AppendEvidence adds e to its case's log. e.Seq must be one more than the last entry's
 	// and e.PrevHash that entry's Hash: ECONFLICT otherwise (someone appended first; read the
 	// log again and retry). ENOTFOUND if there is no such case.
-	AppendEvidence(ctx context.Context, e *Evidence) error
+	AppendEvidence(ctx context.Context, e *EvidenceEntry) error
 	// ListEvidence returns a case's evidence log in order.
-	ListEvidence(ctx context.Context, caseID string) ([]*Evidence, error)
+	ListEvidence(ctx context.Context, caseID string) ([]*EvidenceEntry, error)
 	// EvidenceRefs returns how many evidence entries, in any case, refer to a file.
 	EvidenceRefs(ctx context.Context, sha256 string) (int, error)
 

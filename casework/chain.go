@@ -20,7 +20,7 @@ const TimeFormat = "2006-01-02T15:04:05Z"
 
 // EntryHash returns the chain hash of e: SHA-256 over the previous entry's hash and every
 // field of e, each length-prefixed so that no two different entries give the same input.
-func EntryHash(e *shopguard.Evidence) string {
+func EntryHash(e *shopguard.EvidenceEntry) string {
 	h := sha256.New()
 	field := func(s string) {
 		var n [binary.MaxVarintLen64]byte
@@ -42,7 +42,7 @@ func EntryHash(e *shopguard.Evidence) string {
 
 // Seal fills e's place in the chain after prev (nil for the first entry): its Seq, PrevHash,
 // a ReceivedAt cut to the second, and Hash.
-func Seal(e *shopguard.Evidence, prev *shopguard.Evidence) {
+func Seal(e *shopguard.EvidenceEntry, prev *shopguard.EvidenceEntry) {
 	e.Seq, e.PrevHash = 1, ""
 	if prev != nil {
 		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
@@ -78,7 +78,7 @@ func (r *Report) add(where, format string, args ...any) {
 
 // checkChain checks that log is a whole chain: numbered from 1, each entry pointing to the one
 // before and carrying its own hash, all of one case.
-func checkChain(log []*shopguard.Evidence, r *Report) {
+func checkChain(log []*shopguard.EvidenceEntry, r *Report) {
 	prev := ""
 	for i, e := range log {
 		where := fmt.Sprintf("evidence #%d", i+1)

@@ -46,7 +46,7 @@ var templates = func() map[shopguard.Lang]*template.Template {
 // DocInput is what a document is drafted from.
 type DocInput struct {
 	Case     *shopguard.Case
-	Evidence []*shopguard.Evidence
+	Evidence []*shopguard.EvidenceEntry
 	Now      time.Time
 }
 
@@ -55,7 +55,7 @@ type docData struct {
 	T           shopguard.Triage
 	Amount      string
 	PaymentText string
-	Evidence    []*shopguard.Evidence
+	Evidence    []*shopguard.EvidenceEntry
 	ChainHead   string
 	Today       string
 }
@@ -82,7 +82,7 @@ func Markdown(name string, lang shopguard.Lang, in DocInput) ([]byte, error) {
 		T:           t,
 		Amount:      shopguard.FormatFen(t.AmountFen),
 		PaymentText: paymentTexts[t.Payment].Get(lang),
-		Evidence:    make([]*shopguard.Evidence, len(in.Evidence)),
+		Evidence:    make([]*shopguard.EvidenceEntry, len(in.Evidence)),
 		Today:       in.Now.UTC().Format("2006-01-02"),
 	}
 	for i, e := range in.Evidence {

@@ -33,10 +33,10 @@ func sampleInput(t testing.TB) casework.DocInput {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log []*shopguard.Evidence
-	var prev *shopguard.Evidence
+	var log []*shopguard.EvidenceEntry
+	var prev *shopguard.EvidenceEntry
 	for i, name := range []string{"聊天记录.png", "payment.pdf"} {
-		e := &shopguard.Evidence{CaseID: c.ID, SHA256: strings.Repeat(string(rune('a'+i)), 64), Name: name,
+		e := &shopguard.EvidenceEntry{CaseID: c.ID, SHA256: strings.Repeat(string(rune('a'+i)), 64), Name: name,
 			Type: casework.TypePNG, Size: 1000, Note: "# 第" + string(rune('1'+i)) + "项\n说明", ReceivedAt: day}
 		casework.Seal(e, prev)
 		log, prev = append(log, e), e

@@ -33,7 +33,7 @@ type Manifest struct {
 
 // ManifestEvidence is an evidence log entry and where its file is in the package.
 type ManifestEvidence struct {
-	shopguard.Evidence
+	shopguard.EvidenceEntry
 	Path string `json:"path"`
 }
 
@@ -47,7 +47,7 @@ type ManifestFile struct {
 // PackageInput is what a package is made from.
 type PackageInput struct {
 	Case     *shopguard.Case
-	Evidence []*shopguard.Evidence
+	Evidence []*shopguard.EvidenceEntry
 	Plan     Plan
 	Blobs    shopguard.BlobStore
 	Now      time.Time
@@ -95,7 +95,7 @@ func WritePackage(ctx context.Context, w io.Writer, in PackageInput) error {
 		if err != nil {
 			return err
 		}
-		m.Evidence = append(m.Evidence, ManifestEvidence{Evidence: *e, Path: path})
+		m.Evidence = append(m.Evidence, ManifestEvidence{EvidenceEntry: *e, Path: path})
 	}
 	din := DocInput{Case: in.Case, Evidence: in.Evidence, Now: in.Now}
 	var docs []ManifestFile
@@ -150,7 +150,7 @@ const ManifestName = "manifest.json"
 
 // EvidencePath is where an evidence file goes in a package: its number and its name, with
 // the characters some systems refuse in names replaced.
-func EvidencePath(e *shopguard.Evidence) string {
+func EvidencePath(e *shopguard.EvidenceEntry) string {
 	name := strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`<>:"/\|?*`, r) {
 			return '_'

@@ -44,7 +44,7 @@ func (v *Vault) now() time.Time {
 // content (see Sniff). Errors: EINVALID for an empty or refused file or a long note,
 // ETOOLARGE past a limit, ECONFLICT if the same file is in the case already, ENOTFOUND for no
 // such case. A failed Add leaves no file and no entry behind.
-func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader) (*shopguard.Evidence, error) {
+func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader) (*shopguard.EvidenceEntry, error) {
 	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > shopguard.MaxEvidenceNote {
 		return nil, shopguard.Invalid("note", "a note is UTF-8 text of at most %d characters", shopguard.MaxEvidenceNote)
 	}
@@ -86,7 +86,7 @@ func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader)
 	if err != nil {
 		return nil, err
 	}
-	e, err := v.append(ctx, caseID, &shopguard.Evidence{CaseID: caseID, SHA256: sum, Name: CleanName(name), Type: typ,
+	e, err := v.append(ctx, caseID, &shopguard.EvidenceEntry{CaseID: caseID, SHA256: sum, Name: CleanName(name), Type: typ,
 		Size: size, Note: note, ReceivedAt: v.now()}, log)
 	if err != nil && created {
 		v.dropIfUnused(sum)
@@ -96,9 +96,9 @@ func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader)
 
 // append seals e after the log and stores it, reading the log again when another upload got
 // there first.
-func (v *Vault) append(ctx context.Context, caseID string, e *shopguard.Evidence, log []*shopguard.Evidence) (*shopguard.Evidence, error) {
+func (v *Vault) append(ctx context.Context, caseID string, e *shopguard.EvidenceEntry, log []*shopguard.EvidenceEntry) (*shopguard.EvidenceEntry, error) {
 	for try := 0; ; try++ {
-		var prev *shopguard.Evidence
+		var prev *shopguard.EvidenceEntry
 		for _, x := range log {
 			if x.SHA256 == e.SHA256 {
 				return nil, shopguard.Errorf(shopguard.ECONFLICT, "this file is in the case already, as item %d (%s)", x.Seq, x.Name)

@@ -112,10 +112,10 @@ func VerifyPackage(ra io.ReaderAt, size int64, lim VerifyLimits) (*Report, error
 		r.add(name, "was added: the manifest does not list it")
 	}
 
-	log := make([]*shopguard.Evidence, len(m.Evidence))
+	log := make([]*shopguard.EvidenceEntry, len(m.Evidence))
 	for i := range m.Evidence {
 		e := &m.Evidence[i]
-		log[i] = &e.Evidence
+		log[i] = &e.EvidenceEntry
 		f, ok := listed[e.Path]
 		switch {
 		case e.CaseID != m.CaseID:

@@ -23,10 +23,10 @@ const caseCookiePrefix = "sg_case_"
 
 // vault returns the evidence vault over the server's store and blob store.
 func (s *Server) vault() (*casework.Vault, error) {
-	if s.Blobs == nil {
+	if s.CaseBlobs == nil {
 		return nil, shopguard.Errorf(shopguard.EUNAVAILABLE, "evidence storage is not configured on this server")
 	}
-	return &casework.Vault{Cases: s.Store, Blobs: s.Blobs, Limits: casework.DefaultLimits}, nil
+	return &casework.Vault{Cases: s.Store, Blobs: s.CaseBlobs, Limits: casework.DefaultLimits}, nil
 }
 
 // caseOf returns the case named in the path when the request comes from its owner: with its
@@ -113,7 +113,7 @@ func reqLang(r *http.Request, c *shopguard.Case) (shopguard.Lang, error) {
 type caseView struct {
 	Case     *shopguard.Case            `json:"case"`
 	Plan     casework.Plan              `json:"plan"`
-	Evidence []*shopguard.Evidence      `json:"evidence"`
+	Evidence []*shopguard.EvidenceEntry `json:"evidence"`
 	Channels []*shopguard.ChannelStatus `json:"channels"`
 	Next     *nextStep                  `json:"next,omitempty"`
 }
@@ -160,7 +160,7 @@ func (s *Server) newCase(r *http.Request, lang shopguard.Lang, t shopguard.Triag
 
 // addEvidence streams the uploaded file of a multipart request into the vault. The note is
 // taken from a "note" field sent before the file, or from ?note=.
-func (s *Server) addEvidence(r *http.Request, c *shopguard.Case) (*shopguard.Evidence, error) {
+func (s *Server) addEvidence(r *http.Request, c *shopguard.Case) (*shopguard.EvidenceEntry, error) {
 	v, err := s.vault()
 	if err != nil {
 		return nil, err
@@ -224,7 +224,7 @@ func bodyError(err error) error {
 }
 
 // document drafts a document of the case as Markdown or PDF; file is "name.md" or "name.pdf".
-func document(c *shopguard.Case, ev []*shopguard.Evidence, file string, lang shopguard.Lang) (body []byte, contentType string, err error) {
+func document(c *shopguard.Case, ev []*shopguard.EvidenceEntry, file string, lang shopguard.Lang) (body []byte, contentType string, err error) {
 	name, ext, _ := strings.Cut(file, ".")
 	if !casework.ValidDocument(name) || (ext != "md" && ext != "pdf") {
 		return nil, "", shopguard.Errorf(shopguard.ENOTFOUND, "no document %q: want NAME.md or NAME.pdf with NAME one of %s", file, strings.Join(casework.Documents, ", "))

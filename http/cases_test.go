@@ -78,7 +78,7 @@ func TestCaseAPIContract(t *testing.T) {
 	if st != http.StatusCreated || !strings.Contains(string(b), `"sha256"`) {
 		t.Fatalf("upload = %d %s", st, b)
 	}
-	var e shopguard.Evidence
+	var e shopguard.EvidenceEntry
 	json.Unmarshal(b, &e)
 	if e.Name != "聊天记录.png" || e.Type != "image/png" || e.Note != "卖家让我私下转账" || e.Seq != 1 {
 		t.Fatalf("evidence entry = %+v", e)

@@ -52,9 +52,9 @@ type Server struct {
 	Auth      *auth.Service
 	Knowledge *knowledge.Pack
 	Logger    *slog.Logger
-	// Blobs keeps the evidence files of cases; case routes that need files answer 503
+	// CaseBlobs keeps the evidence files of cases; case routes that need files answer 503
 	// until it is set (before Open).
-	Blobs shopguard.BlobStore
+	CaseBlobs shopguard.BlobStore
 
 	planner *casework.Planner
 

@@ -139,7 +139,7 @@ func queryStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([
 }
 
 // AppendEvidence adds e to its case's log, after the last entry.
-func (db *DB) AppendEvidence(ctx context.Context, e *shopguard.Evidence) error {
+func (db *DB) AppendEvidence(ctx context.Context, e *shopguard.EvidenceEntry) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
@@ -171,16 +171,16 @@ func (db *DB) AppendEvidence(ctx context.Context, e *shopguard.Evidence) error {
 }
 
 // ListEvidence returns a case's evidence log in order.
-func (db *DB) ListEvidence(ctx context.Context, caseID string) ([]*shopguard.Evidence, error) {
+func (db *DB) ListEvidence(ctx context.Context, caseID string) ([]*shopguard.EvidenceEntry, error) {
 	rows, err := db.Read.QueryContext(ctx,
 		`SELECT case_id, seq, sha256, name, type, size, note, received_at, prev_hash, hash FROM evidence WHERE case_id = $1 ORDER BY seq`, caseID)
 	if err != nil {
 		return nil, db.wrap("list evidence", "evidence", err)
 	}
 	defer rows.Close()
-	out := []*shopguard.Evidence{}
+	out := []*shopguard.EvidenceEntry{}
 	for rows.Next() {
-		var e shopguard.Evidence
+		var e shopguard.EvidenceEntry
 		var at int64
 		if err := rows.Scan(&e.CaseID, &e.Seq, &e.SHA256, &e.Name, &e.Type, &e.Size, &e.Note, &at, &e.PrevHash, &e.Hash); err != nil {
 			return nil, db.wrap("list evidence", "evidence", err)

@@ -29,8 +29,8 @@ func mustCase(tb testing.TB, s shopguard.CaseStore, id string, owner int64) *sho
 
 // entry returns evidence entry seq of a case for a file, chained after prev's hash. The
 // hashes are stand-ins: the store keeps the chain as given and checks only its order.
-func entry(caseID string, seq int, sha, prevHash string) *shopguard.Evidence {
-	return &shopguard.Evidence{CaseID: caseID, Seq: seq, SHA256: sha, Name: fmt.Sprintf("截图%d.png", seq), Type: "image/png",
+func entry(caseID string, seq int, sha, prevHash string) *shopguard.EvidenceEntry {
+	return &shopguard.EvidenceEntry{CaseID: caseID, Seq: seq, SHA256: sha, Name: fmt.Sprintf("截图%d.png", seq), Type: "image/png",
 		Size: int64(100 * seq), Note: "note", ReceivedAt: time.Date(2026, 11, 21, 10, 0, seq, 0, time.UTC),
 		PrevHash: prevHash, Hash: strings.Repeat(fmt.Sprint(seq%10), 64)}
 }

@@ -39,7 +39,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 	}
 	h, err := shttp.NewServer(hc, store, pack, logger)
 	if err == nil {
-		h.Blobs, err = blob.NewDir(c.blobDir())
+		h.CaseBlobs, err = blob.NewDir(c.blobDir())
 	}
 	if err == nil {
 		err = h.Open()
