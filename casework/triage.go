@@ -10,6 +10,7 @@ package casework
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopguard/shopguard"
@@ -82,6 +83,14 @@ type Step struct {
 	TimeLimits string   `json:"time_limits"`
 	LegalBasis []Basis  `json:"legal_basis"`
 	Document   string   `json:"document,omitempty"` // name of the draft for this channel, if any
+}
+
+// Title is the step's name with its contact, unless the name already says it.
+func (s Step) Title() string {
+	if s.Contact == "" || strings.Contains(s.Name, s.Contact) {
+		return s.Name
+	}
+	return s.Name + " — " + s.Contact
 }
 
 // Basis is a law a step rests on, as the knowledge pack summarises it.

@@ -146,3 +146,15 @@ func TestNextStep(t *testing.T) {
 		t.Fatal("nothing left to do, but NextStep found a step")
 	}
 }
+
+func TestStepTitle(t *testing.T) {
+	for _, tt := range []struct{ name, contact, want string }{
+		{"Police (110 / 96110)", "110 / 96110", "Police (110 / 96110)"},
+		{"12315", "www.12315.cn", "12315 — www.12315.cn"},
+		{"Merchant", "", "Merchant"},
+	} {
+		if got := (casework.Step{Name: tt.name, Contact: tt.contact}).Title(); got != tt.want {
+			t.Errorf("Title(%q, %q) = %q, want %q", tt.name, tt.contact, got, tt.want)
+		}
+	}
+}

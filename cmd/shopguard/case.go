@@ -178,7 +178,7 @@ func (m *Main) casePlan(ctx context.Context, args []string) error {
 				if s.Urgent {
 					urgent = " [!]"
 				}
-				fmt.Fprintf(m.Stdout, "%d. %s%s %s\n", i+1, s.Name, urgent, s.Contact)
+				fmt.Fprintf(m.Stdout, "%d. %s%s\n", i+1, s.Title(), urgent)
 				for _, w := range s.Why {
 					fmt.Fprintf(m.Stdout, "   - %s\n", w)
 				}
