@@ -117,6 +117,27 @@ func rewriteGet(t *testing.T, pkg []byte, name string) string {
 	return string(out)
 }
 
+// A package unzipped and zipped again (with directory entries, another compression) verifies.
+func TestVerifyRezippedPackage(t *testing.T) {
+	pkg := buildPackage(t)
+	zr, _ := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, dir := range []string{"evidence/", "documents/"} {
+		zw.Create(dir)
+	}
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Store})
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	zw.Close()
+	if r := verify(t, b.Bytes()); !r.OK() {
+		t.Fatalf("re-zipped package: %v", r.Problems)
+	}
+}
+
 func TestVerifyNamesWhatWasAltered(t *testing.T) {
 	pkg := buildPackage(t)
 	tests := []struct {

@@ -51,6 +51,9 @@ func VerifyPackage(ra io.ReaderAt, size int64, lim VerifyLimits) (*Report, error
 	r := &Report{Problems: []Problem{}}
 	byName := map[string]*zip.File{}
 	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/") && f.UncompressedSize64 == 0 {
+			continue // a directory entry, as archivers add when a package is zipped again
+		}
 		if byName[f.Name] != nil {
 			r.add(f.Name, "is in the archive twice")
 		}
@@ -103,7 +106,7 @@ func VerifyPackage(ra io.ReaderAt, size int64, lim VerifyLimits) (*Report, error
 	}
 	var extra []string
 	for name := range byName {
-		if _, ok := listed[name]; !ok && name != ManifestName && !strings.HasSuffix(name, "/") {
+		if _, ok := listed[name]; !ok && name != ManifestName {
 			extra = append(extra, name)
 		}
 	}
