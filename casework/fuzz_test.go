@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/shopguard/shopguard"
@@ -61,6 +62,7 @@ func FuzzVerifyPackage(f *testing.F) {
 	zw.Close()
 	f.Add(b.Bytes())
 	f.Add([]byte("PK\x05\x06" + string(make([]byte, 18))))
+	f.Add(smallPackage(f))
 	lim := casework.VerifyLimits{Entries: 50, Bytes: 1 << 20, Manifest: 64 << 10}
 	f.Fuzz(func(t *testing.T, pkg []byte) {
 		r, err := casework.VerifyPackage(bytes.NewReader(pkg), int64(len(pkg)), lim)
@@ -82,4 +84,29 @@ func FuzzVerifyPackage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// smallPackage is a valid package with one evidence file and no documents, built by hand so
+// that the fuzzer starts from an archive whose manifest and chain check out.
+func smallPackage(tb testing.TB) []byte {
+	e := &shopguard.EvidenceEntry{CaseID: "aaaaaaaaaaaaaaaa", SHA256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+		Name: "a.txt", Type: casework.TypeText, Size: 5, ReceivedAt: day}
+	casework.Seal(e, nil)
+	m := casework.Manifest{Format: casework.PackageFormat, CaseID: e.CaseID, ChainHead: e.Hash,
+		Evidence: []casework.ManifestEvidence{{EvidenceEntry: *e, Path: "evidence/001-a.txt"}},
+		Files:    []casework.ManifestFile{{Path: "evidence/001-a.txt", SHA256: e.SHA256, Size: 5}}}
+	raw, _ := json.Marshal(m)
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	// Stored, not deflated, so that the fuzzer's mutations reach the content.
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "evidence/001-a.txt", Method: zip.Store})
+	w.Write([]byte("hello"))
+	w, _ = zw.CreateHeader(&zip.FileHeader{Name: "manifest.json", Method: zip.Store})
+	w.Write(raw)
+	zw.Close()
+	r, err := casework.VerifyPackage(bytes.NewReader(b.Bytes()), int64(b.Len()), casework.DefaultVerifyLimits)
+	if err != nil || !r.OK() {
+		tb.Fatalf("seed package does not verify: %+v %v", r, err)
+	}
+	return b.Bytes()
 }
