@@ -1,6 +1,9 @@
 package casework
 
-import "github.com/shopguard/shopguard/knowledge"
+import (
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/knowledge"
+)
 
 // reason is a text the triage gives for a step, or a question it asks, in both languages.
 type reason = knowledge.Text
@@ -100,3 +103,35 @@ var (
 		EN: "What is the address of the fake site or app? A report needs it.",
 	}
 )
+
+// What to do to get each kind of evidence the victim lacks.
+var gatherTexts = map[shopguard.EvidenceKind]reason{
+	shopguard.EvidenceChat: {
+		ZH: "聊天记录：截图保存与对方的全部聊天，包括对方的账号页面；不要删除对话，也不要只保存转述。",
+		EN: "Chat history: screenshot the whole conversation with the other side, including their profile page; do not delete the chat or keep only a summary.",
+	},
+	shopguard.EvidencePayment: {
+		ZH: "付款记录：在银行或支付App里找到这笔付款，截图或导出交易明细，要能看到对方收款账户和时间。",
+		EN: "Payment record: find the payment in your bank or payment app and screenshot or export the details, showing the receiving account and the time.",
+	},
+	shopguard.EvidenceOrder: {
+		ZH: "订单：截图订单详情页，保留订单号。",
+		EN: "Order: screenshot the order page and keep the order number.",
+	},
+	shopguard.EvidenceListing: {
+		ZH: "商品或网站页面：在页面被删除前截图，连同网址一起保存。",
+		EN: "Listing or site: screenshot the pages, with their address, before they disappear.",
+	},
+	shopguard.EvidenceInvoice: {
+		ZH: "发票或收据：向商家索要，上面盖章单位的地址决定向哪里投诉。",
+		EN: "Invoice or receipt: ask the seller for one; the address of the unit whose seal is on it decides where to complain.",
+	},
+	shopguard.EvidenceDelivery: {
+		ZH: "物流记录：截图物流轨迹和签收信息。",
+		EN: "Delivery record: screenshot the tracking history and the proof of delivery.",
+	},
+	shopguard.EvidencePhoto: {
+		ZH: "商品照片：拍下收到的商品、包装和快递单，最好拍开箱视频。",
+		EN: "Photos of the goods: photograph what you received, its packaging and the shipping label; a video of the unboxing is better still.",
+	},
+}

@@ -67,6 +67,7 @@ type Plan struct {
 	Steps     []Step         `json:"steps"`
 	Missing   []string       `json:"missing"`            // triage fields not answered that would change the plan
 	Questions []string       `json:"questions"`          // the same, as questions in Lang
+	Gather    []string       `json:"gather"`             // evidence the victim did not say they have and should get, in Lang
 	DaysSince int            `json:"days_since_payment"` // days since the money went, -1 when unknown
 }
 
@@ -183,7 +184,7 @@ func (p *Planner) Plan(t shopguard.Triage, lang shopguard.Lang, now time.Time) P
 		return 0
 	})
 
-	plan := Plan{Lang: lang, DaysSince: days, Steps: []Step{}, Missing: []string{}, Questions: []string{}}
+	plan := Plan{Lang: lang, DaysSince: days, Steps: []Step{}, Missing: []string{}, Questions: []string{}, Gather: []string{}}
 	for _, c := range cs {
 		plan.Steps = append(plan.Steps, p.step(c, t, lang))
 	}
@@ -206,7 +207,35 @@ func (p *Planner) Plan(t shopguard.Triage, lang shopguard.Lang, now time.Time) P
 	if t.SiteURL == "" && t.Culprit == shopguard.CulpritPlatform {
 		ask("site_url", askSiteURL)
 	}
+	for _, k := range evidenceToGather(t, moneyGone) {
+		plan.Gather = append(plan.Gather, gatherTexts[k].Get(lang))
+	}
 	return plan
+}
+
+// evidenceToGather lists the kinds of evidence that fit the case and the victim did not say
+// they have, most important first.
+func evidenceToGather(t shopguard.Triage, moneyGone bool) []shopguard.EvidenceKind {
+	want := []shopguard.EvidenceKind{shopguard.EvidenceChat}
+	if moneyGone {
+		want = append(want, shopguard.EvidencePayment)
+	}
+	switch t.Culprit {
+	case shopguard.CulpritPlatform, shopguard.CulpritImpostor:
+		want = append(want, shopguard.EvidenceListing)
+	default:
+		want = append(want, shopguard.EvidenceOrder, shopguard.EvidenceListing)
+		if t.Payment != shopguard.PaymentNone {
+			want = append(want, shopguard.EvidenceInvoice, shopguard.EvidenceDelivery, shopguard.EvidencePhoto)
+		}
+	}
+	var out []shopguard.EvidenceKind
+	for _, k := range want {
+		if !slices.Contains(t.Evidence, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // Has reports whether the plan has a step for the channel.

@@ -158,3 +158,15 @@ func TestStepTitle(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanSaysWhatEvidenceToGather(t *testing.T) {
+	p := testPlanner(t)
+	all := p.Plan(shopguard.Triage{Culprit: "seller", Payment: "escrow"}, shopguard.LangEN, day)
+	if len(all.Gather) != 7 || !strings.HasPrefix(all.Gather[0], "Chat history") {
+		t.Fatalf("a seller case with no evidence named: gather %q", all.Gather)
+	}
+	some := p.Plan(shopguard.Triage{Culprit: "impostor", Payment: "transfer", Evidence: []shopguard.EvidenceKind{"chat"}}, shopguard.LangZH, day)
+	if len(some.Gather) != 2 || !strings.HasPrefix(some.Gather[0], "付款记录") || !strings.HasPrefix(some.Gather[1], "商品或网站页面") {
+		t.Fatalf("an impostor case with chats: gather %q; want the payment record and the site", some.Gather)
+	}
+}

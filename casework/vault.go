@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"time"
 	"unicode/utf8"
 
@@ -94,10 +95,14 @@ func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader)
 	return e, err
 }
 
-// append seals e after the log and stores it, reading the log again when another upload got
-// there first.
+// appendTries bounds how often append re-reads the log when other uploads to the same case
+// keep getting there first.
+const appendTries = 20
+
+// append seals e after the log and stores it, reading the log again (after a short, growing,
+// random pause) when another upload got there first, on this node or another.
 func (v *Vault) append(ctx context.Context, caseID string, e *shopguard.EvidenceEntry, log []*shopguard.EvidenceEntry) (*shopguard.EvidenceEntry, error) {
-	for try := 0; ; try++ {
+	for try := 1; ; try++ {
 		var prev *shopguard.EvidenceEntry
 		for _, x := range log {
 			if x.SHA256 == e.SHA256 {
@@ -107,8 +112,13 @@ func (v *Vault) append(ctx context.Context, caseID string, e *shopguard.Evidence
 		}
 		Seal(e, prev)
 		err := v.Cases.AppendEvidence(ctx, e)
-		if shopguard.ErrorCode(err) != shopguard.ECONFLICT || try == 4 {
+		if shopguard.ErrorCode(err) != shopguard.ECONFLICT || try == appendTries {
 			return e, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(rand.Int64N(int64(try) * int64(2*time.Millisecond)))):
 		}
 		if log, err = v.Cases.ListEvidence(ctx, caseID); err != nil {
 			return nil, err
