@@ -58,6 +58,7 @@ type Problem struct {
 	What  string `json:"what"`
 }
 
+// String writes the problem as "where: what".
 func (p Problem) String() string { return p.Where + ": " + p.What }
 
 // Report is the result of a verification: how many files and entries were checked and what
