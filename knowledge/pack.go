@@ -31,12 +31,15 @@ type Pack struct {
 	Tips      []Tip
 	Signals   []SignalText
 	Advice    []Advice
+	Brands    []Brand
+	LinkTerms []LinkTerms
 
 	scamTypes map[string]*ScamType
 	channels  map[string]*Channel
 	laws      map[string]*Law
 	signals   map[string]*SignalText
 	advice    map[string]*Advice
+	brands    map[string]*Brand
 }
 
 type meta struct {
@@ -111,12 +114,22 @@ func (p *Pack) read(fsys fs.FS, optional bool) error {
 	if err != nil {
 		return err
 	}
+	brands, err := loadList[Brand](fsys, "brands.yaml", "brands", optional)
+	if err != nil {
+		return err
+	}
+	linkTerms, err := loadList[LinkTerms](fsys, "link_terms.yaml", "link_terms", optional)
+	if err != nil {
+		return err
+	}
 	p.ScamTypes = overlay(p.ScamTypes, scamTypes)
 	p.Channels = overlay(p.Channels, channels)
 	p.Laws = overlay(p.Laws, laws)
 	p.Tips = overlay(p.Tips, tips)
 	p.Signals = overlay(p.Signals, signals)
 	p.Advice = overlay(p.Advice, advice)
+	p.Brands = overlay(p.Brands, brands)
+	p.LinkTerms = overlay(p.LinkTerms, linkTerms)
 	return nil
 }
 
@@ -147,6 +160,16 @@ func (p *Pack) index() error {
 	p.laws = byKey(p.Laws)
 	p.signals = byKey(p.Signals)
 	p.advice = byKey(p.Advice)
+	p.brands = byKey(p.Brands)
+	owner := map[string]string{}
+	for _, b := range p.Brands {
+		for _, d := range b.Domains {
+			if o, ok := owner[d]; ok && o != b.ID {
+				return &LoadError{File: "brands.yaml", Field: "brands." + b.ID + ".domains", Msg: fmt.Sprintf("domain %q is already official for brand %q", d, o)}
+			}
+			owner[d] = b.ID
+		}
+	}
 	for _, s := range p.ScamTypes {
 		for _, c := range s.Channels {
 			if p.channels[c] == nil {
@@ -183,6 +206,9 @@ func (p *Pack) Channel(id string) (*Channel, bool) { c, ok := p.channels[id]; re
 
 // Law returns the law with the id.
 func (p *Pack) Law(id string) (*Law, bool) { l, ok := p.laws[id]; return l, ok }
+
+// Brand returns the brand with the id.
+func (p *Pack) Brand(id string) (*Brand, bool) { b, ok := p.brands[id]; return b, ok }
 
 // Signal returns the explanation of a signal code.
 func (p *Pack) Signal(code string) (*SignalText, bool) { s, ok := p.signals[code]; return s, ok }
