@@ -111,9 +111,10 @@ const (
 	TermHostWord      = "host_word"      // words scammers put in host names: refund, kefu, verify…
 	TermSensitivePath = "sensitive_path" // path words of login, payment and account pages
 	TermRiskyTLD      = "risky_tld"      // public suffixes that cheap throwaway domains favour
+	TermPlatform      = "platform"       // hosting platforms, missing from the public suffix list, where anyone gets a subdomain
 )
 
-var termKinds = map[string]bool{TermShortener: true, TermHostWord: true, TermSensitivePath: true, TermRiskyTLD: true}
+var termKinds = map[string]bool{TermShortener: true, TermHostWord: true, TermSensitivePath: true, TermRiskyTLD: true, TermPlatform: true}
 
 // LinkTerms is a list of words or domains that the link check uses, by kind. Operators add
 // terms by adding a list with a new id, or replace a list by its id.
@@ -128,7 +129,7 @@ func (l *LinkTerms) key() string { return l.ID }
 func (l *LinkTerms) check(errs *fieldErrors) {
 	checkID(l.ID, errs)
 	if !termKinds[l.Kind] {
-		errs.add("kind", "unknown kind %q: want shortener, host_word, sensitive_path or risky_tld", l.Kind)
+		errs.add("kind", "unknown kind %q: want shortener, host_word, sensitive_path, risky_tld or platform", l.Kind)
 	}
 	if len(l.Terms) == 0 {
 		errs.add("terms", "name at least one term")
@@ -136,7 +137,7 @@ func (l *LinkTerms) check(errs *fieldErrors) {
 	for i, t := range l.Terms {
 		path := "terms." + itoa(i)
 		switch l.Kind {
-		case TermShortener:
+		case TermShortener, TermPlatform:
 			if msg := checkRegistrable(t); msg != "" {
 				errs.add(path, "%s", msg)
 			}

@@ -1,0 +1,619 @@
+package link
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+// Signal codes of the link check. Each has a text in the knowledge pack's signals.yaml.
+const (
+	CodeOfficial      = "link.official_domain"
+	CodeTypo          = "link.brand_typo"
+	CodeHomoglyph     = "link.brand_homoglyph"
+	CodeCombo         = "link.brand_combo"
+	CodeInSubdomain   = "link.brand_in_subdomain"
+	CodeWrongTLD      = "link.brand_wrong_tld"
+	CodeIDN           = "link.idn"
+	CodeMixedScript   = "link.mixed_script"
+	CodeRawIP         = "link.raw_ip"
+	CodeUserInfo      = "link.userinfo"
+	CodeShortener     = "link.shortener"
+	CodeSensitivePath = "link.sensitive_path"
+	CodeNoHTTPS       = "link.no_https"
+	CodeDeepSubdomain = "link.deep_subdomains"
+	CodeHostWords     = "link.host_words"
+	CodeRiskyTLD      = "link.risky_tld"
+	CodeFreeHost      = "link.free_host"
+	CodeFeedListed    = "link.feed_listed"
+	CodeReported      = "link.reported"
+)
+
+// Codes lists every signal code the link check gives.
+var Codes = []string{CodeOfficial, CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeWrongTLD,
+	CodeIDN, CodeMixedScript, CodeRawIP, CodeUserInfo, CodeShortener, CodeSensitivePath, CodeNoHTTPS,
+	CodeDeepSubdomain, CodeHostWords, CodeRiskyTLD, CodeFreeHost, CodeFeedListed, CodeReported}
+
+// ScamPhishing is the scam type suspected when a link imitates a brand or is listed.
+const ScamPhishing = "phishing"
+
+// Hit is an entry of a threat feed or of the community's confirmed reports that matches a
+// domain.
+type Hit struct {
+	Source string `json:"source"` // the feed's name, or "community" for confirmed reports
+	Entry  string `json:"entry"`  // the listed domain or URL
+	// Report is true for a confirmed community report, false for an imported feed.
+	Report bool `json:"report,omitempty"`
+	// Exact is true when the entry lists the domain itself; false when it lists one URL on
+	// it (a page on the host, not necessarily the whole host).
+	Exact bool `json:"exact"`
+}
+
+// DomainLookup finds what threat feeds and reports say about a host name. Implementations
+// must be safe for concurrent use and fast: it is called for the host and each parent domain
+// down to the registrable one.
+type DomainLookup interface {
+	LookupDomain(domain string) []Hit
+}
+
+// Analyzer judges links against the brands and terms of a knowledge pack and, optionally,
+// a DomainLookup. It is safe for concurrent use.
+type Analyzer struct {
+	ix      *index
+	lookup  DomainLookup
+	scratch sync.Pool
+}
+
+// New builds an Analyzer from a knowledge pack. lookup may be nil.
+func New(p *knowledge.Pack, lookup DomainLookup) *Analyzer {
+	a := &Analyzer{ix: newIndex(p), lookup: lookup}
+	a.scratch.New = func() any { return &scratch{} }
+	return a
+}
+
+type scratch struct {
+	f1, f2, del []byte
+}
+
+// Signal weights: a brand imitation alone is high risk (60 and up), hiding tricks are medium,
+// small signs only count together.
+const (
+	wOfficial      = -40
+	wTypo          = 65
+	wTypoWeak      = 25
+	wHomoglyph     = 70
+	wHomoglyphWeak = 40
+	wCombo         = 50
+	wWrongTLD      = 60
+	wWrongTLDWeak  = 35
+	wInSubdomain   = 55
+	wOfficialInSub = 65
+	wIDN           = 10
+	wMixedScript   = 35
+	wRawIP         = 40
+	wUserInfo      = 40
+	wUserInfoBrand = 60
+	wShortener     = 15
+	wSensitivePath = 10
+	wNoHTTPS       = 15
+	wDeepSubdomain = 10
+	wHostWord      = 10
+	wHostWordsMax  = 20
+	wRiskyTLD      = 10
+	wFreeHost      = 10
+	wFeedDomain    = 70
+	wFeedURL       = 50
+	deepSubdomains = 4
+)
+
+// AnalyzeURL judges one URL or bare domain. It returns an EINVALID error when raw is not a
+// link.
+func (a *Analyzer) AnalyzeURL(raw string) (shopguard.Assessment, error) {
+	l, err := Parse(raw)
+	if err != nil {
+		return shopguard.Assessment{}, err
+	}
+	return a.Analyze(l), nil
+}
+
+// Analyze judges a parsed link.
+func (a *Analyzer) Analyze(l Link) shopguard.Assessment {
+	var buf [8]shopguard.Signal
+	sigs := a.signals(l, buf[:0])
+	var types []string
+	for _, s := range sigs {
+		if s.Weight >= wCombo || s.Code == CodeFeedListed || s.Code == CodeReported {
+			types = []string{ScamPhishing}
+			break
+		}
+	}
+	return shopguard.Assess(sigs, types)
+}
+
+func (a *Analyzer) signals(l Link, sigs []shopguard.Signal) []shopguard.Signal {
+	ix := a.ix
+	l = ix.rehost(l)
+	if l.UserInfo != "" {
+		w := wUserInfo
+		if strings.IndexByte(l.UserInfo, '.') >= 0 || a.mentionsBrand(l.UserInfo) {
+			w = wUserInfoBrand
+		}
+		sigs = append(sigs, sig(CodeUserInfo, w, "userinfo", l.UserInfo, "host", l.Unicode))
+	}
+	sigs = a.feedSignals(l, sigs)
+	if l.IP {
+		return append(sigs, sig(CodeRawIP, wRawIP, "ip", l.Host))
+	}
+	if b, ok := ix.official[l.Site]; ok {
+		br := ix.brands[b]
+		return append(sigs, sig(CodeOfficial, wOfficial, "brand", br.name, "brand_zh", br.nameZH, "domain", l.Site))
+	}
+	if ix.shortener[l.Site] {
+		sigs = append(sigs, sig(CodeShortener, wShortener, "host", l.Site))
+	}
+	sc := a.scratch.Get().(*scratch)
+	defer a.scratch.Put(sc)
+
+	prefix := ""
+	if len(l.Host) > len(l.Suffix) {
+		prefix = l.Host[:len(l.Host)-len(l.Suffix)-1]
+	}
+	siteLabel, subs := prefix, ""
+	if i := strings.LastIndexByte(prefix, '.'); i >= 0 {
+		siteLabel, subs = prefix[i+1:], prefix[:i]
+	}
+	uniSite := siteLabel
+	if l.Unicode != l.Host {
+		uniSite = unicodeLabel(l, strings.Count(subs, ".")+boolInt(subs != ""))
+		sigs = append(sigs, sig(CodeIDN, wIDN, "unicode", l.Unicode, "ascii", l.Host))
+		if mixedScripts(l.Unicode) {
+			sigs = append(sigs, sig(CodeMixedScript, wMixedScript, "unicode", l.Unicode))
+		}
+	}
+
+	found := false
+	if siteLabel != "" {
+		var s shopguard.Signal
+		if s, found = a.judgeName(sc, siteLabel, uniSite, l, false); found {
+			sigs = append(sigs, s)
+		}
+	}
+	if !found && subs != "" {
+		if s, ok := a.judgeName(sc, strings.ReplaceAll(prefix, ".", ""), "", l, true); ok {
+			sigs, found = append(sigs, s), true
+		}
+	}
+	if !found && subs != "" {
+		if s, ok := a.judgeSubdomains(sc, subs, l); ok {
+			sigs = append(sigs, s)
+		}
+	}
+	if words := a.hostWords(sc, prefix, l.Unicode); words != "" {
+		n := strings.Count(words, ",") + 1
+		sigs = append(sigs, sig(CodeHostWords, min(wHostWordsMax, n*wHostWord), "words", words))
+	}
+	if !l.ICANN {
+		sigs = append(sigs, sig(CodeFreeHost, wFreeHost, "platform", l.Suffix))
+	} else if tld := l.Suffix[strings.LastIndexByte(l.Suffix, '.')+1:]; ix.risky[tld] {
+		sigs = append(sigs, sig(CodeRiskyTLD, wRiskyTLD, "tld", tld))
+	}
+	if d := strings.Count(subs, ".") + boolInt(subs != ""); d >= deepSubdomains {
+		sigs = append(sigs, sig(CodeDeepSubdomain, wDeepSubdomain, "depth", strconv.Itoa(d)))
+	}
+	if w := a.sensitiveWord(l.Path); w != "" {
+		sigs = append(sigs, sig(CodeSensitivePath, wSensitivePath, "word", w))
+		if l.Scheme == "http" {
+			sigs = append(sigs, sig(CodeNoHTTPS, wNoHTTPS))
+		}
+	}
+	return sigs
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// unicodeLabel returns label number n (from the left) of the link's Unicode host.
+func unicodeLabel(l Link, n int) string {
+	u := l.Unicode
+	for ; n > 0; n-- {
+		i := strings.IndexByte(u, '.')
+		if i < 0 {
+			return ""
+		}
+		u = u[i+1:]
+	}
+	if i := strings.IndexByte(u, '.'); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
+
+// judgeName looks for a brand in name, the label just left of the public suffix (or, when
+// joined is true, all labels left of it run together, as in tao.bao.com).
+func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool) (shopguard.Signal, bool) {
+	ix := a.ix
+	bare := name
+	if strings.IndexByte(name, '-') >= 0 {
+		sc.del = append(sc.del[:0], name...)
+		sc.del = removeByte(sc.del, '-')
+		bare = string(sc.del)
+	}
+	// The brand's own name on another ending.
+	if ids, ok := ix.exact[bare]; ok {
+		t := ix.tokens[ids[0]]
+		if joined {
+			return a.typoSignal(t, name, l, joined, "dot"), true
+		}
+		if bare != name {
+			return a.typoSignal(t, name, l, joined, "hyphen"), true
+		}
+		w := wWrongTLD
+		if t.short || ix.brands[t.brand].word {
+			w = wWrongTLDWeak
+		}
+		return a.brandSignal(CodeWrongTLD, w, t, l), true
+	}
+	src := name
+	if uni != "" && uni != name {
+		src = uni
+	}
+	sc.f1 = fold1(sc.f1[:0], src)
+	f1 := sc.f1
+	sc.del = removeByte(append(sc.del[:0], f1...), '-')
+	f1bare := sc.del
+	// Look-alike characters: equal once folded.
+	if ids, ok := ix.f1[string(f1bare)]; ok {
+		t := ix.tokens[ids[0]]
+		if joined || src != name || bare != name {
+			return a.homoglyphSignal(t, l, wHomoglyph), true
+		}
+		return a.homoglyphSignal(t, l, a.weakOr(t, wHomoglyph, wHomoglyphWeak)), true
+	}
+	if len(f1bare) >= ix.minLen-1 && len(f1bare) <= ix.maxLen+1 {
+		if t, ok := a.nearest(sc, f1bare); ok {
+			how := editKind(bare, t.raw)
+			if joined {
+				how = "dot"
+			}
+			return a.typoSignal(t, name, l, joined, how), true
+		}
+		sc.f2 = fold2(sc.f2[:0], f1bare)
+		if ids, ok := ix.f2[string(sc.f2)]; ok {
+			t := ix.tokens[ids[0]]
+			return a.homoglyphSignal(t, l, a.weakOr(t, wHomoglyph, wHomoglyphWeak)), true
+		}
+	}
+	if joined {
+		return shopguard.Signal{}, false
+	}
+	// Brand name plus other words.
+	var hit shopguard.Signal
+	ok := false
+	ix.brandTri.scan(f1, func(id int32, start, end int) bool {
+		t := ix.tokens[id]
+		br := ix.brands[t.brand]
+		if t.short || br.word {
+			if !ix.words.covers(f1[:start], t.f1) || !ix.words.covers(f1[end:], t.f1) {
+				return true
+			}
+		}
+		hit, ok = a.brandSignal(CodeCombo, wCombo, t, l), true
+		return false
+	})
+	if ok {
+		return hit, true
+	}
+	if uni != "" && !isLatin(uni) {
+		for _, t := range ix.zh {
+			if t.brand >= 0 && strings.Contains(uni, t.raw) {
+				return a.brandSignal(CodeCombo, wCombo, t, l), true
+			}
+		}
+	}
+	return shopguard.Signal{}, false
+}
+
+func (a *Analyzer) weakOr(t token, strong, weak int) int {
+	if t.short || a.ix.brands[t.brand].word {
+		return weak
+	}
+	return strong
+}
+
+// nearest returns a long token within one edit of the folded name, by symmetric deletion.
+func (a *Analyzer) nearest(sc *scratch, f1 []byte) (token, bool) {
+	ix := a.ix
+	try := func(key []byte) (token, bool) {
+		for _, id := range ix.del[string(key)] {
+			t := ix.tokens[id]
+			if osa(f1, []byte(t.f1), 1) <= 1 {
+				return t, true
+			}
+		}
+		return token{}, false
+	}
+	if t, ok := try(f1); ok {
+		return t, true
+	}
+	k := sc.f2[:0]
+	for j := range f1 {
+		k = append(append(k[:0], f1[:j]...), f1[j+1:]...)
+		if t, ok := try(k); ok {
+			sc.f2 = k
+			return t, true
+		}
+	}
+	sc.f2 = k
+	return token{}, false
+}
+
+func removeByte(b []byte, c byte) []byte {
+	out := b[:0]
+	for _, x := range b {
+		if x != c {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// judgeSubdomains looks for a brand in the labels left of the site: an official domain
+// written as labels (taobao.com.refund-center.xyz) or a brand name.
+func (a *Analyzer) judgeSubdomains(sc *scratch, subs string, l Link) (shopguard.Signal, bool) {
+	ix := a.ix
+	// An official domain spelt out inside the host.
+	for i := 0; i < len(subs); {
+		rest := l.Host[i:]
+		for j := len(subs) - i; j > 0; j-- {
+			if (j == len(rest) || rest[j] == '.' || rest[j] == '-') && j > 0 {
+				if b, ok := ix.official[rest[:j]]; ok {
+					br := ix.brands[b]
+					return sig(CodeInSubdomain, wOfficialInSub, "brand", br.name, "brand_zh", br.nameZH,
+						"official", rest[:j], "site", displaySite(l)), true
+				}
+			}
+		}
+		n := strings.IndexAny(subs[i:], ".-")
+		if n < 0 {
+			break
+		}
+		i += n + 1
+	}
+	hasWords := false
+	for rest := subs; rest != ""; {
+		label := rest
+		if i := strings.IndexByte(rest, '.'); i >= 0 {
+			label, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		sc.f1 = fold1(sc.f1[:0], label)
+		var hit shopguard.Signal
+		ok := false
+		ix.brandTri.scan(sc.f1, func(id int32, start, end int) bool {
+			t := ix.tokens[id]
+			if t.short || ix.brands[t.brand].word {
+				if !hasWords {
+					hasWords = a.hostWords(sc, l.Host, "") != ""
+					sc.f1 = fold1(sc.f1[:0], label)
+				}
+				if !hasWords || end-start != len(sc.f1) {
+					return true
+				}
+			}
+			br := ix.brands[t.brand]
+			hit, ok = sig(CodeInSubdomain, wInSubdomain, "brand", br.name, "brand_zh", br.nameZH,
+				"official", br.official, "site", displaySite(l)), true
+			return false
+		})
+		if ok {
+			return hit, true
+		}
+	}
+	return shopguard.Signal{}, false
+}
+
+// hostWords returns the bait words found in the labels of s, comma-separated.
+func (a *Analyzer) hostWords(sc *scratch, s, uni string) string {
+	ix := a.ix
+	var found []string
+	sc.f2 = fold1(sc.f2[:0], s)
+	ix.words.scan(sc.f2, func(id int32, start, end int) bool {
+		if end-start < 4 && !segmentEnd(sc.f2, start, end) {
+			return true
+		}
+		w := ix.wordList[id]
+		for _, f := range found {
+			if strings.Contains(f, w) || strings.Contains(w, f) {
+				return true
+			}
+		}
+		found = append(found, w)
+		return len(found) < 3
+	})
+	if uni != "" && !isLatin(uni) {
+		for _, t := range ix.zh {
+			if t.brand < 0 && strings.Contains(uni, t.raw) && len(found) < 3 {
+				found = append(found, t.raw)
+			}
+		}
+	}
+	return strings.Join(found, ", ")
+}
+
+// sensitiveWord returns the first path or query word of a login, payment or account page.
+func (a *Analyzer) sensitiveWord(path string) string {
+	for i := 0; i < len(path); {
+		for i < len(path) && !isWordByte(path[i]) {
+			i++
+		}
+		j := i
+		for j < len(path) && isWordByte(path[j]) {
+			j++
+		}
+		if j > i && j-i <= 20 {
+			w := path[i:j]
+			if a.ix.sensitive[w] || a.ix.sensitive[strings.ToLower(w)] {
+				return strings.ToLower(w)
+			}
+		}
+		i = j
+	}
+	return ""
+}
+
+func isWordByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// mentionsBrand reports whether s contains one of the brands' names.
+func (a *Analyzer) mentionsBrand(s string) bool {
+	f := fold1(nil, lowerASCII(s))
+	found := false
+	a.ix.brandTri.scan(f, func(id int32, _, _ int) bool {
+		found = !a.ix.tokens[id].short
+		return !found
+	})
+	return found
+}
+
+func (a *Analyzer) feedSignals(l Link, sigs []shopguard.Signal) []shopguard.Signal {
+	if a.lookup == nil {
+		return sigs
+	}
+	for d := l.Host; ; {
+		for _, h := range a.lookup.LookupDomain(d) {
+			code, w := CodeFeedListed, wFeedDomain
+			if h.Report {
+				code = CodeReported
+			}
+			if !h.Exact {
+				w = wFeedURL
+			}
+			return append(sigs, sig(code, w, "feed", h.Source, "entry", h.Entry))
+		}
+		i := strings.IndexByte(d, '.')
+		if i < 0 || len(d) <= len(l.Site) {
+			return sigs
+		}
+		d = d[i+1:]
+	}
+}
+
+func (a *Analyzer) brandSignal(code string, w int, t token, l Link) shopguard.Signal {
+	br := a.ix.brands[t.brand]
+	return sig(code, w, "brand", br.name, "brand_zh", br.nameZH, "official", br.official, "site", displaySite(l))
+}
+
+func (a *Analyzer) homoglyphSignal(t token, l Link, w int) shopguard.Signal {
+	br := a.ix.brands[t.brand]
+	return sig(CodeHomoglyph, w, "brand", br.name, "brand_zh", br.nameZH, "official", br.official,
+		"site", displaySite(l), "unicode", l.Unicode)
+}
+
+func (a *Analyzer) typoSignal(t token, name string, l Link, joined bool, how string) shopguard.Signal {
+	w := wTypo
+	if !joined && how != "hyphen" {
+		w = a.weakOr(t, wTypo, wTypoWeak)
+	}
+	br := a.ix.brands[t.brand]
+	h := howTexts[how]
+	return sig(CodeTypo, w, "brand", br.name, "brand_zh", br.nameZH, "official", br.official,
+		"site", displaySite(l), "how", h[1], "how_zh", h[0], "edit", how)
+}
+
+// howTexts says in words (zh-CN, en) how a misspelling differs from the brand.
+var howTexts = map[string][2]string{
+	"hyphen":        {"多加了连字符", "a hyphen added"},
+	"dot":           {"中间多加了一个点", "a dot added inside the name"},
+	"omission":      {"少了一个字母", "a letter left out"},
+	"insertion":     {"多了一个字母", "a letter added"},
+	"repetition":    {"重复了一个字母", "a letter doubled"},
+	"transposition": {"两个字母调换了位置", "two letters swapped"},
+	"vowel":         {"换了一个元音", "a vowel changed"},
+	"keyboard":      {"换成了键盘上相邻的字母", "a letter changed to its keyboard neighbour"},
+	"bitflip":       {"换了一个字符", "a character changed"},
+	"replacement":   {"换了一个字符", "a character changed"},
+	"homoglyph":     {"用了形近字符", "look-alike characters"},
+}
+
+// mixedScripts reports whether one label of host mixes letters of two scripts (Han, Hiragana,
+// Katakana and Hangul may go with Latin, as in real Chinese and Japanese names).
+func mixedScripts(host string) bool {
+	for _, label := range strings.Split(host, ".") {
+		var first *unicode.RangeTable
+		for _, r := range label {
+			if !unicode.IsLetter(r) {
+				continue
+			}
+			t := scriptOf(r)
+			if t == nil {
+				continue
+			}
+			if first == nil {
+				first = t
+			} else if t != first {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// scriptOf returns the script of a letter among those used to fake Latin (Latin, Cyrillic,
+// Greek, Armenian), or nil for others.
+func scriptOf(r rune) *unicode.RangeTable {
+	for _, t := range []*unicode.RangeTable{unicode.Latin, unicode.Cyrillic, unicode.Greek, unicode.Armenian} {
+		if unicode.Is(t, r) {
+			return t
+		}
+	}
+	return nil
+}
+
+func sig(code string, w int, kv ...string) shopguard.Signal {
+	s := shopguard.Signal{Code: code, Weight: w, Field: "url"}
+	if len(kv) > 0 {
+		s.Args = make(map[string]string, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			s.Args[kv[i]] = kv[i+1]
+		}
+	}
+	return s
+}
+
+// rehost judges a host on a hosting platform that the public suffix list lacks as the list
+// would: the platform is the suffix and the user's label the site.
+func (ix *index) rehost(l Link) Link {
+	if !ix.platform[l.Site] || len(l.Host) == len(l.Site) {
+		return l
+	}
+	sub := l.Host[:len(l.Host)-len(l.Site)-1]
+	l.Suffix, l.ICANN = l.Site, false
+	l.Site = sub[strings.LastIndexByte(sub, '.')+1:] + "." + l.Suffix
+	return l
+}
+
+// displaySite returns the link's site as a reader sees it (IDN decoded).
+func displaySite(l Link) string {
+	if l.Unicode == l.Host {
+		return l.Site
+	}
+	n := strings.Count(l.Site, ".")
+	u := l.Unicode
+	for i := len(u) - 1; i >= 0; i-- {
+		if u[i] == '.' {
+			if n == 0 {
+				return u[i+1:]
+			}
+			n--
+		}
+	}
+	return u
+}

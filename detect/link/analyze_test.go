@@ -1,0 +1,80 @@
+package link
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+func mustAnalyzer(tb testing.TB, lookup DomainLookup) *Analyzer {
+	tb.Helper()
+	p, err := knowledge.Default()
+	if err != nil {
+		tb.Fatalf("knowledge.Default: %v", err)
+	}
+	return New(p, lookup)
+}
+
+func codes(a shopguard.Assessment) string {
+	var c []string
+	for _, s := range a.Signals {
+		c = append(c, s.Code)
+	}
+	return strings.Join(c, " ")
+}
+
+func TestAnalyzeURL(t *testing.T) {
+	a := mustAnalyzer(t, nil)
+	for _, tc := range []struct {
+		url  string
+		risk shopguard.Risk
+		code string // a code that must be among the signals
+	}{
+		{"https://taobao.com", shopguard.RiskLow, CodeOfficial},
+		{"https://item.taobao.com/item.htm?id=1", shopguard.RiskLow, CodeOfficial},
+		{"shop123.taobao.com", shopguard.RiskLow, CodeOfficial},
+		{"https://m.tb.cn/h.5abc", shopguard.RiskLow, CodeOfficial},
+		{"https://www.amazon.co.uk/gp/cart", shopguard.RiskLow, CodeOfficial},
+		{"https://www.paypal.com/signin", shopguard.RiskLow, CodeOfficial},
+		{"taobao.com.refund-center.xyz", shopguard.RiskHigh, CodeInSubdomain},
+		{"https://taobao.com@evil.example/login", shopguard.RiskHigh, CodeUserInfo},
+		{"taoboa.com", shopguard.RiskHigh, CodeTypo},
+		{"tabao.com", shopguard.RiskHigh, CodeTypo},
+		{"taobaoo.com", shopguard.RiskHigh, CodeTypo},
+		{"tao-bao.com", shopguard.RiskHigh, CodeTypo},
+		{"tao.bao.com", shopguard.RiskHigh, CodeTypo},
+		{"paypa1.com", shopguard.RiskHigh, CodeHomoglyph},
+		{"arnazon.com", shopguard.RiskHigh, CodeHomoglyph},
+		{"xn--80aa5bbq6d.com", shopguard.RiskHigh, CodeHomoglyph}, // taobao in Cyrillic
+		{"https://xn--pypal-4ve.com/", shopguard.RiskHigh, CodeHomoglyph},
+		{"taobao-tuikuan.com", shopguard.RiskHigh, CodeCombo},
+		{"jd-kefu.top", shopguard.RiskHigh, CodeCombo},
+		{"taobao.xyz", shopguard.RiskHigh, CodeWrongTLD},
+		{"http://192.168.10.4/alipay/login", shopguard.RiskMedium, CodeRawIP},
+		{"http://3232235777/", shopguard.RiskMedium, CodeRawIP},
+		{"https://bit.ly/3xYz", shopguard.RiskLow, CodeShortener},
+		{"paypal-secure-login.weebly.com", shopguard.RiskHigh, CodeCombo},
+		{"evil.github.io", shopguard.RiskLow, CodeFreeHost},
+		{"https://淘宝.com/", shopguard.RiskHigh, CodeCombo}, // 淘宝.com: brand in Chinese, not official
+		{"https://淘宝退款.com/", shopguard.RiskHigh, CodeCombo},
+		{"https://xn--6qq79v.com/", shopguard.RiskLow, CodeIDN}, // 你好.com // 淘宝退款.com
+		{"https://github.com/shopguard", shopguard.RiskLow, ""},
+		{"wikipedia.org", shopguard.RiskLow, ""},
+		{"ups.com", shopguard.RiskLow, CodeOfficial},
+		{"ips.com", shopguard.RiskLow, ""},
+		{"applebees.com", shopguard.RiskLow, ""},
+		{"apple-id-verify.com", shopguard.RiskHigh, CodeCombo},
+	} {
+		t.Run(tc.url, func(t *testing.T) {
+			got, err := a.AnalyzeURL(tc.url)
+			if err != nil {
+				t.Fatalf("AnalyzeURL: %v", err)
+			}
+			if got.Risk != tc.risk || tc.code != "" && !strings.Contains(codes(got)+" ", tc.code+" ") {
+				t.Errorf("got %s (%d) [%s] %v, want %s with %s", got.Risk, got.Score, codes(got), got.Signals, tc.risk, tc.code)
+			}
+		})
+	}
+}

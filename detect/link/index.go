@@ -1,0 +1,255 @@
+package link
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+// shortLen is the length below which a brand name is short: too many real words lie one
+// letter away from "ups" or "visa", so short names are matched only exactly or by look-alike
+// characters, and in longer names only next to bait words.
+const shortLen = 5
+
+// brandRef is a brand as the analyzer reports it.
+type brandRef struct {
+	id, name, nameZH string
+	official         string // the brand's first (main) domain
+	word             bool
+}
+
+// token is a name a brand is written with in domain names: one of its tokens, or the first
+// label of one of its official domains.
+type token struct {
+	raw     string // lower case, hyphens removed
+	f1      string // fold1 of raw
+	brand   int32
+	short   bool // fewer than shortLen letters
+	isToken bool // from the brand's tokens (not only a domain label): used for combinations
+}
+
+// index is everything about brands and terms precomputed for fast lookups.
+type index struct {
+	brands   []brandRef
+	official map[string]int32 // official registrable domain → brand
+	tokens   []token
+	exact    map[string][]int32 // raw → tokens
+	f1       map[string][]int32 // fold1 → tokens
+	f2       map[string][]int32 // fold2 → long tokens
+	del      map[string][]int32 // fold1 and its one-letter deletions → long tokens
+	minLen   int
+	maxLen   int
+	brandTri trie // fold1 of Latin tokens
+	zh       []token
+	words     trie     // fold1 of host words; ids index wordList
+	wordList  []string // host words as written
+	platform  map[string]bool
+	shortener map[string]bool
+	sensitive map[string]bool
+	risky     map[string]bool
+}
+
+func newIndex(p *knowledge.Pack) *index {
+	ix := &index{
+		official: map[string]int32{}, exact: map[string][]int32{}, f1: map[string][]int32{},
+		f2: map[string][]int32{}, del: map[string][]int32{}, minLen: 1 << 30,
+		shortener: map[string]bool{}, platform: map[string]bool{}, sensitive: map[string]bool{}, risky: map[string]bool{},
+	}
+	for bi, b := range p.Brands {
+		ix.brands = append(ix.brands, brandRef{id: b.ID, name: b.Name.EN, nameZH: b.Name.ZH, official: b.Domains[0], word: b.Word})
+		for _, d := range b.Domains {
+			ix.official[d] = int32(bi)
+		}
+		seen := map[string]bool{}
+		add := func(raw string, isToken bool) {
+			raw = strings.ReplaceAll(raw, "-", "")
+			if seen[raw] {
+				return
+			}
+			seen[raw] = true
+			if !isLatin(raw) {
+				ix.zh = append(ix.zh, token{raw: raw, brand: int32(bi), isToken: true})
+				return
+			}
+			t := token{raw: raw, f1: string(fold1(nil, raw)), brand: int32(bi), short: len(raw) < shortLen, isToken: isToken}
+			ix.tokens = append(ix.tokens, t)
+		}
+		for _, t := range b.Tokens {
+			add(t, true)
+		}
+		for _, d := range b.Domains {
+			if label := d[:strings.IndexByte(d, '.')]; len(label) >= shortLen {
+				add(label, false)
+			}
+		}
+	}
+	for i, t := range ix.tokens {
+		id := int32(i)
+		ix.exact[t.raw] = append(ix.exact[t.raw], id)
+		ix.f1[t.f1] = append(ix.f1[t.f1], id)
+		if t.isToken {
+			ix.brandTri.add(t.f1, id)
+		}
+		if t.short {
+			continue
+		}
+		ix.minLen, ix.maxLen = min(ix.minLen, len(t.f1)), max(ix.maxLen, len(t.f1))
+		f2 := string(fold2(nil, []byte(t.f1)))
+		ix.f2[f2] = appendOnce(ix.f2[f2], id)
+		ix.del[t.f1] = appendOnce(ix.del[t.f1], id)
+		for j := range len(t.f1) {
+			k := t.f1[:j] + t.f1[j+1:]
+			ix.del[k] = appendOnce(ix.del[k], id)
+		}
+	}
+	for _, l := range p.LinkTerms {
+		for _, term := range l.Terms {
+			switch l.Kind {
+			case knowledge.TermShortener:
+				ix.shortener[term] = true
+			case knowledge.TermPlatform:
+				ix.platform[term] = true
+			case knowledge.TermRiskyTLD:
+				ix.risky[term] = true
+			case knowledge.TermSensitivePath:
+				ix.sensitive[term] = true
+			case knowledge.TermHostWord:
+				if isLatin(term) {
+					ix.words.add(string(fold1(nil, term)), int32(len(ix.wordList)))
+					ix.wordList = append(ix.wordList, term)
+				} else {
+					ix.zh = append(ix.zh, token{raw: term, brand: -1})
+				}
+			}
+		}
+	}
+	return ix
+}
+
+func appendOnce(s []int32, id int32) []int32 {
+	for _, x := range s {
+		if x == id {
+			return s
+		}
+	}
+	return append(s, id)
+}
+
+func isLatin(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// trie is a byte trie over the alphabet of folded host names (a-z, 0-9, -).
+type trie struct {
+	next [][37]int32
+	ends [][]int32
+}
+
+func symbol(c byte) int {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return int(c - 'a')
+	case c >= '0' && c <= '9':
+		return 26 + int(c-'0')
+	case c == '-':
+		return 36
+	}
+	return -1
+}
+
+func (t *trie) add(s string, id int32) {
+	if len(t.next) == 0 {
+		t.next, t.ends = make([][37]int32, 1), make([][]int32, 1)
+	}
+	n := int32(0)
+	for i := 0; i < len(s); i++ {
+		c := symbol(s[i])
+		if c < 0 {
+			return
+		}
+		if t.next[n][c] == 0 {
+			t.next = append(t.next, [37]int32{})
+			t.ends = append(t.ends, nil)
+			t.next[n][c] = int32(len(t.next) - 1)
+		}
+		n = t.next[n][c]
+	}
+	t.ends[n] = append(t.ends[n], id)
+}
+
+// scan calls f for every entry that occurs in s, with its start and end; f returns false to
+// stop.
+func (t *trie) scan(s []byte, f func(id int32, start, end int) bool) {
+	if len(t.next) == 0 {
+		return
+	}
+	for i := range s {
+		n := int32(0)
+		for j := i; j < len(s); j++ {
+			c := symbol(s[j])
+			if c < 0 {
+				break
+			}
+			if n = t.next[n][c]; n == 0 {
+				break
+			}
+			for _, id := range t.ends[n] {
+				if !f(id, i, j+1) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// covers reports whether s[from:to] is made entirely of entries of t, and also of extra.
+func (t *trie) covers(s []byte, extra string) bool {
+	if len(s) == 0 {
+		return true
+	}
+	var can [65]bool
+	if len(s) > 64 {
+		return false
+	}
+	can[0] = true
+	for i := 0; i < len(s); i++ {
+		if !can[i] {
+			continue
+		}
+		if s[i] == '-' || s[i] >= '0' && s[i] <= '9' {
+			can[i+1] = true
+			continue
+		}
+		if extra != "" && len(s)-i >= len(extra) && string(s[i:i+len(extra)]) == extra {
+			can[i+len(extra)] = true
+		}
+		n := int32(0)
+		for j := i; j < len(s) && len(t.next) > 0; j++ {
+			c := symbol(s[j])
+			if c < 0 {
+				break
+			}
+			if n = t.next[n][c]; n == 0 {
+				break
+			}
+			if len(t.ends[n]) > 0 && (j-i >= 3 || segmentEnd(s, i, j+1)) {
+				can[j+1] = true
+			}
+		}
+	}
+	return can[len(s)]
+}
+
+// segmentEnd reports whether s[i:j] is a whole segment: separators or the ends of s on
+// both sides.
+func segmentEnd(s []byte, i, j int) bool {
+	return (i == 0 || isSep(s[i-1])) && (j == len(s) || isSep(s[j]))
+}
+
+func isSep(c byte) bool { return c == '-' || c == '.' || c >= '0' && c <= '9' }
