@@ -43,18 +43,18 @@ func TestBrandChecks(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sub := fstest.MapFS{"brands.yaml": {Data: []byte("brands:\n  - id: shop\n    name: {zh-CN: 店, en: Shop}\n    category: shopping\n    domains: " + tc.yaml + "\n    tokens: [shop]\n")}}
-			_, err := Load(embeddedData(t), sub)
+			_, err := Load(mustEmbedded(t), sub)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "brands.yaml:5") {
 				t.Fatalf("Load: got %v, want an error at brands.yaml:5 saying %q", err, tc.want)
 			}
 		})
 	}
 	sub := fstest.MapFS{"brands.yaml": {Data: []byte("brands:\n  - id: fake\n    name: {zh-CN: 假, en: Fake}\n    category: shopping\n    domains: [taobao.com]\n    tokens: [fake]\n")}}
-	if _, err := Load(embeddedData(t), sub); err == nil || !strings.Contains(err.Error(), "already official for brand \"taobao\"") {
+	if _, err := Load(mustEmbedded(t), sub); err == nil || !strings.Contains(err.Error(), "already official for brand \"taobao\"") {
 		t.Fatalf("Load: got %v, want a domain claimed by two brands refused", err)
 	}
 	sub = fstest.MapFS{"brands.yaml": {Data: []byte("brands:\n  - id: myshop\n    name: {zh-CN: 我的店, en: My shop}\n    category: shopping\n    domains: [myshop.example]\n    tokens: [myshop]\n")}}
-	p, err := Load(embeddedData(t), sub)
+	p, err := Load(mustEmbedded(t), sub)
 	if err != nil {
 		t.Fatalf("Load with an operator brand: %v", err)
 	}

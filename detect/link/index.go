@@ -31,17 +31,17 @@ type token struct {
 
 // index is everything about brands and terms precomputed for fast lookups.
 type index struct {
-	brands   []brandRef
-	official map[string]int32 // official registrable domain → brand
-	tokens   []token
-	exact    map[string][]int32 // raw → tokens
-	f1       map[string][]int32 // fold1 → tokens
-	f2       map[string][]int32 // fold2 → long tokens
-	del      map[string][]int32 // fold1 and its one-letter deletions → long tokens
-	minLen   int
-	maxLen   int
-	brandTri trie // fold1 of Latin tokens
-	zh       []token
+	brands    []brandRef
+	official  map[string]int32 // official registrable domain → brand
+	tokens    []token
+	exact     map[string][]int32 // raw → tokens
+	f1        map[string][]int32 // fold1 → tokens
+	f2        map[string][]int32 // fold2 → long tokens
+	del       map[string][]int32 // fold1 and its one-letter deletions → long tokens
+	minLen    int
+	maxLen    int
+	brandTri  trie // fold1 of Latin tokens
+	zh        []token
 	words     trie     // fold1 of host words; ids index wordList
 	wordList  []string // host words as written
 	platform  map[string]bool
