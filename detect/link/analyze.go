@@ -76,7 +76,7 @@ func New(p *knowledge.Pack, lookup DomainLookup) *Analyzer {
 }
 
 type scratch struct {
-	f1, f2, del []byte
+	f1, f2, del, key []byte
 }
 
 // Signal weights: a brand imitation alone is high risk (60 and up), hiding tricks are medium,
@@ -237,71 +237,84 @@ func unicodeLabel(l Link, n int) string {
 }
 
 // judgeName looks for a brand in name, the label just left of the public suffix (or, when
-// joined is true, all labels left of it run together, as in tao.bao.com).
+// joined is true, all labels left of it run together, as in tao.bao.com). uni is the label
+// as a reader sees it when it is an IDN.
 func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool) (shopguard.Signal, bool) {
 	ix := a.ix
-	bare := name
-	if strings.IndexByte(name, '-') >= 0 {
-		sc.del = append(sc.del[:0], name...)
-		sc.del = removeByte(sc.del, '-')
-		bare = string(sc.del)
-	}
-	// The brand's own name on another ending.
-	if ids, ok := ix.exact[bare]; ok {
-		t := ix.tokens[ids[0]]
-		if joined {
-			return a.typoSignal(t, name, l, joined, "dot"), true
+	idn := uni != "" && uni != name
+	sc.del = removeByte(append(sc.del[:0], name...), '-')
+	bare := sc.del
+	if !idn {
+		// The brand's own name on another ending, or with a hyphen or dot added.
+		if ids, ok := ix.exact[string(bare)]; ok {
+			t := ix.tokens[ids[0]]
+			switch {
+			case joined:
+				return a.typoSignal(t, l, "dot", wTypo), true
+			case len(bare) != len(name):
+				return a.typoSignal(t, l, "hyphen", wTypo), true
+			}
+			return a.brandSignal(CodeWrongTLD, a.weakOr(t, wWrongTLD, wWrongTLDWeak), t, l), true
 		}
-		if bare != name {
-			return a.typoSignal(t, name, l, joined, "hyphen"), true
-		}
-		w := wWrongTLD
-		if t.short || ix.brands[t.brand].word {
-			w = wWrongTLDWeak
-		}
-		return a.brandSignal(CodeWrongTLD, w, t, l), true
 	}
 	src := name
-	if uni != "" && uni != name {
+	if idn {
 		src = uni
 	}
 	sc.f1 = fold1(sc.f1[:0], src)
-	f1 := sc.f1
-	sc.del = removeByte(append(sc.del[:0], f1...), '-')
-	f1bare := sc.del
+	f1 := removeByte(append(sc.f2[:0], sc.f1...), '-')
+	sc.f2 = f1
 	// Look-alike characters: equal once folded.
-	if ids, ok := ix.f1[string(f1bare)]; ok {
-		t := ix.tokens[ids[0]]
-		if joined || src != name || bare != name {
-			return a.homoglyphSignal(t, l, wHomoglyph), true
+	strong := func(t token) int {
+		if idn || joined {
+			return wHomoglyph
 		}
-		return a.homoglyphSignal(t, l, a.weakOr(t, wHomoglyph, wHomoglyphWeak)), true
+		return a.weakOr(t, wHomoglyph, wHomoglyphWeak)
 	}
-	if len(f1bare) >= ix.minLen-1 && len(f1bare) <= ix.maxLen+1 {
-		if t, ok := a.nearest(sc, f1bare); ok {
-			how := editKind(bare, t.raw)
-			if joined {
-				how = "dot"
+	if ids, ok := ix.f1[string(f1)]; ok {
+		t := ix.tokens[ids[0]]
+		return a.homoglyphSignal(t, l, strong(t)), true
+	}
+	if len(bare) >= ix.minLen-1 && len(bare) <= ix.maxLen+1 {
+		if !idn {
+			if t, ok := a.nearest(sc, bare); ok {
+				how := editKind(string(bare), t.raw)
+				if joined {
+					return a.typoSignal(t, l, "dot", wTypo), true
+				}
+				return a.typoSignal(t, l, how, a.weakOr(t, wTypo, wTypoWeak)), true
 			}
-			return a.typoSignal(t, name, l, joined, how), true
 		}
-		sc.f2 = fold2(sc.f2[:0], f1bare)
-		if ids, ok := ix.f2[string(sc.f2)]; ok {
+		f2 := fold2(sc.f1[len(sc.f1):], f1) // after f1's bytes: f1 is still needed below
+		if ids, ok := ix.f2[string(f2)]; ok {
 			t := ix.tokens[ids[0]]
-			return a.homoglyphSignal(t, l, a.weakOr(t, wHomoglyph, wHomoglyphWeak)), true
+			return a.homoglyphSignal(t, l, strong(t)), true
 		}
 	}
 	if joined {
 		return shopguard.Signal{}, false
 	}
 	// Brand name plus other words.
+	brands, words, scanned := &ix.brandRaw, &ix.wordsRaw, []byte(nil)
+	if idn {
+		brands, words, scanned = &ix.brandF1, &ix.wordsF1, sc.f1
+	} else {
+		scanned = append(sc.del[:0], name...)
+		sc.del = scanned
+	}
 	var hit shopguard.Signal
 	ok := false
-	ix.brandTri.scan(f1, func(id int32, start, end int) bool {
+	brands.scan(scanned, func(id int32, start, end int) bool {
 		t := ix.tokens[id]
-		br := ix.brands[t.brand]
-		if t.short || br.word {
-			if !ix.words.covers(f1[:start], t.f1) || !ix.words.covers(f1[end:], t.f1) {
+		if end-start == len(scanned) {
+			return true
+		}
+		if t.short || ix.brands[t.brand].word {
+			form := t.raw
+			if idn {
+				form = t.f1
+			}
+			if !words.covers(scanned[:start], form) || !words.covers(scanned[end:], form) {
 				return true
 			}
 		}
@@ -311,7 +324,7 @@ func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool)
 	if ok {
 		return hit, true
 	}
-	if uni != "" && !isLatin(uni) {
+	if idn && !isLatin(uni) {
 		for _, t := range ix.zh {
 			if t.brand >= 0 && strings.Contains(uni, t.raw) {
 				return a.brandSignal(CodeCombo, wCombo, t, l), true
@@ -328,30 +341,29 @@ func (a *Analyzer) weakOr(t token, strong, weak int) int {
 	return strong
 }
 
-// nearest returns a long token within one edit of the folded name, by symmetric deletion.
-func (a *Analyzer) nearest(sc *scratch, f1 []byte) (token, bool) {
+// nearest returns a long token within one edit of name, by symmetric deletion.
+func (a *Analyzer) nearest(sc *scratch, name []byte) (token, bool) {
 	ix := a.ix
 	try := func(key []byte) (token, bool) {
 		for _, id := range ix.del[string(key)] {
 			t := ix.tokens[id]
-			if osa(f1, []byte(t.f1), 1) <= 1 {
+			if osa(name, []byte(t.raw), 1) <= 1 {
 				return t, true
 			}
 		}
 		return token{}, false
 	}
-	if t, ok := try(f1); ok {
+	if t, ok := try(name); ok {
 		return t, true
 	}
-	k := sc.f2[:0]
-	for j := range f1 {
-		k = append(append(k[:0], f1[:j]...), f1[j+1:]...)
+	k := sc.key[:0]
+	defer func() { sc.key = k }()
+	for j := range name {
+		k = append(append(k[:0], name[:j]...), name[j+1:]...)
 		if t, ok := try(k); ok {
-			sc.f2 = k
 			return t, true
 		}
 	}
-	sc.f2 = k
 	return token{}, false
 }
 
@@ -395,17 +407,16 @@ func (a *Analyzer) judgeSubdomains(sc *scratch, subs string, l Link) (shopguard.
 		} else {
 			rest = ""
 		}
-		sc.f1 = fold1(sc.f1[:0], label)
+		sc.f1 = append(sc.f1[:0], label...)
 		var hit shopguard.Signal
 		ok := false
-		ix.brandTri.scan(sc.f1, func(id int32, start, end int) bool {
+		ix.brandRaw.scan(sc.f1, func(id int32, start, end int) bool {
 			t := ix.tokens[id]
 			if t.short || ix.brands[t.brand].word {
 				if !hasWords {
 					hasWords = a.hostWords(sc, l.Host, "") != ""
-					sc.f1 = fold1(sc.f1[:0], label)
 				}
-				if !hasWords || end-start != len(sc.f1) {
+				if !hasWords || end-start != len(label) {
 					return true
 				}
 			}
@@ -425,9 +436,10 @@ func (a *Analyzer) judgeSubdomains(sc *scratch, subs string, l Link) (shopguard.
 func (a *Analyzer) hostWords(sc *scratch, s, uni string) string {
 	ix := a.ix
 	var found []string
-	sc.f2 = fold1(sc.f2[:0], s)
-	ix.words.scan(sc.f2, func(id int32, start, end int) bool {
-		if end-start < 4 && !segmentEnd(sc.f2, start, end) {
+	b := append(sc.f2[:0], s...)
+	sc.f2 = b
+	ix.wordsRaw.scan(b, func(id int32, start, end int) bool {
+		if end-start < 4 && !segmentEnd(b, start, end) {
 			return true
 		}
 		w := ix.wordList[id]
@@ -474,9 +486,8 @@ func isWordByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= '
 
 // mentionsBrand reports whether s contains one of the brands' names.
 func (a *Analyzer) mentionsBrand(s string) bool {
-	f := fold1(nil, lowerASCII(s))
 	found := false
-	a.ix.brandTri.scan(f, func(id int32, _, _ int) bool {
+	a.ix.brandRaw.scan([]byte(lowerASCII(s)), func(id int32, _, _ int) bool {
 		found = !a.ix.tokens[id].short
 		return !found
 	})
@@ -517,11 +528,7 @@ func (a *Analyzer) homoglyphSignal(t token, l Link, w int) shopguard.Signal {
 		"site", displaySite(l), "unicode", l.Unicode)
 }
 
-func (a *Analyzer) typoSignal(t token, name string, l Link, joined bool, how string) shopguard.Signal {
-	w := wTypo
-	if !joined && how != "hyphen" {
-		w = a.weakOr(t, wTypo, wTypoWeak)
-	}
+func (a *Analyzer) typoSignal(t token, l Link, how string, w int) shopguard.Signal {
 	br := a.ix.brands[t.brand]
 	h := howTexts[how]
 	return sig(CodeTypo, w, "brand", br.name, "brand_zh", br.nameZH, "official", br.official,

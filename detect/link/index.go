@@ -19,35 +19,35 @@ type brandRef struct {
 	word             bool
 }
 
-// token is a name a brand is written with in domain names: one of its tokens, or the first
-// label of one of its official domains.
+// token is a name a brand is written with in domain names, from the brand's tokens.
 type token struct {
-	raw     string // lower case, hyphens removed
-	f1      string // fold1 of raw
-	brand   int32
-	short   bool // fewer than shortLen letters
-	isToken bool // from the brand's tokens (not only a domain label): used for combinations
+	raw   string // lower case, hyphens removed
+	f1    string // fold1 of raw
+	brand int32
+	short bool // fewer than shortLen letters
 }
 
 // index is everything about brands and terms precomputed for fast lookups.
 type index struct {
-	brands    []brandRef
-	official  map[string]int32 // official registrable domain → brand
-	tokens    []token
-	exact     map[string][]int32 // raw → tokens
-	f1        map[string][]int32 // fold1 → tokens
-	f2        map[string][]int32 // fold2 → long tokens
-	del       map[string][]int32 // fold1 and its one-letter deletions → long tokens
-	minLen    int
-	maxLen    int
-	brandTri  trie // fold1 of Latin tokens
-	zh        []token
-	words     trie     // fold1 of host words; ids index wordList
-	wordList  []string // host words as written
-	platform  map[string]bool
-	shortener map[string]bool
-	sensitive map[string]bool
-	risky     map[string]bool
+	brands   []brandRef
+	official map[string]int32 // official registrable domain → brand
+	tokens   []token
+	exact    map[string][]int32 // raw → tokens
+	f1       map[string][]int32 // fold1 → tokens
+	f2       map[string][]int32 // fold2 → long tokens
+	del      map[string][]int32 // raw and its one-letter deletions → long tokens
+	minLen   int
+	maxLen   int
+	// brandRaw finds tokens in ASCII labels, brandF1 their folded forms in IDN labels.
+	brandRaw, brandF1 trie
+	zh                []token
+	// wordsRaw and wordsF1 find host words; their ids index wordList.
+	wordsRaw, wordsF1 trie
+	wordList          []string
+	platform          map[string]bool
+	shortener         map[string]bool
+	sensitive         map[string]bool
+	risky             map[string]bool
 }
 
 func newIndex(p *knowledge.Pack) *index {
@@ -61,45 +61,30 @@ func newIndex(p *knowledge.Pack) *index {
 		for _, d := range b.Domains {
 			ix.official[d] = int32(bi)
 		}
-		seen := map[string]bool{}
-		add := func(raw string, isToken bool) {
+		for _, raw := range b.Tokens {
 			raw = strings.ReplaceAll(raw, "-", "")
-			if seen[raw] {
-				return
-			}
-			seen[raw] = true
 			if !isLatin(raw) {
-				ix.zh = append(ix.zh, token{raw: raw, brand: int32(bi), isToken: true})
-				return
+				ix.zh = append(ix.zh, token{raw: raw, brand: int32(bi)})
+				continue
 			}
-			t := token{raw: raw, f1: string(fold1(nil, raw)), brand: int32(bi), short: len(raw) < shortLen, isToken: isToken}
-			ix.tokens = append(ix.tokens, t)
-		}
-		for _, t := range b.Tokens {
-			add(t, true)
-		}
-		for _, d := range b.Domains {
-			if label := d[:strings.IndexByte(d, '.')]; len(label) >= shortLen {
-				add(label, false)
-			}
+			ix.tokens = append(ix.tokens, token{raw: raw, f1: string(fold1(nil, raw)), brand: int32(bi), short: len(raw) < shortLen})
 		}
 	}
 	for i, t := range ix.tokens {
 		id := int32(i)
-		ix.exact[t.raw] = append(ix.exact[t.raw], id)
-		ix.f1[t.f1] = append(ix.f1[t.f1], id)
-		if t.isToken {
-			ix.brandTri.add(t.f1, id)
-		}
+		ix.exact[t.raw] = appendOnce(ix.exact[t.raw], id)
+		ix.f1[t.f1] = appendOnce(ix.f1[t.f1], id)
+		ix.brandRaw.add(t.raw, id)
+		ix.brandF1.add(t.f1, id)
 		if t.short {
 			continue
 		}
-		ix.minLen, ix.maxLen = min(ix.minLen, len(t.f1)), max(ix.maxLen, len(t.f1))
+		ix.minLen, ix.maxLen = min(ix.minLen, len(t.raw)), max(ix.maxLen, len(t.raw))
 		f2 := string(fold2(nil, []byte(t.f1)))
 		ix.f2[f2] = appendOnce(ix.f2[f2], id)
-		ix.del[t.f1] = appendOnce(ix.del[t.f1], id)
-		for j := range len(t.f1) {
-			k := t.f1[:j] + t.f1[j+1:]
+		ix.del[t.raw] = appendOnce(ix.del[t.raw], id)
+		for j := range len(t.raw) {
+			k := t.raw[:j] + t.raw[j+1:]
 			ix.del[k] = appendOnce(ix.del[k], id)
 		}
 	}
@@ -116,7 +101,9 @@ func newIndex(p *knowledge.Pack) *index {
 				ix.sensitive[term] = true
 			case knowledge.TermHostWord:
 				if isLatin(term) {
-					ix.words.add(string(fold1(nil, term)), int32(len(ix.wordList)))
+					id := int32(len(ix.wordList))
+					ix.wordsRaw.add(term, id)
+					ix.wordsF1.add(string(fold1(nil, term)), id)
 					ix.wordList = append(ix.wordList, term)
 				} else {
 					ix.zh = append(ix.zh, token{raw: term, brand: -1})

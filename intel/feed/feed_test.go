@@ -1,0 +1,226 @@
+package feed
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/link"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+func mustParseFile(t *testing.T, file string, opt Options) ([]Entry, Stats) {
+	t.Helper()
+	f, err := os.Open("testdata/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	es, st, err := Parse(f, opt)
+	if err != nil {
+		t.Fatalf("Parse %s: %v", file, err)
+	}
+	return es, st
+}
+
+func hosts(es []Entry) string {
+	var h []string
+	for _, e := range es {
+		d := "u"
+		if e.Domain {
+			d = "d"
+		}
+		h = append(h, d+":"+e.Host)
+	}
+	return strings.Join(h, " ")
+}
+
+func TestParseFormats(t *testing.T) {
+	for _, tc := range []struct {
+		file    string
+		opt     Options
+		want    string
+		skipped int
+	}{
+		{"list.txt", Options{Format: FormatList}, "d:taobao-refund.example.com u:evil-pay.example.net", 1},
+		{"hosts.txt", Options{Format: FormatHosts}, "d:tuikuan-kefu.example.org d:phish.example.net", 2},
+		{"phishtank.csv", Options{Format: FormatPhishTankCSV}, "u:paypa1-secure.example.com u:amaz0n-billing.example.net", 0},
+		{"phishtank.json", Options{Format: FormatPhishTankJSON}, "u:paypa1-secure.example.com d:jd-kefu.example.top", 1},
+		{"openphish.txt", Options{Format: FormatOpenPhish}, "u:openphish-one.example.com u:198.51.100.7", 0},
+		{"plain.csv", Options{Format: FormatCSV, Column: "domain"}, "d:csv-one.example.com d:csv-two.example.org", 0},
+		{"plain.csv", Options{Format: FormatCSV, Column: "2"}, "d:csv-one.example.com d:csv-two.example.org", 1}, // the header line is skipped
+	} {
+		t.Run(tc.file+"/"+tc.opt.Format, func(t *testing.T) {
+			es, st := mustParseFile(t, tc.file, tc.opt)
+			if got := hosts(es); got != tc.want || st.Skipped != tc.skipped || st.Entries != len(es) {
+				t.Errorf("got %q (stats %+v), want %q with %d skipped", got, st, tc.want, tc.skipped)
+			}
+		})
+	}
+}
+
+func TestParseRefusesBadFeeds(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		opt      Options
+		field    string
+	}{
+		{"unknown format", "a.com", Options{Format: "xml"}, "format"},
+		{"csv without column", "a,b\n", Options{Format: FormatCSV}, "column"},
+		{"csv missing column", "a,b\n1,2\n", Options{Format: FormatCSV, Column: "url"}, "column"},
+		{"json not array", `{"url":"x"}`, Options{Format: FormatPhishTankJSON}, "feed"},
+		{"json broken", `[{"url":"a.com"},`, Options{Format: FormatPhishTankJSON}, "feed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := Parse(strings.NewReader(tc.in), tc.opt)
+			var e *shopguard.Error
+			if !asError(err, &e) || e.Code != shopguard.EINVALID || e.Field != tc.field {
+				t.Fatalf("Parse: got %v, want EINVALID on %s", err, tc.field)
+			}
+		})
+	}
+}
+
+func asError(err error, e **shopguard.Error) bool {
+	x, ok := err.(*shopguard.Error)
+	*e = x
+	return ok
+}
+
+func TestSetLookupAndAnalyzer(t *testing.T) {
+	s := NewSet()
+	es, _ := mustParseFile(t, "hosts.txt", Options{Format: FormatHosts})
+	s.Replace("blocklist-a", es, time.Now())
+	es, _ = mustParseFile(t, "phishtank.csv", Options{Format: FormatPhishTankCSV})
+	s.Replace("phishtank", es, time.Now())
+	if hits := s.LookupDomain("phish.example.net"); len(hits) != 1 || hits[0].Source != "blocklist-a" || !hits[0].Exact {
+		t.Errorf("LookupDomain(phish.example.net) = %+v, want one exact hit of blocklist-a", hits)
+	}
+	if hits := s.LookupDomain("example.net"); len(hits) != 0 {
+		t.Errorf("a parent of a listed host must not be listed, got %+v", hits)
+	}
+	p, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := link.New(p, s)
+	as, err := a.AnalyzeURL("https://login.phish.example.net/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, sg := range as.Signals {
+		if sg.Code == link.CodeFeedListed && sg.Args["feed"] == "blocklist-a" {
+			found = true
+		}
+	}
+	if !found || as.Risk != shopguard.RiskHigh {
+		t.Errorf("a subdomain of a listed domain: got %s %+v, want high with link.feed_listed naming blocklist-a", as.Risk, as.Signals)
+	}
+	as, _ = a.AnalyzeURL("http://paypa1-secure.example.com/other")
+	if as.Risk == shopguard.RiskLow || !strings.Contains(codesOf(as), link.CodeFeedListed) {
+		t.Errorf("host of a listed URL: got %s %s", as.Risk, codesOf(as))
+	}
+	s.Remove("blocklist-a")
+	if len(s.LookupDomain("phish.example.net")) != 0 || len(s.Feeds()) != 1 {
+		t.Errorf("after Remove: hits %v feeds %v", s.LookupDomain("phish.example.net"), s.Feeds())
+	}
+}
+
+func codesOf(a shopguard.Assessment) string {
+	var c []string
+	for _, s := range a.Signals {
+		c = append(c, s.Code)
+	}
+	return strings.Join(c, " ")
+}
+
+func TestRefreshFromHTTP(t *testing.T) {
+	var body atomic.Value
+	body.Store("first.example.com\n")
+	var requests, notModified atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		b := body.Load().(string)
+		etag := `"` + b[:5] + `"`
+		if r.Header.Get("If-None-Match") == etag {
+			notModified.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		if b == "fail" {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Write([]byte(b))
+	}))
+	defer srv.Close()
+	s := NewSet()
+	r := &Refresher{Set: s, Client: srv.Client()}
+	src := Source{Name: "local", URL: srv.URL, Options: Options{Format: FormatList}, Every: 20 * time.Millisecond}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+
+	if _, changed, err := r.Refresh(ctx, src); err != nil || !changed || len(s.LookupDomain("first.example.com")) != 1 {
+		t.Fatalf("first refresh: changed %v err %v", changed, err)
+	}
+	if _, changed, err := r.Refresh(ctx, src); err != nil || changed || notModified.Load() != 1 {
+		t.Fatalf("unchanged feed: changed %v err %v, 304s %d", changed, err, notModified.Load())
+	}
+	body.Store("fail")
+	if _, _, err := r.Refresh(ctx, src); err == nil || len(s.LookupDomain("first.example.com")) != 1 {
+		t.Fatalf("failed refresh: err %v; the old entries must stay", err)
+	}
+	// Follow picks up a change by itself.
+	body.Store("second.example.com\n")
+	fctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { r.Follow(fctx, src, nil); close(done) }()
+	for len(s.LookupDomain("second.example.com")) == 0 {
+		select {
+		case <-ctx.Done():
+			t.Fatal("Follow did not refresh the feed in 5s")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	stop()
+	<-done
+	if len(s.LookupDomain("first.example.com")) != 0 {
+		t.Error("the refreshed feed still holds the old entry")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, file := range []string{"list.txt", "hosts.txt", "phishtank.csv", "phishtank.json", "openphish.txt", "plain.csv"} {
+		b, err := os.ReadFile("testdata/" + file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, opt := range []Options{{Format: FormatList}, {Format: FormatHosts}, {Format: FormatCSV, Column: "url"},
+			{Format: FormatCSV, Column: "2"}, {Format: FormatPhishTankJSON}} {
+			es, st, err := Parse(bytes.NewReader(data), opt)
+			if err != nil {
+				continue
+			}
+			if st.Entries != len(es) || st.Entries+st.Skipped != st.Lines {
+				t.Fatalf("%s: stats %+v for %d entries", opt.Format, st, len(es))
+			}
+			for _, e := range es {
+				if e.Host == "" || strings.ToLower(e.Host) != e.Host {
+					t.Fatalf("%s: entry %+v has no lower-case host", opt.Format, e)
+				}
+			}
+		}
+	})
+}
