@@ -92,14 +92,14 @@ func checkRegistrable(d string) string {
 }
 
 // checkToken says what is wrong with a brand token, or "" when it is fine: lower case
-// letters and digits (any script), at least two characters.
+// letters and digits (any script), hyphens inside, at least two characters.
 func checkToken(t string) string {
-	if utf8.RuneCountInString(t) < 2 {
-		return "a token has at least two characters, got \"" + t + "\""
+	if utf8.RuneCountInString(t) < 2 || strings.HasPrefix(t, "-") || strings.HasSuffix(t, "-") {
+		return "a token has at least two characters and no hyphen at either end, got \"" + t + "\""
 	}
 	for _, r := range t {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) || unicode.IsUpper(r) {
-			return "a token is lower-case letters and digits only, got \"" + t + "\""
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-') || unicode.IsUpper(r) {
+			return "a token is lower-case letters, digits and hyphens only, got \"" + t + "\""
 		}
 	}
 	return ""

@@ -85,6 +85,7 @@ const (
 	wOfficial      = -40
 	wTypo          = 65
 	wTypoWeak      = 25
+	wTypoWord      = 30
 	wHomoglyph     = 70
 	wHomoglyphWeak = 40
 	wCombo         = 50
@@ -175,17 +176,20 @@ func (a *Analyzer) signals(l Link, sigs []shopguard.Signal) []shopguard.Signal {
 		}
 	}
 
+	var brand shopguard.Signal
 	found := false
 	if siteLabel != "" {
-		var s shopguard.Signal
-		if s, found = a.judgeName(sc, siteLabel, uniSite, l, false); found {
-			sigs = append(sigs, s)
+		brand, found = a.judgeName(sc, siteLabel, uniSite, l, false)
+	}
+	if (!found || brand.Weight < wCombo) && subs != "" {
+		// The brand split by a dot (tao.bao.com) is a stronger finding than a weak one on
+		// the site label alone.
+		if s, ok := a.judgeName(sc, strings.ReplaceAll(prefix, ".", ""), "", l, true); ok {
+			brand, found = s, true
 		}
 	}
-	if !found && subs != "" {
-		if s, ok := a.judgeName(sc, strings.ReplaceAll(prefix, ".", ""), "", l, true); ok {
-			sigs, found = append(sigs, s), true
-		}
+	if found {
+		sigs = append(sigs, brand)
 	}
 	if !found && subs != "" {
 		if s, ok := a.judgeSubdomains(sc, subs, l); ok {
@@ -275,20 +279,27 @@ func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool)
 		t := ix.tokens[ids[0]]
 		return a.homoglyphSignal(t, l, strong(t)), true
 	}
-	if len(bare) >= ix.minLen-1 && len(bare) <= ix.maxLen+1 {
+	if len(f1) >= ix.minLen-2 && len(f1) <= ix.maxLen+2 {
 		if !idn {
-			if t, ok := a.nearest(sc, bare); ok {
+			if t, ok := a.nearest(sc, ix.del, bare, func(t token) string { return t.raw }); ok {
 				how := editKind(string(bare), t.raw)
 				if joined {
 					return a.typoSignal(t, l, "dot", wTypo), true
 				}
-				return a.typoSignal(t, l, how, a.weakOr(t, wTypo, wTypoWeak)), true
+				return a.typoSignal(t, l, how, a.typoWeight(t, bare)), true
 			}
 		}
 		f2 := fold2(sc.f1[len(sc.f1):], f1) // after f1's bytes: f1 is still needed below
 		if ids, ok := ix.f2[string(f2)]; ok {
 			t := ix.tokens[ids[0]]
 			return a.homoglyphSignal(t, l, strong(t)), true
+		}
+		if idn {
+			// An IDN that folds to within two edits of a long brand name imitates it:
+			// real IDNs are words of their own script, not near-spellings of Latin brands.
+			if t, ok := a.nearestIDN(f1); ok {
+				return a.homoglyphSignal(t, l, wHomoglyph), true
+			}
 		}
 	}
 	if joined {
@@ -341,13 +352,14 @@ func (a *Analyzer) weakOr(t token, strong, weak int) int {
 	return strong
 }
 
-// nearest returns a long token within one edit of name, by symmetric deletion.
-func (a *Analyzer) nearest(sc *scratch, name []byte) (token, bool) {
+// nearest returns a token within one edit of name by symmetric deletion over del, whose
+// keys are the tokens' forms that form gives.
+func (a *Analyzer) nearest(sc *scratch, del map[string][]int32, name []byte, form func(token) string) (token, bool) {
 	ix := a.ix
 	try := func(key []byte) (token, bool) {
-		for _, id := range ix.del[string(key)] {
+		for _, id := range del[string(key)] {
 			t := ix.tokens[id]
-			if osa(name, []byte(t.raw), 1) <= 1 {
+			if osa(name, []byte(form(t)), 1) <= 1 {
 				return t, true
 			}
 		}
@@ -365,6 +377,42 @@ func (a *Analyzer) nearest(sc *scratch, name []byte) (token, bool) {
 		}
 	}
 	return token{}, false
+}
+
+// nearestIDN returns a long token within two edits (one for five-letter names) of a folded
+// IDN label.
+func (a *Analyzer) nearestIDN(f1 []byte) (token, bool) {
+	for _, t := range a.ix.tokens {
+		if t.short {
+			continue
+		}
+		limit := 1
+		if len(t.raw) >= foldLen {
+			limit = 2
+		}
+		if osa(f1, []byte(t.f1), limit) <= limit {
+			return t, true
+		}
+	}
+	return token{}, false
+}
+
+// typoWeight is the weight of name, a one-edit misspelling of t: high for a distinctive
+// name; low for a short name, where real words lie one letter away. For an everyday word it
+// is medium when the edit is inside the word and low when it is at either end, where
+// prefixes and suffixes make other real words (cloud, discovery).
+func (a *Analyzer) typoWeight(t token, name []byte) int {
+	switch {
+	case t.short:
+		return wTypoWeak
+	case !a.ix.brands[t.brand].word:
+		return wTypo
+	}
+	n, r := len(name), len(t.raw)
+	if n == 0 || name[0] != t.raw[0] && !isDigit(name[0]) || name[n-1] != t.raw[r-1] && !isDigit(name[n-1]) {
+		return wTypoWeak
+	}
+	return wTypoWord
 }
 
 func removeByte(b []byte, c byte) []byte {
@@ -481,6 +529,8 @@ func (a *Analyzer) sensitiveWord(path string) string {
 	}
 	return ""
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func isWordByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 

@@ -11,13 +11,13 @@ import (
 
 // Two foldings make look-alike names equal. fold1 is what a careful reader still confuses:
 // the UTS #39 skeleton (for non-ASCII), accents dropped, 0→o, 1/i→l, and the letter pairs
-// that read as one letter (rn→m, vv→w, cl→d…). fold2 goes further, for equality only: it
+// that read as one letter (rn→m, vv→w, cl→d). fold2 goes further, for equality only: it
 // also merges letters that differ by a stroke (b/d, c/e, g/q, m/n/r, 3/8, 6/9) and squeezes
 // repeated letters.
 
 // extraSkeleton maps what the skeleton leaves non-ASCII but readers take for a Latin letter.
 var extraSkeleton = map[rune]byte{
-	'ǝ': 'e', 'ʙ': 'b', 'ƅ': 'b', 'ƈ': 'c', 'ɢ': 'g', 'ⱨ': 'h', 'ʝ': 'j', 'ⱪ': 'k', 'ĸ': 'k',
+	'ǝ': 'a', 'ʙ': 'b', 'ƅ': 'b', 'ƈ': 'c', 'ɢ': 'g', 'ⱨ': 'h', 'ʝ': 'j', 'ⱪ': 'k', 'ĸ': 'k',
 	'ʍ': 'm', 'ꞑ': 'n', 'þ': 'p', 'ʀ': 'r', 'ɾ': 'r', 'ƫ': 't', 'ʉ': 'u', 'ⱱ': 'v', 'ⱴ': 'v',
 	'ⱳ': 'w', 'ⱬ': 'z', 'ᴛ': 't', 'π': 'n', 'ʜ': 'h', 'л': 'n', 'ᴎ': 'n', 'ɜ': '3',
 }
@@ -84,10 +84,6 @@ func pair(a, b byte) (byte, bool) {
 		return 'w', true
 	case a == 'c' && b == 'l':
 		return 'd', true
-	case a == 'l' && (b == 'b' || b == 'h' || b == 'k'):
-		return b, true
-	case a == 'l' && b == 'c':
-		return 'k', true
 	}
 	return 0, false
 }

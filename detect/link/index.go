@@ -12,6 +12,10 @@ import (
 // characters, and in longer names only next to bait words.
 const shortLen = 5
 
+// foldLen is the length from which an IDN name two edits away from a brand once folded is
+// still taken for the brand.
+const foldLen = 6
+
 // brandRef is a brand as the analyzer reports it.
 type brandRef struct {
 	id, name, nameZH string
@@ -61,11 +65,14 @@ func newIndex(p *knowledge.Pack) *index {
 		for _, d := range b.Domains {
 			ix.official[d] = int32(bi)
 		}
-		for _, raw := range b.Tokens {
-			raw = strings.ReplaceAll(raw, "-", "")
+		for _, written := range b.Tokens {
+			raw := strings.ReplaceAll(written, "-", "")
 			if !isLatin(raw) {
 				ix.zh = append(ix.zh, token{raw: raw, brand: int32(bi)})
 				continue
+			}
+			if raw != written {
+				ix.brandRaw.add(written, int32(len(ix.tokens)))
 			}
 			ix.tokens = append(ix.tokens, token{raw: raw, f1: string(fold1(nil, raw)), brand: int32(bi), short: len(raw) < shortLen})
 		}
@@ -225,7 +232,7 @@ func (t *trie) covers(s []byte, extra string) bool {
 			if n = t.next[n][c]; n == 0 {
 				break
 			}
-			if len(t.ends[n]) > 0 && (j-i >= 3 || segmentEnd(s, i, j+1)) {
+			if len(t.ends[n]) > 0 {
 				can[j+1] = true
 			}
 		}

@@ -107,13 +107,13 @@ func Parse(raw string) (Link, error) {
 	}
 	l.Host, l.Unicode = ascii, uni
 	l.Suffix, l.ICANN = publicsuffix.PublicSuffix(ascii)
-	if l.Suffix == ascii || strings.IndexByte(ascii, '.') < 0 {
-		if !l.ICANN && strings.IndexByte(ascii, '.') >= 0 {
-			// The host is a hosting platform's own suffix (github.io): judge it as a site.
-			l.Site = ascii
-			return l, nil
-		}
+	if strings.IndexByte(ascii, '.') < 0 {
 		return l, shopguard.Invalid("url", "%q: host %q has no domain name before its ending", raw, host)
+	}
+	if l.Suffix == ascii {
+		// The host is a suffix itself (github.io, gov.uk): judge it as a site.
+		l.Site = ascii
+		return l, nil
 	}
 	l.Site = ascii[strings.LastIndexByte(ascii[:len(ascii)-len(l.Suffix)-1], '.')+1:]
 	return l, nil

@@ -26,7 +26,7 @@ type Source struct {
 type Refresher struct {
 	Set    *Set
 	Client *http.Client // nil means http.DefaultClient
-	mu sync.Mutex
+	mu     sync.Mutex
 	// etags remembers validators per feed so that an unchanged feed is not downloaded again.
 	etags map[string][2]string
 }

@@ -1,0 +1,77 @@
+package link
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/shopguard/shopguard"
+)
+
+func TestParse(t *testing.T) {
+	for _, tc := range []struct {
+		in                                string
+		host, unicode, site, suffix, user string
+		icann, ip                         bool
+	}{
+		{in: "https://Item.TaoBao.com/item.htm?id=1", host: "item.taobao.com", unicode: "item.taobao.com", site: "taobao.com", suffix: "com", icann: true},
+		{in: "taobao.com.cn/x", host: "taobao.com.cn", unicode: "taobao.com.cn", site: "taobao.com.cn", suffix: "com.cn", icann: true},
+		{in: "https://a.evil.github.io/", host: "a.evil.github.io", unicode: "a.evil.github.io", site: "evil.github.io", suffix: "github.io"},
+		{in: "https://taobao.com@evil.example:8080/login", host: "evil.example", unicode: "evil.example", site: "evil.example", suffix: "example", user: "taobao.com", icann: false},
+		{in: "http://[2001:db8::1]:80/", host: "2001:db8::1", unicode: "2001:db8::1", site: "2001:db8::1", ip: true},
+		{in: "http://0x7f.1/", host: "0x7f.1", unicode: "0x7f.1", site: "0x7f.1", ip: true},
+		{in: "https://xn--80aa5bbq6d.com/", host: "xn--80aa5bbq6d.com", unicode: "таоьао.com", site: "xn--80aa5bbq6d.com", suffix: "com", icann: true},
+		{in: "https://淘宝.com", host: "xn--pbt173b.com", unicode: "淘宝.com", site: "xn--pbt173b.com", suffix: "com", icann: true},
+		{in: "HTTP://%74aobao.com/", host: "taobao.com", unicode: "taobao.com", site: "taobao.com", suffix: "com", icann: true},
+		{in: "http://evil.example.\\@taobao.com", host: "evil.example", unicode: "evil.example", site: "evil.example", suffix: "example"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			l, err := Parse(tc.in)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if l.Host != tc.host || l.Unicode != tc.unicode || l.Site != tc.site || l.Suffix != tc.suffix || l.UserInfo != tc.user || l.ICANN != tc.icann || l.IP != tc.ip {
+				t.Errorf("got %+v", l)
+			}
+		})
+	}
+}
+
+func TestParseRefuses(t *testing.T) {
+	for _, in := range []string{"", "   ", "https://", "http://[::1", "https://a.com:80x/", "taobao", "com", "localhost", "http://a..b.com/", "http://a b.com/", strings.Repeat("a", 9000)} {
+		_, err := Parse(in)
+		if shopguard.ErrorCode(err) != shopguard.EINVALID {
+			t.Errorf("Parse(%.40q): got %v, want EINVALID", in, err)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"https://taobao.com@evil.example/login", "xn--80aa5bbq6d.com", "http://[::1]:80/", "淘宝退款.com", "0x7f.1", "a.b.github.io/x?y#z", "HTTP://%74a.com"} {
+		f.Add(s)
+	}
+	a := mustAnalyzer(f, nil)
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := Parse(s)
+		if err != nil {
+			if shopguard.ErrorCode(err) != shopguard.EINVALID {
+				t.Fatalf("Parse(%q): error %v is not EINVALID", s, err)
+			}
+			return
+		}
+		if l.Host == "" || l.Site == "" || !strings.HasSuffix(l.Host, l.Site) {
+			t.Fatalf("Parse(%q) = %+v: host must end with its site", s, l)
+		}
+		if !l.IP && strings.ToLower(l.Host) != l.Host {
+			t.Fatalf("Parse(%q): host %q not lower case", s, l.Host)
+		}
+		as := a.Analyze(l)
+		if as.Score < 0 || as.Score > 100 {
+			t.Fatalf("score %d", as.Score)
+		}
+		// Parsing the host again gives the same host.
+		l2, err := Parse(l.Host)
+		if err == nil && l2.Host != l.Host && !l.IP {
+			t.Fatalf("Parse(%q).Host = %q, but Parse(%q).Host = %q", s, l.Host, l.Host, l2.Host)
+		}
+	})
+}
