@@ -78,3 +78,21 @@ func TestAnalyzeURL(t *testing.T) {
 		})
 	}
 }
+
+func TestAnalyzeText(t *testing.T) {
+	a := mustAnalyzer(t, nil)
+	text := "亲，您的订单异常，请点击 https://taobao.com.refund-center.xyz/tk?id=1 办理退款，或登录taobao.com查看。联系 kefu@qq.com，或访问 jd-kefu.top。"
+	got := a.AnalyzeText(text)
+	var urls []string
+	for _, f := range got {
+		urls = append(urls, f.URL+":"+string(f.Assessment.Risk))
+		r := []rune(text)
+		if string(r[f.Span.Start:f.Span.End]) != f.URL {
+			t.Errorf("span %+v covers %q, want %q", f.Span, string(r[f.Span.Start:f.Span.End]), f.URL)
+		}
+	}
+	want := "https://taobao.com.refund-center.xyz/tk?id=1:high taobao.com:low jd-kefu.top:high"
+	if strings.Join(urls, " ") != want {
+		t.Errorf("AnalyzeText found %q, want %q", strings.Join(urls, " "), want)
+	}
+}

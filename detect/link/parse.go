@@ -106,7 +106,7 @@ func Parse(raw string) (Link, error) {
 		return l, shopguard.Invalid("url", "%q: host %q: %v", raw, host, err)
 	}
 	l.Host, l.Unicode = ascii, uni
-	l.Suffix, l.ICANN = publicsuffix.PublicSuffix(ascii)
+	l.Suffix, l.ICANN = publicSuffix(ascii)
 	if strings.IndexByte(ascii, '.') < 0 {
 		return l, shopguard.Invalid("url", "%q: host %q has no domain name before its ending", raw, host)
 	}
@@ -220,3 +220,6 @@ func isNumberLabel(s string) bool {
 	}
 	return true
 }
+
+// publicSuffix is the public suffix list's answer for a host.
+func publicSuffix(host string) (string, bool) { return publicsuffix.PublicSuffix(host) }

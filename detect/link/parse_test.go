@@ -75,3 +75,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func FuzzFindURLs(f *testing.F) {
+	for _, s := range []string{"点击 https://taobao.com.refund-center.xyz/tk?id=1 退款", "mail kefu@qq.com or visit jd-kefu.top.", "(see http://[::1]:8/x)"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		runes := []rune(text)
+		for _, c := range FindURLs(text) {
+			if c.Span.Start < 0 || c.Span.End > len(runes) || c.Span.Start >= c.Span.End {
+				t.Fatalf("span %+v out of %d runes", c.Span, len(runes))
+			}
+			if got := string(runes[c.Span.Start:c.Span.End]); got != c.URL {
+				t.Fatalf("span %+v covers %q, want %q", c.Span, got, c.URL)
+			}
+			if _, err := Parse(c.URL); err != nil {
+				t.Fatalf("found %q that does not parse: %v", c.URL, err)
+			}
+		}
+	})
+}
