@@ -18,6 +18,7 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/auth"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -57,6 +58,9 @@ type Server struct {
 	CaseBlobs shopguard.BlobStore
 
 	planner *casework.Planner
+	// Links judges links; NewServer makes one without threat feeds, which the caller may
+	// replace before Open with one that has them.
+	Links *link.Analyzer
 
 	mux      *http.ServeMux
 	srv      *http.Server
@@ -73,6 +77,7 @@ type Server struct {
 func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *slog.Logger) (*Server, error) {
 	s := &Server{
 		Config: cfg, Store: store, Auth: auth.NewService(store), Knowledge: pack, Logger: logger,
+		Links:    link.New(pack, nil),
 		mux:      http.NewServeMux(),
 		limits:   newLimiter(),
 		registry: prometheus.NewRegistry(),

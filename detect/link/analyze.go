@@ -575,7 +575,7 @@ func (a *Analyzer) brandSignal(code string, w int, t token, l Link) shopguard.Si
 func (a *Analyzer) homoglyphSignal(t token, l Link, w int) shopguard.Signal {
 	br := a.ix.brands[t.brand]
 	return sig(CodeHomoglyph, w, "brand", br.name, "brand_zh", br.nameZH, "official", br.official,
-		"site", displaySite(l), "unicode", l.Unicode)
+		"site", l.Site, "unicode", displaySite(l))
 }
 
 func (a *Analyzer) typoSignal(t token, l Link, how string, w int) shopguard.Signal {
