@@ -28,6 +28,7 @@ type Config struct {
 	RateKey        float64 `json:"rate_key"`
 	LogLevel       string  `json:"log_level"`
 	LogFormat      string  `json:"log_format"`
+	FeedURLs       string  `json:"feed_urls"`
 }
 
 // loadConfig reads the defaults and the environment.
@@ -63,6 +64,7 @@ func (m *Main) loadConfig() (Config, error) {
 		str("SHOPGUARD_KNOWLEDGE", &c.Knowledge), str("SHOPGUARD_SECURE_COOKIES", &secure),
 		str("SHOPGUARD_TRUSTED_PROXIES", &c.TrustedProxies), num("SHOPGUARD_RATE_ANON", &c.RateAnon),
 		num("SHOPGUARD_RATE_KEY", &c.RateKey), str("SHOPGUARD_LOG_LEVEL", &c.LogLevel), str("SHOPGUARD_LOG_FORMAT", &c.LogFormat),
+		str("SHOPGUARD_FEED_URLS", &c.FeedURLs),
 	} {
 		if err != nil {
 			return c, err
@@ -95,6 +97,7 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.RateKey, "rate-key", c.RateKey, "requests per second per API key or signed-in user; 0 for no limit [SHOPGUARD_RATE_KEY]")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error [SHOPGUARD_LOG_LEVEL]")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json [SHOPGUARD_LOG_FORMAT]")
+	fs.StringVar(&c.FeedURLs, "feed-urls", c.FeedURLs, "threat feeds to fetch and refresh: space-separated NAME,FORMAT,URL[,EVERY] (EVERY such as 6h, default 1h) [SHOPGUARD_FEED_URLS]")
 }
 
 // httpConfig turns the configuration into the HTTP server's.

@@ -8,15 +8,18 @@ import (
 	"time"
 
 	"github.com/shopguard/shopguard/blob"
+	"github.com/shopguard/shopguard/detect/link"
 	shttp "github.com/shopguard/shopguard/http"
+	"github.com/shopguard/shopguard/intel/feed"
 	"github.com/shopguard/shopguard/sqlstore"
 )
 
-// server is a running shopguard server: its store and its HTTP server.
+// server is a running shopguard server: its store, its HTTP server and the feed refreshers.
 type server struct {
-	store  *sqlstore.DB
-	http   *shttp.Server
-	logger *slog.Logger
+	store     *sqlstore.DB
+	http      *shttp.Server
+	logger    *slog.Logger
+	stopFeeds context.CancelFunc
 }
 
 // openServer opens the store, loads the knowledge and starts serving.
@@ -38,13 +41,20 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 		return nil, err
 	}
 	h, err := shttp.NewServer(hc, store, pack, logger)
+	feeds := feed.NewSet()
+	feedCtx, stopFeeds := context.WithCancel(context.Background())
 	if err == nil {
 		h.CaseBlobs, err = blob.NewDir(c.blobDir())
 	}
 	if err == nil {
+		err = followFeeds(feedCtx, c, feeds, logger)
+	}
+	if err == nil {
+		h.Links = link.New(pack, feeds)
 		err = h.Open()
 	}
 	if err != nil {
+		stopFeeds()
 		store.Close()
 		return nil, err
 	}
@@ -53,7 +63,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 		engine = "postgres"
 	}
 	logger.Info("shopguard serving", "url", h.URL(), "engine", engine, "knowledge", pack.Version)
-	return &server{store: store, http: h, logger: logger}, nil
+	return &server{store: store, http: h, logger: logger, stopFeeds: stopFeeds}, nil
 }
 
 // close stops the server gracefully: requests in flight finish (for up to 30 s), then the
@@ -61,6 +71,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 func (s *server) close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	s.stopFeeds()
 	err := s.http.Close(ctx)
 	err = errors.Join(err, s.store.Close())
 	s.logger.Info("shopguard stopped")

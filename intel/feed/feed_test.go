@@ -224,3 +224,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestSaveAndLoadDir(t *testing.T) {
+	dir := t.TempDir()
+	es, _ := mustParseFile(t, "phishtank.csv", Options{Format: FormatPhishTankCSV})
+	if err := Save(dir, "phishtank", es); err != nil {
+		t.Fatal(err)
+	}
+	if err := Save(dir, "Bad Name", es); shopguard.ErrorCode(err) != shopguard.EINVALID {
+		t.Errorf("Save with a bad name: got %v, want EINVALID", err)
+	}
+	s := NewSet()
+	if err := LoadDir(s, dir); err != nil {
+		t.Fatal(err)
+	}
+	hits := s.LookupDomain("amaz0n-billing.example.net")
+	if len(hits) != 1 || hits[0].Source != "phishtank" || hits[0].Exact || hits[0].Entry != "https://amaz0n-billing.example.net/update?a=1,2" {
+		t.Errorf("after a round trip: %+v", hits)
+	}
+	if err := LoadDir(NewSet(), t.TempDir()+"/missing"); err != nil {
+		t.Errorf("a missing directory: %v", err)
+	}
+}

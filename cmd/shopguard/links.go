@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/batch"
+	"github.com/shopguard/shopguard/detect/link"
+	"github.com/shopguard/shopguard/eval"
+	"github.com/shopguard/shopguard/intel/feed"
+)
+
+// feedDir is where imported threat feeds live in the data directory.
+func (c Config) feedDir() string { return filepath.Join(c.Data, "feeds") }
+
+// linkAnalyzer loads the knowledge pack and the imported feeds and builds the link check.
+func linkAnalyzer(c Config) (*link.Analyzer, error) {
+	pack, err := loadKnowledge(c)
+	if err != nil {
+		return nil, err
+	}
+	feeds := feed.NewSet()
+	if err := feed.LoadDir(feeds, c.feedDir()); err != nil {
+		return nil, err
+	}
+	return link.New(pack, feeds), nil
+}
+
+// feedSources reads the --feed-urls setting: space-separated NAME,FORMAT,URL[,EVERY].
+func (c Config) feedSources() ([]feed.Source, error) {
+	var out []feed.Source
+	for _, item := range strings.Fields(c.FeedURLs) {
+		f := strings.Split(item, ",")
+		if len(f) < 3 || len(f) > 4 {
+			return nil, usagef("feed URLs: %q: want NAME,FORMAT,URL[,EVERY]", item)
+		}
+		if err := feed.CheckName(f[0]); err != nil {
+			return nil, usagef("feed URLs: %v", cliMessage(err))
+		}
+		u, err := url.Parse(f[2])
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, usagef("feed URLs: %q is not an http(s) URL", f[2])
+		}
+		src := feed.Source{Name: f[0], URL: f[2], Options: feed.Options{Format: f[1]}, Every: time.Hour}
+		if len(f) == 4 {
+			d, err := time.ParseDuration(f[3])
+			if err != nil || d < time.Minute {
+				return nil, usagef("feed URLs: every %q: want a duration of a minute or more, such as 6h", f[3])
+			}
+			src.Every = d
+		}
+		if _, _, err := feed.Parse(strings.NewReader(""), src.Options); shopguard.ErrorCode(err) == shopguard.EINVALID {
+			return nil, usagef("feed URLs: %s: %v", f[0], cliMessage(err))
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+// followFeeds loads the imported feeds into set and keeps each configured feed URL fresh until
+// ctx ends. Failures are logged; a feed that fails keeps its last entries.
+func followFeeds(ctx context.Context, c Config, set *feed.Set, logger *slog.Logger) error {
+	if err := feed.LoadDir(set, c.feedDir()); err != nil {
+		return err
+	}
+	srcs, err := c.feedSources()
+	if err != nil {
+		return err
+	}
+	r := &feed.Refresher{Set: set}
+	for _, src := range srcs {
+		go r.Follow(ctx, src, func(st feed.Stats, changed bool, err error) {
+			switch {
+			case err != nil:
+				logger.Warn("feed refresh failed", "feed", src.Name, "err", err)
+			case changed:
+				logger.Info("feed refreshed", "feed", src.Name, "entries", st.Entries, "skipped", st.Skipped)
+			}
+		})
+	}
+	return nil
+}
+
+// linkResult is one checked link as the CLI prints it.
+type linkResult struct {
+	URL     string `json:"url"`
+	Host    string `json:"host"`
+	Unicode string `json:"unicode"`
+	Site    string `json:"site"`
+	shopguard.Assessment
+}
+
+func (m *Main) checkURL(ctx context.Context, args []string) error {
+	c, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	fs := m.flags("check url", "URL…", "Check links or domains for brand look-alikes, hiding tricks and listed threats.\n"+
+		"With --jsonl, read {\"id\",\"url\"} lines from standard input and write one result per line.\n"+
+		"Exits 1 when a link given as an argument is medium or high risk.")
+	fs.StringVar(&c.Data, "data", c.Data, "data directory holding imported feeds [SHOPGUARD_DATA]")
+	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
+	langName := fs.String("lang", "zh-CN", "language of the explanations: zh-CN or en")
+	asJSON := fs.Bool("json", false, "print JSON")
+	jsonl := fs.Bool("jsonl", false, "batch mode: JSON lines on standard input and output")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	lang, err := langFlag(*langName)
+	if err != nil {
+		return err
+	}
+	if *jsonl != (fs.NArg() == 0) {
+		return usagef("check url: give links as arguments, or --jsonl and lines on standard input")
+	}
+	pack, err := loadKnowledge(c)
+	if err != nil {
+		return err
+	}
+	a, err := linkAnalyzer(c)
+	if err != nil {
+		return err
+	}
+	check := func(raw string) (linkResult, error) {
+		l, err := link.Parse(raw)
+		if err != nil {
+			return linkResult{}, err
+		}
+		as := a.Analyze(l)
+		as.Explain(pack, lang)
+		return linkResult{URL: raw, Host: l.Host, Unicode: l.Unicode, Site: l.Site, Assessment: as}, nil
+	}
+	if *jsonl {
+		_, err := batch.Run(m.Stdin, m.Stdout, func(line []byte) (any, error) {
+			var in struct {
+				URL string `json:"url"`
+			}
+			if err := json.Unmarshal(line, &in); err != nil {
+				return nil, shopguard.Invalid("url", "url must be a string")
+			}
+			return check(in.URL)
+		})
+		return err
+	}
+	var results []linkResult
+	found := false
+	for _, raw := range fs.Args() {
+		res, err := check(raw)
+		if err != nil {
+			return err
+		}
+		found = found || res.Risk != shopguard.RiskLow
+		results = append(results, res)
+	}
+	if *asJSON {
+		if err := writeJSON(m, results); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range results {
+			printLinkResult(m.Stdout, r)
+		}
+	}
+	if found {
+		return errFound
+	}
+	return nil
+}
+
+func printLinkResult(w io.Writer, r linkResult) {
+	host := r.Unicode
+	if r.Unicode != r.Host {
+		host += " (" + r.Host + ")"
+	}
+	fmt.Fprintf(w, "%s  %s %d  → %s\n", r.URL, strings.ToUpper(string(r.Risk)), r.Score, host)
+	for _, s := range r.Signals {
+		fmt.Fprintf(w, "  %+4d %-26s %s\n", s.Weight, s.Code, s.Message)
+	}
+	for _, a := range r.Advice {
+		fmt.Fprintf(w, "  » %s\n", a)
+	}
+}
+
+func (m *Main) importFeed(ctx context.Context, args []string) error {
+	c, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	fs := m.flags("import feed", "FILE", "Import a threat feed (FILE, or - for standard input) into the data directory, replacing\n"+
+		"the feed of the same name. Formats: "+strings.Join(feed.Formats, ", ")+".")
+	fs.StringVar(&c.Data, "data", c.Data, "data directory [SHOPGUARD_DATA]")
+	name := fs.String("name", "", "name of the feed, shown with every hit (required)")
+	format := fs.String("format", feed.FormatList, "format of the file")
+	column := fs.String("column", "", "for csv: the column with the domain or URL (a header name or a number from 1)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("import feed: give one FILE (or - for standard input)")
+	}
+	if err := feed.CheckName(*name); err != nil {
+		return err
+	}
+	in := m.Stdin
+	if path := fs.Arg(0); path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return usagef("import feed: %v", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	entries, st, err := feed.Parse(in, feed.Options{Format: *format, Column: *column})
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return shopguard.Invalid("feed", "no domain or URL found in %d lines: is --format right?", st.Lines)
+	}
+	if err := feed.Save(c.feedDir(), *name, entries); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "feed %s: %d entries imported from %d lines (%d skipped)\n", *name, st.Entries, st.Lines, st.Skipped)
+	return nil
+}
+
+func (m *Main) evalLinks(ctx context.Context, args []string) error {
+	c, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	fs := m.flags("eval links", "", "Measure the link check: recall and false positives per source of DATA/urls-dev.jsonl,\n"+
+		"and recall per dnstwist fuzzer kind over look-alikes of every brand's main domain\n"+
+		"(needs Debian's dnstwist). Prints Markdown tables.")
+	data := fs.String("data", "", "directory holding urls-dev.jsonl; empty to skip")
+	twist := fs.Bool("dnstwist", true, "measure dnstwist look-alikes")
+	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *data == "" && !*twist {
+		return usagef("eval links: nothing to measure: give --data or keep --dnstwist")
+	}
+	pack, err := loadKnowledge(c)
+	if err != nil {
+		return err
+	}
+	dict, tlds := eval.DefaultDNSTwistDicts()
+	rep, err := eval.EvalLinks(ctx, pack, link.New(pack, nil), eval.LinkOptions{Data: *data, DNSTwist: *twist, Dictionary: dict, TLDs: tlds})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(m, rep)
+	}
+	rep.WriteMarkdown(m.Stdout)
+	return nil
+}
