@@ -181,6 +181,15 @@ func hostForms(host string) (ascii, uni string, err error) {
 // parseIP recognises a host that is an IP address, also in the integer, octal and hex forms
 // that browsers accept for IPv4 ("3232235777", "0x7f.1"), and returns it as written.
 func parseIP(host string) (string, bool) {
+	if strings.IndexByte(host, ':') >= 0 {
+		if a, err := netip.ParseAddr(host); err == nil {
+			return a.String(), true
+		}
+		return "", false
+	}
+	if !allDigitsAndDots(host) && !strings.Contains(host, "0x") {
+		return "", false
+	}
 	if a, err := netip.ParseAddr(host); err == nil {
 		return a.String(), true
 	}
@@ -198,6 +207,15 @@ func parseIP(host string) (string, bool) {
 		}
 	}
 	return host, true
+}
+
+func allDigitsAndDots(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 func isNumberLabel(s string) bool {
