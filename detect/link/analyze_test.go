@@ -96,3 +96,29 @@ func TestAnalyzeText(t *testing.T) {
 		t.Errorf("AnalyzeText found %q, want %q", strings.Join(urls, " "), want)
 	}
 }
+
+func TestEveryOfficialDomainIsLow(t *testing.T) {
+	p, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(p, nil)
+	n := 0
+	for _, b := range p.Brands {
+		for _, d := range b.Domains {
+			for _, u := range []string{d, "https://www." + d + "/account/login", "http://m." + d + "/pay"} {
+				as, err := a.AnalyzeURL(u)
+				if err != nil {
+					t.Fatalf("%s: %v", u, err)
+				}
+				if as.Risk != shopguard.RiskLow || as.Signals[0].Code != CodeOfficial {
+					t.Errorf("%s (brand %s): %s %v, want low with %s first", u, b.ID, as.Risk, as.Signals, CodeOfficial)
+				}
+				n++
+			}
+		}
+	}
+	if n < 3*200 {
+		t.Errorf("checked %d official links, want the registry's 200+ domains", n)
+	}
+}
