@@ -105,21 +105,45 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 		return err
 	}
 	fs := m.flags("check url", "URL…", "Check links or domains for brand look-alikes, hiding tricks and listed threats.\n"+
+		"With --text, check every link found in the arguments taken as a text (or standard input).\n"+
 		"With --jsonl, read {\"id\",\"url\"} lines from standard input and write one result per line.\n"+
-		"Exits 1 when a link given as an argument is medium or high risk.")
+		"Exits 1 when a link given as an argument or found in the text is medium or high risk.")
 	fs.StringVar(&c.Data, "data", c.Data, "data directory holding imported feeds [SHOPGUARD_DATA]")
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
 	langName := fs.String("lang", "zh-CN", "language of the explanations: zh-CN or en")
 	asJSON := fs.Bool("json", false, "print JSON")
 	jsonl := fs.Bool("jsonl", false, "batch mode: JSON lines on standard input and output")
+	text := fs.Bool("text", false, "check every link found in a text: the arguments, or standard input without any")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	args = fs.Args()
+	if *text {
+		if *jsonl {
+			return usagef("check url: --text and --jsonl do not go together")
+		}
+		t := strings.Join(args, " ")
+		if len(args) == 0 {
+			b, err := io.ReadAll(io.LimitReader(m.Stdin, 1<<20))
+			if err != nil {
+				return fmt.Errorf("check url: read text: %w", err)
+			}
+			t = string(b)
+		}
+		args = nil
+		for _, c := range link.FindURLs(t) {
+			args = append(args, c.URL)
+		}
+		if len(args) == 0 {
+			fmt.Fprintln(m.Stderr, "shopguard: no link in the text")
+			return nil
+		}
 	}
 	lang, err := langFlag(*langName)
 	if err != nil {
 		return err
 	}
-	if *jsonl != (fs.NArg() == 0) {
+	if *jsonl != (len(args) == 0) {
 		return usagef("check url: give links as arguments, or --jsonl and lines on standard input")
 	}
 	pack, err := loadKnowledge(c)
@@ -153,7 +177,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 	}
 	var results []linkResult
 	found := false
-	for _, raw := range fs.Args() {
+	for _, raw := range args {
 		res, err := check(raw)
 		if err != nil {
 			return err

@@ -32,6 +32,10 @@ func TestCheckURLCommand(t *testing.T) {
 	if code != 2 {
 		t.Errorf("no links: exit %d, want 2", code)
 	}
+	code, out, _ = run(t, env, "【淘宝】您的订单异常，点击 taobao-tuikuan.top/k 申请退款，或登录 taobao.com 查询。", "check", "url", "--text", "--lang", "en")
+	if code != 1 || !strings.Contains(out, "taobao-tuikuan.top/k  ") || !strings.Contains(out, "taobao.com  LOW") {
+		t.Errorf("--text: exit %d, want 1 with both links judged\n%s", code, out)
+	}
 }
 
 func TestCheckURLBatch(t *testing.T) {

@@ -122,3 +122,32 @@ func TestEveryOfficialDomainIsLow(t *testing.T) {
 		t.Errorf("checked %d official links, want the registry's 200+ domains", n)
 	}
 }
+
+// One Analyzer serves many goroutines at once (run with -race).
+func TestAnalyzerConcurrent(t *testing.T) {
+	a := mustAnalyzer(t, nil)
+	links := []string{"taoboa.com", "https://taobao.com", "xn--80aa5bbq6d.com", "jd-kefu.top", "wikipedia.org", "tao.bao.com"}
+	want := make([]shopguard.Assessment, len(links))
+	for i, u := range links {
+		want[i], _ = a.AnalyzeURL(u)
+	}
+	done := make(chan string)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for n := 0; n < 200; n++ {
+				i := (n + g) % len(links)
+				got, _ := a.AnalyzeURL(links[i])
+				if got.Score != want[i].Score || codes(got) != codes(want[i]) {
+					done <- links[i] + ": " + codes(got) + " != " + codes(want[i])
+					return
+				}
+			}
+			done <- ""
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
