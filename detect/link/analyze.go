@@ -320,7 +320,7 @@ func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool)
 		if end-start == len(scanned) {
 			return true
 		}
-		if t.short || ix.brands[t.brand].word {
+		if t.short || t.word {
 			form := t.raw
 			if idn {
 				form = t.f1
@@ -346,7 +346,7 @@ func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool)
 }
 
 func (a *Analyzer) weakOr(t token, strong, weak int) int {
-	if t.short || a.ix.brands[t.brand].word {
+	if t.short || t.word {
 		return weak
 	}
 	return strong
@@ -398,9 +398,10 @@ func (a *Analyzer) nearestIDN(f1 []byte) (token, bool) {
 }
 
 // typoWeight is the weight of name, a one-edit misspelling of t: high for a distinctive
-// name; low for a short name, where real words lie one letter away. For an everyday word it
-// is medium when the edit is inside the word and low when it is at either end, where
-// prefixes and suffixes make other real words (cloud, discovery).
+// name; low for a short name, where real words lie one letter away. For the names of a brand
+// called by an everyday word it is medium when the edit is inside the name and low when it
+// is at either end, where prefixes and suffixes make other real words (cloud against
+// icloud, discovery against discover).
 func (a *Analyzer) typoWeight(t token, name []byte) int {
 	switch {
 	case t.short:
@@ -460,11 +461,15 @@ func (a *Analyzer) judgeSubdomains(sc *scratch, subs string, l Link) (shopguard.
 		ok := false
 		ix.brandRaw.scan(sc.f1, func(id int32, start, end int) bool {
 			t := ix.tokens[id]
-			if t.short || ix.brands[t.brand].word {
-				if !hasWords {
-					hasWords = a.hostWords(sc, l.Host, "") != ""
+			if t.short || t.word {
+				// The name alone as a label next to bait words elsewhere in the host
+				// (apple.verify-id.xyz), or with bait words in the label (icloud-find).
+				whole := end-start == len(label)
+				if whole && !hasWords {
+					hasWords = a.hostWords(sc, l.Host[:len(l.Host)-len(l.Suffix)-1], "") != ""
 				}
-				if !hasWords || end-start != len(label) {
+				withWords := !whole && ix.wordsRaw.covers(sc.f1[:start], t.raw) && ix.wordsRaw.covers(sc.f1[end:], t.raw)
+				if !(whole && hasWords) && !withWords {
 					return true
 				}
 			}
@@ -491,6 +496,9 @@ func (a *Analyzer) hostWords(sc *scratch, s, uni string) string {
 			return true
 		}
 		w := ix.wordList[id]
+		if w == "www" && (start == 0 || b[start-1] == '.') && (end == len(b) || b[end] == '.') {
+			return true // the usual www. label, not a word glued into a name
+		}
 		for _, f := range found {
 			if strings.Contains(f, w) || strings.Contains(w, f) {
 				return true

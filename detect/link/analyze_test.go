@@ -66,6 +66,15 @@ func TestAnalyzeURL(t *testing.T) {
 		{"ips.com", shopguard.RiskLow, ""},
 		{"applebees.com", shopguard.RiskLow, ""},
 		{"apple-id-verify.com", shopguard.RiskHigh, CodeCombo},
+		{"www.icloud-find.me.xyz", shopguard.RiskHigh, CodeInSubdomain},
+		{"apple.verify-id.xyz", shopguard.RiskHigh, CodeInSubdomain},
+		{"visa.vfsglobal.com", shopguard.RiskLow, ""},
+		{"pineapple-support.com", shopguard.RiskLow, ""},
+		{"dhl-express-parcel.com", shopguard.RiskHigh, CodeCombo},
+		{"https://www.google.com/search?q=login", shopguard.RiskLow, ""},
+		{"myhuaweicloud.com", shopguard.RiskLow, ""},
+		{"a.b.c.d.e.evil-shop.top", shopguard.RiskLow, CodeDeepSubdomain},
+		{"http://shop.example.top/account/login", shopguard.RiskMedium, CodeNoHTTPS},
 	} {
 		t.Run(tc.url, func(t *testing.T) {
 			got, err := a.AnalyzeURL(tc.url)

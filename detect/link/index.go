@@ -29,6 +29,10 @@ type token struct {
 	f1    string // fold1 of raw
 	brand int32
 	short bool // fewer than shortLen letters
+	// word is true for the names of a brand called by an everyday word (apple, and with it
+	// icloud, which ends many cloud names): in a longer name they count only next to bait
+	// words.
+	word bool
 }
 
 // index is everything about brands and terms precomputed for fast lookups.
@@ -74,7 +78,7 @@ func newIndex(p *knowledge.Pack) *index {
 			if raw != written {
 				ix.brandRaw.add(written, int32(len(ix.tokens)))
 			}
-			ix.tokens = append(ix.tokens, token{raw: raw, f1: string(fold1(nil, raw)), brand: int32(bi), short: len(raw) < shortLen})
+			ix.tokens = append(ix.tokens, token{raw: raw, f1: string(fold1(nil, raw)), brand: int32(bi), short: len(raw) < shortLen, word: b.Word})
 		}
 	}
 	for i, t := range ix.tokens {
