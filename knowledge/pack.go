@@ -114,11 +114,13 @@ func (p *Pack) read(fsys fs.FS, optional bool) error {
 	if err != nil {
 		return err
 	}
-	brands, err := loadList[Brand](fsys, "brands.yaml", "brands", optional)
+	// Brands and link terms are optional even in a base pack: a pack without them gives the
+	// link check nothing to compare against, but the rest of the product works.
+	brands, err := loadList[Brand](fsys, "brands.yaml", "brands", true)
 	if err != nil {
 		return err
 	}
-	linkTerms, err := loadList[LinkTerms](fsys, "link_terms.yaml", "link_terms", optional)
+	linkTerms, err := loadList[LinkTerms](fsys, "link_terms.yaml", "link_terms", true)
 	if err != nil {
 		return err
 	}

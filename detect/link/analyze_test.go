@@ -160,3 +160,11 @@ func TestAnalyzerConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalyzerWithoutBrands(t *testing.T) {
+	a := New(&knowledge.Pack{}, nil)
+	as, err := a.AnalyzeURL("https://taobao.com@evil.example/login")
+	if err != nil || as.Risk == shopguard.RiskLow || !strings.Contains(codes(as), CodeUserInfo) {
+		t.Errorf("got %v %+v, want the @ trick found without any brand", err, as)
+	}
+}
