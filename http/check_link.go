@@ -8,27 +8,6 @@ import (
 	"github.com/shopguard/shopguard/detect/link"
 )
 
-// LinkCheck is the answer to a link check: where the link really leads and the verdict, with
-// every signal explained in the reader's language.
-type LinkCheck struct {
-	URL     string `json:"url"`
-	Host    string `json:"host"`
-	Unicode string `json:"unicode"`
-	Site    string `json:"site"`
-	shopguard.Assessment
-}
-
-// checkLink judges raw and explains the verdict in lang.
-func (s *Server) checkLink(raw string, lang shopguard.Lang) (LinkCheck, error) {
-	l, err := link.Parse(raw)
-	if err != nil {
-		return LinkCheck{}, err
-	}
-	a := s.Links.Analyze(l)
-	a.Explain(s.Knowledge, lang)
-	return LinkCheck{URL: raw, Host: l.Host, Unicode: l.Unicode, Site: l.Site, Assessment: a}, nil
-}
-
 type checkURLRequest struct {
 	URL  string `json:"url"`
 	Lang string `json:"lang"`
@@ -53,7 +32,7 @@ func (s *Server) handleCheckURL(w http.ResponseWriter, r *http.Request) {
 		}
 		lang = l
 	}
-	res, err := s.checkLink(req.URL, lang)
+	res, err := s.Links.Check(req.URL, s.Knowledge, lang)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -66,14 +45,14 @@ func (s *Server) handleCheckURL(w http.ResponseWriter, r *http.Request) {
 type checkLinkPage struct {
 	URL    string
 	Error  string
-	Result *LinkCheck
+	Result *link.Result
 }
 
 func (s *Server) handleCheckLinkPage(w http.ResponseWriter, r *http.Request) {
 	data := checkLinkPage{URL: strings.TrimSpace(r.URL.Query().Get("url"))}
 	status := http.StatusOK
 	if data.URL != "" {
-		res, err := s.checkLink(data.URL, stateOf(r).lang)
+		res, err := s.Links.Check(data.URL, s.Knowledge, stateOf(r).lang)
 		if err != nil {
 			data.Error, status = shopguard.ErrorMessage(err), http.StatusBadRequest
 		} else {

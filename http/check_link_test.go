@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/shopguard/shopguard"
-	shttp "github.com/shopguard/shopguard/http"
+	"github.com/shopguard/shopguard/detect/link"
 )
 
 func TestCheckURLAPI(t *testing.T) {
@@ -16,7 +16,7 @@ func TestCheckURLAPI(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("status %d: %s", st, body)
 	}
-	var res shttp.LinkCheck
+	var res link.Result
 	if err := json.Unmarshal(body, &res); err != nil {
 		t.Fatal(err)
 	}

@@ -90,15 +90,6 @@ func followFeeds(ctx context.Context, c Config, set *feed.Set, logger *slog.Logg
 	return nil
 }
 
-// linkResult is one checked link as the CLI prints it.
-type linkResult struct {
-	URL     string `json:"url"`
-	Host    string `json:"host"`
-	Unicode string `json:"unicode"`
-	Site    string `json:"site"`
-	shopguard.Assessment
-}
-
 func (m *Main) checkURL(ctx context.Context, args []string) error {
 	c, err := m.loadConfig()
 	if err != nil {
@@ -154,15 +145,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	check := func(raw string) (linkResult, error) {
-		l, err := link.Parse(raw)
-		if err != nil {
-			return linkResult{}, err
-		}
-		as := a.Analyze(l)
-		as.Explain(pack, lang)
-		return linkResult{URL: raw, Host: l.Host, Unicode: l.Unicode, Site: l.Site, Assessment: as}, nil
-	}
+	check := func(raw string) (link.Result, error) { return a.Check(raw, pack, lang) }
 	if *jsonl {
 		_, err := batch.Run(m.Stdin, m.Stdout, func(line []byte) (any, error) {
 			var in struct {
@@ -175,7 +158,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 		})
 		return err
 	}
-	var results []linkResult
+	var results []link.Result
 	found := false
 	for _, raw := range args {
 		res, err := check(raw)
@@ -200,7 +183,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 	return nil
 }
 
-func printLinkResult(w io.Writer, r linkResult) {
+func printLinkResult(w io.Writer, r link.Result) {
 	host := r.Unicode
 	if r.Unicode != r.Host {
 		host += " (" + r.Host + ")"

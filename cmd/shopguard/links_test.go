@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shopguard/shopguard/detect/link"
 )
 
 func TestCheckURLCommand(t *testing.T) {
@@ -20,7 +22,7 @@ func TestCheckURLCommand(t *testing.T) {
 		t.Errorf("official links: exit %d\n%s", code, out)
 	}
 	code, out, _ = run(t, env, "", "check", "url", "--json", "--lang", "en", "taobao.com.refund-center.xyz")
-	var res []linkResult
+	var res []link.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 1 || len(res) != 1 || res[0].Risk != "high" || res[0].Site != "refund-center.xyz" {
 		t.Errorf("look-alike: exit %d, %v, %+v, want exit 1 and high risk", code, err, res)
 	}

@@ -111,6 +111,27 @@ const (
 	deepSubdomains = 4
 )
 
+// Result is a judged link: where it really leads and the verdict.
+type Result struct {
+	URL     string `json:"url"`
+	Host    string `json:"host"`    // ASCII (punycode)
+	Unicode string `json:"unicode"` // as a reader sees it
+	Site    string `json:"site"`    // the registrable domain it belongs to
+	shopguard.Assessment
+}
+
+// Check judges raw and explains the verdict with e in lang. It returns an EINVALID error when
+// raw is not a link.
+func (a *Analyzer) Check(raw string, e shopguard.Explainer, lang shopguard.Lang) (Result, error) {
+	l, err := Parse(raw)
+	if err != nil {
+		return Result{}, err
+	}
+	as := a.Analyze(l)
+	as.Explain(e, lang)
+	return Result{URL: raw, Host: l.Host, Unicode: l.Unicode, Site: l.Site, Assessment: as}, nil
+}
+
 // AnalyzeURL judges one URL or bare domain. It returns an EINVALID error when raw is not a
 // link.
 func (a *Analyzer) AnalyzeURL(raw string) (shopguard.Assessment, error) {
