@@ -66,10 +66,14 @@ func (c Config) feedSources() ([]feed.Source, error) {
 	return out, nil
 }
 
-// followFeeds loads the imported feeds into set and keeps each configured feed URL fresh until
-// ctx ends. Failures are logged; a feed that fails keeps its last entries.
+// followFeeds loads the imported feeds into set and, until ctx ends, follows the feed
+// directory (a feed imported while serving is picked up within a minute) and keeps each
+// configured feed URL fresh. Failures are logged; a feed that fails keeps its last entries.
 func followFeeds(ctx context.Context, c Config, set *feed.Set, logger *slog.Logger) error {
-	if err := feed.LoadDir(set, c.feedDir()); err != nil {
+	err := feed.WatchDir(ctx, set, c.feedDir(), time.Minute, func(err error) {
+		logger.Warn("feed directory", "err", err)
+	})
+	if err != nil {
 		return err
 	}
 	srcs, err := c.feedSources()

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -68,29 +69,81 @@ func Save(dir, name string, entries []Entry) error {
 
 // LoadDir loads every feed saved in dir into s. A missing directory holds no feeds.
 func LoadDir(s *Set, dir string) error {
+	_, err := syncDir(s, dir, nil)
+	return err
+}
+
+// WatchDir loads the feeds of dir into s, then keeps s in step with dir until ctx ends:
+// every interval it loads the feeds whose files changed (so that `shopguard import feed`
+// reaches a running server) and drops those whose files are gone. It returns the error of
+// the first load; later errors go to report, which may be nil, and s keeps what it had.
+func WatchDir(ctx context.Context, s *Set, dir string, every time.Duration, report func(error)) error {
+	seen, err := syncDir(s, dir, nil)
+	if err != nil {
+		return err
+	}
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			next, err := syncDir(s, dir, seen)
+			if err != nil {
+				if report != nil {
+					report(err)
+				}
+				continue
+			}
+			seen = next
+		}
+	}()
+	return nil
+}
+
+// syncDir loads into s the feeds of dir whose modification time differs from seen (all of
+// them when seen is nil), drops the feeds of seen whose files are gone, and returns the
+// times it saw.
+func syncDir(s *Set, dir string, seen map[string]time.Time) (map[string]time.Time, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if err != nil {
-		return fmt.Errorf("feed: load %s: %w", dir, err)
+		return seen, fmt.Errorf("feed: load %s: %w", dir, err)
 	}
+	now := map[string]time.Time{}
 	for _, path := range files {
 		name := strings.TrimSuffix(filepath.Base(path), ".txt")
 		if CheckName(name) != nil {
 			continue
 		}
-		f, err := os.Open(path)
+		st, err := os.Stat(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("feed: load %s: %w", name, err)
+			return seen, fmt.Errorf("feed: load %s: %w", name, err)
 		}
-		st, _ := f.Stat()
+		now[name] = st.ModTime()
+		if t, ok := seen[name]; ok && t.Equal(st.ModTime()) {
+			continue
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return seen, fmt.Errorf("feed: load %s: %w", name, err)
+		}
 		entries, _, err := Parse(f, Options{Format: FormatList})
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("feed: load %s: %w", name, err)
+			return seen, fmt.Errorf("feed: load %s: %w", name, err)
 		}
 		s.Replace(name, entries, st.ModTime())
 	}
-	return nil
+	for name := range seen {
+		if _, ok := now[name]; !ok {
+			s.Remove(name)
+		}
+	}
+	return now, nil
 }

@@ -246,3 +246,36 @@ func TestSaveAndLoadDir(t *testing.T) {
 		t.Errorf("a missing directory: %v", err)
 	}
 }
+
+func TestWatchDirFollowsImports(t *testing.T) {
+	dir := t.TempDir()
+	s := NewSet()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := WatchDir(ctx, s, dir, 10*time.Millisecond, nil); err != nil {
+		t.Fatal(err)
+	}
+	wait := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not seen within 5s", what)
+			}
+		}
+	}
+	es, _, _ := Parse(strings.NewReader("first.example.com\n"), Options{Format: FormatList})
+	if err := Save(dir, "ops", es); err != nil {
+		t.Fatal(err)
+	}
+	wait("a new feed file", func() bool { return len(s.LookupDomain("first.example.com")) == 1 })
+	es, _, _ = Parse(strings.NewReader("second.example.com\n"), Options{Format: FormatList})
+	time.Sleep(20 * time.Millisecond) // a new modification time, even on coarse clocks
+	if err := Save(dir, "ops", es); err != nil {
+		t.Fatal(err)
+	}
+	wait("a replaced feed file", func() bool {
+		return len(s.LookupDomain("second.example.com")) == 1 && len(s.LookupDomain("first.example.com")) == 0
+	})
+	os.Remove(dir + "/ops.txt")
+	wait("a removed feed file", func() bool { return len(s.Feeds()) == 0 })
+}
