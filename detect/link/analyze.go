@@ -146,14 +146,16 @@ func (a *Analyzer) AnalyzeURL(raw string) (shopguard.Assessment, error) {
 func (a *Analyzer) Analyze(l Link) shopguard.Assessment {
 	var buf [8]shopguard.Signal
 	sigs := a.signals(l, buf[:0])
-	var types []string
-	for _, s := range sigs {
-		if s.Weight >= wCombo || s.Code == CodeFeedListed || s.Code == CodeReported {
-			types = []string{ScamPhishing}
-			break
+	as := shopguard.Assess(sigs, nil)
+	if as.Risk != shopguard.RiskLow {
+		for _, s := range sigs {
+			switch s.Code {
+			case CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeWrongTLD, CodeUserInfo, CodeFeedListed, CodeReported:
+				as.ScamTypes = []string{ScamPhishing}
+			}
 		}
 	}
-	return shopguard.Assess(sigs, types)
+	return as
 }
 
 func (a *Analyzer) signals(l Link, sigs []shopguard.Signal) []shopguard.Signal {

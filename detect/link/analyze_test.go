@@ -84,6 +84,10 @@ func TestAnalyzeURL(t *testing.T) {
 			if got.Risk != tc.risk || tc.code != "" && !strings.Contains(codes(got)+" ", tc.code+" ") {
 				t.Errorf("got %s (%d) [%s] %v, want %s with %s", got.Risk, got.Score, codes(got), got.Signals, tc.risk, tc.code)
 			}
+			brandCode := strings.HasPrefix(tc.code, "link.brand_") || tc.code == CodeUserInfo
+			if phishing := len(got.ScamTypes) == 1 && got.ScamTypes[0] == ScamPhishing; phishing != (brandCode && tc.risk != shopguard.RiskLow) {
+				t.Errorf("scam types %v for %s risk with %s", got.ScamTypes, got.Risk, tc.code)
+			}
 		})
 	}
 }
