@@ -31,12 +31,15 @@ type Pack struct {
 	Tips      []Tip
 	Signals   []SignalText
 	Advice    []Advice
+	Cues      []Cue
+	Playbooks []Playbook
 
 	scamTypes map[string]*ScamType
 	channels  map[string]*Channel
 	laws      map[string]*Law
 	signals   map[string]*SignalText
 	advice    map[string]*Advice
+	cues      map[string]*Cue
 }
 
 type meta struct {
@@ -111,12 +114,22 @@ func (p *Pack) read(fsys fs.FS, optional bool) error {
 	if err != nil {
 		return err
 	}
+	cues, err := loadList[Cue](fsys, "cues.yaml", "cues", optional)
+	if err != nil {
+		return err
+	}
+	playbooks, err := loadList[Playbook](fsys, "playbooks.yaml", "playbooks", optional)
+	if err != nil {
+		return err
+	}
 	p.ScamTypes = overlay(p.ScamTypes, scamTypes)
 	p.Channels = overlay(p.Channels, channels)
 	p.Laws = overlay(p.Laws, laws)
 	p.Tips = overlay(p.Tips, tips)
 	p.Signals = overlay(p.Signals, signals)
 	p.Advice = overlay(p.Advice, advice)
+	p.Cues = overlay(p.Cues, cues)
+	p.Playbooks = overlay(p.Playbooks, playbooks)
 	return nil
 }
 
@@ -147,6 +160,7 @@ func (p *Pack) index() error {
 	p.laws = byKey(p.Laws)
 	p.signals = byKey(p.Signals)
 	p.advice = byKey(p.Advice)
+	p.cues = byKey(p.Cues)
 	for _, s := range p.ScamTypes {
 		for _, c := range s.Channels {
 			if p.channels[c] == nil {
@@ -161,8 +175,40 @@ func (p *Pack) index() error {
 			}
 		}
 	}
+	return p.checkPlaybooks()
+}
+
+// checkPlaybooks checks that every playbook names a scam type, that its rules name known cues,
+// and that every cue and playbook has the text that explains its signal.
+func (p *Pack) checkPlaybooks() error {
+	for _, c := range p.Cues {
+		if !c.Negator && p.signals[c.SignalCode()] == nil {
+			return &LoadError{File: "cues.yaml", Field: "cues." + c.ID, Msg: fmt.Sprintf("no signal text for %q in signals.yaml", c.SignalCode())}
+		}
+	}
+	for _, pb := range p.Playbooks {
+		field := "playbooks." + pb.ID
+		if p.scamTypes[pb.ID] == nil {
+			return &LoadError{File: "playbooks.yaml", Field: field, Msg: fmt.Sprintf("unknown scam type %q", pb.ID)}
+		}
+		if p.signals[pb.SignalCode()] == nil {
+			return &LoadError{File: "playbooks.yaml", Field: field, Msg: fmt.Sprintf("no signal text for %q in signals.yaml", pb.SignalCode())}
+		}
+		for i, r := range pb.Rules {
+			for _, step := range r.Steps() {
+				for _, id := range step {
+					if c := p.cues[id]; c == nil || c.Negator {
+						return &LoadError{File: "playbooks.yaml", Field: field + ".rules." + itoa(i), Msg: fmt.Sprintf("unknown cue %q", id)}
+					}
+				}
+			}
+		}
+	}
 	return nil
 }
+
+// Cue returns the cue with the id.
+func (p *Pack) Cue(id string) (*Cue, bool) { c, ok := p.cues[id]; return c, ok }
 
 func byKey[T any, P interface {
 	*T

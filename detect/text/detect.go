@@ -1,0 +1,498 @@
+// Package text recognises scam scripts in a message or a conversation.
+//
+// A Detector is compiled once from the playbooks and cues of a knowledge pack. Every message
+// is normalised (see normText) and read once by an Aho-Corasick automaton holding every
+// pattern of every cue; each hit is kept with its place in the original text (message and
+// rune offsets). Hits are filtered by sender and negation, then each playbook's rules decide
+// whether the conversation follows its script. The score is the sum of the cues' weights (each
+// cue once) and the weights of the playbooks that matched; every point of it is explained by a
+// signal.
+//
+// t2s.txt, the traditional-to-simplified character table, is derived from OpenCC's
+// TSCharacters dictionary (Copyright the OpenCC authors, Apache License 2.0).
+package text
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+// The senders of a message.
+const (
+	FromMe       = "me"
+	FromThem     = "them"
+	FromPlatform = "platform"
+)
+
+// Message is one message of a conversation: who sent it, its text, and when (free text,
+// optional).
+type Message struct {
+	From string `json:"from"`
+	Text string `json:"text"`
+	Time string `json:"time,omitempty"`
+}
+
+// CueHit is one place where a cue was found: the cue, the stage of the script it belongs to,
+// the message, the rune offsets [Start, End) in that message's original text, and the words
+// themselves.
+type CueHit struct {
+	ID      string `json:"id"`
+	Stage   string `json:"stage"`
+	Message int    `json:"message"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Text    string `json:"text"`
+}
+
+// Result is the verdict on a message or conversation: the risk and score, the scam types
+// whose script it follows (knowledge base ids, strongest first), the furthest stage of a script
+// reached, the cues found, the signals that make up the score, the links found (for the link
+// check) and, once explained, the advice.
+type Result struct {
+	Risk    shopguard.Risk     `json:"risk"`
+	Score   int                `json:"score"`
+	Types   []string           `json:"types"`
+	Stage   string             `json:"stage,omitempty"`
+	Cues    []CueHit           `json:"cues"`
+	Signals []shopguard.Signal `json:"signals"`
+	URLs    []URL              `json:"urls,omitempty"`
+	Advice  []string           `json:"advice,omitempty"`
+}
+
+// Assessment returns the result as the Assessment every detector gives.
+func (r *Result) Assessment() shopguard.Assessment {
+	return shopguard.Assessment{Risk: r.Risk, Score: r.Score, Signals: r.Signals, ScamTypes: r.Types, Advice: r.Advice}
+}
+
+// Explain fills the signals' messages and the advice in lang.
+func (r *Result) Explain(e shopguard.Explainer, lang shopguard.Lang) {
+	a := r.Assessment()
+	a.Explain(e, lang)
+	r.Signals, r.Advice = a.Signals, a.Advice
+}
+
+// Sender bits.
+const (
+	bitMe = 1 << iota
+	bitThem
+	bitPlatform
+)
+
+func senderBit(from string) uint8 {
+	switch from {
+	case FromMe:
+		return bitMe
+	case FromPlatform:
+		return bitPlatform
+	}
+	return bitThem
+}
+
+type cue struct {
+	id        string
+	code      string
+	stage     int // index in knowledge.Stages
+	weight    int
+	from      uint8
+	negatable bool
+	negator   bool
+}
+
+type pattern struct {
+	n          int // bytes
+	startBound bool
+	endBound   bool
+	cues       []int32 // cues the pattern is a pattern of
+	excepts    []int32 // cues the pattern is an exception of
+}
+
+type rule struct {
+	steps   [][]int32
+	ordered bool
+	within  int
+	weight  int
+}
+
+type playbook struct {
+	id    string
+	code  string
+	rules []rule
+}
+
+// Detector finds scam scripts. It is immutable once built and safe for concurrent use.
+type Detector struct {
+	ac        *automaton
+	patterns  []pattern
+	cues      []cue
+	playbooks []playbook
+	phoneCues []int32 // cues with the phone_number finder
+	linkCues  []int32 // cues with the link finder
+	bufs      sync.Pool
+}
+
+// New compiles the cues and playbooks of a pack into a Detector.
+func New(p *knowledge.Pack) (*Detector, error) {
+	d := &Detector{bufs: sync.Pool{New: func() any { return new(normText) }}}
+	cueIdx := map[string]int32{}
+	var texts []string
+	patIdx := map[string]int{}
+	for _, c := range p.Cues {
+		ci := int32(len(d.cues))
+		cueIdx[c.ID] = ci
+		from := uint8(bitThem | bitPlatform)
+		if len(c.From) > 0 {
+			from = 0
+			for _, f := range c.From {
+				from |= senderBit(f)
+			}
+		}
+		d.cues = append(d.cues, cue{id: c.ID, code: c.SignalCode(), stage: slices.Index(knowledge.Stages, c.Stage),
+			weight: c.Weight, from: from, negatable: c.Negatable, negator: c.Negator})
+		for _, f := range c.Detect {
+			switch f {
+			case "phone_number":
+				d.phoneCues = append(d.phoneCues, ci)
+			case "link":
+				d.linkCues = append(d.linkCues, ci)
+			}
+		}
+		for _, raw := range append(append([]string(nil), c.ZH...), c.EN...) {
+			if err := d.addPattern(raw, ci, false, patIdx, &texts); err != nil {
+				return nil, fmt.Errorf("text: cue %s: %w", c.ID, err)
+			}
+		}
+		for _, raw := range c.Except {
+			if err := d.addPattern(raw, ci, true, patIdx, &texts); err != nil {
+				return nil, fmt.Errorf("text: cue %s: %w", c.ID, err)
+			}
+		}
+	}
+	for _, pb := range p.Playbooks {
+		b := playbook{id: pb.ID, code: pb.SignalCode()}
+		for _, r := range pb.Rules {
+			rl := rule{ordered: r.Ordered, within: r.Within, weight: r.Weight}
+			for _, step := range r.Steps() {
+				var s []int32
+				for _, id := range step {
+					ci, ok := cueIdx[id]
+					if !ok {
+						return nil, fmt.Errorf("text: playbook %s: unknown cue %q", pb.ID, id)
+					}
+					s = append(s, ci)
+				}
+				rl.steps = append(rl.steps, s)
+			}
+			b.rules = append(b.rules, rl)
+		}
+		d.playbooks = append(d.playbooks, b)
+	}
+	d.ac = newAutomaton(texts)
+	return d, nil
+}
+
+// addPattern compiles one pattern of cue ci (an exception of it when except), with every
+// spelling of its aliases.
+func (d *Detector) addPattern(raw string, ci int32, except bool, patIdx map[string]int, texts *[]string) error {
+	prefix := len(raw) > 1 && raw[len(raw)-1] == '*'
+	if prefix {
+		raw = raw[:len(raw)-1]
+	}
+	norm := normalizeString(raw)
+	if norm == "" {
+		return fmt.Errorf("pattern %q is empty once normalised", raw)
+	}
+	for _, v := range expandAliases(norm) {
+		key := v
+		if prefix {
+			key += "*"
+		}
+		i, ok := patIdx[key]
+		if !ok {
+			i = len(d.patterns)
+			patIdx[key] = i
+			*texts = append(*texts, v)
+			d.patterns = append(d.patterns, pattern{n: len(v), startBound: isWordByte(v[0]),
+				endBound: !prefix && isWordByte(v[len(v)-1])})
+		}
+		list := &d.patterns[i].cues
+		if except {
+			list = &d.patterns[i].excepts
+		}
+		if !slices.Contains(*list, ci) {
+			*list = append(*list, ci)
+		}
+	}
+	return nil
+}
+
+// MemoryBytes returns the memory held by the compiled automaton.
+func (d *Detector) MemoryBytes() int { return d.ac.size() }
+
+// hit is a cue found in a message: normalised byte offsets [ns, ne) and original rune offsets
+// [os, oe).
+type hit struct {
+	cue    int32
+	msg    int32
+	ns, ne int32
+	os, oe int32
+}
+
+func before(a, b hit) bool { return a.msg < b.msg || a.msg == b.msg && a.ns < b.ns }
+
+// negationReach is how far (normalised bytes) a negator reaches forward.
+const negationReach = 24
+
+// ScanText reads one message received by the shopper.
+func (d *Detector) ScanText(s string) Result {
+	return d.Scan([]Message{{From: FromThem, Text: s}})
+}
+
+// Scan reads a conversation, in order.
+func (d *Detector) Scan(msgs []Message) Result {
+	buf := d.bufs.Get().(*normText)
+	defer d.bufs.Put(buf)
+	var hits, negs, excs []hit
+	var urls []URL
+	for mi, m := range msgs {
+		buf.reset()
+		normalize(m.Text, buf)
+		bit := senderBit(m.From)
+		negs, excs = negs[:0], excs[:0]
+		first := len(hits)
+		d.ac.scan(buf.b, func(pi int32, end int) {
+			p := &d.patterns[pi]
+			start := end - p.n
+			if p.startBound && start > 0 && isWordByte(buf.b[start-1]) || p.endBound && end < len(buf.b) && isWordByte(buf.b[end]) {
+				return
+			}
+			h := hit{msg: int32(mi), ns: int32(start), ne: int32(end), os: buf.start[start], oe: buf.end[end-1]}
+			for _, ci := range p.excepts {
+				h.cue = ci
+				excs = append(excs, h)
+			}
+			for _, ci := range p.cues {
+				h.cue = ci
+				switch c := &d.cues[ci]; {
+				case c.negator:
+					negs = append(negs, h)
+				case c.from&bit != 0:
+					hits = append(hits, h)
+				}
+			}
+		})
+		var found []URL
+		if hasDot(m.Text) {
+			found = findURLs(m.Text, mi)
+			urls = append(urls, found...)
+			hits = d.linkHits(hits, found, buf, bit)
+		}
+		if len(d.phoneCues) > 0 {
+			hits = d.findPhones(hits, buf, int32(mi), bit, found)
+		}
+		if len(negs) > 0 || len(excs) > 0 {
+			kept := hits[:first]
+			for _, h := range hits[first:] {
+				if d.cues[h.cue].negatable && negated(h, negs, buf.b) || excepted(h, excs) {
+					continue
+				}
+				kept = append(kept, h)
+			}
+			hits = kept
+		}
+	}
+	return d.judge(msgs, hits, urls)
+}
+
+func hasDot(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			return true
+		}
+	}
+	return false
+}
+
+// excepted reports whether h lies within an exception of its cue.
+func excepted(h hit, excs []hit) bool {
+	for _, e := range excs {
+		if e.cue == h.cue && e.ns <= h.ns && h.ne <= e.ne {
+			return true
+		}
+	}
+	return false
+}
+
+// findPhones adds a hit of every phone_number cue for each run of 9 to 15 digits (groups may
+// be split by single spaces) that stands as a word outside the links found.
+func (d *Detector) findPhones(hits []hit, buf *normText, msg int32, bit uint8, urls []URL) []hit {
+	b := buf.b
+	for i := 0; i < len(b); i++ {
+		if b[i] < '0' || b[i] > '9' || i > 0 && isWordByte(b[i-1]) {
+			continue
+		}
+		j, digits := i, 0
+		for j < len(b) {
+			if b[j] >= '0' && b[j] <= '9' {
+				digits++
+				j++
+			} else if b[j] == ' ' && j+1 < len(b) && b[j+1] >= '0' && b[j+1] <= '9' {
+				j++
+			} else {
+				break
+			}
+		}
+		if digits >= 9 && digits <= 15 && (j == len(b) || !isWordByte(b[j])) && !inURL(buf.start[i], urls) {
+			for _, ci := range d.phoneCues {
+				if d.cues[ci].from&bit != 0 {
+					hits = append(hits, hit{cue: ci, msg: msg, ns: int32(i), ne: int32(j), os: buf.start[i], oe: buf.end[j-1]})
+				}
+			}
+		}
+		i = j
+	}
+	return hits
+}
+
+// inURL reports whether rune offset r falls within one of urls.
+func inURL(r int32, urls []URL) bool {
+	for _, u := range urls {
+		if int(r) >= u.Start && int(r) < u.End {
+			return true
+		}
+	}
+	return false
+}
+
+// linkHits adds a hit of every link cue for each link found.
+func (d *Detector) linkHits(hits []hit, urls []URL, buf *normText, bit uint8) []hit {
+	for _, u := range urls {
+		ns := int32(sort.Search(len(buf.start), func(i int) bool { return buf.start[i] >= int32(u.Start) }))
+		for _, ci := range d.linkCues {
+			if d.cues[ci].from&bit != 0 {
+				hits = append(hits, hit{cue: ci, msg: int32(u.Message), ns: ns, ne: ns, os: int32(u.Start), oe: int32(u.End)})
+			}
+		}
+	}
+	return hits
+}
+
+// negated reports whether a negator ends shortly before h in the same clause.
+func negated(h hit, negs []hit, b []byte) bool {
+	for _, n := range negs {
+		if n.ne > h.ns || h.ns-n.ne > negationReach {
+			continue
+		}
+		clause := true
+		for _, c := range b[n.ne:h.ns] {
+			if c == '\n' {
+				clause = false
+				break
+			}
+		}
+		if clause {
+			return true
+		}
+	}
+	return false
+}
+
+// judge turns the hits into a Result.
+func (d *Detector) judge(msgs []Message, hits []hit, urls []URL) Result {
+	sort.SliceStable(hits, func(i, j int) bool { return before(hits[i], hits[j]) })
+	r := Result{Types: []string{}, Cues: []CueHit{}, URLs: urls}
+	var signals []shopguard.Signal
+	seen := make(map[int32]bool)
+	stage := -1
+	var runes [][]rune
+	for _, h := range hits {
+		c := &d.cues[h.cue]
+		if runes == nil {
+			runes = make([][]rune, len(msgs))
+		}
+		if runes[h.msg] == nil {
+			runes[h.msg] = []rune(msgs[h.msg].Text)
+		}
+		r.Cues = append(r.Cues, CueHit{ID: c.id, Stage: string(knowledge.Stages[c.stage]), Message: int(h.msg),
+			Start: int(h.os), End: int(h.oe), Text: string(runes[h.msg][h.os:h.oe])})
+		stage = max(stage, c.stage)
+		if seen[h.cue] {
+			continue
+		}
+		seen[h.cue] = true
+		signals = append(signals, shopguard.Signal{Code: c.code, Weight: c.weight,
+			Span: &shopguard.Span{Message: int(h.msg), Start: int(h.os), End: int(h.oe)}})
+	}
+	if stage >= 0 {
+		r.Stage = string(knowledge.Stages[stage])
+	}
+	type fired struct {
+		id     string
+		weight int
+	}
+	var types []fired
+	for _, pb := range d.playbooks {
+		w := 0
+		for i := range pb.rules {
+			if pb.rules[i].weight > w && pb.rules[i].fires(hits, len(msgs)) {
+				w = pb.rules[i].weight
+			}
+		}
+		if w > 0 {
+			types = append(types, fired{pb.id, w})
+			signals = append(signals, shopguard.Signal{Code: pb.code, Weight: w, Args: map[string]string{"type": pb.id}})
+		}
+	}
+	sort.SliceStable(types, func(i, j int) bool { return types[i].weight > types[j].weight })
+	for _, t := range types {
+		r.Types = append(r.Types, t.id)
+	}
+	a := shopguard.Assess(signals, r.Types)
+	r.Risk, r.Score, r.Signals = a.Risk, a.Score, a.Signals
+	return r
+}
+
+// fires reports whether every step of the rule is seen among hits (sorted), in order if the
+// rule says so, within its window of messages if it has one.
+func (r *rule) fires(hits []hit, nmsgs int) bool {
+	if len(hits) == 0 {
+		return false
+	}
+	if r.within <= 0 {
+		return r.match(hits, 0, int32(nmsgs))
+	}
+	for lo := hits[0].msg; lo <= hits[len(hits)-1].msg; lo++ {
+		if r.match(hits, lo, lo+int32(r.within)) {
+			return true
+		}
+	}
+	return false
+}
+
+// match checks the steps against hits in messages [lo, hi).
+func (r *rule) match(hits []hit, lo, hi int32) bool {
+	pos := -1 // index of the hit the previous step was seen at (ordered rules)
+	for _, step := range r.steps {
+		found := -1
+		for i, h := range hits {
+			if h.msg < lo || h.msg >= hi || r.ordered && i <= pos {
+				continue
+			}
+			if slices.Contains(step, h.cue) {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			return false
+		}
+		if r.ordered {
+			pos = found
+		}
+	}
+	return true
+}

@@ -1,0 +1,238 @@
+package text
+
+import (
+	_ "embed"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// normText is a text after normalisation, in the form the automaton reads: UTF-8 bytes, and
+// for every byte the stretch of the original text (in runes, [start, end)) it came from.
+//
+// Normalisation folds what scammers vary to slip past filters: compatibility forms (NFKC, so
+// full-width letters and circled digits become plain ones), case, traditional characters
+// (to simplified), Chinese numerals (to digits), and the separators put between characters
+// (dropped; between two Latin words one space is kept). Clause ends (。！？；， and the like)
+// become one '\n', which no pattern holds, so a negation never reaches across a clause.
+type normText struct {
+	b     []byte
+	start []int32
+	end   []int32
+}
+
+func (n *normText) reset() {
+	n.b, n.start, n.end = n.b[:0], n.start[:0], n.end[:0]
+}
+
+// ASCII classes.
+const (
+	cSep   = iota // dropped (one space kept between two Latin words)
+	cBreak        // clause end
+	cKeep         // letter or digit, kept (lower case)
+	cDot          // '.': clause end before a space or the end, otherwise a separator
+)
+
+var asciiClass = func() (t [128]uint8) {
+	for c := 0; c < 128; c++ {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			t[c] = cKeep
+		case c == '\n' || c == '!' || c == '?' || c == ';' || c == ',':
+			t[c] = cBreak
+		case c == '.':
+			t[c] = cDot
+		default:
+			t[c] = cSep
+		}
+	}
+	return t
+}()
+
+//go:embed t2s.txt
+var t2sPairs string
+
+const hanLo, hanHi = 0x4E00, 0xA000
+
+// hanFold maps each CJK unified ideograph to the character it is matched as: its simplified
+// form, or an ASCII digit for Chinese numerals. Derived from OpenCC's t2s table
+// (Apache-2.0, see t2s.txt's note in the package documentation).
+var hanFold = sync.OnceValue(func() []rune {
+	t := make([]rune, hanHi-hanLo)
+	for i := range t {
+		t[i] = rune(hanLo + i)
+	}
+	rs := []rune(t2sPairs)
+	for i := 0; i+1 < len(rs); i += 2 {
+		if rs[i] >= hanLo && rs[i] < hanHi {
+			t[rs[i]-hanLo] = rs[i+1]
+		}
+	}
+	for d, s := range []string{"零〇", "一壹幺", "二贰貳", "三叁參", "四肆", "五伍", "六陆陸", "七柒", "八捌", "九玖"} {
+		for _, r := range s {
+			if r >= hanLo && r < hanHi {
+				t[r-hanLo] = rune('0' + d)
+			}
+		}
+	}
+	return t
+})
+
+// normalizer carries the state of one normalisation.
+type normalizer struct {
+	out     *normText
+	fold    []rune
+	pendSep bool  // separators seen since the last kept rune
+	pendBrk bool  // a clause end seen since the last kept rune
+	pendAt  int32 // rune index of the first pending separator
+	tmp     []byte
+}
+
+// normalize appends the normalised form of s to out.
+func normalize(s string, out *normText) {
+	n := normalizer{out: out, fold: hanFold()}
+	ri := int32(0)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case cKeep:
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				n.emitByte(c, ri, ri+1)
+			case cBreak:
+				n.sep(ri, true)
+			case cDot:
+				n.sep(ri, i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n' || s[i+1] == '\r' || s[i+1] == '\t')
+			default:
+				n.sep(ri, false)
+			}
+			i++
+			ri++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		n.rune(r, ri)
+		i += size
+		ri++
+	}
+}
+
+// rune handles one non-ASCII rune of the original text, at rune index ri.
+func (n *normalizer) rune(r rune, ri int32) {
+	switch {
+	case r >= hanLo && r < hanHi:
+		n.emitRune(n.fold[r-hanLo], ri)
+		return
+	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
+		n.ascii(byte(r-0xFEE0), ri)
+		return
+	case r == 0x3002 || r == 0xFF61 || r == 0x2026: // 。｡…
+		n.sep(ri, true)
+		return
+	case r == utf8.RuneError:
+		n.sep(ri, false)
+		return
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		return // combining marks and invisible format characters: dropped without a trace
+	case !unicode.In(r, unicode.L, unicode.N):
+		n.sep(ri, false)
+		return
+	}
+	var buf [utf8.UTFMax]byte
+	k := utf8.EncodeRune(buf[:], r)
+	n.tmp = norm.NFKC.Append(n.tmp[:0], buf[:k]...)
+	for _, m := range string(n.tmp) {
+		switch {
+		case m < utf8.RuneSelf:
+			n.ascii(byte(m), ri)
+		case m >= hanLo && m < hanHi:
+			n.emitRune(n.fold[m-hanLo], ri)
+		case unicode.In(m, unicode.L, unicode.N):
+			n.emitRune(unicode.ToLower(m), ri)
+		}
+	}
+}
+
+// ascii handles an ASCII rune that came from the non-ASCII rune at ri.
+func (n *normalizer) ascii(c byte, ri int32) {
+	switch asciiClass[c] {
+	case cKeep:
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		n.emitByte(c, ri, ri+1)
+	case cBreak, cDot:
+		n.sep(ri, true)
+	default:
+		n.sep(ri, false)
+	}
+}
+
+func (n *normalizer) sep(ri int32, brk bool) {
+	if !n.pendSep && !n.pendBrk {
+		n.pendAt = ri
+	}
+	if brk {
+		n.pendBrk = true
+	} else {
+		n.pendSep = true
+	}
+}
+
+func isWordByte(c byte) bool { return c < utf8.RuneSelf && asciiClass[c] == cKeep }
+
+// flush writes what the pending separators leave before a kept rune whose first byte is c.
+func (n *normalizer) flush(c byte) {
+	out := n.out
+	if len(out.b) > 0 {
+		last := out.b[len(out.b)-1]
+		switch {
+		case n.pendBrk && last != '\n':
+			out.b = append(out.b, '\n')
+			out.start = append(out.start, n.pendAt)
+			out.end = append(out.end, n.pendAt+1)
+		case n.pendSep && !n.pendBrk && isWordByte(last) && isWordByte(c):
+			out.b = append(out.b, ' ')
+			out.start = append(out.start, n.pendAt)
+			out.end = append(out.end, n.pendAt+1)
+		}
+	}
+	n.pendSep, n.pendBrk = false, false
+}
+
+func (n *normalizer) emitByte(c byte, from, to int32) {
+	if n.pendSep || n.pendBrk {
+		n.flush(c)
+	}
+	n.out.b = append(n.out.b, c)
+	n.out.start = append(n.out.start, from)
+	n.out.end = append(n.out.end, to)
+}
+
+func (n *normalizer) emitRune(r rune, ri int32) {
+	if r < utf8.RuneSelf {
+		n.emitByte(byte(r), ri, ri+1)
+		return
+	}
+	var buf [utf8.UTFMax]byte
+	k := utf8.EncodeRune(buf[:], r)
+	if n.pendSep || n.pendBrk {
+		n.flush(buf[0])
+	}
+	for j := 0; j < k; j++ {
+		n.out.b = append(n.out.b, buf[j])
+		n.out.start = append(n.out.start, ri)
+		n.out.end = append(n.out.end, ri+1)
+	}
+}
+
+// normalizeString returns the normalised form of s, as patterns are compiled.
+func normalizeString(s string) string {
+	var n normText
+	normalize(s, &n)
+	return string(n.b)
+}
