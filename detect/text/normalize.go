@@ -119,7 +119,23 @@ func normalize(s string, out *normText) {
 		i += size
 		ri++
 	}
+	unleet(out.b)
 }
+
+// leet maps the digits written for look-alike letters ("w0n", "FL1PKART").
+var leet = [10]byte{'o', 'i', 0, 'e', 'a', 's', 0, 't', 0, 0}
+
+// unleet replaces a digit standing for a letter between two letters of a Latin word.
+func unleet(b []byte) {
+	for i := 1; i+1 < len(b); i++ {
+		c := b[i]
+		if c >= '0' && c <= '9' && leet[c-'0'] != 0 && isLetter(b[i-1]) && isLetter(b[i+1]) {
+			b[i] = leet[c-'0']
+		}
+	}
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
 
 // rune handles one non-ASCII rune of the original text, at rune index ri.
 func (n *normalizer) rune(r rune, ri int32) {

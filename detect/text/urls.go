@@ -62,8 +62,8 @@ func findURLs(s string, msg int) []URL {
 
 func isLink(tok string) bool {
 	low := strings.ToLower(tok)
-	if strings.HasPrefix(low, "http://") || strings.HasPrefix(low, "https://") {
-		return len(low) > len("https://")
+	if strings.HasPrefix(low, "http:") || strings.HasPrefix(low, "https:") {
+		return strings.Contains(strings.TrimLeft(low[strings.IndexByte(low, ':')+1:], "/"), ".")
 	}
 	if strings.Contains(low, "@") {
 		return false
