@@ -295,14 +295,7 @@ func (d *Detector) Scan(msgs []Message) Result {
 			hits = d.findPhones(hits, buf, int32(mi), bit, found)
 		}
 		if len(negs) > 0 || len(excs) > 0 {
-			kept := hits[:first]
-			for _, h := range hits[first:] {
-				if d.cues[h.cue].negatable && negated(h, negs, buf.b) || excepted(h, excs) {
-					continue
-				}
-				kept = append(kept, h)
-			}
-			hits = kept
+			hits = d.dropNegated(hits, first, negs, excs, buf.b)
 		}
 	}
 	return d.judge(msgs, hits, urls)
@@ -381,20 +374,50 @@ func (d *Detector) linkHits(hits []hit, urls []URL, buf *normText, bit uint8) []
 	return hits
 }
 
-// negated reports whether a negator ends shortly before h in the same clause.
-func negated(h hit, negs []hit, b []byte) bool {
-	for _, n := range negs {
-		if n.ne > h.ns || h.ns-n.ne > negationReach {
+// dropNegated removes, from the hits of one message (from first on), those inside an
+// exception of their cue, and the negatable ones that a negator reaches: one that ends at
+// most negationReach bytes before the hit in the same clause, or, for a list ("never add
+// WeChat, transfer or give codes"), a hit so negated just before it, or one that starts at
+// most negationReach bytes after it in the same clause.
+func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte) []hit {
+	msgHits := hits[first:]
+	sort.SliceStable(msgHits, func(i, j int) bool { return msgHits[i].ns < msgHits[j].ns })
+	kept := hits[:first]
+	reach := int32(-1) // end of the last negator or negated hit seen, -1 for none
+	ni := 0
+	sort.Slice(negs, func(i, j int) bool { return negs[i].ne < negs[j].ne })
+	for _, h := range msgHits {
+		for ni < len(negs) && negs[ni].ne <= h.ns {
+			reach = max(reach, negs[ni].ne)
+			ni++
+		}
+		if excepted(h, excs) {
 			continue
 		}
-		clause := true
-		for _, c := range b[n.ne:h.ns] {
-			if c == '\n' {
-				clause = false
-				break
-			}
+		if d.cues[h.cue].negatable && (reach >= 0 && (h.ns <= reach || h.ns-reach <= negationReach && !clauseBreak(b[reach:h.ns])) || negatedAfter(h, negs[ni:], b)) {
+			reach = max(reach, h.ne)
+			continue
 		}
-		if clause {
+		kept = append(kept, h)
+	}
+	return kept
+}
+
+// negatedAfter reports whether a negator follows h closely in the same clause ("验证码请勿
+//告诉他人", "anyone asking you to pay by transfer is a scam"). negs are those ending after
+// h starts, by end.
+func negatedAfter(h hit, negs []hit, b []byte) bool {
+	for _, n := range negs {
+		if n.ns >= h.ne && n.ns-h.ne <= negationReach && !clauseBreak(b[h.ne:n.ns]) {
+			return true
+		}
+	}
+	return false
+}
+
+func clauseBreak(b []byte) bool {
+	for _, c := range b {
+		if c == '\n' {
 			return true
 		}
 	}
