@@ -404,7 +404,7 @@ func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte
 }
 
 // negatedAfter reports whether a negator follows h closely in the same clause ("验证码请勿
-//告诉他人", "anyone asking you to pay by transfer is a scam"). negs are those ending after
+// 告诉他人", "anyone asking you to pay by transfer is a scam"). negs are those ending after
 // h starts, by end.
 func negatedAfter(h hit, negs []hit, b []byte) bool {
 	for _, n := range negs {
