@@ -18,6 +18,7 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/auth"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -51,6 +52,7 @@ type Server struct {
 	Store     shopguard.Store
 	Auth      *auth.Service
 	Knowledge *knowledge.Pack
+	Text      *text.Detector // built from Knowledge by NewServer
 	Logger    *slog.Logger
 	// CaseBlobs keeps the evidence files of cases; case routes that need files answer 503
 	// until it is set (before Open).
@@ -79,6 +81,9 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 	}
 	s.metrics = newMetrics(s.registry)
 	var err error
+	if s.Text, err = text.New(pack); err != nil {
+		return nil, fmt.Errorf("http: text detector: %w", err)
+	}
 	if s.ui, err = newUI(); err != nil {
 		return nil, err
 	}

@@ -47,6 +47,8 @@ var commands = []command{
 	{"serve", "run the web UI and the JSON API", (*Main).serve},
 	{"learn", "show the scam types, or one of them", (*Main).learn},
 	{"check listing", "judge an offer: price, payment, how the seller can be reached", (*Main).checkListing},
+	{"scan", "check a chat, a text message or an e-mail for scam scripts", (*Main).scan},
+	{"eval text", "measure the chat check on labelled JSON lines", (*Main).evalText},
 	{"migrate", "apply the database migrations and list them", (*Main).migrate},
 	{"config", "print the effective configuration, secrets redacted", (*Main).config},
 	{"user add", "make an account", (*Main).userAdd},

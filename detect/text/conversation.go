@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/shopguard/shopguard"
 )
@@ -40,7 +41,7 @@ func ParseInput(data []byte) (Input, error) {
 // me, them or platform, and that it is within the limits.
 func (in *Input) Validate() error {
 	switch {
-	case in.Text == "" && len(in.Messages) == 0:
+	case strings.TrimSpace(in.Text) == "" && len(in.Messages) == 0:
 		return shopguard.Invalid("text", "give a text or messages")
 	case in.Text != "" && len(in.Messages) > 0:
 		return shopguard.Invalid("messages", "give a text or messages, not both")

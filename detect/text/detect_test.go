@@ -341,3 +341,31 @@ func FuzzParseInput(f *testing.F) {
 		}
 	})
 }
+
+func TestHighlightCoversTheTextOnce(t *testing.T) {
+	d, _ := mustDetector(t)
+	msgs := []Message{
+		{From: FromThem, Text: "您好，我是客服，您的订单异常，请把验证码发给我"},
+		{From: FromMe, Text: "为什么？"},
+	}
+	r := d.Scan(msgs)
+	segs := r.Highlight(msgs)
+	for i, m := range msgs {
+		var joined string
+		for _, s := range segs[i] {
+			joined += s.Text
+		}
+		if joined != m.Text {
+			t.Errorf("message %d: segments join to %q, want %q", i, joined, m.Text)
+		}
+	}
+	marked := false
+	for _, s := range segs[0] {
+		if slices.Contains(s.Cues, "asks_code") && strings.Contains(s.Text, "验证码") {
+			marked = true
+		}
+	}
+	if !marked {
+		t.Errorf("the request for the code is not marked: %+v", segs[0])
+	}
+}
