@@ -6,15 +6,23 @@ import "sort"
 // per input byte, whatever the number of patterns. Bytes are first mapped to classes (the
 // bytes that occur in some pattern, plus one class for all others) to keep the table small.
 //
-// States are numbered so that every state that ends a pattern comes at or after firstOut;
-// table entries hold the next state already multiplied by the number of classes.
+// States are numbered so that every state that ends a pattern comes at or after firstOut.
+// With up to 65,535 states the table holds 16-bit entries, halving its size (and the cache
+// misses); beyond, 32-bit ones.
 type automaton struct {
 	class    [256]uint8
 	nclass   int
-	delta    []uint32 // (state*nclass + class) -> next state * nclass
-	firstOut uint32   // premultiplied: states at or above end at least one pattern
+	delta16  []uint16 // (state*nclass + class) -> next state
+	delta32  []uint32 // the same, when there are too many states for 16 bits
+	firstOut uint32   // states at or above end at least one pattern
 	outStart []uint32 // per output state (from firstOut): range of outs
 	outs     []int32  // pattern ids
+}
+
+// match is a pattern found by the automaton, ending before byte end.
+type match struct {
+	pattern int32
+	end     int32
 }
 
 type trieNode struct {
@@ -91,7 +99,7 @@ func newAutomaton(patterns []string) *automaton {
 			k++
 		}
 	}
-	a.firstOut = k * uint32(n)
+	a.firstOut = k
 	for _, s := range order {
 		if len(nodes[s].out) > 0 {
 			newID[s] = k
@@ -102,15 +110,23 @@ func newAutomaton(patterns []string) *automaton {
 	}
 	a.outStart = append(a.outStart, uint32(len(a.outs)))
 	// Dense transitions, in BFS order so a state's failure row is filled before it.
-	a.delta = make([]uint32, len(nodes)*n)
+	delta := make([]uint32, len(nodes)*n)
 	for _, s := range order {
-		row := a.delta[int(newID[s])*n : int(newID[s]+1)*n]
+		row := delta[int(newID[s])*n : int(newID[s]+1)*n]
 		if s != 0 {
-			copy(row, a.delta[int(newID[nodes[s].fail])*n:int(newID[nodes[s].fail]+1)*n])
+			copy(row, delta[int(newID[nodes[s].fail])*n:int(newID[nodes[s].fail]+1)*n])
 		}
 		for b, t := range nodes[s].next {
-			row[a.class[b]] = newID[t] * uint32(n)
+			row[a.class[b]] = newID[t]
 		}
+	}
+	if len(nodes) <= 1<<16 {
+		a.delta16 = make([]uint16, len(delta))
+		for i, v := range delta {
+			a.delta16[i] = uint16(v)
+		}
+	} else {
+		a.delta32 = delta
 	}
 	return a
 }
@@ -124,23 +140,44 @@ func sortedKeys(m map[byte]int32) []byte {
 	return ks
 }
 
-// scan calls found(pattern, end) for every match in b, end being the index after its last
-// byte, in order of end.
-func (a *automaton) scan(b []byte, found func(pattern int32, end int)) {
+// scan appends every match in b to out, in order of end, and returns it.
+func (a *automaton) scan(b []byte, out []match) []match {
+	if a.delta16 == nil {
+		return a.scan32(b, out)
+	}
 	s := uint32(0)
-	delta, class, first := a.delta, &a.class, a.firstOut
+	delta, class, first, n := a.delta16, &a.class, a.firstOut, uint32(a.nclass)
 	for i := 0; i < len(b); i++ {
-		s = delta[s+uint32(class[b[i]])]
+		s = uint32(delta[s*n+uint32(class[b[i]])])
 		if s >= first {
-			o := (s - first) / uint32(a.nclass)
-			for _, p := range a.outs[a.outStart[o]:a.outStart[o+1]] {
-				found(p, i+1)
-			}
+			out = a.emit(out, s, i)
 		}
 	}
+	return out
+}
+
+func (a *automaton) scan32(b []byte, out []match) []match {
+	s := uint32(0)
+	delta, class, first, n := a.delta32, &a.class, a.firstOut, uint32(a.nclass)
+	for i := 0; i < len(b); i++ {
+		s = delta[s*n+uint32(class[b[i]])]
+		if s >= first {
+			out = a.emit(out, s, i)
+		}
+	}
+	return out
+}
+
+// emit appends the patterns that output state s ends at byte i.
+func (a *automaton) emit(out []match, s uint32, i int) []match {
+	o := s - a.firstOut
+	for _, p := range a.outs[a.outStart[o]:a.outStart[o+1]] {
+		out = append(out, match{pattern: p, end: int32(i + 1)})
+	}
+	return out
 }
 
 // size returns the memory the automaton holds, in bytes.
 func (a *automaton) size() int {
-	return len(a.delta)*4 + len(a.outStart)*4 + len(a.outs)*4 + 256
+	return len(a.delta16)*2 + len(a.delta32)*4 + len(a.outStart)*4 + len(a.outs)*4 + 256
 }

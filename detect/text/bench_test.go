@@ -1,44 +1,65 @@
 package text
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
-// mixedText is about 1 MB of mixed Chinese and English chat text: the project's own fixtures
-// repeated, legitimate and scam alike.
-func mixedText(tb testing.TB) string {
+// mixedConversations returns about 1 MB of mixed Chinese and English chats, as they are
+// scanned: the project's own fixtures (legitimate and scam conversations) repeated, and their
+// size in bytes.
+func mixedConversations(tb testing.TB) ([][]Message, int) {
 	tb.Helper()
-	var b strings.Builder
+	var one [][]Message
+	size := 0
 	for _, file := range []string{"testdata/legit-chats.jsonl", "testdata/scam-chats.jsonl"} {
 		for _, in := range readFixtures(tb, file) {
+			one = append(one, in.Conversation())
 			for _, m := range in.Conversation() {
-				b.WriteString(m.Text)
-				b.WriteByte('\n')
+				size += len(m.Text)
 			}
 		}
 	}
-	one := b.String()
-	return strings.Repeat(one, 1<<20/len(one)+1)
+	var all [][]Message
+	total := 0
+	for total < 1<<20 {
+		all = append(all, one...)
+		total += size
+	}
+	return all, total
 }
 
-// BenchmarkScanMixed measures throughput on mixed zh/en text with every playbook loaded;
-// run with -cpu 1 for the per-core figure. It also reports the automaton's memory.
+// BenchmarkScanMixed measures throughput on mixed zh/en chats with every playbook loaded,
+// one Scan per conversation; run with -cpu 1 for the per-core figure. It also reports the
+// automaton's memory.
 func BenchmarkScanMixed(b *testing.B) {
 	d, _ := mustDetector(b)
-	text := mixedText(b)
-	// Scan in message-sized pieces, as the product does.
-	msgs := strings.SplitAfter(text, "\n")
-	b.SetBytes(int64(len(text)))
+	convs, size := mixedConversations(b)
+	b.SetBytes(int64(size))
 	b.ReportAllocs()
-	one := make([]Message, 1)
 	for b.Loop() {
-		for _, m := range msgs {
-			one[0] = Message{From: FromThem, Text: m}
-			d.Scan(one)
+		for _, c := range convs {
+			d.Scan(c)
 		}
 	}
 	b.ReportMetric(float64(d.MemoryBytes())/(1<<20), "automaton-MB")
+}
+
+// BenchmarkByteLoop is a yardstick for the machine: summing the same bytes, nothing else.
+// Compare ScanMixed with it when the machine is shared or slow.
+func BenchmarkByteLoop(b *testing.B) {
+	convs, size := mixedConversations(b)
+	b.SetBytes(int64(size))
+	sum := 0
+	for b.Loop() {
+		for _, c := range convs {
+			for _, m := range c {
+				for i := 0; i < len(m.Text); i++ {
+					sum += int(m.Text[i])
+				}
+			}
+		}
+	}
+	if sum == 42 {
+		b.Log(sum)
+	}
 }
 
 // BenchmarkScan200Bytes measures one message of about 200 bytes.

@@ -16,7 +16,9 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/knowledge"
@@ -121,6 +123,7 @@ type rule struct {
 type playbook struct {
 	id    string
 	code  string
+	args  map[string]string // the args of its signal; shared by every result, never written
 	rules []rule
 }
 
@@ -130,14 +133,14 @@ type Detector struct {
 	patterns  []pattern
 	cues      []cue
 	playbooks []playbook
-	phoneCues []int32 // cues with the phone_number finder
-	linkCues  []int32 // cues with the link finder
-	bufs      sync.Pool
+	phoneCues []int32   // cues with the phone_number finder
+	linkCues  []int32   // cues with the link finder
+	states    sync.Pool // of *scanState
 }
 
 // New compiles the cues and playbooks of a pack into a Detector.
 func New(p *knowledge.Pack) (*Detector, error) {
-	d := &Detector{bufs: sync.Pool{New: func() any { return new(normText) }}}
+	d := &Detector{states: sync.Pool{New: func() any { return new(scanState) }}}
 	cueIdx := map[string]int32{}
 	var texts []string
 	patIdx := map[string]int{}
@@ -173,7 +176,7 @@ func New(p *knowledge.Pack) (*Detector, error) {
 		}
 	}
 	for _, pb := range p.Playbooks {
-		b := playbook{id: pb.ID, code: pb.SignalCode()}
+		b := playbook{id: pb.ID, code: pb.SignalCode(), args: map[string]string{"type": pb.ID}}
 		for _, r := range pb.Rules {
 			rl := rule{ordered: r.Ordered, within: r.Within, weight: r.Weight}
 			for _, step := range r.Steps() {
@@ -233,16 +236,29 @@ func (d *Detector) addPattern(raw string, ci int32, except bool, patIdx map[stri
 // MemoryBytes returns the memory held by the compiled automaton.
 func (d *Detector) MemoryBytes() int { return d.ac.size() }
 
+// scanState is the memory one scan works in, reused through a pool.
+type scanState struct {
+	norm             normText
+	hits, negs, excs []hit
+	seen             []bool // by cue
+}
+
 // hit is a cue found in a message: normalised byte offsets [ns, ne) and original rune offsets
 // [os, oe).
 type hit struct {
 	cue    int32
 	msg    int32
 	ns, ne int32
-	os, oe int32
+	bs, be int32 // original byte offsets
 }
 
-func before(a, b hit) bool { return a.msg < b.msg || a.msg == b.msg && a.ns < b.ns }
+// hitAt returns a hit of cue in message msg over the normalised bytes [start, end) of buf,
+// made from text.
+func hitAt(cue, msg int32, buf *normText, text string, start, end int) hit {
+	last := buf.bstart[end-1]
+	_, size := utf8.DecodeRuneInString(text[last:])
+	return hit{cue: cue, msg: msg, ns: int32(start), ne: int32(end), bs: buf.bstart[start], be: last + int32(size)}
+}
 
 // negationReach is how far (normalised bytes) a negator reaches forward.
 const negationReach = 24
@@ -254,9 +270,11 @@ func (d *Detector) ScanText(s string) Result {
 
 // Scan reads a conversation, in order.
 func (d *Detector) Scan(msgs []Message) Result {
-	buf := d.bufs.Get().(*normText)
-	defer d.bufs.Put(buf)
-	var hits, negs, excs []hit
+	st := d.states.Get().(*scanState)
+	defer d.states.Put(st)
+	buf := &st.norm
+	hits, negs, excs := st.hits[:0], st.negs[:0], st.excs[:0]
+	defer func() { st.hits, st.negs, st.excs = hits, negs, excs }()
 	var urls []URL
 	for mi, m := range msgs {
 		buf.reset()
@@ -264,13 +282,15 @@ func (d *Detector) Scan(msgs []Message) Result {
 		bit := senderBit(m.From)
 		negs, excs = negs[:0], excs[:0]
 		first := len(hits)
-		d.ac.scan(buf.b, func(pi int32, end int) {
-			p := &d.patterns[pi]
+		buf.matches = d.ac.scan(buf.b, buf.matches[:0])
+		for _, mt := range buf.matches {
+			p := &d.patterns[mt.pattern]
+			end := int(mt.end)
 			start := end - p.n
 			if p.startBound && start > 0 && isWordByte(buf.b[start-1]) || p.endBound && end < len(buf.b) && isWordByte(buf.b[end]) {
-				return
+				continue
 			}
-			h := hit{msg: int32(mi), ns: int32(start), ne: int32(end), os: buf.start[start], oe: buf.end[end-1]}
+			h := hitAt(0, int32(mi), buf, m.Text, start, end)
 			for _, ci := range p.excepts {
 				h.cue = ci
 				excs = append(excs, h)
@@ -284,30 +304,24 @@ func (d *Detector) Scan(msgs []Message) Result {
 					hits = append(hits, h)
 				}
 			}
-		})
+		}
 		var found []URL
-		if hasDot(m.Text) {
+		if strings.IndexByte(m.Text, '.') >= 0 {
 			found = findURLs(m.Text, mi)
 			urls = append(urls, found...)
 			hits = d.linkHits(hits, found, buf, bit)
 		}
-		if len(d.phoneCues) > 0 {
-			hits = d.findPhones(hits, buf, int32(mi), bit, found)
+		if len(d.phoneCues) > 0 && buf.digits >= minPhoneDigits {
+			hits = d.findPhones(hits, buf, m.Text, int32(mi), bit, found)
 		}
 		if len(negs) > 0 || len(excs) > 0 {
 			hits = d.dropNegated(hits, first, negs, excs, buf.b)
 		}
 	}
-	return d.judge(msgs, hits, urls)
-}
-
-func hasDot(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' {
-			return true
-		}
+	if cap(st.seen) < len(d.cues) {
+		st.seen = make([]bool, len(d.cues))
 	}
-	return false
+	return d.judge(msgs, hits, urls, st.seen[:len(d.cues)])
 }
 
 // excepted reports whether h lies within an exception of its cue.
@@ -320,9 +334,12 @@ func excepted(h hit, excs []hit) bool {
 	return false
 }
 
+// The lengths of a phone number, in digits.
+const minPhoneDigits, maxPhoneDigits = 9, 15
+
 // findPhones adds a hit of every phone_number cue for each run of 9 to 15 digits (groups may
 // be split by single spaces) that stands as a word outside the links found.
-func (d *Detector) findPhones(hits []hit, buf *normText, msg int32, bit uint8, urls []URL) []hit {
+func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32, bit uint8, urls []URL) []hit {
 	b := buf.b
 	for i := 0; i < len(b); i++ {
 		if b[i] < '0' || b[i] > '9' || i > 0 && isWordByte(b[i-1]) {
@@ -339,10 +356,10 @@ func (d *Detector) findPhones(hits []hit, buf *normText, msg int32, bit uint8, u
 				break
 			}
 		}
-		if digits >= 9 && digits <= 15 && (j == len(b) || !isWordByte(b[j])) && !inURL(buf.start[i], urls) {
+		if digits >= minPhoneDigits && digits <= maxPhoneDigits && (j == len(b) || !isWordByte(b[j])) && !inURL(buf.bstart[i], urls) {
 			for _, ci := range d.phoneCues {
 				if d.cues[ci].from&bit != 0 {
-					hits = append(hits, hit{cue: ci, msg: msg, ns: int32(i), ne: int32(j), os: buf.start[i], oe: buf.end[j-1]})
+					hits = append(hits, hitAt(ci, msg, buf, text, i, j))
 				}
 			}
 		}
@@ -351,10 +368,10 @@ func (d *Detector) findPhones(hits []hit, buf *normText, msg int32, bit uint8, u
 	return hits
 }
 
-// inURL reports whether rune offset r falls within one of urls.
-func inURL(r int32, urls []URL) bool {
+// inURL reports whether byte offset b falls within one of urls.
+func inURL(b int32, urls []URL) bool {
 	for _, u := range urls {
-		if int(r) >= u.Start && int(r) < u.End {
+		if b >= u.bs && b < u.be {
 			return true
 		}
 	}
@@ -364,10 +381,10 @@ func inURL(r int32, urls []URL) bool {
 // linkHits adds a hit of every link cue for each link found.
 func (d *Detector) linkHits(hits []hit, urls []URL, buf *normText, bit uint8) []hit {
 	for _, u := range urls {
-		ns := int32(sort.Search(len(buf.start), func(i int) bool { return buf.start[i] >= int32(u.Start) }))
+		ns := int32(sort.Search(len(buf.bstart), func(i int) bool { return buf.bstart[i] >= u.bs }))
 		for _, ci := range d.linkCues {
 			if d.cues[ci].from&bit != 0 {
-				hits = append(hits, hit{cue: ci, msg: int32(u.Message), ns: ns, ne: ns, os: int32(u.Start), oe: int32(u.End)})
+				hits = append(hits, hit{cue: ci, msg: int32(u.Message), ns: ns, ne: ns, bs: u.bs, be: u.be})
 			}
 		}
 	}
@@ -381,11 +398,11 @@ func (d *Detector) linkHits(hits []hit, urls []URL, buf *normText, bit uint8) []
 // most negationReach bytes after it in the same clause.
 func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte) []hit {
 	msgHits := hits[first:]
-	sort.SliceStable(msgHits, func(i, j int) bool { return msgHits[i].ns < msgHits[j].ns })
+	slices.SortStableFunc(msgHits, func(a, b hit) int { return int(a.ns - b.ns) })
 	kept := hits[:first]
 	reach := int32(-1) // end of the last negator or negated hit seen, -1 for none
 	ni := 0
-	sort.Slice(negs, func(i, j int) bool { return negs[i].ne < negs[j].ne })
+	slices.SortFunc(negs, func(a, b hit) int { return int(a.ne - b.ne) })
 	for _, h := range msgHits {
 		for ni < len(negs) && negs[ni].ne <= h.ns {
 			reach = max(reach, negs[ni].ne)
@@ -425,34 +442,42 @@ func clauseBreak(b []byte) bool {
 }
 
 // judge turns the hits into a Result.
-func (d *Detector) judge(msgs []Message, hits []hit, urls []URL) Result {
-	sort.SliceStable(hits, func(i, j int) bool { return before(hits[i], hits[j]) })
-	r := Result{Types: []string{}, Cues: []CueHit{}, URLs: urls}
-	var signals []shopguard.Signal
-	seen := make(map[int32]bool)
+func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, seen []bool) Result {
+	r := Result{Risk: shopguard.RiskLow, Types: []string{}, Cues: []CueHit{}, Signals: []shopguard.Signal{}, URLs: urls}
+	if len(hits) == 0 {
+		return r
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		if a.msg != b.msg {
+			return int(a.msg - b.msg)
+		}
+		return int(a.ns - b.ns)
+	})
+	signals := make([]shopguard.Signal, 0, 8)
+	spans := make([]shopguard.Span, 0, 8) // the signals' spans, in one allocation when few
+	clear(seen)
 	stage := -1
-	var runes [][]rune
+	r.Cues = make([]CueHit, 0, len(hits))
+	var rc runeCounter
 	for _, h := range hits {
 		c := &d.cues[h.cue]
-		if runes == nil {
-			runes = make([][]rune, len(msgs))
-		}
-		if runes[h.msg] == nil {
-			runes[h.msg] = []rune(msgs[h.msg].Text)
-		}
+		text := msgs[h.msg].Text
+		start := rc.runeAt(int(h.msg), text, int(h.bs))
+		end := start + utf8.RuneCountInString(text[h.bs:h.be])
 		r.Cues = append(r.Cues, CueHit{ID: c.id, Stage: string(knowledge.Stages[c.stage]), Message: int(h.msg),
-			Start: int(h.os), End: int(h.oe), Text: string(runes[h.msg][h.os:h.oe])})
+			Start: start, End: end, Text: text[h.bs:h.be]})
 		stage = max(stage, c.stage)
 		if seen[h.cue] {
 			continue
 		}
 		seen[h.cue] = true
-		signals = append(signals, shopguard.Signal{Code: c.code, Weight: c.weight,
-			Span: &shopguard.Span{Message: int(h.msg), Start: int(h.os), End: int(h.oe)}})
+		if len(spans) == cap(spans) {
+			spans = make([]shopguard.Span, 0, 2*cap(spans))
+		}
+		spans = append(spans, shopguard.Span{Message: int(h.msg), Start: start, End: end})
+		signals = append(signals, shopguard.Signal{Code: c.code, Weight: c.weight, Span: &spans[len(spans)-1]})
 	}
-	if stage >= 0 {
-		r.Stage = string(knowledge.Stages[stage])
-	}
+	r.Stage = string(knowledge.Stages[stage])
 	type fired struct {
 		id     string
 		weight int
@@ -461,22 +486,56 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL) Result {
 	for _, pb := range d.playbooks {
 		w := 0
 		for i := range pb.rules {
-			if pb.rules[i].weight > w && pb.rules[i].fires(hits, len(msgs)) {
-				w = pb.rules[i].weight
+			rl := &pb.rules[i]
+			if rl.weight > w && rl.possible(seen) && rl.fires(hits, len(msgs)) {
+				w = rl.weight
 			}
 		}
 		if w > 0 {
 			types = append(types, fired{pb.id, w})
-			signals = append(signals, shopguard.Signal{Code: pb.code, Weight: w, Args: map[string]string{"type": pb.id}})
+			signals = append(signals, shopguard.Signal{Code: pb.code, Weight: w, Args: pb.args})
 		}
 	}
-	sort.SliceStable(types, func(i, j int) bool { return types[i].weight > types[j].weight })
+	slices.SortStableFunc(types, func(a, b fired) int { return b.weight - a.weight })
 	for _, t := range types {
 		r.Types = append(r.Types, t.id)
 	}
 	a := shopguard.Assess(signals, r.Types)
 	r.Risk, r.Score, r.Signals = a.Risk, a.Score, a.Signals
 	return r
+}
+
+// runeCounter turns byte offsets into rune offsets, walking each message once when asked in
+// increasing order (and from its start again otherwise).
+type runeCounter struct {
+	msg, b, r int
+	started   bool
+}
+
+func (c *runeCounter) runeAt(msg int, text string, b int) int {
+	if !c.started || msg != c.msg || b < c.b {
+		*c = runeCounter{msg: msg, started: true}
+	}
+	c.r += utf8.RuneCountInString(text[c.b:b])
+	c.b = b
+	return c.r
+}
+
+// possible reports whether every step of the rule has a cue among those seen.
+func (r *rule) possible(seen []bool) bool {
+	for _, step := range r.steps {
+		ok := false
+		for _, c := range step {
+			if seen[c] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // fires reports whether every step of the rule is seen among hits (sorted), in order if the

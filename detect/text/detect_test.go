@@ -236,7 +236,9 @@ func TestAutomatonFindsEveryOccurrence(t *testing.T) {
 	a := newAutomaton(pats)
 	text := "ushers 验证码 his"
 	var got []string
-	a.scan([]byte(text), func(p int32, end int) { got = append(got, pats[p]+"@"+itoaTest(end)) })
+	for _, m := range a.scan([]byte(text), nil) {
+		got = append(got, pats[m.pattern]+"@"+itoaTest(int(m.end)))
+	}
 	// Brute force.
 	var want []string
 	for end := 1; end <= len(text); end++ {
@@ -278,16 +280,18 @@ func TestParseInput(t *testing.T) {
 func checkNormalized(t *testing.T, s string) {
 	var n normText
 	normalize(s, &n)
-	runes := utf8.RuneCountInString(s)
-	if len(n.start) != len(n.b) || len(n.end) != len(n.b) {
-		t.Fatalf("%q: %d bytes, %d starts, %d ends", s, len(n.b), len(n.start), len(n.end))
+	if len(n.bstart) != len(n.b) {
+		t.Fatalf("%q: %d bytes, %d offsets", s, len(n.b), len(n.bstart))
 	}
 	prev := int32(0)
-	for i := range n.b {
-		if n.start[i] < prev || n.start[i] >= n.end[i] || int(n.end[i]) > runes {
-			t.Fatalf("%q: byte %d maps to [%d,%d) after %d, %d runes", s, i, n.start[i], n.end[i], prev, runes)
+	for i, bi := range n.bstart {
+		if bi < prev || int(bi) >= len(s) {
+			t.Fatalf("%q: byte %d maps to byte %d, after %d (%d bytes)", s, i, bi, prev, len(s))
 		}
-		prev = n.start[i]
+		if r, _ := utf8.DecodeRuneInString(s[bi:]); r != utf8.RuneError && !utf8.RuneStart(s[bi]) {
+			t.Fatalf("%q: byte %d maps to byte %d, inside a rune", s, i, bi)
+		}
+		prev = bi
 	}
 	if !utf8.Valid(n.b) {
 		t.Fatalf("%q: normalised form is not UTF-8: %q", s, n.b)
@@ -304,8 +308,8 @@ func FuzzNormalize(f *testing.F) {
 		r := d.Scan([]Message{{From: FromThem, Text: s}})
 		runes := utf8.RuneCountInString(s)
 		for _, c := range r.Cues {
-			if c.Start < 0 || c.Start >= c.End || c.End > runes {
-				t.Fatalf("%q: cue %s span [%d,%d) of %d runes", s, c.ID, c.Start, c.End, runes)
+			if c.Start < 0 || c.Start >= c.End || c.End > runes || utf8.ValidString(s) && string([]rune(s)[c.Start:c.End]) != c.Text {
+				t.Fatalf("%q: cue %s span [%d,%d) of %d runes, text %q", s, c.ID, c.Start, c.End, runes, c.Text)
 			}
 		}
 		for _, u := range r.URLs {

@@ -10,21 +10,30 @@ import (
 )
 
 // normText is a text after normalisation, in the form the automaton reads: UTF-8 bytes, and
-// for every byte the stretch of the original text (in runes, [start, end)) it came from.
+// for every byte the byte offset (bstart) of the rune of the original text it came from.
+// Every normalised byte comes from exactly one original rune. digits counts the ASCII digits.
 //
 // Normalisation folds what scammers vary to slip past filters: compatibility forms (NFKC, so
 // full-width letters and circled digits become plain ones), case, traditional characters
-// (to simplified), Chinese numerals (to digits), and the separators put between characters
-// (dropped; between two Latin words one space is kept). Clause ends (。！？；， and the like)
-// become one '\n', which no pattern holds, so a negation never reaches across a clause.
+// (to simplified), Chinese numerals (to digits), digits standing for letters inside a Latin
+// word ("w0n"), and the separators put between characters (dropped; between two Latin words
+// one space is kept). Clause ends (。！？；， and the like) become one '\n', which no pattern
+// holds, so a negation never reaches across a clause.
 type normText struct {
-	b     []byte
-	start []int32
-	end   []int32
+	b       []byte
+	bstart  []int32
+	digits  int
+	matches []match // the automaton's matches in b, kept here to reuse the memory
 }
 
 func (n *normText) reset() {
-	n.b, n.start, n.end = n.b[:0], n.start[:0], n.end[:0]
+	n.b, n.bstart, n.digits = n.b[:0], n.bstart[:0], 0
+}
+
+// push appends one normalised byte that came from the original rune at byte offset bi.
+func (n *normText) push(c byte, bi int32) {
+	n.b = append(n.b, c)
+	n.bstart = append(n.bstart, bi)
 }
 
 // ASCII classes.
@@ -86,15 +95,20 @@ type normalizer struct {
 	fold    []rune
 	pendSep bool  // separators seen since the last kept rune
 	pendBrk bool  // a clause end seen since the last kept rune
-	pendAt  int32 // rune index of the first pending separator
+	pendAt  int32 // byte offset of the first pending separator
+	bi      int32 // byte offset of the original rune being read
 	tmp     []byte
 }
 
 // normalize appends the normalised form of s to out.
 func normalize(s string, out *normText) {
 	n := normalizer{out: out, fold: hanFold()}
-	ri := int32(0)
+	if cap(out.b) < len(s)+8 {
+		out.b = make([]byte, 0, len(s)+8)
+		out.bstart = make([]int32, 0, len(s)+8)
+	}
 	for i := 0; i < len(s); {
+		n.bi = int32(i)
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch asciiClass[c] {
@@ -102,60 +116,47 @@ func normalize(s string, out *normText) {
 				if c >= 'A' && c <= 'Z' {
 					c += 'a' - 'A'
 				}
-				n.emitByte(c, ri, ri+1)
+				n.emitByte(c)
 			case cBreak:
-				n.sep(ri, true)
+				n.sep(true)
 			case cDot:
-				n.sep(ri, i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n' || s[i+1] == '\r' || s[i+1] == '\t')
+				n.sep(i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n' || s[i+1] == '\r' || s[i+1] == '\t')
 			default:
-				n.sep(ri, false)
+				n.sep(false)
 			}
 			i++
-			ri++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		n.rune(r, ri)
+		n.rune(r)
 		i += size
-		ri++
 	}
-	unleet(out.b)
 }
 
 // leet maps the digits written for look-alike letters ("w0n", "FL1PKART").
 var leet = [10]byte{'o', 'i', 0, 'e', 'a', 's', 0, 't', 0, 0}
 
-// unleet replaces a digit standing for a letter between two letters of a Latin word.
-func unleet(b []byte) {
-	for i := 1; i+1 < len(b); i++ {
-		c := b[i]
-		if c >= '0' && c <= '9' && leet[c-'0'] != 0 && isLetter(b[i-1]) && isLetter(b[i+1]) {
-			b[i] = leet[c-'0']
-		}
-	}
-}
-
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
 
-// rune handles one non-ASCII rune of the original text, at rune index ri.
-func (n *normalizer) rune(r rune, ri int32) {
+// rune handles one non-ASCII rune of the original text.
+func (n *normalizer) rune(r rune) {
 	switch {
 	case r >= hanLo && r < hanHi:
-		n.emitRune(n.fold[r-hanLo], ri)
+		n.emitRune(n.fold[r-hanLo])
 		return
 	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
-		n.ascii(byte(r-0xFEE0), ri)
+		n.ascii(byte(r - 0xFEE0))
 		return
 	case r == 0x3002 || r == 0xFF61 || r == 0x2026: // 。｡…
-		n.sep(ri, true)
+		n.sep(true)
 		return
 	case r == utf8.RuneError:
-		n.sep(ri, false)
+		n.sep(false)
 		return
 	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
 		return // combining marks and invisible format characters: dropped without a trace
 	case !unicode.In(r, unicode.L, unicode.N):
-		n.sep(ri, false)
+		n.sep(false)
 		return
 	}
 	var buf [utf8.UTFMax]byte
@@ -164,33 +165,33 @@ func (n *normalizer) rune(r rune, ri int32) {
 	for _, m := range string(n.tmp) {
 		switch {
 		case m < utf8.RuneSelf:
-			n.ascii(byte(m), ri)
+			n.ascii(byte(m))
 		case m >= hanLo && m < hanHi:
-			n.emitRune(n.fold[m-hanLo], ri)
+			n.emitRune(n.fold[m-hanLo])
 		case unicode.In(m, unicode.L, unicode.N):
-			n.emitRune(unicode.ToLower(m), ri)
+			n.emitRune(unicode.ToLower(m))
 		}
 	}
 }
 
-// ascii handles an ASCII rune that came from the non-ASCII rune at ri.
-func (n *normalizer) ascii(c byte, ri int32) {
+// ascii handles an ASCII rune that came from the non-ASCII rune being read.
+func (n *normalizer) ascii(c byte) {
 	switch asciiClass[c] {
 	case cKeep:
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		n.emitByte(c, ri, ri+1)
+		n.emitByte(c)
 	case cBreak, cDot:
-		n.sep(ri, true)
+		n.sep(true)
 	default:
-		n.sep(ri, false)
+		n.sep(false)
 	}
 }
 
-func (n *normalizer) sep(ri int32, brk bool) {
+func (n *normalizer) sep(brk bool) {
 	if !n.pendSep && !n.pendBrk {
-		n.pendAt = ri
+		n.pendAt = n.bi
 	}
 	if brk {
 		n.pendBrk = true
@@ -208,30 +209,34 @@ func (n *normalizer) flush(c byte) {
 		last := out.b[len(out.b)-1]
 		switch {
 		case n.pendBrk && last != '\n':
-			out.b = append(out.b, '\n')
-			out.start = append(out.start, n.pendAt)
-			out.end = append(out.end, n.pendAt+1)
+			out.push('\n', n.pendAt)
 		case n.pendSep && !n.pendBrk && isWordByte(last) && isWordByte(c):
-			out.b = append(out.b, ' ')
-			out.start = append(out.start, n.pendAt)
-			out.end = append(out.end, n.pendAt+1)
+			out.push(' ', n.pendAt)
 		}
 	}
 	n.pendSep, n.pendBrk = false, false
 }
 
-func (n *normalizer) emitByte(c byte, from, to int32) {
+// emitByte writes a kept ASCII letter or digit. A digit between two letters stands for the
+// letter it looks like ("w0n"): it is replaced once the letter after it is seen.
+func (n *normalizer) emitByte(c byte) {
 	if n.pendSep || n.pendBrk {
 		n.flush(c)
 	}
-	n.out.b = append(n.out.b, c)
-	n.out.start = append(n.out.start, from)
-	n.out.end = append(n.out.end, to)
+	b := n.out.b
+	switch {
+	case c <= '9':
+		n.out.digits++
+	case len(b) >= 2 && b[len(b)-1] <= '9' && b[len(b)-1] >= '0' && leet[b[len(b)-1]-'0'] != 0 && isLetter(b[len(b)-2]):
+		b[len(b)-1] = leet[b[len(b)-1]-'0']
+		n.out.digits--
+	}
+	n.out.push(c, n.bi)
 }
 
-func (n *normalizer) emitRune(r rune, ri int32) {
+func (n *normalizer) emitRune(r rune) {
 	if r < utf8.RuneSelf {
-		n.emitByte(byte(r), ri, ri+1)
+		n.emitByte(byte(r))
 		return
 	}
 	var buf [utf8.UTFMax]byte
@@ -240,9 +245,7 @@ func (n *normalizer) emitRune(r rune, ri int32) {
 		n.flush(buf[0])
 	}
 	for j := 0; j < k; j++ {
-		n.out.b = append(n.out.b, buf[j])
-		n.out.start = append(n.out.start, ri)
-		n.out.end = append(n.out.end, ri+1)
+		n.out.push(buf[j], n.bi)
 	}
 }
 

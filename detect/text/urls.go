@@ -11,6 +11,7 @@ type URL struct {
 	Message int    `json:"message"`
 	Start   int    `json:"start"`
 	End     int    `json:"end"`
+	bs, be  int32  // byte offsets
 }
 
 // commonTLDs are the endings that make a bare word with dots a link ("dwz.cn/abc").
@@ -51,7 +52,8 @@ func findURLs(s string, msg int) []URL {
 			tok = tok[k:]
 		}
 		if isLink(tok) {
-			out = append(out, URL{URL: tok, Message: msg, Start: utf8.RuneCountInString(s[:lo]), End: utf8.RuneCountInString(s[:lo+len(tok)])})
+			out = append(out, URL{URL: tok, Message: msg, Start: utf8.RuneCountInString(s[:lo]), End: utf8.RuneCountInString(s[:lo+len(tok)]),
+				bs: int32(lo), be: int32(lo + len(tok))})
 			i = max(lo+len(tok), dot+1)
 			continue
 		}
