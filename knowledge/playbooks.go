@@ -39,8 +39,9 @@ type Cue struct {
 }
 
 // Finders are the built-in finders a cue may use besides patterns: phone_number (a run of 9
-// to 15 digits, maybe split by spaces or dashes) and link (a URL).
-var Finders = []string{"phone_number", "link"}
+// to 15 digits, maybe split by spaces or dashes), short_code (5 or 6 digits after "to", as in
+// "text WIN to 80086") and link (a URL).
+var Finders = []string{"phone_number", "short_code", "link"}
 
 // SignalCode returns the code of the signal a hit of the cue gives.
 func (c *Cue) SignalCode() string { return "text." + c.ID }

@@ -134,6 +134,7 @@ type Detector struct {
 	cues      []cue
 	playbooks []playbook
 	phoneCues []int32   // cues with the phone_number finder
+	shortCues []int32   // cues with the short_code finder
 	linkCues  []int32   // cues with the link finder
 	states    sync.Pool // of *scanState
 }
@@ -160,6 +161,8 @@ func New(p *knowledge.Pack) (*Detector, error) {
 			switch f {
 			case "phone_number":
 				d.phoneCues = append(d.phoneCues, ci)
+			case "short_code":
+				d.shortCues = append(d.shortCues, ci)
 			case "link":
 				d.linkCues = append(d.linkCues, ci)
 			}
@@ -311,7 +314,7 @@ func (d *Detector) Scan(msgs []Message) Result {
 			urls = append(urls, found...)
 			hits = d.linkHits(hits, found, buf, bit)
 		}
-		if len(d.phoneCues) > 0 && buf.digits >= minPhoneDigits {
+		if len(d.phoneCues)+len(d.shortCues) > 0 && buf.digits >= minShortDigits {
 			hits = d.findPhones(hits, buf, m.Text, int32(mi), bit, found)
 		}
 		if len(negs) > 0 || len(excs) > 0 {
@@ -334,11 +337,15 @@ func excepted(h hit, excs []hit) bool {
 	return false
 }
 
-// The lengths of a phone number, in digits.
-const minPhoneDigits, maxPhoneDigits = 9, 15
+// The lengths of a phone number and of an SMS short code, in digits.
+const (
+	minPhoneDigits, maxPhoneDigits = 9, 15
+	minShortDigits, maxShortDigits = 5, 6
+)
 
 // findPhones adds a hit of every phone_number cue for each run of 9 to 15 digits (groups may
-// be split by single spaces) that stands as a word outside the links found.
+// be split by single spaces) that stands as a word outside the links found, and of every
+// short_code cue for each word of 5 or 6 digits right after "to" ("text WIN to 80086").
 func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32, bit uint8, urls []URL) []hit {
 	b := buf.b
 	for i := 0; i < len(b); i++ {
@@ -356,11 +363,17 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 				break
 			}
 		}
-		if digits >= minPhoneDigits && digits <= maxPhoneDigits && (j == len(b) || !isWordByte(b[j])) && !inURL(buf.bstart[i], urls) {
-			for _, ci := range d.phoneCues {
-				if d.cues[ci].from&bit != 0 {
-					hits = append(hits, hitAt(ci, msg, buf, text, i, j))
-				}
+		word := (j == len(b) || !isWordByte(b[j])) && !inURL(buf.bstart[i], urls)
+		var cues []int32
+		switch {
+		case word && digits >= minPhoneDigits && digits <= maxPhoneDigits:
+			cues = d.phoneCues
+		case word && digits >= minShortDigits && digits <= maxShortDigits && i >= 3 && string(b[i-3:i]) == "to " && (i == 3 || !isWordByte(b[i-4])):
+			cues = d.shortCues
+		}
+		for _, ci := range cues {
+			if d.cues[ci].from&bit != 0 {
+				hits = append(hits, hitAt(ci, msg, buf, text, i, j))
 			}
 		}
 		i = j
