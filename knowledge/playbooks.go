@@ -22,7 +22,9 @@ var Senders = []string{"me", "them", "platform"}
 //
 // Patterns are matched after normalisation (width, case, traditional to simplified, Chinese
 // numerals, separators), so they are written plainly. An English pattern matches at word
-// boundaries; a trailing "*" lets it match the start of a longer word ("refund*"). Negator
+// boundaries; a trailing "*" lets it match the start of a longer word ("refund*"). A leading
+// "^" makes a pattern start a clause and a trailing "$" end one ("^爸$" is 爸 said alone, as
+// in "爸，是我"). Negator
 // cues are not scored: they cancel a Negatable cue that follows them closely in the same
 // clause ("never share your code").
 type Cue struct {
@@ -82,7 +84,7 @@ func (c *Cue) check(errs *fieldErrors) {
 
 func checkPatterns(path string, ps []string, errs *fieldErrors) {
 	for i, p := range ps {
-		if strings.TrimSpace(strings.TrimSuffix(p, "*")) == "" {
+		if strings.TrimSpace(strings.Trim(strings.TrimPrefix(p, "^"), "*$")) == "" {
 			errs.add(path+"."+itoa(i), "empty pattern")
 		}
 	}

@@ -109,6 +109,8 @@ type pattern struct {
 	n          int // bytes
 	startBound bool
 	endBound   bool
+	wholeStart bool // must start a clause ("^")
+	wholeEnd   bool // must end a clause ("$")
 	cues       []int32 // cues the pattern is a pattern of
 	excepts    []int32 // cues the pattern is an exception of
 }
@@ -204,6 +206,14 @@ func New(p *knowledge.Pack) (*Detector, error) {
 // addPattern compiles one pattern of cue ci (an exception of it when except), with every
 // spelling of its aliases.
 func (d *Detector) addPattern(raw string, ci int32, except bool, patIdx map[string]int, texts *[]string) error {
+	wholeStart := len(raw) > 1 && raw[0] == '^'
+	if wholeStart {
+		raw = raw[1:]
+	}
+	wholeEnd := len(raw) > 1 && raw[len(raw)-1] == '$'
+	if wholeEnd {
+		raw = raw[:len(raw)-1]
+	}
 	prefix := len(raw) > 1 && raw[len(raw)-1] == '*'
 	if prefix {
 		raw = raw[:len(raw)-1]
@@ -217,13 +227,19 @@ func (d *Detector) addPattern(raw string, ci int32, except bool, patIdx map[stri
 		if prefix {
 			key += "*"
 		}
+		if wholeStart {
+			key = "^" + key
+		}
+		if wholeEnd {
+			key += "$"
+		}
 		i, ok := patIdx[key]
 		if !ok {
 			i = len(d.patterns)
 			patIdx[key] = i
 			*texts = append(*texts, v)
 			d.patterns = append(d.patterns, pattern{n: len(v), startBound: isWordByte(v[0]),
-				endBound: !prefix && isWordByte(v[len(v)-1])})
+				endBound: !prefix && isWordByte(v[len(v)-1]), wholeStart: wholeStart, wholeEnd: wholeEnd})
 		}
 		list := &d.patterns[i].cues
 		if except {
@@ -290,7 +306,8 @@ func (d *Detector) Scan(msgs []Message) Result {
 			p := &d.patterns[mt.pattern]
 			end := int(mt.end)
 			start := end - p.n
-			if p.startBound && start > 0 && isWordByte(buf.b[start-1]) || p.endBound && end < len(buf.b) && isWordByte(buf.b[end]) {
+			if p.startBound && start > 0 && isWordByte(buf.b[start-1]) || p.endBound && end < len(buf.b) && isWordByte(buf.b[end]) ||
+				p.wholeStart && start > 0 && buf.b[start-1] != '\n' || p.wholeEnd && end < len(buf.b) && buf.b[end] != '\n' {
 				continue
 			}
 			h := hitAt(0, int32(mi), buf, m.Text, start, end)

@@ -373,3 +373,16 @@ func TestHighlightCoversTheTextOnce(t *testing.T) {
 		t.Errorf("the request for the code is not marked: %+v", segs[0])
 	}
 }
+
+func TestClauseAnchors(t *testing.T) {
+	d, _ := mustDetector(t)
+	has := func(text string) bool {
+		return slices.ContainsFunc(d.ScanText(text).Cues, func(c CueHit) bool { return c.ID == "claims_acquaintance" && c.Text == "哥" })
+	}
+	if !has("哥，是我，手机丢了") {
+		t.Error("哥 said alone as a clause was not taken for a familiar address")
+	}
+	if has("帅哥，这款还有货吗") || has("大哥你好") {
+		t.Error("哥 inside a longer word was taken for a familiar address")
+	}
+}
