@@ -86,7 +86,7 @@ func TestCheckChatPage(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("check: %d\n%s", st, page)
 	}
-	for _, want := range []string{"Very likely a scam", `<mark data-cues="off_platform_contact">`, "Moves off the platform", "&lt;script&gt;", `href="/learn/off_platform_payment"`} {
+	for _, want := range []string{`data-risk="high"`, `<mark data-cues="off_platform_contact">`, "Moves off the platform", "&lt;script&gt;", `href="/learn/off_platform_payment"`, `id="stage"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -14,9 +14,10 @@ import (
 type checkChat struct {
 	Text     string
 	Error    string
-	Result   *text.Result
+	Result   *shopguard.Assessment // for the shared "assessment" template
+	Stage    string
+	URLs     []text.URL
 	Segments []text.Segment
-	Types    []*knowledge.ScamType
 	Cues     []cueExplained
 }
 
@@ -55,13 +56,9 @@ func (s *Server) handleCheckChatForm(w http.ResponseWriter, r *http.Request) {
 	msgs := []text.Message{{From: text.FromThem, Text: d.Text}}
 	res := s.Text.Scan(msgs)
 	res.Explain(s.Knowledge, lang)
-	d.Result = &res
+	a := res.Assessment()
+	d.Result, d.Stage, d.URLs = &a, res.Stage, res.URLs
 	d.Segments = res.Highlight(msgs)[0]
-	for _, id := range res.Types {
-		if st, ok := s.Knowledge.ScamType(id); ok {
-			d.Types = append(d.Types, st)
-		}
-	}
 	d.Cues = explainCues(s.Knowledge, res, lang)
 	s.render(w, r, http.StatusOK, "check_chat", "check.title", d)
 }

@@ -109,8 +109,8 @@ type pattern struct {
 	n          int // bytes
 	startBound bool
 	endBound   bool
-	wholeStart bool // must start a clause ("^")
-	wholeEnd   bool // must end a clause ("$")
+	wholeStart bool    // must start a clause ("^")
+	wholeEnd   bool    // must end a clause ("$")
 	cues       []int32 // cues the pattern is a pattern of
 	excepts    []int32 // cues the pattern is an exception of
 }
