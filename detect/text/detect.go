@@ -361,21 +361,23 @@ const (
 )
 
 // findPhones adds a hit of every phone_number cue for each run of 9 to 15 digits (groups may
-// be split by single spaces) that stands as a word outside the links found, and of every
+// be split by single spaces; letters may run into it, as in "call0906…") that ends a word,
+// outside the links found, and of every
 // short_code cue for each word of 5 or 6 digits right after "to" ("text WIN to 80086").
 func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32, bit uint8, urls []URL) []hit {
 	b := buf.b
 	for i := 0; i < len(b); i++ {
-		if b[i] < '0' || b[i] > '9' || i > 0 && isWordByte(b[i-1]) {
+		if b[i] < '0' || b[i] > '9' || i > 0 && b[i-1] >= '0' && b[i-1] <= '9' {
 			continue
 		}
+		glued := i > 0 && isWordByte(b[i-1]) // "call09050000327"
 		j, digits := i, 0
 		for j < len(b) {
 			if b[j] >= '0' && b[j] <= '9' {
 				digits++
 				j++
-			} else if b[j] == ' ' && j+1 < len(b) && b[j+1] >= '0' && b[j+1] <= '9' {
-				j++
+			} else if b[j] == ' ' && digits < minPhoneDigits && j+1 < len(b) && b[j+1] >= '0' && b[j+1] <= '9' {
+				j++ // groups of one number: "0800 542 0826"
 			} else {
 				break
 			}
@@ -385,7 +387,7 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 		switch {
 		case word && digits >= minPhoneDigits && digits <= maxPhoneDigits:
 			cues = d.phoneCues
-		case word && digits >= minShortDigits && digits <= maxShortDigits && i >= 3 && string(b[i-3:i]) == "to " && (i == 3 || !isWordByte(b[i-4])):
+		case word && !glued && digits >= minShortDigits && digits <= maxShortDigits && i >= 3 && string(b[i-3:i]) == "to " && (i == 3 || !isWordByte(b[i-4])):
 			cues = d.shortCues
 		}
 		for _, ci := range cues {

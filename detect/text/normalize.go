@@ -127,6 +127,24 @@ func normalize(s string, out *normText) {
 			i++
 			continue
 		}
+		if c >= 0xE4 && c <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// A CJK unified ideograph (U+4E00–U+9FFF), the bulk of Chinese text: kept as
+			// written unless it folds to another character or a digit.
+			r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			if r >= hanLo && r < hanHi {
+				if f := n.fold[r-hanLo]; f != r {
+					n.emitRune(f)
+				} else {
+					if n.pendSep || n.pendBrk {
+						n.flush(c)
+					}
+					out.b = append(out.b, c, s[i+1], s[i+2])
+					out.bstart = append(out.bstart, n.bi, n.bi, n.bi)
+				}
+				i += 3
+				continue
+			}
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		n.rune(r)
 		i += size

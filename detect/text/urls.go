@@ -20,6 +20,8 @@ var commonTLDs = map[string]bool{
 	"cc": true, "io": true, "co": true, "uk": true, "me": true, "info": true, "shop": true,
 	"app": true, "link": true, "ly": true, "club": true, "site": true, "online": true, "ru": true,
 	"tk": true, "ml": true, "biz": true, "us": true, "hk": true, "tw": true, "in": true,
+	"au": true, "de": true, "fr": true, "ca": true, "nl": true, "it": true, "mobi": true, "ws": true,
+	"su": true, "pw": true, "icu": true, "buzz": true, "live": true, "tv": true,
 }
 
 func isURLByte(c byte) bool {
