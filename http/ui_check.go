@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -78,18 +79,9 @@ func explainCues(k *knowledge.Pack, res text.Result, lang shopguard.Lang) []cueE
 			at[c.ID] = i
 			out = append(out, ce)
 		}
-		if !containsWord(out[i].Words, c.Text) {
+		if !slices.Contains(out[i].Words, c.Text) {
 			out[i].Words = append(out[i].Words, c.Text)
 		}
 	}
 	return out
-}
-
-func containsWord(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

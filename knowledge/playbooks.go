@@ -65,7 +65,7 @@ func (c *Cue) check(errs *fieldErrors) {
 		errs.add("weight", "a cue weight is 0 to 50, got %d", c.Weight)
 	}
 	for i, f := range c.From {
-		if !contains(Senders, f) {
+		if !slices.Contains(Senders, f) {
 			errs.add("from."+itoa(i), "sender is one of %s, got %q", strings.Join(Senders, ", "), f)
 		}
 	}
@@ -76,7 +76,7 @@ func (c *Cue) check(errs *fieldErrors) {
 	checkPatterns("en", c.EN, errs)
 	checkPatterns("except", c.Except, errs)
 	for i, f := range c.Detect {
-		if !contains(Finders, f) {
+		if !slices.Contains(Finders, f) {
 			errs.add("detect."+itoa(i), "finder is one of %s, got %q", strings.Join(Finders, ", "), f)
 		}
 	}
@@ -88,15 +88,6 @@ func checkPatterns(path string, ps []string, errs *fieldErrors) {
 			errs.add(path+"."+itoa(i), "empty pattern")
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Playbook is how one scam type shows in a conversation: rules that each combine cues. Its ID
@@ -177,7 +168,7 @@ func (p *Playbook) check(errs *fieldErrors) {
 			errs.add(path, "an example has either a text or messages")
 		}
 		for j, m := range e.Messages {
-			if !contains(Senders, m.From) {
+			if !slices.Contains(Senders, m.From) {
 				errs.add(path+".messages."+itoa(j)+".from", "sender is one of %s, got %q", strings.Join(Senders, ", "), m.From)
 			}
 		}

@@ -1,6 +1,9 @@
 package text
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Segment is a stretch of a message's text: plain, or covered by the cues named in Cues.
 type Segment struct {
@@ -35,11 +38,11 @@ func (r *Result) Highlight(msgs []Message) [][]Segment {
 			}
 			var ids []string
 			for _, c := range byMsg[mi] {
-				if c.Start <= lo && hi <= c.End && !containsString(ids, c.ID) {
+				if c.Start <= lo && hi <= c.End && !slices.Contains(ids, c.ID) {
 					ids = append(ids, c.ID)
 				}
 			}
-			if n := len(out[mi]); n > 0 && sameStrings(out[mi][n-1].Cues, ids) {
+			if n := len(out[mi]); n > 0 && slices.Equal(out[mi][n-1].Cues, ids) {
 				out[mi][n-1].Text += string(runes[lo:hi])
 				continue
 			}
@@ -47,25 +50,4 @@ func (r *Result) Highlight(msgs []Message) [][]Segment {
 		}
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
