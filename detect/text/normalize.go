@@ -116,6 +116,10 @@ func normalize(s string, out *normText) {
 				if c >= 'A' && c <= 'Z' {
 					c += 'a' - 'A'
 				}
+				if k := len(out.b); c > '9' && !n.pendSep && !n.pendBrk && (k == 0 || out.b[k-1] > '9' || out.b[k-1] < '0') {
+					out.push(c, n.bi) // a letter in running text: nothing to flush or fold
+					break
+				}
 				n.emitByte(c)
 			case cBreak:
 				n.sep(true)

@@ -39,6 +39,10 @@ func findURLs(s string, msg int) []URL {
 			break
 		}
 		dot := i + j
+		if dot == 0 || dot+1 >= len(s) || !isURLByte(s[dot-1]) || !isURLByte(s[dot+1]) || s[dot+1] == '.' {
+			i = dot + 1 // a full stop, an ellipsis: no link here
+			continue
+		}
 		lo := dot
 		for lo > 0 && isURLByte(s[lo-1]) {
 			lo--
