@@ -114,11 +114,12 @@ func (p *Pack) read(fsys fs.FS, optional bool) error {
 	if err != nil {
 		return err
 	}
-	cues, err := loadList[Cue](fsys, "cues.yaml", "cues", optional)
+	// A pack need not know chats: cues and playbooks are optional even in a base pack.
+	cues, err := loadList[Cue](fsys, "cues.yaml", "cues", true)
 	if err != nil {
 		return err
 	}
-	playbooks, err := loadList[Playbook](fsys, "playbooks.yaml", "playbooks", optional)
+	playbooks, err := loadList[Playbook](fsys, "playbooks.yaml", "playbooks", true)
 	if err != nil {
 		return err
 	}
