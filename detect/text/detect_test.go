@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/shopguard/shopguard"
@@ -385,4 +386,27 @@ func TestClauseAnchors(t *testing.T) {
 	if has("帅哥，这款还有货吗") || has("大哥你好") {
 		t.Error("哥 inside a longer word was taken for a familiar address")
 	}
+}
+
+// An operator's cues are outside input: a pack that loads either compiles into a detector
+// that scans without panicking, or New says what is wrong.
+func FuzzNewFromOperatorCues(f *testing.F) {
+	f.Add([]byte("cues:\n  - id: my_cue\n    stage: request\n    weight: 10\n    zh-CN: [加微信, ^爸$]\n    en: [wire*]\n"))
+	f.Add([]byte("cues:\n  - id: x\n    stage: hook\n    weight: 1\n    zh-CN: ['。']\n"))
+	f.Add([]byte("cues:\n  - id: asks_code\n    stage: request\n    weight: 50\n    zh-CN: [码]\n    except: [密码]\n"))
+	base, err := knowledge.Embedded()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := knowledge.Load(base, fstest.MapFS{"cues.yaml": {Data: data}})
+		if err != nil {
+			return
+		}
+		d, err := New(p)
+		if err != nil {
+			return
+		}
+		d.Scan([]Message{{From: FromThem, Text: "您好，我是客服，请加微信，把验证码发给我 http://a.top 09061234567"}})
+	})
 }
