@@ -96,3 +96,14 @@ func TestCheckChatPage(t *testing.T) {
 		t.Errorf("empty text: %d, want 400", st)
 	}
 }
+
+func TestCheckChatReadsWhoSpeaks(t *testing.T) {
+	ts := newTestServer(t, nil)
+	form := url.Values{"text": {"我：可以把钱转到你的个人账户吗？验证码要发给你吗？\n客服：不用的亲，请在订单页付款，任何人要验证码都不要给。"}}
+	st, _, body := ts.do(t, "POST", "/check/chat", form.Encode(), map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en"})
+	page := string(body)
+	if st != 200 || !strings.Contains(page, `data-risk="low"`) || !strings.Contains(page, `data-from="me"`) || !strings.Contains(page, `data-from="them"`) {
+		t.Errorf("the shopper's own questions were held against the seller, or the speakers were lost: %d\n%s", st, page)
+	}
+}

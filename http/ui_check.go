@@ -18,8 +18,14 @@ type checkChat struct {
 	Result   *shopguard.Assessment // for the shared "assessment" template
 	Stage    string
 	URLs     []text.URL
-	Segments []text.Segment
+	Messages []chatMessage
 	Cues     []cueExplained
+}
+
+// chatMessage is one message of the pasted chat, cut into highlighted segments.
+type chatMessage struct {
+	From     string
+	Segments []text.Segment
 }
 
 // cueExplained is one kind of cue found: its title, why it matters and the words that showed
@@ -54,12 +60,18 @@ func (s *Server) handleCheckChatForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := stateOf(r).lang
-	msgs := []text.Message{{From: text.FromThem, Text: d.Text}}
+	msgs := text.ParseTranscript(d.Text)
 	res := s.Text.Scan(msgs)
 	res.Explain(s.Knowledge, lang)
 	a := res.Assessment()
 	d.Result, d.Stage, d.URLs = &a, res.Stage, res.URLs
-	d.Segments = res.Highlight(msgs)[0]
+	for i, segs := range res.Highlight(msgs) {
+		from := ""
+		if len(msgs) > 1 {
+			from = msgs[i].From
+		}
+		d.Messages = append(d.Messages, chatMessage{From: from, Segments: segs})
+	}
 	d.Cues = explainCues(s.Knowledge, res, lang)
 	s.render(w, r, http.StatusOK, "check_chat", "check.title", d)
 }

@@ -26,8 +26,9 @@ func (m *Main) scan(ctx context.Context, args []string) error {
 		return err
 	}
 	fs := m.flags("scan", "[FILE|-]", `Check a message or a conversation for scam scripts. FILE (or standard input) holds
-the text, or a JSON object {"text": …} or {"messages": [{"from": "me"|"them"|"platform",
-"text": …}, …]}. With --jsonl, every input line is such an object with an "id", and every
+the text (a pasted chat whose lines start "我：" or "me:" for the shopper and "name：" for
+the other side is read as a conversation), or a JSON object {"text": …} or {"messages":
+[{"from": "me"|"them"|"platform", "text": …}, …]}. With --jsonl, every input line is such an object with an "id", and every
 output line is {"id","risk","score","types","stage","cues","signals","urls","advice"}.
 Exits 1 when a single input is medium or high risk.`)
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
@@ -102,7 +103,8 @@ func (m *Main) openInput(name string) (io.Reader, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
-// scanInput reads one input: a JSON object with text or messages, or else plain text.
+// scanInput reads one input: a JSON object with text or messages, or else plain text (a
+// pasted chat whose lines name the speaker, "我：…", becomes a conversation).
 func scanInput(data []byte) (text.Input, error) {
 	if len(data) > text.MaxBytes {
 		return text.Input{}, shopguard.Invalid("input", "more than %d bytes", text.MaxBytes)
@@ -111,7 +113,10 @@ func scanInput(data []byte) (text.Input, error) {
 	if strings.HasPrefix(trimmed, "{") && json.Valid([]byte(trimmed)) {
 		return text.ParseInput([]byte(trimmed))
 	}
-	in := text.Input{Text: string(data)}
+	in := text.Input{Messages: text.ParseTranscript(string(data))}
+	if len(in.Messages) == 1 {
+		in = text.Input{Text: in.Messages[0].Text}
+	}
 	return in, in.Validate()
 }
 

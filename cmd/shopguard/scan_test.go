@@ -58,3 +58,24 @@ func TestEvalTextCommand(t *testing.T) {
 		t.Errorf("eval text without files: exit %d", code)
 	}
 }
+
+func TestScanReadsAPastedChat(t *testing.T) {
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
+	chat := "客服：您好，您的订单异常，需要退款。\n我：好的，怎么弄？\n客服：请把收到的验证码发给我。\n"
+	code, out, errOut := run(t, env, chat, "scan", "--json")
+	var res struct {
+		Risk string `json:"risk"`
+		Cues []struct {
+			ID      string `json:"id"`
+			Message int    `json:"message"`
+		} `json:"cues"`
+	}
+	if code != 1 || json.Unmarshal([]byte(out), &res) != nil || res.Risk == "low" {
+		t.Fatalf("scan of a pasted chat: exit %d %s %s", code, out, errOut)
+	}
+	for _, c := range res.Cues {
+		if c.ID == "asks_code" && c.Message != 2 {
+			t.Errorf("the code request is placed in message %d, want 2", c.Message)
+		}
+	}
+}

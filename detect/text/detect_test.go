@@ -410,3 +410,40 @@ func FuzzNewFromOperatorCues(f *testing.F) {
 		d.Scan([]Message{{From: FromThem, Text: "您好，我是客服，请加微信，把验证码发给我 http://a.top 09061234567"}})
 	})
 }
+
+func TestParseTranscript(t *testing.T) {
+	got := ParseTranscript("客服小美：亲，您的订单异常\n需要退款\n我：怎么退？\nme: ok\n客服小美：加我微信")
+	want := []Message{
+		{From: FromThem, Text: "亲，您的订单异常\n需要退款"},
+		{From: FromMe, Text: "怎么退？"},
+		{From: FromMe, Text: "ok"},
+		{From: FromThem, Text: "加我微信"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	one := "注意：请于今日前完成验证 http://a.top"
+	if got := ParseTranscript(one); len(got) != 1 || got[0].From != FromThem || got[0].Text != one {
+		t.Errorf("a message without the shopper's lines: %+v", got)
+	}
+}
+
+func FuzzParseTranscript(f *testing.F) {
+	for _, s := range []string{"我：好\n客服：加微信", "a:b\nc", "：\n:", "http://x.top: y\n我:z", "\xff：\n我：\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		msgs := ParseTranscript(s)
+		if len(msgs) == 0 {
+			t.Fatal("no messages")
+		}
+		for _, m := range msgs {
+			if m.From != FromMe && m.From != FromThem {
+				t.Fatalf("sender %q", m.From)
+			}
+			if !strings.Contains(s, strings.TrimSpace(m.Text)) {
+				t.Fatalf("message %q is not part of the text", m.Text)
+			}
+		}
+	})
+}
