@@ -447,3 +447,25 @@ func FuzzParseTranscript(f *testing.F) {
 		}
 	})
 }
+
+func TestConcurrentScansAgree(t *testing.T) {
+	d, _ := mustDetector(t)
+	ins := readFixtures(t, "testdata/scam-chats.jsonl")
+	want := make([]Result, len(ins))
+	for i, in := range ins {
+		want[i] = d.Scan(in.Conversation())
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, in := range ins {
+				if got := d.Scan(in.Conversation()); got.Score != want[i].Score || len(got.Cues) != len(want[i].Cues) {
+					t.Errorf("%s: concurrent scan gave %d with %d cues, alone %d with %d", in.ID, got.Score, len(got.Cues), want[i].Score, len(want[i].Cues))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
