@@ -42,6 +42,25 @@ func BenchmarkScanMixed(b *testing.B) {
 	b.ReportMetric(float64(d.MemoryBytes())/(1<<20), "automaton-MB")
 }
 
+// BenchmarkScanMixedReceived is ScanMixed with every message taken as received from the
+// other side, none skipped as the shopper's own: the worst case, as for pasted texts.
+func BenchmarkScanMixedReceived(b *testing.B) {
+	d, _ := mustDetector(b)
+	convs, size := mixedConversations(b)
+	for _, c := range convs {
+		for i := range c {
+			c[i].From = FromThem
+		}
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, c := range convs {
+			d.Scan(c)
+		}
+	}
+}
+
 // BenchmarkByteLoop is a yardstick for the machine: summing the same bytes, nothing else.
 // Compare ScanMixed with it when the machine is shared or slow.
 func BenchmarkByteLoop(b *testing.B) {

@@ -138,6 +138,7 @@ type Detector struct {
 	phoneCues []int32   // cues with the phone_number finder
 	shortCues []int32   // cues with the short_code finder
 	linkCues  []int32   // cues with the link finder
+	heard     uint8     // the senders some cue counts from
 	states    sync.Pool // of *scanState
 }
 
@@ -159,6 +160,9 @@ func New(p *knowledge.Pack) (*Detector, error) {
 		}
 		d.cues = append(d.cues, cue{id: c.ID, code: c.SignalCode(), stage: slices.Index(knowledge.Stages, c.Stage),
 			weight: c.Weight, from: from, negatable: c.Negatable, negator: c.Negator})
+		if !c.Negator {
+			d.heard |= from
+		}
 		for _, f := range c.Detect {
 			switch f {
 			case "phone_number":
@@ -296,9 +300,17 @@ func (d *Detector) Scan(msgs []Message) Result {
 	defer func() { st.hits, st.negs, st.excs = hits, negs, excs }()
 	var urls []URL
 	for mi, m := range msgs {
+		bit := senderBit(m.From)
+		if bit&d.heard == 0 {
+			// No cue counts from this sender (the shopper, with the default pack): only
+			// its links are wanted.
+			if strings.IndexByte(m.Text, '.') >= 0 {
+				urls = append(urls, findURLs(m.Text, mi)...)
+			}
+			continue
+		}
 		buf.reset()
 		normalize(m.Text, buf)
-		bit := senderBit(m.From)
 		negs, excs = negs[:0], excs[:0]
 		first := len(hits)
 		buf.matches = d.ac.scan(buf.b, buf.matches[:0])
