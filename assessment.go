@@ -1,6 +1,6 @@
 package shopguard
 
-import "sort"
+import "slices"
 
 // Risk is the overall verdict of an Assessment.
 type Risk string
@@ -74,7 +74,7 @@ func Assess(signals []Signal, scamTypes []string) Assessment {
 	}
 	score = max(0, min(100, score))
 	sorted := append([]Signal(nil), signals...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Weight > sorted[j].Weight })
+	slices.SortStableFunc(sorted, func(a, b Signal) int { return b.Weight - a.Weight })
 	if scamTypes == nil {
 		scamTypes = []string{}
 	}

@@ -95,3 +95,30 @@ func TestBrowserLearnAndSwitchLanguage(t *testing.T) {
 		t.Fatalf("home after switching: lang %q", l)
 	}
 }
+
+// A shopper pastes a chat into "Check a chat" and sees the verdict with the words that gave
+// the scam away marked and explained.
+func TestBrowserCheckChat(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ctx := newBrowser(t)
+	chat := "亲，您买的面霜检测不合格，我是平台客服，给您三倍赔偿。请下载会议软件开启屏幕共享，把验证码发给我。"
+	do(t, ctx, "check a chat",
+		chromedp.Navigate(ts.URL+"/lang/en?next=/check/chat"),
+		chromedp.WaitVisible(`#chat-text`),
+		chromedp.SendKeys(`#chat-text`, chat),
+		chromedp.Submit(`#chat-text`),
+		chromedp.WaitVisible(`#highlighted`))
+	if risk, err := chromedp.Run(ctx, chromedp.AttributeValue("#risk", "data-risk")); err != nil || risk.Value != "high" {
+		t.Fatalf("risk: %q %v", risk.Value, err)
+	}
+	marked := text(t, ctx, `#highlighted mark[data-cues~="screen_share"]`)
+	if !strings.Contains(marked, "屏幕共享") {
+		t.Errorf("screen sharing marked as %q", marked)
+	}
+	if why := text(t, ctx, "#cue-asks_code"); !strings.Contains(why, "verification code") {
+		t.Errorf("the code request is explained as %q", why)
+	}
+	if got, err := chromedp.Run(ctx, chromedp.Value("#chat-text")); err != nil || got != chat {
+		t.Errorf("the pasted text is not kept in the form: %q %v", got, err)
+	}
+}

@@ -22,6 +22,7 @@ func (s *Server) registerRoutes() {
 	// Checks: open to everyone.
 	s.handle("POST /api/v1/check/listing", s.handleCheckListing)
 	s.handle("POST /api/v1/check/url", s.handleCheckURL)
+	s.handle("POST /api/v1/scan", s.handleScan)
 
 	// Accounts.
 	s.handle("POST /api/v1/auth/login", s.handleAPILogin)
@@ -58,6 +59,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /learn", s.handleLearn)
 	s.handle("GET /learn/{id}", s.handleLearnType)
 	s.handle("GET /check/link", s.handleCheckLinkPage)
+	s.handle("GET /check/chat", s.handleCheckChatPage)
+	s.handle("POST /check/chat", s.handleCheckChatForm)
 	s.handle("GET /lang/{lang}", s.handleSetLang)
 	s.handle("GET /check/seller", s.handleSellerPage)
 	s.handle("POST /check/seller", s.handleSellerForm)

@@ -19,6 +19,7 @@ import (
 	"github.com/shopguard/shopguard/auth"
 	"github.com/shopguard/shopguard/casework"
 	"github.com/shopguard/shopguard/detect/link"
+	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -53,15 +54,16 @@ type Server struct {
 	Auth      *auth.Service
 	Knowledge *knowledge.Pack
 	Logger    *slog.Logger
+	// Text finds scam scripts in chats; NewServer builds it from Knowledge.
+	Text *text.Detector
 	// CaseBlobs keeps the evidence files of cases; case routes that need files answer 503
 	// until it is set (before Open).
 	CaseBlobs shopguard.BlobStore
-
-	planner *casework.Planner
 	// Links judges links; NewServer makes one without threat feeds, which the caller may
 	// replace before Open with one that has them.
 	Links *link.Analyzer
 
+	planner  *casework.Planner
 	mux      *http.ServeMux
 	srv      *http.Server
 	ln       net.Listener
@@ -84,6 +86,9 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 	}
 	s.metrics = newMetrics(s.registry)
 	var err error
+	if s.Text, err = text.New(pack); err != nil {
+		return nil, fmt.Errorf("http: text detector: %w", err)
+	}
 	if s.ui, err = newUI(); err != nil {
 		return nil, err
 	}

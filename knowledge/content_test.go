@@ -159,7 +159,7 @@ func TestEveryChannelAndLawIsUsed(t *testing.T) {
 
 // textFields returns, for every list of the pack, each of its text fields (by list, field
 // and language) with the values in the order met: Text and []Text fields, and plain string
-// fields other than ids.
+// fields other than ids (typed strings such as a cue's Stage are codes, not texts).
 func textFields(p *Pack) map[string][]string {
 	out := map[string][]string{}
 	add := func(key, s string) {
@@ -189,7 +189,7 @@ func textFields(p *Pack) map[string][]string {
 						add(key+".zh-CN", t.ZH)
 						add(key+".en", t.EN)
 					}
-				case f.Type.Kind() == reflect.String && f.Name != "ID" && f.Name != "Code" && f.Name != "Category" && f.Name != "Kind":
+				case f.Type == reflect.TypeFor[string]() && f.Name != "ID" && f.Name != "Code" && f.Name != "Category" && f.Name != "Kind":
 					add(key, v.String())
 				}
 			}

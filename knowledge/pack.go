@@ -33,6 +33,8 @@ type Pack struct {
 	Advice    []Advice
 	Brands    []Brand
 	LinkTerms []LinkTerms
+	Cues      []Cue
+	Playbooks []Playbook
 
 	scamTypes map[string]*ScamType
 	channels  map[string]*Channel
@@ -40,6 +42,7 @@ type Pack struct {
 	signals   map[string]*SignalText
 	advice    map[string]*Advice
 	brands    map[string]*Brand
+	cues      map[string]*Cue
 }
 
 type meta struct {
@@ -124,6 +127,15 @@ func (p *Pack) read(fsys fs.FS, optional bool) error {
 	if err != nil {
 		return err
 	}
+	// A pack need not know chats: cues and playbooks are optional even in a base pack.
+	cues, err := loadList[Cue](fsys, "cues.yaml", "cues", true)
+	if err != nil {
+		return err
+	}
+	playbooks, err := loadList[Playbook](fsys, "playbooks.yaml", "playbooks", true)
+	if err != nil {
+		return err
+	}
 	p.ScamTypes = overlay(p.ScamTypes, scamTypes)
 	p.Channels = overlay(p.Channels, channels)
 	p.Laws = overlay(p.Laws, laws)
@@ -132,6 +144,8 @@ func (p *Pack) read(fsys fs.FS, optional bool) error {
 	p.Advice = overlay(p.Advice, advice)
 	p.Brands = overlay(p.Brands, brands)
 	p.LinkTerms = overlay(p.LinkTerms, linkTerms)
+	p.Cues = overlay(p.Cues, cues)
+	p.Playbooks = overlay(p.Playbooks, playbooks)
 	return nil
 }
 
@@ -172,6 +186,7 @@ func (p *Pack) index() error {
 			owner[d] = b.ID
 		}
 	}
+	p.cues = byKey(p.Cues)
 	for _, s := range p.ScamTypes {
 		for _, c := range s.Channels {
 			if p.channels[c] == nil {
@@ -186,8 +201,40 @@ func (p *Pack) index() error {
 			}
 		}
 	}
+	return p.checkPlaybooks()
+}
+
+// checkPlaybooks checks that every playbook names a scam type, that its rules name known cues,
+// and that every cue and playbook has the text that explains its signal.
+func (p *Pack) checkPlaybooks() error {
+	for _, c := range p.Cues {
+		if !c.Negator && p.signals[c.SignalCode()] == nil {
+			return &LoadError{File: "cues.yaml", Field: "cues." + c.ID, Msg: fmt.Sprintf("no signal text for %q in signals.yaml", c.SignalCode())}
+		}
+	}
+	for _, pb := range p.Playbooks {
+		field := "playbooks." + pb.ID
+		if p.scamTypes[pb.ID] == nil {
+			return &LoadError{File: "playbooks.yaml", Field: field, Msg: fmt.Sprintf("unknown scam type %q", pb.ID)}
+		}
+		if p.signals[pb.SignalCode()] == nil {
+			return &LoadError{File: "playbooks.yaml", Field: field, Msg: fmt.Sprintf("no signal text for %q in signals.yaml", pb.SignalCode())}
+		}
+		for i, r := range pb.Rules {
+			for _, step := range r.Steps() {
+				for _, id := range step {
+					if c := p.cues[id]; c == nil || c.Negator {
+						return &LoadError{File: "playbooks.yaml", Field: field + ".rules." + itoa(i), Msg: fmt.Sprintf("unknown cue %q", id)}
+					}
+				}
+			}
+		}
+	}
 	return nil
 }
+
+// Cue returns the cue with the id.
+func (p *Pack) Cue(id string) (*Cue, bool) { c, ok := p.cues[id]; return c, ok }
 
 func byKey[T any, P interface {
 	*T

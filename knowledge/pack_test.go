@@ -115,3 +115,25 @@ func mustEmbedded(tb testing.TB) fs.FS {
 	}
 	return sub
 }
+
+func TestPackWithoutChatKnowledgeLoads(t *testing.T) {
+	embedded, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := fstest.MapFS{}
+	for _, f := range []string{"pack.yaml", "scam_types.yaml", "channels.yaml", "laws.yaml", "tips.yaml", "signals.yaml", "advice.yaml"} {
+		data, err := fs.ReadFile(embedded, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base[f] = &fstest.MapFile{Data: data}
+	}
+	p, err := Load(base)
+	if err != nil {
+		t.Fatalf("Load without cues and playbooks: %v", err)
+	}
+	if len(p.Cues) != 0 || len(p.Playbooks) != 0 {
+		t.Errorf("got %d cues, %d playbooks from nowhere", len(p.Cues), len(p.Playbooks))
+	}
+}

@@ -50,6 +50,8 @@ var commands = []command{
 	{"check url", "check links or domains for look-alikes and other tricks", (*Main).checkURL},
 	{"import feed", "import a threat feed (domain or URL list, hosts, CSV, PhishTank, OpenPhish)", (*Main).importFeed},
 	{"eval links", "measure the link check on labelled links and dnstwist look-alikes", (*Main).evalLinks},
+	{"scan", "check a chat, a text message or an e-mail for scam scripts", (*Main).scan},
+	{"eval text", "measure the chat check on labelled JSON lines", (*Main).evalText},
 	{"migrate", "apply the database migrations and list them", (*Main).migrate},
 	{"config", "print the effective configuration, secrets redacted", (*Main).config},
 	{"user add", "make an account", (*Main).userAdd},

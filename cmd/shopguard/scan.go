@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/batch"
+	"github.com/shopguard/shopguard/detect/text"
+	"github.com/shopguard/shopguard/eval"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+// scanOutput is one result of scan --json and --jsonl: the verdict, explained.
+type scanOutput struct {
+	text.Result
+}
+
+func (m *Main) scan(ctx context.Context, args []string) error {
+	c, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	fs := m.flags("scan", "[FILE|-]", `Check a message or a conversation for scam scripts. FILE (or standard input) holds
+the text (a pasted chat whose lines start "我：" or "me:" for the shopper and "name：" for
+the other side is read as a conversation), or a JSON object {"text": …} or {"messages":
+[{"from": "me"|"them"|"platform", "text": …}, …]}. With --jsonl, every input line is such an object with an "id", and every
+output line is {"id","risk","score","types","stage","cues","signals","urls","advice"}.
+Exits 1 when a single input is medium or high risk.`)
+	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
+	langName := fs.String("lang", "zh-CN", "language of the explanations: zh-CN or en")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	jsonl := fs.Bool("jsonl", false, "read JSON lines, write one result per line")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	lang, err := langFlag(*langName)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return usagef("scan takes at most one FILE")
+	}
+	pack, err := loadKnowledge(c)
+	if err != nil {
+		return err
+	}
+	det, err := text.New(pack)
+	if err != nil {
+		return err
+	}
+	in, closeIn, err := m.openInput(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	if *jsonl {
+		_, err := batch.Run(in, m.Stdout, func(line []byte) (any, error) {
+			input, err := text.ParseInput(line)
+			if err != nil {
+				return nil, err
+			}
+			res := det.Scan(input.Conversation())
+			res.Explain(pack, lang)
+			return scanOutput{res}, nil
+		})
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(in, text.MaxBytes+1))
+	if err != nil {
+		return fmt.Errorf("scan: read input: %w", err)
+	}
+	input, err := scanInput(data)
+	if err != nil {
+		return err
+	}
+	res := det.Scan(input.Conversation())
+	res.Explain(pack, lang)
+	if *asJSON {
+		err = writeJSON(m, scanOutput{res})
+	} else {
+		printScan(m, pack, input.Conversation(), res, lang)
+	}
+	if err == nil && res.Risk != shopguard.RiskLow {
+		return errFound
+	}
+	return err
+}
+
+// openInput opens FILE, or standard input for "" and "-".
+func (m *Main) openInput(name string) (io.Reader, func(), error) {
+	if name == "" || name == "-" {
+		return m.Stdin, func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil, usagef("open %s: %v", name, err)
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// scanInput reads one input: a JSON object with text or messages, or else plain text (a
+// pasted chat whose lines name the speaker, "我：…", becomes a conversation).
+func scanInput(data []byte) (text.Input, error) {
+	if len(data) > text.MaxBytes {
+		return text.Input{}, shopguard.Invalid("input", "more than %d bytes", text.MaxBytes)
+	}
+	trimmed := strings.TrimSpace(string(data))
+	if strings.HasPrefix(trimmed, "{") && json.Valid([]byte(trimmed)) {
+		return text.ParseInput([]byte(trimmed))
+	}
+	in := text.Input{Messages: text.ParseTranscript(string(data))}
+	if len(in.Messages) == 1 {
+		in = text.Input{Text: in.Messages[0].Text}
+	}
+	return in, in.Validate()
+}
+
+// printScan writes the verdict for a person: risk, types, stage, each message with the cues
+// marked [[like this]], why each cue matters, the links and the advice.
+func printScan(m *Main, pack *knowledge.Pack, msgs []text.Message, res text.Result, lang shopguard.Lang) {
+	h := map[shopguard.Lang][7]string{
+		shopguard.LangZH: {"风险", "疑似", "套路进行到", "露馅的字句", "为什么可疑", "链接（可交给链接检查）", "该怎么做"},
+		shopguard.LangEN: {"Risk", "Looks like", "Stage reached", "The words that gave it away", "Why they matter", "Links (for the link check)", "What to do"},
+	}[lang]
+	w := m.Stdout
+	fmt.Fprintf(w, "%s: %s (%d/100)\n", h[0], res.Risk, res.Score)
+	if len(res.Types) > 0 {
+		var names []string
+		for _, id := range res.Types {
+			if st, ok := pack.ScamType(id); ok {
+				names = append(names, st.Name.Get(lang)+" ("+id+")")
+			}
+		}
+		fmt.Fprintf(w, "%s: %s\n", h[1], strings.Join(names, ", "))
+	}
+	if res.Stage != "" {
+		fmt.Fprintf(w, "%s: %s\n", h[2], res.Stage)
+	}
+	if len(res.Cues) > 0 {
+		fmt.Fprintf(w, "\n## %s\n", h[3])
+		for i, segs := range res.Highlight(msgs) {
+			var b strings.Builder
+			for _, s := range segs {
+				if len(s.Cues) > 0 {
+					b.WriteString("[[" + s.Text + "]]")
+				} else {
+					b.WriteString(s.Text)
+				}
+			}
+			if len(msgs) > 1 {
+				fmt.Fprintf(w, "%d %s: %s\n", i, msgs[i].From, b.String())
+			} else {
+				fmt.Fprintln(w, b.String())
+			}
+		}
+		fmt.Fprintf(w, "\n## %s\n", h[4])
+		for _, s := range res.Signals {
+			fmt.Fprintf(w, "- %s\n", s.Message)
+		}
+	}
+	if len(res.URLs) > 0 {
+		fmt.Fprintf(w, "\n## %s\n", h[5])
+		for _, u := range res.URLs {
+			fmt.Fprintf(w, "- %s\n", u.URL)
+		}
+	}
+	if len(res.Advice) > 0 {
+		fmt.Fprintf(w, "\n## %s\n", h[6])
+		for _, a := range res.Advice {
+			fmt.Fprintf(w, "- %s\n", a)
+		}
+	}
+}
+
+func (m *Main) evalText(ctx context.Context, args []string) error {
+	c, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	fs := m.flags("eval text", "FILE...", `Measure the chat and message check on labelled JSON lines ({"id","text"|"messages",
+"label","type","source"}): per source, label and type, the share flagged medium or high
+and, for scam rows, the share whose type was named. Prints a Markdown table.`)
+	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("eval text needs at least one FILE")
+	}
+	pack, err := loadKnowledge(c)
+	if err != nil {
+		return err
+	}
+	det, err := text.New(pack)
+	if err != nil {
+		return err
+	}
+	known := func(t string) bool { _, ok := pack.ScamType(t); return ok }
+	var all eval.TextReport
+	for _, name := range fs.Args() {
+		f, err := os.Open(name)
+		if err != nil {
+			return usagef("open %s: %v", name, err)
+		}
+		rep, err := eval.EvalText(det, f, known)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		all.Groups = append(all.Groups, rep.Groups...)
+		all.Bad += rep.Bad
+	}
+	if *asJSON {
+		return writeJSON(m, all)
+	}
+	_, err = io.WriteString(m.Stdout, all.Markdown(known))
+	return err
+}

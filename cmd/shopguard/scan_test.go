@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestScanCommand(t *testing.T) {
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
+	code, out, errOut := run(t, env, "您好，我是平台客服，您的订单异常需要退款，请把收到的验证码发给我。", "scan", "--lang", "en")
+	if code != 1 || !strings.Contains(out, "Risk: high") || !strings.Contains(out, "[[") || !strings.Contains(out, "fake_customer_service") {
+		t.Errorf("scan scam: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = run(t, env, "您的包裹已放入快递柜，取件码 3321。", "scan")
+	if code != 0 || !strings.Contains(out, "low") {
+		t.Errorf("scan calm: exit %d\n%s", code, out)
+	}
+	file := filepath.Join(t.TempDir(), "chat.json")
+	os.WriteFile(file, []byte(`{"messages":[{"from":"them","text":"Part-time job: like and follow tasks, commission per task. Pay a deposit first on Telegram."}]}`), 0o600)
+	code, out, _ = run(t, env, "", "scan", "--json", file)
+	var res struct {
+		Risk  string   `json:"risk"`
+		Types []string `json:"types"`
+	}
+	if code != 1 || json.Unmarshal([]byte(out), &res) != nil || res.Risk == "low" || len(res.Types) == 0 || res.Types[0] != "order_brushing" {
+		t.Errorf("scan --json file: exit %d %s", code, out)
+	}
+	in := `{"id":"a","text":"hello"}` + "\n" + `{"id":"b","messages":[{"from":"bot","text":"x"}]}` + "\n\n" + `{"id":"c","text":"Your account has been suspended, verify your details at http://x.top"}` + "\n"
+	code, out, _ = run(t, env, in, "scan", "--jsonl")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], `{"id":"a","risk":"low"`) || !strings.Contains(lines[1], `"field":"messages[0].from"`) || !strings.Contains(lines[2], `"phishing"`) {
+		t.Errorf("scan --jsonl: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := run(t, env, "", "scan", "a", "b"); code != 2 || !strings.Contains(errOut, "at most one FILE") {
+		t.Errorf("two files: %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, env, "   ", "scan"); code != 2 || !strings.Contains(errOut, "give a text") {
+		t.Errorf("empty input: %d %s", code, errOut)
+	}
+}
+
+func TestEvalTextCommand(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "rows.jsonl")
+	rows := `{"id":"1","text":"您好，我是平台客服，您的订单异常需要退款，请把收到的验证码发给我。","label":"scam","type":"fake_customer_service","source":"t"}
+{"id":"2","text":"您的包裹已放入快递柜。","label":"ok","type":"","source":"t"}
+{"id":"3","text":"See you at six!","label":"ok","type":"","source":"t"}
+`
+	os.WriteFile(file, []byte(rows), 0o600)
+	code, out, errOut := run(t, map[string]string{"SHOPGUARD_DATA": dir}, "", "eval", "text", file)
+	if code != 0 || !strings.Contains(out, "| t | ok | — | 2 | 0.0% (0) | — |") || !strings.Contains(out, "| t | scam | fake_customer_service | 1 | 100.0% (1) | 100.0% |") {
+		t.Errorf("eval text: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, _ := run(t, nil, "", "eval", "text"); code != 2 {
+		t.Errorf("eval text without files: exit %d", code)
+	}
+}
+
+func TestScanReadsAPastedChat(t *testing.T) {
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
+	chat := "客服：您好，您的订单异常，需要退款。\n我：好的，怎么弄？\n客服：请把收到的验证码发给我。\n"
+	code, out, errOut := run(t, env, chat, "scan", "--json")
+	var res struct {
+		Risk string `json:"risk"`
+		Cues []struct {
+			ID      string `json:"id"`
+			Message int    `json:"message"`
+		} `json:"cues"`
+	}
+	if code != 1 || json.Unmarshal([]byte(out), &res) != nil || res.Risk == "low" {
+		t.Fatalf("scan of a pasted chat: exit %d %s %s", code, out, errOut)
+	}
+	for _, c := range res.Cues {
+		if c.ID == "asks_code" && c.Message != 2 {
+			t.Errorf("the code request is placed in message %d, want 2", c.Message)
+		}
+	}
+}

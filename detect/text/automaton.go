@@ -1,0 +1,183 @@
+package text
+
+import "sort"
+
+// automaton is an Aho-Corasick automaton over bytes, compiled to a dense table: one lookup
+// per input byte, whatever the number of patterns. Bytes are first mapped to classes (the
+// bytes that occur in some pattern, plus one class for all others) to keep the table small.
+//
+// States are numbered so that every state that ends a pattern comes at or after firstOut.
+// With up to 65,535 states the table holds 16-bit entries, halving its size (and the cache
+// misses); beyond, 32-bit ones.
+type automaton struct {
+	class    [256]uint8
+	nclass   int
+	delta16  []uint16 // (state*nclass + class) -> next state
+	delta32  []uint32 // the same, when there are too many states for 16 bits
+	firstOut uint32   // states at or above end at least one pattern
+	outStart []uint32 // per output state (from firstOut): range of outs
+	outs     []int32  // pattern ids
+}
+
+// match is a pattern found by the automaton, ending before byte end.
+type match struct {
+	pattern int32
+	end     int32
+}
+
+type trieNode struct {
+	next map[byte]int32
+	fail int32
+	out  []int32
+}
+
+// newAutomaton builds the automaton of patterns; a match of patterns[i] reports i.
+func newAutomaton(patterns []string) *automaton {
+	a := &automaton{}
+	used := [256]bool{}
+	for _, p := range patterns {
+		for i := 0; i < len(p); i++ {
+			used[p[i]] = true
+		}
+	}
+	n := 1 // class 0: bytes in no pattern
+	for b := 0; b < 256; b++ {
+		if used[b] {
+			a.class[b] = uint8(n)
+			n++
+		}
+	}
+	a.nclass = n
+
+	nodes := []trieNode{{next: map[byte]int32{}}}
+	for id, p := range patterns {
+		s := int32(0)
+		for i := 0; i < len(p); i++ {
+			nx, ok := nodes[s].next[p[i]]
+			if !ok {
+				nx = int32(len(nodes))
+				nodes = append(nodes, trieNode{next: map[byte]int32{}})
+				nodes[s].next[p[i]] = nx
+			}
+			s = nx
+		}
+		nodes[s].out = append(nodes[s].out, int32(id))
+	}
+	// Breadth-first: failure links, outputs inherited along them.
+	order := make([]int32, 0, len(nodes))
+	queue := []int32{0}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		order = append(order, s)
+		keys := sortedKeys(nodes[s].next)
+		for _, b := range keys {
+			t := nodes[s].next[b]
+			if s != 0 {
+				f := nodes[s].fail
+				for {
+					if nx, ok := nodes[f].next[b]; ok {
+						nodes[t].fail = nx
+						break
+					}
+					if f == 0 {
+						break
+					}
+					f = nodes[f].fail
+				}
+				nodes[t].out = append(nodes[t].out, nodes[nodes[t].fail].out...)
+			}
+			queue = append(queue, t)
+		}
+	}
+	// Renumber: states without outputs first.
+	newID := make([]uint32, len(nodes))
+	k := uint32(0)
+	for _, s := range order {
+		if len(nodes[s].out) == 0 {
+			newID[s] = k
+			k++
+		}
+	}
+	a.firstOut = k
+	for _, s := range order {
+		if len(nodes[s].out) > 0 {
+			newID[s] = k
+			k++
+			a.outStart = append(a.outStart, uint32(len(a.outs)))
+			a.outs = append(a.outs, nodes[s].out...)
+		}
+	}
+	a.outStart = append(a.outStart, uint32(len(a.outs)))
+	// Dense transitions, in BFS order so a state's failure row is filled before it.
+	delta := make([]uint32, len(nodes)*n)
+	for _, s := range order {
+		row := delta[int(newID[s])*n : int(newID[s]+1)*n]
+		if s != 0 {
+			copy(row, delta[int(newID[nodes[s].fail])*n:int(newID[nodes[s].fail]+1)*n])
+		}
+		for b, t := range nodes[s].next {
+			row[a.class[b]] = newID[t]
+		}
+	}
+	if len(nodes) <= 1<<16 {
+		a.delta16 = make([]uint16, len(delta))
+		for i, v := range delta {
+			a.delta16[i] = uint16(v)
+		}
+	} else {
+		a.delta32 = delta
+	}
+	return a
+}
+
+func sortedKeys(m map[byte]int32) []byte {
+	ks := make([]byte, 0, len(m))
+	for b := range m {
+		ks = append(ks, b)
+	}
+	sort.Slice(ks, func(i, j int) bool { return ks[i] < ks[j] })
+	return ks
+}
+
+// scan appends every match in b to out, in order of end, and returns it.
+func (a *automaton) scan(b []byte, out []match) []match {
+	if a.delta16 == nil {
+		return a.scan32(b, out)
+	}
+	s := uint32(0)
+	delta, class, first, n := a.delta16, &a.class, a.firstOut, uint32(a.nclass)
+	for i := 0; i < len(b); i++ {
+		s = uint32(delta[s*n+uint32(class[b[i]])])
+		if s >= first {
+			out = a.emit(out, s, i)
+		}
+	}
+	return out
+}
+
+func (a *automaton) scan32(b []byte, out []match) []match {
+	s := uint32(0)
+	delta, class, first, n := a.delta32, &a.class, a.firstOut, uint32(a.nclass)
+	for i := 0; i < len(b); i++ {
+		s = delta[s*n+uint32(class[b[i]])]
+		if s >= first {
+			out = a.emit(out, s, i)
+		}
+	}
+	return out
+}
+
+// emit appends the patterns that output state s ends at byte i.
+func (a *automaton) emit(out []match, s uint32, i int) []match {
+	o := s - a.firstOut
+	for _, p := range a.outs[a.outStart[o]:a.outStart[o+1]] {
+		out = append(out, match{pattern: p, end: int32(i + 1)})
+	}
+	return out
+}
+
+// size returns the memory the automaton holds, in bytes.
+func (a *automaton) size() int {
+	return len(a.delta16)*2 + len(a.delta32)*4 + len(a.outStart)*4 + len(a.outs)*4 + 256
+}

@@ -1,0 +1,624 @@
+// Package text recognises scam scripts in a message or a conversation.
+//
+// A Detector is compiled once from the playbooks and cues of a knowledge pack. Every message
+// is normalised (see normText) and read once by an Aho-Corasick automaton holding every
+// pattern of every cue; each hit is kept with its place in the original text (message and
+// rune offsets). Hits are filtered by sender and negation, then each playbook's rules decide
+// whether the conversation follows its script. The score is the sum of the cues' weights (each
+// cue once) and the weights of the playbooks that matched; every point of it is explained by a
+// signal.
+//
+// t2s.txt, the traditional-to-simplified character table, is derived from OpenCC's
+// TSCharacters dictionary (Copyright the OpenCC authors, Apache License 2.0).
+package text
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+// The senders of a message.
+const (
+	FromMe       = "me"
+	FromThem     = "them"
+	FromPlatform = "platform"
+)
+
+// Message is one message of a conversation: who sent it, its text, and when (free text,
+// optional).
+type Message struct {
+	From string `json:"from"`
+	Text string `json:"text"`
+	Time string `json:"time,omitempty"`
+}
+
+// CueHit is one place where a cue was found: the cue, the stage of the script it belongs to,
+// the message, the rune offsets [Start, End) in that message's original text, and the words
+// themselves.
+type CueHit struct {
+	ID      string `json:"id"`
+	Stage   string `json:"stage"`
+	Message int    `json:"message"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Text    string `json:"text"`
+}
+
+// Result is the verdict on a message or conversation: the risk and score, the scam types
+// whose script it follows (knowledge base ids, strongest first), the furthest stage of a script
+// reached, the cues found, the signals that make up the score, the links found (for the link
+// check) and, once explained, the advice.
+type Result struct {
+	Risk    shopguard.Risk     `json:"risk"`
+	Score   int                `json:"score"`
+	Types   []string           `json:"types"`
+	Stage   string             `json:"stage,omitempty"`
+	Cues    []CueHit           `json:"cues"`
+	Signals []shopguard.Signal `json:"signals"`
+	URLs    []URL              `json:"urls,omitempty"`
+	Advice  []string           `json:"advice,omitempty"`
+}
+
+// Assessment returns the result as the Assessment every detector gives.
+func (r *Result) Assessment() shopguard.Assessment {
+	return shopguard.Assessment{Risk: r.Risk, Score: r.Score, Signals: r.Signals, ScamTypes: r.Types, Advice: r.Advice}
+}
+
+// Explain fills the signals' messages and the advice in lang.
+func (r *Result) Explain(e shopguard.Explainer, lang shopguard.Lang) {
+	a := r.Assessment()
+	a.Explain(e, lang)
+	r.Signals, r.Advice = a.Signals, a.Advice
+}
+
+// Sender bits.
+const (
+	bitMe = 1 << iota
+	bitThem
+	bitPlatform
+)
+
+func senderBit(from string) uint8 {
+	switch from {
+	case FromMe:
+		return bitMe
+	case FromPlatform:
+		return bitPlatform
+	}
+	return bitThem
+}
+
+type cue struct {
+	id        string
+	code      string
+	stage     int // index in knowledge.Stages
+	weight    int
+	from      uint8
+	negatable bool
+	negator   bool
+}
+
+type pattern struct {
+	n          int // bytes
+	startBound bool
+	endBound   bool
+	wholeStart bool    // must start a clause ("^")
+	wholeEnd   bool    // must end a clause ("$")
+	cues       []int32 // cues the pattern is a pattern of
+	excepts    []int32 // cues the pattern is an exception of
+}
+
+type rule struct {
+	steps   [][]int32
+	ordered bool
+	within  int
+	weight  int
+}
+
+type playbook struct {
+	id    string
+	code  string
+	args  map[string]string // the args of its signal; shared by every result, never written
+	rules []rule
+}
+
+// Detector finds scam scripts. It is immutable once built and safe for concurrent use.
+type Detector struct {
+	ac        *automaton
+	patterns  []pattern
+	cues      []cue
+	playbooks []playbook
+	phoneCues []int32   // cues with the phone_number finder
+	shortCues []int32   // cues with the short_code finder
+	linkCues  []int32   // cues with the link finder
+	heard     uint8     // the senders some cue counts from
+	states    sync.Pool // of *scanState
+}
+
+// New compiles the cues and playbooks of a pack into a Detector.
+func New(p *knowledge.Pack) (*Detector, error) {
+	d := &Detector{states: sync.Pool{New: func() any { return new(scanState) }}}
+	cueIdx := map[string]int32{}
+	var texts []string
+	patIdx := map[string]int{}
+	for _, c := range p.Cues {
+		ci := int32(len(d.cues))
+		cueIdx[c.ID] = ci
+		from := uint8(bitThem | bitPlatform)
+		if len(c.From) > 0 {
+			from = 0
+			for _, f := range c.From {
+				from |= senderBit(f)
+			}
+		}
+		d.cues = append(d.cues, cue{id: c.ID, code: c.SignalCode(), stage: slices.Index(knowledge.Stages, c.Stage),
+			weight: c.Weight, from: from, negatable: c.Negatable, negator: c.Negator})
+		if !c.Negator {
+			d.heard |= from
+		}
+		for _, f := range c.Detect {
+			switch f {
+			case "phone_number":
+				d.phoneCues = append(d.phoneCues, ci)
+			case "short_code":
+				d.shortCues = append(d.shortCues, ci)
+			case "link":
+				d.linkCues = append(d.linkCues, ci)
+			}
+		}
+		for _, raw := range append(append([]string(nil), c.ZH...), c.EN...) {
+			if err := d.addPattern(raw, ci, false, patIdx, &texts); err != nil {
+				return nil, fmt.Errorf("text: cue %s: %w", c.ID, err)
+			}
+		}
+		for _, raw := range c.Except {
+			if err := d.addPattern(raw, ci, true, patIdx, &texts); err != nil {
+				return nil, fmt.Errorf("text: cue %s: %w", c.ID, err)
+			}
+		}
+	}
+	for _, pb := range p.Playbooks {
+		b := playbook{id: pb.ID, code: pb.SignalCode(), args: map[string]string{"type": pb.ID}}
+		for _, r := range pb.Rules {
+			rl := rule{ordered: r.Ordered, within: r.Within, weight: r.Weight}
+			for _, step := range r.Steps() {
+				var s []int32
+				for _, id := range step {
+					ci, ok := cueIdx[id]
+					if !ok {
+						return nil, fmt.Errorf("text: playbook %s: unknown cue %q", pb.ID, id)
+					}
+					s = append(s, ci)
+				}
+				rl.steps = append(rl.steps, s)
+			}
+			b.rules = append(b.rules, rl)
+		}
+		d.playbooks = append(d.playbooks, b)
+	}
+	d.ac = newAutomaton(texts)
+	return d, nil
+}
+
+// addPattern compiles one pattern of cue ci (an exception of it when except), with every
+// spelling of its aliases.
+func (d *Detector) addPattern(raw string, ci int32, except bool, patIdx map[string]int, texts *[]string) error {
+	wholeStart := len(raw) > 1 && raw[0] == '^'
+	if wholeStart {
+		raw = raw[1:]
+	}
+	wholeEnd := len(raw) > 1 && raw[len(raw)-1] == '$'
+	if wholeEnd {
+		raw = raw[:len(raw)-1]
+	}
+	prefix := len(raw) > 1 && raw[len(raw)-1] == '*'
+	if prefix {
+		raw = raw[:len(raw)-1]
+	}
+	norm := normalizeString(raw)
+	if norm == "" {
+		return fmt.Errorf("pattern %q is empty once normalised", raw)
+	}
+	for _, v := range expandAliases(norm) {
+		key := v
+		if prefix {
+			key += "*"
+		}
+		if wholeStart {
+			key = "^" + key
+		}
+		if wholeEnd {
+			key += "$"
+		}
+		i, ok := patIdx[key]
+		if !ok {
+			i = len(d.patterns)
+			patIdx[key] = i
+			*texts = append(*texts, v)
+			d.patterns = append(d.patterns, pattern{n: len(v), startBound: isWordByte(v[0]),
+				endBound: !prefix && isWordByte(v[len(v)-1]), wholeStart: wholeStart, wholeEnd: wholeEnd})
+		}
+		list := &d.patterns[i].cues
+		if except {
+			list = &d.patterns[i].excepts
+		}
+		if !slices.Contains(*list, ci) {
+			*list = append(*list, ci)
+		}
+	}
+	return nil
+}
+
+// MemoryBytes returns the memory held by the compiled automaton.
+func (d *Detector) MemoryBytes() int { return d.ac.size() }
+
+// scanState is the memory one scan works in, reused through a pool.
+type scanState struct {
+	norm             normText
+	hits, negs, excs []hit
+	seen             []bool // by cue
+}
+
+// hit is a cue found in a message: normalised byte offsets [ns, ne) and original rune offsets
+// [os, oe).
+type hit struct {
+	cue    int32
+	msg    int32
+	ns, ne int32
+	bs, be int32 // original byte offsets
+}
+
+// hitAt returns a hit of cue in message msg over the normalised bytes [start, end) of buf,
+// made from text.
+func hitAt(cue, msg int32, buf *normText, text string, start, end int) hit {
+	last := buf.bstart[end-1]
+	_, size := utf8.DecodeRuneInString(text[last:])
+	return hit{cue: cue, msg: msg, ns: int32(start), ne: int32(end), bs: buf.bstart[start], be: last + int32(size)}
+}
+
+// negationReach is how far (normalised bytes) a negator reaches forward.
+const negationReach = 24
+
+// ScanText reads one message received by the shopper.
+func (d *Detector) ScanText(s string) Result {
+	return d.Scan([]Message{{From: FromThem, Text: s}})
+}
+
+// Scan reads a conversation, in order.
+func (d *Detector) Scan(msgs []Message) Result {
+	st := d.states.Get().(*scanState)
+	defer d.states.Put(st)
+	buf := &st.norm
+	hits, negs, excs := st.hits[:0], st.negs[:0], st.excs[:0]
+	defer func() { st.hits, st.negs, st.excs = hits, negs, excs }()
+	var urls []URL
+	for mi, m := range msgs {
+		bit := senderBit(m.From)
+		if bit&d.heard == 0 {
+			// No cue counts from this sender (the shopper, with the default pack): only
+			// its links are wanted.
+			if strings.IndexByte(m.Text, '.') >= 0 {
+				urls = append(urls, findURLs(m.Text, mi)...)
+			}
+			continue
+		}
+		buf.reset()
+		normalize(m.Text, buf)
+		negs, excs = negs[:0], excs[:0]
+		first := len(hits)
+		buf.matches = d.ac.scan(buf.b, buf.matches[:0])
+		for _, mt := range buf.matches {
+			p := &d.patterns[mt.pattern]
+			end := int(mt.end)
+			start := end - p.n
+			if p.startBound && start > 0 && isWordByte(buf.b[start-1]) || p.endBound && end < len(buf.b) && isWordByte(buf.b[end]) ||
+				p.wholeStart && start > 0 && buf.b[start-1] != '\n' || p.wholeEnd && end < len(buf.b) && buf.b[end] != '\n' {
+				continue
+			}
+			h := hitAt(0, int32(mi), buf, m.Text, start, end)
+			for _, ci := range p.excepts {
+				h.cue = ci
+				excs = append(excs, h)
+			}
+			for _, ci := range p.cues {
+				h.cue = ci
+				switch c := &d.cues[ci]; {
+				case c.negator:
+					negs = append(negs, h)
+				case c.from&bit != 0:
+					hits = append(hits, h)
+				}
+			}
+		}
+		var found []URL
+		if strings.IndexByte(m.Text, '.') >= 0 {
+			found = findURLs(m.Text, mi)
+			urls = append(urls, found...)
+			hits = d.linkHits(hits, found, buf, bit)
+		}
+		if len(d.phoneCues)+len(d.shortCues) > 0 && buf.digits >= minShortDigits {
+			hits = d.findPhones(hits, buf, m.Text, int32(mi), bit, found)
+		}
+		if len(negs) > 0 || len(excs) > 0 {
+			hits = d.dropNegated(hits, first, negs, excs, buf.b)
+		}
+	}
+	if cap(st.seen) < len(d.cues) {
+		st.seen = make([]bool, len(d.cues))
+	}
+	return d.judge(msgs, hits, urls, st.seen[:len(d.cues)])
+}
+
+// excepted reports whether h lies within an exception of its cue.
+func excepted(h hit, excs []hit) bool {
+	for _, e := range excs {
+		if e.cue == h.cue && e.ns <= h.ns && h.ne <= e.ne {
+			return true
+		}
+	}
+	return false
+}
+
+// The lengths of a phone number and of an SMS short code, in digits.
+const (
+	minPhoneDigits, maxPhoneDigits = 9, 15
+	minShortDigits, maxShortDigits = 5, 6
+)
+
+// findPhones adds a hit of every phone_number cue for each run of 9 to 15 digits (groups may
+// be split by single spaces; letters may run into it, as in "call0906…") that ends a word,
+// outside the links found, and of every
+// short_code cue for each word of 5 or 6 digits right after "to" ("text WIN to 80086").
+func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32, bit uint8, urls []URL) []hit {
+	b := buf.b
+	for i := 0; i < len(b); i++ {
+		if b[i] < '0' || b[i] > '9' || i > 0 && b[i-1] >= '0' && b[i-1] <= '9' {
+			continue
+		}
+		glued := i > 0 && isWordByte(b[i-1]) // "call09050000327"
+		j, digits := i, 0
+		for j < len(b) {
+			if b[j] >= '0' && b[j] <= '9' {
+				digits++
+				j++
+			} else if b[j] == ' ' && digits < minPhoneDigits && j+1 < len(b) && b[j+1] >= '0' && b[j+1] <= '9' {
+				j++ // groups of one number: "0800 542 0826"
+			} else {
+				break
+			}
+		}
+		word := (j == len(b) || !isWordByte(b[j])) && !inURL(buf.bstart[i], urls)
+		var cues []int32
+		switch {
+		case word && digits >= minPhoneDigits && digits <= maxPhoneDigits:
+			cues = d.phoneCues
+		case word && !glued && digits >= minShortDigits && digits <= maxShortDigits && i >= 3 && string(b[i-3:i]) == "to " && (i == 3 || !isWordByte(b[i-4])):
+			cues = d.shortCues
+		}
+		for _, ci := range cues {
+			if d.cues[ci].from&bit != 0 {
+				hits = append(hits, hitAt(ci, msg, buf, text, i, j))
+			}
+		}
+		i = j
+	}
+	return hits
+}
+
+// inURL reports whether byte offset b falls within one of urls.
+func inURL(b int32, urls []URL) bool {
+	for _, u := range urls {
+		if b >= u.bs && b < u.be {
+			return true
+		}
+	}
+	return false
+}
+
+// linkHits adds a hit of every link cue for each link found.
+func (d *Detector) linkHits(hits []hit, urls []URL, buf *normText, bit uint8) []hit {
+	for _, u := range urls {
+		ns := int32(sort.Search(len(buf.bstart), func(i int) bool { return buf.bstart[i] >= u.bs }))
+		for _, ci := range d.linkCues {
+			if d.cues[ci].from&bit != 0 {
+				hits = append(hits, hit{cue: ci, msg: int32(u.Message), ns: ns, ne: ns, bs: u.bs, be: u.be})
+			}
+		}
+	}
+	return hits
+}
+
+// dropNegated removes, from the hits of one message (from first on), those inside an
+// exception of their cue, and the negatable ones that a negator reaches: one that ends at
+// most negationReach bytes before the hit in the same clause, or, for a list ("never add
+// WeChat, transfer or give codes"), a hit so negated just before it, or one that starts at
+// most negationReach bytes after it in the same clause.
+func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte) []hit {
+	msgHits := hits[first:]
+	slices.SortStableFunc(msgHits, func(a, b hit) int { return int(a.ns - b.ns) })
+	kept := hits[:first]
+	reach := int32(-1) // end of the last negator or negated hit seen, -1 for none
+	ni := 0
+	slices.SortFunc(negs, func(a, b hit) int { return int(a.ne - b.ne) })
+	for _, h := range msgHits {
+		for ni < len(negs) && negs[ni].ne <= h.ns {
+			reach = max(reach, negs[ni].ne)
+			ni++
+		}
+		if excepted(h, excs) {
+			continue
+		}
+		if d.cues[h.cue].negatable && (reach >= 0 && (h.ns <= reach || h.ns-reach <= negationReach && !clauseBreak(b[reach:h.ns])) || negatedAfter(h, negs[ni:], b)) {
+			reach = max(reach, h.ne)
+			continue
+		}
+		kept = append(kept, h)
+	}
+	return kept
+}
+
+// negatedAfter reports whether a negator follows h closely in the same clause ("验证码请勿
+// 告诉他人", "anyone asking you to pay by transfer is a scam"). negs are those ending after
+// h starts, by end.
+func negatedAfter(h hit, negs []hit, b []byte) bool {
+	for _, n := range negs {
+		if n.ns >= h.ne && n.ns-h.ne <= negationReach && !clauseBreak(b[h.ne:n.ns]) {
+			return true
+		}
+	}
+	return false
+}
+
+func clauseBreak(b []byte) bool {
+	for _, c := range b {
+		if c == '\n' {
+			return true
+		}
+	}
+	return false
+}
+
+// judge turns the hits into a Result.
+func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, seen []bool) Result {
+	r := Result{Risk: shopguard.RiskLow, Types: []string{}, Cues: []CueHit{}, Signals: []shopguard.Signal{}, URLs: urls}
+	if len(hits) == 0 {
+		return r
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		if a.msg != b.msg {
+			return int(a.msg - b.msg)
+		}
+		return int(a.ns - b.ns)
+	})
+	signals := make([]shopguard.Signal, 0, 8)
+	spans := make([]shopguard.Span, 0, 8) // the signals' spans, in one allocation when few
+	clear(seen)
+	stage := -1
+	r.Cues = make([]CueHit, 0, len(hits))
+	var rc runeCounter
+	for _, h := range hits {
+		c := &d.cues[h.cue]
+		text := msgs[h.msg].Text
+		start := rc.runeAt(int(h.msg), text, int(h.bs))
+		end := start + utf8.RuneCountInString(text[h.bs:h.be])
+		r.Cues = append(r.Cues, CueHit{ID: c.id, Stage: string(knowledge.Stages[c.stage]), Message: int(h.msg),
+			Start: start, End: end, Text: text[h.bs:h.be]})
+		stage = max(stage, c.stage)
+		if seen[h.cue] {
+			continue
+		}
+		seen[h.cue] = true
+		if len(spans) == cap(spans) {
+			spans = make([]shopguard.Span, 0, 2*cap(spans))
+		}
+		spans = append(spans, shopguard.Span{Message: int(h.msg), Start: start, End: end})
+		signals = append(signals, shopguard.Signal{Code: c.code, Weight: c.weight, Span: &spans[len(spans)-1]})
+	}
+	r.Stage = string(knowledge.Stages[stage])
+	type fired struct {
+		id     string
+		weight int
+	}
+	var types []fired
+	for _, pb := range d.playbooks {
+		w := 0
+		for i := range pb.rules {
+			rl := &pb.rules[i]
+			if rl.weight > w && rl.possible(seen) && rl.fires(hits, len(msgs)) {
+				w = rl.weight
+			}
+		}
+		if w > 0 {
+			types = append(types, fired{pb.id, w})
+			signals = append(signals, shopguard.Signal{Code: pb.code, Weight: w, Args: pb.args})
+		}
+	}
+	slices.SortStableFunc(types, func(a, b fired) int { return b.weight - a.weight })
+	for _, t := range types {
+		r.Types = append(r.Types, t.id)
+	}
+	a := shopguard.Assess(signals, r.Types)
+	r.Risk, r.Score, r.Signals = a.Risk, a.Score, a.Signals
+	return r
+}
+
+// runeCounter turns byte offsets into rune offsets, walking each message once when asked in
+// increasing order (and from its start again otherwise).
+type runeCounter struct {
+	msg, b, r int
+	started   bool
+}
+
+func (c *runeCounter) runeAt(msg int, text string, b int) int {
+	if !c.started || msg != c.msg || b < c.b {
+		*c = runeCounter{msg: msg, started: true}
+	}
+	c.r += utf8.RuneCountInString(text[c.b:b])
+	c.b = b
+	return c.r
+}
+
+// possible reports whether every step of the rule has a cue among those seen.
+func (r *rule) possible(seen []bool) bool {
+	for _, step := range r.steps {
+		ok := false
+		for _, c := range step {
+			if seen[c] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// fires reports whether every step of the rule is seen among hits (sorted), in order if the
+// rule says so, within its window of messages if it has one.
+func (r *rule) fires(hits []hit, nmsgs int) bool {
+	if len(hits) == 0 {
+		return false
+	}
+	if r.within <= 0 {
+		return r.match(hits, 0, int32(nmsgs))
+	}
+	for lo := hits[0].msg; lo <= hits[len(hits)-1].msg; lo++ {
+		if r.match(hits, lo, lo+int32(r.within)) {
+			return true
+		}
+	}
+	return false
+}
+
+// match checks the steps against hits in messages [lo, hi).
+func (r *rule) match(hits []hit, lo, hi int32) bool {
+	pos := -1 // index of the hit the previous step was seen at (ordered rules)
+	for _, step := range r.steps {
+		found := -1
+		for i, h := range hits {
+			if h.msg < lo || h.msg >= hi || r.ordered && i <= pos {
+				continue
+			}
+			if slices.Contains(step, h.cue) {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			return false
+		}
+		if r.ordered {
+			pos = found
+		}
+	}
+	return true
+}

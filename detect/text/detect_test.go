@@ -1,0 +1,471 @@
+package text
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"unicode/utf8"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+var (
+	defaultOnce sync.Once
+	defaultDet  *Detector
+	defaultPack *knowledge.Pack
+	defaultErr  error
+)
+
+// mustDetector returns the detector of the embedded pack, built once.
+func mustDetector(tb testing.TB) (*Detector, *knowledge.Pack) {
+	tb.Helper()
+	defaultOnce.Do(func() {
+		defaultPack, defaultErr = knowledge.Default()
+		if defaultErr == nil {
+			defaultDet, defaultErr = New(defaultPack)
+		}
+	})
+	if defaultErr != nil {
+		tb.Fatalf("detector: %v", defaultErr)
+	}
+	return defaultDet, defaultPack
+}
+
+func exampleMessages(e knowledge.Example) []Message {
+	if e.Text != "" {
+		return []Message{{From: FromThem, Text: e.Text}}
+	}
+	var ms []Message
+	for _, m := range e.Messages {
+		ms = append(ms, Message{From: m.From, Text: m.Text})
+	}
+	return ms
+}
+
+// TestPlaybookExamples runs every playbook's own examples: positives must be flagged with
+// the playbook's type, negatives must stay low.
+func TestPlaybookExamples(t *testing.T) {
+	d, p := mustDetector(t)
+	for _, pb := range p.Playbooks {
+		for i, e := range pb.Examples {
+			r := d.Scan(exampleMessages(e))
+			has := slices.Contains(r.Types, pb.ID)
+			switch {
+			case e.Scam && (r.Risk == shopguard.RiskLow || !has):
+				t.Errorf("%s example %d: got %s %d %v, want medium or high with the type; cues %v", pb.ID, i, r.Risk, r.Score, r.Types, cueIDs(r))
+			case !e.Scam && r.Risk != shopguard.RiskLow:
+				t.Errorf("%s negative example %d: got %s %d %v; cues %v", pb.ID, i, r.Risk, r.Score, r.Types, cueIDs(r))
+			}
+		}
+	}
+}
+
+func cueIDs(r Result) []string {
+	var out []string
+	for _, c := range r.Cues {
+		out = append(out, c.ID+":"+c.Text)
+	}
+	return out
+}
+
+func readFixtures(t testing.TB, file string) []Input {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []Input
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		in, err := ParseInput(sc.Bytes())
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		out = append(out, in)
+	}
+	return out
+}
+
+// TestLegitimateChatsStayLow checks the project's own legitimate shopping conversations:
+// at most 2% may be flagged.
+func TestLegitimateChatsStayLow(t *testing.T) {
+	d, _ := mustDetector(t)
+	ins := readFixtures(t, "testdata/legit-chats.jsonl")
+	if len(ins) < 200 {
+		t.Fatalf("only %d legitimate conversations, want at least 200", len(ins))
+	}
+	flagged := 0
+	for _, in := range ins {
+		if r := d.Scan(in.Conversation()); r.Risk != shopguard.RiskLow {
+			flagged++
+			t.Logf("%s flagged %s %d %v %v", in.ID, r.Risk, r.Score, r.Types, cueIDs(r))
+		}
+	}
+	if float64(flagged) > 0.02*float64(len(ins)) {
+		t.Errorf("%d of %d legitimate conversations flagged, more than 2%%", flagged, len(ins))
+	}
+}
+
+// TestScamFixtures checks the project's own scam examples: each flagged, with its type.
+func TestScamFixtures(t *testing.T) {
+	d, _ := mustDetector(t)
+	f, err := os.ReadFile("testdata/scam-chats.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(f)), "\n") {
+		var row struct {
+			Input
+			Type string `json:"type"`
+		}
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		r := d.Scan(row.Conversation())
+		if r.Risk == shopguard.RiskLow || !slices.Contains(r.Types, row.Type) {
+			t.Errorf("%s: got %s %d %v, want %s flagged; cues %v", row.ID, r.Risk, r.Score, r.Types, row.Type, cueIDs(r))
+		}
+	}
+}
+
+func TestEvasionsAreCaught(t *testing.T) {
+	d, _ := mustDetector(t)
+	for _, tc := range []struct{ name, text, cue string }{
+		{"separators", "请把 验-证-码 发给我", "asks_code"},
+		{"full width", "ｓｈａｒｅ ｙｏｕｒ ｓｃｒｅｅｎ please", "screen_share"},
+		{"traditional", "請提供驗證碼給我", "asks_code"},
+		{"abbreviation", "加vx详聊", "off_platform_contact"},
+		{"homophone", "加威信好友", "off_platform_contact"},
+		{"zero width", "屏\u200b幕\u200b共\u200b享", "screen_share"},
+		{"leet", "Y0u have w0n a prize", "prize_lure"},
+	} {
+		r := d.ScanText(tc.text)
+		if !slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == tc.cue }) {
+			t.Errorf("%s: %q: cue %s not found; cues %v", tc.name, tc.text, tc.cue, cueIDs(r))
+		}
+	}
+}
+
+func TestCueOffsetsPointIntoTheOriginal(t *testing.T) {
+	d, _ := mustDetector(t)
+	text := "亲，请 把 驗 證 碼 发给我，谢谢"
+	r := d.ScanText(text)
+	var hit *CueHit
+	for i := range r.Cues {
+		if r.Cues[i].ID == "asks_code" && hit == nil {
+			hit = &r.Cues[i]
+		}
+	}
+	if hit == nil {
+		t.Fatalf("no asks_code cue in %v", cueIDs(r))
+	}
+	runes := []rune(text)
+	if got := string(runes[hit.Start:hit.End]); got != hit.Text || !strings.HasPrefix(got, "把") || !strings.HasSuffix(got, "碼") {
+		t.Errorf("span [%d,%d) = %q, text %q", hit.Start, hit.End, got, hit.Text)
+	}
+}
+
+func TestNegationAndSender(t *testing.T) {
+	d, _ := mustDetector(t)
+	warn := d.ScanText("本店客服不会要求您加微信、转账或提供验证码，请勿相信。")
+	if warn.Risk != shopguard.RiskLow || slices.ContainsFunc(warn.Cues, func(c CueHit) bool { return c.ID == "asks_code" || c.ID == "personal_transfer" }) {
+		t.Errorf("a warning was taken for a request: %s %v", warn.Risk, cueIDs(warn))
+	}
+	ask := d.ScanText("不要担心，把验证码发给我就行。")
+	if !slices.ContainsFunc(ask.Cues, func(c CueHit) bool { return c.ID == "asks_code" }) {
+		t.Errorf("a negation in another clause cancelled the request: %v", cueIDs(ask))
+	}
+	mine := d.Scan([]Message{{From: FromMe, Text: "可以把验证码发给你吗？要转账到你的个人账户吗？"}})
+	if len(mine.Cues) != 0 {
+		t.Errorf("the shopper's own words gave cues: %v", cueIDs(mine))
+	}
+}
+
+func TestStageAndURLs(t *testing.T) {
+	d, _ := mustDetector(t)
+	r := d.Scan([]Message{
+		{From: FromThem, Text: "您好，我是店铺客服，您的订单异常需要退款。"},
+		{From: FromMe, Text: "好的"},
+		{From: FromThem, Text: "请加我微信，再把验证码发给我，详情见 https://refund-help.top/a?b=1 。"},
+	})
+	if r.Stage != "request" {
+		t.Errorf("stage = %q, want request", r.Stage)
+	}
+	if len(r.URLs) != 1 || r.URLs[0].URL != "https://refund-help.top/a?b=1" || r.URLs[0].Message != 2 {
+		t.Errorf("urls = %+v", r.URLs)
+	}
+	if r.Risk != shopguard.RiskHigh || r.Types[0] != "fake_customer_service" {
+		t.Errorf("got %s %v", r.Risk, r.Types)
+	}
+	for _, s := range r.Signals {
+		if !strings.HasPrefix(s.Code, "text.") {
+			t.Errorf("signal code %q", s.Code)
+		}
+	}
+}
+
+func TestRuleOrderAndWindow(t *testing.T) {
+	h := func(cue, msg int32) hit { return hit{cue: cue, msg: msg} }
+	hits := []hit{h(1, 0), h(2, 3), h(3, 4)}
+	for _, tc := range []struct {
+		r    rule
+		want bool
+	}{
+		{rule{steps: [][]int32{{1}, {3}}}, true},
+		{rule{steps: [][]int32{{3}, {1}}, ordered: true}, false},
+		{rule{steps: [][]int32{{1}, {3}}, ordered: true}, true},
+		{rule{steps: [][]int32{{1}, {3}}, within: 2}, false},
+		{rule{steps: [][]int32{{2}, {3}}, within: 2}, true},
+		{rule{steps: [][]int32{{4, 2}, {3}}, within: 2, ordered: true}, true},
+		{rule{steps: [][]int32{{5}}}, false},
+	} {
+		if got := tc.r.fires(hits, 5); got != tc.want {
+			t.Errorf("%+v: fires = %v, want %v", tc.r, got, tc.want)
+		}
+	}
+}
+
+func TestAutomatonFindsEveryOccurrence(t *testing.T) {
+	pats := []string{"he", "she", "his", "hers", "验证码", "码"}
+	a := newAutomaton(pats)
+	text := "ushers 验证码 his"
+	var got []string
+	for _, m := range a.scan([]byte(text), nil) {
+		got = append(got, pats[m.pattern]+"@"+itoaTest(int(m.end)))
+	}
+	// Brute force.
+	var want []string
+	for end := 1; end <= len(text); end++ {
+		for _, p := range pats {
+			if end >= len(p) && text[end-len(p):end] == p {
+				want = append(want, p+"@"+itoaTest(end))
+			}
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func itoaTest(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func TestParseInput(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		field string
+	}{
+		{`{"id":"a","text":"hi"}`, ""},
+		{`{"messages":[{"from":"them","text":"x"},{"from":"me","text":"y","time":"10:00"}]}`, ""},
+		{`{"id":"a"}`, "text"},
+		{`{"text":"a","messages":[{"from":"me","text":"b"}]}`, "messages"},
+		{`{"messages":[{"from":"bot","text":"x"}]}`, "messages[0].from"},
+		{`[1,2]`, "input"},
+		{`{"text":`, "input"},
+	} {
+		_, err := ParseInput([]byte(tc.in))
+		if got := shopguard.ErrorField(err); got != tc.field || (tc.field != "" && shopguard.ErrorCode(err) != shopguard.EINVALID) {
+			t.Errorf("%s: error %v (field %q), want field %q", tc.in, err, got, tc.field)
+		}
+	}
+}
+
+func checkNormalized(t *testing.T, s string) {
+	var n normText
+	normalize(s, &n)
+	if len(n.bstart) != len(n.b) {
+		t.Fatalf("%q: %d bytes, %d offsets", s, len(n.b), len(n.bstart))
+	}
+	prev := int32(0)
+	for i, bi := range n.bstart {
+		if bi < prev || int(bi) >= len(s) {
+			t.Fatalf("%q: byte %d maps to byte %d, after %d (%d bytes)", s, i, bi, prev, len(s))
+		}
+		if r, _ := utf8.DecodeRuneInString(s[bi:]); r != utf8.RuneError && !utf8.RuneStart(s[bi]) {
+			t.Fatalf("%q: byte %d maps to byte %d, inside a rune", s, i, bi)
+		}
+		prev = bi
+	}
+	if !utf8.Valid(n.b) {
+		t.Fatalf("%q: normalised form is not UTF-8: %q", s, n.b)
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"", "验 证 码", "ＡＢＣ１２３", "Call 0906-123-456 now!", "請把驗證碼發給我。", "a\u200bb\u0301c", "\xff\xfe", "①②③ ㈱", "加vx，转帐"} {
+		f.Add(s)
+	}
+	d, _ := mustDetector(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		checkNormalized(t, s)
+		r := d.Scan([]Message{{From: FromThem, Text: s}})
+		runes := utf8.RuneCountInString(s)
+		for _, c := range r.Cues {
+			if c.Start < 0 || c.Start >= c.End || c.End > runes || utf8.ValidString(s) && string([]rune(s)[c.Start:c.End]) != c.Text {
+				t.Fatalf("%q: cue %s span [%d,%d) of %d runes, text %q", s, c.ID, c.Start, c.End, runes, c.Text)
+			}
+		}
+		for _, u := range r.URLs {
+			if u.Start < 0 || u.Start >= u.End || u.End > runes {
+				t.Fatalf("%q: url span [%d,%d) of %d runes", s, u.Start, u.End, runes)
+			}
+		}
+	})
+}
+
+func FuzzParseInput(f *testing.F) {
+	for _, s := range []string{`{"id":"a","text":"hi"}`, `{"messages":[{"from":"them","text":"x"}]}`, `{"messages":[{"from":"x"}]}`, `{}`, `null`, `{"text":1}`} {
+		f.Add([]byte(s))
+	}
+	d, _ := mustDetector(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in, err := ParseInput(data)
+		if err != nil {
+			if shopguard.ErrorCode(err) == shopguard.EINTERNAL {
+				t.Fatalf("internal error for outside input: %v", err)
+			}
+			return
+		}
+		msgs := in.Conversation()
+		if len(msgs) == 0 {
+			t.Fatal("valid input with no messages")
+		}
+		r := d.Scan(msgs)
+		for _, c := range r.Cues {
+			if c.Message < 0 || c.Message >= len(msgs) {
+				t.Fatalf("cue in message %d of %d", c.Message, len(msgs))
+			}
+		}
+	})
+}
+
+func TestHighlightCoversTheTextOnce(t *testing.T) {
+	d, _ := mustDetector(t)
+	msgs := []Message{
+		{From: FromThem, Text: "您好，我是客服，您的订单异常，请把验证码发给我"},
+		{From: FromMe, Text: "为什么？"},
+	}
+	r := d.Scan(msgs)
+	segs := r.Highlight(msgs)
+	for i, m := range msgs {
+		var joined string
+		for _, s := range segs[i] {
+			joined += s.Text
+		}
+		if joined != m.Text {
+			t.Errorf("message %d: segments join to %q, want %q", i, joined, m.Text)
+		}
+	}
+	marked := false
+	for _, s := range segs[0] {
+		if slices.Contains(s.Cues, "asks_code") && strings.Contains(s.Text, "验证码") {
+			marked = true
+		}
+	}
+	if !marked {
+		t.Errorf("the request for the code is not marked: %+v", segs[0])
+	}
+}
+
+func TestClauseAnchors(t *testing.T) {
+	d, _ := mustDetector(t)
+	has := func(text string) bool {
+		return slices.ContainsFunc(d.ScanText(text).Cues, func(c CueHit) bool { return c.ID == "claims_acquaintance" && c.Text == "哥" })
+	}
+	if !has("哥，是我，手机丢了") {
+		t.Error("哥 said alone as a clause was not taken for a familiar address")
+	}
+	if has("帅哥，这款还有货吗") || has("大哥你好") {
+		t.Error("哥 inside a longer word was taken for a familiar address")
+	}
+}
+
+// An operator's cues are outside input: a pack that loads either compiles into a detector
+// that scans without panicking, or New says what is wrong.
+func FuzzNewFromOperatorCues(f *testing.F) {
+	f.Add([]byte("cues:\n  - id: my_cue\n    stage: request\n    weight: 10\n    zh-CN: [加微信, ^爸$]\n    en: [wire*]\n"))
+	f.Add([]byte("cues:\n  - id: x\n    stage: hook\n    weight: 1\n    zh-CN: ['。']\n"))
+	f.Add([]byte("cues:\n  - id: asks_code\n    stage: request\n    weight: 50\n    zh-CN: [码]\n    except: [密码]\n"))
+	base, err := knowledge.Embedded()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := knowledge.Load(base, fstest.MapFS{"cues.yaml": {Data: data}})
+		if err != nil {
+			return
+		}
+		d, err := New(p)
+		if err != nil {
+			return
+		}
+		d.Scan([]Message{{From: FromThem, Text: "您好，我是客服，请加微信，把验证码发给我 http://a.top 09061234567"}})
+	})
+}
+
+func TestParseTranscript(t *testing.T) {
+	got := ParseTranscript("客服小美：亲，您的订单异常\n需要退款\n我：怎么退？\nme: ok\n客服小美：加我微信")
+	want := []Message{
+		{From: FromThem, Text: "亲，您的订单异常\n需要退款"},
+		{From: FromMe, Text: "怎么退？"},
+		{From: FromMe, Text: "ok"},
+		{From: FromThem, Text: "加我微信"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	one := "注意：请于今日前完成验证 http://a.top"
+	if got := ParseTranscript(one); len(got) != 1 || got[0].From != FromThem || got[0].Text != one {
+		t.Errorf("a message without the shopper's lines: %+v", got)
+	}
+}
+
+func FuzzParseTranscript(f *testing.F) {
+	for _, s := range []string{"我：好\n客服：加微信", "a:b\nc", "：\n:", "http://x.top: y\n我:z", "\xff：\n我：\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		msgs := ParseTranscript(s)
+		if len(msgs) == 0 {
+			t.Fatal("no messages")
+		}
+		for _, m := range msgs {
+			if m.From != FromMe && m.From != FromThem {
+				t.Fatalf("sender %q", m.From)
+			}
+			if !strings.Contains(s, strings.TrimSpace(m.Text)) {
+				t.Fatalf("message %q is not part of the text", m.Text)
+			}
+		}
+	})
+}
+
+func TestConcurrentScansAgree(t *testing.T) {
+	d, _ := mustDetector(t)
+	ins := readFixtures(t, "testdata/scam-chats.jsonl")
+	want := make([]Result, len(ins))
+	for i, in := range ins {
+		want[i] = d.Scan(in.Conversation())
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, in := range ins {
+				if got := d.Scan(in.Conversation()); got.Score != want[i].Score || len(got.Cues) != len(want[i].Cues) {
+					t.Errorf("%s: concurrent scan gave %d with %d cues, alone %d with %d", in.ID, got.Score, len(got.Cues), want[i].Score, len(want[i].Cues))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,279 @@
+package text
+
+import (
+	_ "embed"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// normText is a text after normalisation, in the form the automaton reads: UTF-8 bytes, and
+// for every byte the byte offset (bstart) of the rune of the original text it came from.
+// Every normalised byte comes from exactly one original rune. digits counts the ASCII digits.
+//
+// Normalisation folds what scammers vary to slip past filters: compatibility forms (NFKC, so
+// full-width letters and circled digits become plain ones), case, traditional characters
+// (to simplified), Chinese numerals (to digits), digits standing for letters inside a Latin
+// word ("w0n"), and the separators put between characters (dropped; between two Latin words
+// one space is kept). Clause ends (。！？；， and the like) become one '\n', which no pattern
+// holds, so a negation never reaches across a clause.
+type normText struct {
+	b       []byte
+	bstart  []int32
+	digits  int
+	matches []match // the automaton's matches in b, kept here to reuse the memory
+}
+
+func (n *normText) reset() {
+	n.b, n.bstart, n.digits = n.b[:0], n.bstart[:0], 0
+}
+
+// push appends one normalised byte that came from the original rune at byte offset bi.
+func (n *normText) push(c byte, bi int32) {
+	n.b = append(n.b, c)
+	n.bstart = append(n.bstart, bi)
+}
+
+// ASCII classes.
+const (
+	cSep   = iota // dropped (one space kept between two Latin words)
+	cBreak        // clause end
+	cKeep         // letter or digit, kept (lower case)
+	cDot          // '.': clause end before a space or the end, otherwise a separator
+)
+
+var asciiClass = func() (t [128]uint8) {
+	for c := 0; c < 128; c++ {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			t[c] = cKeep
+		case c == '\n' || c == '!' || c == '?' || c == ';' || c == ',':
+			t[c] = cBreak
+		case c == '.':
+			t[c] = cDot
+		default:
+			t[c] = cSep
+		}
+	}
+	return t
+}()
+
+//go:embed t2s.txt
+var t2sPairs string
+
+const hanLo, hanHi = 0x4E00, 0xA000
+
+// hanFold maps each CJK unified ideograph to the character it is matched as: its simplified
+// form, or an ASCII digit for Chinese numerals. Derived from OpenCC's t2s table
+// (Apache-2.0, see t2s.txt's note in the package documentation).
+var hanFold = sync.OnceValue(func() []rune {
+	t := make([]rune, hanHi-hanLo)
+	for i := range t {
+		t[i] = rune(hanLo + i)
+	}
+	rs := []rune(t2sPairs)
+	for i := 0; i+1 < len(rs); i += 2 {
+		if rs[i] >= hanLo && rs[i] < hanHi {
+			t[rs[i]-hanLo] = rs[i+1]
+		}
+	}
+	for d, s := range []string{"零〇", "一壹幺", "二贰貳", "三叁參", "四肆", "五伍", "六陆陸", "七柒", "八捌", "九玖"} {
+		for _, r := range s {
+			if r >= hanLo && r < hanHi {
+				t[r-hanLo] = rune('0' + d)
+			}
+		}
+	}
+	return t
+})
+
+// normalizer carries the state of one normalisation.
+type normalizer struct {
+	out     *normText
+	fold    []rune
+	pendSep bool  // separators seen since the last kept rune
+	pendBrk bool  // a clause end seen since the last kept rune
+	pendAt  int32 // byte offset of the first pending separator
+	bi      int32 // byte offset of the original rune being read
+	tmp     []byte
+}
+
+// normalize appends the normalised form of s to out.
+func normalize(s string, out *normText) {
+	n := normalizer{out: out, fold: hanFold()}
+	if cap(out.b) < len(s)+8 {
+		out.b = make([]byte, 0, len(s)+8)
+		out.bstart = make([]int32, 0, len(s)+8)
+	}
+	for i := 0; i < len(s); {
+		n.bi = int32(i)
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case cKeep:
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				if k := len(out.b); c > '9' && !n.pendSep && !n.pendBrk && (k == 0 || out.b[k-1] > '9' || out.b[k-1] < '0') {
+					out.push(c, n.bi) // a letter in running text: nothing to flush or fold
+					break
+				}
+				n.emitByte(c)
+			case cBreak:
+				n.sep(true)
+			case cDot:
+				n.sep(i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n' || s[i+1] == '\r' || s[i+1] == '\t')
+			default:
+				n.sep(false)
+			}
+			i++
+			continue
+		}
+		if c >= 0xE4 && c <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// A CJK unified ideograph (U+4E00–U+9FFF), the bulk of Chinese text: kept as
+			// written unless it folds to another character or a digit.
+			r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			if r >= hanLo && r < hanHi {
+				if f := n.fold[r-hanLo]; f != r {
+					n.emitRune(f)
+				} else {
+					if n.pendSep || n.pendBrk {
+						n.flush(c)
+					}
+					out.b = append(out.b, c, s[i+1], s[i+2])
+					out.bstart = append(out.bstart, n.bi, n.bi, n.bi)
+				}
+				i += 3
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		n.rune(r)
+		i += size
+	}
+}
+
+// leet maps the digits written for look-alike letters ("w0n", "FL1PKART").
+var leet = [10]byte{'o', 'i', 0, 'e', 'a', 's', 0, 't', 0, 0}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
+
+// rune handles one non-ASCII rune of the original text.
+func (n *normalizer) rune(r rune) {
+	switch {
+	case r >= hanLo && r < hanHi:
+		n.emitRune(n.fold[r-hanLo])
+		return
+	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
+		n.ascii(byte(r - 0xFEE0))
+		return
+	case r == 0x3002 || r == 0xFF61 || r == 0x2026: // 。｡…
+		n.sep(true)
+		return
+	case r == utf8.RuneError:
+		n.sep(false)
+		return
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		return // combining marks and invisible format characters: dropped without a trace
+	case !unicode.In(r, unicode.L, unicode.N):
+		n.sep(false)
+		return
+	}
+	var buf [utf8.UTFMax]byte
+	k := utf8.EncodeRune(buf[:], r)
+	n.tmp = norm.NFKC.Append(n.tmp[:0], buf[:k]...)
+	for _, m := range string(n.tmp) {
+		switch {
+		case m < utf8.RuneSelf:
+			n.ascii(byte(m))
+		case m >= hanLo && m < hanHi:
+			n.emitRune(n.fold[m-hanLo])
+		case unicode.In(m, unicode.L, unicode.N):
+			n.emitRune(unicode.ToLower(m))
+		}
+	}
+}
+
+// ascii handles an ASCII rune that came from the non-ASCII rune being read.
+func (n *normalizer) ascii(c byte) {
+	switch asciiClass[c] {
+	case cKeep:
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		n.emitByte(c)
+	case cBreak, cDot:
+		n.sep(true)
+	default:
+		n.sep(false)
+	}
+}
+
+func (n *normalizer) sep(brk bool) {
+	if !n.pendSep && !n.pendBrk {
+		n.pendAt = n.bi
+	}
+	if brk {
+		n.pendBrk = true
+	} else {
+		n.pendSep = true
+	}
+}
+
+func isWordByte(c byte) bool { return c < utf8.RuneSelf && asciiClass[c] == cKeep }
+
+// flush writes what the pending separators leave before a kept rune whose first byte is c.
+func (n *normalizer) flush(c byte) {
+	out := n.out
+	if len(out.b) > 0 {
+		last := out.b[len(out.b)-1]
+		switch {
+		case n.pendBrk && last != '\n':
+			out.push('\n', n.pendAt)
+		case n.pendSep && !n.pendBrk && isWordByte(last) && isWordByte(c):
+			out.push(' ', n.pendAt)
+		}
+	}
+	n.pendSep, n.pendBrk = false, false
+}
+
+// emitByte writes a kept ASCII letter or digit. A digit between two letters stands for the
+// letter it looks like ("w0n"): it is replaced once the letter after it is seen.
+func (n *normalizer) emitByte(c byte) {
+	if n.pendSep || n.pendBrk {
+		n.flush(c)
+	}
+	b := n.out.b
+	switch {
+	case c <= '9':
+		n.out.digits++
+	case len(b) >= 2 && b[len(b)-1] <= '9' && b[len(b)-1] >= '0' && leet[b[len(b)-1]-'0'] != 0 && isLetter(b[len(b)-2]):
+		b[len(b)-1] = leet[b[len(b)-1]-'0']
+		n.out.digits--
+	}
+	n.out.push(c, n.bi)
+}
+
+func (n *normalizer) emitRune(r rune) {
+	if r < utf8.RuneSelf {
+		n.emitByte(byte(r))
+		return
+	}
+	var buf [utf8.UTFMax]byte
+	k := utf8.EncodeRune(buf[:], r)
+	if n.pendSep || n.pendBrk {
+		n.flush(buf[0])
+	}
+	for j := 0; j < k; j++ {
+		n.out.push(buf[j], n.bi)
+	}
+}
+
+// normalizeString returns the normalised form of s, as patterns are compiled.
+func normalizeString(s string) string {
+	var n normText
+	normalize(s, &n)
+	return string(n.b)
+}

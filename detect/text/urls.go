@@ -1,0 +1,97 @@
+package text
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// URL is a link found in a message, for the link check: the text as written and where it is.
+type URL struct {
+	URL     string `json:"url"`
+	Message int    `json:"message"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	bs, be  int32  // byte offsets
+}
+
+// commonTLDs are the endings that make a bare word with dots a link ("dwz.cn/abc").
+var commonTLDs = map[string]bool{
+	"com": true, "cn": true, "net": true, "org": true, "top": true, "xyz": true, "vip": true,
+	"cc": true, "io": true, "co": true, "uk": true, "me": true, "info": true, "shop": true,
+	"app": true, "link": true, "ly": true, "club": true, "site": true, "online": true, "ru": true,
+	"tk": true, "ml": true, "biz": true, "us": true, "hk": true, "tw": true, "in": true,
+	"au": true, "de": true, "fr": true, "ca": true, "nl": true, "it": true, "mobi": true, "ws": true,
+	"su": true, "pw": true, "icu": true, "buzz": true, "live": true, "tv": true,
+}
+
+func isURLByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		strings.IndexByte("-._~:/?#[]@!$&'*+,;=%", c) >= 0
+}
+
+// findURLs returns the links in s: anything with a scheme, starting with www., or a host
+// ending in a common top-level domain. Offsets are in runes.
+func findURLs(s string, msg int) []URL {
+	var out []URL
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '.')
+		if j < 0 {
+			break
+		}
+		dot := i + j
+		if dot == 0 || dot+1 >= len(s) || !isURLByte(s[dot-1]) || !isURLByte(s[dot+1]) || s[dot+1] == '.' {
+			i = dot + 1 // a full stop, an ellipsis: no link here
+			continue
+		}
+		lo := dot
+		for lo > 0 && isURLByte(s[lo-1]) {
+			lo--
+		}
+		hi := dot + 1
+		for hi < len(s) && isURLByte(s[hi]) {
+			hi++
+		}
+		tok := strings.TrimRight(s[lo:hi], ".,;:!?)]'")
+		// A scheme's letters run straight into the previous word in some texts ("点击https://").
+		if k := strings.Index(strings.ToLower(tok), "http"); k > 0 {
+			lo += k
+			tok = tok[k:]
+		}
+		if isLink(tok) {
+			out = append(out, URL{URL: tok, Message: msg, Start: utf8.RuneCountInString(s[:lo]), End: utf8.RuneCountInString(s[:lo+len(tok)]),
+				bs: int32(lo), be: int32(lo + len(tok))})
+			i = max(lo+len(tok), dot+1)
+			continue
+		}
+		i = hi
+	}
+	return out
+}
+
+func isLink(tok string) bool {
+	low := strings.ToLower(tok)
+	if strings.HasPrefix(low, "http:") || strings.HasPrefix(low, "https:") {
+		return strings.Contains(strings.TrimLeft(low[strings.IndexByte(low, ':')+1:], "/"), ".")
+	}
+	if strings.Contains(low, "@") {
+		return false
+	}
+	if strings.HasPrefix(low, "www.") {
+		return len(low) > 4
+	}
+	host := low
+	if k := strings.IndexAny(host, "/?#"); k >= 0 {
+		host = host[:k]
+	}
+	host = strings.TrimSuffix(host, ".")
+	k := strings.LastIndexByte(host, '.')
+	if k <= 0 {
+		return false
+	}
+	for _, c := range host[k+1:] {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return commonTLDs[host[k+1:]]
+}

@@ -1,0 +1,49 @@
+package eval
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/shopguard/shopguard/detect/text"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+func TestEvalTextTallies(t *testing.T) {
+	p, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := text.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := `{"id":"1","text":"您好，我是平台客服，您的订单异常需要退款，请把收到的验证码发给我。","label":"scam","type":"fake_customer_service","source":"a"}
+{"id":"2","text":"我是你表哥，换号了，急用钱，先帮我转五千。","label":"scam","type":"fake_customer_service","source":"a"}
+{"id":"3","messages":[{"from":"me","text":"发货了吗"},{"from":"them","text":"今天发"}],"label":"ok","source":"b"}
+{"id":"4","text":"Win a prize, call 09061234567 now","label":"scam","type":"smishing","source":"c"}
+not json
+{"id":"6","messages":[{"from":"robot","text":"x"}],"label":"ok","source":"b"}
+`
+	known := func(s string) bool { _, ok := p.ScamType(s); return ok }
+	rep, err := EvalText(d, strings.NewReader(rows), known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Bad != 2 || len(rep.Groups) != 3 {
+		t.Fatalf("report: %+v", rep)
+	}
+	a := rep.Groups[0]
+	if a.Source != "a" || a.Rows != 2 || a.Flagged != 2 || a.TypeHits != 1 {
+		t.Errorf("group a: %+v", a)
+	}
+	if b := rep.Groups[1]; b.Rows != 1 || b.Flagged != 0 {
+		t.Errorf("group b: %+v", b)
+	}
+	if c := rep.Groups[2]; c.Flagged != 1 || c.TypeHits != 0 {
+		t.Errorf("group c: %+v", c)
+	}
+	md := rep.Markdown(known)
+	if !strings.Contains(md, "| a | scam | fake_customer_service | 2 | 100.0% (2) | 50.0% |") || !strings.Contains(md, "| c | scam | smishing | 1 | 100.0% (1) | — |") || !strings.Contains(md, "2 lines could not be read") {
+		t.Errorf("markdown:\n%s", md)
+	}
+}

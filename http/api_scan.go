@@ -1,0 +1,45 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/text"
+)
+
+// scanRequest is the body of POST /api/v1/scan: a text or a conversation, and the language
+// of the explanations (default: the request's language).
+type scanRequest struct {
+	text.Input
+	Lang string `json:"lang,omitempty"`
+}
+
+// scanResponse is the verdict, explained, with the id the caller sent.
+type scanResponse struct {
+	ID string `json:"id,omitempty"`
+	text.Result
+}
+
+func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
+	var req scanRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := req.Validate(); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	lang := stateOf(r).lang
+	if req.Lang != "" {
+		l, ok := shopguard.ParseLang(req.Lang)
+		if !ok {
+			s.error(w, r, shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", req.Lang))
+			return
+		}
+		lang = l
+	}
+	res := s.Text.Scan(req.Conversation())
+	res.Explain(s.Knowledge, lang)
+	writeJSON(w, http.StatusOK, scanResponse{ID: req.ID, Result: res})
+}

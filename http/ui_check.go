@@ -1,0 +1,99 @@
+package http
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/text"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+// checkChat is the data of the "Check a chat" page: the text as pasted and, once checked, the
+// verdict with the text cut into highlighted segments and every cue explained.
+type checkChat struct {
+	Text     string
+	Error    string
+	Result   *shopguard.Assessment // for the shared "assessment" template
+	Stage    string
+	URLs     []text.URL
+	Messages []chatMessage
+	Cues     []cueExplained
+}
+
+// chatMessage is one message of the pasted chat, cut into highlighted segments.
+type chatMessage struct {
+	From     string
+	Segments []text.Segment
+}
+
+// cueExplained is one kind of cue found: its title, why it matters and the words that showed
+// it.
+type cueExplained struct {
+	ID, Title, Explain string
+	Words              []string
+}
+
+// maxPastedChat caps the text of the form, in bytes.
+const maxPastedChat = 64 << 10
+
+func (s *Server) handleCheckChatPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "check_chat", "check.title", checkChat{})
+}
+
+func (s *Server) handleCheckChatForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxPastedChat+4096)
+	if err := r.ParseForm(); err != nil {
+		s.render(w, r, http.StatusRequestEntityTooLarge, "check_chat", "check.title", checkChat{Error: "check.too_long"})
+		return
+	}
+	d := checkChat{Text: r.PostFormValue("text")}
+	switch {
+	case strings.TrimSpace(d.Text) == "":
+		d.Error = "check.empty"
+		s.render(w, r, http.StatusBadRequest, "check_chat", "check.title", d)
+		return
+	case len(d.Text) > maxPastedChat:
+		d.Error = "check.too_long"
+		s.render(w, r, http.StatusRequestEntityTooLarge, "check_chat", "check.title", d)
+		return
+	}
+	lang := stateOf(r).lang
+	msgs := text.ParseTranscript(d.Text)
+	res := s.Text.Scan(msgs)
+	res.Explain(s.Knowledge, lang)
+	a := res.Assessment()
+	d.Result, d.Stage, d.URLs = &a, res.Stage, res.URLs
+	for i, segs := range res.Highlight(msgs) {
+		from := ""
+		if len(msgs) > 1 {
+			from = msgs[i].From
+		}
+		d.Messages = append(d.Messages, chatMessage{From: from, Segments: segs})
+	}
+	d.Cues = explainCues(s.Knowledge, res, lang)
+	s.render(w, r, http.StatusOK, "check_chat", "check.title", d)
+}
+
+// explainCues lists each kind of cue found once, in the order first seen, with its words.
+func explainCues(k *knowledge.Pack, res text.Result, lang shopguard.Lang) []cueExplained {
+	var out []cueExplained
+	at := map[string]int{}
+	for _, c := range res.Cues {
+		i, ok := at[c.ID]
+		if !ok {
+			ce := cueExplained{ID: c.ID, Title: c.ID}
+			if st, ok := k.Signal("text." + c.ID); ok {
+				ce.Title, ce.Explain = st.Title.Get(lang), st.Explain.Get(lang)
+			}
+			i = len(out)
+			at[c.ID] = i
+			out = append(out, ce)
+		}
+		if !slices.Contains(out[i].Words, c.Text) {
+			out[i].Words = append(out[i].Words, c.Text)
+		}
+	}
+	return out
+}
