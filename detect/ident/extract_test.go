@@ -86,7 +86,9 @@ func FuzzPhone(f *testing.F) {
 	fuzzCanonical(f, shopguard.KindPhone, "138 1234 5678", "+86 10 8888 1234", "0086-400-123-4567", "(0755)23456789", "+1 415 555 2671", "１３８")
 }
 
-func FuzzQQ(f *testing.F) { fuzzCanonical(f, shopguard.KindQQ, "12345678", "１２３ ４５６", "0123") }
+func FuzzQQ(f *testing.F) {
+	fuzzCanonical(f, shopguard.KindQQ, "12345678", "１２３ ４５６", "0123")
+}
 
 func FuzzWeChat(f *testing.F) {
 	fuzzCanonical(f, shopguard.KindWeChat, "Seller_VIP88", "wxid_abc", "ａｂｃｄｅｆ")
@@ -112,7 +114,9 @@ func FuzzURL(f *testing.F) {
 	fuzzCanonical(f, shopguard.KindURL, "http://a@b.com:80/x#y", "example.com/pay?x=1", "https://[::1]:443/", "HTTPS://淘宝.中国/路径")
 }
 
-func FuzzShop(f *testing.F) { fuzzCanonical(f, shopguard.KindShop, "taobao:123", "xianyu / ab_c", "jd:") }
+func FuzzShop(f *testing.F) {
+	fuzzCanonical(f, shopguard.KindShop, "taobao:123", "xianyu / ab_c", "jd:")
+}
 
 func FuzzExtract(f *testing.F) {
 	for _, s := range []string{"加我微信 seller_vip 或电话 138 1234 5678", "QQ:12345 卡号6222021234567894", "see https://x.com/a and y.cn", "１３８－１２３４－５６７８"} {
