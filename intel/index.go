@@ -72,8 +72,16 @@ type side struct {
 	sum Summary
 }
 
+// hashedOnly marks an entry loaded from a snapshot, which carries the hash of its identifier
+// but not the identifier.
+const hashedOnly = ^uint32(0)
+
+// entry returns the "kind:value" string of entry i, or "" for a hashed-only entry.
 func (t *table) entry(i int) string {
 	o := t.side[i].off
+	if o == hashedOnly {
+		return ""
+	}
 	n := uint32(t.arena[o])
 	return unsafeString(t.arena[o+1 : o+1+n])
 }
@@ -303,11 +311,15 @@ func (x *Index) compact() {
 	for bk := range uint32(1 << bucketBits) {
 		for i := old.buckets[bk]; i < old.buckets[bk+1]; i++ {
 			s := old.entry(int(i))
-			if _, changed := x.overlay[s]; changed {
+			if _, changed := x.overlay[s]; changed && s != "" {
 				continue
 			}
 			b.bkts = append(b.bkts, bk)
 			b.keys = append(b.keys, old.keys[i])
+			if s == "" {
+				b.side = append(b.side, side{off: hashedOnly, sum: old.side[i].sum})
+				continue
+			}
 			b.side = append(b.side, side{off: uint32(len(b.arena)), sum: old.side[i].sum})
 			b.arena = append(append(b.arena, byte(len(s))), s...)
 		}
@@ -448,7 +460,7 @@ func (x *Index) Bucket(kind shopguard.Kind, prefix uint32, now time.Time) []Matc
 	t := x.base.Load()
 	for i := t.buckets[prefix]; i < t.buckets[prefix+1]; i++ {
 		s := t.entry(int(i))
-		if _, changed := x.overlay[s]; !changed {
+		if _, changed := x.overlay[s]; !changed && s != "" {
 			add(s, t.side[i].sum)
 		}
 	}
@@ -461,8 +473,8 @@ func (x *Index) Bucket(kind shopguard.Kind, prefix uint32, now time.Time) []Matc
 	return out
 }
 
-// Each calls fn for every indicator in the index, with its canonical identifier, until fn
-// returns false. It is for exports and snapshots; fn must not change the index.
+// Each calls fn for every indicator in the index whose identifier it knows (not those loaded
+// from a snapshot, which only carries hashes), until fn returns false. It is for exports and snapshots; fn must not change the index.
 func (x *Index) Each(now time.Time, fn func(id shopguard.Identifier, in shopguard.Indicator) bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
@@ -474,7 +486,7 @@ func (x *Index) Each(now time.Time, fn func(id shopguard.Identifier, in shopguar
 	}
 	for i := range t.keys {
 		s := t.entry(i)
-		if _, changed := x.overlay[s]; !changed && !emit(s, t.side[i].sum) {
+		if _, changed := x.overlay[s]; !changed && s != "" && !emit(s, t.side[i].sum) {
 			return
 		}
 	}
