@@ -127,4 +127,7 @@ type ReputationStore interface {
 	PutImported(ctx context.Context, rs []*Reputation) error
 	// ImportedOf returns the imported indicator for an identifier. ENOTFOUND if there is none.
 	ImportedOf(ctx context.Context, id Identifier) (*Reputation, error)
+	// Secret returns the random secret stored under name, made on first use, so that every
+	// node and every restart uses the same one.
+	Secret(ctx context.Context, name string) ([]byte, error)
 }
