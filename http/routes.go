@@ -22,6 +22,24 @@ func (s *Server) registerRoutes() {
 	// Checks: open to everyone.
 	s.handle("POST /api/v1/check/listing", s.handleCheckListing)
 
+	// Community reports and reputation. Anyone may report (anonymous reports weigh little),
+	// look up and appeal; moderation needs a moderator.
+	s.handle("POST /api/v1/reports", s.handleCreateReport)
+	s.handle("GET /api/v1/reports", s.require(shopguard.ScopeModerate, s.handleListReports))
+	s.handle("GET /api/v1/reports/{id}", s.require(shopguard.ScopeModerate, s.handleGetReport))
+	s.handle("POST /api/v1/reports/{id}/decision", s.require(shopguard.ScopeModerate, s.handleDecideReport))
+	s.handle("GET /api/v1/audit", s.require(shopguard.ScopeModerate, s.handleAudit))
+	s.handle("GET /api/v1/indicators/{kind}/{value}", s.handleIndicator)
+	s.handle("GET /api/v1/lookup/{kind}/{prefix}", s.handlePrivateLookup)
+	s.handle("POST /api/v1/feedback", s.require(shopguard.ScopeReport, s.handleNotScam))
+	s.handle("POST /api/v1/appeals", s.handleCreateAppeal)
+	s.handle("POST /api/v1/appeals/{id}/verify", s.handleVerifyAppeal)
+	s.handle("GET /api/v1/appeals", s.require(shopguard.ScopeModerate, s.handleListAppeals))
+	s.handle("POST /api/v1/appeals/{id}/decision", s.require(shopguard.ScopeModerate, s.handleDecideAppeal))
+	s.handle("GET /api/v1/indicators/export", s.require(shopguard.ScopeAdmin, s.handleExport))
+	s.handle("POST /api/v1/indicators/import", s.require(shopguard.ScopeAdmin, s.handleImport))
+	s.handle("GET /api/v1/indicators/snapshot", s.handleSnapshot)
+
 	// Accounts.
 	s.handle("POST /api/v1/auth/login", s.handleAPILogin)
 	s.handle("POST /api/v1/auth/logout", s.handleAPILogout)

@@ -18,6 +18,7 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/auth"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -57,6 +58,10 @@ type Server struct {
 	CaseBlobs shopguard.BlobStore
 
 	planner *casework.Planner
+	// Intel is community reporting and reputation; Open starts it (StartIntel).
+	Intel *intel.Service
+	// Blobs keeps evidence files; nil refuses them.
+	Blobs intel.Blobs
 
 	mux      *http.ServeMux
 	srv      *http.Server
@@ -67,6 +72,8 @@ type Server struct {
 	registry *prometheus.Registry
 	ui       *ui
 	closing  atomic.Bool
+	// stopIntel stops following the change sequence.
+	stopIntel context.CancelFunc
 }
 
 // NewServer returns a server over the store and knowledge pack, with its routes registered.
@@ -78,6 +85,8 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 		registry: prometheus.NewRegistry(),
 	}
 	s.metrics = newMetrics(s.registry)
+	s.Intel = &intel.Service{Store: store, Index: intel.NewIndex(), Prover: &intel.Prover{}, Log: logger,
+		KnownScamType: func(id string) bool { _, ok := pack.ScamType(id); return ok }}
 	var err error
 	if s.ui, err = newUI(); err != nil {
 		return nil, err
@@ -105,8 +114,15 @@ func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
 // Handler returns the whole server as one http.Handler, middleware included.
 func (s *Server) Handler() http.Handler { return s.middleware(s.mux) }
 
-// Open starts listening on Config.Addr and serving in the background.
+// Open loads the reputation index, then starts listening on Config.Addr and serving in the
+// background.
 func (s *Server) Open() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopIntel = cancel
+	if err := s.StartIntel(ctx); err != nil {
+		cancel()
+		return fmt.Errorf("http: start reputation index: %w", err)
+	}
 	ln, err := net.Listen("tcp", s.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("http: listen on %s: %w", s.Config.Addr, err)
@@ -140,6 +156,9 @@ func (s *Server) URL() string {
 // flight to finish (until ctx ends).
 func (s *Server) Close(ctx context.Context) error {
 	s.closing.Store(true)
+	if s.stopIntel != nil {
+		defer s.stopIntel()
+	}
 	if s.srv == nil {
 		return nil
 	}

@@ -316,8 +316,18 @@ func (s *Service) Purge(ctx context.Context) (int64, error) {
 	return n, s.Sync(ctx)
 }
 
-// Import stores indicators from a feed and brings the index up to date.
+// Import stores indicators from a feed and brings the index up to date. An indicator the feed
+// gives no dates for is taken as seen now.
 func (s *Service) Import(ctx context.Context, reps []*shopguard.Reputation) error {
+	now := s.now()
+	for _, r := range reps {
+		if r.LastSeen.IsZero() {
+			r.LastSeen = now
+		}
+		if r.FirstSeen.IsZero() {
+			r.FirstSeen = r.LastSeen
+		}
+	}
 	if err := s.Store.PutImported(ctx, reps); err != nil {
 		return err
 	}
