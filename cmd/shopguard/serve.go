@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/shopguard/shopguard/blob"
 	shttp "github.com/shopguard/shopguard/http"
+	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/sqlstore"
 )
 
@@ -42,6 +44,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 		h.CaseBlobs, err = blob.NewDir(c.blobDir())
 	}
 	if err == nil {
+		h.Blobs = intel.DirBlobs(filepath.Join(c.Data, "evidence"))
 		err = h.Open()
 	}
 	if err != nil {
