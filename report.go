@@ -43,8 +43,12 @@ type Trust int
 const (
 	TrustAnonymous Trust = 0 // no account: weighs little
 	TrustAccount   Trust = 1 // a signed-in account
-	TrustTrusted   Trust = 2 // an account with confirmed reports before, or an operator
+	TrustTrusted   Trust = 2 // an account with TrustedAfter confirmed reports, or an operator
 )
+
+// TrustedAfter is how many of an account's reports moderators must have confirmed before its
+// new reports count as trusted.
+const TrustedAfter = 2
 
 // Report is a community report: someone says that these identifiers were used to scam them.
 // Identifiers and Narrative are seen by moderators only; public answers show reputation.
@@ -250,6 +254,8 @@ type ReportStore interface {
 	// CountReportsSince counts the reports filed since t by a reporter (userID > 0) or, when
 	// userID is 0, from a source network.
 	CountReportsSince(ctx context.Context, userID int64, source string, t time.Time) (int, error)
+	// ConfirmedReportsBy counts an account's reports that moderators confirmed.
+	ConfirmedReportsBy(ctx context.Context, userID int64) (int, error)
 	// DecideReport applies a decision and records it in the audit log in one transaction.
 	// ENOTFOUND if the report (or the report merged into) does not exist.
 	DecideReport(ctx context.Context, d Decision, at time.Time) (*Report, error)

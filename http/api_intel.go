@@ -37,6 +37,7 @@ func (s *Server) StartIntel(ctx context.Context) error {
 		return err
 	}
 	go s.Intel.Follow(ctx, 2*time.Second)
+	go s.Intel.PurgeEvery(ctx, time.Hour)
 	return nil
 }
 

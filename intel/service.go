@@ -165,7 +165,12 @@ func (s *Service) Submit(ctx context.Context, r *shopguard.Report, who Reporter)
 	if err := s.normalise(r); err != nil {
 		return err
 	}
-	r.ReporterID, r.Source, r.Trust = who.UserID, s.source(who.IP), trustOf(who)
+	r.ReporterID, r.Source = who.UserID, s.source(who.IP)
+	trust, err := s.trustOf(ctx, who)
+	if err != nil {
+		return err
+	}
+	r.Trust = trust
 	since := s.now().Add(-time.Hour)
 	if who.UserID > 0 {
 		n, err := s.Store.CountReportsSince(ctx, who.UserID, "", since)
@@ -229,14 +234,23 @@ func (s *Service) normalise(r *shopguard.Report) error {
 	return nil
 }
 
-func trustOf(who Reporter) shopguard.Trust {
+// trustOf says how much a reporter is believed: anonymous little, an account more, an
+// operator or an account with shopguard.TrustedAfter confirmed reports most.
+func (s *Service) trustOf(ctx context.Context, who Reporter) (shopguard.Trust, error) {
 	switch {
 	case who.UserID == 0:
-		return shopguard.TrustAnonymous
+		return shopguard.TrustAnonymous, nil
 	case who.Role.AtLeast(shopguard.RoleModerator):
-		return shopguard.TrustTrusted
+		return shopguard.TrustTrusted, nil
 	}
-	return shopguard.TrustAccount
+	n, err := s.Store.ConfirmedReportsBy(ctx, who.UserID)
+	if err != nil {
+		return 0, fmt.Errorf("intel: submit: %w", err)
+	}
+	if n >= shopguard.TrustedAfter {
+		return shopguard.TrustTrusted, nil
+	}
+	return shopguard.TrustAccount, nil
 }
 
 // source returns the keyed hash of the network an address belongs to: its /24 for IPv4, its
@@ -314,6 +328,27 @@ func (s *Service) Purge(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	return n, s.Sync(ctx)
+}
+
+// PurgeEvery purges old reports every interval until ctx ends, when a retention is set.
+func (s *Service) PurgeEvery(ctx context.Context, every time.Duration) {
+	if s.Limits.Retention <= 0 {
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
+			s.Log.Error("intel: purge old reports", "err", err)
+		} else if n > 0 && s.Log != nil {
+			s.Log.Info("intel: purged old reports", "reports", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Import stores indicators from a feed and brings the index up to date. An indicator the feed

@@ -306,3 +306,41 @@ func TestAppeals(t *testing.T) {
 		}
 	})
 }
+
+func TestTrustAndRetention(t *testing.T) {
+	engines(t, func(t *testing.T, open func() *sqlstore.DB) {
+		ctx := context.Background()
+		db := open()
+		s := newService(t, db)
+		now := time.Now().UTC()
+		s.Now = func() time.Time { return now }
+		u := storetest.MustUser(t, db, "veteran", shopguard.RoleUser)
+		mod := storetest.MustUser(t, db, "mod", shopguard.RoleModerator)
+		who := intel.Reporter{UserID: u.ID, Role: shopguard.RoleUser, IP: ip("192.0.2.1")}
+		for i := range shopguard.TrustedAfter + 1 {
+			r := newReport("1380000010" + itoa(i))
+			if err := s.Submit(ctx, r, who); err != nil {
+				t.Fatal(err)
+			}
+			want := shopguard.TrustAccount
+			if i == shopguard.TrustedAfter {
+				want = shopguard.TrustTrusted
+			}
+			if r.Trust != want {
+				t.Fatalf("report %d: trust %d, want %d", i, r.Trust, want)
+			}
+			s.Decide(ctx, shopguard.Decision{ReportID: r.ID, Action: shopguard.ActionConfirm, Reason: "checked", ModeratorID: mod.ID})
+		}
+		s.Limits.Retention = 24 * time.Hour
+		if n, err := s.Purge(ctx); err != nil || n != 0 {
+			t.Fatalf("purge of fresh reports: %d, %v", n, err)
+		}
+		now = now.Add(48 * time.Hour)
+		if n, err := s.Purge(ctx); err != nil || n != int64(shopguard.TrustedAfter+1) {
+			t.Fatalf("purge after the retention: %d, %v", n, err)
+		}
+		if in, _ := s.Lookup(shopguard.KindPhone, "13800000100"); in.Reports != 0 || in.Risk != shopguard.RiskLow {
+			t.Fatalf("after purge: %+v", in)
+		}
+	})
+}

@@ -202,6 +202,13 @@ func (db *DB) CountReportsSince(ctx context.Context, userID int64, source string
 	return n, db.wrap("count reports", "reports", err)
 }
 
+// ConfirmedReportsBy counts an account's confirmed reports.
+func (db *DB) ConfirmedReportsBy(ctx context.Context, userID int64) (int, error) {
+	var n int
+	err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM reports WHERE reporter_id = $1 AND status = $2`, userID, string(shopguard.ReportConfirmed)).Scan(&n)
+	return n, db.wrap("count confirmed reports", "reports", err)
+}
+
 // DecideReport applies a decision and records it in the audit log in one transaction.
 func (db *DB) DecideReport(ctx context.Context, d shopguard.Decision, at time.Time) (*shopguard.Report, error) {
 	if err := d.Validate(); err != nil {

@@ -84,6 +84,9 @@ func testReports(t *testing.T, s shopguard.Store) {
 	if err != nil || dec.Status != shopguard.ReportMerged || dec.MergedInto != r.ID {
 		t.Fatalf("merge: %+v, %v", dec, err)
 	}
+	if n, err := s.ConfirmedReportsBy(ctx, u.ID); err != nil || n != 1 {
+		t.Fatalf("ConfirmedReportsBy = %d, %v; want 1", n, err)
+	}
 	pending, _ := s.ListReports(ctx, shopguard.ReportFilter{Status: shopguard.ReportPending})
 	confirmed, _ := s.ListReports(ctx, shopguard.ReportFilter{Status: shopguard.ReportConfirmed})
 	all, _ := s.ListReports(ctx, shopguard.ReportFilter{})

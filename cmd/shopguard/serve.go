@@ -45,6 +45,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 	}
 	if err == nil {
 		h.Blobs = intel.DirBlobs(filepath.Join(c.Data, "evidence"))
+		h.Intel.Limits.Retention = time.Duration(c.RetentionDays) * 24 * time.Hour
 		err = h.Open()
 	}
 	if err != nil {
