@@ -81,3 +81,11 @@ type ChangeStore interface {
 	// LastChange returns the highest sequence number, 0 when there is none.
 	LastChange(ctx context.Context) (int64, error)
 }
+
+// Reputations answers what the community knows about an identifier, from memory. Detectors
+// take it to flag the phones and accounts they find; intel.Service implements it.
+type Reputations interface {
+	// Lookup returns the reputation of value as an identifier of kind; EINVALID for a bad
+	// value.
+	Lookup(kind Kind, value string) (Indicator, error)
+}

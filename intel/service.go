@@ -25,6 +25,8 @@ type Store interface {
 	shopguard.ReputationStore
 }
 
+var _ shopguard.Reputations = (*Service)(nil)
+
 // Limits bound what one reporter can do, and how long reports are kept.
 type Limits struct {
 	ReportsPerHour       int           // by one account; 0 for the default of 10
