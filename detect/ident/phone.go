@@ -89,6 +89,9 @@ func appendCN(dst []byte, d []byte, intl bool) ([]byte, error) {
 		if !intl {
 			d = d[1:]
 		}
+		if len(d) == 0 || d[0] == '0' {
+			return dst, invalid("a Chinese area code is 0 followed by 2 or 3 digits not starting with 0, such as 010 or 0755")
+		}
 		area := 3
 		if len(d) > 0 && (d[0] == '1' || d[0] == '2') {
 			area = 2
