@@ -38,7 +38,27 @@ func (s *Server) StartIntel(ctx context.Context) error {
 	}
 	go s.Intel.Follow(ctx, 2*time.Second)
 	go s.Intel.PurgeEvery(ctx, time.Hour)
+	if s.Intel.CachePath != "" {
+		go s.saveCacheEvery(ctx, 10*time.Minute)
+	}
 	return nil
+}
+
+// saveCacheEvery writes the index cache every interval until ctx ends (Close writes it once
+// more), so that a restart reads one file and replays only the last changes.
+func (s *Server) saveCacheEvery(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Intel.SaveCache(); err != nil {
+				s.Logger.Error("intel: save index cache", "err", err)
+			}
+		}
+	}
 }
 
 // reporter says who is filing: the signed-in account, if any, and the client's address.

@@ -165,5 +165,8 @@ func (s *Server) Close(ctx context.Context) error {
 	if err := s.srv.Shutdown(ctx); err != nil {
 		return fmt.Errorf("http: shutdown: %w", err)
 	}
+	if err := s.Intel.SaveCache(); err != nil {
+		return fmt.Errorf("http: shutdown: %w", err)
+	}
 	return nil
 }

@@ -204,3 +204,23 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
+
+func FuzzLoadCache(f *testing.F) {
+	x := intel.NewIndex()
+	x.Put(rep(shopguard.KindPhone, "+8613812345678", 70, 3, true))
+	var buf bytes.Buffer
+	x.WriteCache(&buf, 7)
+	f.Add(buf.Bytes())
+	f.Add([]byte("SGIDX001"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		y := intel.NewIndex()
+		if _, err := y.LoadCache(bytes.NewReader(data)); err != nil {
+			return
+		}
+		y.Lookup(shopguard.KindPhone, "13812345678", day0)
+		intel.Records(y, day0)
+		for p := range uint32(16) {
+			y.Bucket(shopguard.KindPhone, p, day0)
+		}
+	})
+}

@@ -3,6 +3,8 @@ package intel_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
@@ -120,6 +122,37 @@ func TestSyntheticIsFound(t *testing.T) {
 		in, err := x.Lookup(id.Kind, id.Value, day0)
 		if err != nil || in.Reports != 2 {
 			t.Fatalf("synthetic %d (%v): %+v, %v", i, id, in, err)
+		}
+	}
+}
+
+// BenchmarkStartFromCache10M measures a node's start from its index cache: reading the file
+// of 10 million indicators back into an index. Run it with -benchtime=1x.
+func BenchmarkStartFromCache10M(b *testing.B) {
+	x := bigIndex(b)
+	path := filepath.Join(b.TempDir(), "index.cache")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := x.WriteCache(f, 1); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	for b.Loop() {
+		start := time.Now()
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		y := intel.NewIndex()
+		if _, err := y.LoadCache(f); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+		b.ReportMetric(time.Since(start).Seconds(), "s/start")
+		if y.Len() != benchN {
+			b.Fatalf("loaded %d", y.Len())
 		}
 	}
 }

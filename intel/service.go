@@ -50,6 +50,9 @@ type Service struct {
 	KnownScamType func(string) bool
 	Now           func() time.Time
 	Log           *slog.Logger
+	// CachePath is the node's index cache file; "" for none. With one, a node starts by
+	// reading it and replaying the changes since, instead of reading every reputation.
+	CachePath string
 
 	syncMu sync.Mutex
 	cursor int64
@@ -62,9 +65,15 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// Start builds the index from the stored reputations, then recomputes the identifiers changed
-// since they were last stored.
+// Start builds the index from the cache, or else from the stored reputations, then recomputes
+// the identifiers changed since.
 func (s *Service) Start(ctx context.Context) error {
+	if seq, ok := s.loadCache(); ok {
+		s.syncMu.Lock()
+		s.cursor = seq
+		s.syncMu.Unlock()
+		return s.Sync(ctx)
+	}
 	applied, err := s.Store.AppliedChange(ctx)
 	if err != nil {
 		return fmt.Errorf("intel: start: %w", err)
@@ -94,13 +103,21 @@ func (s *Service) Sync(ctx context.Context) error {
 			return nil
 		}
 		last := changes[len(changes)-1].Seq
+		var ids []shopguard.Identifier
 		seen := map[shopguard.Identifier]bool{}
 		for _, c := range changes {
-			if seen[c.Identifier] {
-				continue
+			if !seen[c.Identifier] {
+				seen[c.Identifier] = true
+				ids = append(ids, c.Identifier)
 			}
-			seen[c.Identifier] = true
-			if err := s.refresh(ctx, c.Identifier, last); err != nil {
+		}
+		for i, id := range ids {
+			// only the batch's last write records it applied: a crash midway replays it all
+			applied := int64(0)
+			if i == len(ids)-1 {
+				applied = last
+			}
+			if err := s.refresh(ctx, id, applied); err != nil {
 				return err
 			}
 		}

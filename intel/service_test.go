@@ -1,12 +1,14 @@
 package intel_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -343,4 +345,54 @@ func TestTrustAndRetention(t *testing.T) {
 			t.Fatalf("after purge: %+v", in)
 		}
 	})
+}
+
+func TestIndexCache(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shopguard.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cache := filepath.Join(t.TempDir(), "index.cache")
+	s := newService(t, db)
+	s.CachePath = cache
+	if err := s.Submit(ctx, newReport("13800000201"), intel.Reporter{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveCache(); err != nil {
+		t.Fatal(err)
+	}
+	// a change after the cache was written is replayed from the change sequence
+	if err := s.Submit(ctx, newReport("13800000202"), intel.Reporter{}); err != nil {
+		t.Fatal(err)
+	}
+	// the database no longer holds the first reputation: a restart that finds it has read the cache
+	if _, err := db.Write.ExecContext(ctx, `DELETE FROM reputations WHERE value = '+8613800000201'`); err != nil {
+		t.Fatal(err)
+	}
+	again := &intel.Service{Store: db, Index: intel.NewIndex(), CachePath: cache}
+	if err := again.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"13800000201", "13800000202"} {
+		if in, _ := again.Lookup(shopguard.KindPhone, v); in.Reports != 1 {
+			t.Fatalf("after a restart from the cache, %s: %+v", v, in)
+		}
+	}
+	// a damaged cache is refused and the database answers
+	data, _ := os.ReadFile(cache)
+	data[len(data)/2] ^= 0xff
+	os.WriteFile(cache, data, 0o600)
+	third := &intel.Service{Store: db, Index: intel.NewIndex(), CachePath: cache}
+	if err := third.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if in, _ := third.Lookup(shopguard.KindPhone, "13800000202"); in.Reports != 1 {
+		t.Fatalf("after a damaged cache: %+v", in)
+	}
+	if _, err := intel.NewIndex().LoadCache(bytes.NewReader(data)); shopguard.ErrorCode(err) != shopguard.EINVALID {
+		t.Fatalf("damaged cache: %v", err)
+	}
 }

@@ -46,6 +46,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 	if err == nil {
 		h.Blobs = intel.DirBlobs(filepath.Join(c.Data, "evidence"))
 		h.Intel.Limits.Retention = time.Duration(c.RetentionDays) * 24 * time.Hour
+		h.Intel.CachePath = filepath.Join(c.Data, "index.cache")
 		err = h.Open()
 	}
 	if err != nil {
