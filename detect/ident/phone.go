@@ -99,6 +99,9 @@ func appendCN(dst []byte, d []byte, intl bool) ([]byte, error) {
 		if len(d) > 0 && d[0] == '1' && (len(d) < 2 || d[1] != '0') {
 			return dst, invalid("a landline number starts with its area code; the only one starting with 01 is 010")
 		}
+		if a := string(d[:min(area, len(d))]); a == "400" || a == "800" {
+			return dst, invalid("0400 and 0800 are not area codes; a 400 or 800 service number has 10 digits and no leading 0")
+		}
 		sub := len(d) - area
 		if sub < 7 || sub > 8 {
 			return dst, invalid("a landline number has 7 or 8 digits after its area code, got %d", max(sub, 0))
