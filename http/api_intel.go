@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/ident"
 	"github.com/shopguard/shopguard/intel"
 )
 
@@ -272,6 +273,30 @@ func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, in)
+}
+
+// handleIndicatorReports shows moderators everything about an identifier: its stored
+// reputation (reports by status, money lost, "not a scam" voices) and every report naming it.
+func (s *Server) handleIndicatorReports(w http.ResponseWriter, r *http.Request) {
+	id, err := ident.Parse(shopguard.Kind(r.PathValue("kind")), r.PathValue("value"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := s.Store.ReputationOf(r.Context(), id)
+	if shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
+		rep, err = &shopguard.Reputation{Identifier: id, ScamTypes: []string{}}, nil
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	reports, err := s.Store.ReportsFor(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reputation": rep, "reports": nonNil(reports)})
 }
 
 func (s *Server) handlePrivateLookup(w http.ResponseWriter, r *http.Request) {

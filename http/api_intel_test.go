@@ -122,6 +122,13 @@ func TestModerationNeedsModerator(t *testing.T) {
 	if _, _, body := ts.do(t, "GET", "/api/v1/indicators/phone/13812345678", "", nil); !strings.Contains(string(body), `"risk":"high"`) || !strings.Contains(string(body), `"confirmed":true`) {
 		t.Fatalf("after confirmation: %s", body)
 	}
+	st, _, body = ts.do(t, "GET", "/api/v1/indicators/phone/13812345678/reports", "", bearer(mod))
+	if st != 200 || !strings.Contains(string(body), `"lost_minor":{"CNY":30000}`) || !strings.Contains(string(body), `"by_status":{"confirmed":1`) || !strings.Contains(string(body), `"narrative":"the seller asked`) {
+		t.Fatalf("indicator reports = %d %s", st, body)
+	}
+	if st, _, _ := ts.do(t, "GET", "/api/v1/indicators/phone/13812345678/reports", "", bearer(user)); st != 403 {
+		t.Fatalf("indicator reports for a user = %d", st)
+	}
 	st, _, body = ts.do(t, "GET", "/api/v1/audit?subject=report:"+id, "", bearer(mod))
 	if st != 200 || !strings.Contains(string(body), `"action":"report.confirm"`) || !strings.Contains(string(body), "the chat shows the deposit") {
 		t.Fatalf("audit = %d %s", st, body)

@@ -30,6 +30,7 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/reports/{id}/decision", s.require(shopguard.ScopeModerate, s.handleDecideReport))
 	s.handle("GET /api/v1/audit", s.require(shopguard.ScopeModerate, s.handleAudit))
 	s.handle("GET /api/v1/indicators/{kind}/{value}", s.handleIndicator)
+	s.handle("GET /api/v1/indicators/{kind}/{value}/reports", s.require(shopguard.ScopeModerate, s.handleIndicatorReports))
 	s.handle("GET /api/v1/lookup/{kind}/{prefix}", s.handlePrivateLookup)
 	s.handle("POST /api/v1/feedback", s.require(shopguard.ScopeReport, s.handleNotScam))
 	s.handle("POST /api/v1/appeals", s.handleCreateAppeal)
