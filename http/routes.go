@@ -81,6 +81,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /report", s.handleReportPage)
 	s.handle("POST /report", s.handleReportForm)
 	s.handle("GET /lookup", s.handleLookupPage)
+	s.handle("POST /feedback", s.requirePage(shopguard.ScopeReport, s.handleFeedbackForm))
 	s.handle("GET /appeal", s.handleAppealPage)
 	s.handle("POST /appeal", s.handleAppealForm)
 	s.handle("POST /appeal/{id}/verify", s.handleAppealVerifyForm)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -112,11 +113,12 @@ type lookupPage struct {
 	Value  string
 	Result *shopguard.Indicator
 	Error  string
+	Thanks bool
 }
 
 func (s *Server) handleLookupPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d := lookupPage{Kinds: shopguard.Kinds, Kind: shopguard.Kind(q.Get("kind")), Value: strings.TrimSpace(q.Get("value"))}
+	d := lookupPage{Kinds: shopguard.Kinds, Kind: shopguard.Kind(q.Get("kind")), Value: strings.TrimSpace(q.Get("value")), Thanks: q.Get("thanks") != ""}
 	if d.Kind == "" {
 		d.Kind = shopguard.KindPhone
 	}
@@ -134,6 +136,16 @@ func (s *Server) handleLookupPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, status, "lookup", "lookup.title", d)
+}
+
+// handleFeedbackForm records a signed-in user's "not a scam" and goes back to the check page.
+func (s *Server) handleFeedbackForm(w http.ResponseWriter, r *http.Request) {
+	kind, value := shopguard.Kind(r.PostFormValue("kind")), strings.TrimSpace(r.PostFormValue("value"))
+	if err := s.Intel.NotScam(r.Context(), kind, value, r.PostFormValue("comment"), reporter(r)); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/lookup?"+url.Values{"kind": {string(kind)}, "value": {value}, "thanks": {"1"}}.Encode(), http.StatusSeeOther)
 }
 
 // moderationPage is the data of the moderation queue.

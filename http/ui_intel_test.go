@@ -128,8 +128,22 @@ func TestReportLookupAndModerationPages(t *testing.T) {
 	if resp.Request.URL.Path != "/moderation" || !strings.Contains(string(b), "report.confirm report:"+id) || strings.Contains(string(b), `id="report-`+id+`"`) {
 		t.Fatalf("after the decision: %s", resp.Request.URL.Path)
 	}
-	if _, page := pageGet(t, c, ts.URL+"/lookup?kind=phone&value=13812345678", "zh-CN"); !strings.Contains(page, `data-risk="high"`) || !strings.Contains(page, "审核员已确认") {
+	if _, page := pageGet(t, c, ts.URL+"/lookup?kind=phone&value=13812345678", "zh-CN"); !strings.Contains(page, `data-risk="high"`) || !strings.Contains(page, "审核员已确认") || strings.Contains(page, `id="feedback-form"`) {
 		t.Fatalf("lookup after confirmation: %s", page)
+	}
+	// a signed-in user can say "not a scam"
+	_, page = pageGet(t, mc, ts.URL+"/lookup?kind=phone&value=13812345678", "en")
+	if !strings.Contains(page, `id="feedback-form"`) {
+		t.Fatal("no feedback form for a signed-in user")
+	}
+	resp, err = mc.PostForm(ts.URL+"/feedback", url.Values{"kind": {"phone"}, "value": {"13812345678"}, "comment": {"bought from them twice"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `id="feedback-thanks"`) {
+		t.Fatalf("after feedback: %s %s", resp.Request.URL, b)
 	}
 }
 
