@@ -138,10 +138,10 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) {
 
 // attach checks and stores one evidence file.
 func (s *Server) attach(ctx context.Context, name string, data []byte) (shopguard.Evidence, error) {
-	if s.Blobs == nil {
+	if s.CaseBlobs == nil {
 		return shopguard.Evidence{}, shopguard.Errorf(shopguard.EUNAVAILABLE, "this server takes no evidence files")
 	}
-	return intel.AttachEvidence(ctx, s.Blobs, name, data)
+	return intel.AttachEvidence(ctx, s.CaseBlobs, name, data)
 }
 
 func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {

@@ -18,7 +18,6 @@ const contractReport = `{"scam_type":"deposit_scam","identifiers":[{"kind":"phon
 
 func newIntelServer(t *testing.T) *testServer {
 	ts := newTestServer(t, nil)
-	ts.srv.Blobs = intel.DirBlobs(t.TempDir())
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := ts.srv.StartIntel(ctx); err != nil {

@@ -53,15 +53,13 @@ type Server struct {
 	Auth      *auth.Service
 	Knowledge *knowledge.Pack
 	Logger    *slog.Logger
-	// CaseBlobs keeps the evidence files of cases; case routes that need files answer 503
-	// until it is set (before Open).
+	// CaseBlobs keeps the evidence files of cases and of community reports; routes that need
+	// files answer 503 until it is set (before Open).
 	CaseBlobs shopguard.BlobStore
 
 	planner *casework.Planner
 	// Intel is community reporting and reputation; Open starts it (StartIntel).
 	Intel *intel.Service
-	// Blobs keeps evidence files; nil refuses them.
-	Blobs intel.Blobs
 
 	mux      *http.ServeMux
 	srv      *http.Server

@@ -211,11 +211,17 @@ func (s *Server) handleModerateAppeal(w http.ResponseWriter, r *http.Request) {
 // handleEvidence serves an evidence file to moderators, as a download that the browser never
 // runs: its sniffed type, an attachment, and a sandbox.
 func (s *Server) handleEvidence(w http.ResponseWriter, r *http.Request) {
-	if s.Blobs == nil {
+	if s.CaseBlobs == nil {
 		s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no evidence files on this server"))
 		return
 	}
-	data, err := s.Blobs.Get(r.Context(), r.PathValue("sha"))
+	rc, err := s.CaseBlobs.Open(r.Context(), r.PathValue("sha"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, shopguard.MaxEvidenceSize))
+	rc.Close()
 	if err != nil {
 		s.error(w, r, err)
 		return

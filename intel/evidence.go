@@ -5,11 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -59,80 +56,14 @@ func safeName(name string) string {
 	return name
 }
 
-// Blobs keeps evidence files by the SHA-256 of their content.
-type Blobs interface {
-	// Put stores data under its hash; storing the same content twice is not an error.
-	Put(ctx context.Context, sha string, data []byte) error
-	// Get returns the content stored under a hash. ENOTFOUND if there is none.
-	Get(ctx context.Context, sha string) ([]byte, error)
-}
-
-// DirBlobs is a Blobs in a directory: each blob is a file named by its hash, under a
-// directory named by the hash's first two digits, written to a temporary file, synced and
-// renamed into place, so that a stored blob is never half written.
-type DirBlobs string
-
-// Put stores data under sha.
-func (d DirBlobs) Put(ctx context.Context, sha string, data []byte) error {
-	path, err := d.path(sha)
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(path); err == nil {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return fmt.Errorf("blobs: %w", err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("blobs: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("blobs: write %s: %w", sha, err)
-	}
-	if err := errors.Join(f.Sync(), f.Close()); err != nil {
-		return fmt.Errorf("blobs: write %s: %w", sha, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("blobs: write %s: %w", sha, err)
-	}
-	return nil
-}
-
-// Get returns the content stored under sha, after checking it still has that hash.
-func (d DirBlobs) Get(ctx context.Context, sha string) ([]byte, error) {
-	path, err := d.path(sha)
-	if err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, shopguard.Errorf(shopguard.ENOTFOUND, "no evidence file %s", sha)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("blobs: read %s: %w", sha, err)
-	}
-	if h := sha256.Sum256(data); !bytes.Equal([]byte(hex.EncodeToString(h[:])), []byte(sha)) {
-		return nil, fmt.Errorf("blobs: %s is damaged: its content has another hash", sha)
-	}
-	return data, nil
-}
-
-func (d DirBlobs) path(sha string) (string, error) {
-	if len(sha) != 64 || strings.Trim(sha, "0123456789abcdef") != "" {
-		return "", shopguard.Invalid("sha256", "a blob is named by 64 lower-case hex digits")
-	}
-	return filepath.Join(string(d), sha[:2], sha), nil
-}
-
-// AttachEvidence checks a file, stores it and returns its description for a report.
-func AttachEvidence(ctx context.Context, blobs Blobs, name string, data []byte) (shopguard.Evidence, error) {
+// AttachEvidence checks a file, keeps it in blobs and returns its description for a report.
+func AttachEvidence(ctx context.Context, blobs shopguard.BlobStore, name string, data []byte) (shopguard.Evidence, error) {
 	ev, err := CheckEvidence(name, data)
 	if err != nil {
 		return ev, err
 	}
-	return ev, blobs.Put(ctx, ev.SHA256, data)
+	if _, _, _, err := blobs.Put(ctx, bytes.NewReader(data), shopguard.MaxEvidenceSize); err != nil {
+		return ev, fmt.Errorf("intel: keep evidence: %w", err)
+	}
+	return ev, nil
 }

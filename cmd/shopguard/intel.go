@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/batch"
+	"github.com/shopguard/shopguard/blob"
 	"github.com/shopguard/shopguard/client"
 	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/sqlstore"
@@ -287,7 +288,12 @@ or standard input). Example:
 		return err
 	}
 	defer store.Close()
-	blobs := intel.DirBlobs(filepath.Join(c.Data, "evidence"))
+	var blobs shopguard.BlobStore
+	if len(files) > 0 {
+		if blobs, err = blob.NewDir(c.blobDir()); err != nil {
+			return err
+		}
+	}
 	for path, data := range files {
 		e, err := intel.AttachEvidence(ctx, blobs, filepath.Base(path), data)
 		if err != nil {

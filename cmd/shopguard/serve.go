@@ -10,7 +10,6 @@ import (
 
 	"github.com/shopguard/shopguard/blob"
 	shttp "github.com/shopguard/shopguard/http"
-	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/sqlstore"
 )
 
@@ -44,7 +43,6 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 		h.CaseBlobs, err = blob.NewDir(c.blobDir())
 	}
 	if err == nil {
-		h.Blobs = intel.DirBlobs(filepath.Join(c.Data, "evidence"))
 		h.Intel.Limits.Retention = time.Duration(c.RetentionDays) * 24 * time.Hour
 		h.Intel.CachePath = filepath.Join(c.Data, "index.cache")
 		err = h.Open()
