@@ -68,7 +68,11 @@ func (s *Service) now() time.Time {
 // Start builds the index from the cache, or else from the stored reputations, then recomputes
 // the identifiers changed since.
 func (s *Service) Start(ctx context.Context) error {
-	if seq, ok := s.loadCache(); ok {
+	pruned, err := s.Store.PrunedThrough(ctx)
+	if err != nil {
+		return fmt.Errorf("intel: start: %w", err)
+	}
+	if seq, ok := s.loadCache(); ok && seq >= pruned {
 		s.syncMu.Lock()
 		s.cursor = seq
 		s.syncMu.Unlock()
@@ -349,11 +353,13 @@ func (s *Service) Purge(ctx context.Context) (int64, error) {
 	return n, s.Sync(ctx)
 }
 
-// PurgeEvery purges old reports every interval until ctx ends, when a retention is set.
+// ChangeRetention is how long the change sequence is kept: a node down for longer rebuilds
+// its index from the stored reputations when it comes back.
+const ChangeRetention = 7 * 24 * time.Hour
+
+// PurgeEvery purges old reports (when a retention is set) and old changes every interval
+// until ctx ends.
 func (s *Service) PurgeEvery(ctx context.Context, every time.Duration) {
-	if s.Limits.Retention <= 0 {
-		return
-	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -361,6 +367,9 @@ func (s *Service) PurgeEvery(ctx context.Context, every time.Duration) {
 			s.Log.Error("intel: purge old reports", "err", err)
 		} else if n > 0 && s.Log != nil {
 			s.Log.Info("intel: purged old reports", "reports", n)
+		}
+		if _, err := s.Store.PruneChanges(ctx, s.now().Add(-ChangeRetention)); err != nil && ctx.Err() == nil && s.Log != nil {
+			s.Log.Error("intel: prune old changes", "err", err)
 		}
 		select {
 		case <-ctx.Done():

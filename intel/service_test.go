@@ -381,6 +381,28 @@ func TestIndexCache(t *testing.T) {
 			t.Fatalf("after a restart from the cache, %s: %+v", v, in)
 		}
 	}
+	// a cache older than the pruned changes is not used: the reputations are read instead
+	if err := again.SaveCache(); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"13800000203", "13800000204"} {
+		if err := s.Submit(ctx, newReport(v), intel.Reporter{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	stale := &intel.Service{Store: db, Index: intel.NewIndex(), CachePath: cache}
+	if err := stale.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if in, _ := stale.Lookup(shopguard.KindPhone, "13800000201"); in.Reports != 0 {
+		t.Fatalf("a stale cache was used: %+v", in)
+	}
+	if in, _ := stale.Lookup(shopguard.KindPhone, "13800000203"); in.Reports != 1 {
+		t.Fatalf("after a stale cache: %+v", in)
+	}
 	// a damaged cache is refused and the database answers
 	data, _ := os.ReadFile(cache)
 	data[len(data)/2] ^= 0xff

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/shopguard/shopguard"
 )
@@ -116,6 +117,40 @@ func (db *DB) LastChange(ctx context.Context) (int64, error) {
 	var n sql.NullInt64
 	err := db.Read.QueryRowContext(ctx, `SELECT max(seq) FROM changes`).Scan(&n)
 	return n.Int64, db.wrap("read changes", "changes", err)
+}
+
+// PruneChanges deletes the changes recorded before t, keeping the last one, and records the
+// highest sequence number pruned.
+func (db *DB) PruneChanges(ctx context.Context, before time.Time) (int64, error) {
+	var through int64
+	err := db.inTx(ctx, "prune changes", func(tx *sql.Tx) error {
+		var top sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM changes WHERE at < $1 AND seq < (SELECT max(seq) FROM changes)`, toDB(before)).Scan(&top)
+		if err != nil || !top.Valid {
+			return db.wrap("prune changes", "changes", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq <= $1`, top.Int64); err != nil {
+			return db.wrap("prune changes", "changes", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO intel_state (name, num) VALUES ('pruned_through', $1)
+			ON CONFLICT (name) DO UPDATE SET num = CASE WHEN excluded.num > intel_state.num THEN excluded.num ELSE intel_state.num END`, top.Int64)
+		return db.wrap("prune changes", "changes", err)
+	})
+	if err != nil {
+		return 0, err
+	}
+	through, err = db.PrunedThrough(ctx)
+	return through, err
+}
+
+// PrunedThrough returns the highest change number ever pruned.
+func (db *DB) PrunedThrough(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.Read.QueryRowContext(ctx, `SELECT num FROM intel_state WHERE name = 'pruned_through'`).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return n, db.wrap("read pruned changes", "state", err)
 }
 
 // details are the parts of a reputation only moderators see, kept as JSON.

@@ -44,12 +44,24 @@ func testReports(t *testing.T, s shopguard.Store) {
 	wantCode(t, s.CreateReport(ctx, &shopguard.Report{ScamType: "x y"}), shopguard.EINVALID, "bad report")
 
 	changes, err := s.ChangesSince(ctx, 0, 100)
-	if err != nil || len(changes) != 2 {
+	if err != nil || len(changes) != 2 || changes[0].Identifier != testPhone && changes[0].Identifier != testQQ {
 		t.Fatalf("changes after one report with two identifiers: %+v, %v", changes, err)
 	}
 	last, _ := s.LastChange(ctx)
 	if last != changes[1].Seq || changes[0].Seq >= changes[1].Seq {
 		t.Fatalf("LastChange = %d, changes %+v", last, changes)
+	}
+	if through, err := s.PruneChanges(ctx, time.Now().Add(-time.Hour)); err != nil || through != 0 {
+		t.Fatalf("PruneChanges(an hour ago) = %d, %v; want nothing pruned", through, err)
+	}
+	if through, err := s.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil || through != changes[0].Seq {
+		t.Fatalf("PruneChanges(in an hour) = %d, %v; want all but the last change pruned", through, err)
+	}
+	if left, _ := s.ChangesSince(ctx, 0, 10); len(left) != 1 || left[0].Seq != last {
+		t.Fatalf("changes after pruning: %+v", left)
+	}
+	if through, _ := s.PrunedThrough(ctx); through != changes[0].Seq {
+		t.Fatalf("PrunedThrough = %d", through)
 	}
 
 	r2 := MustReport(t, s, 0, testPhone)
