@@ -18,9 +18,12 @@ type Match struct {
 }
 
 var (
-	urlRE    = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[^\s<>"'，。、；！？（）【】「」『』《》]+`)
-	emailRE  = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+`)
-	domainRE = regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{1,59})\b`)
+	// A link ends at the first character that is not ASCII: in Chinese text the words
+	// after a link follow it without a space.
+	urlRE   = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+`)
+	emailRE = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+`)
+	// A bare domain, with a path when one follows ("u.example.cn/abc" is a link).
+	domainRE = regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{1,59})\b(/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]*)?`)
 	wxidRE   = regexp.MustCompile(`(?i)\bwxid_[a-z0-9_-]{4,20}`)
 	wechatRE = regexp.MustCompile(`(?i)(?:微信|威信|薇信|v信|vx|wx|weixin|wechat)(?:号|号码|id)?\s*[:：=]?\s*([a-z][a-z0-9_-]{5,19})\b`)
 	digitsRE = regexp.MustCompile(`(?:\+|\(0\d{2,3}\)\s?)?\d+(?:[ \-–]\d+)*`)
@@ -55,7 +58,12 @@ func Extract(text string) []Match {
 			x.addAs(shopguard.KindAlipay, loc[0], loc[1])
 		}
 	}
-	for _, loc := range domainRE.FindAllStringIndex(folded, -1) {
+	for _, loc := range domainRE.FindAllStringSubmatchIndex(folded, -1) {
+		if loc[2] >= 0 {
+			end := loc[0] + len(strings.TrimRight(folded[loc[0]:loc[1]], ".,;:!?)]}'\""))
+			x.add(shopguard.KindURL, loc[0], end)
+			continue
+		}
 		x.add(shopguard.KindDomain, loc[0], loc[1])
 	}
 	for _, loc := range wxidRE.FindAllStringIndex(folded, -1) {

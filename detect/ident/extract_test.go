@@ -32,6 +32,8 @@ func TestExtract(t *testing.T) {
 		{"landline and 400", "Call (010) 8888-1234 or 400-123-4567.", []string{"phone +861088881234 (010) 8888-1234", "phone +864001234567 400-123-4567"}},
 		{"two mobiles side by side", "13812345678 15912345678", []string{"phone +8613812345678 13812345678", "phone +8615912345678 15912345678"}},
 		{"international", "WhatsApp +44 20 7946 0958 now", []string{"phone +442079460958 +44 20 7946 0958"}},
+		{"link in Chinese text ends at the Chinese", "点击https://u.example.cn/qAE9U立即参与，回复TD退订", []string{"url https://u.example.cn/qAE9U https://u.example.cn/qAE9U"}},
+		{"bare domain with a path is a link", "访问u.example.cn/qALSJ。回复退订", []string{"url http://u.example.cn/qALSJ u.example.cn/qALSJ"}},
 		{"dates and amounts are nothing", "2026-11-01 付款 300 元, 订单 20261101", nil},
 		{"digits inside a word", "sku abc13812345678 code", nil},
 	}

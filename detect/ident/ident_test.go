@@ -41,6 +41,7 @@ func TestCanonical(t *testing.T) {
 		{shopguard.KindDomain, "https://shop.example.cn/pay?x=1", "shop.example.cn"},
 		{shopguard.KindDomain, "淘宝退款.中国", "xn--pbtq77ab2bm18c.xn--fiqs8s"},
 		{shopguard.KindDomain, "ｅｘａｍｐｌｅ．ｃｏｍ", "example.com"},
+		{shopguard.KindDomain, "blogspot.com", "blogspot.com"}, // a private suffix: its provider's domain
 		{shopguard.KindURL, "HTTP://User:pw@Taobao.COM@evil-shop.com:80/pay#top", "http://evil-shop.com/pay"},
 		{shopguard.KindURL, "evil-shop.com", "http://evil-shop.com/"},
 		{shopguard.KindURL, "https://1.2.3.4:8443/a?b=c", "https://1.2.3.4:8443/a?b=c"},

@@ -57,7 +57,9 @@ func appendHost(dst []byte, raw string, stripWWW bool) ([]byte, error) {
 	if !icann && !strings.Contains(suffix, ".") {
 		return dst, invalid("%q is not a known top-level domain", suffix)
 	}
-	if suffix == host {
+	// A host that is itself a suffix under which the public registers names (com.cn) is no
+	// one's; a private suffix (a dynamic-DNS provider's domain) is its provider's, and kept.
+	if suffix == host && icann {
 		return dst, invalid("%q is a public suffix, not a domain someone owns; add the name before it", host)
 	}
 	return append(dst, host...), nil
