@@ -57,7 +57,7 @@ func openIntel(ctx context.Context, c Config) (*intel.Service, *sqlstore.DB, err
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := startIntel(ctx, store)
+	s, err := startIntel(ctx, store, c)
 	if err != nil {
 		store.Close()
 		return nil, nil, err
@@ -331,8 +331,10 @@ func (m *Main) writeOut(path string, data []byte) error {
 
 func (m *Main) export(ctx context.Context, args []string) error {
 	var format, out string
+	var cfg *Config
 	return m.withStore(ctx, "export", "", "Export every indicator of the local database, raw identifiers included: handle the file as personal data.",
-		args, func(_ *Config, fs *flag.FlagSet) {
+		args, func(c *Config, fs *flag.FlagSet) {
+			cfg = c
 			fs.StringVar(&format, "format", "json", "csv, json or stix (a STIX 2.1 bundle)")
 			fs.StringVar(&out, "out", "", "write to this file instead of standard output")
 		}, func(db *sqlstore.DB, rest []string) error {
@@ -340,7 +342,7 @@ func (m *Main) export(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			s, err := startIntel(ctx, db)
+			s, err := startIntel(ctx, db, *cfg)
 			if err != nil {
 				return err
 			}
@@ -353,20 +355,26 @@ func (m *Main) export(ctx context.Context, args []string) error {
 		})
 }
 
-// startIntel loads the reputation index of the database.
-func startIntel(ctx context.Context, db *sqlstore.DB) (*intel.Service, error) {
+// startIntel loads the reputation index of the database, from the server's index cache in
+// the data directory when there is one (it only reads it).
+func startIntel(ctx context.Context, db *sqlstore.DB, c Config) (*intel.Service, error) {
 	secret, err := db.Secret(ctx, "sources")
 	if err != nil {
 		return nil, err
 	}
-	s := &intel.Service{Store: db, Index: intel.NewIndex(), Secret: secret}
+	s := &intel.Service{Store: db, Index: intel.NewIndex(), Secret: secret, CachePath: c.indexCache()}
 	return s, s.Start(ctx)
 }
 
+// indexCache is where a node keeps its index cache.
+func (c Config) indexCache() string { return filepath.Join(c.Data, "index.cache") }
+
 func (m *Main) importIndicators(ctx context.Context, args []string) error {
 	var format, source string
+	var cfg *Config
 	return m.withStore(ctx, "import", "FILE|-", "Import indicators from a feed. Bad records are listed and skipped; the command exits 1 when any was.",
-		args, func(_ *Config, fs *flag.FlagSet) {
+		args, func(c *Config, fs *flag.FlagSet) {
+			cfg = c
 			fs.StringVar(&format, "format", "", "csv, json or stix")
 			fs.StringVar(&source, "source", "", "name of the feed, kept with each indicator")
 		}, func(db *sqlstore.DB, rest []string) error {
@@ -385,7 +393,7 @@ func (m *Main) importIndicators(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			s, err := startIntel(ctx, db)
+			s, err := startIntel(ctx, db, *cfg)
 			if err != nil {
 				return err
 			}
@@ -405,14 +413,16 @@ func (m *Main) importIndicators(ctx context.Context, args []string) error {
 
 func (m *Main) snapshot(ctx context.Context, args []string) error {
 	var out string
+	var cfg *Config
 	return m.withStore(ctx, "snapshot", "", "Write an offline snapshot of the indicators: hashes and summaries, no identifiers, so it can be shared.\nCheck against it with shopguard check KIND --snapshot FILE VALUE.",
-		args, func(_ *Config, fs *flag.FlagSet) {
+		args, func(c *Config, fs *flag.FlagSet) {
+			cfg = c
 			fs.StringVar(&out, "out", "", "the snapshot file to write")
 		}, func(db *sqlstore.DB, rest []string) error {
 			if out == "" {
 				return usagef("--out: name the snapshot file")
 			}
-			s, err := startIntel(ctx, db)
+			s, err := startIntel(ctx, db, *cfg)
 			if err != nil {
 				return err
 			}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/shopguard/shopguard/blob"
@@ -44,7 +43,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 	}
 	if err == nil {
 		h.Intel.Limits.Retention = time.Duration(c.RetentionDays) * 24 * time.Hour
-		h.Intel.CachePath = filepath.Join(c.Data, "index.cache")
+		h.Intel.CachePath = c.indexCache()
 		err = h.Open()
 	}
 	if err != nil {
