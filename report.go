@@ -162,7 +162,7 @@ type Action string
 const (
 	ActionConfirm Action = "confirm"  // the report is credible
 	ActionReject  Action = "reject"   // the report is not credible
-	ActionMerge   Action = "merge"    // the report duplicates Decision.MergeInto
+	ActionMerge   Action = "merge"    // the report duplicates Decision.MergeInto, which takes over its identifiers
 	ActionAskInfo Action = "ask_info" // the reporter must say more
 	ActionDelete  Action = "delete"   // remove the report and its weight
 )

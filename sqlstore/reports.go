@@ -241,6 +241,13 @@ func (db *DB) DecideReport(ctx context.Context, d shopguard.Decision, at time.Ti
 				string(status), nullID(d.MergeInto), toDB(at), d.ReportID); err != nil {
 				return db.wrap("decide report", "report", err)
 			}
+			if d.Action == shopguard.ActionMerge {
+				// the report merged into names what the duplicate named, so no identifier loses weight
+				if _, err := tx.ExecContext(ctx, `INSERT INTO report_identifiers (report_id, kind, value)
+					SELECT $1, kind, value FROM report_identifiers WHERE report_id = $2 ON CONFLICT DO NOTHING`, d.MergeInto, d.ReportID); err != nil {
+					return db.wrap("merge report", "report", err)
+				}
+			}
 			r.Status, r.MergedInto, r.UpdatedAt = status, d.MergeInto, at.UTC().Truncate(time.Microsecond)
 		}
 		if err := addAudit(ctx, tx, shopguard.AuditEntry{ActorID: d.ModeratorID, Action: "report." + string(d.Action), Subject: subject, Reason: d.Reason, At: at}); err != nil {

@@ -92,6 +92,17 @@ func testReports(t *testing.T, s shopguard.Store) {
 	wantCode(t, err, shopguard.ENOTFOUND, "decide a missing report")
 	_, err = s.DecideReport(ctx, shopguard.Decision{ReportID: r2.ID, Action: shopguard.ActionReject, ModeratorID: mod.ID}, at)
 	wantCode(t, err, shopguard.EINVALID, "decision without reason")
+	r3 := MustReport(t, s, 0, shopguard.Identifier{Kind: shopguard.KindWeChat, Value: "seller_vip"})
+	dec, err = s.DecideReport(ctx, shopguard.Decision{ReportID: r3.ID, Action: shopguard.ActionMerge, MergeInto: r.ID, Reason: "same scam", ModeratorID: mod.ID}, at)
+	if err != nil || dec.Status != shopguard.ReportMerged || dec.MergedInto != r.ID {
+		t.Fatalf("merge: %+v, %v", dec, err)
+	}
+	if got, _ := s.ReportByID(ctx, r.ID); len(got.Identifiers) != 3 {
+		t.Fatalf("the report merged into does not name the duplicate's identifier: %+v", got.Identifiers)
+	}
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: r3.ID, Action: shopguard.ActionDelete, Reason: "cleanup", ModeratorID: mod.ID}, at); err != nil {
+		t.Fatal(err)
+	}
 	dec, err = s.DecideReport(ctx, shopguard.Decision{ReportID: r2.ID, Action: shopguard.ActionMerge, MergeInto: r.ID, Reason: "same scam", ModeratorID: mod.ID}, at)
 	if err != nil || dec.Status != shopguard.ReportMerged || dec.MergedInto != r.ID {
 		t.Fatalf("merge: %+v, %v", dec, err)
@@ -117,7 +128,7 @@ func testReports(t *testing.T, s shopguard.Store) {
 		t.Fatalf("ReportsFor after delete: %d", len(rs))
 	}
 	log, err := s.AuditLog(ctx, "", 10)
-	if err != nil || len(log) != 3 || log[0].Action != "report.delete" || log[0].ActorID != mod.ID || log[0].Reason != "filed by mistake" || log[2].Action != "report.confirm" {
+	if err != nil || len(log) != 5 || log[0].Action != "report.delete" || log[0].ActorID != mod.ID || log[0].Reason != "filed by mistake" || log[4].Action != "report.confirm" {
 		t.Fatalf("audit log: %+v, %v", log, err)
 	}
 	if log, _ := s.AuditLog(ctx, "report:"+strconv.FormatInt(r.ID, 10), 10); len(log) != 1 {
