@@ -232,9 +232,10 @@ type Feedback struct {
 
 // ReportFilter selects reports for the moderation queue.
 type ReportFilter struct {
-	Status  ReportStatus // "" for any
-	AfterID int64        // for paging: reports with a larger id
-	Limit   int          // 0 for a default of 50
+	Status     ReportStatus // "" for any
+	ReporterID int64        // 0 for any reporter
+	AfterID    int64        // for paging: reports with a larger id
+	Limit      int          // 0 for a default of 50
 }
 
 // ReportStore keeps community reports, feedback and the audit log. Every change it makes to a
@@ -259,6 +260,11 @@ type ReportStore interface {
 	// DecideReport applies a decision and records it in the audit log in one transaction.
 	// ENOTFOUND if the report (or the report merged into) does not exist.
 	DecideReport(ctx context.Context, d Decision, at time.Time) (*Report, error)
+	// AddReportInfo appends what a reporter adds to a report a moderator asked more about
+	// (status needs_info), puts it back to pending and records it in the audit log.
+	// ENOTFOUND if there is no such report, EFORBIDDEN if it is not the user's, ECONFLICT if
+	// no one asked for more.
+	AddReportInfo(ctx context.Context, id, userID int64, text string, evidence []Evidence, at time.Time) (*Report, error)
 	// AddFeedback stores "not a scam" feedback and sets its ID and CreatedAt.
 	AddFeedback(ctx context.Context, f *Feedback) error
 	// FeedbackFor returns the feedback on an identifier.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopguard/shopguard"
@@ -20,7 +21,7 @@ const reportBodyLimit = 32 << 20
 
 // bodyLimit returns the body limit of a request: larger for filing a report with evidence.
 func (s *Server) bodyLimit(r *http.Request) int64 {
-	if r.Method == http.MethodPost && (r.URL.Path == "/api/v1/reports" || r.URL.Path == "/report") {
+	if r.Method == http.MethodPost && (r.URL.Path == "/api/v1/reports" || r.URL.Path == "/report" || strings.HasSuffix(r.URL.Path, "/info")) {
 		return max(reportBodyLimit, s.Config.MaxBodyBytes)
 	}
 	return s.Config.MaxBodyBytes
@@ -112,28 +113,36 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) {
 	}
 	rep := &shopguard.Report{ScamType: req.ScamType, Identifiers: req.Identifiers, Platform: req.Platform, Amount: req.Amount,
 		Currency: req.Currency, OccurredOn: req.OccurredOn, Narrative: req.Narrative}
-	if len(req.Evidence) > shopguard.MaxEvidence {
-		s.error(w, r, shopguard.Invalid("evidence", "at most %d files per report, got %d", shopguard.MaxEvidence, len(req.Evidence)))
+	var err error
+	if rep.Evidence, err = s.attachAll(r.Context(), req.Evidence); err != nil {
+		s.error(w, r, err)
 		return
-	}
-	for i, e := range req.Evidence {
-		data, err := base64.StdEncoding.DecodeString(e.ContentBase64)
-		if err != nil {
-			s.error(w, r, shopguard.Invalid("evidence["+strconv.Itoa(i)+"].content_base64", "not base64: %v", err))
-			return
-		}
-		ev, err := s.attach(r.Context(), e.Name, data)
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		rep.Evidence = append(rep.Evidence, ev)
 	}
 	if err := s.Intel.Submit(r.Context(), rep, reporter(r)); err != nil {
 		s.error(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status})
+}
+
+// attachAll decodes, checks and stores evidence files sent in JSON.
+func (s *Server) attachAll(ctx context.Context, files []evidenceUpload) ([]shopguard.Evidence, error) {
+	if len(files) > shopguard.MaxEvidence {
+		return nil, shopguard.Invalid("evidence", "at most %d files per report, got %d", shopguard.MaxEvidence, len(files))
+	}
+	var out []shopguard.Evidence
+	for i, e := range files {
+		data, err := base64.StdEncoding.DecodeString(e.ContentBase64)
+		if err != nil {
+			return nil, shopguard.Invalid("evidence["+strconv.Itoa(i)+"].content_base64", "not base64: %v", err)
+		}
+		ev, err := s.attach(ctx, e.Name, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
 }
 
 // attach checks and stores one evidence file.
@@ -220,6 +229,49 @@ func (s *Server) handleGetReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"report": rep, "audit": nonNil(audit)})
+}
+
+// handleReportInfo lets a reporter answer a moderator who asked for more.
+func (s *Server) handleReportInfo(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req struct {
+		Text     string           `json:"text"`
+		Evidence []evidenceUpload `json:"evidence"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	evidence, err := s.attachAll(r.Context(), req.Evidence)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := s.Intel.AddInfo(r.Context(), id, reporter(r), req.Text, evidence)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": rep.ID, "status": rep.Status})
+}
+
+// handleMyReports lists the signed-in user's own reports and where they stand.
+func (s *Server) handleMyReports(w http.ResponseWriter, r *http.Request) {
+	after, err := intParam(r.URL.Query().Get("after"), "after")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	reports, err := s.Store.ListReports(r.Context(), shopguard.ReportFilter{ReporterID: principalOf(r).User.ID, AfterID: after, Limit: 100})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reports": nonNil(reports)})
 }
 
 // decisionRequest is the body of POST /api/v1/reports/{id}/decision.

@@ -140,6 +140,24 @@ func TestModerationNeedsModerator(t *testing.T) {
 	if st, _, _ := ts.do(t, "POST", "/api/v1/reports", contractReport, bearer(user)); st != 201 {
 		t.Fatalf("report with a report key = %d", st)
 	}
+	// asking the reporter for more: only they can answer, and the report goes back to the queue
+	st, _, body = ts.do(t, "POST", "/api/v1/reports", strings.Replace(contractReport, "138 1234 5678", "139 1234 5678", 1), bearer(user))
+	var second struct{ ID int64 }
+	json.Unmarshal(body, &second)
+	sid := itoa(second.ID)
+	if st, _, body := ts.do(t, "POST", "/api/v1/reports/"+sid+"/decision", `{"action":"ask_info","reason":"which platform?"}`, bearer(mod)); st != 200 || !strings.Contains(string(body), `"status":"needs_info"`) {
+		t.Fatalf("ask_info = %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "GET", "/api/v1/me/reports", "", bearer(user)); st != 200 || !strings.Contains(string(body), `"status":"needs_info"`) {
+		t.Fatalf("my reports = %d %s", st, body)
+	}
+	otherUser := ts.mustKey(t, "user3", shopguard.RoleUser, shopguard.ScopeReport)
+	if st, _, _ := ts.do(t, "POST", "/api/v1/reports/"+sid+"/info", `{"text":"it was xianyu"}`, bearer(otherUser)); st != 403 {
+		t.Fatalf("info from another user = %d", st)
+	}
+	if st, _, body := ts.do(t, "POST", "/api/v1/reports/"+sid+"/info", `{"text":"it was xianyu"}`, bearer(user)); st != 200 || !strings.Contains(string(body), `"status":"pending"`) {
+		t.Fatalf("info from the reporter = %d %s", st, body)
+	}
 	// deleting removes the weight
 	if st, _, _ := ts.do(t, "POST", "/api/v1/reports/"+id+"/decision", `{"action":"delete","reason":"withdrawn"}`, bearer(mod)); st != 204 {
 		t.Fatalf("delete = %d", st)

@@ -28,6 +28,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/reports", s.require(shopguard.ScopeModerate, s.handleListReports))
 	s.handle("GET /api/v1/reports/{id}", s.require(shopguard.ScopeModerate, s.handleGetReport))
 	s.handle("POST /api/v1/reports/{id}/decision", s.require(shopguard.ScopeModerate, s.handleDecideReport))
+	s.handle("POST /api/v1/reports/{id}/info", s.require(shopguard.ScopeReport, s.handleReportInfo))
+	s.handle("GET /api/v1/me/reports", s.require(shopguard.ScopeReport, s.handleMyReports))
 	s.handle("GET /api/v1/audit", s.require(shopguard.ScopeModerate, s.handleAudit))
 	s.handle("GET /api/v1/indicators/{kind}/{value}", s.handleIndicator)
 	s.handle("GET /api/v1/indicators/{kind}/{value}/reports", s.require(shopguard.ScopeModerate, s.handleIndicatorReports))

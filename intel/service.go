@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -299,6 +300,22 @@ func (s *Service) Decide(ctx context.Context, d shopguard.Decision) (*shopguard.
 		return nil, err
 	}
 	r, err := s.Store.DecideReport(ctx, d, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return r, s.Sync(ctx)
+}
+
+// AddInfo adds what a reporter says when a moderator asked for more, and puts the report
+// back in the queue.
+func (s *Service) AddInfo(ctx context.Context, id int64, who Reporter, text string, evidence []shopguard.Evidence) (*shopguard.Report, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, shopguard.Invalid("text", "say what you want to add")
+	}
+	if who.UserID == 0 {
+		return nil, shopguard.Errorf(shopguard.EUNAUTHORIZED, "sign in as the reporter to add to a report")
+	}
+	r, err := s.Store.AddReportInfo(ctx, id, who.UserID, text, evidence, s.now())
 	if err != nil {
 		return nil, err
 	}

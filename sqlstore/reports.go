@@ -181,7 +181,7 @@ func (db *DB) ListReports(ctx context.Context, f shopguard.ReportFilter) ([]*sho
 		limit = 50
 	}
 	return db.queryReports(ctx, db.Read, "list reports", `SELECT `+reportColumns+` FROM reports
-		WHERE ($1 = '' OR status = $1) AND id > $2 ORDER BY id LIMIT $3`, string(f.Status), f.AfterID, limit)
+		WHERE ($1 = '' OR status = $1) AND id > $2 AND ($4 = 0 OR reporter_id = $4) ORDER BY id LIMIT $3`, string(f.Status), f.AfterID, limit, f.ReporterID)
 }
 
 // ReportsFor returns every report that names the identifier.
@@ -280,6 +280,45 @@ func (db *DB) queryReportsTx(ctx context.Context, tx *sql.Tx, id int64) (*shopgu
 		r.Identifiers = append(r.Identifiers, i)
 	}
 	return r, db.wrap("find report", "report", rows.Err())
+}
+
+// AddReportInfo appends a reporter's answer to a report that needs more information.
+func (db *DB) AddReportInfo(ctx context.Context, id, userID int64, text string, evidence []shopguard.Evidence, at time.Time) (*shopguard.Report, error) {
+	var r *shopguard.Report
+	err := db.inTx(ctx, "add report info", func(tx *sql.Tx) error {
+		var err error
+		if r, err = db.queryReportsTx(ctx, tx, id); err != nil {
+			return err
+		}
+		switch {
+		case userID == 0 || r.ReporterID != userID:
+			return shopguard.Errorf(shopguard.EFORBIDDEN, "only the reporter can add to report %d", id)
+		case r.Status != shopguard.ReportNeedsInfo:
+			return shopguard.Errorf(shopguard.ECONFLICT, "report %d is %s: no one asked for more", id, r.Status)
+		}
+		r.Narrative += "\n\n[" + at.UTC().Format(time.DateOnly) + "] " + text
+		r.Evidence = append(r.Evidence, evidence...)
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		ev, err := json.Marshal(r.Evidence)
+		if err != nil {
+			return err
+		}
+		r.Status, r.UpdatedAt = shopguard.ReportPending, at.UTC().Truncate(time.Microsecond)
+		if _, err := tx.ExecContext(ctx, `UPDATE reports SET narrative = $1, evidence = $2, status = $3, updated_at = $4 WHERE id = $5`,
+			r.Narrative, string(ev), string(r.Status), toDB(at), id); err != nil {
+			return db.wrap("add report info", "report", err)
+		}
+		if err := addAudit(ctx, tx, shopguard.AuditEntry{ActorID: userID, Action: "report.info", Subject: "report:" + strconv.FormatInt(id, 10), Reason: "the reporter added information", At: at}); err != nil {
+			return err
+		}
+		return db.addChanges(ctx, tx, r.Identifiers, at)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // AddFeedback stores "not a scam" feedback.

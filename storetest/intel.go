@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,6 +108,30 @@ func testReports(t *testing.T, s shopguard.Store) {
 	if err != nil || dec.Status != shopguard.ReportMerged || dec.MergedInto != r.ID {
 		t.Fatalf("merge: %+v, %v", dec, err)
 	}
+	// asking for more, and the reporter's answer
+	ask := MustReport(t, s, u.ID, testQQ)
+	if _, err := s.AddReportInfo(ctx, ask.ID, u.ID, "more", nil, at); shopguard.ErrorCode(err) != shopguard.ECONFLICT {
+		t.Fatalf("info nobody asked for: %v", err)
+	}
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: ask.ID, Action: shopguard.ActionAskInfo, Reason: "which platform?", ModeratorID: mod.ID}, at); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddReportInfo(ctx, ask.ID, mod.ID, "more", nil, at); shopguard.ErrorCode(err) != shopguard.EFORBIDDEN {
+		t.Fatalf("info from someone else: %v", err)
+	}
+	got, err = s.AddReportInfo(ctx, ask.ID, u.ID, "it was on xianyu", []shopguard.Evidence{{SHA256: "cd", Name: "more.png", MediaType: "image/png", Size: 3}}, at)
+	if err != nil || got.Status != shopguard.ReportPending || !strings.HasSuffix(got.Narrative, "it was on xianyu") || len(got.Evidence) != 2 {
+		t.Fatalf("AddReportInfo = %+v, %v", got, err)
+	}
+	if again, _ := s.ReportByID(ctx, ask.ID); again.Narrative != got.Narrative || len(again.Evidence) != 2 || again.Status != shopguard.ReportPending {
+		t.Fatalf("stored after AddReportInfo: %+v", again)
+	}
+	if mine, _ := s.ListReports(ctx, shopguard.ReportFilter{ReporterID: u.ID}); len(mine) != 2 {
+		t.Fatalf("ListReports by reporter: %d, want 2", len(mine))
+	}
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: ask.ID, Action: shopguard.ActionDelete, Reason: "cleanup", ModeratorID: mod.ID}, at); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := s.ConfirmedReportsBy(ctx, u.ID); err != nil || n != 1 {
 		t.Fatalf("ConfirmedReportsBy = %d, %v; want 1", n, err)
 	}
@@ -128,7 +153,7 @@ func testReports(t *testing.T, s shopguard.Store) {
 		t.Fatalf("ReportsFor after delete: %d", len(rs))
 	}
 	log, err := s.AuditLog(ctx, "", 10)
-	if err != nil || len(log) != 5 || log[0].Action != "report.delete" || log[0].ActorID != mod.ID || log[0].Reason != "filed by mistake" || log[4].Action != "report.confirm" {
+	if err != nil || len(log) != 8 || log[0].Action != "report.delete" || log[0].ActorID != mod.ID || log[0].Reason != "filed by mistake" || log[7].Action != "report.confirm" {
 		t.Fatalf("audit log: %+v, %v", log, err)
 	}
 	if log, _ := s.AuditLog(ctx, "report:"+strconv.FormatInt(r.ID, 10), 10); len(log) != 1 {
