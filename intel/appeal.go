@@ -6,9 +6,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
@@ -24,7 +27,36 @@ const (
 // Prover checks that the holder of a domain published an appeal's token.
 type Prover struct {
 	Resolver *net.Resolver // nil for net.DefaultResolver
-	Client   *http.Client  // nil for a client with a 10 s timeout and no redirects
+	Client   *http.Client  // nil for publicClient: 10 s, no redirects, public addresses only
+}
+
+// publicClient is the client that fetches a domain's token: it follows no redirect and
+// connects only to public addresses, so that an appeal cannot make the server reach into its
+// own network.
+func publicClient() *http.Client {
+	d := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		ip, err := netip.ParseAddr(host)
+		if err != nil || !publicAddr(ip) {
+			return fmt.Errorf("%s is not a public address", host)
+		}
+		return nil
+	}}
+	return &http.Client{
+		Timeout:       10 * time.Second,
+		Transport:     &http.Transport{DialContext: d.DialContext, Proxy: nil, TLSHandshakeTimeout: 5 * time.Second},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// publicAddr reports whether ip is reachable on the public internet.
+func publicAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() &&
+		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) && !netip.MustParsePrefix("fc00::/7").Contains(ip)
 }
 
 // Check looks for token by method on domain. It fails closed: any error (no record, no file,
@@ -47,7 +79,7 @@ func (p *Prover) Check(ctx context.Context, method shopguard.ProofMethod, domain
 	case shopguard.ProofWellKnown:
 		c := p.Client
 		if c == nil {
-			c = &http.Client{Timeout: 10e9, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			c = publicClient()
 		}
 		u := "https://" + domain + ChallengePath
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)

@@ -418,3 +418,15 @@ func TestIndexCache(t *testing.T) {
 		t.Fatalf("damaged cache: %v", err)
 	}
 }
+
+// The default prover never connects to the server's own network, whatever the domain
+// resolves to.
+func TestProverRefusesPrivateAddresses(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("sg-token")) }))
+	defer srv.Close()
+	p := &intel.Prover{}
+	err := p.Check(context.Background(), shopguard.ProofWellKnown, srv.Listener.Addr().String(), "sg-token")
+	if err == nil || !strings.Contains(err.Error(), "not a public address") {
+		t.Fatalf("a proof fetched from a loopback address: %v", err)
+	}
+}
