@@ -74,7 +74,7 @@ func appendCN(dst []byte, d []byte, intl bool) ([]byte, error) {
 			return dst, invalid("a Chinese mobile number has 11 digits, got %d", len(d))
 		}
 		if d[1] < '3' {
-			return dst, invalid("a Chinese mobile number starts with 13 to 19, got %s", d[:2])
+			return dst, invalid("a Chinese mobile number starts with 13 to 19, got %s", string(d[:2]))
 		}
 	case len(d) > 2 && (string(d[:3]) == "400" || string(d[:3]) == "800"):
 		if len(d) != 10 {
