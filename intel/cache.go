@@ -34,7 +34,7 @@ const cacheMagic = "SGIDX001"
 
 // WriteCache writes the index and the change number it reflects to w.
 func (x *Index) WriteCache(w io.Writer, seq int64) error {
-	x.writeMu.Lock()
+	x.writeMu.Lock() // no change while the cache is written: after compact the overlay is empty
 	defer x.writeMu.Unlock()
 	if x.pending.Load() > 0 {
 		x.compact()
@@ -165,6 +165,8 @@ func (x *Index) LoadCache(r io.Reader) (int64, error) {
 	}
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
+	x.compactMu.Lock()
+	defer x.compactMu.Unlock()
 	x.mu.Lock()
 	x.base.Store(t)
 	x.types.Store(tt)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -113,7 +114,9 @@ type Index struct {
 	overlay map[string]overlayEntry // "kind:value" -> summary, or a removal
 	byBkt   map[uint32][]string     // bucket -> overlay keys
 
-	writeMu sync.Mutex // serialises Put and compaction
+	writeMu    sync.Mutex // serialises Put, Build and cache loads; taken before compactMu
+	compactMu  sync.Mutex // one compaction at a time; taken before mu
+	compacting atomic.Bool
 	// MaxOverlay is how many changed identifiers the overlay holds before it is folded into
 	// a new table. Set it before use.
 	MaxOverlay int
@@ -230,6 +233,8 @@ func (tt *typeTable) clone() *typeTable {
 func (b *Builder) Build(x *Index) {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
+	x.compactMu.Lock()
+	defer x.compactMu.Unlock()
 	t := b.table()
 	x.mu.Lock()
 	x.base.Store(t)
@@ -268,8 +273,13 @@ func (b *Builder) table() *table {
 	return t
 }
 
-// Len returns how many indicators the index holds (overlay changes included approximately).
-func (x *Index) Len() int { return len(x.base.Load().keys) + int(x.pending.Load()) }
+// Len returns about how many indicators the index holds: a changed or removed one counts
+// twice until the overlay is folded in.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.base.Load().keys) + len(x.overlay)
+}
 
 // Put records the reputation of one identifier, replacing what the index knew; an empty
 // reputation removes it.
@@ -297,21 +307,30 @@ func (x *Index) Put(r *shopguard.Reputation) {
 	}
 	x.overlay[k] = e
 	x.mu.Unlock()
-	if x.MaxOverlay > 0 && int(x.pending.Load()) > x.MaxOverlay {
-		x.compact()
+	if x.MaxOverlay > 0 && int(x.pending.Load()) > x.MaxOverlay && x.compacting.CompareAndSwap(false, true) {
+		go func() {
+			defer x.compacting.Store(false)
+			x.compact()
+		}()
 	}
 }
 
-// compact folds the overlay into a new table. The caller holds writeMu.
+// compact folds the overlay into a new table, in the background of lookups and changes: it
+// builds from a copy of the overlay, then swaps the table in and drops from the overlay the
+// entries it folded that have not changed since.
 func (x *Index) compact() {
-	old := x.base.Load()
+	x.compactMu.Lock()
+	defer x.compactMu.Unlock()
 	x.mu.RLock()
-	n := len(old.keys) + len(x.overlay)
+	old := x.base.Load()
+	snap := maps.Clone(x.overlay)
+	x.mu.RUnlock()
+	n := len(old.keys) + len(snap)
 	b := &Builder{bkts: make([]uint32, 0, n), keys: make([]uint64, 0, n), side: make([]side, 0, n), arena: make([]byte, 0, len(old.arena)), types: x.types.Load()}
 	for bk := range uint32(1 << bucketBits) {
 		for i := old.buckets[bk]; i < old.buckets[bk+1]; i++ {
 			s := old.entry(int(i))
-			if _, changed := x.overlay[s]; changed && s != "" {
+			if _, changed := snap[s]; changed && s != "" {
 				continue
 			}
 			b.bkts = append(b.bkts, bk)
@@ -324,19 +343,26 @@ func (x *Index) compact() {
 			b.arena = append(append(b.arena, byte(len(s))), s...)
 		}
 	}
-	for s, e := range x.overlay {
+	for s, e := range snap {
 		if !e.removed {
 			b.addRaw([]byte(s), sha256.Sum256([]byte(s)), e.sum)
 		}
 	}
-	x.mu.RUnlock()
 	t := b.table()
 	x.mu.Lock()
+	defer x.mu.Unlock()
 	x.base.Store(t)
-	x.overlay = map[string]overlayEntry{}
+	for k, e := range snap {
+		if cur, ok := x.overlay[k]; ok && cur == e {
+			delete(x.overlay, k)
+		}
+	}
 	x.byBkt = map[uint32][]string{}
-	x.pending.Store(0)
-	x.mu.Unlock()
+	for k := range x.overlay {
+		h := sha256.Sum256([]byte(k))
+		x.byBkt[bucketOf(&h)] = append(x.byBkt[bucketOf(&h)], k)
+	}
+	x.pending.Store(int64(len(x.overlay)))
 }
 
 // lookupKey finds the summary for the "kind:value" string s.
