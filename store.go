@@ -7,6 +7,9 @@ import "context"
 type Store interface {
 	UserStore
 	CaseStore
+	ReportStore
+	AppealStore
+	ReputationStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close closes the database; in-flight calls finish first.

@@ -70,7 +70,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	}))
 	inner := cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil {
-			limit := s.Config.MaxBodyBytes
+			limit := s.bodyLimit(r)
 			if isUpload(r) {
 				limit = s.Config.MaxUploadBytes
 			}

@@ -20,6 +20,7 @@ import (
 	"github.com/shopguard/shopguard/casework"
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/detect/text"
+	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -56,12 +57,15 @@ type Server struct {
 	Logger    *slog.Logger
 	// Text finds scam scripts in chats; NewServer builds it from Knowledge.
 	Text *text.Detector
-	// CaseBlobs keeps the evidence files of cases; case routes that need files answer 503
-	// until it is set (before Open).
+	// CaseBlobs keeps the evidence files of cases and of community reports; routes that need
+	// files answer 503 until it is set (before Open).
 	CaseBlobs shopguard.BlobStore
 	// Links judges links; NewServer makes one without threat feeds, which the caller may
 	// replace before Open with one that has them.
 	Links *link.Analyzer
+
+	// Intel is community reporting and reputation; Open starts it (StartIntel).
+	Intel *intel.Service
 
 	planner  *casework.Planner
 	mux      *http.ServeMux
@@ -73,6 +77,8 @@ type Server struct {
 	registry *prometheus.Registry
 	ui       *ui
 	closing  atomic.Bool
+	// stopIntel stops following the change sequence.
+	stopIntel context.CancelFunc
 }
 
 // NewServer returns a server over the store and knowledge pack, with its routes registered.
@@ -85,6 +91,8 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 		registry: prometheus.NewRegistry(),
 	}
 	s.metrics = newMetrics(s.registry)
+	s.Intel = &intel.Service{Store: store, Index: intel.NewIndex(), Prover: &intel.Prover{}, Log: logger,
+		KnownScamType: func(id string) bool { _, ok := pack.ScamType(id); return ok }}
 	var err error
 	if s.Text, err = text.New(pack); err != nil {
 		return nil, fmt.Errorf("http: text detector: %w", err)
@@ -115,8 +123,15 @@ func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
 // Handler returns the whole server as one http.Handler, middleware included.
 func (s *Server) Handler() http.Handler { return s.middleware(s.mux) }
 
-// Open starts listening on Config.Addr and serving in the background.
+// Open loads the reputation index, then starts listening on Config.Addr and serving in the
+// background.
 func (s *Server) Open() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopIntel = cancel
+	if err := s.StartIntel(ctx); err != nil {
+		cancel()
+		return fmt.Errorf("http: start reputation index: %w", err)
+	}
 	ln, err := net.Listen("tcp", s.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("http: listen on %s: %w", s.Config.Addr, err)
@@ -150,10 +165,16 @@ func (s *Server) URL() string {
 // flight to finish (until ctx ends).
 func (s *Server) Close(ctx context.Context) error {
 	s.closing.Store(true)
+	if s.stopIntel != nil {
+		defer s.stopIntel()
+	}
 	if s.srv == nil {
 		return nil
 	}
 	if err := s.srv.Shutdown(ctx); err != nil {
+		return fmt.Errorf("http: shutdown: %w", err)
+	}
+	if err := s.Intel.SaveCache(); err != nil {
 		return fmt.Errorf("http: shutdown: %w", err)
 	}
 	return nil

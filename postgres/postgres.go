@@ -53,4 +53,5 @@ var dialect = sqlstore.Dialect{
 		return errors.As(err, &e) && e.Code == "23505"
 	},
 	MigrationLock: `SELECT pg_advisory_xact_lock(7406001)`,
+	ChangeLock:    `SELECT pg_advisory_xact_lock(7406002)`,
 }

@@ -23,6 +23,10 @@ type Dialect struct {
 	// MigrationLock is run first in every migration transaction, to keep two nodes from
 	// migrating at once ("" for none).
 	MigrationLock string
+	// ChangeLock is run before a transaction appends to the change sequence, so that
+	// sequence numbers commit in order and a node following the sequence never skips one
+	// ("" where writes are serial already, as on SQLite).
+	ChangeLock string
 }
 
 // DB is a shopguard.Store on one database. Reads go to Read and writes to Write, which are the
@@ -85,3 +89,18 @@ func fromDBNull(us sql.NullInt64) *time.Time {
 
 // now is the store's clock, truncated to what the database keeps.
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// timeOrZero stores a time that may be unset: the zero time is 0.
+func timeOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return toDB(t)
+}
+
+func timeFromDB(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return fromDB(us)
+}

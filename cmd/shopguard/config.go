@@ -29,6 +29,8 @@ type Config struct {
 	LogLevel       string  `json:"log_level"`
 	LogFormat      string  `json:"log_format"`
 	FeedURLs       string  `json:"feed_urls"`
+	// RetentionDays is how long community reports are kept; 0 keeps them.
+	RetentionDays int `json:"report_retention_days"`
 }
 
 // loadConfig reads the defaults and the environment.
@@ -58,8 +60,9 @@ func (m *Main) loadConfig() (Config, error) {
 		}
 		return nil
 	}
-	var secure string
+	var secure, retention string
 	for _, err := range []error{
+		str("SHOPGUARD_REPORT_RETENTION_DAYS", &retention),
 		str("SHOPGUARD_DATA", &c.Data), str("SHOPGUARD_DB", &c.DB), str("SHOPGUARD_BLOBS", &c.Blobs), str("SHOPGUARD_ADDR", &c.Addr),
 		str("SHOPGUARD_KNOWLEDGE", &c.Knowledge), str("SHOPGUARD_SECURE_COOKIES", &secure),
 		str("SHOPGUARD_TRUSTED_PROXIES", &c.TrustedProxies), num("SHOPGUARD_RATE_ANON", &c.RateAnon),
@@ -69,6 +72,13 @@ func (m *Main) loadConfig() (Config, error) {
 		if err != nil {
 			return c, err
 		}
+	}
+	if retention != "" {
+		n, err := strconv.Atoi(retention)
+		if err != nil || n < 0 {
+			return c, usagef("SHOPGUARD_REPORT_RETENTION_DAYS=%q: want a number of days (0 keeps reports)", retention)
+		}
+		c.RetentionDays = n
 	}
 	if secure != "" {
 		b, err := strconv.ParseBool(secure)
@@ -98,6 +108,7 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error [SHOPGUARD_LOG_LEVEL]")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json [SHOPGUARD_LOG_FORMAT]")
 	fs.StringVar(&c.FeedURLs, "feed-urls", c.FeedURLs, "threat feeds to fetch and refresh: space-separated NAME,FORMAT,URL[,EVERY] (EVERY such as 6h, default 1h) [SHOPGUARD_FEED_URLS]")
+	fs.IntVar(&c.RetentionDays, "report-retention-days", c.RetentionDays, "delete community reports older than this many days; 0 keeps them [SHOPGUARD_REPORT_RETENTION_DAYS]")
 }
 
 // httpConfig turns the configuration into the HTTP server's.

@@ -51,6 +51,8 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 	}
 	if err == nil {
 		h.Links = link.New(pack, feeds)
+		h.Intel.Limits.Retention = time.Duration(c.RetentionDays) * 24 * time.Hour
+		h.Intel.CachePath = c.indexCache()
 		err = h.Open()
 	}
 	if err != nil {

@@ -1,0 +1,83 @@
+package client_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/client"
+	shttp "github.com/shopguard/shopguard/http"
+	"github.com/shopguard/shopguard/knowledge"
+	"github.com/shopguard/shopguard/sqlite"
+)
+
+// recorder remembers the URLs a client asked for.
+type recorder struct {
+	urls []string
+	next http.RoundTripper
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.urls = append(r.urls, req.URL.String())
+	return r.next.RoundTrip(req)
+}
+
+func TestCheckIdentifierIsPrivate(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "shopguard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	pack, _ := knowledge.Default()
+	cfg := shttp.DefaultConfig()
+	cfg.RateAnon = 0
+	srv, err := shttp.NewServer(cfg, store, pack, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := srv.StartIntel(cctx); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+
+	rec := &recorder{next: http.DefaultTransport}
+	c := client.New(ts.URL, "")
+	c.HTTP = &http.Client{Transport: rec}
+	id, err := c.Report(ctx, map[string]any{"scam_type": "deposit_scam", "identifiers": []map[string]string{{"kind": "qq", "value": "12345678"}}, "narrative": "took a deposit"})
+	if err != nil || id == 0 {
+		t.Fatalf("Report: %d, %v", id, err)
+	}
+	m, err := c.CheckIdentifier(ctx, shopguard.KindQQ, "1234 5678")
+	if err != nil || !m.Known || m.Reports != 1 || m.Display != "12****78" {
+		t.Fatalf("CheckIdentifier(known) = %+v, %v", m, err)
+	}
+	m, err = c.CheckIdentifier(ctx, shopguard.KindQQ, "87654321")
+	if err != nil || m.Known || m.Risk != shopguard.RiskLow {
+		t.Fatalf("CheckIdentifier(unknown) = %+v, %v", m, err)
+	}
+	for _, u := range rec.urls[1:] {
+		if strings.Contains(u, "12345678") || strings.Contains(u, "87654321") || !strings.Contains(u, "/api/v1/lookup/qq/") {
+			t.Fatalf("the client revealed the identifier: %s", u)
+		}
+	}
+	if _, err := c.CheckIdentifier(ctx, shopguard.KindQQ, "12"); shopguard.ErrorCode(err) != shopguard.EINVALID {
+		t.Fatalf("bad value: %v", err)
+	}
+	if len(rec.urls) != 3 {
+		t.Fatalf("a bad value was sent: %v", rec.urls)
+	}
+	_, err = c.Report(ctx, map[string]any{"scam_type": "deposit_scam", "identifiers": []map[string]string{{"kind": "qq", "value": "1"}}, "narrative": "x"})
+	if shopguard.ErrorCode(err) != shopguard.EINVALID || shopguard.ErrorField(err) != "identifiers[0].value" {
+		t.Fatalf("server error not carried: %v", err)
+	}
+}

@@ -1,0 +1,165 @@
+package ident
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/shopguard/shopguard"
+)
+
+// appendQQ appends the digits of a QQ number: 5 to 11 digits, not starting with 0.
+func appendQQ(dst []byte, raw string) ([]byte, error) {
+	start := len(dst)
+	for _, r := range raw {
+		r = fold(r)
+		switch {
+		case r >= '0' && r <= '9':
+			dst = append(dst, byte(r))
+		case r == ' ' || r == '-':
+		default:
+			return dst[:start], invalid("a QQ number holds only digits; found %q", r)
+		}
+	}
+	d := dst[start:]
+	switch {
+	case len(d) < 5 || len(d) > 11:
+		return dst[:start], invalid("a QQ number has 5 to 11 digits, got %d", len(d))
+	case d[0] == '0':
+		return dst[:start], invalid("a QQ number does not start with 0")
+	}
+	return dst, nil
+}
+
+// appendWeChat appends a WeChat id in lower case: 6 to 20 letters, digits, "_" or "-",
+// starting with a letter.
+func appendWeChat(dst []byte, raw string) ([]byte, error) {
+	var buf [64]byte
+	if len(raw) > len(buf) {
+		return dst, invalid("a WeChat id has at most 20 characters")
+	}
+	v, ascii := foldASCII(buf[:0], raw)
+	switch {
+	case !ascii:
+		return dst, invalid("a WeChat id holds only letters, digits, _ and -")
+	case len(v) < 6 || len(v) > 20:
+		return dst, invalid("a WeChat id has 6 to 20 characters, got %d", len(v))
+	case v[0] < 'a' || v[0] > 'z':
+		return dst, invalid("a WeChat id starts with a letter (a phone number is reported as kind phone, a QQ number as kind qq)")
+	}
+	for _, c := range v {
+		if !(c >= 'a' && c <= 'z' || isDigit(c) || c == '_' || c == '-') {
+			return dst, invalid("a WeChat id holds only letters, digits, _ and -; found %q", c)
+		}
+	}
+	return append(dst, v...), nil
+}
+
+// appendEmail appends an e-mail address in lower case, its domain in ASCII.
+func appendEmail(dst []byte, raw string) ([]byte, error) {
+	var buf [64]byte
+	s := raw
+	if len(s) > 254 {
+		return dst, invalid("an e-mail address has at most 254 characters")
+	}
+	at := strings.LastIndexAny(s, "@＠")
+	if at < 0 {
+		return dst, invalid("an e-mail address needs an @")
+	}
+	local, ascii := foldASCII(buf[:0], s[:at])
+	_, size := firstRune(s[at:])
+	domain := s[at+size:]
+	switch {
+	case !ascii:
+		return dst, invalid("the part of an e-mail address before the @ holds only ASCII letters, digits and . _ %% + -")
+	case len(local) == 0 || len(local) > 64:
+		return dst, invalid("the part of an e-mail address before the @ has 1 to 64 characters")
+	case local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(string(local), ".."):
+		return dst, invalid("the part of an e-mail address before the @ cannot start or end with a dot or hold two in a row")
+	}
+	for _, c := range local {
+		if !(c >= 'a' && c <= 'z' || isDigit(c) || strings.IndexByte("._%+-", c) >= 0) {
+			return dst, invalid("the part of an e-mail address before the @ holds only letters, digits and . _ %% + -; found %q", c)
+		}
+	}
+	start := len(dst)
+	dst = append(dst, local...)
+	dst = append(dst, '@')
+	out, err := appendHost(dst, domain, false)
+	if err != nil {
+		return dst[:start], invalid("the domain of the e-mail address: %s", shopguard.ErrorMessage(err))
+	}
+	return out, nil
+}
+
+// appendAlipay appends an Alipay account: a mobile number in E.164 or an e-mail address.
+func appendAlipay(dst []byte, raw string) ([]byte, error) {
+	if strings.ContainsAny(raw, "@＠") {
+		return appendEmail(dst, raw)
+	}
+	out, err := appendPhone(dst, raw)
+	if err != nil {
+		return dst, invalid("an Alipay account is a phone number or an e-mail address: %s", shopguard.ErrorMessage(err))
+	}
+	return out, nil
+}
+
+// appendShop appends a shop as "platform:shop id", both in lower case. The platform is one of
+// shopguard.Platforms; raw may separate the two with ":", "/" or a space.
+func appendShop(dst []byte, raw string) ([]byte, error) {
+	var buf [96]byte
+	if len(raw) > len(buf) {
+		return dst, invalid("a shop is platform:shop id, at most 96 characters")
+	}
+	v, ascii := foldASCII(buf[:0], raw)
+	if !ascii {
+		return dst, invalid("a shop is written platform:shop id in ASCII, such as taobao:12345678")
+	}
+	sep := strings.IndexAny(string(v), ":/ ")
+	if sep < 0 {
+		return dst, invalid("a shop is written platform:shop id, such as taobao:12345678")
+	}
+	platform, id := string(v[:sep]), strings.TrimLeft(string(v[sep+1:]), ":/ ")
+	if !slices.Contains(shopguard.Platforms, platform) {
+		return dst, invalid("unknown platform %q: want one of %s", platform, strings.Join(shopguard.Platforms, ", "))
+	}
+	if len(id) == 0 || len(id) > 64 {
+		return dst, invalid("a shop id has 1 to 64 characters")
+	}
+	for _, c := range []byte(id) {
+		if !(c >= 'a' && c <= 'z' || isDigit(c) || c == '_' || c == '-' || c == '.') {
+			return dst, invalid("a shop id holds only letters, digits and _ - .; found %q", c)
+		}
+	}
+	dst = append(dst, platform...)
+	dst = append(dst, ':')
+	return append(dst, id...), nil
+}
+
+// maskAccount keeps the first and last few characters of an account and hides the rest.
+func maskAccount(v string, head, tail int) string {
+	if len(v) <= head+tail+1 {
+		if len(v) <= 2 {
+			return stars(len(v))
+		}
+		return v[:1] + stars(len(v)-2) + v[len(v)-1:]
+	}
+	return v[:head] + stars(len(v)-head-tail) + v[len(v)-tail:]
+}
+
+// maskEmail hides the part of an address before the @ but its first two characters.
+func maskEmail(v string) string {
+	at := strings.LastIndexByte(v, '@')
+	if at < 0 {
+		return maskAccount(v, 2, 2)
+	}
+	local := v[:at]
+	keep := min(2, len(local)-1)
+	return local[:max(keep, 0)] + "***" + v[at:]
+}
+
+func firstRune(s string) (rune, int) {
+	for _, r := range s {
+		return r, len(string(r))
+	}
+	return 0, 0
+}

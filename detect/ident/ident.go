@@ -1,0 +1,158 @@
+// Package ident finds and normalises the identifiers that scammers use: phone numbers, QQ
+// numbers, WeChat ids, e-mail addresses, bank cards and accounts, Alipay accounts, domains,
+// URLs and shops on a platform.
+//
+// Every kind has one canonical form (see shopguard.Kind), so that "138 1234 5678",
+// "+86 138-1234-5678" and "１３８１２３４５６７８" are the same phone. Parse checks and
+// normalises one value and says what is wrong with a bad one; Extract finds every identifier in
+// free text, Chinese or English; Mask hides the middle of a personal identifier for public
+// display; Hash is the key of the private lookup.
+//
+// The package is pure: no I/O, no mutable globals, safe for concurrent use.
+package ident
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/shopguard/shopguard"
+)
+
+// Parse checks raw as an identifier of kind and returns it in canonical form. A bad value gets
+// an EINVALID error about field "value" that says what is wrong.
+func Parse(kind shopguard.Kind, raw string) (shopguard.Identifier, error) {
+	v, err := Canonical(kind, raw)
+	if err != nil {
+		return shopguard.Identifier{}, err
+	}
+	return shopguard.Identifier{Kind: kind, Value: v}, nil
+}
+
+// Canonical returns raw as a canonical value of kind, or an EINVALID error about field "value".
+func Canonical(kind shopguard.Kind, raw string) (string, error) {
+	var buf [64]byte
+	b, err := AppendCanonical(buf[:0], kind, raw)
+	return string(b), err
+}
+
+// AppendCanonical appends the canonical form of raw as an identifier of kind to dst. It is
+// Canonical without an allocation for the common kinds, for the lookup hot path.
+func AppendCanonical(dst []byte, kind shopguard.Kind, raw string) ([]byte, error) {
+	switch kind {
+	case shopguard.KindPhone:
+		return appendPhone(dst, raw)
+	case shopguard.KindQQ:
+		return appendQQ(dst, raw)
+	case shopguard.KindWeChat:
+		return appendWeChat(dst, raw)
+	case shopguard.KindEmail:
+		return appendEmail(dst, raw)
+	case shopguard.KindBankAccount:
+		return appendBankAccount(dst, raw)
+	case shopguard.KindAlipay:
+		return appendAlipay(dst, raw)
+	case shopguard.KindDomain:
+		return appendDomain(dst, raw)
+	case shopguard.KindURL:
+		return appendURL(dst, raw)
+	case shopguard.KindShop:
+		return appendShop(dst, raw)
+	}
+	_, err := shopguard.ParseKind(string(kind))
+	return dst, err
+}
+
+// Hash is the key of the private lookup: SHA-256 over the UTF-8 bytes of kind + ":" +
+// canonical value.
+func Hash(kind shopguard.Kind, canonical string) [32]byte {
+	var buf [128]byte
+	return sha256.Sum256(appendKey(buf[:0], kind, canonical))
+}
+
+// HashHex is Hash in lower-case hex, as the API shows it.
+func HashHex(kind shopguard.Kind, canonical string) string {
+	h := Hash(kind, canonical)
+	return hex.EncodeToString(h[:])
+}
+
+func appendKey(dst []byte, kind shopguard.Kind, canonical string) []byte {
+	dst = append(dst, kind...)
+	dst = append(dst, ':')
+	return append(dst, canonical...)
+}
+
+// invalid is the error for a bad value.
+func invalid(format string, args ...any) error {
+	return shopguard.Invalid("value", format, args...)
+}
+
+// fold maps a full-width ASCII form (ＱＱ, １３８, ＠) to ASCII and the ideographic space to a
+// space; every other rune is returned unchanged. It maps one rune to one rune, so that offsets
+// in folded text are offsets in the original.
+func fold(r rune) rune {
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E:
+		return r - 0xFEE0
+	case r == 0x3000:
+		return ' '
+	}
+	return r
+}
+
+// foldASCII returns s with full-width forms folded, lower-cased and trimmed of spaces; ok is
+// false when a rune outside ASCII remains.
+func foldASCII(dst []byte, s string) (out []byte, ok bool) {
+	ok = true
+	for _, r := range s {
+		r = fold(r)
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		if r >= 0x80 {
+			ok = false
+			dst = append(dst, '?')
+			continue
+		}
+		dst = append(dst, byte(r))
+	}
+	return trimSpace(dst), ok
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// Mask returns a canonical value for public display: personal identifiers (phones, QQ, WeChat,
+// e-mail, bank accounts, Alipay) with their middle hidden, "138****5678"; domains, URLs and
+// shops, which are public already, as they are.
+func Mask(kind shopguard.Kind, canonical string) string {
+	switch kind {
+	case shopguard.KindPhone:
+		return maskPhone(canonical)
+	case shopguard.KindQQ:
+		return maskAccount(canonical, 2, 2)
+	case shopguard.KindWeChat:
+		return maskAccount(canonical, 2, 1)
+	case shopguard.KindEmail:
+		return maskEmail(canonical)
+	case shopguard.KindBankAccount:
+		return maskAccount(canonical, 4, 4)
+	case shopguard.KindAlipay:
+		if strings.HasPrefix(canonical, "+") {
+			return maskPhone(canonical)
+		}
+		return maskEmail(canonical)
+	}
+	return canonical
+}

@@ -1,0 +1,534 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/ident"
+	"github.com/shopguard/shopguard/intel"
+)
+
+// reportBodyLimit caps a report with its evidence files (each at most
+// shopguard.MaxEvidenceSize); every other request keeps Config.MaxBodyBytes.
+const reportBodyLimit = 32 << 20
+
+// bodyLimit returns the body limit of a request: larger for filing a report with evidence.
+func (s *Server) bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && (r.URL.Path == "/api/v1/reports" || r.URL.Path == "/report" || strings.HasSuffix(r.URL.Path, "/info")) {
+		return max(reportBodyLimit, s.Config.MaxBodyBytes)
+	}
+	return s.Config.MaxBodyBytes
+}
+
+// StartIntel loads the community reputation index from the store and keeps it following the
+// change sequence until ctx ends, so that what other nodes change shows here within seconds.
+func (s *Server) StartIntel(ctx context.Context) error {
+	secret, err := s.Store.Secret(ctx, "sources")
+	if err != nil {
+		return err
+	}
+	s.Intel.Secret = secret
+	if err := s.Intel.Start(ctx); err != nil {
+		return err
+	}
+	go s.Intel.Follow(ctx, 2*time.Second)
+	go s.Intel.PurgeEvery(ctx, time.Hour)
+	if s.Intel.CachePath != "" {
+		go s.saveCacheEvery(ctx, 10*time.Minute)
+	}
+	return nil
+}
+
+// saveCacheEvery writes the index cache every interval until ctx ends (Close writes it once
+// more), so that a restart reads one file and replays only the last changes.
+func (s *Server) saveCacheEvery(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Intel.SaveCache(); err != nil {
+				s.Logger.Error("intel: save index cache", "err", err)
+			}
+		}
+	}
+}
+
+// reporter says who is filing: the signed-in account, if any, and the client's address.
+func reporter(r *http.Request) intel.Reporter {
+	st := stateOf(r)
+	var who intel.Reporter
+	if u := st.principal.User; u != nil {
+		who.UserID, who.Role = u.ID, u.Role
+	}
+	who.IP, _ = netip.ParseAddr(st.clientIP)
+	return who
+}
+
+// evidenceUpload is an evidence file sent in JSON.
+type evidenceUpload struct {
+	Name          string `json:"name"`
+	ContentBase64 string `json:"content_base64"`
+}
+
+// reportRequest is the body of POST /api/v1/reports.
+type reportRequest struct {
+	ScamType    string                 `json:"scam_type"`
+	Identifiers []shopguard.Identifier `json:"identifiers"`
+	Platform    string                 `json:"platform"`
+	Amount      string                 `json:"amount"`
+	Currency    string                 `json:"currency"`
+	OccurredOn  string                 `json:"occurred_on"`
+	Narrative   string                 `json:"narrative"`
+	Evidence    []evidenceUpload       `json:"evidence"`
+}
+
+// canReport refuses a signed-in caller whose role or key does not allow reporting; anonymous
+// callers may report, and weigh little.
+func canReport(r *http.Request) error {
+	if p := principalOf(r); p.User != nil && !p.Can(shopguard.ScopeReport) {
+		return shopguard.Errorf(shopguard.EFORBIDDEN, "this needs the report permission")
+	}
+	return nil
+}
+
+func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) {
+	if err := canReport(r); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req reportRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep := &shopguard.Report{ScamType: req.ScamType, Identifiers: req.Identifiers, Platform: req.Platform, Amount: req.Amount,
+		Currency: req.Currency, OccurredOn: req.OccurredOn, Narrative: req.Narrative}
+	var err error
+	if rep.Evidence, err = s.attachAll(r.Context(), req.Evidence); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.Intel.Submit(r.Context(), rep, reporter(r)); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status})
+}
+
+// attachAll decodes, checks and stores evidence files sent in JSON.
+func (s *Server) attachAll(ctx context.Context, files []evidenceUpload) ([]shopguard.Evidence, error) {
+	if len(files) > shopguard.MaxEvidence {
+		return nil, shopguard.Invalid("evidence", "at most %d files per report, got %d", shopguard.MaxEvidence, len(files))
+	}
+	var out []shopguard.Evidence
+	for i, e := range files {
+		data, err := base64.StdEncoding.DecodeString(e.ContentBase64)
+		if err != nil {
+			return nil, shopguard.Invalid("evidence["+strconv.Itoa(i)+"].content_base64", "not base64: %v", err)
+		}
+		ev, err := s.attach(ctx, e.Name, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// attach checks and stores one evidence file.
+func (s *Server) attach(ctx context.Context, name string, data []byte) (shopguard.Evidence, error) {
+	if s.CaseBlobs == nil {
+		return shopguard.Evidence{}, shopguard.Errorf(shopguard.EUNAVAILABLE, "this server takes no evidence files")
+	}
+	return intel.AttachEvidence(ctx, s.CaseBlobs, name, data)
+}
+
+func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := shopguard.ReportFilter{Status: shopguard.ReportStatus(q.Get("status"))}
+	if f.Status == "" && q.Get("status") == "" {
+		f.Status = shopguard.ReportPending
+	}
+	if q.Get("status") == "all" {
+		f.Status = ""
+	} else if f.Status != "" && !validStatus(f.Status) {
+		s.error(w, r, shopguard.Invalid("status", "unknown status %q", f.Status))
+		return
+	}
+	var err error
+	if f.AfterID, err = intParam(q.Get("after"), "after"); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	limit, err := intParam(q.Get("limit"), "limit")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	f.Limit = int(limit)
+	reports, err := s.Store.ListReports(r.Context(), f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reports": nonNil(reports)})
+}
+
+func validStatus(st shopguard.ReportStatus) bool {
+	for _, s := range shopguard.ReportStatuses {
+		if s == st {
+			return true
+		}
+	}
+	return false
+}
+
+func intParam(v, name string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, shopguard.Invalid(name, "a whole number, got %q", v)
+	}
+	return n, nil
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, shopguard.Invalid("id", "an id is a positive whole number, got %q", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+func (s *Server) handleGetReport(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := s.Store.ReportByID(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	audit, err := s.Store.AuditLog(r.Context(), "report:"+strconv.FormatInt(id, 10), 100)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"report": rep, "audit": nonNil(audit)})
+}
+
+// handleReportInfo lets a reporter answer a moderator who asked for more.
+func (s *Server) handleReportInfo(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req struct {
+		Text     string           `json:"text"`
+		Evidence []evidenceUpload `json:"evidence"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	evidence, err := s.attachAll(r.Context(), req.Evidence)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := s.Intel.AddInfo(r.Context(), id, reporter(r), req.Text, evidence)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": rep.ID, "status": rep.Status})
+}
+
+// handleMyReports lists the signed-in user's own reports and where they stand.
+func (s *Server) handleMyReports(w http.ResponseWriter, r *http.Request) {
+	after, err := intParam(r.URL.Query().Get("after"), "after")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	reports, err := s.Store.ListReports(r.Context(), shopguard.ReportFilter{ReporterID: principalOf(r).User.ID, AfterID: after, Limit: 100})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reports": nonNil(reports)})
+}
+
+// decisionRequest is the body of POST /api/v1/reports/{id}/decision.
+type decisionRequest struct {
+	Action    shopguard.Action `json:"action"`
+	Reason    string           `json:"reason"`
+	MergeInto int64            `json:"merge_into"`
+}
+
+func (s *Server) handleDecideReport(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req decisionRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := s.Intel.Decide(r.Context(), shopguard.Decision{ReportID: id, Action: req.Action, Reason: req.Reason, MergeInto: req.MergeInto, ModeratorID: principalOf(r).User.ID})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if req.Action == shopguard.ActionDelete {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
+	limit, err := intParam(r.URL.Query().Get("limit"), "limit")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	log, err := s.Store.AuditLog(r.Context(), r.URL.Query().Get("subject"), int(limit))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"audit": nonNil(log)})
+}
+
+func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) {
+	in, err := s.Intel.Lookup(shopguard.Kind(r.PathValue("kind")), r.PathValue("value"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, in)
+}
+
+// handleIndicatorReports shows moderators everything about an identifier: its stored
+// reputation (reports by status, money lost, "not a scam" voices) and every report naming it.
+func (s *Server) handleIndicatorReports(w http.ResponseWriter, r *http.Request) {
+	id, err := ident.Parse(shopguard.Kind(r.PathValue("kind")), r.PathValue("value"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := s.Store.ReputationOf(r.Context(), id)
+	if shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
+		rep, err = &shopguard.Reputation{Identifier: id, ScamTypes: []string{}}, nil
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	reports, err := s.Store.ReportsFor(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reputation": rep, "reports": nonNil(reports)})
+}
+
+func (s *Server) handlePrivateLookup(w http.ResponseWriter, r *http.Request) {
+	matches, err := s.Intel.Bucket(shopguard.Kind(r.PathValue("kind")), r.PathValue("prefix"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"matches": matches})
+}
+
+func (s *Server) handleNotScam(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Kind    shopguard.Kind `json:"kind"`
+		Value   string         `json:"value"`
+		Comment string         `json:"comment"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.Intel.NotScam(r.Context(), req.Kind, req.Value, req.Comment, reporter(r)); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// appealRequest is the body of POST /api/v1/appeals.
+type appealRequest struct {
+	Kind    shopguard.Kind        `json:"kind"`
+	Value   string                `json:"value"`
+	Reason  string                `json:"reason"`
+	Contact string                `json:"contact"`
+	Method  shopguard.ProofMethod `json:"method"`
+}
+
+// appealAnswer is what the appellant sees: never the contact details, and for a domain where
+// to publish the token.
+type appealAnswer struct {
+	ID      int64                  `json:"id"`
+	Status  shopguard.AppealStatus `json:"status"`
+	Method  shopguard.ProofMethod  `json:"method"`
+	Token   string                 `json:"token,omitempty"`
+	Publish string                 `json:"publish,omitempty"`
+}
+
+func answerOf(a *shopguard.Appeal) appealAnswer {
+	ans := appealAnswer{ID: a.ID, Status: a.Status, Method: a.Method}
+	if a.Status == shopguard.AppealAwaitingProof {
+		ans.Token = a.Token
+		switch a.Method {
+		case shopguard.ProofDNS:
+			ans.Publish = "TXT " + intel.ChallengeLabel + "." + a.Identifier.Value + " \"shopguard-verification=" + a.Token + "\""
+		case shopguard.ProofWellKnown:
+			ans.Publish = "https://" + a.Identifier.Value + intel.ChallengePath
+		}
+	}
+	return ans
+}
+
+func (s *Server) handleCreateAppeal(w http.ResponseWriter, r *http.Request) {
+	var req appealRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	a := &shopguard.Appeal{Identifier: shopguard.Identifier{Kind: req.Kind, Value: req.Value}, Reason: req.Reason, Contact: req.Contact, Method: req.Method}
+	if err := s.Intel.FileAppeal(r.Context(), a); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, answerOf(a))
+}
+
+func (s *Server) handleVerifyAppeal(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	a, err := s.Intel.ProveAppeal(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, answerOf(a))
+}
+
+func (s *Server) handleListAppeals(w http.ResponseWriter, r *http.Request) {
+	st := shopguard.AppealStatus(r.URL.Query().Get("status"))
+	if st == "" {
+		st = shopguard.AppealReview
+	} else if st == "all" {
+		st = ""
+	}
+	list, err := s.Store.ListAppeals(r.Context(), st, 100)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"appeals": nonNil(list)})
+}
+
+func (s *Server) handleDecideAppeal(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req struct {
+		Uphold bool   `json:"uphold"`
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	a, err := s.Intel.DecideAppeal(r.Context(), id, req.Uphold, principalOf(r).User.ID, req.Reason)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
+	f, err := intel.ParseFormat(cmpOr(r.URL.Query().Get("format"), "json"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	now := time.Now()
+	var buf bytes.Buffer
+	if err := intel.Export(&buf, f, intel.Records(s.Intel.Index, now), now); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	ct := map[intel.Format]string{intel.FormatCSV: "text/csv; charset=utf-8", intel.FormatJSON: "application/json", intel.FormatSTIX: "application/stix+json;version=2.1"}[f]
+	w.Header().Set("Content-Type", ct)
+	w.Write(buf.Bytes())
+}
+
+func cmpOr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
+	f, err := intel.ParseFormat(r.URL.Query().Get("format"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	source := r.URL.Query().Get("source")
+	if source == "" {
+		s.error(w, r, shopguard.Invalid("source", "name the feed the indicators come from"))
+		return
+	}
+	reps, errs, err := intel.Import(r.Body, f, source)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := s.Intel.Import(r.Context(), reps); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"imported": len(reps), "errors": nonNil(errs)})
+}
+
+func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if _, err := intel.WriteSnapshot(&buf, s.Intel.Index, time.Now()); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="shopguard.snapshot"`)
+	w.Write(buf.Bytes())
+}

@@ -1,0 +1,259 @@
+package http_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/ident"
+	"github.com/shopguard/shopguard/intel"
+)
+
+const contractReport = `{"scam_type":"deposit_scam","identifiers":[{"kind":"phone","value":"138 1234 5678"}],"platform":"xianyu","amount":"300.00","currency":"CNY","occurred_on":"2026-11-01","narrative":"the seller asked for a deposit and vanished"}`
+
+func newIntelServer(t *testing.T) *testServer {
+	ts := newTestServer(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	if err := ts.srv.StartIntel(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return ts
+}
+
+func bearer(key string) map[string]string { return map[string]string{"Authorization": "Bearer " + key} }
+
+func TestReportContract(t *testing.T) {
+	ts := newIntelServer(t)
+	st, _, body := ts.do(t, "POST", "/api/v1/reports", contractReport, nil)
+	var created struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+	}
+	if st != 201 || json.Unmarshal(body, &created) != nil || created.ID == 0 || created.Status != "pending" {
+		t.Fatalf("POST /api/v1/reports = %d %s", st, body)
+	}
+	for _, c := range []struct{ body, field string }{
+		{strings.Replace(contractReport, `"138 1234 5678"`, `"138 1234"`, 1), "identifiers[0].value"},
+		{strings.Replace(contractReport, `"phone"`, `"fax"`, 1), "identifiers[0].kind"},
+		{strings.Replace(contractReport, `"300.00"`, `"3,00"`, 1), "amount"},
+		{strings.Replace(contractReport, `"2026-11-01"`, `"01/11/2026"`, 1), "occurred_on"},
+		{strings.Replace(contractReport, `"deposit_scam"`, `"no_such_scam"`, 1), "scam_type"},
+		{strings.Replace(contractReport, `"xianyu"`, `"nowhere"`, 1), "platform"},
+		{strings.Replace(contractReport, `"300.00"`, `300`, 1), "amount"},
+	} {
+		st, _, body := ts.do(t, "POST", "/api/v1/reports", c.body, nil)
+		if e := errorOf(t, body); st != 400 || e.Field != c.field {
+			t.Errorf("bad %s: %d %s", c.field, st, body)
+		}
+	}
+
+	// the lookup answers 200 for any valid value, masked
+	st, _, body = ts.do(t, "GET", "/api/v1/indicators/phone/"+url.PathEscape("+86 138-1234-5678"), "", nil)
+	var in map[string]any
+	if st != 200 || json.Unmarshal(body, &in) != nil || in["display"] != "138****5678" || in["reports"].(float64) != 1 || in["risk"] != "low" {
+		t.Fatalf("indicator = %d %s", st, body)
+	}
+	for _, k := range []string{"kind", "display", "risk", "reports", "reporters", "confirmed", "scam_types", "first_seen", "last_seen"} {
+		if _, ok := in[k]; !ok {
+			t.Errorf("indicator lacks %q: %s", k, body)
+		}
+	}
+	if strings.Contains(string(body), "13812345678") {
+		t.Fatalf("public answer shows the number: %s", body)
+	}
+	if st, _, body := ts.do(t, "GET", "/api/v1/indicators/qq/99999", "", nil); st != 200 || !strings.Contains(string(body), `"reports":0`) {
+		t.Fatalf("unknown qq = %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "GET", "/api/v1/indicators/phone/123", "", nil); st != 400 || errorOf(t, body).Field != "value" {
+		t.Fatalf("bad phone = %d %s", st, body)
+	}
+
+	// private lookup: the prefix of the hash, the full hash comes back
+	h := ident.HashHex(shopguard.KindPhone, "+8613812345678")
+	st, _, body = ts.do(t, "GET", "/api/v1/lookup/phone/"+h[:5], "", nil)
+	if st != 200 || !strings.Contains(string(body), `"hash":"`+h+`"`) {
+		t.Fatalf("private lookup = %d %s", st, body)
+	}
+	if st, _, _ := ts.do(t, "GET", "/api/v1/lookup/phone/xyz", "", nil); st != 400 {
+		t.Fatalf("bad prefix = %d", st)
+	}
+
+	// logs never hold the number
+	if strings.Contains(ts.logs.String(), "13812345678") || strings.Contains(ts.logs.String(), "1234 5678") {
+		t.Fatal("logs hold the reported number")
+	}
+}
+
+func TestModerationNeedsModerator(t *testing.T) {
+	ts := newIntelServer(t)
+	_, _, body := ts.do(t, "POST", "/api/v1/reports", contractReport, nil)
+	var created struct{ ID int64 }
+	json.Unmarshal(body, &created)
+	id := itoa(created.ID)
+	user := ts.mustKey(t, "user1", shopguard.RoleUser, shopguard.ScopeCheck, shopguard.ScopeReport)
+	mod := ts.mustKey(t, "mod1", shopguard.RoleModerator, shopguard.ScopeCheck, shopguard.ScopeModerate)
+	decision := `{"action":"confirm","reason":"the chat shows the deposit"}`
+	if st, _, _ := ts.do(t, "POST", "/api/v1/reports/"+id+"/decision", decision, nil); st != 401 {
+		t.Fatalf("anonymous decision = %d", st)
+	}
+	if st, _, _ := ts.do(t, "POST", "/api/v1/reports/"+id+"/decision", decision, bearer(user)); st != 403 {
+		t.Fatalf("user decision = %d", st)
+	}
+	if st, _, _ := ts.do(t, "GET", "/api/v1/reports", "", bearer(user)); st != 403 {
+		t.Fatalf("user queue = %d", st)
+	}
+	st, _, body := ts.do(t, "GET", "/api/v1/reports", "", bearer(mod))
+	if st != 200 || !strings.Contains(string(body), "+8613812345678") {
+		t.Fatalf("moderator queue = %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "POST", "/api/v1/reports/"+id+"/decision", `{"action":"confirm"}`, bearer(mod)); st != 400 || errorOf(t, body).Field != "reason" {
+		t.Fatalf("decision without reason = %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "POST", "/api/v1/reports/"+id+"/decision", decision, bearer(mod)); st != 200 || !strings.Contains(string(body), `"status":"confirmed"`) {
+		t.Fatalf("confirm = %d %s", st, body)
+	}
+	if _, _, body := ts.do(t, "GET", "/api/v1/indicators/phone/13812345678", "", nil); !strings.Contains(string(body), `"risk":"high"`) || !strings.Contains(string(body), `"confirmed":true`) {
+		t.Fatalf("after confirmation: %s", body)
+	}
+	st, _, body = ts.do(t, "GET", "/api/v1/indicators/phone/13812345678/reports", "", bearer(mod))
+	if st != 200 || !strings.Contains(string(body), `"lost_minor":{"CNY":30000}`) || !strings.Contains(string(body), `"by_status":{"confirmed":1`) || !strings.Contains(string(body), `"narrative":"the seller asked`) {
+		t.Fatalf("indicator reports = %d %s", st, body)
+	}
+	if st, _, _ := ts.do(t, "GET", "/api/v1/indicators/phone/13812345678/reports", "", bearer(user)); st != 403 {
+		t.Fatalf("indicator reports for a user = %d", st)
+	}
+	st, _, body = ts.do(t, "GET", "/api/v1/audit?subject=report:"+id, "", bearer(mod))
+	if st != 200 || !strings.Contains(string(body), `"action":"report.confirm"`) || !strings.Contains(string(body), "the chat shows the deposit") {
+		t.Fatalf("audit = %d %s", st, body)
+	}
+	// a signed-in user's key without the report scope may not report
+	checkOnly := ts.mustKey(t, "user2", shopguard.RoleUser, shopguard.ScopeCheck)
+	if st, _, _ := ts.do(t, "POST", "/api/v1/reports", contractReport, bearer(checkOnly)); st != 403 {
+		t.Fatalf("report with a check-only key = %d", st)
+	}
+	if st, _, _ := ts.do(t, "POST", "/api/v1/reports", contractReport, bearer(user)); st != 201 {
+		t.Fatalf("report with a report key = %d", st)
+	}
+	// asking the reporter for more: only they can answer, and the report goes back to the queue
+	st, _, body = ts.do(t, "POST", "/api/v1/reports", strings.Replace(contractReport, "138 1234 5678", "139 1234 5678", 1), bearer(user))
+	var second struct{ ID int64 }
+	json.Unmarshal(body, &second)
+	sid := itoa(second.ID)
+	if st, _, body := ts.do(t, "POST", "/api/v1/reports/"+sid+"/decision", `{"action":"ask_info","reason":"which platform?"}`, bearer(mod)); st != 200 || !strings.Contains(string(body), `"status":"needs_info"`) {
+		t.Fatalf("ask_info = %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "GET", "/api/v1/me/reports", "", bearer(user)); st != 200 || !strings.Contains(string(body), `"status":"needs_info"`) {
+		t.Fatalf("my reports = %d %s", st, body)
+	}
+	otherUser := ts.mustKey(t, "user3", shopguard.RoleUser, shopguard.ScopeReport)
+	if st, _, _ := ts.do(t, "POST", "/api/v1/reports/"+sid+"/info", `{"text":"it was xianyu"}`, bearer(otherUser)); st != 403 {
+		t.Fatalf("info from another user = %d", st)
+	}
+	if st, _, body := ts.do(t, "POST", "/api/v1/reports/"+sid+"/info", `{"text":"it was xianyu"}`, bearer(user)); st != 200 || !strings.Contains(string(body), `"status":"pending"`) {
+		t.Fatalf("info from the reporter = %d %s", st, body)
+	}
+	// deleting removes the weight
+	if st, _, _ := ts.do(t, "POST", "/api/v1/reports/"+id+"/decision", `{"action":"delete","reason":"withdrawn"}`, bearer(mod)); st != 204 {
+		t.Fatalf("delete = %d", st)
+	}
+	if _, _, body := ts.do(t, "GET", "/api/v1/indicators/phone/13812345678", "", nil); !strings.Contains(string(body), `"confirmed":false`) || !strings.Contains(string(body), `"reports":1`) {
+		t.Fatalf("after delete: %s", body)
+	}
+}
+
+func TestEvidenceTypeFromContent(t *testing.T) {
+	ts := newIntelServer(t)
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00")
+	withEvidence := func(name string, data []byte) string {
+		var req map[string]any
+		json.Unmarshal([]byte(contractReport), &req)
+		req["evidence"] = []map[string]string{{"name": name, "content_base64": base64.StdEncoding.EncodeToString(data)}}
+		b, _ := json.Marshal(req)
+		return string(b)
+	}
+	if st, _, body := ts.do(t, "POST", "/api/v1/reports", withEvidence("chat.png", png), nil); st != 201 {
+		t.Fatalf("png evidence = %d %s", st, body)
+	}
+	exe := append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 64)...)
+	st, _, body := ts.do(t, "POST", "/api/v1/reports", withEvidence("chat.png", exe), nil)
+	if e := errorOf(t, body); st != 400 || e.Field != "evidence" || !strings.Contains(e.Message, "application/octet-stream") {
+		t.Fatalf("a program named .png = %d %s", st, body)
+	}
+	big := bytes.Repeat([]byte("a"), shopguard.MaxEvidenceSize+1)
+	if st, _, body := ts.do(t, "POST", "/api/v1/reports", withEvidence("notes.txt", big), nil); st != 413 {
+		t.Fatalf("an 11 MiB file = %d %.200s", st, body)
+	}
+}
+
+func TestAppealAPI(t *testing.T) {
+	ts := newIntelServer(t)
+	st, _, body := ts.do(t, "POST", "/api/v1/appeals", `{"kind":"domain","value":"honest-shop.com","reason":"our shop","contact":"owner@honest-shop.com","method":"dns_txt"}`, nil)
+	var a struct {
+		ID      int64  `json:"id"`
+		Status  string `json:"status"`
+		Token   string `json:"token"`
+		Publish string `json:"publish"`
+	}
+	if st != 201 || json.Unmarshal(body, &a) != nil || a.Status != "awaiting_proof" || a.Token == "" || !strings.Contains(a.Publish, "_shopguard-challenge.honest-shop.com") {
+		t.Fatalf("domain appeal = %d %s", st, body)
+	}
+	if strings.Contains(string(body), "owner@") {
+		t.Fatalf("the answer shows the contact: %s", body)
+	}
+	// the token is not published anywhere: control is not proven
+	if st, _, body := ts.do(t, "POST", "/api/v1/appeals/"+itoa(a.ID)+"/verify", "", nil); st != 403 {
+		t.Fatalf("verify without the token = %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "POST", "/api/v1/appeals", `{"kind":"domain","value":"honest-shop.com","reason":"ours","method":"review"}`, nil); st != 400 || errorOf(t, body).Field != "method" {
+		t.Fatalf("domain appeal by review = %d %s", st, body)
+	}
+	mod := ts.mustKey(t, "mod1", shopguard.RoleModerator, shopguard.ScopeModerate)
+	st, _, body = ts.do(t, "POST", "/api/v1/appeals", `{"kind":"phone","value":"13812345678","reason":"it is my shop's number"}`, nil)
+	json.Unmarshal(body, &a)
+	if st != 201 || a.Status != "review" {
+		t.Fatalf("phone appeal = %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "GET", "/api/v1/appeals", "", bearer(mod)); st != 200 || !strings.Contains(string(body), "13812345678") {
+		t.Fatalf("appeal queue = %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "POST", "/api/v1/appeals/"+itoa(a.ID)+"/decision", `{"uphold":true,"reason":"shop licence checks out"}`, bearer(mod)); st != 200 || !strings.Contains(string(body), `"status":"upheld"`) {
+		t.Fatalf("uphold = %d %s", st, body)
+	}
+}
+
+func TestExportImportAndSnapshotAPI(t *testing.T) {
+	ts := newIntelServer(t)
+	admin := ts.mustKey(t, "admin1", shopguard.RoleAdmin, shopguard.ScopeAdmin)
+	csv := "kind,value,score,reports,confirmed,scam_types\nphone,13912345678,70,4,true,phishing\nphone,12,10,1,false,\n"
+	if st, _, _ := ts.do(t, "POST", "/api/v1/indicators/import?format=csv&source=feed-a", csv, nil); st != 401 {
+		t.Fatalf("anonymous import = %d", st)
+	}
+	st, _, body := ts.do(t, "POST", "/api/v1/indicators/import?format=csv&source=feed-a", csv, bearer(admin))
+	if st != 200 || !strings.Contains(string(body), `"imported":1`) || !strings.Contains(string(body), `"record":2`) {
+		t.Fatalf("import = %d %s", st, body)
+	}
+	if _, _, body := ts.do(t, "GET", "/api/v1/indicators/phone/13912345678", "", nil); !strings.Contains(string(body), `"risk":"high"`) {
+		t.Fatalf("imported indicator: %s", body)
+	}
+	st, hdr, body := ts.do(t, "GET", "/api/v1/indicators/export?format=stix", "", bearer(admin))
+	if st != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "application/stix+json") || !strings.Contains(string(body), "x-shopguard-phone:value = '+8613912345678'") {
+		t.Fatalf("export = %d %s", st, body)
+	}
+	st, _, body = ts.do(t, "GET", "/api/v1/indicators/snapshot", "", nil)
+	if st != 200 {
+		t.Fatalf("snapshot = %d", st)
+	}
+	x, info, err := intel.ReadSnapshot(bytes.NewReader(body))
+	if err != nil || info.Indicators != 1 {
+		t.Fatalf("snapshot: %+v, %v", info, err)
+	}
+	if r, known, _ := x.Risk(shopguard.KindPhone, "13912345678", info.Created); !known || r != shopguard.RiskHigh {
+		t.Fatalf("snapshot lookup: %s %v", r, known)
+	}
+}

@@ -1,0 +1,300 @@
+package http
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+// reportForm is the data of the report page: the form as filled, the choices, and after a
+// report, its id.
+type reportForm struct {
+	ScamTypes []knowledge.ScamType
+	Platforms []string
+	Kinds     []shopguard.Kind
+	Report    shopguard.Report
+	Rows      []shopguard.Identifier // the identifier rows of the form, filled or empty
+	Error     string
+	Field     string
+	FiledID   int64
+}
+
+const reportRows = 3
+
+func (s *Server) newReportForm(r shopguard.Report) reportForm {
+	rows := append([]shopguard.Identifier(nil), r.Identifiers...)
+	for len(rows) < reportRows {
+		rows = append(rows, shopguard.Identifier{Kind: shopguard.KindPhone})
+	}
+	return reportForm{ScamTypes: s.Knowledge.ScamTypes, Platforms: shopguard.Platforms, Kinds: shopguard.Kinds, Report: r, Rows: rows}
+}
+
+func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) {
+	rep := shopguard.Report{Currency: "CNY"}
+	if k, v := r.URL.Query().Get("kind"), r.URL.Query().Get("value"); k != "" {
+		rep.Identifiers = []shopguard.Identifier{{Kind: shopguard.Kind(k), Value: v}}
+	}
+	s.render(w, r, http.StatusOK, "report", "report.title", s.newReportForm(rep))
+}
+
+func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) {
+	if err := canReport(r); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		s.error(w, r, shopguard.Invalid("", "unreadable form: %v", err))
+		return
+	}
+	f := r.Form
+	rep := shopguard.Report{ScamType: f.Get("scam_type"), Platform: f.Get("platform"), Amount: strings.TrimSpace(f.Get("amount")),
+		Currency: strings.ToUpper(strings.TrimSpace(f.Get("currency"))), OccurredOn: f.Get("occurred_on"), Narrative: f.Get("narrative")}
+	if rep.Amount == "" {
+		rep.Currency = ""
+	}
+	for i := range reportRows {
+		n := strconv.Itoa(i)
+		if v := strings.TrimSpace(f.Get("value" + n)); v != "" {
+			rep.Identifiers = append(rep.Identifiers, shopguard.Identifier{Kind: shopguard.Kind(f.Get("kind" + n)), Value: v})
+		}
+	}
+	d := s.newReportForm(rep)
+	fail := func(err error) {
+		code := shopguard.ErrorCode(err)
+		if code != shopguard.EINVALID && code != shopguard.ETOOLARGE && code != shopguard.ERATELIMIT {
+			s.error(w, r, err)
+			return
+		}
+		d.Error, d.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		s.render(w, r, statusOf(code), "report", "report.title", d)
+	}
+	if r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["evidence"] {
+			if len(rep.Evidence) == shopguard.MaxEvidence {
+				fail(shopguard.Invalid("evidence", "at most %d files per report", shopguard.MaxEvidence))
+				return
+			}
+			file, err := fh.Open()
+			if err != nil {
+				s.error(w, r, err)
+				return
+			}
+			data, err := io.ReadAll(io.LimitReader(file, shopguard.MaxEvidenceSize+1))
+			file.Close()
+			if err != nil {
+				s.error(w, r, err)
+				return
+			}
+			ev, err := s.attach(r.Context(), fh.Filename, data)
+			if err != nil {
+				fail(err)
+				return
+			}
+			rep.Evidence = append(rep.Evidence, ev)
+		}
+	}
+	if err := s.Intel.Submit(r.Context(), &rep, reporter(r)); err != nil {
+		fail(err)
+		return
+	}
+	s.render(w, r, http.StatusCreated, "report", "report.title", reportForm{FiledID: rep.ID})
+}
+
+// lookupPage is the data of the identifier check page.
+type lookupPage struct {
+	Kinds  []shopguard.Kind
+	Kind   shopguard.Kind
+	Value  string
+	Result *shopguard.Indicator
+	Error  string
+	Thanks bool
+}
+
+func (s *Server) handleLookupPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d := lookupPage{Kinds: shopguard.Kinds, Kind: shopguard.Kind(q.Get("kind")), Value: strings.TrimSpace(q.Get("value")), Thanks: q.Get("thanks") != ""}
+	if d.Kind == "" {
+		d.Kind = shopguard.KindPhone
+	}
+	status := http.StatusOK
+	if d.Value != "" {
+		in, err := s.Intel.Lookup(d.Kind, d.Value)
+		switch shopguard.ErrorCode(err) {
+		case "":
+			d.Result = &in
+		case shopguard.EINVALID:
+			d.Error, status = shopguard.ErrorMessage(err), http.StatusBadRequest
+		default:
+			s.error(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "lookup", "lookup.title", d)
+}
+
+// handleFeedbackForm records a signed-in user's "not a scam" and goes back to the check page.
+func (s *Server) handleFeedbackForm(w http.ResponseWriter, r *http.Request) {
+	kind, value := shopguard.Kind(r.PostFormValue("kind")), strings.TrimSpace(r.PostFormValue("value"))
+	if err := s.Intel.NotScam(r.Context(), kind, value, r.PostFormValue("comment"), reporter(r)); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/lookup?"+url.Values{"kind": {string(kind)}, "value": {value}, "thanks": {"1"}}.Encode(), http.StatusSeeOther)
+}
+
+// moderationPage is the data of the moderation queue.
+type moderationPage struct {
+	Reports []*shopguard.Report
+	Appeals []*shopguard.Appeal
+	Audit   []*shopguard.AuditEntry
+	Actions []shopguard.Action
+}
+
+func (s *Server) handleModerationPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	var d moderationPage
+	var err error
+	if d.Reports, err = s.Store.ListReports(ctx, shopguard.ReportFilter{Status: shopguard.ReportPending, Limit: 50}); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if d.Appeals, err = s.Store.ListAppeals(ctx, shopguard.AppealReview, 50); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if d.Audit, err = s.Store.AuditLog(ctx, "", 20); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	d.Actions = []shopguard.Action{shopguard.ActionConfirm, shopguard.ActionReject, shopguard.ActionAskInfo, shopguard.ActionMerge, shopguard.ActionDelete}
+	s.render(w, r, http.StatusOK, "moderation", "moderation.title", d)
+}
+
+func (s *Server) handleModerateReport(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	merge, err := intParam(strings.TrimSpace(r.PostFormValue("merge_into")), "merge_into")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	d := shopguard.Decision{ReportID: id, Action: shopguard.Action(r.PostFormValue("action")), Reason: r.PostFormValue("reason"), MergeInto: merge, ModeratorID: principalOf(r).User.ID}
+	if _, err := s.Intel.Decide(r.Context(), d); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/moderation", http.StatusSeeOther)
+}
+
+func (s *Server) handleModerateAppeal(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if _, err := s.Intel.DecideAppeal(r.Context(), id, r.PostFormValue("decision") == "uphold", principalOf(r).User.ID, r.PostFormValue("reason")); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/moderation", http.StatusSeeOther)
+}
+
+// handleEvidence serves an evidence file to moderators, as a download that the browser never
+// runs: its sniffed type, an attachment, and a sandbox.
+func (s *Server) handleEvidence(w http.ResponseWriter, r *http.Request) {
+	if s.CaseBlobs == nil {
+		s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no evidence files on this server"))
+		return
+	}
+	rc, err := s.CaseBlobs.Open(r.Context(), r.PathValue("sha"))
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	data, err := io.ReadAll(io.LimitReader(rc, shopguard.MaxEvidenceSize))
+	rc.Close()
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	mt := http.DetectContentType(data)
+	w.Header().Set("Content-Type", mt)
+	w.Header().Set("Content-Disposition", "attachment; filename=evidence-"+r.PathValue("sha")[:12])
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	w.Write(data)
+}
+
+// appealForm is the data of the appeal page: the form, or after filing, what to do next.
+type appealForm struct {
+	Kinds    []shopguard.Kind
+	Appeal   shopguard.Appeal
+	Filed    *appealAnswer
+	Error    string
+	Field    string
+	Verified bool
+}
+
+func (s *Server) handleAppealPage(w http.ResponseWriter, r *http.Request) {
+	a := shopguard.Appeal{Identifier: shopguard.Identifier{Kind: shopguard.Kind(r.URL.Query().Get("kind")), Value: r.URL.Query().Get("value")}}
+	if a.Identifier.Kind == "" {
+		a.Identifier.Kind = shopguard.KindDomain
+	}
+	s.render(w, r, http.StatusOK, "appeal", "appeal.title", appealForm{Kinds: shopguard.Kinds, Appeal: a})
+}
+
+func (s *Server) handleAppealForm(w http.ResponseWriter, r *http.Request) {
+	a := &shopguard.Appeal{Identifier: shopguard.Identifier{Kind: shopguard.Kind(r.PostFormValue("kind")), Value: strings.TrimSpace(r.PostFormValue("value"))},
+		Reason: r.PostFormValue("reason"), Contact: r.PostFormValue("contact"), Method: shopguard.ProofMethod(r.PostFormValue("method"))}
+	if a.Identifier.Kind != shopguard.KindDomain {
+		a.Method = ""
+	}
+	d := appealForm{Kinds: shopguard.Kinds, Appeal: *a}
+	if err := s.Intel.FileAppeal(r.Context(), a); err != nil {
+		if shopguard.ErrorCode(err) != shopguard.EINVALID {
+			s.error(w, r, err)
+			return
+		}
+		d.Error, d.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		s.render(w, r, http.StatusBadRequest, "appeal", "appeal.title", d)
+		return
+	}
+	ans := answerOf(a)
+	d.Filed = &ans
+	s.render(w, r, http.StatusCreated, "appeal", "appeal.title", d)
+}
+
+func (s *Server) handleAppealVerifyForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	a, err := s.Intel.ProveAppeal(r.Context(), id)
+	d := appealForm{Kinds: shopguard.Kinds}
+	switch shopguard.ErrorCode(err) {
+	case "":
+		ans := answerOf(a)
+		d.Filed, d.Verified = &ans, true
+		s.render(w, r, http.StatusOK, "appeal", "appeal.title", d)
+	case shopguard.EFORBIDDEN, shopguard.ECONFLICT:
+		a, gerr := s.Store.AppealByID(r.Context(), id)
+		if gerr != nil {
+			s.error(w, r, gerr)
+			return
+		}
+		ans := answerOf(a)
+		d.Filed, d.Error = &ans, shopguard.ErrorMessage(err)
+		s.render(w, r, statusOf(shopguard.ErrorCode(err)), "appeal", "appeal.title", d)
+	default:
+		s.error(w, r, err)
+	}
+}

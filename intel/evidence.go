@@ -1,0 +1,69 @@
+package intel
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopguard/shopguard"
+)
+
+// evidenceTypes are the kinds of file a report may carry, by the type sniffed from their
+// content: screenshots, PDFs and plain text.
+var evidenceTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+
+// CheckEvidence checks one evidence file and describes it. Its type is sniffed from its
+// content, never taken from its name: a file that is not an image, a PDF or text is refused.
+func CheckEvidence(name string, data []byte) (shopguard.Evidence, error) {
+	switch {
+	case len(data) == 0:
+		return shopguard.Evidence{}, shopguard.Invalid("evidence", "%s is empty", safeName(name))
+	case len(data) > shopguard.MaxEvidenceSize:
+		return shopguard.Evidence{}, &shopguard.Error{Code: shopguard.ETOOLARGE, Field: "evidence", Message: fmt.Sprintf("%s is larger than %d MiB", safeName(name), shopguard.MaxEvidenceSize>>20)}
+	}
+	mt, _, _ := strings.Cut(http.DetectContentType(data), ";")
+	if mt == "text/plain" && !utf8.Valid(data) {
+		mt = "application/octet-stream"
+	}
+	ok := false
+	for _, t := range evidenceTypes {
+		ok = ok || t == mt
+	}
+	if !ok {
+		return shopguard.Evidence{}, shopguard.Invalid("evidence", "%s is %s; attach images (PNG, JPEG, GIF, WebP), PDF or plain text", safeName(name), mt)
+	}
+	h := sha256.Sum256(data)
+	return shopguard.Evidence{SHA256: hex.EncodeToString(h[:]), Name: safeName(name), MediaType: mt, Size: int64(len(data))}, nil
+}
+
+// safeName keeps the last part of a file name, at most 100 bytes of valid text.
+func safeName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.ToValidUTF8(name, "")
+	for len(name) > 100 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	if name == "." || name == "/" || name == "" {
+		return "file"
+	}
+	return name
+}
+
+// AttachEvidence checks a file, keeps it in blobs and returns its description for a report.
+func AttachEvidence(ctx context.Context, blobs shopguard.BlobStore, name string, data []byte) (shopguard.Evidence, error) {
+	ev, err := CheckEvidence(name, data)
+	if err != nil {
+		return ev, err
+	}
+	if _, _, _, err := blobs.Put(ctx, bytes.NewReader(data), shopguard.MaxEvidenceSize); err != nil {
+		return ev, fmt.Errorf("intel: keep evidence: %w", err)
+	}
+	return ev, nil
+}

@@ -1,0 +1,422 @@
+package intel
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/ident"
+)
+
+// Store is what the service keeps in the database; sqlstore.DB implements it.
+type Store interface {
+	shopguard.ReportStore
+	shopguard.AppealStore
+	shopguard.ReputationStore
+}
+
+var _ shopguard.Reputations = (*Service)(nil)
+
+// Limits bound what one reporter can do, and how long reports are kept.
+type Limits struct {
+	ReportsPerHour       int           // by one account; 0 for the default of 10
+	ReportsPerHourSource int           // from one network; 0 for the default of 30
+	Retention            time.Duration // reports older than this are purged; 0 keeps them
+}
+
+// Service is community reporting and reputation: it takes reports, moderation decisions,
+// feedback and appeals, keeps every identifier's reputation in the store and the lookup index
+// in step with it, on this node and, through the change sequence, on every node.
+type Service struct {
+	Store  Store
+	Index  *Index
+	Prover *Prover // checks a domain appeal's token; nil refuses every domain proof
+	Limits Limits
+	// Secret keys the hash of a reporter's network, so that the stored value cannot be
+	// turned back into an address by trying them all.
+	Secret []byte
+	// KnownScamType reports whether a scam type code exists (the knowledge pack's); nil
+	// accepts every well-formed code.
+	KnownScamType func(string) bool
+	Now           func() time.Time
+	Log           *slog.Logger
+	// CachePath is the node's index cache file; "" for none. With one, a node starts by
+	// reading it and replaying the changes since, instead of reading every reputation.
+	CachePath string
+
+	syncMu sync.Mutex
+	cursor int64
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Start builds the index from the cache, or else from the stored reputations, then recomputes
+// the identifiers changed since.
+func (s *Service) Start(ctx context.Context) error {
+	pruned, err := s.Store.PrunedThrough(ctx)
+	if err != nil {
+		return fmt.Errorf("intel: start: %w", err)
+	}
+	if seq, ok := s.loadCache(); ok && seq >= pruned {
+		s.syncMu.Lock()
+		s.cursor = seq
+		s.syncMu.Unlock()
+		return s.Sync(ctx)
+	}
+	applied, err := s.Store.AppliedChange(ctx)
+	if err != nil {
+		return fmt.Errorf("intel: start: %w", err)
+	}
+	b := NewBuilder(0)
+	if err := s.Store.EachReputation(ctx, func(r *shopguard.Reputation) error { b.Add(r); return nil }); err != nil {
+		return fmt.Errorf("intel: start: load reputations: %w", err)
+	}
+	b.Build(s.Index)
+	s.syncMu.Lock()
+	s.cursor = applied
+	s.syncMu.Unlock()
+	return s.Sync(ctx)
+}
+
+// Sync brings the index up to date with the change sequence: every identifier changed since
+// the last sync is recomputed from the store, stored and put into the index.
+func (s *Service) Sync(ctx context.Context) error {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	for {
+		changes, err := s.Store.ChangesSince(ctx, s.cursor, 1000)
+		if err != nil {
+			return fmt.Errorf("intel: sync: %w", err)
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		last := changes[len(changes)-1].Seq
+		var ids []shopguard.Identifier
+		seen := map[shopguard.Identifier]bool{}
+		for _, c := range changes {
+			if !seen[c.Identifier] {
+				seen[c.Identifier] = true
+				ids = append(ids, c.Identifier)
+			}
+		}
+		for i, id := range ids {
+			// only the batch's last write records it applied: a crash midway replays it all
+			applied := int64(0)
+			if i == len(ids)-1 {
+				applied = last
+			}
+			if err := s.refresh(ctx, id, applied); err != nil {
+				return err
+			}
+		}
+		s.cursor = last
+	}
+}
+
+// Follow syncs every interval until ctx ends, so that changes made on other nodes reach this
+// node's index.
+func (s *Service) Follow(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Sync(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
+				s.Log.Error("intel: follow changes", "err", err)
+			}
+		}
+	}
+}
+
+func (s *Service) refresh(ctx context.Context, id shopguard.Identifier, seq int64) error {
+	in := Inputs{Identifier: id}
+	var err error
+	if in.Reports, err = s.Store.ReportsFor(ctx, id); err != nil {
+		return fmt.Errorf("intel: recompute: %w", err)
+	}
+	if in.Feedback, err = s.Store.FeedbackFor(ctx, id); err != nil {
+		return fmt.Errorf("intel: recompute: %w", err)
+	}
+	if in.Appeals, err = s.Store.AppealsFor(ctx, id); err != nil {
+		return fmt.Errorf("intel: recompute: %w", err)
+	}
+	imp, err := s.Store.ImportedOf(ctx, id)
+	switch shopguard.ErrorCode(err) {
+	case "":
+		in.Imported = imp
+	case shopguard.ENOTFOUND:
+	default:
+		return fmt.Errorf("intel: recompute: %w", err)
+	}
+	rep := Score(in)
+	if err := s.Store.PutReputation(ctx, rep, seq); err != nil {
+		return fmt.Errorf("intel: recompute: %w", err)
+	}
+	s.Index.Put(rep)
+	return nil
+}
+
+// Reporter is who files a report or feedback.
+type Reporter struct {
+	UserID int64          // 0 when anonymous
+	Role   shopguard.Role // "" when anonymous
+	IP     netip.Addr     // the zero Addr when unknown (the command line)
+}
+
+// Submit checks a report, puts its identifiers in canonical form and stores it as pending. A
+// bad field is an EINVALID error naming it; too many reports from one account or one network
+// in an hour is ERATELIMIT.
+func (s *Service) Submit(ctx context.Context, r *shopguard.Report, who Reporter) error {
+	if err := s.normalise(r); err != nil {
+		return err
+	}
+	r.ReporterID, r.Source = who.UserID, s.source(who.IP)
+	trust, err := s.trustOf(ctx, who)
+	if err != nil {
+		return err
+	}
+	r.Trust = trust
+	since := s.now().Add(-time.Hour)
+	if who.UserID > 0 {
+		n, err := s.Store.CountReportsSince(ctx, who.UserID, "", since)
+		if err != nil {
+			return fmt.Errorf("intel: submit: %w", err)
+		}
+		if n >= cmpOr(s.Limits.ReportsPerHour, 10) {
+			return shopguard.Errorf(shopguard.ERATELIMIT, "too many reports from this account in the last hour; try again later")
+		}
+	}
+	if r.Source != "" {
+		n, err := s.Store.CountReportsSince(ctx, 0, r.Source, since)
+		if err != nil {
+			return fmt.Errorf("intel: submit: %w", err)
+		}
+		if n >= cmpOr(s.Limits.ReportsPerHourSource, 30) {
+			return shopguard.Errorf(shopguard.ERATELIMIT, "too many reports from this network in the last hour; try again later")
+		}
+	}
+	if err := s.Store.CreateReport(ctx, r); err != nil {
+		return err
+	}
+	return s.Sync(ctx)
+}
+
+func cmpOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// normalise puts a report's identifiers in canonical form, drops duplicates and checks it.
+func (s *Service) normalise(r *shopguard.Report) error {
+	var ids []shopguard.Identifier
+	for i, id := range r.Identifiers {
+		field := "identifiers[" + strconv.Itoa(i) + "]"
+		if _, err := shopguard.ParseKind(string(id.Kind)); err != nil {
+			return shopguard.Invalid(field+".kind", "%s", shopguard.ErrorMessage(err))
+		}
+		c, err := ident.Parse(id.Kind, id.Value)
+		if err != nil {
+			return shopguard.Invalid(field+".value", "%s", shopguard.ErrorMessage(err))
+		}
+		if !slices.Contains(ids, c) {
+			ids = append(ids, c)
+		}
+	}
+	r.Identifiers = ids
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	if s.KnownScamType != nil && !s.KnownScamType(r.ScamType) {
+		return shopguard.Invalid("scam_type", "unknown scam type %q", r.ScamType)
+	}
+	if r.OccurredOn != "" {
+		if d, _ := time.Parse(time.DateOnly, r.OccurredOn); d.After(s.now()) {
+			return shopguard.Invalid("occurred_on", "the date %s is in the future", r.OccurredOn)
+		}
+	}
+	return nil
+}
+
+// trustOf says how much a reporter is believed: anonymous little, an account more, an
+// operator or an account with shopguard.TrustedAfter confirmed reports most.
+func (s *Service) trustOf(ctx context.Context, who Reporter) (shopguard.Trust, error) {
+	switch {
+	case who.UserID == 0:
+		return shopguard.TrustAnonymous, nil
+	case who.Role.AtLeast(shopguard.RoleModerator):
+		return shopguard.TrustTrusted, nil
+	}
+	n, err := s.Store.ConfirmedReportsBy(ctx, who.UserID)
+	if err != nil {
+		return 0, fmt.Errorf("intel: submit: %w", err)
+	}
+	if n >= shopguard.TrustedAfter {
+		return shopguard.TrustTrusted, nil
+	}
+	return shopguard.TrustAccount, nil
+}
+
+// source returns the keyed hash of the network an address belongs to: its /24 for IPv4, its
+// /48 for IPv6, so that one household or one attacker's subnet counts once.
+func (s *Service) source(ip netip.Addr) string {
+	if !ip.IsValid() {
+		return ""
+	}
+	ip = ip.Unmap()
+	bits := 48
+	if ip.Is4() {
+		bits = 24
+	}
+	p, _ := ip.Prefix(bits)
+	m := hmac.New(sha256.New, s.Secret)
+	m.Write([]byte(p.String()))
+	return hex.EncodeToString(m.Sum(nil)[:12])
+}
+
+// Decide applies a moderator's decision to a report and records it in the audit log.
+func (s *Service) Decide(ctx context.Context, d shopguard.Decision) (*shopguard.Report, error) {
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := s.Store.DecideReport(ctx, d, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return r, s.Sync(ctx)
+}
+
+// AddInfo adds what a reporter says when a moderator asked for more, and puts the report
+// back in the queue.
+func (s *Service) AddInfo(ctx context.Context, id int64, who Reporter, text string, evidence []shopguard.Evidence) (*shopguard.Report, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, shopguard.Invalid("text", "say what you want to add")
+	}
+	if who.UserID == 0 {
+		return nil, shopguard.Errorf(shopguard.EUNAUTHORIZED, "sign in as the reporter to add to a report")
+	}
+	r, err := s.Store.AddReportInfo(ctx, id, who.UserID, text, evidence, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return r, s.Sync(ctx)
+}
+
+// NotScam records a user's word that an identifier is not a scam.
+func (s *Service) NotScam(ctx context.Context, kind shopguard.Kind, value, comment string, who Reporter) error {
+	id, err := ident.Parse(kind, value)
+	if err != nil {
+		return err
+	}
+	if len(comment) > 1000 {
+		return shopguard.Invalid("comment", "at most 1000 bytes")
+	}
+	f := &shopguard.Feedback{Identifier: id, UserID: who.UserID, Source: s.source(who.IP), Comment: comment}
+	if err := s.Store.AddFeedback(ctx, f); err != nil {
+		return err
+	}
+	return s.Sync(ctx)
+}
+
+// Lookup answers what is known about an identifier, from the index.
+func (s *Service) Lookup(kind shopguard.Kind, value string) (shopguard.Indicator, error) {
+	if _, err := shopguard.ParseKind(string(kind)); err != nil {
+		return shopguard.Indicator{}, err
+	}
+	return s.Index.Lookup(kind, value, s.now())
+}
+
+// Bucket answers a private lookup: every indicator of kind whose hash starts with prefix.
+func (s *Service) Bucket(kind shopguard.Kind, prefix string) ([]Match, error) {
+	if _, err := shopguard.ParseKind(string(kind)); err != nil {
+		return nil, err
+	}
+	p, err := ParsePrefix(prefix)
+	if err != nil {
+		return nil, err
+	}
+	return s.Index.Bucket(kind, p, s.now()), nil
+}
+
+// Purge deletes the reports older than the retention period and recomputes what they named.
+func (s *Service) Purge(ctx context.Context) (int64, error) {
+	if s.Limits.Retention <= 0 {
+		return 0, nil
+	}
+	n, err := s.Store.PurgeReports(ctx, s.now().Add(-s.Limits.Retention))
+	if err != nil {
+		return 0, err
+	}
+	return n, s.Sync(ctx)
+}
+
+// ChangeRetention is how long the change sequence is kept: a node down for longer rebuilds
+// its index from the stored reputations when it comes back.
+const ChangeRetention = 7 * 24 * time.Hour
+
+// PurgeEvery purges old reports (when a retention is set) and old changes every interval
+// until ctx ends.
+func (s *Service) PurgeEvery(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
+			s.Log.Error("intel: purge old reports", "err", err)
+		} else if n > 0 && s.Log != nil {
+			s.Log.Info("intel: purged old reports", "reports", n)
+		}
+		if _, err := s.Store.PruneChanges(ctx, s.now().Add(-ChangeRetention)); err != nil && ctx.Err() == nil && s.Log != nil {
+			s.Log.Error("intel: prune old changes", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Import stores indicators from a feed and brings the index up to date. An indicator the feed
+// gives no dates for is taken as seen now.
+func (s *Service) Import(ctx context.Context, reps []*shopguard.Reputation) error {
+	now := s.now()
+	for _, r := range reps {
+		if r.LastSeen.IsZero() {
+			r.LastSeen = now
+		}
+		if r.FirstSeen.IsZero() {
+			r.FirstSeen = r.LastSeen
+		}
+	}
+	if err := s.Store.PutImported(ctx, reps); err != nil {
+		return err
+	}
+	return s.Sync(ctx)
+}
+
+// newToken returns a random token for a domain appeal.
+func newToken() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return "sg-" + hex.EncodeToString(b[:])
+}

@@ -1,0 +1,289 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopguard/shopguard"
+)
+
+// CreateAppeal stores a and sets its ID and CreatedAt.
+func (db *DB) CreateAppeal(ctx context.Context, a *shopguard.Appeal) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	a.CreatedAt = now()
+	err := db.Write.QueryRowContext(ctx, `INSERT INTO appeals (kind, value, reason, contact, method, token, status, verified, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		string(a.Identifier.Kind), a.Identifier.Value, a.Reason, a.Contact, string(a.Method), a.Token, string(a.Status), a.Verified, toDB(a.CreatedAt)).Scan(&a.ID)
+	return db.wrap("create appeal", "appeal", err)
+}
+
+const appealColumns = `id, kind, value, reason, contact, method, token, status, verified, created_at, decided_at, decided_by, decision`
+
+func scanAppeal(row interface{ Scan(...any) error }) (*shopguard.Appeal, error) {
+	var a shopguard.Appeal
+	var created int64
+	var decided, by sql.NullInt64
+	if err := row.Scan(&a.ID, &a.Identifier.Kind, &a.Identifier.Value, &a.Reason, &a.Contact, &a.Method, &a.Token, &a.Status, &a.Verified,
+		&created, &decided, &by, &a.Decision); err != nil {
+		return nil, err
+	}
+	a.CreatedAt, a.DecidedAt, a.DecidedBy = fromDB(created), fromDBNull(decided), by.Int64
+	return &a, nil
+}
+
+func (db *DB) queryAppeals(ctx context.Context, op, query string, args ...any) ([]*shopguard.Appeal, error) {
+	rows, err := db.Read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, db.wrap(op, "appeals", err)
+	}
+	defer rows.Close()
+	var out []*shopguard.Appeal
+	for rows.Next() {
+		a, err := scanAppeal(rows)
+		if err != nil {
+			return nil, db.wrap(op, "appeals", err)
+		}
+		out = append(out, a)
+	}
+	return out, db.wrap(op, "appeals", rows.Err())
+}
+
+// AppealByID returns an appeal.
+func (db *DB) AppealByID(ctx context.Context, id int64) (*shopguard.Appeal, error) {
+	a, err := scanAppeal(db.Read.QueryRowContext(ctx, `SELECT `+appealColumns+` FROM appeals WHERE id = $1`, id))
+	return a, db.wrap("find appeal", fmt.Sprintf("appeal %d", id), err)
+}
+
+// ListAppeals returns the appeals in a status ("" for any), oldest first.
+func (db *DB) ListAppeals(ctx context.Context, status shopguard.AppealStatus, limit int) ([]*shopguard.Appeal, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	return db.queryAppeals(ctx, "list appeals", `SELECT `+appealColumns+` FROM appeals WHERE ($1 = '' OR status = $1) ORDER BY id LIMIT $2`, string(status), limit)
+}
+
+// AppealsFor returns the appeals about an identifier.
+func (db *DB) AppealsFor(ctx context.Context, id shopguard.Identifier) ([]*shopguard.Appeal, error) {
+	return db.queryAppeals(ctx, "appeals for identifier", `SELECT `+appealColumns+` FROM appeals WHERE kind = $1 AND value = $2 ORDER BY id`, string(id.Kind), id.Value)
+}
+
+// UpdateAppeal stores a's status, verification and decision with the audit entry.
+func (db *DB) UpdateAppeal(ctx context.Context, a *shopguard.Appeal, audit shopguard.AuditEntry) error {
+	return db.inTx(ctx, "update appeal", func(tx *sql.Tx) error {
+		var decided sql.NullInt64
+		if a.DecidedAt != nil {
+			decided = sql.NullInt64{Int64: toDB(*a.DecidedAt), Valid: true}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE appeals SET status = $1, verified = $2, decided_at = $3, decided_by = $4, decision = $5 WHERE id = $6`,
+			string(a.Status), a.Verified, decided, nullID(a.DecidedBy), a.Decision, a.ID)
+		if err := affectedOne(res, err); err != nil {
+			return db.wrap("update appeal", fmt.Sprintf("appeal %d", a.ID), err)
+		}
+		if err := addAudit(ctx, tx, audit); err != nil {
+			return err
+		}
+		return db.addChanges(ctx, tx, []shopguard.Identifier{a.Identifier}, audit.At)
+	})
+}
+
+// ChangesSince returns up to limit changes after seq, in order.
+func (db *DB) ChangesSince(ctx context.Context, seq int64, limit int) ([]shopguard.Change, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT seq, kind, value, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
+	if err != nil {
+		return nil, db.wrap("read changes", "changes", err)
+	}
+	defer rows.Close()
+	var out []shopguard.Change
+	for rows.Next() {
+		var c shopguard.Change
+		var at int64
+		if err := rows.Scan(&c.Seq, &c.Identifier.Kind, &c.Identifier.Value, &at); err != nil {
+			return nil, db.wrap("read changes", "changes", err)
+		}
+		c.At = fromDB(at)
+		out = append(out, c)
+	}
+	return out, db.wrap("read changes", "changes", rows.Err())
+}
+
+// LastChange returns the highest change number, 0 when there is none.
+func (db *DB) LastChange(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	err := db.Read.QueryRowContext(ctx, `SELECT max(seq) FROM changes`).Scan(&n)
+	return n.Int64, db.wrap("read changes", "changes", err)
+}
+
+// PruneChanges deletes the changes recorded before t, keeping the last one, and records the
+// highest sequence number pruned.
+func (db *DB) PruneChanges(ctx context.Context, before time.Time) (int64, error) {
+	var through int64
+	err := db.inTx(ctx, "prune changes", func(tx *sql.Tx) error {
+		var top sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM changes WHERE at < $1 AND seq < (SELECT max(seq) FROM changes)`, toDB(before)).Scan(&top)
+		if err != nil || !top.Valid {
+			return db.wrap("prune changes", "changes", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq <= $1`, top.Int64); err != nil {
+			return db.wrap("prune changes", "changes", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO intel_state (name, num) VALUES ('pruned_through', $1)
+			ON CONFLICT (name) DO UPDATE SET num = CASE WHEN excluded.num > intel_state.num THEN excluded.num ELSE intel_state.num END`, top.Int64)
+		return db.wrap("prune changes", "changes", err)
+	})
+	if err != nil {
+		return 0, err
+	}
+	through, err = db.PrunedThrough(ctx)
+	return through, err
+}
+
+// PrunedThrough returns the highest change number ever pruned.
+func (db *DB) PrunedThrough(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.Read.QueryRowContext(ctx, `SELECT num FROM intel_state WHERE name = 'pruned_through'`).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return n, db.wrap("read pruned changes", "state", err)
+}
+
+// details are the parts of a reputation only moderators see, kept as JSON.
+type details struct {
+	ByStatus  map[shopguard.ReportStatus]int `json:"by_status,omitempty"`
+	LostMinor map[string]int64               `json:"lost_minor,omitempty"`
+}
+
+// PutReputation stores r, or removes it when empty, and records the change applied.
+func (db *DB) PutReputation(ctx context.Context, r *shopguard.Reputation, applied int64) error {
+	d, err := json.Marshal(details{r.ByStatus, r.LostMinor})
+	if err != nil {
+		return fmt.Errorf("%s: put reputation: %w", db.Dialect.Name, err)
+	}
+	return db.inTx(ctx, "put reputation", func(tx *sql.Tx) error {
+		if r.Empty() && r.Source == "" {
+			_, err = tx.ExecContext(ctx, `DELETE FROM reputations WHERE kind = $1 AND value = $2`, string(r.Identifier.Kind), r.Identifier.Value)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO reputations (kind, value, score, reports, reporters, confirmed, delisted, not_scam,
+				scam_types, first_seen, last_seen, source, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+				ON CONFLICT (kind, value) DO UPDATE SET score = excluded.score, reports = excluded.reports, reporters = excluded.reporters,
+				confirmed = excluded.confirmed, delisted = excluded.delisted, not_scam = excluded.not_scam, scam_types = excluded.scam_types,
+				first_seen = excluded.first_seen, last_seen = excluded.last_seen, source = excluded.source, details = excluded.details`,
+				string(r.Identifier.Kind), r.Identifier.Value, r.Score, r.Reports, r.Reporters, r.Confirmed, r.Delisted, r.NotScam,
+				strings.Join(r.ScamTypes, ","), timeOrZero(r.FirstSeen), timeOrZero(r.LastSeen), r.Source, string(d))
+		}
+		if err != nil {
+			return db.wrap("put reputation", "reputation", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO intel_state (name, num) VALUES ('applied_change', $1)
+			ON CONFLICT (name) DO UPDATE SET num = CASE WHEN excluded.num > intel_state.num THEN excluded.num ELSE intel_state.num END`, applied)
+		return db.wrap("put reputation", "reputation", err)
+	})
+}
+
+const reputationColumns = `kind, value, score, reports, reporters, confirmed, delisted, not_scam, scam_types, first_seen, last_seen, source, details`
+
+func scanReputation(row interface{ Scan(...any) error }) (*shopguard.Reputation, error) {
+	var r shopguard.Reputation
+	var types, d string
+	var first, last int64
+	if err := row.Scan(&r.Identifier.Kind, &r.Identifier.Value, &r.Score, &r.Reports, &r.Reporters, &r.Confirmed, &r.Delisted, &r.NotScam,
+		&types, &first, &last, &r.Source, &d); err != nil {
+		return nil, err
+	}
+	r.ScamTypes = splitList(types)
+	r.FirstSeen, r.LastSeen = timeFromDB(first), timeFromDB(last)
+	var dd details
+	if err := json.Unmarshal([]byte(d), &dd); err != nil {
+		return nil, fmt.Errorf("reputation details: %w", err)
+	}
+	r.ByStatus, r.LostMinor = dd.ByStatus, dd.LostMinor
+	return &r, nil
+}
+
+// ReputationOf returns the stored reputation of an identifier.
+func (db *DB) ReputationOf(ctx context.Context, id shopguard.Identifier) (*shopguard.Reputation, error) {
+	r, err := scanReputation(db.Read.QueryRowContext(ctx, `SELECT `+reputationColumns+` FROM reputations WHERE kind = $1 AND value = $2`, string(id.Kind), id.Value))
+	return r, db.wrap("find reputation", "reputation", err)
+}
+
+// EachReputation calls fn for every stored reputation until fn fails.
+func (db *DB) EachReputation(ctx context.Context, fn func(*shopguard.Reputation) error) error {
+	rows, err := db.Read.QueryContext(ctx, `SELECT `+reputationColumns+` FROM reputations`)
+	if err != nil {
+		return db.wrap("read reputations", "reputations", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanReputation(rows)
+		if err != nil {
+			return db.wrap("read reputations", "reputations", err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return db.wrap("read reputations", "reputations", rows.Err())
+}
+
+// AppliedChange returns the highest change number recorded by PutReputation.
+func (db *DB) AppliedChange(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.Read.QueryRowContext(ctx, `SELECT num FROM intel_state WHERE name = 'applied_change'`).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return n, db.wrap("read applied change", "state", err)
+}
+
+// PutImported stores indicators from a feed and appends them to the change sequence.
+func (db *DB) PutImported(ctx context.Context, rs []*shopguard.Reputation) error {
+	at := now()
+	return db.inTx(ctx, "import indicators", func(tx *sql.Tx) error {
+		ids := make([]shopguard.Identifier, 0, len(rs))
+		for _, r := range rs {
+			if r.Source == "" {
+				return shopguard.Invalid("source", "an imported indicator names its feed")
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO imported (kind, value, source, score, reports, reporters, confirmed, scam_types, first_seen, last_seen)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+				ON CONFLICT (kind, value) DO UPDATE SET source = excluded.source, score = excluded.score, reports = excluded.reports,
+				reporters = excluded.reporters, confirmed = excluded.confirmed, scam_types = excluded.scam_types,
+				first_seen = excluded.first_seen, last_seen = excluded.last_seen`,
+				string(r.Identifier.Kind), r.Identifier.Value, r.Source, r.Score, r.Reports, r.Reporters, r.Confirmed,
+				strings.Join(r.ScamTypes, ","), timeOrZero(r.FirstSeen), timeOrZero(r.LastSeen))
+			if err != nil {
+				return db.wrap("import indicators", "indicator", err)
+			}
+			ids = append(ids, r.Identifier)
+		}
+		return db.addChanges(ctx, tx, ids, at)
+	})
+}
+
+// ImportedOf returns the imported indicator for an identifier.
+func (db *DB) ImportedOf(ctx context.Context, id shopguard.Identifier) (*shopguard.Reputation, error) {
+	r := &shopguard.Reputation{Identifier: id}
+	var types string
+	var first, last int64
+	err := db.Read.QueryRowContext(ctx, `SELECT source, score, reports, reporters, confirmed, scam_types, first_seen, last_seen FROM imported WHERE kind = $1 AND value = $2`,
+		string(id.Kind), id.Value).Scan(&r.Source, &r.Score, &r.Reports, &r.Reporters, &r.Confirmed, &types, &first, &last)
+	if err != nil {
+		return nil, db.wrap("find imported indicator", "imported indicator", err)
+	}
+	r.ScamTypes = splitList(types)
+	r.FirstSeen, r.LastSeen = timeFromDB(first), timeFromDB(last)
+	return r, nil
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}

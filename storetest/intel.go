@@ -1,0 +1,282 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopguard/shopguard"
+)
+
+var (
+	testPhone = shopguard.Identifier{Kind: shopguard.KindPhone, Value: "+8613812345678"}
+	testQQ    = shopguard.Identifier{Kind: shopguard.KindQQ, Value: "12345678"}
+)
+
+// MustReport stores a pending report naming the identifiers and returns it.
+func MustReport(tb testing.TB, s shopguard.ReportStore, reporter int64, ids ...shopguard.Identifier) *shopguard.Report {
+	tb.Helper()
+	r := &shopguard.Report{ScamType: "deposit_scam", Identifiers: ids, Platform: "xianyu", Amount: "300.00", Currency: "CNY",
+		OccurredOn: "2026-11-01", Narrative: "paid a deposit, the seller vanished", ReporterID: reporter, Trust: shopguard.TrustAccount, Source: "net-1",
+		Evidence: []shopguard.Evidence{{SHA256: "ab", Name: "chat.png", MediaType: "image/png", Size: 10}}}
+	if err := s.CreateReport(context.Background(), r); err != nil {
+		tb.Fatalf("CreateReport: %v", err)
+	}
+	return r
+}
+
+func testReports(t *testing.T, s shopguard.Store) {
+	ctx := context.Background()
+	u := MustUser(t, s, "reporter", shopguard.RoleUser)
+	r := MustReport(t, s, u.ID, testPhone, testQQ)
+	if r.ID == 0 || r.Status != shopguard.ReportPending || r.CreatedAt.IsZero() {
+		t.Fatalf("CreateReport did not set ID/Status/CreatedAt: %+v", r)
+	}
+	got, err := s.ReportByID(ctx, r.ID)
+	if err != nil || got.Narrative != r.Narrative || got.ReporterID != u.ID || got.Amount != "300.00" || len(got.Identifiers) != 2 ||
+		len(got.Evidence) != 1 || got.Evidence[0].Name != "chat.png" || got.Source != "net-1" || got.Trust != shopguard.TrustAccount || !got.CreatedAt.Equal(r.CreatedAt) {
+		t.Fatalf("ReportByID = %+v, %v; want %+v", got, err, r)
+	}
+	_, err = s.ReportByID(ctx, r.ID+100)
+	wantCode(t, err, shopguard.ENOTFOUND, "ReportByID(missing)")
+	wantCode(t, s.CreateReport(ctx, &shopguard.Report{ScamType: "x y"}), shopguard.EINVALID, "bad report")
+
+	changes, err := s.ChangesSince(ctx, 0, 100)
+	if err != nil || len(changes) != 2 || changes[0].Identifier != testPhone && changes[0].Identifier != testQQ {
+		t.Fatalf("changes after one report with two identifiers: %+v, %v", changes, err)
+	}
+	last, _ := s.LastChange(ctx)
+	if last != changes[1].Seq || changes[0].Seq >= changes[1].Seq {
+		t.Fatalf("LastChange = %d, changes %+v", last, changes)
+	}
+	if through, err := s.PruneChanges(ctx, time.Now().Add(-time.Hour)); err != nil || through != 0 {
+		t.Fatalf("PruneChanges(an hour ago) = %d, %v; want nothing pruned", through, err)
+	}
+	if through, err := s.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil || through != changes[0].Seq {
+		t.Fatalf("PruneChanges(in an hour) = %d, %v; want all but the last change pruned", through, err)
+	}
+	if left, _ := s.ChangesSince(ctx, 0, 10); len(left) != 1 || left[0].Seq != last {
+		t.Fatalf("changes after pruning: %+v", left)
+	}
+	if through, _ := s.PrunedThrough(ctx); through != changes[0].Seq {
+		t.Fatalf("PrunedThrough = %d", through)
+	}
+
+	r2 := MustReport(t, s, 0, testPhone)
+	forID, err := s.ReportsFor(ctx, testPhone)
+	if err != nil || len(forID) != 2 || forID[0].ID != r.ID || forID[1].ID != r2.ID {
+		t.Fatalf("ReportsFor(phone) = %d reports, %v", len(forID), err)
+	}
+	if n, err := s.CountReportsSince(ctx, u.ID, "", time.Now().Add(-time.Hour)); err != nil || n != 1 {
+		t.Fatalf("CountReportsSince(user) = %d, %v", n, err)
+	}
+	if n, err := s.CountReportsSince(ctx, 0, "net-1", time.Now().Add(-time.Hour)); err != nil || n != 2 {
+		t.Fatalf("CountReportsSince(source) = %d, %v", n, err)
+	}
+	if n, _ := s.CountReportsSince(ctx, 0, "net-1", time.Now().Add(time.Hour)); n != 0 {
+		t.Fatalf("CountReportsSince(future) = %d", n)
+	}
+
+	// moderation
+	mod := MustUser(t, s, "mod", shopguard.RoleModerator)
+	at := time.Now().UTC()
+	dec, err := s.DecideReport(ctx, shopguard.Decision{ReportID: r.ID, Action: shopguard.ActionConfirm, Reason: "chat shows the deposit", ModeratorID: mod.ID}, at)
+	if err != nil || dec.Status != shopguard.ReportConfirmed {
+		t.Fatalf("confirm: %+v, %v", dec, err)
+	}
+	_, err = s.DecideReport(ctx, shopguard.Decision{ReportID: r2.ID, Action: shopguard.ActionMerge, MergeInto: 9999, Reason: "dup", ModeratorID: mod.ID}, at)
+	wantCode(t, err, shopguard.ENOTFOUND, "merge into a missing report")
+	_, err = s.DecideReport(ctx, shopguard.Decision{ReportID: 9999, Action: shopguard.ActionReject, Reason: "x", ModeratorID: mod.ID}, at)
+	wantCode(t, err, shopguard.ENOTFOUND, "decide a missing report")
+	_, err = s.DecideReport(ctx, shopguard.Decision{ReportID: r2.ID, Action: shopguard.ActionReject, ModeratorID: mod.ID}, at)
+	wantCode(t, err, shopguard.EINVALID, "decision without reason")
+	r3 := MustReport(t, s, 0, shopguard.Identifier{Kind: shopguard.KindWeChat, Value: "seller_vip"})
+	dec, err = s.DecideReport(ctx, shopguard.Decision{ReportID: r3.ID, Action: shopguard.ActionMerge, MergeInto: r.ID, Reason: "same scam", ModeratorID: mod.ID}, at)
+	if err != nil || dec.Status != shopguard.ReportMerged || dec.MergedInto != r.ID {
+		t.Fatalf("merge: %+v, %v", dec, err)
+	}
+	if got, _ := s.ReportByID(ctx, r.ID); len(got.Identifiers) != 3 {
+		t.Fatalf("the report merged into does not name the duplicate's identifier: %+v", got.Identifiers)
+	}
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: r3.ID, Action: shopguard.ActionDelete, Reason: "cleanup", ModeratorID: mod.ID}, at); err != nil {
+		t.Fatal(err)
+	}
+	dec, err = s.DecideReport(ctx, shopguard.Decision{ReportID: r2.ID, Action: shopguard.ActionMerge, MergeInto: r.ID, Reason: "same scam", ModeratorID: mod.ID}, at)
+	if err != nil || dec.Status != shopguard.ReportMerged || dec.MergedInto != r.ID {
+		t.Fatalf("merge: %+v, %v", dec, err)
+	}
+	// asking for more, and the reporter's answer
+	ask := MustReport(t, s, u.ID, testQQ)
+	if _, err := s.AddReportInfo(ctx, ask.ID, u.ID, "more", nil, at); shopguard.ErrorCode(err) != shopguard.ECONFLICT {
+		t.Fatalf("info nobody asked for: %v", err)
+	}
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: ask.ID, Action: shopguard.ActionAskInfo, Reason: "which platform?", ModeratorID: mod.ID}, at); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddReportInfo(ctx, ask.ID, mod.ID, "more", nil, at); shopguard.ErrorCode(err) != shopguard.EFORBIDDEN {
+		t.Fatalf("info from someone else: %v", err)
+	}
+	got, err = s.AddReportInfo(ctx, ask.ID, u.ID, "it was on xianyu", []shopguard.Evidence{{SHA256: "cd", Name: "more.png", MediaType: "image/png", Size: 3}}, at)
+	if err != nil || got.Status != shopguard.ReportPending || !strings.HasSuffix(got.Narrative, "it was on xianyu") || len(got.Evidence) != 2 {
+		t.Fatalf("AddReportInfo = %+v, %v", got, err)
+	}
+	if again, _ := s.ReportByID(ctx, ask.ID); again.Narrative != got.Narrative || len(again.Evidence) != 2 || again.Status != shopguard.ReportPending {
+		t.Fatalf("stored after AddReportInfo: %+v", again)
+	}
+	if mine, _ := s.ListReports(ctx, shopguard.ReportFilter{ReporterID: u.ID}); len(mine) != 2 {
+		t.Fatalf("ListReports by reporter: %d, want 2", len(mine))
+	}
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: ask.ID, Action: shopguard.ActionDelete, Reason: "cleanup", ModeratorID: mod.ID}, at); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.ConfirmedReportsBy(ctx, u.ID); err != nil || n != 1 {
+		t.Fatalf("ConfirmedReportsBy = %d, %v; want 1", n, err)
+	}
+	pending, _ := s.ListReports(ctx, shopguard.ReportFilter{Status: shopguard.ReportPending})
+	confirmed, _ := s.ListReports(ctx, shopguard.ReportFilter{Status: shopguard.ReportConfirmed})
+	all, _ := s.ListReports(ctx, shopguard.ReportFilter{})
+	if len(pending) != 0 || len(confirmed) != 1 || len(all) != 2 {
+		t.Fatalf("ListReports: pending %d confirmed %d all %d", len(pending), len(confirmed), len(all))
+	}
+	if page, _ := s.ListReports(ctx, shopguard.ReportFilter{AfterID: r.ID}); len(page) != 1 || page[0].ID != r2.ID {
+		t.Fatalf("ListReports after %d: %+v", r.ID, page)
+	}
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: r2.ID, Action: shopguard.ActionDelete, Reason: "filed by mistake", ModeratorID: mod.ID}, at); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	_, err = s.ReportByID(ctx, r2.ID)
+	wantCode(t, err, shopguard.ENOTFOUND, "deleted report")
+	if rs, _ := s.ReportsFor(ctx, testPhone); len(rs) != 1 {
+		t.Fatalf("ReportsFor after delete: %d", len(rs))
+	}
+	log, err := s.AuditLog(ctx, "", 10)
+	if err != nil || len(log) != 8 || log[0].Action != "report.delete" || log[0].ActorID != mod.ID || log[0].Reason != "filed by mistake" || log[7].Action != "report.confirm" {
+		t.Fatalf("audit log: %+v, %v", log, err)
+	}
+	if log, _ := s.AuditLog(ctx, "report:"+strconv.FormatInt(r.ID, 10), 10); len(log) != 1 {
+		t.Fatalf("audit log of report %d: %+v", r.ID, log)
+	}
+
+	// feedback
+	f := &shopguard.Feedback{Identifier: testQQ, UserID: u.ID, Source: "net-2", Comment: "bought from them, all fine"}
+	if err := s.AddFeedback(ctx, f); err != nil || f.ID == 0 {
+		t.Fatalf("AddFeedback: %v", err)
+	}
+	if fs, err := s.FeedbackFor(ctx, testQQ); err != nil || len(fs) != 1 || fs[0].Comment != f.Comment || fs[0].UserID != u.ID {
+		t.Fatalf("FeedbackFor: %+v, %v", fs, err)
+	}
+
+	// retention
+	n, err := s.PurgeReports(ctx, time.Now().Add(time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("PurgeReports = %d, %v", n, err)
+	}
+	if rs, _ := s.ReportsFor(ctx, testPhone); len(rs) != 0 {
+		t.Fatalf("reports left after purge: %d", len(rs))
+	}
+	if fs, _ := s.FeedbackFor(ctx, testQQ); len(fs) != 0 {
+		t.Fatalf("feedback left after purge: %d", len(fs))
+	}
+}
+
+func testAppeals(t *testing.T, s shopguard.Store) {
+	ctx := context.Background()
+	dom := shopguard.Identifier{Kind: shopguard.KindDomain, Value: "honest-shop.com"}
+	a := &shopguard.Appeal{Identifier: dom, Reason: "this is our shop", Contact: "owner@honest-shop.com", Method: shopguard.ProofDNS, Token: "sg-1", Status: shopguard.AppealAwaitingProof}
+	if err := s.CreateAppeal(ctx, a); err != nil || a.ID == 0 {
+		t.Fatalf("CreateAppeal: %v", err)
+	}
+	wantCode(t, s.CreateAppeal(ctx, &shopguard.Appeal{Identifier: dom, Reason: "x", Method: shopguard.ProofReview}), shopguard.EINVALID, "domain appeal by review")
+	b := &shopguard.Appeal{Identifier: testPhone, Reason: "my number", Method: shopguard.ProofReview, Status: shopguard.AppealReview}
+	if err := s.CreateAppeal(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.AppealByID(ctx, a.ID)
+	if err != nil || got.Contact != a.Contact || got.Token != "sg-1" || got.Status != shopguard.AppealAwaitingProof || got.Verified {
+		t.Fatalf("AppealByID = %+v, %v", got, err)
+	}
+	_, err = s.AppealByID(ctx, 999)
+	wantCode(t, err, shopguard.ENOTFOUND, "missing appeal")
+	before, _ := s.LastChange(ctx)
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	got.Status, got.Verified, got.DecidedAt, got.DecidedBy, got.Decision = shopguard.AppealUpheld, true, &at, 0, "proved and reviewed"
+	if err := s.UpdateAppeal(ctx, got, shopguard.AuditEntry{Action: "appeal.uphold", Subject: "appeal:1", Reason: "proved", At: at}); err != nil {
+		t.Fatalf("UpdateAppeal: %v", err)
+	}
+	again, _ := s.AppealByID(ctx, a.ID)
+	if again.Status != shopguard.AppealUpheld || !again.Verified || again.DecidedAt == nil || !again.DecidedAt.Equal(at) {
+		t.Fatalf("after UpdateAppeal: %+v", again)
+	}
+	if after, _ := s.LastChange(ctx); after <= before {
+		t.Fatalf("deciding an appeal appended no change")
+	}
+	if list, _ := s.ListAppeals(ctx, shopguard.AppealReview, 10); len(list) != 1 || list[0].ID != b.ID {
+		t.Fatalf("ListAppeals(review) = %+v", list)
+	}
+	if list, _ := s.AppealsFor(ctx, dom); len(list) != 1 {
+		t.Fatalf("AppealsFor(domain) = %+v", list)
+	}
+	missing := &shopguard.Appeal{ID: 999, Identifier: dom, Status: shopguard.AppealRejected}
+	wantCode(t, s.UpdateAppeal(ctx, missing, shopguard.AuditEntry{Action: "x", At: at}), shopguard.ENOTFOUND, "update a missing appeal")
+}
+
+func testReputations(t *testing.T, s shopguard.Store) {
+	ctx := context.Background()
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	r := &shopguard.Reputation{Identifier: testPhone, Score: 55, Reports: 3, Reporters: 2, Confirmed: true, NotScam: 1,
+		ScamTypes: []string{"deposit_scam", "phishing"}, FirstSeen: day, LastSeen: day.Add(48 * time.Hour),
+		ByStatus: map[shopguard.ReportStatus]int{shopguard.ReportConfirmed: 3}, LostMinor: map[string]int64{"CNY": 30000}}
+	if err := s.PutReputation(ctx, r, 7); err != nil {
+		t.Fatalf("PutReputation: %v", err)
+	}
+	r.Score = 60
+	if err := s.PutReputation(ctx, r, 5); err != nil {
+		t.Fatalf("PutReputation again: %v", err)
+	}
+	got, err := s.ReputationOf(ctx, testPhone)
+	if err != nil || got.Score != 60 || got.Reports != 3 || !got.Confirmed || got.NotScam != 1 || len(got.ScamTypes) != 2 ||
+		!got.LastSeen.Equal(r.LastSeen) || got.LostMinor["CNY"] != 30000 || got.ByStatus[shopguard.ReportConfirmed] != 3 {
+		t.Fatalf("ReputationOf = %+v, %v", got, err)
+	}
+	if n, _ := s.AppliedChange(ctx); n != 7 {
+		t.Fatalf("AppliedChange = %d, want the highest, 7", n)
+	}
+	s.PutReputation(ctx, &shopguard.Reputation{Identifier: testQQ, Score: 20, Reports: 1, Reporters: 1, ScamTypes: []string{}}, 8)
+	n := 0
+	if err := s.EachReputation(ctx, func(*shopguard.Reputation) error { n++; return nil }); err != nil || n != 2 {
+		t.Fatalf("EachReputation saw %d, %v", n, err)
+	}
+	if err := s.PutReputation(ctx, &shopguard.Reputation{Identifier: testQQ}, 9); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.ReputationOf(ctx, testQQ)
+	wantCode(t, err, shopguard.ENOTFOUND, "an empty reputation is removed")
+
+	before, _ := s.LastChange(ctx)
+	imp := &shopguard.Reputation{Identifier: testQQ, Score: 70, Reports: 4, Confirmed: true, ScamTypes: []string{"phishing"}, FirstSeen: day, LastSeen: day, Source: "feed-a"}
+	if err := s.PutImported(ctx, []*shopguard.Reputation{imp}); err != nil {
+		t.Fatalf("PutImported: %v", err)
+	}
+	gotImp, err := s.ImportedOf(ctx, testQQ)
+	if err != nil || gotImp.Score != 70 || gotImp.Source != "feed-a" || !gotImp.Confirmed || gotImp.ScamTypes[0] != "phishing" || !gotImp.FirstSeen.Equal(day) {
+		t.Fatalf("ImportedOf = %+v, %v", gotImp, err)
+	}
+	if after, _ := s.LastChange(ctx); after != before+1 {
+		t.Fatalf("import appended %d changes, want 1", after-before)
+	}
+	_, err = s.ImportedOf(ctx, testPhone)
+	wantCode(t, err, shopguard.ENOTFOUND, "not imported")
+	wantCode(t, s.PutImported(ctx, []*shopguard.Reputation{{Identifier: testPhone}}), shopguard.EINVALID, "import without source")
+
+	a, err := s.Secret(ctx, "sources")
+	b, err2 := s.Secret(ctx, "sources")
+	if err != nil || err2 != nil || len(a) != 32 || !bytes.Equal(a, b) {
+		t.Fatalf("Secret is not stable: %x, %x, %v, %v", a, b, err, err2)
+	}
+	if c, _ := s.Secret(ctx, "other"); bytes.Equal(a, c) {
+		t.Fatal("two secrets are the same")
+	}
+}
