@@ -2,7 +2,6 @@ package shopguard
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"regexp"
 	"slices"
@@ -321,35 +320,4 @@ type BlobStore interface {
 	Open(ctx context.Context, sha256 string) (io.ReadCloser, error)
 	// Delete removes a kept file; removing one that is not there is not an error.
 	Delete(ctx context.Context, sha256 string) error
-}
-
-// ParseYuan reads an amount in yuan as the victim writes it ("3299", "3,299.50", "¥3299",
-// "3299元") and returns it in fen, or an EINVALID error about field "amount".
-func ParseYuan(s string) (int64, error) {
-	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "").Replace(s)
-	if s == "" {
-		return 0, nil
-	}
-	bad := Invalid("amount", "write the amount in yuan, such as 3299.00, got %q", s)
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 2 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" || len(whole) > 10 {
-		return 0, bad
-	}
-	var fen int64
-	for _, c := range whole + (frac + "00")[:2] {
-		fen = fen*10 + int64(c-'0')
-	}
-	if fen > MaxAmountFen {
-		return 0, Invalid("amount", "the amount must be at most %s yuan", FormatFen(MaxAmountFen))
-	}
-	return fen, nil
-}
-
-// FormatFen writes an amount in fen as yuan with two decimals ("1234.50").
-func FormatFen(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }

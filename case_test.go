@@ -65,3 +65,16 @@ func TestTriageValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAmount(t *testing.T) {
+	for in, want := range map[string]int64{"199": 19900, "199.5": 19950, "1,299.00": 129900, " 0.01 ": 1, "0": 0, "¥3299元": 329900} {
+		if got, err := shopguard.ParseAmount("price", in); err != nil || got != want {
+			t.Errorf("ParseAmount(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-5", "1.234", "1.", "abc", "1e5", "12345678901"} {
+		if _, err := shopguard.ParseAmount("price", in); shopguard.ErrorCode(err) != shopguard.EINVALID || shopguard.ErrorField(err) != "price" {
+			t.Errorf("ParseAmount(%q) = %v; want an invalid price", in, err)
+		}
+	}
+}

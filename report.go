@@ -230,6 +230,17 @@ type Feedback struct {
 	CreatedAt  time.Time  `json:"created_at"`
 }
 
+// ReportFact is what trends need of a report: when, what, where, how much and its status;
+// no narrative, no identifiers, no reporter.
+type ReportFact struct {
+	CreatedAt time.Time
+	Status    ReportStatus
+	ScamType  string
+	Platform  string
+	Amount    string
+	Currency  string
+}
+
 // ReportFilter selects reports for the moderation queue.
 type ReportFilter struct {
 	Status     ReportStatus // "" for any
@@ -250,6 +261,8 @@ type ReportStore interface {
 	ReportByID(ctx context.Context, id int64) (*Report, error)
 	// ListReports returns reports by id, oldest first.
 	ListReports(ctx context.Context, f ReportFilter) ([]*Report, error)
+	// ReportFacts returns the facts of every report filed since t, oldest first.
+	ReportFacts(ctx context.Context, since time.Time) ([]ReportFact, error)
 	// ReportsFor returns every report that names the identifier, any status.
 	ReportsFor(ctx context.Context, id Identifier) ([]*Report, error)
 	// CountReportsSince counts the reports filed since t by a reporter (userID > 0) or, when

@@ -438,3 +438,24 @@ func (db *DB) Secret(ctx context.Context, name string) ([]byte, error) {
 	}
 	return hex.DecodeString(s)
 }
+
+// ReportFacts returns the facts of every report filed since t, oldest first.
+func (db *DB) ReportFacts(ctx context.Context, since time.Time) ([]shopguard.ReportFact, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT created_at, status, scam_type, platform, amount, currency
+		FROM reports WHERE created_at >= $1 ORDER BY created_at`, toDB(since))
+	if err != nil {
+		return nil, db.wrap("report facts", "reports", err)
+	}
+	defer rows.Close()
+	var out []shopguard.ReportFact
+	for rows.Next() {
+		var f shopguard.ReportFact
+		var created int64
+		if err := rows.Scan(&created, &f.Status, &f.ScamType, &f.Platform, &f.Amount, &f.Currency); err != nil {
+			return nil, db.wrap("report facts", "reports", err)
+		}
+		f.CreatedAt = fromDB(created)
+		out = append(out, f)
+	}
+	return out, db.wrap("report facts", "reports", rows.Err())
+}

@@ -62,36 +62,13 @@ type Listing struct {
 	SellerRefusals []string  `json:"refuses,omitempty"`        // what the seller refused: "escrow", "video_call", "invoice"
 }
 
-// ParseAmount reads a non-negative decimal amount ("1,299.50", "199") into hundredths.
-func ParseAmount(field, s string) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	if whole == "" || len(whole) > 12 || (hasFrac && (len(frac) == 0 || len(frac) > 2)) {
-		return 0, shopguard.Invalid(field, "%q is not an amount such as 199.00", s)
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w < 0 || strings.HasPrefix(whole, "+") || strings.HasPrefix(whole, "-") {
-		return 0, shopguard.Invalid(field, "%q is not an amount such as 199.00", s)
-	}
-	var f int64
-	if hasFrac {
-		if f, err = strconv.ParseInt(frac, 10, 64); err != nil || strings.HasPrefix(frac, "+") || strings.HasPrefix(frac, "-") {
-			return 0, shopguard.Invalid(field, "%q is not an amount such as 199.00", s)
-		}
-		if len(frac) == 1 {
-			f *= 10
-		}
-	}
-	return w*100 + f, nil
-}
-
 // Validate checks the fields a shopper typed.
 func (l *Listing) Validate() error {
-	if _, err := ParseAmount("price", l.Price); err != nil {
+	if _, err := shopguard.ParseAmount("price", l.Price); err != nil {
 		return err
 	}
 	if l.ReferencePrice != "" {
-		ref, err := ParseAmount("reference_price", l.ReferencePrice)
+		ref, err := shopguard.ParseAmount("reference_price", l.ReferencePrice)
 		if err != nil {
 			return err
 		}
@@ -124,8 +101,8 @@ func Check(l Listing) shopguard.Assessment {
 			}
 		}
 	}
-	price, _ := ParseAmount("price", l.Price)
-	if ref, err := ParseAmount("reference_price", l.ReferencePrice); err == nil && ref > 0 {
+	price, _ := shopguard.ParseAmount("price", l.Price)
+	if ref, err := shopguard.ParseAmount("reference_price", l.ReferencePrice); err == nil && ref > 0 {
 		pct := price * 100 / ref
 		args := map[string]string{"percent": strconv.FormatInt(pct, 10)}
 		switch {

@@ -1,0 +1,44 @@
+package shopguard
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ParseAmount reads a non-negative amount of money as people write it ("3299", "3,299.50",
+// "¥3299", "3299元") and returns it in hundredths (fen, cents), or an EINVALID error about
+// field. An empty amount is an error.
+func ParseAmount(field, s string) (int64, error) {
+	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "").Replace(s)
+	bad := Invalid(field, "write the amount as a number such as 3299.00, got %q", s)
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole == "" || (hasFrac && frac == "") || len(frac) > 2 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" || len(whole) > 10 {
+		return 0, bad
+	}
+	var fen int64
+	for _, c := range whole + (frac + "00")[:2] {
+		fen = fen*10 + int64(c-'0')
+	}
+	if fen > MaxAmountFen {
+		return 0, Invalid(field, "the amount must be at most %s", FormatFen(MaxAmountFen))
+	}
+	return fen, nil
+}
+
+// ParseYuan reads an optional amount in yuan into fen: empty is 0, anything else as
+// ParseAmount, with errors about field "amount".
+func ParseYuan(s string) (int64, error) {
+	if strings.TrimSpace(s) == "" {
+		return 0, nil
+	}
+	return ParseAmount("amount", s)
+}
+
+// FormatFen writes an amount in fen as yuan with two decimals ("1234.50").
+func FormatFen(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}
