@@ -149,10 +149,8 @@ func (r *Report) Validate() error {
 // AmountMinor returns the amount in minor units (fen, cents): "300.5" is 30050. It is 0 when
 // there is no amount.
 func (r *Report) AmountMinor() int64 {
-	whole, frac, _ := strings.Cut(r.Amount, ".")
-	n, _ := strconv.ParseInt(whole, 10, 64)
-	f, _ := strconv.ParseInt((frac + "00")[:2], 10, 64)
-	return n*100 + f
+	fen, _ := ParseYuan(r.Amount) // Validate has checked its form
+	return fen
 }
 
 // Action is what a moderator decides about a report.

@@ -52,6 +52,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/keys", s.require(shopguard.ScopeCheck, s.handleListKeys))
 	s.handle("POST /api/v1/keys", s.require(shopguard.ScopeCheck, s.handleCreateKey))
 	s.handle("DELETE /api/v1/keys/{id}", s.require(shopguard.ScopeCheck, s.handleRevokeKey))
+	s.handle("GET /api/v1/admin/trends", s.require(shopguard.ScopeModerate, s.handleTrends))
 	s.handle("GET /api/v1/admin/users", s.require(shopguard.ScopeAdmin, s.handleListUsers))
 	s.handle("POST /api/v1/admin/users", s.require(shopguard.ScopeAdmin, s.handleCreateUser))
 

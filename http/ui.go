@@ -16,6 +16,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/auth"
+	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -270,8 +271,11 @@ func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
 
 // adminPage is the data of the operator overview.
 type adminPage struct {
-	Users []*shopguard.User
-	Keys  []*shopguard.APIKey
+	Users  []*shopguard.User
+	Keys   []*shopguard.APIKey
+	Trends intel.Trends
+	// MaxWeek is the largest weekly count, the scale of the chart (at least 1).
+	MaxWeek int
 }
 
 func (s *Server) handleAdminPage(w http.ResponseWriter, r *http.Request) {
@@ -287,6 +291,14 @@ func (s *Server) handleAdminPage(w http.ResponseWriter, r *http.Request) {
 	if d.Keys, err = s.Store.ListAPIKeys(r.Context(), p.User.ID); err != nil {
 		s.error(w, r, err)
 		return
+	}
+	if d.Trends, err = s.trends(r); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	d.MaxWeek = 1
+	for _, w := range d.Trends.Weeks {
+		d.MaxWeek = max(d.MaxWeek, w.Reports)
 	}
 	s.render(w, r, http.StatusOK, "admin", "admin.title", d)
 }
