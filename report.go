@@ -77,7 +77,7 @@ type Report struct {
 type Evidence struct {
 	SHA256    string `json:"sha256"`
 	Name      string `json:"name"`
-	MediaType string `json:"media_type"` // checked from the content: image/png, image/jpeg, image/gif, image/webp, application/pdf, text/plain
+	MediaType string `json:"media_type"` // checked from the content (intel.EvidenceFiles): image/png, image/jpeg, image/gif, image/webp, application/pdf, "text/plain; charset=utf-8", application/json
 	Size      int64  `json:"size"`
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/filetype"
 	"github.com/shopguard/shopguard/internal/testenv"
 )
 
@@ -37,7 +38,7 @@ func sampleInput(t testing.TB) casework.DocInput {
 	var prev *shopguard.EvidenceEntry
 	for i, name := range []string{"聊天记录.png", "payment.pdf"} {
 		e := &shopguard.EvidenceEntry{CaseID: c.ID, SHA256: strings.Repeat(string(rune('a'+i)), 64), Name: name,
-			Type: casework.TypePNG, Size: 1000, Note: "# 第" + string(rune('1'+i)) + "项\n说明", ReceivedAt: day}
+			Type: filetype.PNG, Size: 1000, Note: "# 第" + string(rune('1'+i)) + "项\n说明", ReceivedAt: day}
 		casework.Seal(e, prev)
 		log, prev = append(log, e), e
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/filetype"
 )
 
 // FuzzVaultAdd uploads arbitrary names, notes and contents to a real vault: every upload is
@@ -37,7 +38,7 @@ func FuzzVaultAdd(f *testing.F) {
 				t.Fatalf("a refused upload changed the log: %d -> %d entries", len(before), len(after))
 			}
 		} else {
-			if len(after) != len(before)+1 || e.Size != int64(len(data)) || e.Name != casework.CleanName(name) {
+			if len(after) != len(before)+1 || e.Size != int64(len(data)) || e.Name != filetype.CleanName(name) {
 				t.Fatalf("Add = %+v; log %d -> %d", e, len(before), len(after))
 			}
 		}
@@ -90,7 +91,7 @@ func FuzzVerifyPackage(f *testing.F) {
 // that the fuzzer starts from an archive whose manifest and chain check out.
 func smallPackage(tb testing.TB) []byte {
 	e := &shopguard.EvidenceEntry{CaseID: "aaaaaaaaaaaaaaaa", SHA256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
-		Name: "a.txt", Type: casework.TypeText, Size: 5, ReceivedAt: day}
+		Name: "a.txt", Type: filetype.Text, Size: 5, ReceivedAt: day}
 	casework.Seal(e, nil)
 	m := casework.Manifest{Format: casework.PackageFormat, CaseID: e.CaseID, ChainHead: e.Hash,
 		Evidence: []casework.ManifestEvidence{{EvidenceEntry: *e, Path: "evidence/001-a.txt"}},

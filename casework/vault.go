@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/filetype"
 )
 
 // Limits bound what one case may hold.
@@ -21,6 +22,9 @@ type Limits struct {
 	CaseSize int64 // bytes in all of a case's files
 	Files    int   // files in one case
 }
+
+// EvidenceFiles are the files a case takes: every type filetype recognises.
+var EvidenceFiles = filetype.Policy{Types: filetype.All, Hint: "describe anything else in a note"}
 
 // DefaultLimits fit screenshots, PDFs and short recordings.
 var DefaultLimits = Limits{FileSize: 25 << 20, CaseSize: 250 << 20, Files: 100}
@@ -42,7 +46,7 @@ func (v *Vault) now() time.Time {
 
 // Add reads a file from r and logs it as evidence of a case, with the name it was uploaded
 // under (directories are dropped) and the victim's note. The type is checked from the
-// content (see Sniff). Errors: EINVALID for an empty or refused file or a long note,
+// content (see EvidenceFiles). Errors: EINVALID for an empty or refused file or a long note,
 // ETOOLARGE past a limit, ECONFLICT if the same file is in the case already, ENOTFOUND for no
 // such case. A failed Add leaves no file and no entry behind.
 func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader) (*shopguard.EvidenceEntry, error) {
@@ -67,13 +71,13 @@ func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader)
 	if limit <= 0 {
 		return nil, shopguard.Errorf(shopguard.ETOOLARGE, "the case's files already take the %d bytes a case may hold", v.Limits.CaseSize)
 	}
-	head := make([]byte, SniffLen)
+	head := make([]byte, filetype.HeadLen)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, fmt.Errorf("casework: read upload: %w", err)
 	}
 	head = head[:n]
-	typ, err := Sniff(head)
+	typ, err := EvidenceFiles.Sniff(head)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +91,7 @@ func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader)
 	if err != nil {
 		return nil, err
 	}
-	e, err := v.append(ctx, caseID, &shopguard.EvidenceEntry{CaseID: caseID, SHA256: sum, Name: CleanName(name), Type: typ,
+	e, err := v.append(ctx, caseID, &shopguard.EvidenceEntry{CaseID: caseID, SHA256: sum, Name: filetype.CleanName(name), Type: typ,
 		Size: size, Note: note, ReceivedAt: v.now()}, log)
 	if err != nil && created {
 		v.dropIfUnused(sum)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/filetype"
 )
 
 func TestVaultAddLogsAChain(t *testing.T) {
@@ -23,14 +24,14 @@ func TestVaultAddLogsAChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(pngFile)
-	if e1.SHA256 != hex.EncodeToString(sum[:]) || e1.Name != "聊天.png" || e1.Type != casework.TypePNG || e1.Seq != 1 || e1.PrevHash != "" {
+	if e1.SHA256 != hex.EncodeToString(sum[:]) || e1.Name != "聊天.png" || e1.Type != filetype.PNG || e1.Seq != 1 || e1.PrevHash != "" {
 		t.Fatalf("entry 1 = %+v", e1)
 	}
 	e2, err := v.Add(ctx, c.ID, "../../chat.txt", "", bytes.NewReader(chatFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e2.Seq != 2 || e2.PrevHash != e1.Hash || e2.Name != "chat.txt" || e2.Type != casework.TypeText {
+	if e2.Seq != 2 || e2.PrevHash != e1.Hash || e2.Name != "chat.txt" || e2.Type != filetype.Text {
 		t.Fatalf("entry 2 = %+v", e2)
 	}
 	r, err := v.Verify(ctx, c.ID)

@@ -182,7 +182,7 @@ func TestEvidenceTypeFromContent(t *testing.T) {
 	}
 	exe := append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 64)...)
 	st, _, body := ts.do(t, "POST", "/api/v1/reports", withEvidence("chat.png", exe), nil)
-	if e := errorOf(t, body); st != 400 || e.Field != "evidence" || !strings.Contains(e.Message, "application/octet-stream") {
+	if e := errorOf(t, body); st != 400 || e.Field != "evidence" || !strings.Contains(e.Message, "chat.png: the file is a Windows program") {
 		t.Fatalf("a program named .png = %d %s", st, body)
 	}
 	big := bytes.Repeat([]byte("a"), shopguard.MaxEvidenceSize+1)

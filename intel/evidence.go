@@ -6,54 +6,28 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/http"
-	"path/filepath"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/filetype"
 )
 
-// evidenceTypes are the kinds of file a report may carry, by the type sniffed from their
-// content: screenshots, PDFs and plain text.
-var evidenceTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+// EvidenceFiles are the kinds of file a report may carry, by the type sniffed from their
+// content: screenshots, PDFs and plain text (chat exports in JSON included).
+var EvidenceFiles = filetype.Policy{Types: []string{filetype.PNG, filetype.JPEG, filetype.GIF, filetype.WebP, filetype.PDF, filetype.Text, filetype.JSON}}
 
 // CheckEvidence checks one evidence file and describes it. Its type is sniffed from its
 // content, never taken from its name: a file that is not an image, a PDF or text is refused.
 func CheckEvidence(name string, data []byte) (shopguard.Evidence, error) {
-	switch {
-	case len(data) == 0:
-		return shopguard.Evidence{}, shopguard.Invalid("evidence", "%s is empty", safeName(name))
-	case len(data) > shopguard.MaxEvidenceSize:
-		return shopguard.Evidence{}, &shopguard.Error{Code: shopguard.ETOOLARGE, Field: "evidence", Message: fmt.Sprintf("%s is larger than %d MiB", safeName(name), shopguard.MaxEvidenceSize>>20)}
+	name = filetype.CleanName(name)
+	if len(data) > shopguard.MaxEvidenceSize {
+		return shopguard.Evidence{}, &shopguard.Error{Code: shopguard.ETOOLARGE, Field: "evidence", Message: fmt.Sprintf("%s is larger than %d MiB", name, shopguard.MaxEvidenceSize>>20)}
 	}
-	mt, _, _ := strings.Cut(http.DetectContentType(data), ";")
-	if mt == "text/plain" && !utf8.Valid(data) {
-		mt = "application/octet-stream"
-	}
-	ok := false
-	for _, t := range evidenceTypes {
-		ok = ok || t == mt
-	}
-	if !ok {
-		return shopguard.Evidence{}, shopguard.Invalid("evidence", "%s is %s; attach images (PNG, JPEG, GIF, WebP), PDF or plain text", safeName(name), mt)
+	mt, err := EvidenceFiles.Sniff(data)
+	if err != nil {
+		return shopguard.Evidence{}, shopguard.Invalid("evidence", "%s: %s", name, shopguard.ErrorMessage(err))
 	}
 	h := sha256.Sum256(data)
-	return shopguard.Evidence{SHA256: hex.EncodeToString(h[:]), Name: safeName(name), MediaType: mt, Size: int64(len(data))}, nil
-}
-
-// safeName keeps the last part of a file name, at most 100 bytes of valid text.
-func safeName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
-	name = strings.ToValidUTF8(name, "")
-	for len(name) > 100 {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
-	}
-	if name == "." || name == "/" || name == "" {
-		return "file"
-	}
-	return name
+	return shopguard.Evidence{SHA256: hex.EncodeToString(h[:]), Name: name, MediaType: mt, Size: int64(len(data))}, nil
 }
 
 // AttachEvidence checks a file, keeps it in blobs and returns its description for a report.
