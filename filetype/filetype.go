@@ -209,7 +209,7 @@ func CleanName(name string) string {
 		for cut > 0 && !utf8.RuneStart(name[cut]) {
 			cut--
 		}
-		name = name[:cut] + ext
+		name = strings.TrimSpace(name[:cut]) + ext // a cut may end in spaces
 	}
 	if strings.Trim(name, ".") == "" {
 		return "file"
