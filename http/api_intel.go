@@ -147,10 +147,10 @@ func (s *Server) attachAll(ctx context.Context, files []evidenceUpload) ([]shopg
 
 // attach checks and stores one evidence file.
 func (s *Server) attach(ctx context.Context, name string, data []byte) (shopguard.Evidence, error) {
-	if s.CaseBlobs == nil {
+	if s.Blobs == nil {
 		return shopguard.Evidence{}, shopguard.Errorf(shopguard.EUNAVAILABLE, "this server takes no evidence files")
 	}
-	return intel.AttachEvidence(ctx, s.CaseBlobs, name, data)
+	return intel.AttachEvidence(ctx, s.Blobs, name, data)
 }
 
 func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {

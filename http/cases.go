@@ -23,10 +23,10 @@ const caseCookiePrefix = "sg_case_"
 
 // vault returns the evidence vault over the server's store and blob store.
 func (s *Server) vault() (*casework.Vault, error) {
-	if s.CaseBlobs == nil {
+	if s.Blobs == nil {
 		return nil, shopguard.Errorf(shopguard.EUNAVAILABLE, "evidence storage is not configured on this server")
 	}
-	return &casework.Vault{Cases: s.Store, Blobs: s.CaseBlobs, Limits: casework.DefaultLimits}, nil
+	return &casework.Vault{Cases: s.Store, Blobs: s.Blobs, Limits: casework.DefaultLimits}, nil
 }
 
 // caseOf returns the case named in the path when the request comes from its owner: with its

@@ -57,9 +57,9 @@ type Server struct {
 	Logger    *slog.Logger
 	// Text finds scam scripts in chats; NewServer builds it from Knowledge.
 	Text *text.Detector
-	// CaseBlobs keeps the evidence files of cases and of community reports; routes that need
+	// Blobs keeps the evidence files of cases and of community reports; routes that need
 	// files answer 503 until it is set (before Open).
-	CaseBlobs shopguard.BlobStore
+	Blobs shopguard.BlobStore
 	// Links judges links; NewServer makes one without threat feeds, which the caller may
 	// replace before Open with one that has them.
 	Links *link.Analyzer

@@ -42,7 +42,7 @@ type testServer struct {
 	srv  *shttp.Server
 	auth *auth.Service
 	logs *syncBuffer
-	// blobDir holds the evidence files of cases.
+	// blobDir holds the evidence files of cases and reports.
 	blobDir string
 }
 
@@ -68,7 +68,7 @@ func newTestServer(t testing.TB, tune func(*shttp.Config)) *testServer {
 		t.Fatal(err)
 	}
 	blobDir := filepath.Join(t.TempDir(), "blobs")
-	if srv.CaseBlobs, err = blob.NewDir(blobDir); err != nil {
+	if srv.Blobs, err = blob.NewDir(blobDir); err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv.Handler())

@@ -211,11 +211,11 @@ func (s *Server) handleModerateAppeal(w http.ResponseWriter, r *http.Request) {
 // handleEvidence serves an evidence file to moderators, as a download that the browser never
 // runs: its sniffed type, an attachment, and a sandbox.
 func (s *Server) handleEvidence(w http.ResponseWriter, r *http.Request) {
-	if s.CaseBlobs == nil {
+	if s.Blobs == nil {
 		s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no evidence files on this server"))
 		return
 	}
-	rc, err := s.CaseBlobs.Open(r.Context(), r.PathValue("sha"))
+	rc, err := s.Blobs.Open(r.Context(), r.PathValue("sha"))
 	if err != nil {
 		s.error(w, r, err)
 		return

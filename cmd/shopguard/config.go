@@ -94,7 +94,7 @@ func (m *Main) loadConfig() (Config, error) {
 func (c *Config) storeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Data, "data", c.Data, "data directory (SQLite database, evidence files) [SHOPGUARD_DATA]")
 	fs.StringVar(&c.DB, "db", c.DB, "database: empty for SQLite in the data directory, or postgres://… [SHOPGUARD_DB]")
-	fs.StringVar(&c.Blobs, "blobs", c.Blobs, "directory of case evidence files (default DATA/blobs); nodes sharing a PostgreSQL database must share it too [SHOPGUARD_BLOBS]")
+	fs.StringVar(&c.Blobs, "blobs", c.Blobs, "directory of the evidence files of cases and reports (default DATA/blobs); nodes sharing a PostgreSQL database must share it too [SHOPGUARD_BLOBS]")
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack that adds or overrides entries [SHOPGUARD_KNOWLEDGE]")
 }
 

@@ -44,7 +44,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 	feeds := feed.NewSet()
 	feedCtx, stopFeeds := context.WithCancel(context.Background())
 	if err == nil {
-		h.CaseBlobs, err = blob.NewDir(c.blobDir())
+		h.Blobs, err = blob.NewDir(c.blobDir())
 	}
 	if err == nil {
 		err = followFeeds(feedCtx, c, feeds, logger)
