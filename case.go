@@ -287,8 +287,8 @@ type CaseStore interface {
 	// share. ENOTFOUND if there is no such case.
 	SetCaseShare(ctx context.Context, id string, hash []byte) error
 	// DeleteCase removes a case with its evidence log and statuses and returns the SHA-256s
-	// of the files no other case refers to, which the caller then deletes from the blob
-	// store. ENOTFOUND if there is no such case.
+	// of the files no other case and no report refers to, which the caller then deletes from
+	// the blob store. ENOTFOUND if there is no such case.
 	DeleteCase(ctx context.Context, id string) (orphans []string, err error)
 
 	// AppendEvidence adds e to its case's log. e.Seq must be one more than the last entry's
@@ -297,7 +297,8 @@ type CaseStore interface {
 	AppendEvidence(ctx context.Context, e *EvidenceEntry) error
 	// ListEvidence returns a case's evidence log in order.
 	ListEvidence(ctx context.Context, caseID string) ([]*EvidenceEntry, error)
-	// EvidenceRefs returns how many evidence entries, in any case, refer to a file.
+	// EvidenceRefs returns how many evidence entries, in any case, and how many reports refer
+	// to a file (cases and reports keep their files in one blob store).
 	EvidenceRefs(ctx context.Context, sha256 string) (int, error)
 
 	// SetChannelStatus creates or replaces the status of one channel of a case. ENOTFOUND if

@@ -13,6 +13,7 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
 	"github.com/shopguard/shopguard/filetype"
+	"github.com/shopguard/shopguard/intel"
 )
 
 func TestVaultAddLogsAChain(t *testing.T) {
@@ -112,6 +113,36 @@ func TestVaultDeleteRemovesFilesNoOtherCaseUses(t *testing.T) {
 	if r, err := v.Verify(ctx, b.ID); err != nil || !r.OK() {
 		t.Fatalf("case b after deleting a: %+v %v", r, err)
 	}
+}
+
+func TestVaultDeleteKeepsFilesAReportUses(t *testing.T) {
+	ctx := context.Background()
+	v, root := testVault(t)
+	c := mustNewCase(t, v, shopguard.Triage{})
+	if _, err := v.Add(ctx, c.ID, "chat.png", "", bytes.NewReader(pngFile)); err != nil {
+		t.Fatal(err)
+	}
+	// the victim also reports the scammer with the same screenshot: one blob, two owners
+	ev, err := intel.AttachEvidence(ctx, v.Blobs, "chat.png", pngFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := v.Cases.(shopguard.ReportStore)
+	if err := reports.CreateReport(ctx, &shopguard.Report{ScamType: "deposit_scam", Narrative: "paid a deposit",
+		Identifiers: []shopguard.Identifier{{Kind: shopguard.KindQQ, Value: "12345678"}}, Evidence: []shopguard.Evidence{ev}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Delete(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if f := blobFiles(t, root); len(f) != 1 || !strings.HasSuffix(f[0], ev.SHA256) {
+		t.Fatalf("after deleting the case, blob files = %v; want the file the report still carries", f)
+	}
+	rc, err := v.Blobs.Open(ctx, ev.SHA256)
+	if err != nil {
+		t.Fatalf("the report's evidence after deleting the case: %v", err)
+	}
+	rc.Close()
 }
 
 func TestVaultVerifyFindsAlteredFile(t *testing.T) {

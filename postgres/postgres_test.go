@@ -21,6 +21,15 @@ func open(t *testing.T) shopguard.Store {
 
 func TestConformance(t *testing.T) { storetest.Run(t, open) }
 
+func TestReportEvidenceBackfill(t *testing.T) {
+	db, err := postgres.Open(context.Background(), storetest.PostgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.ReportEvidenceBackfill(t, db, postgres.Migrations())
+}
+
 // Several nodes starting at once on an empty database must not trip over each other's
 // migrations.
 func TestConcurrentStartMigratesOnce(t *testing.T) {

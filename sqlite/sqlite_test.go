@@ -21,6 +21,15 @@ func open(t *testing.T) shopguard.Store {
 
 func TestConformance(t *testing.T) { storetest.Run(t, open) }
 
+func TestReportEvidenceBackfill(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shopguard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.ReportEvidenceBackfill(t, db, sqlite.Migrations())
+}
+
 func TestReopenKeepsDataAndSkipsAppliedMigrations(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "shopguard.db")

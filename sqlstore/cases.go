@@ -87,7 +87,7 @@ func (db *DB) SetCaseShare(ctx context.Context, id string, hash []byte) error {
 	return db.wrap("share case", "case", affectedOne(res, err))
 }
 
-// DeleteCase removes a case and returns the files no other case refers to.
+// DeleteCase removes a case and returns the files no other case and no report refers to.
 func (db *DB) DeleteCase(ctx context.Context, id string) ([]string, error) {
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
@@ -110,8 +110,8 @@ func (db *DB) DeleteCase(ctx context.Context, id string) ([]string, error) {
 	}
 	var orphans []string
 	for _, s := range sums {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE sha256 = $1`, s).Scan(&n); err != nil {
+		n, err := fileRefs(ctx, tx, s)
+		if err != nil {
 			return nil, db.wrap("delete case", "case", err)
 		}
 		if n == 0 {
@@ -191,11 +191,20 @@ func (db *DB) ListEvidence(ctx context.Context, caseID string) ([]*shopguard.Evi
 	return out, db.wrap("list evidence", "evidence", rows.Err())
 }
 
-// EvidenceRefs returns how many evidence entries refer to a file.
+// EvidenceRefs returns how many case evidence entries and reports refer to a file.
 func (db *DB) EvidenceRefs(ctx context.Context, sha256 string) (int, error) {
-	var n int
-	err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE sha256 = $1`, sha256).Scan(&n)
+	n, err := fileRefs(ctx, db.Read, sha256)
 	return n, db.wrap("count evidence refs", "evidence", err)
+}
+
+// fileRefs counts the case evidence entries and the reports that refer to a file: cases and
+// reports keep their files in one blob store.
+func fileRefs(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, sha256 string) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM evidence WHERE sha256 = $1) + (SELECT count(*) FROM report_evidence WHERE sha256 = $1)`, sha256).Scan(&n)
+	return n, err
 }
 
 // SetChannelStatus creates or replaces the status of one channel of a case.

@@ -85,12 +85,26 @@ func (db *DB) CreateReport(ctx context.Context, r *shopguard.Report) error {
 				return db.wrap("create report", "report", err)
 			}
 		}
+		if err := addReportEvidence(ctx, tx, r.ID, r.Evidence); err != nil {
+			return db.wrap("create report", "report", err)
+		}
 		return db.addChanges(ctx, tx, r.Identifiers, at)
 	})
 	if err != nil {
 		return err
 	}
 	r.Status, r.CreatedAt, r.UpdatedAt = shopguard.ReportPending, at, at
+	return nil
+}
+
+// addReportEvidence records which files a report carries, so that deleting a case that
+// carries the same file keeps it (see fileRefs).
+func addReportEvidence(ctx context.Context, tx *sql.Tx, reportID int64, evidence []shopguard.Evidence) error {
+	for _, e := range evidence {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO report_evidence (report_id, sha256) VALUES ($1, $2) ON CONFLICT DO NOTHING`, reportID, e.SHA256); err != nil {
+			return fmt.Errorf("record evidence %s: %w", e.SHA256, err)
+		}
+	}
 	return nil
 }
 
@@ -308,6 +322,9 @@ func (db *DB) AddReportInfo(ctx context.Context, id, userID int64, text string, 
 		r.Status, r.UpdatedAt = shopguard.ReportPending, at.UTC().Truncate(time.Microsecond)
 		if _, err := tx.ExecContext(ctx, `UPDATE reports SET narrative = $1, evidence = $2, status = $3, updated_at = $4 WHERE id = $5`,
 			r.Narrative, string(ev), string(r.Status), toDB(at), id); err != nil {
+			return db.wrap("add report info", "report", err)
+		}
+		if err := addReportEvidence(ctx, tx, id, evidence); err != nil {
 			return db.wrap("add report info", "report", err)
 		}
 		if err := addAudit(ctx, tx, shopguard.AuditEntry{ActorID: userID, Action: "report.info", Subject: "report:" + strconv.FormatInt(id, 10), Reason: "the reporter added information", At: at}); err != nil {

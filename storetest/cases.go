@@ -143,6 +143,59 @@ func testEvidence(t *testing.T, s shopguard.Store) {
 	}
 }
 
+// testEvidenceSharedWithReports checks that a file counts as used while a case or a community
+// report carries it: the blob store holds both, by SHA-256.
+func testEvidenceSharedWithReports(t *testing.T, s shopguard.Store) {
+	ctx := context.Background()
+	shared, later := strings.Repeat("c", 64), strings.Repeat("d", 64)
+	a := mustCase(t, s, caseID(1), 0)
+	if err := s.AppendEvidence(ctx, entry(a.ID, 1, shared, "")); err != nil {
+		t.Fatalf("AppendEvidence: %v", err)
+	}
+	mod := MustUser(t, s, "moderator", shopguard.RoleModerator)
+	reporter := MustUser(t, s, "reporter", shopguard.RoleUser)
+	r := &shopguard.Report{ScamType: "deposit_scam", Identifiers: []shopguard.Identifier{testPhone}, Narrative: "the chat is attached",
+		ReporterID: reporter.ID, Trust: shopguard.TrustAccount, Evidence: []shopguard.Evidence{{SHA256: shared, Name: "chat.png", MediaType: "image/png", Size: 200}}}
+	if err := s.CreateReport(ctx, r); err != nil {
+		t.Fatalf("CreateReport: %v", err)
+	}
+	if n, err := s.EvidenceRefs(ctx, shared); err != nil || n != 2 {
+		t.Fatalf("EvidenceRefs(shared by a case and a report) = %d, %v; want 2", n, err)
+	}
+	orphans, err := s.DeleteCase(ctx, a.ID)
+	if err != nil || len(orphans) != 0 {
+		t.Fatalf("DeleteCase = %v, %v; want no orphans: a report still carries the file", orphans, err)
+	}
+	if n, _ := s.EvidenceRefs(ctx, shared); n != 1 {
+		t.Fatalf("EvidenceRefs(shared) after deleting the case = %d; want 1 (the report)", n)
+	}
+
+	// a file added when a moderator asked for more counts too
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: r.ID, ModeratorID: mod.ID, Action: shopguard.ActionAskInfo, Reason: "which chat?"}, time.Now()); err != nil {
+		t.Fatalf("DecideReport(needs_info): %v", err)
+	}
+	if _, err := s.AddReportInfo(ctx, r.ID, reporter.ID, "this one", []shopguard.Evidence{{SHA256: later, Name: "more.png", MediaType: "image/png", Size: 3}}, time.Now()); err != nil {
+		t.Fatalf("AddReportInfo: %v", err)
+	}
+	b := mustCase(t, s, caseID(2), 0)
+	if err := s.AppendEvidence(ctx, entry(b.ID, 1, later, "")); err != nil {
+		t.Fatalf("AppendEvidence: %v", err)
+	}
+	if orphans, err := s.DeleteCase(ctx, b.ID); err != nil || len(orphans) != 0 {
+		t.Fatalf("DeleteCase = %v, %v; want no orphans: the report's added file is the same", orphans, err)
+	}
+
+	// the reference goes with the report
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: r.ID, ModeratorID: mod.ID, Action: shopguard.ActionDelete, Reason: "withdrawn"}, time.Now()); err != nil {
+		t.Fatalf("DecideReport(delete): %v", err)
+	}
+	for _, sum := range []string{shared, later} {
+		if n, err := s.EvidenceRefs(ctx, sum); err != nil || n != 0 {
+			t.Fatalf("EvidenceRefs after deleting the report = %d, %v; want 0", n, err)
+		}
+	}
+}
+
 func testChannelStatus(t *testing.T, s shopguard.Store) {
 	ctx := context.Background()
 	a, b := mustCase(t, s, caseID(1), 0), mustCase(t, s, caseID(2), 0)

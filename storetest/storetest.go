@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, open(t)) })
 	t.Run("Cases", func(t *testing.T) { testCases(t, open(t)) })
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, open(t)) })
+	t.Run("EvidenceSharedWithReports", func(t *testing.T) { testEvidenceSharedWithReports(t, open(t)) })
 	t.Run("ChannelStatus", func(t *testing.T) { testChannelStatus(t, open(t)) })
 	t.Run("Reports", func(t *testing.T) { testReports(t, open(t)) })
 	t.Run("Appeals", func(t *testing.T) { testAppeals(t, open(t)) })

@@ -1,0 +1,12 @@
+-- The files each report carries (the blob store holds them next to case files), so that a
+-- file stays while a case or a report still refers to it.
+CREATE TABLE report_evidence (
+	report_id BIGINT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+	sha256 TEXT NOT NULL,
+	PRIMARY KEY (report_id, sha256)
+);
+CREATE INDEX report_evidence_sha256 ON report_evidence(sha256);
+
+INSERT INTO report_evidence (report_id, sha256)
+	SELECT DISTINCT r.id, e->>'sha256' FROM reports r, jsonb_array_elements(r.evidence::jsonb) e
+	WHERE e->>'sha256' IS NOT NULL;
