@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/shopguard/shopguard"
 )
 
 func TestReportAndCheckCLI(t *testing.T) {
@@ -32,6 +35,12 @@ func TestReportAndCheckCLI(t *testing.T) {
 	}
 	if code, _, errOut := run(t, env, "x", "report", "--type", "deposit_scam", "--id", "qq:12345678", "--evidence", program); code != 2 || !strings.Contains(errOut, "evidence") {
 		t.Fatalf("a program as evidence: %d %s", code, errOut)
+	}
+
+	big := filepath.Join(t.TempDir(), "chat.txt")
+	os.WriteFile(big, bytes.Repeat([]byte("a"), shopguard.MaxEvidenceSize+1), 0o600)
+	if code, _, errOut := run(t, env, "x", "report", "--type", "deposit_scam", "--id", "qq:12345678", "--evidence", big); code != 2 || !strings.Contains(errOut, "evidence: chat.txt is larger than") {
+		t.Fatalf("an oversized evidence file (too_large is bad input): %d %s", code, errOut)
 	}
 
 	code, out, _ = run(t, env, "", "check", "phone", "--lang", "en", "+86 138-1234-5678")

@@ -92,7 +92,8 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 // says it does.
 var errFound = errors.New("found")
 
-// Run runs the command named by args and returns the exit code.
+// Run runs the command named by args and returns the exit code: 2 for bad usage and bad input
+// (EINVALID, ETOOLARGE).
 func (m *Main) Run(ctx context.Context, args []string) int {
 	err := m.dispatch(ctx, args)
 	var ue *usageError
@@ -101,7 +102,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return 0
 	case errors.Is(err, errFound):
 		return 1
-	case errors.As(err, &ue), shopguard.ErrorCode(err) == shopguard.EINVALID:
+	case errors.As(err, &ue), shopguard.ErrorCode(err) == shopguard.EINVALID, shopguard.ErrorCode(err) == shopguard.ETOOLARGE:
 		fmt.Fprintf(m.Stderr, "shopguard: %v\n", cliMessage(err))
 		return 2
 	}
