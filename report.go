@@ -283,6 +283,8 @@ type ReportStore interface {
 	// AuditLog returns the audit entries about a subject ("" for all), newest first.
 	AuditLog(ctx context.Context, subject string, limit int) ([]*AuditEntry, error)
 	// PurgeReports deletes reports (and their feedback) filed before t, for retention, and
-	// returns how many.
-	PurgeReports(ctx context.Context, before time.Time) (int64, error)
+	// appends what they named to the change sequence. It returns how many reports went and
+	// the SHA-256 of the evidence files they carried, for the caller to delete those nothing
+	// else uses.
+	PurgeReports(ctx context.Context, before time.Time) (int64, []string, error)
 }

@@ -35,6 +35,7 @@ func (s *Server) StartIntel(ctx context.Context) error {
 		return err
 	}
 	s.Intel.Secret = secret
+	s.Intel.Blobs = s.Blobs
 	if err := s.Intel.Start(ctx); err != nil {
 		return err
 	}

@@ -24,6 +24,8 @@ type Store interface {
 	shopguard.ReportStore
 	shopguard.AppealStore
 	shopguard.ReputationStore
+	// EvidenceRefs counts the cases and reports that still use a file.
+	EvidenceRefs(ctx context.Context, sha256 string) (int, error)
 }
 
 var _ shopguard.Reputations = (*Service)(nil)
@@ -51,6 +53,9 @@ type Service struct {
 	KnownScamType func(string) bool
 	Now           func() time.Time
 	Log           *slog.Logger
+	// Blobs keeps the evidence files of reports; when set, a file is deleted once no report
+	// or case uses it any more (a report deleted by a moderator or purged for retention).
+	Blobs shopguard.BlobStore
 	// CachePath is the node's index cache file; "" for none. With one, a node starts by
 	// reading it and replaying the changes since, instead of reading every reputation.
 	CachePath string
@@ -303,7 +308,35 @@ func (s *Service) Decide(ctx context.Context, d shopguard.Decision) (*shopguard.
 	if err != nil {
 		return nil, err
 	}
+	if d.Action == shopguard.ActionDelete {
+		sums := make([]string, len(r.Evidence))
+		for i, e := range r.Evidence {
+			sums[i] = e.SHA256
+		}
+		if err := s.dropUnused(ctx, sums); err != nil {
+			return r, err
+		}
+	}
 	return r, s.Sync(ctx)
+}
+
+// dropUnused deletes the files that no report or case uses any more.
+func (s *Service) dropUnused(ctx context.Context, sums []string) error {
+	if s.Blobs == nil {
+		return nil
+	}
+	for _, sum := range sums {
+		n, err := s.Store.EvidenceRefs(ctx, sum)
+		if err != nil {
+			return fmt.Errorf("intel: count uses of a file: %w", err)
+		}
+		if n == 0 {
+			if err := s.Blobs.Delete(ctx, sum); err != nil {
+				return fmt.Errorf("intel: delete an unused file: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // AddInfo adds what a reporter says when a moderator asked for more, and puts the report
@@ -363,9 +396,12 @@ func (s *Service) Purge(ctx context.Context) (int64, error) {
 	if s.Limits.Retention <= 0 {
 		return 0, nil
 	}
-	n, err := s.Store.PurgeReports(ctx, s.now().Add(-s.Limits.Retention))
+	n, files, err := s.Store.PurgeReports(ctx, s.now().Add(-s.Limits.Retention))
 	if err != nil {
 		return 0, err
+	}
+	if err := s.dropUnused(ctx, files); err != nil {
+		return n, err
 	}
 	return n, s.Sync(ctx)
 }

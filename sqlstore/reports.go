@@ -401,10 +401,25 @@ func (db *DB) AuditLog(ctx context.Context, subject string, limit int) ([]*shopg
 }
 
 // PurgeReports deletes the reports and feedback filed before t.
-func (db *DB) PurgeReports(ctx context.Context, before time.Time) (int64, error) {
+func (db *DB) PurgeReports(ctx context.Context, before time.Time) (int64, []string, error) {
 	var n int64
+	var files []string
 	at := now()
 	err := db.inTx(ctx, "purge reports", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT sha256 FROM report_evidence
+			WHERE report_id IN (SELECT id FROM reports WHERE created_at < $1)`, toDB(before))
+		if err != nil {
+			return db.wrap("purge reports", "report evidence", err)
+		}
+		for rows.Next() {
+			var sum string
+			if err := rows.Scan(&sum); err != nil {
+				rows.Close()
+				return db.wrap("purge reports", "report evidence", err)
+			}
+			files = append(files, sum)
+		}
+		rows.Close()
 		var ids []shopguard.Identifier
 		for _, q := range []string{
 			`SELECT DISTINCT kind, value FROM report_identifiers WHERE report_id IN (SELECT id FROM reports WHERE created_at < $1)`,
@@ -439,7 +454,7 @@ func (db *DB) PurgeReports(ctx context.Context, before time.Time) (int64, error)
 		}
 		return db.addChanges(ctx, tx, ids, at)
 	})
-	return n, err
+	return n, files, err
 }
 
 // Secret returns the random secret stored under name, made on first use.

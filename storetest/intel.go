@@ -170,9 +170,9 @@ func testReports(t *testing.T, s shopguard.Store) {
 	}
 
 	// retention
-	n, err := s.PurgeReports(ctx, time.Now().Add(time.Hour))
-	if err != nil || n != 1 {
-		t.Fatalf("PurgeReports = %d, %v", n, err)
+	n, files, err := s.PurgeReports(ctx, time.Now().Add(time.Hour))
+	if err != nil || n != 1 || len(files) != 1 || files[0] != "ab" {
+		t.Fatalf("PurgeReports = %d, files %v, %v; want 1 report carrying file ab", n, files, err)
 	}
 	if rs, _ := s.ReportsFor(ctx, testPhone); len(rs) != 0 {
 		t.Fatalf("reports left after purge: %d", len(rs))
