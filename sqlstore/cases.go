@@ -26,20 +26,20 @@ func (db *DB) CreateCase(ctx context.Context, c *shopguard.Case) error {
 	return db.wrap("create case", "case", err)
 }
 
-const caseColumns = `id, owner_id, key_hash, share_hash, lang, triage, created_at, updated_at`
+const caseColumns = `id, owner_id, key_hash, share_hash, lang, triage, created_at, updated_at, report_id`
 
 func scanCase(row interface{ Scan(...any) error }) (*shopguard.Case, error) {
 	var c shopguard.Case
-	var owner sql.NullInt64
+	var owner, report sql.NullInt64
 	var triage string
 	var created, updated int64
-	if err := row.Scan(&c.ID, &owner, &c.KeyHash, &c.ShareHash, &c.Lang, &triage, &created, &updated); err != nil {
+	if err := row.Scan(&c.ID, &owner, &c.KeyHash, &c.ShareHash, &c.Lang, &triage, &created, &updated, &report); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(triage), &c.Triage); err != nil {
 		return nil, fmt.Errorf("case %s: triage: %w", c.ID, err)
 	}
-	c.OwnerID = owner.Int64
+	c.OwnerID, c.ReportID = owner.Int64, report.Int64
 	c.CreatedAt, c.UpdatedAt = fromDB(created), fromDB(updated)
 	return &c, nil
 }
@@ -87,7 +87,23 @@ func (db *DB) SetCaseShare(ctx context.Context, id string, hash []byte) error {
 	return db.wrap("share case", "case", affectedOne(res, err))
 }
 
-// DeleteCase removes a case and returns the files no other case refers to.
+// ReportCase stores r as a pending report and records it on the case, in one transaction.
+func (db *DB) ReportCase(ctx context.Context, caseID string, r *shopguard.Report) error {
+	return db.createReport(ctx, "report case", r, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET report_id = $1 WHERE id = $2 AND report_id IS NULL`, r.ID, caseID)
+		if err := affectedOne(res, err); err != sql.ErrNoRows {
+			return db.wrap("report case", "case", err)
+		}
+		var reported sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT report_id FROM cases WHERE id = $1`, caseID).Scan(&reported); err != nil {
+			return db.wrap("report case", "case", err)
+		}
+		return shopguard.Errorf(shopguard.ECONFLICT, "case %s was reported already, as report %d", caseID, reported.Int64)
+	})
+}
+
+// DeleteCase removes a case and returns the files no other case, and not the case's report,
+// refers to.
 func (db *DB) DeleteCase(ctx context.Context, id string) ([]string, error) {
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
@@ -95,6 +111,10 @@ func (db *DB) DeleteCase(ctx context.Context, id string) ([]string, error) {
 	}
 	defer tx.Rollback()
 	sums, err := queryStrings(ctx, tx, `SELECT DISTINCT sha256 FROM evidence WHERE case_id = $1 ORDER BY sha256`, id)
+	if err != nil {
+		return nil, db.wrap("delete case", "case", err)
+	}
+	reported, err := reportFiles(ctx, tx, id)
 	if err != nil {
 		return nil, db.wrap("delete case", "case", err)
 	}
@@ -114,11 +134,30 @@ func (db *DB) DeleteCase(ctx context.Context, id string) ([]string, error) {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM evidence WHERE sha256 = $1`, s).Scan(&n); err != nil {
 			return nil, db.wrap("delete case", "case", err)
 		}
-		if n == 0 {
+		if n == 0 && !reported[s] {
 			orphans = append(orphans, s)
 		}
 	}
 	return orphans, db.wrap("delete case", "case", tx.Commit())
+}
+
+// reportFiles returns the SHA-256s of the files the case's community report refers to.
+func reportFiles(ctx context.Context, tx *sql.Tx, caseID string) (map[string]bool, error) {
+	evs, err := queryStrings(ctx, tx, `SELECT r.evidence FROM cases c JOIN reports r ON r.id = c.report_id WHERE c.id = $1`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string]bool{}
+	for _, s := range evs {
+		var ev []shopguard.Evidence
+		if err := json.Unmarshal([]byte(s), &ev); err != nil {
+			return nil, fmt.Errorf("report of case %s: evidence: %w", caseID, err)
+		}
+		for _, e := range ev {
+			files[e.SHA256] = true
+		}
+	}
+	return files, nil
 }
 
 func queryStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
