@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
 )
 
@@ -147,5 +148,60 @@ func TestBrowserCaseFromTriageToPackage(t *testing.T) {
 	r, err = casework.VerifyPackage(bytes.NewReader(out.Bytes()), int64(out.Len()), casework.DefaultVerifyLimits)
 	if err != nil || r.OK() || !strings.Contains(r.Problems[0].String(), "evidence/002-receipt.pdf") {
 		t.Fatalf("altered package: %+v %v", r, err)
+	}
+}
+
+// A victim reports their case from the case page in a real browser: the scam type comes
+// proposed from the triage, the consent box must be ticked, and the page then shows the
+// report's status; the moderators' queue has the report with the case's story and file.
+func TestBrowserCaseReport(t *testing.T) {
+	ts := newIntelServer(t)
+	ctx := newBrowser(t)
+	shot := filepath.Join(t.TempDir(), "chat.png")
+	os.WriteFile(shot, testPNG, 0o644)
+
+	do(t, ctx, "answer the triage",
+		chromedp.Navigate(ts.URL+"/lang/en?next=/cases/new"),
+		chromedp.WaitVisible("#triage"),
+		chromedp.SendKeys("#what", "The seller had me cancel the order, then sent a worthless parcel cash on delivery."),
+		chromedp.Click(`input[name="culprit"][value="seller"]`),
+		chromedp.Click(`input[name="payment"][value="cod"]`),
+		chromedp.SendKeys("#amount", "89.00"),
+		chromedp.Click("#create-case"),
+		chromedp.WaitVisible("#case-key"),
+		chromedp.Click("#to-case"),
+		chromedp.WaitVisible("#report-form"),
+		chromedp.SetUploadFiles("#file", []string{shot}),
+		chromedp.Click("#upload-submit"),
+		chromedp.WaitVisible(`#report-evidence input[name="evidence"]`),
+	)
+	proposed, err := chromedp.Run(ctx, chromedp.Value("#report_type"))
+	if err != nil || proposed != "cod_switch" {
+		t.Fatalf("proposed scam type = %q, %v; want cod_switch (a seller, cash on delivery)", proposed, err)
+	}
+	do(t, ctx, "report without consent",
+		chromedp.SendKeys("#value0", "138 1234 5678"),
+		chromedp.Click(`#report-evidence input[name="evidence"]`),
+		chromedp.Click("#report-submit"),
+		chromedp.WaitVisible("#report-error"),
+	)
+	if msg := text(t, ctx, "#report-error"); !strings.Contains(msg, "consent") {
+		t.Fatalf("error without consent: %q", msg)
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Value("#value0")); v != "138 1234 5678" {
+		t.Fatalf("the form lost the phone number after the error: %q", v)
+	}
+	do(t, ctx, "report with consent", chromedp.Click("#report-consent"), chromedp.Click("#report-submit"))
+	waitLocation(t, ctx, "#report")
+	if status := text(t, ctx, "#report-status"); !strings.Contains(status, "waiting for a moderator") {
+		t.Fatalf("report status on the case page: %q", status)
+	}
+	reports, err := ts.srv.Store.ListReports(context.Background(), shopguard.ReportFilter{})
+	if err != nil || len(reports) != 1 {
+		t.Fatalf("queue = %v, %v", reports, err)
+	}
+	if r := reports[0]; r.ScamType != "cod_switch" || !strings.Contains(r.Narrative, "worthless parcel") || r.Amount != "89.00" ||
+		len(r.Identifiers) != 1 || r.Identifiers[0].Value != "+8613812345678" || len(r.Evidence) != 1 || r.Evidence[0].Name != "chat.png" {
+		t.Fatalf("queued report = %+v", r)
 	}
 }
