@@ -57,7 +57,7 @@ type Reporting struct {
 // past the reporting limits.
 func (x *Reporting) Report(ctx context.Context, c *shopguard.Case, req ReportRequest, who intel.Reporter) (*shopguard.Report, error) {
 	if !req.Consent {
-		return nil, shopguard.Invalid("consent", "a case becomes a community report only with your consent: set consent to true")
+		return nil, shopguard.Invalid("consent", "a case becomes a community report only with its owner's explicit consent")
 	}
 	if c.ReportID != 0 {
 		return nil, shopguard.Errorf(shopguard.ECONFLICT, "this case was reported already, as report %d", c.ReportID)
