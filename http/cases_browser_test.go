@@ -63,6 +63,22 @@ func waitLocation(t *testing.T, ctx context.Context, suffix string) {
 	t.Fatalf("the page never reached an address ending %q: it is at %s", suffix, loc)
 }
 
+// answerTriage starts a case in the browser from the new-case page in lang: what happened, who
+// cheated, how the money went, the amount and any more answers (extra); it waits for the key.
+func answerTriage(t *testing.T, ctx context.Context, base, lang, what, culprit, payment, amount string, extra ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/lang/" + lang + "?next=/cases/new"),
+		chromedp.WaitVisible("#triage"),
+		chromedp.SendKeys("#what", what),
+		chromedp.Click(`input[name="culprit"][value="` + culprit + `"]`),
+		chromedp.Click(`input[name="payment"][value="` + payment + `"]`),
+		chromedp.SendKeys("#amount", amount),
+	}
+	steps = append(append(steps, extra...), chromedp.Click("#create-case"), chromedp.WaitVisible("#case-key"))
+	do(t, ctx, "answer the triage", steps...)
+}
+
 // A victim answers the triage in a real browser, uploads two files, gets a document and the
 // package; the package verifies, and one altered byte makes it fail.
 func TestBrowserCaseFromTriageToPackage(t *testing.T) {
@@ -73,18 +89,10 @@ func TestBrowserCaseFromTriageToPackage(t *testing.T) {
 	os.WriteFile(shot, testPNG, 0o644)
 	os.WriteFile(receipt, testPDF, 0o644)
 
-	do(t, ctx, "answer the triage",
-		chromedp.Navigate(ts.URL+"/lang/zh-CN?next=/cases/new"),
-		chromedp.WaitVisible("#triage"),
-		chromedp.SendKeys("#what", "买了一部手机，收到的是模型机，商家不再回复。"),
-		chromedp.Click(`input[name="culprit"][value="seller"]`),
-		chromedp.Click(`input[name="payment"][value="escrow"]`),
-		chromedp.SendKeys("#amount", "3299.00"),
+	answerTriage(t, ctx, ts.URL, "zh-CN", "买了一部手机，收到的是模型机，商家不再回复。", "seller", "escrow", "3299.00",
 		chromedp.SendKeys("#counterparty", "数码旗舰小店"),
 		chromedp.SendKeys("#seller_location", "广东省深圳市"),
 		chromedp.Click(`input[name="evidence"][value="chat"]`),
-		chromedp.Click("#create-case"),
-		chromedp.WaitVisible("#case-key"),
 	)
 	key := text(t, ctx, "#case-key")
 	if !strings.HasPrefix(key, "sgc_") {
@@ -160,15 +168,8 @@ func TestBrowserCaseReport(t *testing.T) {
 	shot := filepath.Join(t.TempDir(), "chat.png")
 	os.WriteFile(shot, testPNG, 0o644)
 
-	do(t, ctx, "answer the triage",
-		chromedp.Navigate(ts.URL+"/lang/en?next=/cases/new"),
-		chromedp.WaitVisible("#triage"),
-		chromedp.SendKeys("#what", "The seller had me cancel the order, then sent a worthless parcel cash on delivery."),
-		chromedp.Click(`input[name="culprit"][value="seller"]`),
-		chromedp.Click(`input[name="payment"][value="cod"]`),
-		chromedp.SendKeys("#amount", "89.00"),
-		chromedp.Click("#create-case"),
-		chromedp.WaitVisible("#case-key"),
+	answerTriage(t, ctx, ts.URL, "en", "The seller had me cancel the order, then sent a worthless parcel cash on delivery.", "seller", "cod", "89.00")
+	do(t, ctx, "open the case and upload a file",
 		chromedp.Click("#to-case"),
 		chromedp.WaitVisible("#report-form"),
 		chromedp.SetUploadFiles("#file", []string{shot}),

@@ -9,24 +9,12 @@ import (
 
 func TestCaseReportCommand(t *testing.T) {
 	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
-	code, out, errOut := run(t, env, "", "case", "new", "--lang", "en", "--culprit", "seller", "--payment", "cod",
+	id, key := caseNew(t, env, "--lang", "en", "--culprit", "seller", "--payment", "cod",
 		"--what", "a worthless parcel came cash on delivery", "--amount", "89", "--platform", "淘宝")
-	if code != 0 {
-		t.Fatalf("case new: %d %s %s", code, out, errOut)
-	}
-	var id, key string
-	for _, l := range strings.Split(out, "\n") {
-		if v, ok := strings.CutPrefix(l, "id "); ok {
-			id = v
-		}
-		if v, ok := strings.CutPrefix(l, "key "); ok {
-			key = v
-		}
-	}
 	shot := filepath.Join(t.TempDir(), "chat.png")
 	os.WriteFile(shot, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"), 0o644)
 	c := []string{"--case", id, "--key", key}
-	code, out, errOut = run(t, env, "", append(append([]string{"case", "evidence", "add"}, c...), shot)...)
+	code, out, errOut := run(t, env, "", append(append([]string{"case", "evidence", "add"}, c...), shot)...)
 	fields := strings.Split(strings.TrimSpace(out), "\t")
 	if code != 0 || len(fields) != 4 {
 		t.Fatalf("evidence add: %d %q %q", code, out, errOut)
