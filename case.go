@@ -17,7 +17,8 @@ type Case struct {
 	ID        string    `json:"id"`
 	OwnerID   int64     `json:"owner_id,omitempty"` // 0 when the case is held by its key alone
 	KeyHash   []byte    `json:"-"`
-	ShareHash []byte    `json:"-"` // hash of the read-only share token, when the owner shared the case
+	ShareHash []byte    `json:"-"`                   // hash of the read-only share token, when the owner shared the case
+	ReportID  int64     `json:"report_id,omitempty"` // the community report made of the case, 0 when none
 	Lang      Lang      `json:"lang"`
 	Triage    Triage    `json:"triage"`
 	CreatedAt time.Time `json:"created_at"`
@@ -286,6 +287,10 @@ type CaseStore interface {
 	// SetCaseShare sets the hash of a case's read-only share token, or with nil revokes the
 	// share. ENOTFOUND if there is no such case.
 	SetCaseShare(ctx context.Context, id string, hash []byte) error
+	// ReportCase stores r as a pending community report, as ReportStore.CreateReport does,
+	// and records its id on the case, in one transaction, so that a case is reported once.
+	// ECONFLICT if the case was reported already, ENOTFOUND if there is no such case.
+	ReportCase(ctx context.Context, caseID string, r *Report) error
 	// DeleteCase removes a case with its evidence log and statuses and returns the SHA-256s
 	// of the files no other case and no report refers to, which the caller then deletes from
 	// the blob store. ENOTFOUND if there is no such case.

@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
 	"github.com/shopguard/shopguard/filetype"
+	"github.com/shopguard/shopguard/knowledge"
 )
 
 // FuzzVaultAdd uploads arbitrary names, notes and contents to a real vault: every upload is
@@ -110,4 +113,25 @@ func smallPackage(tb testing.TB) []byte {
 		tb.Fatalf("seed package does not verify: %+v %v", r, err)
 	}
 	return b.Bytes()
+}
+
+// FuzzPlatformCode maps whatever a victim typed as the platform: the answer is always a
+// report platform code, "" only when nothing was typed.
+func FuzzPlatformCode(f *testing.F) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"", "闲鱼", "Taobao", "淘宝网", " qq ", "\xff\xfe", "some forum"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got := casework.PlatformCode(pack, name)
+		if (got == "") != (strings.TrimSpace(name) == "") {
+			t.Fatalf("PlatformCode(%q) = %q", name, got)
+		}
+		if got != "" && !slices.Contains(shopguard.Platforms, got) {
+			t.Fatalf("PlatformCode(%q) = %q, not a platform code", name, got)
+		}
+	})
 }

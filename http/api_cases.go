@@ -363,3 +363,23 @@ func (s *Server) handleAPIUnshare(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// handleAPIReportCase turns a case into a community report, with its owner's consent.
+func (s *Server) handleAPIReportCase(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var req casework.ReportRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	rep, err := s.reportCase(r, c, req)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, caseReport{ID: rep.ID, Status: rep.Status})
+}

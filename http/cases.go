@@ -116,6 +116,13 @@ type caseView struct {
 	Evidence []*shopguard.EvidenceEntry `json:"evidence"`
 	Channels []*shopguard.ChannelStatus `json:"channels"`
 	Next     *nextStep                  `json:"next,omitempty"`
+	Report   *caseReport                `json:"report,omitempty"`
+}
+
+// caseReport is where the community report made of a case stands.
+type caseReport struct {
+	ID     int64                  `json:"id"`
+	Status shopguard.ReportStatus `json:"status"`
 }
 
 // nextStep is what to do next: a step of the plan and where it stands.
@@ -138,7 +145,28 @@ func (s *Server) viewCase(r *http.Request, c *shopguard.Case, lang shopguard.Lan
 	if step, status, ok := casework.NextStep(v.Plan, st); ok {
 		v.Next = &nextStep{step, status}
 	}
+	if c.ReportID != 0 {
+		rep, err := s.Store.ReportByID(ctx, c.ReportID)
+		switch shopguard.ErrorCode(err) {
+		case "":
+			v.Report = &caseReport{ID: rep.ID, Status: rep.Status}
+		case shopguard.ENOTFOUND: // deleted since
+		default:
+			return nil, err
+		}
+	}
 	return v, nil
+}
+
+// reportCase turns the case into a community report by the request's caller, with the
+// owner's consent: signed in, the report is the account's; with the case key alone, it is
+// anonymous.
+func (s *Server) reportCase(r *http.Request, c *shopguard.Case, req casework.ReportRequest) (*shopguard.Report, error) {
+	if err := canReport(r); err != nil {
+		return nil, err
+	}
+	x := &casework.Reporting{Cases: s.Store, Blobs: s.Blobs, Intel: s.Intel, Pack: s.Knowledge}
+	return x.Report(r.Context(), c, req, reporter(r))
 }
 
 // newCase makes and stores a case for the request's user (if signed in) and returns it with

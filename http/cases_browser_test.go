@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
 )
 
@@ -62,6 +63,22 @@ func waitLocation(t *testing.T, ctx context.Context, suffix string) {
 	t.Fatalf("the page never reached an address ending %q: it is at %s", suffix, loc)
 }
 
+// answerTriage starts a case in the browser from the new-case page in lang: what happened, who
+// cheated, how the money went, the amount and any more answers (extra); it waits for the key.
+func answerTriage(t *testing.T, ctx context.Context, base, lang, what, culprit, payment, amount string, extra ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + "/lang/" + lang + "?next=/cases/new"),
+		chromedp.WaitVisible("#triage"),
+		chromedp.SendKeys("#what", what),
+		chromedp.Click(`input[name="culprit"][value="` + culprit + `"]`),
+		chromedp.Click(`input[name="payment"][value="` + payment + `"]`),
+		chromedp.SendKeys("#amount", amount),
+	}
+	steps = append(append(steps, extra...), chromedp.Click("#create-case"), chromedp.WaitVisible("#case-key"))
+	do(t, ctx, "answer the triage", steps...)
+}
+
 // A victim answers the triage in a real browser, uploads two files, gets a document and the
 // package; the package verifies, and one altered byte makes it fail.
 func TestBrowserCaseFromTriageToPackage(t *testing.T) {
@@ -72,18 +89,10 @@ func TestBrowserCaseFromTriageToPackage(t *testing.T) {
 	os.WriteFile(shot, testPNG, 0o644)
 	os.WriteFile(receipt, testPDF, 0o644)
 
-	do(t, ctx, "answer the triage",
-		chromedp.Navigate(ts.URL+"/lang/zh-CN?next=/cases/new"),
-		chromedp.WaitVisible("#triage"),
-		chromedp.SendKeys("#what", "买了一部手机，收到的是模型机，商家不再回复。"),
-		chromedp.Click(`input[name="culprit"][value="seller"]`),
-		chromedp.Click(`input[name="payment"][value="escrow"]`),
-		chromedp.SendKeys("#amount", "3299.00"),
+	answerTriage(t, ctx, ts.URL, "zh-CN", "买了一部手机，收到的是模型机，商家不再回复。", "seller", "escrow", "3299.00",
 		chromedp.SendKeys("#counterparty", "数码旗舰小店"),
 		chromedp.SendKeys("#seller_location", "广东省深圳市"),
 		chromedp.Click(`input[name="evidence"][value="chat"]`),
-		chromedp.Click("#create-case"),
-		chromedp.WaitVisible("#case-key"),
 	)
 	key := text(t, ctx, "#case-key")
 	if !strings.HasPrefix(key, "sgc_") {
@@ -147,5 +156,53 @@ func TestBrowserCaseFromTriageToPackage(t *testing.T) {
 	r, err = casework.VerifyPackage(bytes.NewReader(out.Bytes()), int64(out.Len()), casework.DefaultVerifyLimits)
 	if err != nil || r.OK() || !strings.Contains(r.Problems[0].String(), "evidence/002-receipt.pdf") {
 		t.Fatalf("altered package: %+v %v", r, err)
+	}
+}
+
+// A victim reports their case from the case page in a real browser: the scam type comes
+// proposed from the triage, the consent box must be ticked, and the page then shows the
+// report's status; the moderators' queue has the report with the case's story and file.
+func TestBrowserCaseReport(t *testing.T) {
+	ts := newIntelServer(t)
+	ctx := newBrowser(t)
+	shot := filepath.Join(t.TempDir(), "chat.png")
+	os.WriteFile(shot, testPNG, 0o644)
+
+	answerTriage(t, ctx, ts.URL, "en", "The seller had me cancel the order, then sent a worthless parcel cash on delivery.", "seller", "cod", "89.00")
+	do(t, ctx, "open the case and upload a file",
+		chromedp.Click("#to-case"),
+		chromedp.WaitVisible("#report-form"),
+		chromedp.SetUploadFiles("#file", []string{shot}),
+		chromedp.Click("#upload-submit"),
+		chromedp.WaitVisible(`#report-evidence input[name="evidence"]`),
+	)
+	proposed, err := chromedp.Run(ctx, chromedp.Value("#report_type"))
+	if err != nil || proposed != "cod_switch" {
+		t.Fatalf("proposed scam type = %q, %v; want cod_switch (a seller, cash on delivery)", proposed, err)
+	}
+	do(t, ctx, "report without consent",
+		chromedp.SendKeys("#value0", "138 1234 5678"),
+		chromedp.Click(`#report-evidence input[name="evidence"]`),
+		chromedp.Click("#report-submit"),
+		chromedp.WaitVisible("#report-error"),
+	)
+	if msg := text(t, ctx, "#report-error"); !strings.Contains(msg, "consent") {
+		t.Fatalf("error without consent: %q", msg)
+	}
+	if v, _ := chromedp.Run(ctx, chromedp.Value("#value0")); v != "138 1234 5678" {
+		t.Fatalf("the form lost the phone number after the error: %q", v)
+	}
+	do(t, ctx, "report with consent", chromedp.Click("#report-consent"), chromedp.Click("#report-submit"))
+	waitLocation(t, ctx, "#report")
+	if status := text(t, ctx, "#report-status"); !strings.Contains(status, "waiting for a moderator") {
+		t.Fatalf("report status on the case page: %q", status)
+	}
+	reports, err := ts.srv.Store.ListReports(context.Background(), shopguard.ReportFilter{})
+	if err != nil || len(reports) != 1 {
+		t.Fatalf("queue = %v, %v", reports, err)
+	}
+	if r := reports[0]; r.ScamType != "cod_switch" || !strings.Contains(r.Narrative, "worthless parcel") || r.Amount != "89.00" ||
+		len(r.Identifiers) != 1 || r.Identifiers[0].Value != "+8613812345678" || len(r.Evidence) != 1 || r.Evidence[0].Name != "chat.png" {
+		t.Fatalf("queued report = %+v", r)
 	}
 }

@@ -74,6 +74,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/cases/{id}/followups", s.handleAPICaseFollowUps)
 	s.handle("POST /api/v1/cases/{id}/share", s.handleAPIShare)
 	s.handle("DELETE /api/v1/cases/{id}/share", s.handleAPIUnshare)
+	s.handle("POST /api/v1/cases/{id}/report", s.handleAPIReportCase)
 
 	// Web UI.
 	s.mux.Handle("GET /static/", s.ui.static())
@@ -112,5 +113,6 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /cases/{id}/triage", s.handleTriageForm)
 	s.handle("POST /cases/{id}/share", s.handleShareForm)
 	s.handle("POST /cases/{id}/unshare", s.handleUnshareForm)
+	s.handle("POST /cases/{id}/report", s.handleReportCaseForm)
 	s.handle("/", s.notFound)
 }

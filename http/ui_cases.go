@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/knowledge"
 )
 
 // caseForm is the data of the triage questionnaire.
@@ -119,6 +120,31 @@ type casePage struct {
 	ShareURL string
 	// Form holds the triage answers, to change them.
 	Form caseForm
+	caseReportForm
+}
+
+// caseReportForm is the case page's form that turns the case into a community report.
+type caseReportForm struct {
+	identifierRows
+	ScamTypes   []knowledge.ScamType
+	ScamType    string          // the type selected: as sent, else proposed from the triage
+	Picked      map[string]bool // the case's files ticked, by SHA-256
+	Consent     bool
+	ReportError string
+}
+
+// newCaseReportForm fills the report form of case c: as sent (req), or fresh with the scam
+// type proposed from the triage.
+func (s *Server) newCaseReportForm(c *shopguard.Case, req *casework.ReportRequest) caseReportForm {
+	if req == nil {
+		req = &casework.ReportRequest{ScamType: casework.ProposeScamType(c.Triage)}
+	}
+	f := caseReportForm{identifierRows: newIdentifierRows(req.Identifiers), ScamTypes: s.Knowledge.ScamTypes, ScamType: req.ScamType,
+		Picked: map[string]bool{}, Consent: req.Consent}
+	for _, sum := range req.Evidence {
+		f.Picked[sum] = true
+	}
+	return f
 }
 
 func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, c *shopguard.Case, errMsg string) {
@@ -135,6 +161,9 @@ func (s *Server) renderCaseAs(w http.ResponseWriter, r *http.Request, status int
 	}
 	if p.Form.Values == nil {
 		p.Form = formFromTriage(c.Triage)
+	}
+	if p.ScamTypes == nil {
+		p.caseReportForm = s.newCaseReportForm(c, nil)
 	}
 	p.caseView, p.Statuses, p.States, p.Documents = v, map[string]*shopguard.ChannelStatus{}, shopguard.ChannelStates, casework.Documents
 	p.Uploaded, p.Shared = r.URL.Query().Get("uploaded") == "1", p.Shared || len(c.ShareHash) > 0
@@ -213,6 +242,31 @@ func (s *Server) handleUnshareForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, caseURL(c.ID)+"#share", http.StatusSeeOther)
+}
+
+func (s *Server) handleReportCaseForm(w http.ResponseWriter, r *http.Request) {
+	c, err := s.caseOf(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.error(w, r, shopguard.Invalid("", "unreadable form: %v", err))
+		return
+	}
+	req := casework.ReportRequest{Consent: r.PostFormValue("consent") == "on", ScamType: r.PostFormValue("scam_type"),
+		Identifiers: identifiersFromForm(r.PostForm), Evidence: r.PostForm["evidence"]}
+	_, err = s.reportCase(r, c, req)
+	switch code := shopguard.ErrorCode(err); code {
+	case "":
+		http.Redirect(w, r, caseURL(c.ID)+"#report", http.StatusSeeOther)
+	case shopguard.EINVALID, shopguard.ECONFLICT, shopguard.ERATELIMIT:
+		f := s.newCaseReportForm(c, &req)
+		f.ReportError, f.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		s.renderCaseAs(w, r, statusOf(code), c, casePage{Owner: true, caseReportForm: f})
+	default:
+		s.error(w, r, err)
+	}
 }
 
 func (s *Server) handleEvidenceForm(w http.ResponseWriter, r *http.Request) {

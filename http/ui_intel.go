@@ -15,24 +15,46 @@ import (
 // reportForm is the data of the report page: the form as filled, the choices, and after a
 // report, its id.
 type reportForm struct {
+	identifierRows
 	ScamTypes []knowledge.ScamType
 	Platforms []string
-	Kinds     []shopguard.Kind
 	Report    shopguard.Report
-	Rows      []shopguard.Identifier // the identifier rows of the form, filled or empty
 	Error     string
-	Field     string
 	FiledID   int64
+}
+
+// identifierRows are the identifier rows of a report form (the report page's and the case
+// page's): a kind and a value each, filled or empty, and the field an error names.
+type identifierRows struct {
+	Kinds []shopguard.Kind
+	Rows  []shopguard.Identifier
+	Field string
 }
 
 const reportRows = 3
 
-func (s *Server) newReportForm(r shopguard.Report) reportForm {
-	rows := append([]shopguard.Identifier(nil), r.Identifiers...)
+func newIdentifierRows(ids []shopguard.Identifier) identifierRows {
+	rows := append([]shopguard.Identifier(nil), ids...)
 	for len(rows) < reportRows {
 		rows = append(rows, shopguard.Identifier{Kind: shopguard.KindPhone})
 	}
-	return reportForm{ScamTypes: s.Knowledge.ScamTypes, Platforms: shopguard.Platforms, Kinds: shopguard.Kinds, Report: r, Rows: rows}
+	return identifierRows{Kinds: shopguard.Kinds, Rows: rows}
+}
+
+// identifiersFromForm reads the filled identifier rows of a form (kindN, valueN).
+func identifiersFromForm(f url.Values) []shopguard.Identifier {
+	var ids []shopguard.Identifier
+	for i := range reportRows {
+		n := strconv.Itoa(i)
+		if v := strings.TrimSpace(f.Get("value" + n)); v != "" {
+			ids = append(ids, shopguard.Identifier{Kind: shopguard.Kind(f.Get("kind" + n)), Value: v})
+		}
+	}
+	return ids
+}
+
+func (s *Server) newReportForm(r shopguard.Report) reportForm {
+	return reportForm{identifierRows: newIdentifierRows(r.Identifiers), ScamTypes: s.Knowledge.ScamTypes, Platforms: shopguard.Platforms, Report: r}
 }
 
 func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) {
@@ -58,12 +80,7 @@ func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) {
 	if rep.Amount == "" {
 		rep.Currency = ""
 	}
-	for i := range reportRows {
-		n := strconv.Itoa(i)
-		if v := strings.TrimSpace(f.Get("value" + n)); v != "" {
-			rep.Identifiers = append(rep.Identifiers, shopguard.Identifier{Kind: shopguard.Kind(f.Get("kind" + n)), Value: v})
-		}
-	}
+	rep.Identifiers = identifiersFromForm(f)
 	d := s.newReportForm(rep)
 	fail := func(err error) {
 		code := shopguard.ErrorCode(err)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/filetype"
@@ -40,4 +41,28 @@ func AttachEvidence(ctx context.Context, blobs shopguard.BlobStore, name string,
 		return ev, fmt.Errorf("intel: keep evidence: %w", err)
 	}
 	return ev, nil
+}
+
+// StoredEvidence describes a file already kept in blobs (a case's evidence) for a report,
+// under the report's rules: it is read back and checked as CheckEvidence checks an upload,
+// and must still hash to sha. A file the report side does not take is an EINVALID error
+// about field "evidence" that names it.
+func StoredEvidence(ctx context.Context, blobs shopguard.BlobStore, sha, name string) (shopguard.Evidence, error) {
+	rc, err := blobs.Open(ctx, sha)
+	if err != nil {
+		return shopguard.Evidence{}, fmt.Errorf("intel: open evidence %s: %w", filetype.CleanName(name), err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, shopguard.MaxEvidenceSize+1))
+	if err != nil {
+		return shopguard.Evidence{}, fmt.Errorf("intel: read evidence %s: %w", filetype.CleanName(name), err)
+	}
+	ev, err := CheckEvidence(name, data)
+	if shopguard.ErrorCode(err) == shopguard.ETOOLARGE {
+		return ev, shopguard.Invalid("evidence", "%s is larger than the %d MiB a report's file may be", filetype.CleanName(name), shopguard.MaxEvidenceSize>>20)
+	}
+	if err == nil && ev.SHA256 != sha {
+		return ev, fmt.Errorf("intel: evidence %s no longer hashes to %s", filetype.CleanName(name), sha)
+	}
+	return ev, err
 }

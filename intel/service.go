@@ -191,6 +191,13 @@ type Reporter struct {
 // bad field is an EINVALID error naming it; too many reports from one account or one network
 // in an hour is ERATELIMIT.
 func (s *Service) Submit(ctx context.Context, r *shopguard.Report, who Reporter) error {
+	return s.SubmitWith(ctx, r, who, s.Store.CreateReport)
+}
+
+// SubmitWith is Submit with another way to store the report once it passed every check:
+// create, which must store r as ReportStore.CreateReport does (a case's report is stored
+// together with the mark on its case).
+func (s *Service) SubmitWith(ctx context.Context, r *shopguard.Report, who Reporter, create func(context.Context, *shopguard.Report) error) error {
 	if err := s.normalise(r); err != nil {
 		return err
 	}
@@ -219,7 +226,7 @@ func (s *Service) Submit(ctx context.Context, r *shopguard.Report, who Reporter)
 			return shopguard.Errorf(shopguard.ERATELIMIT, "too many reports from this network in the last hour; try again later")
 		}
 	}
-	if err := s.Store.CreateReport(ctx, r); err != nil {
+	if err := create(ctx, r); err != nil {
 		return err
 	}
 	return s.Sync(ctx)

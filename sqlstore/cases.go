@@ -26,20 +26,20 @@ func (db *DB) CreateCase(ctx context.Context, c *shopguard.Case) error {
 	return db.wrap("create case", "case", err)
 }
 
-const caseColumns = `id, owner_id, key_hash, share_hash, lang, triage, created_at, updated_at`
+const caseColumns = `id, owner_id, key_hash, share_hash, lang, triage, created_at, updated_at, report_id`
 
 func scanCase(row interface{ Scan(...any) error }) (*shopguard.Case, error) {
 	var c shopguard.Case
-	var owner sql.NullInt64
+	var owner, report sql.NullInt64
 	var triage string
 	var created, updated int64
-	if err := row.Scan(&c.ID, &owner, &c.KeyHash, &c.ShareHash, &c.Lang, &triage, &created, &updated); err != nil {
+	if err := row.Scan(&c.ID, &owner, &c.KeyHash, &c.ShareHash, &c.Lang, &triage, &created, &updated, &report); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(triage), &c.Triage); err != nil {
 		return nil, fmt.Errorf("case %s: triage: %w", c.ID, err)
 	}
-	c.OwnerID = owner.Int64
+	c.OwnerID, c.ReportID = owner.Int64, report.Int64
 	c.CreatedAt, c.UpdatedAt = fromDB(created), fromDB(updated)
 	return &c, nil
 }
@@ -85,6 +85,21 @@ func (db *DB) UpdateTriage(ctx context.Context, id string, t shopguard.Triage, a
 func (db *DB) SetCaseShare(ctx context.Context, id string, hash []byte) error {
 	res, err := db.Write.ExecContext(ctx, `UPDATE cases SET share_hash = $1 WHERE id = $2`, hash, id)
 	return db.wrap("share case", "case", affectedOne(res, err))
+}
+
+// ReportCase stores r as a pending report and records it on the case, in one transaction.
+func (db *DB) ReportCase(ctx context.Context, caseID string, r *shopguard.Report) error {
+	return db.createReport(ctx, "report case", r, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET report_id = $1 WHERE id = $2 AND report_id IS NULL`, r.ID, caseID)
+		if err := affectedOne(res, err); err != sql.ErrNoRows {
+			return db.wrap("report case", "case", err)
+		}
+		var reported sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT report_id FROM cases WHERE id = $1`, caseID).Scan(&reported); err != nil {
+			return db.wrap("report case", "case", err)
+		}
+		return shopguard.Errorf(shopguard.ECONFLICT, "case %s was reported already, as report %d", caseID, reported.Int64)
+	})
 }
 
 // DeleteCase removes a case and returns the files no other case and no report refers to.

@@ -59,30 +59,41 @@ func addAudit(ctx context.Context, tx *sql.Tx, e shopguard.AuditEntry) error {
 
 // CreateReport stores r as pending.
 func (db *DB) CreateReport(ctx context.Context, r *shopguard.Report) error {
+	return db.createReport(ctx, "create report", r, nil)
+}
+
+// createReport stores r as pending and, in the same transaction, runs then (when not nil)
+// with r's new id.
+func (db *DB) createReport(ctx context.Context, op string, r *shopguard.Report, then func(tx *sql.Tx) error) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
 	ev, err := json.Marshal(r.Evidence)
 	if err != nil {
-		return fmt.Errorf("%s: create report: %w", db.Dialect.Name, err)
+		return fmt.Errorf("%s: %s: %w", db.Dialect.Name, op, err)
 	}
 	if r.Evidence == nil {
 		ev = []byte("[]")
 	}
 	at := now()
-	err = db.inTx(ctx, "create report", func(tx *sql.Tx) error {
+	err = db.inTx(ctx, op, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO reports (status, scam_type, platform, amount, currency, occurred_on, narrative,
 			evidence, reporter_id, trust, source, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
 			string(shopguard.ReportPending), r.ScamType, r.Platform, r.Amount, r.Currency, r.OccurredOn, r.Narrative,
 			string(ev), nullID(r.ReporterID), int(r.Trust), r.Source, toDB(at)).Scan(&r.ID)
 		if err != nil {
-			return db.wrap("create report", "report", err)
+			return db.wrap(op, "report", err)
 		}
 		for _, id := range r.Identifiers {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO report_identifiers (report_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 				r.ID, string(id.Kind), id.Value); err != nil {
-				return db.wrap("create report", "report", err)
+				return db.wrap(op, "report", err)
+			}
+		}
+		if then != nil {
+			if err := then(tx); err != nil {
+				return err
 			}
 		}
 		if err := addReportEvidence(ctx, tx, r.ID, r.Evidence); err != nil {
@@ -91,6 +102,7 @@ func (db *DB) CreateReport(ctx context.Context, r *shopguard.Report) error {
 		return db.addChanges(ctx, tx, r.Identifiers, at)
 	})
 	if err != nil {
+		r.ID = 0
 		return err
 	}
 	r.Status, r.CreatedAt, r.UpdatedAt = shopguard.ReportPending, at, at

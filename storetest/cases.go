@@ -243,3 +243,72 @@ func testChannelStatus(t *testing.T, s shopguard.Store) {
 	_, err = s.DueFollowUps(ctx, []string{a.ID}, "30.11.2026")
 	wantCode(t, err, shopguard.EINVALID, "DueFollowUps(bad day)")
 }
+
+func testCaseReport(t *testing.T, s shopguard.Store) {
+	ctx := context.Background()
+	mod := MustUser(t, s, "mod", shopguard.RoleModerator)
+	a, b := mustCase(t, s, caseID(1), 0), mustCase(t, s, caseID(2), 0)
+	reported, kept := strings.Repeat("a", 64), strings.Repeat("c", 64)
+	if err := s.AppendEvidence(ctx, entry(a.ID, 1, reported, "")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendEvidence(ctx, entry(a.ID, 2, kept, strings.Repeat("1", 64))); err != nil {
+		t.Fatal(err)
+	}
+	newReport := func() *shopguard.Report {
+		return &shopguard.Report{ScamType: "deposit_scam", Identifiers: []shopguard.Identifier{testPhone}, Narrative: "收到假货",
+			Amount: "123.45", Currency: "CNY", Trust: shopguard.TrustAnonymous,
+			Evidence: []shopguard.Evidence{{SHA256: reported, Name: "截图1.png", MediaType: "image/png", Size: 100}}}
+	}
+	before, err := s.ChangesSince(ctx, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	r := newReport()
+	if err := s.ReportCase(ctx, a.ID, r); err != nil {
+		t.Fatalf("ReportCase: %v", err)
+	}
+	if r.ID == 0 || r.Status != shopguard.ReportPending {
+		t.Fatalf("ReportCase did not set the id and status: %+v", r)
+	}
+	if got, err := s.CaseByID(ctx, a.ID); err != nil || got.ReportID != r.ID {
+		t.Fatalf("CaseByID after ReportCase: report id %v, %v; want %d", got, err, r.ID)
+	}
+	if got, err := s.ReportByID(ctx, r.ID); err != nil || got.Narrative != "收到假货" || len(got.Identifiers) != 1 || got.Identifiers[0] != testPhone {
+		t.Fatalf("ReportByID(%d) = %+v, %v", r.ID, got, err)
+	}
+	after, err := s.ChangesSince(ctx, 0, 1000)
+	if err != nil || len(after) != len(before)+1 || after[len(after)-1].Identifier != testPhone {
+		t.Fatalf("changes after ReportCase = %v, %v; want the phone appended", after, err)
+	}
+
+	again := newReport()
+	wantCode(t, s.ReportCase(ctx, a.ID, again), shopguard.ECONFLICT, "second ReportCase")
+	wantCode(t, s.ReportCase(ctx, caseID(9), newReport()), shopguard.ENOTFOUND, "ReportCase(missing case)")
+	all, err := s.ListReports(ctx, shopguard.ReportFilter{})
+	if err != nil || len(all) != 1 || again.ID != 0 {
+		t.Fatalf("reports after refused ReportCase = %d, %v (refused id %d); want only the first", len(all), err, again.ID)
+	}
+	if changes, _ := s.ChangesSince(ctx, 0, 1000); len(changes) != len(after) {
+		t.Fatalf("a refused ReportCase appended %d changes", len(changes)-len(after))
+	}
+
+	// The report keeps its file when the case goes.
+	orphans, err := s.DeleteCase(ctx, a.ID)
+	if err != nil || len(orphans) != 1 || orphans[0] != kept {
+		t.Fatalf("DeleteCase orphans = %v, %v; want only %s (the report's file stays)", orphans, err, kept)
+	}
+
+	// A report a moderator deletes no longer holds its case.
+	rb := newReport()
+	if err := s.ReportCase(ctx, b.ID, rb); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: rb.ID, Action: shopguard.ActionDelete, Reason: "test", ModeratorID: mod.ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.CaseByID(ctx, b.ID); err != nil || got.ReportID != 0 {
+		t.Fatalf("case after its report was deleted: %+v, %v; want no report id", got, err)
+	}
+}

@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Evidence", func(t *testing.T) { testEvidence(t, open(t)) })
 	t.Run("EvidenceSharedWithReports", func(t *testing.T) { testEvidenceSharedWithReports(t, open(t)) })
 	t.Run("ChannelStatus", func(t *testing.T) { testChannelStatus(t, open(t)) })
+	t.Run("CaseReport", func(t *testing.T) { testCaseReport(t, open(t)) })
 	t.Run("Reports", func(t *testing.T) { testReports(t, open(t)) })
 	t.Run("Appeals", func(t *testing.T) { testAppeals(t, open(t)) })
 	t.Run("Reputations", func(t *testing.T) { testReputations(t, open(t)) })

@@ -12,12 +12,17 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/blob"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/knowledge"
 	"github.com/shopguard/shopguard/sqlstore"
 )
 
-// caseEnv is what a case command works with: the store, the vault and the case it opened.
+// caseEnv is what a case command works with: the configuration, the store, the knowledge
+// pack, the vault and the case it opened.
 type caseEnv struct {
+	cfg     Config
 	db      *sqlstore.DB
+	pack    *knowledge.Pack
 	vault   *casework.Vault
 	planner *casework.Planner
 	c       *shopguard.Case
@@ -59,7 +64,7 @@ func (m *Main) withCase(ctx context.Context, name, argsUsage, help string, args 
 		if err != nil {
 			return err
 		}
-		env := &caseEnv{db: db, planner: planner, vault: &casework.Vault{Cases: db, Blobs: blobs, Limits: casework.DefaultLimits}}
+		env := &caseEnv{cfg: *cfg, db: db, pack: pack, planner: planner, vault: &casework.Vault{Cases: db, Blobs: blobs, Limits: casework.DefaultLimits}}
 		if needCase {
 			if id == "" || key == "" {
 				return usagef("%s needs --case ID and --key KEY (or SHOPGUARD_CASE_KEY)", name)
@@ -280,6 +285,55 @@ func (m *Main) casePackage(ctx context.Context, args []string) error {
 			}
 			fmt.Fprintln(m.Stdout, out)
 			return nil
+		})
+}
+
+func (m *Main) caseReport(ctx context.Context, args []string) error {
+	var req casework.ReportRequest
+	var ids, evidence listFlag
+	var asJSON bool
+	return m.withCase(ctx, "case report", "",
+		`Turn the case into a community report, with your consent: what happened, the platform, the amount
+and the date come from the case; you confirm the scam type and give the scammer's identifiers, and
+may attach files of the case (images, PDF, text) by their SHA-256 (see case evidence add). A case is
+reported once; the report is anonymous and waits for a moderator. Example:
+  shopguard case report --case ID --key sgc_… --consent --type cod_switch --id phone:13812345678 --evidence SHA256`,
+		args, true, func(fs *flag.FlagSet) {
+			fs.BoolVar(&req.Consent, "consent", false, "you agree to send the case's story, the identifiers and the files to the moderators")
+			fs.StringVar(&req.ScamType, "type", "", "scam type (the error without it names the one proposed from the case; see shopguard learn)")
+			fs.Var(&ids, "id", "an identifier as kind:value (repeat): phone, qq, wechat, email, bank_account, alipay, domain, url, shop")
+			fs.Var(&evidence, "evidence", "SHA-256 of a file of the case to attach (repeat)")
+			fs.BoolVar(&asJSON, "json", false, "print the answer as JSON")
+		}, func(env *caseEnv, rest []string) error {
+			if len(rest) > 0 {
+				return usagef("case report takes flags only, got %q", rest)
+			}
+			if !req.Consent {
+				return usagef("--consent: a case becomes a community report only when you agree to it")
+			}
+			if req.ScamType == "" {
+				proposed := casework.ProposeScamType(env.c.Triage)
+				if proposed == "" {
+					return usagef("--type: name the scam type (see shopguard learn)")
+				}
+				return usagef("--type: name the scam type; from the case's answers it looks like %s (see shopguard learn %s)", proposed, proposed)
+			}
+			var err error
+			if req.Identifiers, err = parseIdentifiers(ids); err != nil {
+				return err
+			}
+			req.Evidence = evidence
+			s, err := startIntel(ctx, env.db, env.cfg)
+			if err != nil {
+				return err
+			}
+			s.KnownScamType = func(id string) bool { _, ok := env.pack.ScamType(id); return ok }
+			x := &casework.Reporting{Cases: env.db, Blobs: env.vault.Blobs, Intel: s, Pack: env.pack}
+			r, err := x.Report(ctx, env.c, req, intel.Reporter{})
+			if err != nil {
+				return err
+			}
+			return m.filed(r.ID, r.Status, asJSON)
 		})
 }
 

@@ -14,14 +14,13 @@ import (
 	"testing"
 )
 
-func TestCaseCommands(t *testing.T) {
-	env, dir := map[string]string{"SHOPGUARD_DATA": t.TempDir()}, t.TempDir()
-	code, out, errOut := run(t, env, "", "case", "new", "--lang", "en", "--culprit", "seller", "--payment", "escrow",
-		"--amount", "3299.00", "--counterparty", "数码旗舰小店", "--seller-location", "广东省深圳市", "--evidence", "chat,payment")
+// caseNew runs "case new" with the flags and returns the id and key it printed.
+func caseNew(t *testing.T, env map[string]string, flags ...string) (id, key string) {
+	t.Helper()
+	code, out, errOut := run(t, env, "", append([]string{"case", "new"}, flags...)...)
 	if code != 0 {
 		t.Fatalf("case new: %d %s %s", code, out, errOut)
 	}
-	var id, key string
 	for _, l := range strings.Split(out, "\n") {
 		if v, ok := strings.CutPrefix(l, "id "); ok {
 			id = v
@@ -33,6 +32,13 @@ func TestCaseCommands(t *testing.T) {
 	if id == "" || !strings.HasPrefix(key, "sgc_") || !strings.Contains(errOut, "shown only once") {
 		t.Fatalf("case new printed %q / %q", out, errOut)
 	}
+	return id, key
+}
+
+func TestCaseCommands(t *testing.T) {
+	env, dir := map[string]string{"SHOPGUARD_DATA": t.TempDir()}, t.TempDir()
+	id, key := caseNew(t, env, "--lang", "en", "--culprit", "seller", "--payment", "escrow",
+		"--amount", "3299.00", "--counterparty", "数码旗舰小店", "--seller-location", "广东省深圳市", "--evidence", "chat,payment")
 	shot := filepath.Join(dir, "chat.png")
 	os.WriteFile(shot, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"), 0o644)
 	note := filepath.Join(dir, "chat.txt")
@@ -65,7 +71,7 @@ func TestCaseCommands(t *testing.T) {
 	// One byte of one evidence file altered: exit 1, naming the file.
 	altered := filepath.Join(dir, "altered.zip")
 	rewriteZip(t, pkg, altered, "evidence/002-chat.txt")
-	code, out, _ = run(t, env, "", "case", "verify", altered)
+	code, out, _ := run(t, env, "", "case", "verify", altered)
 	if code != 1 || !strings.Contains(out, "evidence/002-chat.txt: was altered") {
 		t.Fatalf("verify altered package: %d %q", code, out)
 	}

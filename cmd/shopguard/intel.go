@@ -211,6 +211,19 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
+// parseIdentifiers reads --id flags written kind:value.
+func parseIdentifiers(ids listFlag) ([]shopguard.Identifier, error) {
+	var out []shopguard.Identifier
+	for _, s := range ids {
+		kind, value, ok := strings.Cut(s, ":")
+		if !ok {
+			return nil, usagef("--id %q: write kind:value, such as phone:13812345678", s)
+		}
+		out = append(out, shopguard.Identifier{Kind: shopguard.Kind(kind), Value: value})
+	}
+	return out, nil
+}
+
 func (m *Main) reportScam(ctx context.Context, args []string) error {
 	c, err := m.loadConfig()
 	if err != nil {
@@ -245,12 +258,8 @@ or standard input). Example:
 	if r.Amount == "" {
 		r.Currency = ""
 	}
-	for _, s := range ids {
-		kind, value, ok := strings.Cut(s, ":")
-		if !ok {
-			return usagef("--id %q: write kind:value, such as phone:13812345678", s)
-		}
-		r.Identifiers = append(r.Identifiers, shopguard.Identifier{Kind: shopguard.Kind(kind), Value: value})
+	if r.Identifiers, err = parseIdentifiers(ids); err != nil {
+		return err
 	}
 	if r.Narrative == "" {
 		b, err := m.readInput(nil)

@@ -64,6 +64,7 @@ var commands = []command{
 	{"case plan", "print a case's action plan", (*Main).casePlan},
 	{"case docs", "write a case's draft documents (Markdown or PDF)", (*Main).caseDocs},
 	{"case package", "write a case's evidence package (ZIP)", (*Main).casePackage},
+	{"case report", "turn a case into a community report, with your consent", (*Main).caseReport},
 	{"case verify", "check an evidence package or a stored case; exit 1 if altered", (*Main).caseVerify},
 	{"check phone", "look up a phone number in the community's reports", checkIdentifier("phone", shopguard.KindPhone)},
 	{"check qq", "look up a QQ number in the community's reports", checkIdentifier("qq", shopguard.KindQQ)},
