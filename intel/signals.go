@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
+	"github.com/shopguard/shopguard/detect/link"
 )
 
 // Signal weights of a reported identifier found in what a user checks.
@@ -25,14 +26,9 @@ func Signals(reps shopguard.Reputations, matches []ident.Match) []shopguard.Sign
 			continue
 		}
 		seen[m.Identifier] = true
-		in, err := reps.Lookup(m.Kind, m.Value)
-		if err != nil || in.Risk == shopguard.RiskLow {
+		s, ok := Signal(reps, m.Kind, m.Value)
+		if !ok {
 			continue
-		}
-		s := shopguard.Signal{Code: "intel.reported_identifier", Weight: weightReported,
-			Args: map[string]string{"kind": string(m.Kind), "display": in.Display, "reports": strconv.Itoa(in.Reports)}}
-		if in.Risk == shopguard.RiskHigh {
-			s.Code, s.Weight = "intel.confirmed_identifier", weightConfirmed
 		}
 		span := m.Span
 		s.Span = &span
@@ -40,3 +36,35 @@ func Signals(reps shopguard.Reputations, matches []ident.Match) []shopguard.Sign
 	}
 	return out
 }
+
+// Signal flags one identifier the community has reported, as Signals does, without a place;
+// false when it is not reported (or not valid).
+func Signal(reps shopguard.Reputations, kind shopguard.Kind, value string) (shopguard.Signal, bool) {
+	in, err := reps.Lookup(kind, value)
+	if err != nil || in.Risk == shopguard.RiskLow {
+		return shopguard.Signal{}, false
+	}
+	s := shopguard.Signal{Code: "intel.reported_identifier", Weight: weightReported,
+		Args: map[string]string{"kind": string(kind), "display": in.Display, "reports": strconv.Itoa(in.Reports)}}
+	if in.Risk == shopguard.RiskHigh {
+		s.Code, s.Weight = "intel.confirmed_identifier", weightConfirmed
+	}
+	return s, true
+}
+
+// CommunitySource is the Source of the link.Hit that the community's reports give.
+const CommunitySource = "community"
+
+// LookupDomain answers link.DomainLookup from the index: a domain whose reputation is high
+// (confirmed by a moderator, or agreed by independent signed-in reporters) is one hit of
+// the community, as a report (link.reported). Lower scores give nothing: the link check's
+// report signal stands for a confirmed verdict.
+func (s *Service) LookupDomain(domain string) []link.Hit {
+	in, err := s.Lookup(shopguard.KindDomain, domain)
+	if err != nil || in.Risk != shopguard.RiskHigh {
+		return nil
+	}
+	return []link.Hit{{Source: CommunitySource, Entry: in.Display, Report: true, Exact: true}}
+}
+
+var _ link.DomainLookup = (*Service)(nil)

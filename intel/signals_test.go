@@ -7,7 +7,9 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
+	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/intel/feed"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -49,6 +51,46 @@ func TestSignals(t *testing.T) {
 	for _, s := range a.Signals {
 		if strings.Contains(s.Message, "13812345678") || strings.Contains(s.Message, "{") {
 			t.Fatalf("message shows the number or a placeholder: %q", s.Message)
+		}
+	}
+}
+
+func TestServiceAnswersDomainLookups(t *testing.T) {
+	x := intel.NewIndex()
+	x.Put(rep(shopguard.KindDomain, "sunny-gadgets.com", 80, 3, true))
+	x.Put(rep(shopguard.KindDomain, "maybe-bad.com", 40, 1, false))
+	svc := &intel.Service{Index: x, Now: func() time.Time { return day0 }}
+	feeds := feed.NewSet()
+	entries, _, err := feed.Parse(strings.NewReader("sunny-gadgets.com\nlisted-only.com\n"), feed.Options{Format: feed.FormatList})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeds.Replace("blocklist", entries, day0)
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := link.New(pack, link.Lookups{svc, feeds})
+	for _, c := range []struct{ url, code, feed string }{
+		{"https://www.sunny-gadgets.com/deal", link.CodeReported, intel.CommunitySource}, // the community is asked first
+		{"https://listed-only.com/", link.CodeFeedListed, "blocklist"},
+		{"https://maybe-bad.com/", "", ""}, // not confirmed: not a report of the link check
+	} {
+		res, err := a.Check(c.url, pack, shopguard.LangEN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, s := range res.Signals {
+			if s.Code == link.CodeReported || s.Code == link.CodeFeedListed {
+				got = s.Code + " " + s.Args["feed"]
+			}
+		}
+		if want := strings.TrimSpace(c.code + " " + c.feed); got != want {
+			t.Errorf("%s: %q, want %q (%+v)", c.url, got, want, res.Signals)
+		}
+		if c.code != "" && res.Risk != shopguard.RiskHigh {
+			t.Errorf("%s: risk %s", c.url, res.Risk)
 		}
 	}
 }

@@ -60,6 +60,26 @@ type DomainLookup interface {
 	LookupDomain(domain string) []Hit
 }
 
+// Lookups asks several DomainLookups in turn and gives every hit, in their order: the link
+// check names the first, so put the one to name first (confirmed reports before feeds).
+type Lookups []DomainLookup
+
+// LookupDomain returns the hits of every lookup on domain.
+func (ls Lookups) LookupDomain(domain string) []Hit {
+	var out []Hit
+	for _, l := range ls {
+		hits := l.LookupDomain(domain)
+		switch {
+		case len(hits) == 0:
+		case out == nil:
+			out = hits // shared, never written: the common case of one lookup answering
+		default:
+			out = append(append([]Hit(nil), out...), hits...)
+		}
+	}
+	return out
+}
+
 // Analyzer judges links against the brands and terms of a knowledge pack and, optionally,
 // a DomainLookup. It is safe for concurrent use.
 type Analyzer struct {
