@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/ident"
 )
 
 // Payment is how the seller wants to be paid.
@@ -43,6 +44,33 @@ type Contact struct {
 	Kind  string `json:"kind"`
 	Value string `json:"value,omitempty"`
 	Name  string `json:"name,omitempty"`
+}
+
+// contactKinds maps the contact kinds that name an identifier the community can report to
+// that identifier's kind.
+var contactKinds = map[string]shopguard.Kind{
+	"mobile": shopguard.KindPhone, "landline": shopguard.KindPhone, "qq": shopguard.KindQQ,
+	"wechat": shopguard.KindWeChat, "email": shopguard.KindEmail,
+}
+
+// IdentKind returns the kind of identifier the contact's value is (a mobile or landline
+// number is a phone), and false for kinds that name none (an address, a licence) or a
+// contact without a value.
+func (c Contact) IdentKind() (shopguard.Kind, bool) {
+	k, ok := contactKinds[c.Kind]
+	return k, ok && strings.TrimSpace(c.Value) != ""
+}
+
+// PhoneKind returns the contact kind of a phone number: "mobile" for a Chinese mobile number
+// or any number abroad (nothing says it is fixed), "landline" for a Chinese number outside the
+// mobile ranges (a landline with its area code, a 400/800 service number).
+func PhoneKind(number string) string {
+	v, err := ident.Canonical(shopguard.KindPhone, number)
+	mobile := len(v) == len("+8613812345678") && v[3] == '1' && v[4] >= '3'
+	if err == nil && strings.HasPrefix(v, "+86") && !mobile {
+		return "landline"
+	}
+	return "mobile"
 }
 
 // Listing is what a shopper knows about an offer. Only Price is required.
@@ -84,6 +112,11 @@ func (l *Listing) Validate() error {
 		case "qq", "wechat", "email", "mobile", "landline", "address", "licence":
 		default:
 			return shopguard.Invalid("contacts."+strconv.Itoa(i)+".kind", "unknown contact kind %q: want qq, wechat, email, mobile, landline, address or licence", c.Kind)
+		}
+		if kind, ok := c.IdentKind(); ok {
+			if _, err := ident.Canonical(kind, c.Value); err != nil {
+				return shopguard.Invalid("contacts."+strconv.Itoa(i)+".value", "%s: %s", c.Kind, shopguard.ErrorMessage(err))
+			}
 		}
 	}
 	return nil

@@ -122,3 +122,27 @@ func TestEverySignalIsExplained(t *testing.T) {
 		}
 	}
 }
+
+func TestContactValues(t *testing.T) {
+	for _, c := range []struct {
+		contact Contact
+		field   string // of the error, "" for none
+	}{
+		{Contact{Kind: "mobile", Value: "138 1234 5678"}, ""},
+		{Contact{Kind: "qq", Value: "12345678"}, ""},
+		{Contact{Kind: "address", Value: "anything at all"}, ""},
+		{Contact{Kind: "qq", Value: "12ab"}, "contacts.0.value"},
+		{Contact{Kind: "wechat", Value: "一二三"}, "contacts.0.value"},
+		{Contact{Kind: "mobile", Value: "123"}, "contacts.0.value"},
+	} {
+		l := Listing{Price: "10", Contacts: []Contact{c.contact}}
+		if got := shopguard.ErrorField(l.Validate()); got != c.field {
+			t.Errorf("%+v: error field %q, want %q (%v)", c.contact, got, c.field, l.Validate())
+		}
+	}
+	for number, want := range map[string]string{"13812345678": "mobile", "010-62345678": "landline", "400 123 4567": "landline", "+44 20 7946 0018": "mobile"} {
+		if got := PhoneKind(number); got != want {
+			t.Errorf("PhoneKind(%s) = %s, want %s", number, got, want)
+		}
+	}
+}
