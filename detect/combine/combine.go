@@ -1,0 +1,152 @@
+// Package combine composes the detectors into the verdicts the doors give, so that the API,
+// the CLI and the web pages share one function per question:
+//
+//   - a chat (Checks.Scan): the scam scripts of detect/text, every link in it judged by
+//     detect/link (the community's confirmed domains answer through the analyzer's
+//     link.DomainLookup), and every phone number or account in it that the community has
+//     reported (intel.Signals);
+//   - a listing (Checks.Listing): the warning signs of detect/listing and the reputation of
+//     the seller's contact details.
+//
+// The signals of every part are combined by shopguard.Assess, so the score stays the clamped
+// sum of weights that each have an explanation. Checks holds no state of its own: it is safe
+// for concurrent use when its parts are.
+package combine
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/ident"
+	"github.com/shopguard/shopguard/detect/link"
+	"github.com/shopguard/shopguard/detect/listing"
+	"github.com/shopguard/shopguard/detect/text"
+	"github.com/shopguard/shopguard/intel"
+)
+
+// Checks is the set of detectors a door runs. Text is required for Scan; Links and
+// Reputations may be nil, and then links are not judged and no reputation is asked.
+type Checks struct {
+	Text        *text.Detector
+	Links       *link.Analyzer
+	Reputations shopguard.Reputations
+}
+
+// Scan checks a conversation. To the verdict of the text detector it adds, for each site
+// linked to whose link check is medium or high on its own, the signals that made that verdict
+// (with the place of the link in the chat; the worst link of a site counts once, a calm or
+// official link adds nothing) and the link's scam types; and, for each identifier other than
+// a link (links are the link check's) that the community has reported, its reputation signal.
+func (c Checks) Scan(msgs []text.Message) text.Result {
+	r := c.Text.Scan(msgs)
+	types := slices.Clone(r.Types)
+	extra := c.linkSignals(r.URLs, &types)
+	extra = append(extra, c.identSignals(msgs)...)
+	if len(extra) == 0 {
+		return r
+	}
+	a := shopguard.Assess(append(slices.Clone(r.Signals), extra...), types)
+	r.Risk, r.Score, r.Signals, r.Types = a.Risk, a.Score, a.Signals, a.ScamTypes
+	return r
+}
+
+// linkSignals judges each link and returns the signals of the worst link of every site whose
+// verdict is medium or high, adding its scam types to types.
+func (c Checks) linkSignals(urls []text.URL, types *[]string) []shopguard.Signal {
+	if c.Links == nil || len(urls) == 0 {
+		return nil
+	}
+	type judged struct {
+		url text.URL
+		as  shopguard.Assessment
+	}
+	var worst []judged // in the order the sites first appear
+	at := map[string]int{}
+	for _, u := range urls {
+		l, err := link.Parse(u.URL)
+		if err != nil {
+			continue
+		}
+		as := c.Links.Analyze(l)
+		if as.Risk == shopguard.RiskLow {
+			continue
+		}
+		site := l.Site
+		if site == "" {
+			site = l.Host
+		}
+		if i, ok := at[site]; !ok {
+			at[site] = len(worst)
+			worst = append(worst, judged{u, as})
+		} else if as.Score > worst[i].as.Score {
+			worst[i] = judged{u, as}
+		}
+	}
+	var out []shopguard.Signal
+	for _, j := range worst {
+		span := &shopguard.Span{Message: j.url.Message, Start: j.url.Start, End: j.url.End}
+		for _, s := range j.as.Signals {
+			if s.Weight > 0 {
+				s.Span = span
+				out = append(out, s)
+			}
+		}
+		for _, t := range j.as.ScamTypes {
+			if !slices.Contains(*types, t) {
+				*types = append(*types, t)
+			}
+		}
+	}
+	return out
+}
+
+// identSignals returns the reputation signals of the identifiers in the messages, links
+// left out.
+func (c Checks) identSignals(msgs []text.Message) []shopguard.Signal {
+	if c.Reputations == nil {
+		return nil
+	}
+	var found []ident.Match
+	for i, m := range msgs {
+		for _, x := range ident.Extract(m.Text) {
+			if x.Kind == shopguard.KindDomain || x.Kind == shopguard.KindURL {
+				continue
+			}
+			x.Span.Message = i
+			found = append(found, x)
+		}
+	}
+	return intel.Signals(c.Reputations, found)
+}
+
+// Listing checks an offer that has passed Validate: the listing's own warning signs and,
+// for each contact with a value (a phone, QQ, WeChat id or e-mail address), its reputation,
+// each identifier once, the signal naming the contact's field.
+func (c Checks) Listing(l listing.Listing) shopguard.Assessment {
+	a := listing.Check(l)
+	if c.Reputations == nil {
+		return a
+	}
+	var extra []shopguard.Signal
+	seen := map[shopguard.Identifier]bool{}
+	for i, ct := range l.Contacts {
+		kind, ok := ct.IdentKind()
+		if !ok {
+			continue
+		}
+		id, err := ident.Parse(kind, ct.Value)
+		if err != nil || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if s, ok := intel.Signal(c.Reputations, kind, id.Value); ok {
+			s.Field = "contacts." + strconv.Itoa(i) + ".value"
+			extra = append(extra, s)
+		}
+	}
+	if len(extra) == 0 {
+		return a
+	}
+	return shopguard.Assess(append(a.Signals, extra...), a.ScamTypes)
+}

@@ -1,0 +1,212 @@
+package combine_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/combine"
+	"github.com/shopguard/shopguard/detect/link"
+	"github.com/shopguard/shopguard/detect/listing"
+	"github.com/shopguard/shopguard/detect/text"
+	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/knowledge"
+)
+
+var day0 = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+// community returns a reputation service over an index holding a confirmed phone, a QQ
+// number reported once and a confirmed domain.
+func community(t *testing.T) *intel.Service {
+	t.Helper()
+	x := intel.NewIndex()
+	put := func(kind shopguard.Kind, value string, score int, confirmed bool) {
+		x.Put(&shopguard.Reputation{Identifier: shopguard.Identifier{Kind: kind, Value: value}, Score: score,
+			Reports: 2, Reporters: 2, Confirmed: confirmed, ScamTypes: []string{"deposit_scam"}, FirstSeen: day0, LastSeen: day0})
+	}
+	put(shopguard.KindPhone, "+8613812345678", 80, true)
+	put(shopguard.KindQQ, "12345678", 40, false)
+	put(shopguard.KindDomain, "sunny-gadgets.com", 80, true)
+	return &intel.Service{Index: x, Now: func() time.Time { return day0 }}
+}
+
+func checks(t *testing.T, reps *intel.Service) (combine.Checks, *knowledge.Pack) {
+	t.Helper()
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	det, err := text.New(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := combine.Checks{Text: det, Links: link.New(pack, nil)}
+	if reps != nil {
+		c.Links, c.Reputations = link.New(pack, reps), reps
+	}
+	return c, pack
+}
+
+// sum returns the clamped sum of the signals' weights.
+func sum(sigs []shopguard.Signal) int {
+	n := 0
+	for _, s := range sigs {
+		n += s.Weight
+	}
+	return max(0, min(100, n))
+}
+
+func find(sigs []shopguard.Signal, code string) (shopguard.Signal, bool) {
+	for _, s := range sigs {
+		if s.Code == code {
+			return s, true
+		}
+	}
+	return shopguard.Signal{}, false
+}
+
+const calm = "您好，您买的台灯已经发货了，物流单号在订单页可以看到。"
+
+func TestScanJudgesLinks(t *testing.T) {
+	c, _ := checks(t, nil)
+	textOnly := combine.Checks{Text: c.Text}
+	msgs := []text.Message{
+		{From: text.FromThem, Text: calm},
+		{From: text.FromThem, Text: "退款进度可以在这里看 taobao-tuikuan.com/refund 哦"},
+	}
+	if r := textOnly.Scan(msgs); r.Risk != shopguard.RiskLow {
+		t.Fatalf("the text alone should be calm, got %s %d %+v", r.Risk, r.Score, r.Signals)
+	}
+	r := c.Scan(msgs)
+	if r.Risk == shopguard.RiskLow {
+		t.Fatalf("chat with a look-alike link = %s %d %+v", r.Risk, r.Score, r.Signals)
+	}
+	var linkSig *shopguard.Signal
+	for i, s := range r.Signals {
+		if strings.HasPrefix(s.Code, "link.") {
+			linkSig = &r.Signals[i]
+			break
+		}
+	}
+	if linkSig == nil || linkSig.Span == nil {
+		t.Fatalf("no link signal with a span: %+v", r.Signals)
+	}
+	if sp := *linkSig.Span; sp.Message != 1 || string([]rune(msgs[1].Text)[sp.Start:sp.End]) != "taobao-tuikuan.com/refund" {
+		t.Fatalf("link signal span = %+v", sp)
+	}
+	if r.Score != sum(r.Signals) {
+		t.Fatalf("score %d is not the sum of the signals %+v", r.Score, r.Signals)
+	}
+	if len(r.Types) == 0 || r.Types[len(r.Types)-1] != link.ScamPhishing {
+		t.Fatalf("types = %v, want phishing from the link", r.Types)
+	}
+
+	// The same look-alike twice counts once; of two links to one site, the worse counts.
+	twice := append(msgs, text.Message{From: text.FromThem, Text: "再发一次 taobao-tuikuan.com/refund"})
+	if r2 := c.Scan(twice); r2.Score != r.Score {
+		t.Fatalf("repeated link: score %d %+v, once %d", r2.Score, r2.Signals, r.Score)
+	}
+	worse := append(msgs, text.Message{From: text.FromThem, Text: "再发一次 http://taobao-tuikuan.com/refund"})
+	r3 := c.Scan(worse)
+	combos := 0
+	for _, s := range r3.Signals {
+		if s.Code == link.CodeCombo {
+			combos++
+			if s.Span.Message != 2 {
+				t.Errorf("the worse link is in message 2, the signal says %+v", s.Span)
+			}
+		}
+	}
+	if _, ok := find(r3.Signals, link.CodeNoHTTPS); combos != 1 || !ok {
+		t.Fatalf("two links to one site: %+v", r3.Signals)
+	}
+}
+
+func TestScanOfficialLinkChangesNothing(t *testing.T) {
+	c, _ := checks(t, nil)
+	textOnly := combine.Checks{Text: c.Text}
+	for _, msgs := range [][]text.Message{
+		{{From: text.FromThem, Text: calm + " 店铺首页 https://www.taobao.com/shop/123 欢迎再来"}},
+		// A scam script with an official link in it is not made calmer by the link.
+		{{From: text.FromThem, Text: "我是淘宝客服，你的订单异常需要退款，请加我微信，先转账保证金，官网 https://www.taobao.com/"}},
+	} {
+		want, got := textOnly.Scan(msgs), c.Scan(msgs)
+		if got.Risk != want.Risk || got.Score != want.Score || len(got.Signals) != len(want.Signals) {
+			t.Errorf("official link changed the verdict: %s %d → %s %d %+v", want.Risk, want.Score, got.Risk, got.Score, got.Signals)
+		}
+	}
+}
+
+func TestScanAsksTheCommunity(t *testing.T) {
+	reps := community(t)
+	c, pack := checks(t, reps)
+	msgs := []text.Message{
+		{From: text.FromThem, Text: calm},
+		{From: text.FromThem, Text: "有问题打我电话 138-1234-5678，或者加QQ 12345678，店铺 https://sunny-gadgets.com/deal"},
+	}
+	r := c.Scan(msgs)
+	if r.Risk != shopguard.RiskHigh || r.Score != sum(r.Signals) {
+		t.Fatalf("chat with reported identifiers = %s %d %+v", r.Risk, r.Score, r.Signals)
+	}
+	phone, ok := find(r.Signals, "intel.confirmed_identifier")
+	if !ok || phone.Span == nil || phone.Span.Message != 1 || phone.Args["display"] != "138****5678" {
+		t.Fatalf("phone signal = %+v (ok %v)", phone, ok)
+	}
+	if qq, ok := find(r.Signals, "intel.reported_identifier"); !ok || qq.Args["kind"] != "qq" {
+		t.Fatalf("qq signal = %+v (ok %v)", qq, ok)
+	}
+	// The confirmed domain comes once, from the link check (the community answers its
+	// domain lookup), not a second time as an identifier.
+	n := 0
+	for _, s := range r.Signals {
+		if s.Code == link.CodeReported && s.Args["feed"] == intel.CommunitySource {
+			n++
+		}
+		if strings.HasPrefix(s.Code, "intel.") && s.Args["kind"] == "domain" || s.Args["kind"] == "url" {
+			t.Errorf("the domain counted as an identifier too: %+v", s)
+		}
+	}
+	if n != 1 {
+		t.Fatalf("link.reported from the community %d times: %+v", n, r.Signals)
+	}
+	r.Explain(pack, shopguard.LangEN)
+	for _, s := range r.Signals {
+		if strings.Contains(s.Message, "13812345678") || strings.Contains(s.Message, "{") || s.Message == s.Code {
+			t.Errorf("message %q of %s", s.Message, s.Code)
+		}
+	}
+	// Without the community, the same chat is calm.
+	if r := (combine.Checks{Text: c.Text, Links: link.New(pack, nil)}).Scan(msgs); r.Risk != shopguard.RiskLow {
+		t.Fatalf("without reputations = %s %+v", r.Risk, r.Signals)
+	}
+}
+
+func TestListingAsksTheCommunity(t *testing.T) {
+	c, _ := checks(t, community(t))
+	l := listing.Listing{Price: "199", OnPlatform: true, Payment: listing.PayEscrow,
+		Contacts: []listing.Contact{{Kind: "wechat"}, {Kind: "mobile", Value: "138 1234 5678"}, {Kind: "landline", Value: "+86 138-1234-5678"}}}
+	if err := l.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	base := listing.Check(l)
+	a := c.Listing(l)
+	if base.Risk != shopguard.RiskLow || a.Risk != shopguard.RiskHigh || a.Score != sum(a.Signals) {
+		t.Fatalf("listing %s %d → %s %d %+v", base.Risk, base.Score, a.Risk, a.Score, a.Signals)
+	}
+	n := 0
+	for _, s := range a.Signals {
+		if s.Code == "intel.confirmed_identifier" {
+			n++
+			if s.Field != "contacts.1.value" || s.Span != nil {
+				t.Errorf("signal place: field %q span %v", s.Field, s.Span)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the number written twice counted %d times: %+v", n, a.Signals)
+	}
+	if a := (combine.Checks{}).Listing(l); a.Score != base.Score {
+		t.Fatalf("without reputations: %d, listing alone %d", a.Score, base.Score)
+	}
+}
