@@ -18,8 +18,7 @@ var day0 = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
 // community returns a reputation service over an index holding a confirmed phone, a QQ
 // number reported once and a confirmed domain.
-func community(t *testing.T) *intel.Service {
-	t.Helper()
+func community() *intel.Service {
 	x := intel.NewIndex()
 	put := func(kind shopguard.Kind, value string, score int, confirmed bool) {
 		x.Put(&shopguard.Reputation{Identifier: shopguard.Identifier{Kind: kind, Value: value}, Score: score,
@@ -139,7 +138,7 @@ func TestScanOfficialLinkChangesNothing(t *testing.T) {
 }
 
 func TestScanAsksTheCommunity(t *testing.T) {
-	reps := community(t)
+	reps := community()
 	c, pack := checks(t, reps)
 	msgs := []text.Message{
 		{From: text.FromThem, Text: calm},
@@ -183,7 +182,7 @@ func TestScanAsksTheCommunity(t *testing.T) {
 }
 
 func TestListingAsksTheCommunity(t *testing.T) {
-	c, _ := checks(t, community(t))
+	c, _ := checks(t, community())
 	l := listing.Listing{Price: "199", OnPlatform: true, Payment: listing.PayEscrow,
 		Contacts: []listing.Contact{{Kind: "wechat"}, {Kind: "mobile", Value: "138 1234 5678"}, {Kind: "landline", Value: "+86 138-1234-5678"}}}
 	if err := l.Validate(); err != nil {
@@ -209,4 +208,34 @@ func TestListingAsksTheCommunity(t *testing.T) {
 	if a := (combine.Checks{}).Listing(l); a.Score != base.Score {
 		t.Fatalf("without reputations: %d, listing alone %d", a.Score, base.Score)
 	}
+}
+
+// FuzzScan checks that any chat gives a verdict whose score is the clamped sum of its signals,
+// every signal in place.
+func FuzzScan(f *testing.F) {
+	reps := community()
+	pack, err := knowledge.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	det, err := text.New(pack)
+	if err != nil {
+		f.Fatal(err)
+	}
+	c := combine.Checks{Text: det, Links: link.New(pack, reps), Reputations: reps}
+	for _, s := range []string{calm, "退款 taobao-tuikuan.com/refund", "电话 138-1234-5678 QQ 12345678 https://sunny-gadgets.com/x", "http://1.2.3.4/@paypal.com", "ｗｗｗ．ｔａｏｂａｏ．ｃｏｍ"} {
+		f.Add(s, "them")
+	}
+	f.Fuzz(func(t *testing.T, s, from string) {
+		msgs := []text.Message{{From: from, Text: s}, {From: text.FromThem, Text: s}}
+		r := c.Scan(msgs)
+		if r.Score != sum(r.Signals) || r.Risk != shopguard.RiskOf(r.Score) {
+			t.Fatalf("score %d risk %s, signals %+v", r.Score, r.Risk, r.Signals)
+		}
+		for _, sg := range r.Signals {
+			if sg.Span != nil && (sg.Span.Message < 0 || sg.Span.Message >= len(msgs) || sg.Span.Start > sg.Span.End || sg.Span.End > len([]rune(msgs[sg.Span.Message].Text))) {
+				t.Fatalf("signal %s out of place: %+v in %q", sg.Code, *sg.Span, s)
+			}
+		}
+	})
 }
