@@ -54,10 +54,16 @@ type TextReport struct {
 	Bad    int         `json:"bad_lines"`
 }
 
+// Scanner checks a conversation: a *text.Detector alone, or combine.Checks, which adds the
+// link check, as the doors run it.
+type Scanner interface {
+	Scan(msgs []text.Message) text.Result
+}
+
 // EvalText scans every line of r (JSON Lines of TextRow) with d and tallies the outcome.
 // knownType tells which row types are scam-type ids the detector can name; the type hit rate
 // is counted only for those.
-func EvalText(d *text.Detector, r io.Reader, knownType func(string) bool) (TextReport, error) {
+func EvalText(d Scanner, r io.Reader, knownType func(string) bool) (TextReport, error) {
 	groups := map[[3]string]*TextGroup{}
 	var rep TextReport
 	sc := bufio.NewScanner(r)

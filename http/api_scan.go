@@ -4,8 +4,16 @@ import (
 	"net/http"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/combine"
 	"github.com/shopguard/shopguard/detect/text"
 )
+
+// checks returns the detectors the check doors compose: the server's text detector, its link
+// analyzer (with the community's confirmed domains and any threat feeds) and the community's
+// reputations.
+func (s *Server) checks() combine.Checks {
+	return combine.Checks{Text: s.Text, Links: s.Links, Reputations: s.Intel}
+}
 
 // scanRequest is the body of POST /api/v1/scan: a text or a conversation, and the language
 // of the explanations (default: the request's language).
@@ -39,7 +47,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 		}
 		lang = l
 	}
-	res := s.Text.Scan(req.Conversation())
+	res := s.checks().Scan(req.Conversation())
 	res.Explain(s.Knowledge, lang)
 	writeJSON(w, http.StatusOK, scanResponse{ID: req.ID, Result: res})
 }

@@ -2,6 +2,8 @@ package http
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -24,16 +26,23 @@ func (s *Server) handleCheckListing(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.explained(r, listing.Check(l)))
+	writeJSON(w, http.StatusOK, s.explained(r, s.checks().Listing(l)))
 }
 
-// sellerPage is the data of the "Check a seller" page: the form as filled and, after a
-// check, the verdict.
+// sellerPage is the data of the "Check a seller" page: the form as filled (Values holds the
+// contact details typed, by form field) and, after a check, the verdict.
 type sellerPage struct {
 	Form   listing.Listing
+	Values map[string]string
 	Result *shopguard.Assessment
 	Error  string
 	Field  string
+}
+
+// contactFields are the form fields where a seller's number or account may be typed, and the
+// contact kind of each ("" for a phone: mobile or landline, by the number).
+var contactFields = []struct{ field, kind string }{
+	{"contact_phone", ""}, {"contact_qq", "qq"}, {"contact_wechat", "wechat"},
 }
 
 func (s *Server) handleSellerPage(w http.ResponseWriter, r *http.Request) {
@@ -59,13 +68,37 @@ func (s *Server) handleSellerForm(w http.ResponseWriter, r *http.Request) {
 	for _, kind := range f["contact"] {
 		l.Contacts = append(l.Contacts, listing.Contact{Kind: kind})
 	}
-	d := sellerPage{Form: l}
+	// A value typed fills the contact of its kind, ticked or not. Nothing typed is stored or
+	// logged: it is looked up in the reputation index and shown back in the form only.
+	values, fieldOf := map[string]string{}, map[string]string{}
+	for _, cf := range contactFields {
+		v := strings.TrimSpace(f.Get(cf.field))
+		if v == "" {
+			continue
+		}
+		values[cf.field] = v
+		kind := cf.kind
+		if kind == "" {
+			kind = listing.PhoneKind(v)
+		}
+		i := slices.IndexFunc(l.Contacts, func(c listing.Contact) bool { return c.Kind == kind && c.Value == "" })
+		if i < 0 {
+			i = len(l.Contacts)
+			l.Contacts = append(l.Contacts, listing.Contact{Kind: kind})
+		}
+		l.Contacts[i].Value = v
+		fieldOf["contacts."+strconv.Itoa(i)+".value"] = cf.field
+	}
+	d := sellerPage{Form: l, Values: values}
 	if err := l.Validate(); err != nil {
 		d.Error, d.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		if ff, ok := fieldOf[d.Field]; ok {
+			d.Field = ff
+		}
 		s.render(w, r, http.StatusBadRequest, "check_seller", "seller.title", d)
 		return
 	}
-	a := s.explained(r, listing.Check(l))
+	a := s.explained(r, s.checks().Listing(l))
 	d.Result = &a
 	s.render(w, r, http.StatusOK, "check_seller", "seller.title", d)
 }

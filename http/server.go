@@ -60,8 +60,8 @@ type Server struct {
 	// Blobs keeps the evidence files of cases and of community reports; routes that need
 	// files answer 503 until it is set (before Open).
 	Blobs shopguard.BlobStore
-	// Links judges links; NewServer makes one without threat feeds, which the caller may
-	// replace before Open with one that has them.
+	// Links judges links; NewServer makes one that asks the community's reports (Intel),
+	// which the caller may replace before Open with one that also asks threat feeds.
 	Links *link.Analyzer
 
 	// Intel is community reporting and reputation; Open starts it (StartIntel).
@@ -85,7 +85,6 @@ type Server struct {
 func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *slog.Logger) (*Server, error) {
 	s := &Server{
 		Config: cfg, Store: store, Auth: auth.NewService(store), Knowledge: pack, Logger: logger,
-		Links:    link.New(pack, nil),
 		mux:      http.NewServeMux(),
 		limits:   newLimiter(),
 		registry: prometheus.NewRegistry(),
@@ -93,6 +92,7 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 	s.metrics = newMetrics(s.registry)
 	s.Intel = &intel.Service{Store: store, Index: intel.NewIndex(), Prover: &intel.Prover{}, Log: logger,
 		KnownScamType: func(id string) bool { _, ok := pack.ScamType(id); return ok }}
+	s.Links = link.New(pack, s.Intel)
 	var err error
 	if s.Text, err = text.New(pack); err != nil {
 		return nil, fmt.Errorf("http: text detector: %w", err)

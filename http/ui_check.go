@@ -61,7 +61,7 @@ func (s *Server) handleCheckChatForm(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := stateOf(r).lang
 	msgs := text.ParseTranscript(d.Text)
-	res := s.Text.Scan(msgs)
+	res := s.checks().Scan(msgs)
 	res.Explain(s.Knowledge, lang)
 	a := res.Assessment()
 	d.Result, d.Stage, d.URLs = &a, res.Stage, res.URLs
