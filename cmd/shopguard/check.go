@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/batch"
+	"github.com/shopguard/shopguard/detect/combine"
 	"github.com/shopguard/shopguard/detect/listing"
 	"github.com/shopguard/shopguard/knowledge"
 )
@@ -140,7 +141,7 @@ With --jsonl, each input line is such an object with an "id".`)
 		if err := l.Validate(); err != nil {
 			return nil, err
 		}
-		return v.explain(listing.Check(l)), nil
+		return v.explain(combine.Checks{}.Listing(l)), nil
 	}
 	if opts.jsonl {
 		if _, err := batch.Run(m.Stdin, m.Stdout, check); err != nil {

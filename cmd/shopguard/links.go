@@ -17,17 +17,14 @@ import (
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/eval"
 	"github.com/shopguard/shopguard/intel/feed"
+	"github.com/shopguard/shopguard/knowledge"
 )
 
 // feedDir is where imported threat feeds live in the data directory.
 func (c Config) feedDir() string { return filepath.Join(c.Data, "feeds") }
 
-// linkAnalyzer loads the knowledge pack and the imported feeds and builds the link check.
-func linkAnalyzer(c Config) (*link.Analyzer, error) {
-	pack, err := loadKnowledge(c)
-	if err != nil {
-		return nil, err
-	}
+// linkAnalyzer loads the imported feeds and builds the link check over the pack.
+func linkAnalyzer(c Config, pack *knowledge.Pack) (*link.Analyzer, error) {
 	feeds := feed.NewSet()
 	if err := feed.LoadDir(feeds, c.feedDir()); err != nil {
 		return nil, err
@@ -145,7 +142,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := linkAnalyzer(c)
+	a, err := linkAnalyzer(c, pack)
 	if err != nil {
 		return err
 	}

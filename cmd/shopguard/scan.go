@@ -10,6 +10,8 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/batch"
+	"github.com/shopguard/shopguard/detect/combine"
+	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/eval"
 	"github.com/shopguard/shopguard/knowledge"
@@ -28,9 +30,11 @@ func (m *Main) scan(ctx context.Context, args []string) error {
 	fs := m.flags("scan", "[FILE|-]", `Check a message or a conversation for scam scripts. FILE (or standard input) holds
 the text (a pasted chat whose lines start "我：" or "me:" for the shopper and "name：" for
 the other side is read as a conversation), or a JSON object {"text": …} or {"messages":
-[{"from": "me"|"them"|"platform", "text": …}, …]}. With --jsonl, every input line is such an object with an "id", and every
+[{"from": "me"|"them"|"platform", "text": …}, …]}. Every link in it is judged by the link
+check too (with the feeds imported into the data directory). With --jsonl, every input line is such an object with an "id", and every
 output line is {"id","risk","score","types","stage","cues","signals","urls","advice"}.
 Exits 1 when a single input is medium or high risk.`)
+	fs.StringVar(&c.Data, "data", c.Data, "data directory holding imported feeds [SHOPGUARD_DATA]")
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
 	langName := fs.String("lang", "zh-CN", "language of the explanations: zh-CN or en")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
@@ -53,6 +57,11 @@ Exits 1 when a single input is medium or high risk.`)
 	if err != nil {
 		return err
 	}
+	links, err := linkAnalyzer(c, pack)
+	if err != nil {
+		return err
+	}
+	checks := combine.Checks{Text: det, Links: links}
 	in, closeIn, err := m.openInput(fs.Arg(0))
 	if err != nil {
 		return err
@@ -64,7 +73,7 @@ Exits 1 when a single input is medium or high risk.`)
 			if err != nil {
 				return nil, err
 			}
-			res := det.Scan(input.Conversation())
+			res := checks.Scan(input.Conversation())
 			res.Explain(pack, lang)
 			return scanOutput{res}, nil
 		})
@@ -78,7 +87,7 @@ Exits 1 when a single input is medium or high risk.`)
 	if err != nil {
 		return err
 	}
-	res := det.Scan(input.Conversation())
+	res := checks.Scan(input.Conversation())
 	res.Explain(pack, lang)
 	if *asJSON {
 		err = writeJSON(m, scanOutput{res})
@@ -124,8 +133,8 @@ func scanInput(data []byte) (text.Input, error) {
 // marked [[like this]], why each cue matters, the links and the advice.
 func printScan(m *Main, pack *knowledge.Pack, msgs []text.Message, res text.Result, lang shopguard.Lang) {
 	h := map[shopguard.Lang][7]string{
-		shopguard.LangZH: {"风险", "疑似", "套路进行到", "露馅的字句", "为什么可疑", "链接（可交给链接检查）", "该怎么做"},
-		shopguard.LangEN: {"Risk", "Looks like", "Stage reached", "The words that gave it away", "Why they matter", "Links (for the link check)", "What to do"},
+		shopguard.LangZH: {"风险", "疑似", "套路进行到", "露馅的字句", "为什么可疑", "文中的链接（已逐个检查）", "该怎么做"},
+		shopguard.LangEN: {"Risk", "Looks like", "Stage reached", "The words that gave it away", "Why they matter", "Links in the text (each checked)", "What to do"},
 	}[lang]
 	w := m.Stdout
 	fmt.Fprintf(w, "%s: %s (%d/100)\n", h[0], res.Risk, res.Score)
@@ -158,6 +167,8 @@ func printScan(m *Main, pack *knowledge.Pack, msgs []text.Message, res text.Resu
 				fmt.Fprintln(w, b.String())
 			}
 		}
+	}
+	if len(res.Signals) > 0 {
 		fmt.Fprintf(w, "\n## %s\n", h[4])
 		for _, s := range res.Signals {
 			fmt.Fprintf(w, "- %s\n", s.Message)
@@ -201,6 +212,9 @@ and, for scam rows, the share whose type was named. Prints a Markdown table.`)
 	if err != nil {
 		return err
 	}
+	// The links in the rows are judged too, as the scan door does, without any threat feed
+	// so that the figures depend on the knowledge pack alone.
+	checks := combine.Checks{Text: det, Links: link.New(pack, nil)}
 	known := func(t string) bool { _, ok := pack.ScamType(t); return ok }
 	var all eval.TextReport
 	for _, name := range fs.Args() {
@@ -208,7 +222,7 @@ and, for scam rows, the share whose type was named. Prints a Markdown table.`)
 		if err != nil {
 			return usagef("open %s: %v", name, err)
 		}
-		rep, err := eval.EvalText(det, f, known)
+		rep, err := eval.EvalText(checks, f, known)
 		f.Close()
 		if err != nil {
 			return err

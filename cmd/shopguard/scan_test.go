@@ -42,6 +42,38 @@ func TestScanCommand(t *testing.T) {
 	}
 }
 
+func TestScanJudgesLinks(t *testing.T) {
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
+	calm := "客服：您好，退款进度可以在这里查看 taobao-tuikuan.com 有问题再联系\n我：好的"
+	code, out, errOut := run(t, env, calm, "scan", "--lang", "en")
+	if code != 1 || strings.Contains(out, "Risk: low") || !strings.Contains(out, "taobao-tuikuan.com") || !strings.Contains(out, "Taobao") {
+		t.Fatalf("chat with a look-alike link: exit %d\n%s%s", code, out, errOut)
+	}
+	official := "客服：您好，退款进度可以在这里查看 https://www.taobao.com/refund 有问题再联系\n我：好的"
+	if code, out, _ := run(t, env, official, "scan", "--lang", "en"); code != 0 || !strings.Contains(out, "Risk: low") {
+		t.Fatalf("chat with an official link: exit %d\n%s", code, out)
+	}
+	// A feed imported into the data directory reaches the links of a chat.
+	list := filepath.Join(t.TempDir(), "list.txt")
+	os.WriteFile(list, []byte("sunny-gadgets.com\n"), 0o600)
+	if code, _, errOut := run(t, env, "", "import", "feed", "--name", "blocklist", list); code != 0 {
+		t.Fatalf("import feed: %d %s", code, errOut)
+	}
+	code, out, _ = run(t, env, `{"text":"店铺网址 sunny-gadgets.com 欢迎光临"}`, "scan", "--json")
+	var res struct {
+		Risk    string `json:"risk"`
+		Signals []struct {
+			Code string            `json:"code"`
+			Args map[string]string `json:"args"`
+			Span *struct{ Start, End int }
+		} `json:"signals"`
+	}
+	if code != 1 || json.Unmarshal([]byte(out), &res) != nil || res.Risk != "high" || len(res.Signals) == 0 ||
+		res.Signals[0].Code != "link.feed_listed" || res.Signals[0].Args["feed"] != "blocklist" || res.Signals[0].Span == nil || res.Signals[0].Span.Start != 5 {
+		t.Fatalf("chat with a listed link: exit %d %s", code, out)
+	}
+}
+
 func TestEvalTextCommand(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "rows.jsonl")

@@ -50,7 +50,8 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 		err = followFeeds(feedCtx, c, feeds, logger)
 	}
 	if err == nil {
-		h.Links = link.New(pack, feeds)
+		// Confirmed community reports first: the link check names the first hit.
+		h.Links = link.New(pack, link.Lookups{h.Intel, feeds})
 		h.Intel.Limits.Retention = time.Duration(c.RetentionDays) * 24 * time.Hour
 		h.Intel.CachePath = c.indexCache()
 		err = h.Open()
