@@ -97,7 +97,7 @@ func TestConfirmedReportRaisesTheChecks(t *testing.T) {
 	}
 	// The chat page and the seller form show it too.
 	st, page := ts.submit(t, "/check/chat", url.Values{"text": {"店铺网址 sunny-gadgets.com/deal 欢迎光临"}})
-	if st != 200 || !strings.Contains(page, `data-risk="high"`) || !strings.Contains(page, `data-code="link.reported"`) {
+	if st != 200 || !strings.Contains(page, `data-risk="high"`) || !strings.Contains(page, `data-code="link.reported"`) || !strings.Contains(page, `href="/check/link?url=sunny-gadgets.com%2fdeal"`) {
 		t.Fatalf("chat page: %d\n%s", st, page)
 	}
 	st, page = ts.submit(t, "/check/seller", sellerForm)
