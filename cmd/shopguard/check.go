@@ -118,10 +118,11 @@ func (m *Main) checkListing(ctx context.Context, args []string) error {
 	}
 	var opts checkOptions
 	fs := m.flags("check listing", "[FILE|-]", `Judge an offer before paying. FILE (or stdin) holds one JSON object such as
-  {"price":"1200","reference_price":"8999","payment":"bank_transfer","contacts":[{"kind":"qq"}]}
+  {"price":"1200","reference_price":"8999","payment":"bank_transfer","contacts":[{"kind":"qq","value":"12345678"}]}
 With --jsonl, each input line is such an object with an "id".`)
 	opts.add(fs)
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
+	snapshot := fs.String("snapshot", "", "look the contacts' values up in this offline snapshot of the community's reports (shopguard snapshot)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -133,6 +134,12 @@ With --jsonl, each input line is such an object with an "id".`)
 	if err != nil {
 		return err
 	}
+	var checks combine.Checks
+	if *snapshot != "" {
+		if checks.Reputations, err = readSnapshot(*snapshot); err != nil {
+			return err
+		}
+	}
 	check := func(line []byte) (any, error) {
 		var l listing.Listing
 		if err := json.Unmarshal(line, &l); err != nil {
@@ -141,7 +148,7 @@ With --jsonl, each input line is such an object with an "id".`)
 		if err := l.Validate(); err != nil {
 			return nil, err
 		}
-		return v.explain(combine.Checks{}.Listing(l)), nil
+		return v.explain(checks.Listing(l)), nil
 	}
 	if opts.jsonl {
 		if _, err := batch.Run(m.Stdin, m.Stdout, check); err != nil {

@@ -161,17 +161,12 @@ func (m *Main) identLookup(ctx context.Context, c Config, server, key, snapshot 
 			return identVerdict{Kind: r.Kind, Display: r.Display, Risk: r.Risk, Score: r.Score, Reports: r.Reports, Confirmed: r.Confirmed, ScamTypes: r.ScamTypes, Source: "server"}, err
 		}, func() {}, nil
 	case snapshot != "":
-		f, err := os.Open(snapshot)
-		if err != nil {
-			return nil, nil, usagef("--snapshot: %v", err)
-		}
-		defer f.Close()
-		x, _, err := intel.ReadSnapshot(f)
+		reps, err := readSnapshot(snapshot)
 		if err != nil {
 			return nil, nil, err
 		}
 		return func(kind shopguard.Kind, value string) (identVerdict, error) {
-			in, err := x.Lookup(kind, value, time.Now())
+			in, err := reps.Lookup(kind, value)
 			return fromIndicator(in, "snapshot"), err
 		}, func() {}, nil
 	}
@@ -183,6 +178,22 @@ func (m *Main) identLookup(ctx context.Context, c Config, server, key, snapshot 
 		in, err := s.Lookup(kind, value)
 		return fromIndicator(in, "database"), err
 	}, func() { store.Close() }, nil
+}
+
+// readSnapshot loads an offline snapshot (shopguard snapshot) into a reputation service
+// that answers from it alone: the identifiers' reputations and the link check's community
+// domains.
+func readSnapshot(path string) (*intel.Service, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usagef("--snapshot: %v", err)
+	}
+	defer f.Close()
+	x, _, err := intel.ReadSnapshot(f)
+	if err != nil {
+		return nil, err
+	}
+	return &intel.Service{Index: x}, nil
 }
 
 func printIdent(m *Main, v identVerdict, lang string) {

@@ -16,6 +16,7 @@ import (
 	"github.com/shopguard/shopguard/batch"
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/eval"
+	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/intel/feed"
 	"github.com/shopguard/shopguard/knowledge"
 )
@@ -23,11 +24,15 @@ import (
 // feedDir is where imported threat feeds live in the data directory.
 func (c Config) feedDir() string { return filepath.Join(c.Data, "feeds") }
 
-// linkAnalyzer loads the imported feeds and builds the link check over the pack.
-func linkAnalyzer(c Config, pack *knowledge.Pack) (*link.Analyzer, error) {
+// linkAnalyzer loads the imported feeds and builds the link check over the pack, asking the
+// community's reports first when reps is not nil.
+func linkAnalyzer(c Config, pack *knowledge.Pack, reps *intel.Service) (*link.Analyzer, error) {
 	feeds := feed.NewSet()
 	if err := feed.LoadDir(feeds, c.feedDir()); err != nil {
 		return nil, err
+	}
+	if reps != nil {
+		return link.New(pack, link.Lookups{reps, feeds}), nil
 	}
 	return link.New(pack, feeds), nil
 }
@@ -142,7 +147,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := linkAnalyzer(c, pack)
+	a, err := linkAnalyzer(c, pack, nil)
 	if err != nil {
 		return err
 	}

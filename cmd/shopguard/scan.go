@@ -14,6 +14,7 @@ import (
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/eval"
+	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -31,7 +32,8 @@ func (m *Main) scan(ctx context.Context, args []string) error {
 the text (a pasted chat whose lines start "我：" or "me:" for the shopper and "name：" for
 the other side is read as a conversation), or a JSON object {"text": …} or {"messages":
 [{"from": "me"|"them"|"platform", "text": …}, …]}. Every link in it is judged by the link
-check too (with the feeds imported into the data directory). With --jsonl, every input line is such an object with an "id", and every
+check too (with the feeds imported into the data directory), and with --snapshot every
+number, account and domain in it is looked up in the community's reports. With --jsonl, every input line is such an object with an "id", and every
 output line is {"id","risk","score","types","stage","cues","signals","urls","advice"}.
 Exits 1 when a single input is medium or high risk.`)
 	fs.StringVar(&c.Data, "data", c.Data, "data directory holding imported feeds [SHOPGUARD_DATA]")
@@ -39,6 +41,7 @@ Exits 1 when a single input is medium or high risk.`)
 	langName := fs.String("lang", "zh-CN", "language of the explanations: zh-CN or en")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	jsonl := fs.Bool("jsonl", false, "read JSON lines, write one result per line")
+	snapshot := fs.String("snapshot", "", "look the numbers, accounts and domains in the text up in this offline snapshot of the community's reports (shopguard snapshot)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -57,11 +60,17 @@ Exits 1 when a single input is medium or high risk.`)
 	if err != nil {
 		return err
 	}
-	links, err := linkAnalyzer(c, pack)
-	if err != nil {
+	checks := combine.Checks{Text: det}
+	var reps *intel.Service
+	if *snapshot != "" {
+		if reps, err = readSnapshot(*snapshot); err != nil {
+			return err
+		}
+		checks.Reputations = reps
+	}
+	if checks.Links, err = linkAnalyzer(c, pack, reps); err != nil {
 		return err
 	}
-	checks := combine.Checks{Text: det, Links: links}
 	in, closeIn, err := m.openInput(fs.Arg(0))
 	if err != nil {
 		return err

@@ -111,3 +111,36 @@ func TestScanReadsAPastedChat(t *testing.T) {
 		}
 	}
 }
+
+func TestChecksAskASnapshot(t *testing.T) {
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
+	csv := filepath.Join(t.TempDir(), "reports.csv")
+	os.WriteFile(csv, []byte("kind,value,score,confirmed\nphone,+8613812345678,80,true\ndomain,sunny-gadgets.com,80,true\n"), 0o600)
+	if code, _, errOut := run(t, env, "", "import", "--format", "csv", "--source", "partner", csv); code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	snap := filepath.Join(t.TempDir(), "shopguard.snapshot")
+	if code, _, errOut := run(t, env, "", "snapshot", "--out", snap); code != 0 {
+		t.Fatalf("snapshot: %d %s", code, errOut)
+	}
+	offline := map[string]string{"SHOPGUARD_DATA": filepath.Join(t.TempDir(), "never-made")}
+	chat := "您好，台灯已经发货，有问题打我电话 138-1234-5678，店铺 sunny-gadgets.com"
+	if code, out, _ := run(t, offline, chat, "scan", "--lang", "en"); code != 0 || !strings.Contains(out, "Risk: low") {
+		t.Fatalf("scan without a snapshot: exit %d\n%s", code, out)
+	}
+	code, out, errOut := run(t, offline, chat, "scan", "--lang", "en", "--json", "--snapshot", snap)
+	if code != 1 || !strings.Contains(out, `"intel.confirmed_identifier"`) || !strings.Contains(out, `"link.reported"`) || strings.Contains(out, "13812345678") {
+		t.Fatalf("scan --snapshot: exit %d\n%s%s", code, out, errOut)
+	}
+	seller := `{"price":"199","on_platform":true,"payment":"escrow","contacts":[{"kind":"mobile","value":"138 1234 5678"}]}`
+	if code, out, _ := run(t, offline, seller, "check", "listing", "--lang", "en", "--fail-on", "high"); code != 0 || !strings.Contains(out, "listing: low") {
+		t.Fatalf("check listing without a snapshot: exit %d\n%s", code, out)
+	}
+	code, out, errOut = run(t, offline, seller, "check", "listing", "--lang", "en", "--fail-on", "high", "--snapshot", snap)
+	if code != 1 || !strings.Contains(out, "listing: high") || !strings.Contains(out, "[intel.confirmed_identifier]") {
+		t.Fatalf("check listing --snapshot: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(offline["SHOPGUARD_DATA"]); err == nil {
+		t.Fatal("an offline check made a data directory")
+	}
+}
