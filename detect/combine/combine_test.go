@@ -30,7 +30,7 @@ func community() *intel.Service {
 	return &intel.Service{Index: x, Now: func() time.Time { return day0 }}
 }
 
-func checks(t *testing.T, reps *intel.Service) (combine.Checks, *knowledge.Pack) {
+func checks(t testing.TB, reps *intel.Service) (combine.Checks, *knowledge.Pack) {
 	t.Helper()
 	pack, err := knowledge.Default()
 	if err != nil {
@@ -213,16 +213,7 @@ func TestListingAsksTheCommunity(t *testing.T) {
 // FuzzScan checks that any chat gives a verdict whose score is the clamped sum of its signals,
 // every signal in place.
 func FuzzScan(f *testing.F) {
-	reps := community()
-	pack, err := knowledge.Default()
-	if err != nil {
-		f.Fatal(err)
-	}
-	det, err := text.New(pack)
-	if err != nil {
-		f.Fatal(err)
-	}
-	c := combine.Checks{Text: det, Links: link.New(pack, reps), Reputations: reps}
+	c, _ := checks(f, community())
 	for _, s := range []string{calm, "退款 taobao-tuikuan.com/refund", "电话 138-1234-5678 QQ 12345678 https://sunny-gadgets.com/x", "http://1.2.3.4/@paypal.com", "ｗｗｗ．ｔａｏｂａｏ．ｃｏｍ"} {
 		f.Add(s, "them")
 	}
