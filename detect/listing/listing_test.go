@@ -88,6 +88,7 @@ func TestValidate(t *testing.T) {
 func FuzzListing(f *testing.F) {
 	f.Add(`{"price":"1200","reference_price":"8999","payment":"bank_transfer","contacts":[{"kind":"qq"}]}`)
 	f.Add(`{"price":"1.5","seller_name":"a","payee_name":"b"}`)
+	f.Add(`{"price":"1","contacts":[{"kind":"mobile","value":"138 1234 5678"},{"kind":"wechat","value":"seller_ok"},{"kind":"qq","value":"12ab"}]}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		var l Listing
 		if json.Unmarshal([]byte(in), &l) != nil || l.Validate() != nil {
