@@ -3,7 +3,6 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -123,17 +122,7 @@ func rewriteZip(t *testing.T, src, dst, name string) {
 // it with its key and finds its files intact.
 func TestServedCaseSharesDataWithCLI(t *testing.T) {
 	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
-	c, err := m.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Addr = "127.0.0.1:0"
-	srv, err := m.openServer(context.Background(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.close()
+	srv := startServer(t, env)
 	resp, err := http.Post(srv.http.URL()+"/api/v1/cases", "application/json", strings.NewReader(`{"triage":{"culprit":"impostor","payment":"transfer"}}`))
 	if err != nil {
 		t.Fatal(err)

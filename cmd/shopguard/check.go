@@ -20,14 +20,38 @@ type checkOptions struct {
 	lang   string
 	asJSON bool
 	jsonl  bool
-	failOn string
+	failOn failOn
 }
 
 func (o *checkOptions) add(fs *flag.FlagSet) {
 	fs.StringVar(&o.lang, "lang", "zh-CN", "language of the explanations: zh-CN or en")
 	fs.BoolVar(&o.asJSON, "json", false, "print the verdict as JSON")
 	fs.BoolVar(&o.jsonl, "jsonl", false, "batch: read one JSON object per line on stdin (each with an id), write one result per line")
-	fs.StringVar(&o.failOn, "fail-on", "", "exit 1 when the risk is at least this level: medium or high")
+	o.failOn.add(fs)
+}
+
+// failOn is the --fail-on flag every checker takes: the risk at which a check of arguments or
+// of one input exits 1 (after printing its answer). A batch (--jsonl) always exits 0: each
+// result line carries its own risk.
+type failOn string
+
+func (f *failOn) add(fs *flag.FlagSet) {
+	*f = "medium"
+	fs.StringVar((*string)(f), "fail-on", "medium", "exit 1 when a risk is at least this level: medium, high, or never")
+}
+
+// check refuses a value other than medium, high or never.
+func (f failOn) check() error {
+	switch f {
+	case "medium", "high", "never":
+		return nil
+	}
+	return usagef("--fail-on %q: want medium, high or never", string(f))
+}
+
+// trips reports whether risk r reaches the level.
+func (f failOn) trips(r shopguard.Risk) bool {
+	return f == "medium" && r != shopguard.RiskLow || f == "high" && r == shopguard.RiskHigh
 }
 
 // verdicts runs a checker's output through the options: it explains the assessment, prints it
@@ -45,10 +69,8 @@ func (m *Main) newVerdicts(opts checkOptions, pack *knowledge.Pack) (*verdicts, 
 	if err != nil {
 		return nil, err
 	}
-	switch opts.failOn {
-	case "", "medium", "high":
-	default:
-		return nil, usagef("--fail-on %q: want medium or high", opts.failOn)
+	if err := opts.failOn.check(); err != nil {
+		return nil, err
 	}
 	return &verdicts{m: m, opts: opts, lang: lang, pack: pack}, nil
 }
@@ -56,10 +78,7 @@ func (m *Main) newVerdicts(opts checkOptions, pack *knowledge.Pack) (*verdicts, 
 // explain fills the texts of an assessment and records whether it trips --fail-on.
 func (v *verdicts) explain(a shopguard.Assessment) shopguard.Assessment {
 	a.Explain(v.pack, v.lang)
-	switch {
-	case v.opts.failOn == "medium" && a.Risk != shopguard.RiskLow, v.opts.failOn == "high" && a.Risk == shopguard.RiskHigh:
-		v.fail = true
-	}
+	v.fail = v.fail || !v.opts.jsonl && v.opts.failOn.trips(a.Risk)
 	return a
 }
 
@@ -151,10 +170,8 @@ With --jsonl, each input line is such an object with an "id".`)
 		return v.explain(checks.Listing(l)), nil
 	}
 	if opts.jsonl {
-		if _, err := batch.Run(m.Stdin, m.Stdout, check); err != nil {
-			return err
-		}
-		return v.done()
+		_, err := batch.Run(m.Stdin, m.Stdout, check)
+		return err
 	}
 	in, err := m.readInput(fs.Args())
 	if err != nil {

@@ -81,7 +81,7 @@ With --jsonl, each input line is {"id":…,"value":"…"}.`)
 		fs.StringVar(&opts.lang, "lang", "zh-CN", "language: zh-CN or en")
 		fs.BoolVar(&opts.asJSON, "json", false, "print the answer as JSON")
 		fs.BoolVar(&opts.jsonl, "jsonl", false, "batch: one JSON object per line on stdin, one answer per line")
-		fs.StringVar(&opts.failOn, "fail-on", "", "exit 1 when the risk is at least this level: medium or high")
+		opts.failOn.add(fs)
 		fs.StringVar(&server, "server", "", "ask this shopguard server (https://…) by private lookup [SHOPGUARD_SERVER]")
 		fs.StringVar(&key, "key", m.Getenv("SHOPGUARD_API_KEY"), "API key for --server [SHOPGUARD_API_KEY]")
 		fs.StringVar(&snapshot, "snapshot", "", "answer offline from this snapshot file")
@@ -102,9 +102,7 @@ With --jsonl, each input line is {"id":…,"value":"…"}.`)
 		fail := false
 		check := func(value string) (identVerdict, error) {
 			v, err := lookup(kind, value)
-			if err == nil && (opts.failOn == "medium" && v.Risk != shopguard.RiskLow || opts.failOn == "high" && v.Risk == shopguard.RiskHigh) {
-				fail = true
-			}
+			fail = fail || err == nil && !opts.jsonl && opts.failOn.trips(v.Risk)
 			return v, err
 		}
 		if opts.jsonl {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,8 +78,8 @@ func TestReportAndCheckCLI(t *testing.T) {
 	}
 	other := map[string]string{"SHOPGUARD_DATA": filepath.Join(t.TempDir(), "never-made")}
 	code, out, _ = run(t, other, "", "check", "domain", "--snapshot", snap, "--json", "fake-refund.com")
-	if code != 0 || !strings.Contains(out, `"risk": "high"`) || !strings.Contains(out, `"source": "snapshot"`) {
-		t.Fatalf("offline check: %d %q", code, out)
+	if code != 1 || !strings.Contains(out, `"risk": "high"`) || !strings.Contains(out, `"source": "snapshot"`) {
+		t.Fatalf("offline check of a listed domain: exit %d (want 1) %q", code, out)
 	}
 	if _, err := os.Stat(other["SHOPGUARD_DATA"]); err == nil {
 		t.Fatal("an offline check made a data directory")
@@ -90,17 +88,7 @@ func TestReportAndCheckCLI(t *testing.T) {
 
 func TestCheckAgainstServer(t *testing.T) {
 	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
-	c, err := m.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Addr = "127.0.0.1:0"
-	srv, err := m.openServer(context.Background(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.close()
+	srv := startServer(t, env)
 	client := map[string]string{"SHOPGUARD_DATA": t.TempDir(), "SHOPGUARD_SERVER": srv.http.URL()}
 	if code, out, errOut := run(t, client, "a fake shop took my money", "report", "--type", "fake_shop", "--id", "wechat:Fake_Shop_01"); code != 0 || !strings.Contains(out, "filed") {
 		t.Fatalf("report to the server: %d %q %s", code, out, errOut)

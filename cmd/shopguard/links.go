@@ -104,14 +104,19 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 	fs := m.flags("check url", "URL…", "Check links or domains for brand look-alikes, hiding tricks and listed threats.\n"+
 		"With --text, check every link found in the arguments taken as a text (or standard input).\n"+
 		"With --jsonl, read {\"id\",\"url\"} lines from standard input and write one result per line.\n"+
-		"Exits 1 when a link given as an argument or found in the text is medium or high risk.")
+		"Exits 1 when a link given as an argument or found in the text is medium or high risk (see --fail-on).")
 	fs.StringVar(&c.Data, "data", c.Data, "data directory holding imported feeds [SHOPGUARD_DATA]")
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
 	langName := fs.String("lang", "zh-CN", "language of the explanations: zh-CN or en")
 	asJSON := fs.Bool("json", false, "print JSON")
 	jsonl := fs.Bool("jsonl", false, "batch mode: JSON lines on standard input and output")
 	text := fs.Bool("text", false, "check every link found in a text: the arguments, or standard input without any")
+	var fail failOn
+	fail.add(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := fail.check(); err != nil {
 		return err
 	}
 	args = fs.Args()
@@ -171,7 +176,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		found = found || res.Risk != shopguard.RiskLow
+		found = found || fail.trips(res.Risk)
 		results = append(results, res)
 	}
 	if *asJSON {

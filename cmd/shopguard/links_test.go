@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -112,17 +111,7 @@ func TestServeFollowsFeedURL(t *testing.T) {
 	}))
 	defer feedSrv.Close()
 	env := map[string]string{"SHOPGUARD_DATA": t.TempDir(), "SHOPGUARD_FEED_URLS": "local-feed,openphish," + feedSrv.URL + ",1m"}
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
-	c, err := m.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Addr = "127.0.0.1:0"
-	srv, err := m.openServer(context.Background(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.close()
+	srv := startServer(t, env)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		resp, err := http.Post(srv.http.URL()+"/api/v1/check/url", "application/json", strings.NewReader(`{"url":"refund-desk.example.org"}`))

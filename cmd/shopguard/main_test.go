@@ -88,7 +88,6 @@ func checkFreshServer(t *testing.T, base, adminKey string) {
 // The whole program on a fresh data directory: make an admin and a key with the CLI, serve on
 // a loopback port, answer the checks, and stop cleanly.
 func testServe(t *testing.T, env map[string]string) {
-	ctx := context.Background()
 	env["SHOPGUARD_PASSWORD"] = "admin password 1"
 	if code, _, errOut := run(t, env, "", "user", "add", "--role", "admin", "root"); code != 0 {
 		t.Fatalf("user add: %d %s", code, errOut)
@@ -98,20 +97,29 @@ func testServe(t *testing.T, env map[string]string) {
 		t.Fatalf("key create: %d %q %s", code, out, errOut)
 	}
 	key := strings.TrimSpace(out)
+	srv := startServer(t, env)
+	checkFreshServer(t, srv.http.URL(), key)
+	if err := srv.close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+}
+
+// startServer runs the whole program's server in process on a loopback port, with the
+// environment env; the test's cleanup stops it (stopping it twice is harmless).
+func startServer(t *testing.T, env map[string]string) *server {
+	t.Helper()
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
 	c, err := m.loadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Addr = "127.0.0.1:0"
-	srv, err := m.openServer(ctx, c)
+	srv, err := m.openServer(context.Background(), c)
 	if err != nil {
 		t.Fatalf("openServer: %v", err)
 	}
-	checkFreshServer(t, srv.http.URL(), key)
-	if err := srv.close(); err != nil {
-		t.Fatalf("close: %v", err)
-	}
+	t.Cleanup(func() { srv.close() })
+	return srv
 }
 
 func TestServeSQLite(t *testing.T) {
@@ -260,6 +268,9 @@ func TestCheckListingCLI(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], `{"id":"a","risk":"medium"`) || !strings.Contains(lines[1], `"field":"price"`) || !strings.HasPrefix(lines[2], `{"id":"c","risk":"low"`) {
 		t.Fatalf("jsonl: %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, env, `{"price":"300","deposit":true,"on_platform":true}`, "check", "listing", "--fail-on", "never"); code != 0 {
+		t.Fatalf("--fail-on never: exit %d %s", code, errOut)
 	}
 	if code, _, errOut := run(t, env, `{"price":"1"}`, "check", "listing", "--fail-on", "low"); code != 2 || !strings.Contains(errOut, "--fail-on") {
 		t.Fatalf("bad --fail-on: %d %s", code, errOut)

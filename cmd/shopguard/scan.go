@@ -35,18 +35,23 @@ the other side is read as a conversation), or a JSON object {"text": …} or {"m
 check too (with the feeds imported into the data directory), and with --snapshot every
 number, account and domain in it is looked up in the community's reports. With --jsonl, every input line is such an object with an "id", and every
 output line is {"id","risk","score","types","stage","cues","signals","urls","advice"}.
-Exits 1 when a single input is medium or high risk.`)
+Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	fs.StringVar(&c.Data, "data", c.Data, "data directory holding imported feeds [SHOPGUARD_DATA]")
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
 	langName := fs.String("lang", "zh-CN", "language of the explanations: zh-CN or en")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	jsonl := fs.Bool("jsonl", false, "read JSON lines, write one result per line")
+	var fail failOn
+	fail.add(fs)
 	snapshot := fs.String("snapshot", "", "look the numbers, accounts and domains in the text up in this offline snapshot of the community's reports (shopguard snapshot)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	lang, err := langFlag(*langName)
 	if err != nil {
+		return err
+	}
+	if err := fail.check(); err != nil {
 		return err
 	}
 	if fs.NArg() > 1 {
@@ -103,7 +108,7 @@ Exits 1 when a single input is medium or high risk.`)
 	} else {
 		printScan(m, pack, input.Conversation(), res, lang)
 	}
-	if err == nil && res.Risk != shopguard.RiskLow {
+	if err == nil && fail.trips(res.Risk) {
 		return errFound
 	}
 	return err

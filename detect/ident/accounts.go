@@ -7,8 +7,9 @@ import (
 	"github.com/shopguard/shopguard"
 )
 
-// appendQQ appends the digits of a QQ number: 5 to 11 digits, not starting with 0.
-func appendQQ(dst []byte, raw string) ([]byte, error) {
+// appendDigits appends the digits of raw (full-width ones folded), dropping spaces and dashes;
+// anything else is an error naming what, such as "a QQ number".
+func appendDigits(dst []byte, raw, what string) ([]byte, error) {
 	start := len(dst)
 	for _, r := range raw {
 		r = fold(r)
@@ -17,8 +18,18 @@ func appendQQ(dst []byte, raw string) ([]byte, error) {
 			dst = append(dst, byte(r))
 		case r == ' ' || r == '-':
 		default:
-			return dst[:start], invalid("a QQ number holds only digits; found %q", r)
+			return dst[:start], invalid("%s holds only digits; found %q", what, r)
 		}
+	}
+	return dst, nil
+}
+
+// appendQQ appends the digits of a QQ number: 5 to 11 digits, not starting with 0.
+func appendQQ(dst []byte, raw string) ([]byte, error) {
+	start := len(dst)
+	dst, err := appendDigits(dst, raw, "a QQ number")
+	if err != nil {
+		return dst, err
 	}
 	d := dst[start:]
 	switch {

@@ -5,15 +5,9 @@ package ident
 // Luhn check; other accounts (company accounts, old passbooks) have no check digit to test.
 func appendBankAccount(dst []byte, raw string) ([]byte, error) {
 	start := len(dst)
-	for _, r := range raw {
-		r = fold(r)
-		switch {
-		case r >= '0' && r <= '9':
-			dst = append(dst, byte(r))
-		case r == ' ' || r == '-':
-		default:
-			return dst[:start], invalid("a bank card or account number holds only digits; found %q", r)
-		}
+	dst, err := appendDigits(dst, raw, "a bank card or account number")
+	if err != nil {
+		return dst, err
 	}
 	d := dst[start:]
 	if len(d) < 10 || len(d) > 25 {
