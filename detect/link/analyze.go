@@ -348,44 +348,71 @@ func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool)
 	if joined {
 		return shopguard.Signal{}, false
 	}
-	// Brand name plus other words.
-	brands, words, scanned := &ix.brandRaw, &ix.wordsRaw, []byte(nil)
+	// Brand name plus other words: in an IDN once folded; in an ASCII name as written, then
+	// with 0 and 1 read as o and l when the brand is spelt with them (amaz0n-support).
 	if idn {
-		brands, words, scanned = &ix.brandF1, &ix.wordsF1, sc.f1
-	} else {
-		scanned = append(sc.del[:0], name...)
-		sc.del = scanned
+		if hit, ok := a.combo(sc.f1, &ix.brandF1, &ix.wordsF1, true, l, nil); ok {
+			return hit, true
+		}
+		if !isLatin(uni) {
+			for _, t := range ix.zh {
+				if t.brand >= 0 && strings.Contains(uni, t.raw) {
+					return a.brandSignal(CodeCombo, wCombo, t, l), true
+				}
+			}
+		}
+		return shopguard.Signal{}, false
 	}
+	raw := append(sc.del[:0], name...)
+	sc.del = raw
+	if hit, ok := a.combo(raw, &ix.brandRaw, &ix.wordsRaw, false, l, nil); ok {
+		return hit, true
+	}
+	if strings.ContainsAny(name, "01") {
+		var buf [64]byte
+		read := append(buf[:0], name...)
+		for i, c := range read {
+			switch c {
+			case '0':
+				read[i] = 'o'
+			case '1':
+				read[i] = 'l'
+			}
+		}
+		// Only a brand spelt with a digit counts: "1ebay" is not eBay in disguise.
+		spelt := func(start, end int) bool { return strings.ContainsAny(name[start:end], "01") }
+		if hit, ok := a.combo(read, &ix.brandRaw, &ix.wordsRaw, false, l, spelt); ok {
+			return hit, true
+		}
+	}
+	return shopguard.Signal{}, false
+}
+
+// combo looks in name for a brand token joined with other words; folded says name and the
+// automatons are in folded form, and want, when not nil, which spans of name count. A short
+// or everyday-word brand counts only when the rest of the name is known bait words.
+func (a *Analyzer) combo(name []byte, brands, words *trie, folded bool, l Link, want func(start, end int) bool) (shopguard.Signal, bool) {
+	ix := a.ix
 	var hit shopguard.Signal
 	ok := false
-	brands.scan(scanned, func(id int32, start, end int) bool {
+	brands.scan(name, func(id int32, start, end int) bool {
 		t := ix.tokens[id]
-		if end-start == len(scanned) {
+		if end-start == len(name) || want != nil && !want(start, end) {
 			return true
 		}
 		if t.short || t.word {
 			form := t.raw
-			if idn {
+			if folded {
 				form = t.f1
 			}
-			if !words.covers(scanned[:start], form) || !words.covers(scanned[end:], form) {
+			if !words.covers(name[:start], form) || !words.covers(name[end:], form) {
 				return true
 			}
 		}
 		hit, ok = a.brandSignal(CodeCombo, wCombo, t, l), true
 		return false
 	})
-	if ok {
-		return hit, true
-	}
-	if idn && !isLatin(uni) {
-		for _, t := range ix.zh {
-			if t.brand >= 0 && strings.Contains(uni, t.raw) {
-				return a.brandSignal(CodeCombo, wCombo, t, l), true
-			}
-		}
-	}
-	return shopguard.Signal{}, false
+	return hit, ok
 }
 
 func (a *Analyzer) weakOr(t token, strong, weak int) int {

@@ -51,6 +51,8 @@ func TestAnalyzeURL(t *testing.T) {
 		{"https://xn--pypal-4ve.com/", shopguard.RiskHigh, CodeHomoglyph},
 		{"taobao-tuikuan.com", shopguard.RiskHigh, CodeCombo},
 		{"jd-kefu.top", shopguard.RiskHigh, CodeCombo},
+		{"amaz0n-support.com", shopguard.RiskHigh, CodeCombo}, // the brand spelt with a digit, plus a bait word
+		{"https://fedexoffice.com/", shopguard.RiskLow, CodeOfficial},
 		{"taobao.xyz", shopguard.RiskHigh, CodeWrongTLD},
 		{"http://192.168.10.4/alipay/login", shopguard.RiskMedium, CodeRawIP},
 		{"http://3232235777/", shopguard.RiskMedium, CodeRawIP},
@@ -65,6 +67,7 @@ func TestAnalyzeURL(t *testing.T) {
 		{"ups.com", shopguard.RiskLow, CodeOfficial},
 		{"ips.com", shopguard.RiskLow, ""},
 		{"applebees.com", shopguard.RiskLow, ""},
+		{"hotmail.com", shopguard.RiskLow, ""}, // "tmail" is not Tmall: only digits are read as letters in ASCII names
 		{"apple-id-verify.com", shopguard.RiskHigh, CodeCombo},
 		{"www.icloud-find.me.xyz", shopguard.RiskHigh, CodeInSubdomain},
 		{"apple.verify-id.xyz", shopguard.RiskHigh, CodeInSubdomain},
