@@ -203,7 +203,11 @@ func printIdent(m *Main, v identVerdict, lang string) {
 			fmt.Fprint(m.Stdout, "，已经审核确认")
 		}
 	} else {
-		fmt.Fprintf(m.Stdout, "%s %s: risk %s (%d/100), %d reports", v.Kind, v.Display, risk[1], v.Score, v.Reports)
+		plural := "s"
+		if v.Reports == 1 {
+			plural = ""
+		}
+		fmt.Fprintf(m.Stdout, "%s %s: risk %s (%d/100), %d report%s", v.Kind, v.Display, risk[1], v.Score, v.Reports, plural)
 		if v.Confirmed {
 			fmt.Fprint(m.Stdout, ", confirmed by a moderator")
 		}
