@@ -42,7 +42,7 @@ func TestReportAndCheckCLI(t *testing.T) {
 	}
 
 	code, out, _ = run(t, env, "", "check", "phone", "--lang", "en", "+86 138-1234-5678")
-	if code != 0 || !strings.Contains(out, "138****5678") || !strings.Contains(out, "1 reports") {
+	if code != 0 || !strings.Contains(out, "138****5678") || !strings.Contains(out, "1 report [") {
 		t.Fatalf("check phone: %d %q", code, out)
 	}
 	code, out, _ = run(t, env, "", "check", "qq", "--json", "12345678")
