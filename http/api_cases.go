@@ -74,21 +74,28 @@ func (s *Server) handleAPIUpdateTriage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIDeleteCase(w http.ResponseWriter, r *http.Request) {
+	if err := s.deleteCase(w, r); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// deleteCase deletes the owner's case with its files and forgets its cookie.
+func (s *Server) deleteCase(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v, err := s.vault()
-	if err == nil {
-		err = v.Delete(r.Context(), c.ID)
-	}
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
+	}
+	if err := v.Delete(r.Context(), c.ID); err != nil {
+		return err
 	}
 	s.setCaseCookie(w, c.ID, "", -1)
-	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (s *Server) handleAPIPlan(w http.ResponseWriter, r *http.Request) {

@@ -306,20 +306,10 @@ func (s *Server) handleStatusForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeleteCaseForm(w http.ResponseWriter, r *http.Request) {
-	c, err := s.caseOf(r)
-	if err != nil {
+	if err := s.deleteCase(w, r); err != nil {
 		s.error(w, r, err)
 		return
 	}
-	v, err := s.vault()
-	if err == nil {
-		err = v.Delete(r.Context(), c.ID)
-	}
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.setCaseCookie(w, c.ID, "", -1)
 	http.Redirect(w, r, "/cases/new?deleted=1", http.StatusSeeOther)
 }
 
