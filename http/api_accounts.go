@@ -22,44 +22,44 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
-func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) error {
 	var req loginRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	token, u, err := s.Auth.Login(r.Context(), req.Name, req.Password)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	s.setSessionCookie(w, token, int(auth.SessionTTL.Seconds()))
 	writeJSON(w, http.StatusOK, u)
+	return nil
 }
 
-func (s *Server) handleAPILogout(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPILogout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := s.Auth.Logout(r.Context(), c.Value); err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 	}
 	s.setSessionCookie(w, "", -1)
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 	p := principalOf(r)
 	writeJSON(w, http.StatusOK, map[string]any{"user": p.User, "key": p.Key})
+	return nil
 }
 
-func (s *Server) handleListKeys(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleListKeys(w http.ResponseWriter, r *http.Request) error {
 	keys, err := s.Store.ListAPIKeys(r.Context(), principalOf(r).User.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"keys": nonNil(keys)})
+	return nil
 }
 
 type createKeyRequest struct {
@@ -67,62 +67,57 @@ type createKeyRequest struct {
 	Scopes []shopguard.Scope `json:"scopes"`
 }
 
-func (s *Server) handleCreateKey(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCreateKey(w http.ResponseWriter, r *http.Request) error {
 	var req createKeyRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	p := principalOf(r)
 	// A key cannot mint a key with more power than itself.
 	for _, sc := range req.Scopes {
 		if p.Key != nil && !p.Key.Has(sc) {
-			s.error(w, r, &shopguard.Error{Code: shopguard.EFORBIDDEN, Field: "scopes", Message: "a key cannot create a key with scope " + string(sc) + " it does not have"})
-			return
+			return &shopguard.Error{Code: shopguard.EFORBIDDEN, Field: "scopes", Message: "a key cannot create a key with scope " + string(sc) + " it does not have"}
 		}
 	}
 	key, rec, err := s.Auth.CreateAPIKey(r.Context(), p.User, req.Name, req.Scopes)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"key": key, "id": rec.ID, "prefix": rec.Prefix, "scopes": rec.Scopes, "note": "store this key now: it is not shown again"})
+	return nil
 }
 
-func (s *Server) handleRevokeKey(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleRevokeKey(w http.ResponseWriter, r *http.Request) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		s.error(w, r, shopguard.Invalid("id", "a key id is a number"))
-		return
+		return shopguard.Invalid("id", "a key id is a number")
 	}
 	p := principalOf(r)
 	keys, err := s.Store.ListAPIKeys(r.Context(), p.User.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	own := false
 	for _, k := range keys {
 		own = own || k.ID == id
 	}
 	if !own && !p.Can(shopguard.ScopeAdmin) {
-		s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no key %d among yours", id))
-		return
+		return shopguard.Errorf(shopguard.ENOTFOUND, "no key %d among yours", id)
 	}
 	if err := s.Store.RevokeAPIKey(r.Context(), id, s.Auth.Now()); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request) error {
 	users, err := s.Store.ListUsers(r.Context())
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"users": nonNil(users)})
+	return nil
 }
 
 type createUserRequest struct {
@@ -131,18 +126,17 @@ type createUserRequest struct {
 	Password string         `json:"password"`
 }
 
-func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) error {
 	var req createUserRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	u, err := s.Auth.CreateUser(r.Context(), req.Name, req.Role, req.Password)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, u)
+	return nil
 }
 
 // nonNil makes an empty list encode as [] rather than null.

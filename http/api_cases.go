@@ -17,68 +17,63 @@ type newCaseRequest struct {
 	Triage shopguard.Triage `json:"triage"`
 }
 
-func (s *Server) handleAPICreateCase(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPICreateCase(w http.ResponseWriter, r *http.Request) error {
 	var req newCaseRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if req.Lang == "" {
 		req.Lang = stateOf(r).lang
 	}
 	c, key, err := s.newCase(r, req.Lang, req.Triage)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
 	writeJSON(w, http.StatusCreated, map[string]string{"id": c.ID, "key": key, "url": caseURL(c.ID)})
+	return nil
 }
 
-func (s *Server) handleAPICase(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPICase(w http.ResponseWriter, r *http.Request) error {
 	c, _, err := s.caseForReading(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	lang, err := reqLang(r, c)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v, err := s.viewCase(r, c, lang)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, v)
+	return nil
 }
 
-func (s *Server) handleAPIUpdateTriage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIUpdateTriage(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	var t shopguard.Triage
 	if err := decodeJSON(r, &t); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := s.Store.UpdateTriage(r.Context(), c.ID, t, time.Now()); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	c.Triage = t
 	writeJSON(w, http.StatusOK, s.planner.Plan(t, c.Lang, time.Now()))
+	return nil
 }
 
-func (s *Server) handleAPIDeleteCase(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIDeleteCase(w http.ResponseWriter, r *http.Request) error {
 	if err := s.deleteCase(w, r); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // deleteCase deletes the owner's case with its files and forgets its cookie.
@@ -98,136 +93,123 @@ func (s *Server) deleteCase(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) handleAPIPlan(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIPlan(w http.ResponseWriter, r *http.Request) error {
 	c, _, err := s.caseForReading(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	lang, err := reqLang(r, c)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.planner.Plan(c.Triage, lang, time.Now()))
+	return nil
 }
 
-func (s *Server) handleAPIAddEvidence(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIAddEvidence(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	e, err := s.addEvidence(r, c)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, e)
+	return nil
 }
 
-func (s *Server) handleAPIListEvidence(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIListEvidence(w http.ResponseWriter, r *http.Request) error {
 	c, _, err := s.caseForReading(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	ev, err := s.Store.ListEvidence(r.Context(), c.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"evidence": ev})
+	return nil
 }
 
 // handleEvidenceFile sends one evidence file back, always as a download: it is the victim's
 // upload and must never render in the site's origin.
-func (s *Server) handleEvidenceFile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEvidenceFile(w http.ResponseWriter, r *http.Request) error {
 	c, _, err := s.caseForReading(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	seq, err := strconv.Atoi(r.PathValue("seq"))
 	ev, lerr := s.Store.ListEvidence(r.Context(), c.ID)
 	if lerr != nil {
-		s.error(w, r, lerr)
-		return
+		return lerr
 	}
 	if err != nil || seq < 1 || seq > len(ev) {
-		s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no evidence item %q in this case", r.PathValue("seq")))
-		return
+		return shopguard.Errorf(shopguard.ENOTFOUND, "no evidence item %q in this case", r.PathValue("seq"))
 	}
 	e := ev[seq-1]
 	v, err := s.vault()
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	rc, err := v.Blobs.Open(r.Context(), e.SHA256)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	defer rc.Close()
 	attachment(w, e.Type, e.Name)
 	w.Header().Set("Content-Security-Policy", "sandbox")
 	w.Header().Set("Content-Length", strconv.FormatInt(e.Size, 10))
 	io.Copy(w, rc)
+	return nil
 }
 
-func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) error {
 	c, _, err := s.caseForReading(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	lang, err := reqLang(r, c)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	ev, err := s.Store.ListEvidence(r.Context(), c.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	body, ct, err := document(c, ev, r.PathValue("file"), lang)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	name, ext, _ := strings.Cut(r.PathValue("file"), ".")
 	attachment(w, ct, name+"."+string(lang)+"."+ext)
 	w.Write(body)
+	return nil
 }
 
-func (s *Server) handleAPIPackage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIPackage(w http.ResponseWriter, r *http.Request) error {
 	c, _, err := s.caseForReading(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.writePackage(w, r, c)
+	return s.writePackage(w, r, c)
 }
 
-func (s *Server) handleAPIVerifyCase(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIVerifyCase(w http.ResponseWriter, r *http.Request) error {
 	c, _, err := s.caseForReading(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v, err := s.vault()
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	rep, err := v.Verify(r.Context(), c.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"intact": rep.OK(), "report": rep})
+	return nil
 }
 
 // statusRequest is the body of PUT /api/v1/cases/{id}/channels/{channel}.
@@ -250,23 +232,21 @@ func (s *Server) setStatus(r *http.Request, c *shopguard.Case, channel string, r
 	return st, nil
 }
 
-func (s *Server) handleAPISetStatus(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPISetStatus(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	var req statusRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	st, err := s.setStatus(r, c, r.PathValue("channel"), req)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, st)
+	return nil
 }
 
 // dueDay is the day asked for with ?day=, else today (UTC).
@@ -279,54 +259,51 @@ func dueDay(r *http.Request) (string, error) {
 	return day, err
 }
 
-func (s *Server) handleAPICaseFollowUps(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPICaseFollowUps(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
-	s.writeFollowUps(w, r, []string{c.ID})
+	return s.writeFollowUps(w, r, []string{c.ID})
 }
 
 // handleAPIFollowUps lists the due follow-ups of all the signed-in user's cases.
-func (s *Server) handleAPIFollowUps(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIFollowUps(w http.ResponseWriter, r *http.Request) error {
 	cases, err := s.Store.ListCases(r.Context(), principalOf(r).User.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	ids := make([]string, len(cases))
 	for i, c := range cases {
 		ids[i] = c.ID
 	}
-	s.writeFollowUps(w, r, ids)
+	return s.writeFollowUps(w, r, ids)
 }
 
-func (s *Server) writeFollowUps(w http.ResponseWriter, r *http.Request, ids []string) {
+func (s *Server) writeFollowUps(w http.ResponseWriter, r *http.Request, ids []string) error {
 	day, err := dueDay(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	due, err := s.Store.DueFollowUps(r.Context(), ids, day)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"day": day, "due": due})
+	return nil
 }
 
 // handleAPICases lists the signed-in user's cases.
-func (s *Server) handleAPICases(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPICases(w http.ResponseWriter, r *http.Request) error {
 	cases, err := s.Store.ListCases(r.Context(), principalOf(r).User.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if cases == nil {
 		cases = []*shopguard.Case{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"cases": cases})
+	return nil
 }
 
 // shareAnswer is the answer to POST /api/v1/cases/{id}/share: the token, shown once, and the
@@ -345,48 +322,45 @@ func (s *Server) share(r *http.Request, c *shopguard.Case) (shareAnswer, error) 
 	return shareAnswer{Token: token, URL: caseURL(c.ID) + "?share=" + token}, nil
 }
 
-func (s *Server) handleAPIShare(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIShare(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	a, err := s.share(r, c)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, a)
+	return nil
 }
 
-func (s *Server) handleAPIUnshare(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIUnshare(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err == nil {
 		err = s.Store.SetCaseShare(r.Context(), c.ID, nil)
 	}
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // handleAPIReportCase turns a case into a community report, with its owner's consent.
-func (s *Server) handleAPIReportCase(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAPIReportCase(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	var req casework.ReportRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	rep, err := s.reportCase(r, c, req)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, caseReport{ID: rep.ID, Status: rep.Status})
+	return nil
 }

@@ -102,28 +102,25 @@ func canReport(r *http.Request) error {
 	return nil
 }
 
-func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) error {
 	if err := canReport(r); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	var req reportRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	rep := &shopguard.Report{ScamType: req.ScamType, Identifiers: req.Identifiers, Platform: req.Platform, Amount: req.Amount,
 		Currency: req.Currency, OccurredOn: req.OccurredOn, Narrative: req.Narrative}
 	var err error
 	if rep.Evidence, err = s.attachAll(r.Context(), req.Evidence); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := s.Intel.Submit(r.Context(), rep, reporter(r)); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status})
+	return nil
 }
 
 // attachAll decodes, checks and stores evidence files sent in JSON.
@@ -154,7 +151,7 @@ func (s *Server) attach(ctx context.Context, name string, data []byte) (shopguar
 	return intel.AttachEvidence(ctx, s.Blobs, name, data)
 }
 
-func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := shopguard.ReportFilter{Status: shopguard.ReportStatus(q.Get("status"))}
 	if f.Status == "" && q.Get("status") == "" {
@@ -163,26 +160,23 @@ func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) {
 	if q.Get("status") == "all" {
 		f.Status = ""
 	} else if f.Status != "" && !validStatus(f.Status) {
-		s.error(w, r, shopguard.Invalid("status", "unknown status %q", f.Status))
-		return
+		return shopguard.Invalid("status", "unknown status %q", f.Status)
 	}
 	var err error
 	if f.AfterID, err = intParam(q.Get("after"), "after"); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	limit, err := intParam(q.Get("limit"), "limit")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	f.Limit = int(limit)
 	reports, err := s.Store.ListReports(r.Context(), f)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"reports": nonNil(reports)})
+	return nil
 }
 
 func validStatus(st shopguard.ReportStatus) bool {
@@ -213,66 +207,60 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) handleGetReport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleGetReport(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	rep, err := s.Store.ReportByID(r.Context(), id)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	audit, err := s.Store.AuditLog(r.Context(), "report:"+strconv.FormatInt(id, 10), 100)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"report": rep, "audit": nonNil(audit)})
+	return nil
 }
 
 // handleReportInfo lets a reporter answer a moderator who asked for more.
-func (s *Server) handleReportInfo(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleReportInfo(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	var req struct {
 		Text     string           `json:"text"`
 		Evidence []evidenceUpload `json:"evidence"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	evidence, err := s.attachAll(r.Context(), req.Evidence)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	rep, err := s.Intel.AddInfo(r.Context(), id, reporter(r), req.Text, evidence)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": rep.ID, "status": rep.Status})
+	return nil
 }
 
 // handleMyReports lists the signed-in user's own reports and where they stand.
-func (s *Server) handleMyReports(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleMyReports(w http.ResponseWriter, r *http.Request) error {
 	after, err := intParam(r.URL.Query().Get("after"), "after")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	reports, err := s.Store.ListReports(r.Context(), shopguard.ReportFilter{ReporterID: principalOf(r).User.ID, AfterID: after, Limit: 100})
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"reports": nonNil(reports)})
+	return nil
 }
 
 // decisionRequest is the body of POST /api/v1/reports/{id}/decision.
@@ -282,100 +270,94 @@ type decisionRequest struct {
 	MergeInto int64            `json:"merge_into"`
 }
 
-func (s *Server) handleDecideReport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleDecideReport(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	var req decisionRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	rep, err := s.Intel.Decide(r.Context(), shopguard.Decision{ReportID: id, Action: req.Action, Reason: req.Reason, MergeInto: req.MergeInto, ModeratorID: principalOf(r).User.ID})
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if req.Action == shopguard.ActionDelete {
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, rep)
+	return nil
 }
 
-func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	limit, err := intParam(r.URL.Query().Get("limit"), "limit")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	log, err := s.Store.AuditLog(r.Context(), r.URL.Query().Get("subject"), int(limit))
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"audit": nonNil(log)})
+	return nil
 }
 
-func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
 	in, err := s.Intel.Lookup(shopguard.Kind(r.PathValue("kind")), r.PathValue("value"))
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, in)
+	return nil
 }
 
 // handleIndicatorReports shows moderators everything about an identifier: its stored
 // reputation (reports by status, money lost, "not a scam" voices) and every report naming it.
-func (s *Server) handleIndicatorReports(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleIndicatorReports(w http.ResponseWriter, r *http.Request) error {
 	id, err := ident.Parse(shopguard.Kind(r.PathValue("kind")), r.PathValue("value"))
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	rep, err := s.Store.ReputationOf(r.Context(), id)
 	if shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
 		rep, err = &shopguard.Reputation{Identifier: id, ScamTypes: []string{}}, nil
 	}
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	reports, err := s.Store.ReportsFor(r.Context(), id)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"reputation": rep, "reports": nonNil(reports)})
+	return nil
 }
 
-func (s *Server) handlePrivateLookup(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handlePrivateLookup(w http.ResponseWriter, r *http.Request) error {
 	matches, err := s.Intel.Bucket(shopguard.Kind(r.PathValue("kind")), r.PathValue("prefix"))
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"matches": matches})
+	return nil
 }
 
-func (s *Server) handleNotScam(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleNotScam(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		Kind    shopguard.Kind `json:"kind"`
 		Value   string         `json:"value"`
 		Comment string         `json:"comment"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := s.Intel.NotScam(r.Context(), req.Kind, req.Value, req.Comment, reporter(r)); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // appealRequest is the body of POST /api/v1/appeals.
@@ -411,35 +393,33 @@ func answerOf(a *shopguard.Appeal) appealAnswer {
 	return ans
 }
 
-func (s *Server) handleCreateAppeal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCreateAppeal(w http.ResponseWriter, r *http.Request) error {
 	var req appealRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	a := &shopguard.Appeal{Identifier: shopguard.Identifier{Kind: req.Kind, Value: req.Value}, Reason: req.Reason, Contact: req.Contact, Method: req.Method}
 	if err := s.Intel.FileAppeal(r.Context(), a); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, answerOf(a))
+	return nil
 }
 
-func (s *Server) handleVerifyAppeal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleVerifyAppeal(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	a, err := s.Intel.ProveAppeal(r.Context(), id)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, answerOf(a))
+	return nil
 }
 
-func (s *Server) handleListAppeals(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleListAppeals(w http.ResponseWriter, r *http.Request) error {
 	st := shopguard.AppealStatus(r.URL.Query().Get("status"))
 	if st == "" {
 		st = shopguard.AppealReview
@@ -448,49 +428,46 @@ func (s *Server) handleListAppeals(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.Store.ListAppeals(r.Context(), st, 100)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"appeals": nonNil(list)})
+	return nil
 }
 
-func (s *Server) handleDecideAppeal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleDecideAppeal(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	var req struct {
 		Uphold bool   `json:"uphold"`
 		Reason string `json:"reason"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	a, err := s.Intel.DecideAppeal(r.Context(), id, req.Uphold, principalOf(r).User.ID, req.Reason)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, a)
+	return nil
 }
 
-func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
 	f, err := intel.ParseFormat(cmpOr(r.URL.Query().Get("format"), "json"))
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	now := time.Now()
 	var buf bytes.Buffer
 	if err := intel.Export(&buf, f, intel.Records(s.Intel.Index, now), now); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	ct := map[intel.Format]string{intel.FormatCSV: "text/csv; charset=utf-8", intel.FormatJSON: "application/json", intel.FormatSTIX: "application/stix+json;version=2.1"}[f]
 	w.Header().Set("Content-Type", ct)
 	w.Write(buf.Bytes())
+	return nil
 }
 
 func cmpOr(v, def string) string {
@@ -500,36 +477,33 @@ func cmpOr(v, def string) string {
 	return v
 }
 
-func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	f, err := intel.ParseFormat(r.URL.Query().Get("format"))
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	source := r.URL.Query().Get("source")
 	if source == "" {
-		s.error(w, r, shopguard.Invalid("source", "name the feed the indicators come from"))
-		return
+		return shopguard.Invalid("source", "name the feed the indicators come from")
 	}
 	reps, errs, err := intel.Import(r.Body, f, source)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := s.Intel.Import(r.Context(), reps); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"imported": len(reps), "errors": nonNil(errs)})
+	return nil
 }
 
-func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
 	if _, err := intel.WriteSnapshot(&buf, s.Intel.Index, time.Now()); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="shopguard.snapshot"`)
 	w.Write(buf.Bytes())
+	return nil
 }

@@ -28,26 +28,24 @@ type scanResponse struct {
 	text.Result
 }
 
-func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	var req scanRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := req.Validate(); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	lang := stateOf(r).lang
 	if req.Lang != "" {
 		l, ok := shopguard.ParseLang(req.Lang)
 		if !ok {
-			s.error(w, r, shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", req.Lang))
-			return
+			return shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", req.Lang)
 		}
 		lang = l
 	}
 	res := s.checks().Scan(req.Conversation())
 	res.Explain(s.Knowledge, lang)
 	writeJSON(w, http.StatusOK, scanResponse{ID: req.ID, Result: res})
+	return nil
 }

@@ -276,42 +276,38 @@ func attachment(w http.ResponseWriter, contentType, name string) {
 }
 
 // writePackage streams the case's evidence package.
-func (s *Server) writePackage(w http.ResponseWriter, r *http.Request, c *shopguard.Case) {
+func (s *Server) writePackage(w http.ResponseWriter, r *http.Request, c *shopguard.Case) error {
 	ev, err := s.Store.ListEvidence(r.Context(), c.ID)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	v, err := s.vault()
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	now := time.Now()
 	in := casework.PackageInput{Case: c, Evidence: ev, Plan: s.planner.Plan(c.Triage, c.Lang, now), Blobs: v.Blobs, Now: now}
 	// Build in a temporary file first so that a failure is a clean error, not half an archive.
 	tmp, err := os.CreateTemp("", "shopguard-package-*.zip")
 	if err != nil {
-		s.error(w, r, fmt.Errorf("http: package: %w", err))
-		return
+		return fmt.Errorf("http: package: %w", err)
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	if err := casework.WritePackage(r.Context(), tmp, in); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	size, err := tmp.Seek(0, io.SeekCurrent)
 	if err == nil {
 		_, err = tmp.Seek(0, io.SeekStart)
 	}
 	if err != nil {
-		s.error(w, r, fmt.Errorf("http: package: %w", err))
-		return
+		return fmt.Errorf("http: package: %w", err)
 	}
 	attachment(w, "application/zip", fmt.Sprintf("shopguard-case-%s.zip", c.ID))
 	w.Header().Set("Content-Length", fmt.Sprint(size))
 	io.Copy(w, tmp)
+	return nil
 }
 
 // caseURL is the web page of a case.

@@ -13,31 +13,28 @@ type checkURLRequest struct {
 	Lang string `json:"lang"`
 }
 
-func (s *Server) handleCheckURL(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCheckURL(w http.ResponseWriter, r *http.Request) error {
 	var req checkURLRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if strings.TrimSpace(req.URL) == "" {
-		s.error(w, r, shopguard.Invalid("url", "give the link to check"))
-		return
+		return shopguard.Invalid("url", "give the link to check")
 	}
 	lang := stateOf(r).lang
 	if req.Lang != "" {
 		l, ok := shopguard.ParseLang(req.Lang)
 		if !ok {
-			s.error(w, r, shopguard.Invalid("lang", "lang %q: want zh-CN or en", req.Lang))
-			return
+			return shopguard.Invalid("lang", "lang %q: want zh-CN or en", req.Lang)
 		}
 		lang = l
 	}
 	res, err := s.Links.Check(req.URL, s.Knowledge, lang)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, res)
+	return nil
 }
 
 // checkLinkPage is the data of the "Check a link" page: the link asked about and, after a
@@ -48,7 +45,7 @@ type checkLinkPage struct {
 	Result *link.Result
 }
 
-func (s *Server) handleCheckLinkPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCheckLinkPage(w http.ResponseWriter, r *http.Request) error {
 	data := checkLinkPage{URL: strings.TrimSpace(r.URL.Query().Get("url"))}
 	status := http.StatusOK
 	if data.URL != "" {
@@ -60,4 +57,5 @@ func (s *Server) handleCheckLinkPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, status, "check_link", "check_link.title", data)
+	return nil
 }

@@ -16,17 +16,16 @@ func (s *Server) explained(r *http.Request, a shopguard.Assessment) shopguard.As
 	return a
 }
 
-func (s *Server) handleCheckListing(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCheckListing(w http.ResponseWriter, r *http.Request) error {
 	var l listing.Listing
 	if err := decodeJSON(r, &l); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := l.Validate(); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.explained(r, s.checks().Listing(l)))
+	return nil
 }
 
 // sellerPage is the data of the "Check a seller" page: the form as filled (Values holds the
@@ -45,14 +44,14 @@ var contactFields = []struct{ field, kind string }{
 	{"contact_phone", ""}, {"contact_qq", "qq"}, {"contact_wechat", "wechat"},
 }
 
-func (s *Server) handleSellerPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSellerPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "check_seller", "seller.title", sellerPage{Form: listing.Listing{OnPlatform: true}})
+	return nil
 }
 
-func (s *Server) handleSellerForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSellerForm(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		s.error(w, r, shopguard.Invalid("", "unreadable form: %v", err))
-		return
+		return shopguard.Invalid("", "unreadable form: %v", err)
 	}
 	f := r.PostForm
 	l := listing.Listing{
@@ -96,11 +95,12 @@ func (s *Server) handleSellerForm(w http.ResponseWriter, r *http.Request) {
 			d.Field = ff
 		}
 		s.render(w, r, http.StatusBadRequest, "check_seller", "seller.title", d)
-		return
+		return nil
 	}
 	a := s.explained(r, s.checks().Listing(l))
 	d.Result = &a
 	s.render(w, r, http.StatusOK, "check_seller", "seller.title", d)
+	return nil
 }
 
 // HasContact reports whether the form lists a contact of the kind.

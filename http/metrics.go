@@ -39,25 +39,32 @@ func (m *metrics) observe(route, method string, status int, d time.Duration) {
 // Registry returns the server's Prometheus registry, for other parts to add their series.
 func (s *Server) Registry() *prometheus.Registry { return s.registry }
 
-func (s *Server) handleMetrics() http.Handler {
-	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+// handleMetrics serves the Prometheus registry.
+func (s *Server) handleMetrics() handlerFunc {
+	h := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+	return func(w http.ResponseWriter, r *http.Request) error {
+		h.ServeHTTP(w, r)
+		return nil
+	}
 }
 
 // handleHealthz answers 200 while the process serves.
-func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": versionString()})
+	return nil
 }
 
 // handleReadyz answers 200 when the database answers and the server is not shutting down.
-func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	if s.closing.Load() {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "shutting down"})
-		return
+		return nil
 	}
 	if err := s.Store.Ping(r.Context()); err != nil {
 		s.Logger.Warn("readyz: database", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "knowledge": s.Knowledge.Version})
+	return nil
 }

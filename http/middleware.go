@@ -217,16 +217,15 @@ func bearer(r *http.Request) (string, bool) {
 
 // require wraps a handler that needs scope s: 401 for anonymous callers, 403 for callers
 // whose role or key does not allow it.
-func (s *Server) require(scope shopguard.Scope, h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) require(scope shopguard.Scope, h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		p := principalOf(r)
 		switch {
 		case p.Can(scope):
-			h(w, r)
+			return h(w, r)
 		case p.User == nil:
-			s.error(w, r, shopguard.Errorf(shopguard.EUNAUTHORIZED, "sign in or send an API key"))
-		default:
-			s.error(w, r, shopguard.Errorf(shopguard.EFORBIDDEN, "this needs the %s permission", scope))
+			return shopguard.Errorf(shopguard.EUNAUTHORIZED, "sign in or send an API key")
 		}
+		return shopguard.Errorf(shopguard.EFORBIDDEN, "this needs the %s permission", scope)
 	}
 }

@@ -8,7 +8,7 @@ func (s *Server) registerRoutes() {
 	// Operations.
 	s.handle("GET /healthz", s.handleHealthz)
 	s.handle("GET /readyz", s.handleReadyz)
-	s.handle("GET /metrics", s.handleMetrics().ServeHTTP)
+	s.handle("GET /metrics", s.handleMetrics())
 	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
 
 	// Knowledge: open to everyone.

@@ -107,13 +107,19 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 	return s, nil
 }
 
+// handlerFunc is a route's handler: it writes its answer, or returns the error for the
+// server to render (as JSON for the API, as a page for browsers).
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
 // handle registers h for pattern ("GET /api/v1/…"), recording the route for metrics, logs and
 // the OpenAPI check.
-func (s *Server) handle(pattern string, h http.HandlerFunc) {
+func (s *Server) handle(pattern string, h handlerFunc) {
 	s.routes = append(s.routes, pattern)
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		stateOf(r).route = pattern
-		h(w, r)
+		if err := h(w, r); err != nil {
+			s.error(w, r, err)
+		}
 	}))
 }
 

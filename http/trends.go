@@ -29,11 +29,11 @@ func (s *Server) trends(r *http.Request) (intel.Trends, error) {
 	return intel.ComputeTrends(facts, since, now), nil
 }
 
-func (s *Server) handleTrends(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleTrends(w http.ResponseWriter, r *http.Request) error {
 	tr, err := s.trends(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, tr)
+	return nil
 }

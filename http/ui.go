@@ -179,13 +179,13 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // requirePage is require for web pages: anonymous visitors are sent to the sign-in page.
-func (s *Server) requirePage(scope shopguard.Scope, h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) requirePage(scope shopguard.Scope, h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if principalOf(r).User == nil {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return
+			return nil
 		}
-		s.require(scope, h)(w, r)
+		return s.require(scope, h)(w, r)
 	}
 }
 
@@ -197,22 +197,24 @@ func localPath(next string) string {
 	return "/"
 }
 
-func (s *Server) handleSetLang(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSetLang(w http.ResponseWriter, r *http.Request) error {
 	lang, ok := shopguard.ParseLang(r.PathValue("lang"))
 	if !ok {
-		s.error(w, r, shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", r.PathValue("lang")))
-		return
+		return shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", r.PathValue("lang"))
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Config.SecureCookies})
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "home", "home.title", s.Knowledge)
+	return nil
 }
 
-func (s *Server) handleLearn(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLearn(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "learn", "learn.title", s.Knowledge)
+	return nil
 }
 
 // learnType is the data of a scam type's page: the type and the channels it names.
@@ -221,11 +223,10 @@ type learnType struct {
 	Channels []*knowledge.Channel
 }
 
-func (s *Server) handleLearnType(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLearnType(w http.ResponseWriter, r *http.Request) error {
 	st, ok := s.Knowledge.ScamType(r.PathValue("id"))
 	if !ok {
-		s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no scam type %q", r.PathValue("id")))
-		return
+		return shopguard.Errorf(shopguard.ENOTFOUND, "no scam type %q", r.PathValue("id"))
 	}
 	d := learnType{Type: st}
 	for _, id := range st.Channels {
@@ -234,6 +235,7 @@ func (s *Server) handleLearnType(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "learn_type", "learn.title", d)
+	return nil
 }
 
 // loginForm is the data of the sign-in page.
@@ -241,32 +243,34 @@ type loginForm struct {
 	Name, Next, Error string
 }
 
-func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "login", "login.title", loginForm{Next: localPath(r.URL.Query().Get("next"))})
+	return nil
 }
 
-func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 	f := loginForm{Name: r.PostFormValue("name"), Next: localPath(r.PostFormValue("next"))}
 	token, _, err := s.Auth.Login(r.Context(), f.Name, r.PostFormValue("password"))
 	if shopguard.ErrorCode(err) == shopguard.EUNAUTHORIZED {
 		f.Error = "login.failed"
 		s.render(w, r, http.StatusUnauthorized, "login", "login.title", f)
-		return
+		return nil
 	}
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	s.setSessionCookie(w, token, int(auth.SessionTTL.Seconds()))
 	http.Redirect(w, r, f.Next, http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		s.Auth.Logout(r.Context(), c.Value)
 	}
 	s.setSessionCookie(w, "", -1)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
 }
 
 // adminPage is the data of the operator overview.
@@ -278,27 +282,25 @@ type adminPage struct {
 	MaxWeek int
 }
 
-func (s *Server) handleAdminPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAdminPage(w http.ResponseWriter, r *http.Request) error {
 	p := principalOf(r)
 	var d adminPage
 	var err error
 	if p.Can(shopguard.ScopeAdmin) {
 		if d.Users, err = s.Store.ListUsers(r.Context()); err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 	}
 	if d.Keys, err = s.Store.ListAPIKeys(r.Context(), p.User.ID); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if d.Trends, err = s.trends(r); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	d.MaxWeek = 1
 	for _, w := range d.Trends.Weeks {
 		d.MaxWeek = max(d.MaxWeek, w.Reports)
 	}
 	s.render(w, r, http.StatusOK, "admin", "admin.title", d)
+	return nil
 }

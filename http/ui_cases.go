@@ -50,10 +50,11 @@ type newCasePage struct {
 	Form caseForm
 }
 
-func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleNewCasePage(w http.ResponseWriter, r *http.Request) error {
 	f := newCaseForm()
 	f.Deleted = r.URL.Query().Get("deleted") == "1"
 	s.render(w, r, http.StatusOK, "case_new", "case.new.title", newCasePage{f})
+	return nil
 }
 
 // triageFromForm reads the questionnaire.
@@ -83,7 +84,7 @@ type caseCreated struct {
 	ID, Key, URL string
 }
 
-func (s *Server) handleCreateCaseForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCreateCaseForm(w http.ResponseWriter, r *http.Request) error {
 	f := newCaseForm()
 	t, err := triageFromForm(r, &f)
 	var c *shopguard.Case
@@ -94,15 +95,15 @@ func (s *Server) handleCreateCaseForm(w http.ResponseWriter, r *http.Request) {
 	if shopguard.ErrorCode(err) == shopguard.EINVALID {
 		f.Error, f.ErrField = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
 		s.render(w, r, http.StatusBadRequest, "case_new", "case.new.title", newCasePage{f})
-		return
+		return nil
 	}
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	s.setCaseCookie(w, c.ID, key, 365*24*3600)
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusCreated, "case_created", "case.created.title", caseCreated{ID: c.ID, Key: key, URL: caseURL(c.ID)})
+	return nil
 }
 
 // casePage is the data of a case's page.
@@ -174,28 +175,27 @@ func (s *Server) renderCaseAs(w http.ResponseWriter, r *http.Request, status int
 	s.render(w, r, status, "case", "case.title", p)
 }
 
-func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if tok := r.URL.Query().Get("share"); tok != "" && shopguard.ValidCaseID(id) {
 		// A share link: keep the token in a cookie and take it out of the address bar.
 		http.SetCookie(w, &http.Cookie{Name: shareCookiePrefix + id, Value: tok, Path: "/", MaxAge: 30 * 24 * 3600,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Config.SecureCookies})
 		http.Redirect(w, r, caseURL(id), http.StatusSeeOther)
-		return
+		return nil
 	}
 	c, owner, err := s.caseForReading(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: owner})
+	return nil
 }
 
-func (s *Server) handleTriageForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleTriageForm(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	f := newCaseForm()
 	t, err := triageFromForm(r, &f)
@@ -205,54 +205,51 @@ func (s *Server) handleTriageForm(w http.ResponseWriter, r *http.Request) {
 	if shopguard.ErrorCode(err) == shopguard.EINVALID {
 		f.Error, f.ErrField = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
 		s.renderCaseAs(w, r, http.StatusBadRequest, c, casePage{Owner: true, Error: f.ErrField + ": " + f.Error, Form: f})
-		return
+		return nil
 	}
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, caseURL(c.ID)+"#next", http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) handleShareForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleShareForm(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	a, err := s.share(r, c)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	scheme := "http"
 	if r.TLS != nil || s.Config.SecureCookies {
 		scheme = "https"
 	}
 	s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: true, Shared: true, ShareURL: scheme + "://" + r.Host + a.URL})
+	return nil
 }
 
-func (s *Server) handleUnshareForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUnshareForm(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err == nil {
 		err = s.Store.SetCaseShare(r.Context(), c.ID, nil)
 	}
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, caseURL(c.ID)+"#share", http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) handleReportCaseForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleReportCaseForm(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.error(w, r, shopguard.Invalid("", "unreadable form: %v", err))
-		return
+		return shopguard.Invalid("", "unreadable form: %v", err)
 	}
 	req := casework.ReportRequest{Consent: r.PostFormValue("consent") == "on", ScamType: r.PostFormValue("scam_type"),
 		Identifiers: identifiersFromForm(r.PostForm), Evidence: r.PostForm["evidence"]}
@@ -265,52 +262,51 @@ func (s *Server) handleReportCaseForm(w http.ResponseWriter, r *http.Request) {
 		f.ReportError, f.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
 		s.renderCaseAs(w, r, statusOf(code), c, casePage{Owner: true, caseReportForm: f})
 	default:
-		s.error(w, r, err)
+		return err
 	}
+	return nil
 }
 
-func (s *Server) handleEvidenceForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEvidenceForm(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.addEvidence(r, c); err != nil {
 		if code := shopguard.ErrorCode(err); code == shopguard.EINTERNAL || code == shopguard.EUNAVAILABLE {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		s.renderCase(w, r, statusOf(shopguard.ErrorCode(err)), c, shopguard.ErrorMessage(err))
-		return
+		return nil
 	}
 	http.Redirect(w, r, caseURL(c.ID)+"?uploaded=1#evidence", http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) handleStatusForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleStatusForm(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.caseOf(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	req := statusRequest{State: shopguard.ChannelState(r.PostFormValue("state")), Reference: strings.TrimSpace(r.PostFormValue("reference")),
 		Notes: strings.TrimSpace(r.PostFormValue("notes")), FollowUp: strings.TrimSpace(r.PostFormValue("follow_up"))}
 	if _, err := s.setStatus(r, c, r.PathValue("channel"), req); err != nil {
 		if shopguard.ErrorCode(err) == shopguard.EINVALID {
 			s.renderCase(w, r, http.StatusBadRequest, c, shopguard.ErrorMessage(err))
-			return
+			return nil
 		}
-		s.error(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, caseURL(c.ID)+"#track-"+r.PathValue("channel"), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) handleDeleteCaseForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleDeleteCaseForm(w http.ResponseWriter, r *http.Request) error {
 	if err := s.deleteCase(w, r); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/cases/new?deleted=1", http.StatusSeeOther)
+	return nil
 }
 
 // openForm is the data of the page where a case key is entered.
@@ -318,11 +314,12 @@ type openForm struct {
 	ID, Error string
 }
 
-func (s *Server) handleOpenCasePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOpenCasePage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "case_open", "case.open.title", openForm{ID: r.URL.Query().Get("id")})
+	return nil
 }
 
-func (s *Server) handleOpenCaseForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOpenCaseForm(w http.ResponseWriter, r *http.Request) error {
 	f := openForm{ID: strings.TrimSpace(r.PostFormValue("id"))}
 	key := strings.TrimSpace(r.PostFormValue("key"))
 	if shopguard.ValidCaseID(f.ID) {
@@ -330,13 +327,13 @@ func (s *Server) handleOpenCaseForm(w http.ResponseWriter, r *http.Request) {
 		if err == nil && casework.KeyOpens(c, key) {
 			s.setCaseCookie(w, c.ID, key, 365*24*3600)
 			http.Redirect(w, r, caseURL(c.ID), http.StatusSeeOther)
-			return
+			return nil
 		}
 		if err != nil && shopguard.ErrorCode(err) != shopguard.ENOTFOUND {
-			s.error(w, r, err)
-			return
+			return err
 		}
 	}
 	f.Error = "case.open.failed"
 	s.render(w, r, http.StatusNotFound, "case_open", "case.open.title", f)
+	return nil
 }

@@ -38,26 +38,27 @@ type cueExplained struct {
 // maxPastedChat caps the text of the form, in bytes.
 const maxPastedChat = 64 << 10
 
-func (s *Server) handleCheckChatPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCheckChatPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "check_chat", "check.title", checkChat{})
+	return nil
 }
 
-func (s *Server) handleCheckChatForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCheckChatForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxPastedChat+4096)
 	if err := r.ParseForm(); err != nil {
 		s.render(w, r, http.StatusRequestEntityTooLarge, "check_chat", "check.title", checkChat{Error: "check.too_long"})
-		return
+		return nil
 	}
 	d := checkChat{Text: r.PostFormValue("text")}
 	switch {
 	case strings.TrimSpace(d.Text) == "":
 		d.Error = "check.empty"
 		s.render(w, r, http.StatusBadRequest, "check_chat", "check.title", d)
-		return
+		return nil
 	case len(d.Text) > maxPastedChat:
 		d.Error = "check.too_long"
 		s.render(w, r, http.StatusRequestEntityTooLarge, "check_chat", "check.title", d)
-		return
+		return nil
 	}
 	lang := stateOf(r).lang
 	msgs := text.ParseTranscript(d.Text)
@@ -74,6 +75,7 @@ func (s *Server) handleCheckChatForm(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Cues = explainCues(s.Knowledge, res, lang)
 	s.render(w, r, http.StatusOK, "check_chat", "check.title", d)
+	return nil
 }
 
 // explainCues lists each kind of cue found once, in the order first seen, with its words.

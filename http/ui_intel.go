@@ -57,22 +57,21 @@ func (s *Server) newReportForm(r shopguard.Report) reportForm {
 	return reportForm{identifierRows: newIdentifierRows(r.Identifiers), ScamTypes: s.Knowledge.ScamTypes, Platforms: shopguard.Platforms, Report: r}
 }
 
-func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) error {
 	rep := shopguard.Report{Currency: "CNY"}
 	if k, v := r.URL.Query().Get("kind"), r.URL.Query().Get("value"); k != "" {
 		rep.Identifiers = []shopguard.Identifier{{Kind: shopguard.Kind(k), Value: v}}
 	}
 	s.render(w, r, http.StatusOK, "report", "report.title", s.newReportForm(rep))
+	return nil
 }
 
-func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) error {
 	if err := canReport(r); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		s.error(w, r, shopguard.Invalid("", "unreadable form: %v", err))
-		return
+		return shopguard.Invalid("", "unreadable form: %v", err)
 	}
 	f := r.Form
 	rep := shopguard.Report{ScamType: f.Get("scam_type"), Platform: f.Get("platform"), Amount: strings.TrimSpace(f.Get("amount")),
@@ -82,45 +81,42 @@ func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) {
 	}
 	rep.Identifiers = identifiersFromForm(f)
 	d := s.newReportForm(rep)
-	fail := func(err error) {
+	// fail shows what the reporter must fix on the form itself, and returns anything else.
+	fail := func(err error) error {
 		code := shopguard.ErrorCode(err)
 		if code != shopguard.EINVALID && code != shopguard.ETOOLARGE && code != shopguard.ERATELIMIT {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		d.Error, d.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
 		s.render(w, r, statusOf(code), "report", "report.title", d)
+		return nil
 	}
 	if r.MultipartForm != nil {
 		for _, fh := range r.MultipartForm.File["evidence"] {
 			if len(rep.Evidence) == shopguard.MaxEvidence {
-				fail(shopguard.Invalid("evidence", "at most %d files per report", shopguard.MaxEvidence))
-				return
+				return fail(shopguard.Invalid("evidence", "at most %d files per report", shopguard.MaxEvidence))
 			}
 			file, err := fh.Open()
 			if err != nil {
-				s.error(w, r, err)
-				return
+				return err
 			}
 			data, err := io.ReadAll(io.LimitReader(file, shopguard.MaxEvidenceSize+1))
 			file.Close()
 			if err != nil {
-				s.error(w, r, err)
-				return
+				return err
 			}
 			ev, err := s.attach(r.Context(), fh.Filename, data)
 			if err != nil {
-				fail(err)
-				return
+				return fail(err)
 			}
 			rep.Evidence = append(rep.Evidence, ev)
 		}
 	}
 	if err := s.Intel.Submit(r.Context(), &rep, reporter(r)); err != nil {
-		fail(err)
-		return
+		return fail(err)
 	}
 	s.render(w, r, http.StatusCreated, "report", "report.title", reportForm{FiledID: rep.ID})
+	return nil
 }
 
 // lookupPage is the data of the identifier check page.
@@ -133,7 +129,7 @@ type lookupPage struct {
 	Thanks bool
 }
 
-func (s *Server) handleLookupPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLookupPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := lookupPage{Kinds: shopguard.Kinds, Kind: shopguard.Kind(q.Get("kind")), Value: strings.TrimSpace(q.Get("value")), Thanks: q.Get("thanks") != ""}
 	if d.Kind == "" {
@@ -148,21 +144,21 @@ func (s *Server) handleLookupPage(w http.ResponseWriter, r *http.Request) {
 		case shopguard.EINVALID:
 			d.Error, status = shopguard.ErrorMessage(err), http.StatusBadRequest
 		default:
-			s.error(w, r, err)
-			return
+			return err
 		}
 	}
 	s.render(w, r, status, "lookup", "lookup.title", d)
+	return nil
 }
 
 // handleFeedbackForm records a signed-in user's "not a scam" and goes back to the check page.
-func (s *Server) handleFeedbackForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleFeedbackForm(w http.ResponseWriter, r *http.Request) error {
 	kind, value := shopguard.Kind(r.PostFormValue("kind")), strings.TrimSpace(r.PostFormValue("value"))
 	if err := s.Intel.NotScam(r.Context(), kind, value, r.PostFormValue("comment"), reporter(r)); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/lookup?"+url.Values{"kind": {string(kind)}, "value": {value}, "thanks": {"1"}}.Encode(), http.StatusSeeOther)
+	return nil
 }
 
 // moderationPage is the data of the moderation queue.
@@ -173,81 +169,74 @@ type moderationPage struct {
 	Actions []shopguard.Action
 }
 
-func (s *Server) handleModerationPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleModerationPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	var d moderationPage
 	var err error
 	if d.Reports, err = s.Store.ListReports(ctx, shopguard.ReportFilter{Status: shopguard.ReportPending, Limit: 50}); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if d.Appeals, err = s.Store.ListAppeals(ctx, shopguard.AppealReview, 50); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if d.Audit, err = s.Store.AuditLog(ctx, "", 20); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	d.Actions = []shopguard.Action{shopguard.ActionConfirm, shopguard.ActionReject, shopguard.ActionAskInfo, shopguard.ActionMerge, shopguard.ActionDelete}
 	s.render(w, r, http.StatusOK, "moderation", "moderation.title", d)
+	return nil
 }
 
-func (s *Server) handleModerateReport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleModerateReport(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	merge, err := intParam(strings.TrimSpace(r.PostFormValue("merge_into")), "merge_into")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	d := shopguard.Decision{ReportID: id, Action: shopguard.Action(r.PostFormValue("action")), Reason: r.PostFormValue("reason"), MergeInto: merge, ModeratorID: principalOf(r).User.ID}
 	if _, err := s.Intel.Decide(r.Context(), d); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/moderation", http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) handleModerateAppeal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleModerateAppeal(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.Intel.DecideAppeal(r.Context(), id, r.PostFormValue("decision") == "uphold", principalOf(r).User.ID, r.PostFormValue("reason")); err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/moderation", http.StatusSeeOther)
+	return nil
 }
 
 // handleEvidence serves an evidence file to moderators, as a download that the browser never
 // runs: its sniffed type, an attachment, and a sandbox.
-func (s *Server) handleEvidence(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleEvidence(w http.ResponseWriter, r *http.Request) error {
 	if s.Blobs == nil {
-		s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no evidence files on this server"))
-		return
+		return shopguard.Errorf(shopguard.ENOTFOUND, "no evidence files on this server")
 	}
 	rc, err := s.Blobs.Open(r.Context(), r.PathValue("sha"))
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	data, err := io.ReadAll(io.LimitReader(rc, shopguard.MaxEvidenceSize))
 	rc.Close()
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	mt := http.DetectContentType(data)
 	w.Header().Set("Content-Type", mt)
 	w.Header().Set("Content-Disposition", "attachment; filename=evidence-"+r.PathValue("sha")[:12])
 	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	w.Write(data)
+	return nil
 }
 
 // appealForm is the data of the appeal page: the form, or after filing, what to do next.
@@ -260,15 +249,16 @@ type appealForm struct {
 	Verified bool
 }
 
-func (s *Server) handleAppealPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAppealPage(w http.ResponseWriter, r *http.Request) error {
 	a := shopguard.Appeal{Identifier: shopguard.Identifier{Kind: shopguard.Kind(r.URL.Query().Get("kind")), Value: r.URL.Query().Get("value")}}
 	if a.Identifier.Kind == "" {
 		a.Identifier.Kind = shopguard.KindDomain
 	}
 	s.render(w, r, http.StatusOK, "appeal", "appeal.title", appealForm{Kinds: shopguard.Kinds, Appeal: a})
+	return nil
 }
 
-func (s *Server) handleAppealForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAppealForm(w http.ResponseWriter, r *http.Request) error {
 	a := &shopguard.Appeal{Identifier: shopguard.Identifier{Kind: shopguard.Kind(r.PostFormValue("kind")), Value: strings.TrimSpace(r.PostFormValue("value"))},
 		Reason: r.PostFormValue("reason"), Contact: r.PostFormValue("contact"), Method: shopguard.ProofMethod(r.PostFormValue("method"))}
 	if a.Identifier.Kind != shopguard.KindDomain {
@@ -277,23 +267,22 @@ func (s *Server) handleAppealForm(w http.ResponseWriter, r *http.Request) {
 	d := appealForm{Kinds: shopguard.Kinds, Appeal: *a}
 	if err := s.Intel.FileAppeal(r.Context(), a); err != nil {
 		if shopguard.ErrorCode(err) != shopguard.EINVALID {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		d.Error, d.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
 		s.render(w, r, http.StatusBadRequest, "appeal", "appeal.title", d)
-		return
+		return nil
 	}
 	ans := answerOf(a)
 	d.Filed = &ans
 	s.render(w, r, http.StatusCreated, "appeal", "appeal.title", d)
+	return nil
 }
 
-func (s *Server) handleAppealVerifyForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAppealVerifyForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	a, err := s.Intel.ProveAppeal(r.Context(), id)
 	d := appealForm{Kinds: shopguard.Kinds}
@@ -305,13 +294,13 @@ func (s *Server) handleAppealVerifyForm(w http.ResponseWriter, r *http.Request) 
 	case shopguard.EFORBIDDEN, shopguard.ECONFLICT:
 		a, gerr := s.Store.AppealByID(r.Context(), id)
 		if gerr != nil {
-			s.error(w, r, gerr)
-			return
+			return gerr
 		}
 		ans := answerOf(a)
 		d.Filed, d.Error = &ans, shopguard.ErrorMessage(err)
 		s.render(w, r, statusOf(shopguard.ErrorCode(err)), "appeal", "appeal.title", d)
 	default:
-		s.error(w, r, err)
+		return err
 	}
+	return nil
 }
