@@ -271,30 +271,43 @@ func (p *Pack) ExplainSignal(s shopguard.Signal, lang shopguard.Lang) string {
 	return s.Code
 }
 
-// Advise returns the advice for an assessment in lang: what to do about each suspected scam
-// type first, then the general advice for its level of risk, without repeats.
+// MaxAdvice is the most pieces of advice an assessment gets: enough to act on, few enough
+// to read.
+const MaxAdvice = 8
+
+// Advise returns the advice for an assessment in lang, without repeats and at most
+// MaxAdvice: at high risk the urgent general advice first (stop, call 96110), then the first
+// steps for the two scam types suspected most; at medium risk those steps first, then the
+// general advice; at low risk the general advice alone.
 func (p *Pack) Advise(a shopguard.Assessment, lang shopguard.Lang) []string {
 	var out []string
 	seen := map[string]bool{}
-	add := func(s string) {
-		if s = strings.TrimSpace(s); s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	if a.Risk != shopguard.RiskLow {
-		for _, id := range a.ScamTypes {
-			if st, ok := p.scamTypes[id]; ok {
-				for _, t := range st.WhatToDo {
-					add(t.Get(lang))
-				}
+	add := func(ts []Text) {
+		for _, t := range ts {
+			if s := strings.TrimSpace(t.Get(lang)); s != "" && !seen[s] && len(out) < MaxAdvice {
+				seen[s] = true
+				out = append(out, s)
 			}
 		}
 	}
+	var general []Text
 	if adv, ok := p.advice[string(a.Risk)]; ok {
-		for _, t := range adv.Texts {
-			add(t.Get(lang))
+		general = adv.Texts
+	}
+	var steps []Text
+	if a.Risk != shopguard.RiskLow {
+		for _, id := range a.ScamTypes[:min(2, len(a.ScamTypes))] {
+			if st, ok := p.scamTypes[id]; ok {
+				steps = append(steps, st.WhatToDo[:min(3, len(st.WhatToDo))]...)
+			}
 		}
+	}
+	if a.Risk == shopguard.RiskHigh {
+		add(general)
+		add(steps)
+	} else {
+		add(steps)
+		add(general)
 	}
 	return out
 }

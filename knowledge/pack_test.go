@@ -3,6 +3,7 @@ package knowledge
 import (
 	"errors"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -135,5 +136,30 @@ func TestPackWithoutChatKnowledgeLoads(t *testing.T) {
 	}
 	if len(p.Cues) != 0 || len(p.Playbooks) != 0 {
 		t.Errorf("got %d cues, %d playbooks from nowhere", len(p.Cues), len(p.Playbooks))
+	}
+}
+
+func TestAdviseOrderAndLength(t *testing.T) {
+	p := mustDefault(t)
+	high := shopguard.Assessment{Risk: shopguard.RiskHigh, ScamTypes: []string{"fake_customer_service", "phishing", "deposit_scam"}}
+	adv := p.Advise(high, shopguard.LangEN)
+	first, _ := p.advice["high"]
+	fcs, _ := p.ScamType("fake_customer_service")
+	if len(adv) == 0 || len(adv) > MaxAdvice || adv[0] != first.Texts[0].EN {
+		t.Fatalf("high risk: %d pieces, first %q; want at most %d, the urgent general advice first", len(adv), adv, MaxAdvice)
+	}
+	if !slices.Contains(adv, fcs.WhatToDo[0].EN) {
+		t.Errorf("high risk advice lacks the first step for fake customer service: %q", adv)
+	}
+	dep, _ := p.ScamType("deposit_scam")
+	if slices.Contains(adv, dep.WhatToDo[0].EN) {
+		t.Errorf("advice for a third scam type slipped in: %q", adv)
+	}
+	medium := shopguard.Assessment{Risk: shopguard.RiskMedium, ScamTypes: []string{"deposit_scam"}}
+	if adv := p.Advise(medium, shopguard.LangZH); len(adv) == 0 || adv[0] != dep.WhatToDo[0].ZH {
+		t.Errorf("medium risk: the scam type's first step should lead: %q", adv)
+	}
+	if adv := p.Advise(shopguard.Assessment{Risk: shopguard.RiskLow, ScamTypes: []string{"phishing"}}, shopguard.LangEN); len(adv) != len(p.advice["low"].Texts) {
+		t.Errorf("low risk: want only the general advice, got %q", adv)
 	}
 }
