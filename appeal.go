@@ -103,6 +103,22 @@ type Reputation struct {
 	Source     string               `json:"source,omitempty"` // "" for the community, else the feed it was imported from
 }
 
+// ReputationRow is the part of a stored reputation the lookup index keeps, read without the
+// rest (ReputationStore.EachReputationRow) so that a node builds its index quickly. Key and
+// ScamTypes point into the store's buffers and are valid only during the call that gets them.
+type ReputationRow struct {
+	Key       []byte // "kind:value", as Identifier.String
+	Score     int
+	Reports   int
+	Reporters int
+	Confirmed bool
+	Delisted  bool
+	Imported  bool   // Source is set
+	ScamTypes []byte // the codes joined by commas, "" for none
+	FirstSeen time.Time
+	LastSeen  time.Time
+}
+
 // Empty reports whether the reputation holds nothing worth keeping.
 func (r *Reputation) Empty() bool {
 	return r.Reports == 0 && !r.Confirmed && !r.Delisted && r.NotScam == 0
@@ -118,8 +134,11 @@ type ReputationStore interface {
 	PutReputation(ctx context.Context, r *Reputation, applied int64) error
 	// ReputationOf returns the stored reputation. ENOTFOUND if there is none.
 	ReputationOf(ctx context.Context, id Identifier) (*Reputation, error)
-	// EachReputation calls fn for every stored reputation, in no order, until fn fails.
-	EachReputation(ctx context.Context, fn func(*Reputation) error) error
+	// EachReputationRow calls fn for every stored reputation, in no order, with only what
+	// the lookup index keeps, until fn fails. It may read up to parts ranges at once on
+	// several connections: fn is then called concurrently for different parts (numbered from
+	// 0) and in turn within one. fn must not keep the row's slices.
+	EachReputationRow(ctx context.Context, parts int, fn func(part int, r *ReputationRow) error) error
 	// AppliedChange returns the highest change number recorded by PutReputation.
 	AppliedChange(ctx context.Context) (int64, error)
 	// PutImported stores indicators from a feed (Source set), replacing earlier imports of the

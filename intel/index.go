@@ -168,6 +168,15 @@ func (b *Builder) Add(r *shopguard.Reputation) {
 	b.AddSummary(r.Identifier, b.Summarize(r))
 }
 
+// AddRow adds a reputation read by ReputationStore.EachReputationRow (which holds no empty
+// ones); it keeps nothing the row points to.
+func (b *Builder) AddRow(r *shopguard.ReputationRow) {
+	if len(r.Key) > 255 {
+		return // longer than any canonical identifier the index serves
+	}
+	b.addRaw(r.Key, sha256.Sum256(r.Key), summaryOf(r, b.types.internJoined(r.ScamTypes)))
+}
+
 // AddSummary adds an identifier with a ready summary (of this builder's type table).
 func (b *Builder) AddSummary(id shopguard.Identifier, s Summary) {
 	b.buf = append(append(append(b.buf[:0], id.Kind...), ':'), id.Value...)
@@ -178,10 +187,25 @@ func (b *Builder) AddSummary(id shopguard.Identifier, s Summary) {
 }
 
 func (b *Builder) addRaw(s []byte, h [32]byte, sum Summary) {
+	if len(b.keys) == cap(b.keys) || len(b.arena)+1+len(s) > cap(b.arena) {
+		// double, rather than grow by the quarter append uses for large slices, which
+		// copies each entry four times on average when the size is not known in advance
+		b.bkts, b.keys, b.side = grow(b.bkts, 1), grow(b.keys, 1), grow(b.side, 1)
+		b.arena = grow(b.arena, 1+len(s))
+	}
 	b.bkts = append(b.bkts, bucketOf(&h))
 	b.keys = append(b.keys, key(&h))
 	b.side = append(b.side, side{off: uint32(len(b.arena)), sum: sum})
 	b.arena = append(append(b.arena, byte(len(s))), s...)
+}
+
+// grow returns s with room for n more elements, at least doubling its capacity when it has to
+// grow.
+func grow[T any](s []T, n int) []T {
+	if len(s)+n <= cap(s) {
+		return s
+	}
+	return slices.Grow(s, max(n, cap(s), 1024))
 }
 
 // Summarize makes the compact summary of a reputation.
@@ -190,9 +214,15 @@ func (b *Builder) Summarize(r *shopguard.Reputation) Summary {
 }
 
 func summarize(r *shopguard.Reputation, tt *typeTable) Summary {
+	return summaryOf(&shopguard.ReputationRow{Score: r.Score, Reports: r.Reports, Reporters: r.Reporters, Confirmed: r.Confirmed,
+		Delisted: r.Delisted, Imported: r.Source != "", FirstSeen: r.FirstSeen, LastSeen: r.LastSeen}, tt.intern(r.ScamTypes))
+}
+
+// summaryOf makes the summary of a row whose set of scam types has the id types.
+func summaryOf(r *shopguard.ReputationRow, types uint16) Summary {
 	s := Summary{
 		Score: uint8(max(0, min(r.Score, 100))), Reports: sat16(r.Reports), Reporters: sat16(r.Reporters),
-		FirstDay: toDay(r.FirstSeen), LastDay: toDay(r.LastSeen), Types: tt.intern(r.ScamTypes),
+		FirstDay: toDay(r.FirstSeen), LastDay: toDay(r.LastSeen), Types: types,
 	}
 	if r.Confirmed {
 		s.Flags |= flagConfirmed
@@ -200,7 +230,7 @@ func summarize(r *shopguard.Reputation, tt *typeTable) Summary {
 	if r.Delisted {
 		s.Flags |= flagDelisted
 	}
-	if r.Source != "" {
+	if r.Imported {
 		s.Flags |= flagImported
 	}
 	return s
@@ -220,6 +250,14 @@ func (tt *typeTable) intern(types []string) uint16 {
 	return id
 }
 
+// internJoined is intern for the codes joined by commas.
+func (tt *typeTable) internJoined(joined []byte) uint16 {
+	if id, ok := tt.ids[string(joined)]; ok {
+		return id
+	}
+	return tt.intern(strings.Split(string(joined), ","))
+}
+
 // clone copies a type table, for a writer to add to while readers use the old one.
 func (tt *typeTable) clone() *typeTable {
 	c := &typeTable{sets: slices.Clone(tt.sets), ids: make(map[string]uint16, len(tt.ids))}
@@ -229,13 +267,14 @@ func (tt *typeTable) clone() *typeTable {
 	return c
 }
 
-// Build sorts the collected indicators into x, replacing what it held.
-func (b *Builder) Build(x *Index) {
+// Build sorts the collected indicators, with those of the other builders (filled in
+// parallel), into x, replacing what it held. The builders are used up.
+func (b *Builder) Build(x *Index, others ...*Builder) {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
 	x.compactMu.Lock()
 	defer x.compactMu.Unlock()
-	t := b.table()
+	t := b.table(others...)
 	x.mu.Lock()
 	x.base.Store(t)
 	x.types.Store(b.types)
@@ -245,31 +284,57 @@ func (b *Builder) Build(x *Index) {
 	x.mu.Unlock()
 }
 
-// table sorts the entries by key: a counting sort by bucket, then a sort within each bucket,
-// which holds a handful of keys. It takes linear time.
-func (b *Builder) table() *table {
-	n := len(b.keys)
+// table sorts the entries by key, with those of the other builders, whose arenas are
+// appended to b's and whose sets of scam types are interned into b's: a counting sort by
+// bucket, then a sort within each bucket, which holds a handful of keys. It takes linear time.
+func (b *Builder) table(others ...*Builder) *table {
+	parts := append([]*Builder{b}, others...)
+	n, size := 0, 0
 	buckets := make([]uint32, 1<<bucketBits+1)
-	for _, bk := range b.bkts {
-		buckets[bk+1]++
+	for _, p := range parts {
+		n, size = n+len(p.keys), size+len(p.arena)
+		for _, bk := range p.bkts {
+			buckets[bk+1]++
+		}
 	}
 	for i := 1; i < len(buckets); i++ {
 		buckets[i] += buckets[i-1]
 	}
 	t := &table{keys: make([]uint64, n), side: make([]side, n), arena: b.arena, buckets: buckets}
-	next := slices.Clone(buckets[:1<<bucketBits])
-	for i, k := range b.keys {
-		bk := b.bkts[i]
-		j := next[bk]
-		next[bk]++
-		// insertion into the bucket, kept sorted by key
-		for j > buckets[bk] && t.keys[j-1] > k {
-			t.keys[j], t.side[j] = t.keys[j-1], t.side[j-1]
-			j--
-		}
-		t.keys[j], t.side[j] = k, b.side[i]
+	if len(others) > 0 {
+		t.arena = append(make([]byte, 0, size), b.arena...)
 	}
-	b.bkts, b.keys, b.side, b.arena = nil, nil, nil, nil
+	next := slices.Clone(buckets[:1<<bucketBits])
+	for pi, p := range parts {
+		base := uint32(0)
+		var types []uint16 // p's set ids in b's table, nil for b
+		if pi > 0 {
+			base = uint32(len(t.arena))
+			t.arena = append(t.arena, p.arena...)
+			types = make([]uint16, len(p.types.sets))
+			for id, set := range p.types.sets {
+				types[id] = b.types.intern(set)
+			}
+		}
+		for i, k := range p.keys {
+			bk, e := p.bkts[i], p.side[i]
+			if types != nil {
+				e.sum.Types = types[e.sum.Types]
+				if e.off != hashedOnly {
+					e.off += base
+				}
+			}
+			j := next[bk]
+			next[bk]++
+			// insertion into the bucket, kept sorted by key
+			for j > buckets[bk] && t.keys[j-1] > k {
+				t.keys[j], t.side[j] = t.keys[j-1], t.side[j-1]
+				j--
+			}
+			t.keys[j], t.side[j] = k, e
+		}
+		p.bkts, p.keys, p.side, p.arena = nil, nil, nil, nil
+	}
 	return t
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,11 +89,15 @@ func (s *Service) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("intel: start: %w", err)
 	}
-	b := NewBuilder(0)
-	if err := s.Store.EachReputation(ctx, func(r *shopguard.Reputation) error { b.Add(r); return nil }); err != nil {
+	parts := make([]*Builder, runtime.GOMAXPROCS(0)) // one per range the store reads at once
+	for i := range parts {
+		parts[i] = NewBuilder(0)
+	}
+	err = s.Store.EachReputationRow(ctx, len(parts), func(part int, r *shopguard.ReputationRow) error { parts[part].AddRow(r); return nil })
+	if err != nil {
 		return fmt.Errorf("intel: start: load reputations: %w", err)
 	}
-	b.Build(s.Index)
+	parts[0].Build(s.Index, parts[1:]...)
 	s.syncMu.Lock()
 	s.cursor = applied
 	s.syncMu.Unlock()

@@ -72,7 +72,8 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 }
 
 var dialect = sqlstore.Dialect{
-	Name: "sqlite",
+	Name:  "sqlite",
+	RowID: "rowid",
 	Conflict: func(err error) bool {
 		var e *sqlite.Error
 		if !errors.As(err, &e) {

@@ -27,6 +27,9 @@ type Dialect struct {
 	// sequence numbers commit in order and a node following the sequence never skips one
 	// ("" where writes are serial already, as on SQLite).
 	ChangeLock string
+	// RowID is a column numbering a table's rows, by which a large table is read in ranges
+	// on several connections at once ("rowid" on SQLite); "" reads it in one query.
+	RowID string
 }
 
 // DB is a shopguard.Store on one database. Reads go to Read and writes to Write, which are the

@@ -5,6 +5,8 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -246,8 +248,8 @@ func testReputations(t *testing.T, s shopguard.Store) {
 	}
 	s.PutReputation(ctx, &shopguard.Reputation{Identifier: testQQ, Score: 20, Reports: 1, Reporters: 1, ScamTypes: []string{}}, 8)
 	n := 0
-	if err := s.EachReputation(ctx, func(*shopguard.Reputation) error { n++; return nil }); err != nil || n != 2 {
-		t.Fatalf("EachReputation saw %d, %v", n, err)
+	if err := s.EachReputationRow(ctx, 1, func(int, *shopguard.ReputationRow) error { n++; return nil }); err != nil || n != 2 {
+		t.Fatalf("EachReputationRow saw %d, %v", n, err)
 	}
 	if err := s.PutReputation(ctx, &shopguard.Reputation{Identifier: testQQ}, 9); err != nil {
 		t.Fatal(err)
@@ -278,5 +280,68 @@ func testReputations(t *testing.T, s shopguard.Store) {
 	}
 	if c, _ := s.Secret(ctx, "other"); bytes.Equal(a, c) {
 		t.Fatal("two secrets are the same")
+	}
+}
+
+// testReputationRows checks that EachReputationRow reads every stored reputation, each once,
+// with the fields the index keeps, and stops at fn's error.
+func testReputationRows(t *testing.T, s shopguard.Store) {
+	ctx := context.Background()
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	want := map[string]shopguard.ReputationRow{}
+	for i := range 150 {
+		r := &shopguard.Reputation{Identifier: shopguard.Identifier{Kind: shopguard.KindPhone, Value: "+86138" + strconv.Itoa(10000000+i)},
+			Score: i % 101, Reports: i % 7, Reporters: 1 + i%5, Confirmed: i%3 == 0, Delisted: i%11 == 0, NotScam: i % 2,
+			FirstSeen: day.Add(time.Duration(i) * time.Hour), LastSeen: day.Add(time.Duration(i) * 25 * time.Hour), ScamTypes: []string{}}
+		switch i % 4 {
+		case 1:
+			r.ScamTypes = []string{"deposit_scam"}
+		case 2:
+			r.ScamTypes = []string{"deposit_scam", "phishing"}
+		case 3:
+			r.Source, r.FirstSeen, r.LastSeen = "feed-a", time.Time{}, time.Time{}
+		}
+		if i == 149 {
+			r.Reports, r.Reporters = 70_000, 100_000 // beyond what the index counts
+		}
+		if err := s.PutReputation(ctx, r, int64(i)); err != nil {
+			t.Fatalf("PutReputation: %v", err)
+		}
+		if r.Empty() && r.Source == "" {
+			continue // removed, not stored
+		}
+		want[r.Identifier.String()] = shopguard.ReputationRow{Key: []byte(r.Identifier.String()), Score: r.Score, Reports: r.Reports,
+			Reporters: r.Reporters, Confirmed: r.Confirmed, Delisted: r.Delisted, Imported: r.Source != "",
+			ScamTypes: []byte(strings.Join(r.ScamTypes, ",")), FirstSeen: r.FirstSeen, LastSeen: r.LastSeen}
+	}
+	for _, parts := range []int{1, 3} {
+		var mu sync.Mutex // fn runs concurrently for different parts
+		seen := map[string]bool{}
+		err := s.EachReputationRow(ctx, parts, func(part int, r *shopguard.ReputationRow) error {
+			mu.Lock()
+			defer mu.Unlock()
+			k := string(r.Key)
+			w, ok := want[k]
+			if part < 0 || part >= parts || !ok || seen[k] {
+				t.Errorf("EachReputationRow(%d parts): %q in part %d unexpected or read twice", parts, k, part)
+				return nil
+			}
+			seen[k] = true
+			if r.Score != w.Score || r.Reports != w.Reports || r.Reporters != w.Reporters || r.Confirmed != w.Confirmed ||
+				r.Delisted != w.Delisted || r.Imported != w.Imported || !bytes.Equal(r.ScamTypes, w.ScamTypes) ||
+				!r.FirstSeen.Equal(w.FirstSeen) || !r.LastSeen.Equal(w.LastSeen) {
+				t.Errorf("EachReputationRow: %q = %+v (types %q), want %+v (types %q)", k, *r, r.ScamTypes, w, w.ScamTypes)
+			}
+			return nil
+		})
+		if err != nil || len(seen) != len(want) {
+			t.Fatalf("EachReputationRow(%d parts) saw %d of %d, %v", parts, len(seen), len(want), err)
+		}
+	}
+	stop := shopguard.Errorf(shopguard.EINVALID, "stop here")
+	var calls atomic.Int32
+	err := s.EachReputationRow(ctx, 3, func(int, *shopguard.ReputationRow) error { calls.Add(1); return stop })
+	if err != stop || calls.Load() > 3 {
+		t.Fatalf("EachReputationRow after fn failed: %d calls, %v; want at most one a part and fn's error", calls.Load(), err)
 	}
 }

@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Reports", func(t *testing.T) { testReports(t, open(t)) })
 	t.Run("Appeals", func(t *testing.T) { testAppeals(t, open(t)) })
 	t.Run("Reputations", func(t *testing.T) { testReputations(t, open(t)) })
+	t.Run("ReputationRows", func(t *testing.T) { testReputationRows(t, open(t)) })
 	t.Run("ReportFacts", func(t *testing.T) { testReportFacts(t, open(t)) })
 	t.Run("Ping", func(t *testing.T) {
 		if err := open(t).Ping(context.Background()); err != nil {
