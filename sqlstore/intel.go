@@ -216,16 +216,17 @@ func (db *DB) ReputationOf(ctx context.Context, id shopguard.Identifier) (*shopg
 }
 
 // EachReputationRow calls fn for every stored reputation with only what the lookup index
-// keeps: a narrow SELECT (the identifier already joined, the flags in one number, no details).
-// Where the dialect numbers rows (RowID), the table is read in up to parts ranges of row
+// keeps: a narrow SELECT of six columns, no details (each column costs the SQLite driver
+// about 0.1 µs a row): the identifier joined, the score with the flags in its low 3 bits, the
+// reports (below 2^31) with the reporters (below 2^32) in the low 32 bits. Where the dialect numbers rows (RowID), the table is read in up to parts ranges of row
 // numbers, each on its own connection. The ranges are read in different snapshots: a
 // reputation rewritten meanwhile may be seen in either state or, moved to a new row, missed,
 // as the caller that replays the change sequence from AppliedChange read before
 // (intel.Service.Start) recomputes it.
 func (db *DB) EachReputationRow(ctx context.Context, parts int, fn func(part int, r *shopguard.ReputationRow) error) error {
-	const cols = `SELECT kind || ':' || value, score, reports, reporters,
-		CASE WHEN confirmed THEN 1 ELSE 0 END + CASE WHEN delisted THEN 2 ELSE 0 END + CASE WHEN source <> '' THEN 4 ELSE 0 END,
-		scam_types, first_seen, last_seen FROM reputations`
+	const cols = `SELECT kind || ':' || value,
+		score * 8 + CASE WHEN confirmed THEN 1 ELSE 0 END + CASE WHEN delisted THEN 2 ELSE 0 END + CASE WHEN source <> '' THEN 4 ELSE 0 END,
+		reports * 4294967296 + reporters, scam_types, first_seen, last_seen FROM reputations`
 	if db.Dialect.RowID == "" || parts < 2 {
 		return db.eachReputationRow(ctx, func(r *shopguard.ReputationRow) error { return fn(0, r) }, cols)
 	}
@@ -262,8 +263,8 @@ func (db *DB) EachReputationRow(ctx context.Context, parts int, fn func(part int
 }
 
 // eachReputationRow runs query on one connection and calls fn for each row. It reads through
-// the driver's own interface, without database/sql's locking and conversions per row, which
-// are a third of the time of this hot loop.
+// the driver's own interface, without database/sql's locking and conversions per row (about
+// a tenth of the time of this loop).
 func (db *DB) eachReputationRow(ctx context.Context, fn func(*shopguard.ReputationRow) error, query string, args ...int64) error {
 	conn, err := db.Read.Conn(ctx)
 	if err != nil {
@@ -286,15 +287,15 @@ func (db *DB) eachReputationRow(ctx context.Context, fn func(*shopguard.Reputati
 		defer rows.Close()
 		var r shopguard.ReputationRow
 		var key, types []byte
-		dest := make([]driver.Value, 8)
+		dest := make([]driver.Value, 6)
 		for {
 			if err := rows.Next(dest); err == io.EOF {
 				return nil
 			} else if err != nil {
 				return db.wrap("read reputations", "reputations", err)
 			}
-			var n [6]int64
-			for i, c := range [6]int{1, 2, 3, 4, 6, 7} {
+			var n [4]int64
+			for i, c := range [4]int{1, 2, 4, 5} {
 				v, ok := dest[c].(int64)
 				if !ok {
 					return fmt.Errorf("%s: read reputations: column %d is %T, want a number", db.Dialect.Name, c+1, dest[c])
@@ -303,15 +304,15 @@ func (db *DB) eachReputationRow(ctx context.Context, fn func(*shopguard.Reputati
 			}
 			key, ok = appendText(key[:0], dest[0])
 			if ok {
-				types, ok = appendText(types[:0], dest[5])
+				types, ok = appendText(types[:0], dest[3])
 			}
 			if !ok {
-				return fmt.Errorf("%s: read reputations: identifier or scam types are %T, %T, want text", db.Dialect.Name, dest[0], dest[5])
+				return fmt.Errorf("%s: read reputations: identifier or scam types are %T, %T, want text", db.Dialect.Name, dest[0], dest[3])
 			}
 			r.Key, r.ScamTypes = key, types
-			r.Score, r.Reports, r.Reporters = int(n[0]), int(n[1]), int(n[2])
-			r.Confirmed, r.Delisted, r.Imported = n[3]&1 != 0, n[3]&2 != 0, n[3]&4 != 0
-			r.FirstSeen, r.LastSeen = timeFromDB(n[4]), timeFromDB(n[5])
+			r.Score, r.Reports, r.Reporters = int(n[0]>>3), int(n[1]>>32), int(n[1]&0xFFFFFFFF)
+			r.Confirmed, r.Delisted, r.Imported = n[0]&1 != 0, n[0]&2 != 0, n[0]&4 != 0
+			r.FirstSeen, r.LastSeen = timeFromDB(n[2]), timeFromDB(n[3])
 			if err := fn(&r); err != nil {
 				return err
 			}
