@@ -263,7 +263,8 @@ func (d *Detector) MemoryBytes() int { return d.ac.size() }
 type scanState struct {
 	norm             normText
 	hits, negs, excs []hit
-	seen             []bool // by cue
+	seen             []bool           // by cue
+	spans            []shopguard.Span // the signals' spans, before they are copied out
 }
 
 // hit is a cue found in a message: normalised byte offsets [ns, ne) and original rune offsets
@@ -350,10 +351,7 @@ func (d *Detector) Scan(msgs []Message) Result {
 			hits = d.dropNegated(hits, first, negs, excs, buf.b)
 		}
 	}
-	if cap(st.seen) < len(d.cues) {
-		st.seen = make([]bool, len(d.cues))
-	}
-	return d.judge(msgs, hits, urls, st.seen[:len(d.cues)])
+	return d.judge(msgs, hits, urls, st)
 }
 
 // excepted reports whether h lies within an exception of its cue.
@@ -485,8 +483,8 @@ func clauseBreak(b []byte) bool {
 	return false
 }
 
-// judge turns the hits into a Result.
-func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, seen []bool) Result {
+// judge turns the hits into a Result, working in st's memory for what it does not return.
+func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) Result {
 	r := Result{Risk: shopguard.RiskLow, Types: []string{}, Cues: []CueHit{}, Signals: []shopguard.Signal{}, URLs: urls}
 	if len(hits) == 0 {
 		return r
@@ -497,9 +495,13 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, seen []bool) Re
 		}
 		return int(a.ns - b.ns)
 	})
-	signals := make([]shopguard.Signal, 0, 8)
-	spans := make([]shopguard.Span, 0, 8) // the signals' spans, in one allocation when few
+	if cap(st.seen) < len(d.cues) {
+		st.seen = make([]bool, len(d.cues))
+	}
+	seen := st.seen[:len(d.cues)]
 	clear(seen)
+	signals := make([]shopguard.Signal, 0, 8) // on the stack when few: Assess copies them
+	spans := st.spans[:0]
 	stage := -1
 	r.Cues = make([]CueHit, 0, len(hits))
 	var rc runeCounter
@@ -515,11 +517,14 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, seen []bool) Re
 			continue
 		}
 		seen[h.cue] = true
-		if len(spans) == cap(spans) {
-			spans = make([]shopguard.Span, 0, 2*cap(spans))
-		}
 		spans = append(spans, shopguard.Span{Message: int(h.msg), Start: start, End: end})
-		signals = append(signals, shopguard.Signal{Code: c.code, Weight: c.weight, Span: &spans[len(spans)-1]})
+		signals = append(signals, shopguard.Signal{Code: c.code, Weight: c.weight})
+	}
+	st.spans = spans
+	// The first signals are the cues'; their spans go out in one allocation of the exact size.
+	out := slices.Clone(spans)
+	for i := range out {
+		signals[i].Span = &out[i]
 	}
 	r.Stage = string(knowledge.Stages[stage])
 	type fired struct {
