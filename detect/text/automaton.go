@@ -1,6 +1,9 @@
 package text
 
-import "sort"
+import (
+	"math/bits"
+	"sort"
+)
 
 // automaton is an Aho-Corasick automaton over bytes, compiled to a dense table: one lookup
 // per input byte, whatever the number of patterns. Bytes are first mapped to classes (the
@@ -12,7 +15,8 @@ import "sort"
 type automaton struct {
 	class    [256]uint8
 	nclass   int
-	delta16  []uint16 // (state*nclass + class) -> next state
+	shift    uint32   // rows are 1<<shift entries long, nclass rounded up to a power of two
+	delta16  []uint16 // (state<<shift | class) -> next state
 	delta32  []uint32 // the same, when there are too many states for 16 bits
 	firstOut uint32   // states at or above end at least one pattern
 	outStart []uint32 // per output state (from firstOut): range of outs
@@ -48,6 +52,8 @@ func newAutomaton(patterns []string) *automaton {
 		}
 	}
 	a.nclass = n
+	a.shift = uint32(bits.Len(uint(n - 1)))
+	stride := 1 << a.shift
 
 	nodes := []trieNode{{next: map[byte]int32{}}}
 	for id, p := range patterns {
@@ -110,11 +116,11 @@ func newAutomaton(patterns []string) *automaton {
 	}
 	a.outStart = append(a.outStart, uint32(len(a.outs)))
 	// Dense transitions, in BFS order so a state's failure row is filled before it.
-	delta := make([]uint32, len(nodes)*n)
+	delta := make([]uint32, len(nodes)*stride)
 	for _, s := range order {
-		row := delta[int(newID[s])*n : int(newID[s]+1)*n]
+		row := delta[int(newID[s])*stride:][:n]
 		if s != 0 {
-			copy(row, delta[int(newID[nodes[s].fail])*n:int(newID[nodes[s].fail]+1)*n])
+			copy(row, delta[int(newID[nodes[s].fail])*stride:][:n])
 		}
 		for b, t := range nodes[s].next {
 			row[a.class[b]] = newID[t]
@@ -146,9 +152,9 @@ func (a *automaton) scan(b []byte, out []match) []match {
 		return a.scan32(b, out)
 	}
 	s := uint32(0)
-	delta, class, first, n := a.delta16, &a.class, a.firstOut, uint32(a.nclass)
+	delta, class, first, shift := a.delta16, &a.class, a.firstOut, a.shift&31
 	for i := 0; i < len(b); i++ {
-		s = uint32(delta[s*n+uint32(class[b[i]])])
+		s = uint32(delta[s<<shift|uint32(class[b[i]])])
 		if s >= first {
 			out = a.emit(out, s, i)
 		}
@@ -158,9 +164,9 @@ func (a *automaton) scan(b []byte, out []match) []match {
 
 func (a *automaton) scan32(b []byte, out []match) []match {
 	s := uint32(0)
-	delta, class, first, n := a.delta32, &a.class, a.firstOut, uint32(a.nclass)
+	delta, class, first, shift := a.delta32, &a.class, a.firstOut, a.shift&31
 	for i := 0; i < len(b); i++ {
-		s = delta[s*n+uint32(class[b[i]])]
+		s = delta[s<<shift|uint32(class[b[i]])]
 		if s >= first {
 			out = a.emit(out, s, i)
 		}
