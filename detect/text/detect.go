@@ -117,6 +117,7 @@ type pattern struct {
 
 type rule struct {
 	steps   [][]int32
+	stepSet []cueSet // the cues of each step, as sets
 	ordered bool
 	within  int
 	weight  int
@@ -198,6 +199,11 @@ func New(p *knowledge.Pack) (*Detector, error) {
 					s = append(s, ci)
 				}
 				rl.steps = append(rl.steps, s)
+				set := newCueSet(len(d.cues))
+				for _, ci := range s {
+					set.add(ci)
+				}
+				rl.stepSet = append(rl.stepSet, set)
 			}
 			b.rules = append(b.rules, rl)
 		}
@@ -263,7 +269,7 @@ func (d *Detector) MemoryBytes() int { return d.ac.size() }
 type scanState struct {
 	norm             normText
 	hits, negs, excs []hit
-	seen             []bool           // by cue
+	seen             cueSet           // the cues found
 	spans            []shopguard.Span // the signals' spans, before they are copied out
 }
 
@@ -495,10 +501,10 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		}
 		return int(a.ns - b.ns)
 	})
-	if cap(st.seen) < len(d.cues) {
-		st.seen = make([]bool, len(d.cues))
+	if len(st.seen) != (len(d.cues)+63)/64 {
+		st.seen = newCueSet(len(d.cues))
 	}
-	seen := st.seen[:len(d.cues)]
+	seen := st.seen
 	clear(seen)
 	signals := make([]shopguard.Signal, 0, 8) // on the stack when few: Assess copies them
 	spans := st.spans[:0]
@@ -513,10 +519,10 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		r.Cues = append(r.Cues, CueHit{ID: c.id, Stage: string(knowledge.Stages[c.stage]), Message: int(h.msg),
 			Start: start, End: end, Text: text[h.bs:h.be]})
 		stage = max(stage, c.stage)
-		if seen[h.cue] {
+		if seen.has(h.cue) {
 			continue
 		}
-		seen[h.cue] = true
+		seen.add(h.cue)
 		spans = append(spans, shopguard.Span{Message: int(h.msg), Start: start, End: end})
 		signals = append(signals, shopguard.Signal{Code: c.code, Weight: c.weight})
 	}
@@ -571,20 +577,31 @@ func (c *runeCounter) runeAt(msg int, text string, b int) int {
 }
 
 // possible reports whether every step of the rule has a cue among those seen.
-func (r *rule) possible(seen []bool) bool {
-	for _, step := range r.steps {
-		ok := false
-		for _, c := range step {
-			if seen[c] {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+func (r *rule) possible(seen cueSet) bool {
+	for _, step := range r.stepSet {
+		if !step.meets(seen) {
 			return false
 		}
 	}
 	return true
+}
+
+// cueSet is a set of cues (by index), one bit each.
+type cueSet []uint64
+
+func newCueSet(ncues int) cueSet { return make(cueSet, (ncues+63)/64) }
+
+func (s cueSet) add(c int32)      { s[uint32(c)/64] |= 1 << (uint32(c) % 64) }
+func (s cueSet) has(c int32) bool { return s[uint32(c)/64]&(1<<(uint32(c)%64)) != 0 }
+
+// meets reports whether s and t, sets of the same cues, have a cue in common.
+func (s cueSet) meets(t cueSet) bool {
+	for i := range s {
+		if s[i]&t[i] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // fires reports whether every step of the rule is seen among hits (sorted), in order if the
