@@ -14,6 +14,7 @@ package text
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -269,8 +270,7 @@ func (d *Detector) MemoryBytes() int { return d.ac.size() }
 type scanState struct {
 	norm             normText
 	hits, negs, excs []hit
-	seen             cueSet           // the cues found
-	spans            []shopguard.Span // the signals' spans, before they are copied out
+	seen             cueSet // the cues found
 }
 
 // hit is a cue found in a message: normalised byte offsets [ns, ne) and original rune offsets
@@ -506,8 +506,13 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 	}
 	seen := st.seen
 	clear(seen)
+	for _, h := range hits {
+		seen.add(h.cue)
+	}
+	// One signal per cue found, their spans in one allocation of the exact size.
+	spans := make([]shopguard.Span, 0, seen.len())
+	clear(seen)
 	signals := make([]shopguard.Signal, 0, 8) // on the stack when few: Assess copies them
-	spans := st.spans[:0]
 	stage := -1
 	r.Cues = make([]CueHit, 0, len(hits))
 	var rc runeCounter
@@ -524,13 +529,7 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		}
 		seen.add(h.cue)
 		spans = append(spans, shopguard.Span{Message: int(h.msg), Start: start, End: end})
-		signals = append(signals, shopguard.Signal{Code: c.code, Weight: c.weight})
-	}
-	st.spans = spans
-	// The first signals are the cues'; their spans go out in one allocation of the exact size.
-	out := slices.Clone(spans)
-	for i := range out {
-		signals[i].Span = &out[i]
+		signals = insertByWeight(signals, shopguard.Signal{Code: c.code, Weight: c.weight, Span: &spans[len(spans)-1]})
 	}
 	r.Stage = string(knowledge.Stages[stage])
 	type fired struct {
@@ -548,7 +547,7 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		}
 		if w > 0 {
 			types = append(types, fired{pb.id, w})
-			signals = append(signals, shopguard.Signal{Code: pb.code, Weight: w, Args: pb.args})
+			signals = insertByWeight(signals, shopguard.Signal{Code: pb.code, Weight: w, Args: pb.args})
 		}
 	}
 	slices.SortStableFunc(types, func(a, b fired) int { return b.weight - a.weight })
@@ -558,6 +557,16 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 	a := shopguard.Assess(signals, r.Types)
 	r.Risk, r.Score, r.Signals = a.Risk, a.Score, a.Signals
 	return r
+}
+
+// insertByWeight adds s to signals, ordered by weight, strongest first, after those of the
+// same weight: the order Assess gives, so that its sort finds nothing to move.
+func insertByWeight(signals []shopguard.Signal, s shopguard.Signal) []shopguard.Signal {
+	i := len(signals)
+	for i > 0 && signals[i-1].Weight < s.Weight {
+		i--
+	}
+	return slices.Insert(signals, i, s)
 }
 
 // runeCounter turns byte offsets into rune offsets, walking each message once when asked in
@@ -593,6 +602,15 @@ func newCueSet(ncues int) cueSet { return make(cueSet, (ncues+63)/64) }
 
 func (s cueSet) add(c int32)      { s[uint32(c)/64] |= 1 << (uint32(c) % 64) }
 func (s cueSet) has(c int32) bool { return s[uint32(c)/64]&(1<<(uint32(c)%64)) != 0 }
+
+// len returns the number of cues in s.
+func (s cueSet) len() int {
+	n := 0
+	for _, w := range s {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
 
 // meets reports whether s and t, sets of the same cues, have a cue in common.
 func (s cueSet) meets(t cueSet) bool {
