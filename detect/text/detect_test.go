@@ -469,3 +469,21 @@ func TestConcurrentScansAgree(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestCueSet(t *testing.T) {
+	s, u := newCueSet(130), newCueSet(130)
+	for _, c := range []int32{0, 63, 64, 129} {
+		s.add(c)
+	}
+	if s.len() != 4 || !s.has(64) || s.has(65) || s.has(1) {
+		t.Errorf("set %b: len %d", s, s.len())
+	}
+	u.add(65)
+	if s.meets(u) {
+		t.Errorf("%b meets %b", s, u)
+	}
+	u.add(129)
+	if !s.meets(u) {
+		t.Errorf("%b does not meet %b", s, u)
+	}
+}
