@@ -90,7 +90,7 @@ func Parse(raw string) (Link, error) {
 		}
 		host = h
 	}
-	host = strings.TrimSuffix(lowerASCII(host), ".")
+	host = strings.TrimRight(lowerASCII(host), ".") // "example.com." and "example.com.." name the same host
 	if host == "" {
 		return l, shopguard.Invalid("url", "%q: no host", raw)
 	}
@@ -175,7 +175,7 @@ func hostForms(host string) (ascii, uni string, err error) {
 	if ascii == "" || strings.Contains(ascii, "..") || ascii[0] == '.' {
 		return "", "", fmt.Errorf("empty label")
 	}
-	return strings.TrimSuffix(ascii, "."), strings.TrimSuffix(uni, "."), nil
+	return strings.TrimRight(ascii, "."), strings.TrimRight(uni, "."), nil
 }
 
 // parseIP recognises a host that is an IP address, also in the integer, octal and hex forms
