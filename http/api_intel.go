@@ -13,6 +13,7 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/every"
 )
 
 // reportBodyLimit caps a report with its evidence files (each at most
@@ -49,19 +50,12 @@ func (s *Server) StartIntel(ctx context.Context) error {
 
 // saveCacheEvery writes the index cache every interval until ctx ends (Close writes it once
 // more), so that a restart reads one file and replays only the last changes.
-func (s *Server) saveCacheEvery(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.Intel.SaveCache(); err != nil {
-				s.Logger.Error("intel: save index cache", "err", err)
-			}
+func (s *Server) saveCacheEvery(ctx context.Context, interval time.Duration) {
+	every.Tick(ctx, interval, false, func() {
+		if err := s.Intel.SaveCache(); err != nil {
+			s.Logger.Error("intel: save index cache", "err", err)
 		}
-	}
+	})
 }
 
 // reporter says who is filing: the signed-in account, if any, and the client's address.

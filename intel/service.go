@@ -18,6 +18,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
+	"github.com/shopguard/shopguard/internal/every"
 )
 
 // Store is what the service keeps in the database; sqlstore.DB implements it.
@@ -142,19 +143,12 @@ func (s *Service) Sync(ctx context.Context) error {
 
 // Follow syncs every interval until ctx ends, so that changes made on other nodes reach this
 // node's index.
-func (s *Service) Follow(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.Sync(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
-				s.Log.Error("intel: follow changes", "err", err)
-			}
+func (s *Service) Follow(ctx context.Context, interval time.Duration) {
+	every.Tick(ctx, interval, false, func() {
+		if err := s.Sync(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
+			s.Log.Error("intel: follow changes", "err", err)
 		}
-	}
+	})
 }
 
 func (s *Service) refresh(ctx context.Context, id shopguard.Identifier, seq int64) error {
@@ -424,10 +418,8 @@ const ChangeRetention = 7 * 24 * time.Hour
 
 // PurgeEvery purges old reports (when a retention is set) and old changes every interval
 // until ctx ends.
-func (s *Service) PurgeEvery(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+func (s *Service) PurgeEvery(ctx context.Context, interval time.Duration) {
+	every.Tick(ctx, interval, true, func() {
 		if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
 			s.Log.Error("intel: purge old reports", "err", err)
 		} else if n > 0 && s.Log != nil {
@@ -436,12 +428,7 @@ func (s *Service) PurgeEvery(ctx context.Context, every time.Duration) {
 		if _, err := s.Store.PruneChanges(ctx, s.now().Add(-ChangeRetention)); err != nil && ctx.Err() == nil && s.Log != nil {
 			s.Log.Error("intel: prune old changes", "err", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // Import stores indicators from a feed and brings the index up to date. An indicator the feed

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/every"
 )
 
 // A feed directory keeps each imported feed as NAME.txt, one listed domain or URL a line (the
@@ -77,30 +78,21 @@ func LoadDir(s *Set, dir string) error {
 // every interval it loads the feeds whose files changed (so that `shopguard import feed`
 // reaches a running server) and drops those whose files are gone. It returns the error of
 // the first load; later errors go to report, which may be nil, and s keeps what it had.
-func WatchDir(ctx context.Context, s *Set, dir string, every time.Duration, report func(error)) error {
+func WatchDir(ctx context.Context, s *Set, dir string, interval time.Duration, report func(error)) error {
 	seen, err := syncDir(s, dir, nil)
 	if err != nil {
 		return err
 	}
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
+	go every.Tick(ctx, interval, false, func() {
+		next, err := syncDir(s, dir, seen)
+		if err != nil {
+			if report != nil {
+				report(err)
 			}
-			next, err := syncDir(s, dir, seen)
-			if err != nil {
-				if report != nil {
-					report(err)
-				}
-				continue
-			}
-			seen = next
+			return
 		}
-	}()
+		seen = next
+	})
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/every"
 )
 
 // MaxDownload bounds the size of a downloaded feed.
@@ -105,21 +106,14 @@ func (c *countReader) Read(p []byte) (int, error) {
 // Follow refreshes src at once and then every src.Every until ctx ends, reporting each
 // outcome to report (which may be nil). A failed refresh keeps the entries it had.
 func (r *Refresher) Follow(ctx context.Context, src Source, report func(Stats, bool, error)) {
-	every := src.Every
-	if every <= 0 {
-		every = time.Hour
+	interval := src.Every
+	if interval <= 0 {
+		interval = time.Hour
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
+	every.Tick(ctx, interval, true, func() {
 		st, changed, err := r.Refresh(ctx, src)
 		if report != nil {
 			report(st, changed, err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }

@@ -1,0 +1,27 @@
+// Package every runs a job at a fixed interval until its context ends: the one ticker loop
+// behind the server's background work (following changes, purging, refreshing feeds, saving
+// the index cache).
+package every
+
+import (
+	"context"
+	"time"
+)
+
+// Tick calls fn every interval until ctx ends; with now set it also calls fn once at the
+// start. It returns when ctx ends.
+func Tick(ctx context.Context, interval time.Duration, now bool, fn func()) {
+	if now {
+		fn()
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
+}
