@@ -57,11 +57,7 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	if fs.NArg() > 1 {
 		return usagef("scan takes at most one FILE")
 	}
-	pack, err := loadKnowledge(c)
-	if err != nil {
-		return err
-	}
-	det, err := text.New(pack)
+	pack, det, err := loadTextDetector(c)
 	if err != nil {
 		return err
 	}
@@ -218,11 +214,7 @@ and, for scam rows, the share whose type was named. Prints a Markdown table.`)
 	if fs.NArg() == 0 {
 		return usagef("eval text needs at least one FILE")
 	}
-	pack, err := loadKnowledge(c)
-	if err != nil {
-		return err
-	}
-	det, err := text.New(pack)
+	pack, det, err := loadTextDetector(c)
 	if err != nil {
 		return err
 	}
@@ -249,4 +241,14 @@ and, for scam rows, the share whose type was named. Prints a Markdown table.`)
 	}
 	_, err = io.WriteString(m.Stdout, all.Markdown(known))
 	return err
+}
+
+// loadTextDetector loads the knowledge pack and builds the chat detector from it.
+func loadTextDetector(c Config) (*knowledge.Pack, *text.Detector, error) {
+	pack, err := loadKnowledge(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	det, err := text.New(pack)
+	return pack, det, err
 }
