@@ -450,6 +450,7 @@ func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte
 	kept := hits[:first]
 	reach := int32(-1) // end of the last negator or negated hit seen, -1 for none
 	ni := 0
+	negs = slices.DeleteFunc(negs, func(n hit) bool { return excepted(n, excs) }) // "能不能" asks, it does not forbid
 	slices.SortFunc(negs, func(a, b hit) int { return int(a.ne - b.ne) })
 	for _, h := range msgHits {
 		for ni < len(negs) && negs[ni].ne <= h.ns {
