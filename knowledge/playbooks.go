@@ -26,7 +26,8 @@ var Senders = []string{"me", "them", "platform"}
 // "^" makes a pattern start a clause and a trailing "$" end one ("^爸$" is 爸 said alone, as
 // in "爸，是我"). Negator
 // cues are not scored: they cancel a Negatable cue that follows them closely in the same
-// clause ("never share your code").
+// clause ("never share your code"); a negator's Except lists the words it hides in without
+// negating (the question "能不能" holds "不能").
 type Cue struct {
 	ID        string   `yaml:"id" json:"id"`
 	Stage     Stage    `yaml:"stage,omitempty" json:"stage,omitempty"`
