@@ -317,13 +317,20 @@ type CaseStore interface {
 }
 
 // BlobStore keeps files by their SHA-256. An implementation writes atomically: a file is
-// either wholly there under its hash or not at all.
+// either wholly there under its hash or not at all. A file is deleted when nothing refers to
+// it, but an upload puts a file before it logs it; so that a deletion racing an upload of the
+// same file does not lose it, a store keeps every file for a grace period after it was put.
 type BlobStore interface {
 	// Put reads r to its end and keeps it, returning its SHA-256 in hex, its size and whether
-	// it was new. ETOOLARGE, with nothing kept, if r holds more than limit bytes.
+	// it was new. ETOOLARGE, with nothing kept, if r holds more than limit bytes. Putting a
+	// file that is there already starts its grace period again.
 	Put(ctx context.Context, r io.Reader, limit int64) (sha256 string, size int64, created bool, err error)
 	// Open returns a kept file. ENOTFOUND if there is none.
 	Open(ctx context.Context, sha256 string) (io.ReadCloser, error)
-	// Delete removes a kept file; removing one that is not there is not an error.
+	// Delete removes a kept file the caller found unused; removing one that is not there is
+	// not an error. It may keep a file put within the grace period; a later Sweep removes it.
 	Delete(ctx context.Context, sha256 string) error
+	// Sweep deletes every kept file past the grace period that inUse says nothing refers to,
+	// and returns how many it deleted.
+	Sweep(ctx context.Context, inUse func(ctx context.Context, sha256 string) (bool, error)) (removed int, err error)
 }

@@ -3,6 +3,7 @@ package blob
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,14 +12,29 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/shopguard/shopguard"
 )
 
+// DefaultGrace is how long a Dir keeps a file after a Put wrote or refreshed it, whatever
+// Delete is asked: long enough for any upload to log the file it just put.
+const DefaultGrace = 10 * time.Minute
+
+// staleTemp is the age past which Sweep removes a temporary file (one that a crashed Put or
+// Delete left behind), unless the grace period is longer.
+const staleTemp = 24 * time.Hour
+
 // Dir is a shopguard.BlobStore in a directory: each file lives at aa/bb/<sha256>, written to a
 // temporary file first and renamed into place once complete and synced, so a failed or
-// interrupted Put leaves nothing behind under a hash.
+// interrupted Put leaves nothing behind under a hash. Several processes, on several nodes,
+// may share one directory.
 type Dir struct {
+	// Grace is how long after a Put wrote or refreshed a file Delete keeps it (see Delete).
+	// NewDir sets DefaultGrace; 0 makes Delete remove every file at once, which is safe only
+	// when no upload can run at the same time.
+	Grace time.Duration
+
 	root string
 }
 
@@ -29,7 +45,7 @@ func NewDir(root string) (*Dir, error) {
 	if err := os.MkdirAll(filepath.Join(root, "tmp"), 0o700); err != nil {
 		return nil, fmt.Errorf("blob: create %s: %w", root, err)
 	}
-	return &Dir{root: root}, nil
+	return &Dir{Grace: DefaultGrace, root: root}, nil
 }
 
 func (d *Dir) path(sum string) (string, error) {
@@ -67,8 +83,14 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, si
 	}
 	sum = hex.EncodeToString(h.Sum(nil))
 	dst, _ := d.path(sum)
-	if _, err := os.Stat(dst); err == nil {
+	// A file already there is refreshed, not just seen, so that a Delete racing this upload
+	// keeps it (see Delete). Gone meanwhile, it is written anew.
+	now := time.Now()
+	switch err := os.Chtimes(dst, now, now); {
+	case err == nil:
 		return sum, size, false, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return "", 0, false, fmt.Errorf("blob: put %s: refresh: %w", sum, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return "", 0, false, fmt.Errorf("blob: put %s: %w", sum, err)
@@ -96,16 +118,116 @@ func (d *Dir) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
 	return f, nil
 }
 
-// Delete implements shopguard.BlobStore.
+// Delete implements shopguard.BlobStore. It keeps a file put or refreshed within the grace
+// period, which Sweep removes later if it is still unused.
+//
+// The caller saw no case or report refer to the file, but an upload may have put the same
+// file since and be about to log it: its Put found the file there and refreshed its time
+// instead of writing a copy. So Delete first moves the file out of place, into tmp under a
+// name of its own (a rename: atomic, and on the same file system even when several nodes
+// share the directory), and only then reads its time. A Put that refreshed the file before
+// the move shows in that time, and Delete puts the file back; a Put after the move finds
+// nothing and writes its own copy. Either way the file an upload logs stays, provided the
+// upload logs it within the grace period of its Put and the nodes' clocks agree to well
+// within it. A reader may find the file missing for the moment it is out, but only when a
+// Put refreshed it between Delete's first look and the move.
 func (d *Dir) Delete(ctx context.Context, sum string) error {
 	p, err := d.path(sum)
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if _, err := d.remove(p); err != nil {
 		return fmt.Errorf("blob: delete %s: %w", sum, err)
 	}
 	return nil
+}
+
+// remove deletes the file at p unless it is fresh (see Delete), reporting whether it did.
+func (d *Dir) remove(p string) (bool, error) {
+	if fi, err := os.Stat(p); err != nil || d.fresh(fi) {
+		return false, ignoreNotExist(err)
+	}
+	out := filepath.Join(d.root, "tmp", "del-"+rand.Text())
+	if err := os.Rename(p, out); err != nil {
+		return false, ignoreNotExist(err)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		return false, ignoreNotExist(err) // a Sweep took it for a crashed Delete's leftover
+	}
+	if !d.fresh(fi) {
+		return true, ignoreNotExist(os.Remove(out))
+	}
+	// Back it goes, its time refreshed first: it may replace a copy that a Put wrote while it
+	// was out, and must not make that copy look older.
+	now := time.Now()
+	if err := os.Chtimes(out, now, now); err != nil {
+		return false, err
+	}
+	return false, os.Rename(out, p)
+}
+
+// fresh reports whether a file was put or refreshed within the grace period.
+func (d *Dir) fresh(fi fs.FileInfo) bool {
+	return time.Since(fi.ModTime()) < d.Grace
+}
+
+// ignoreNotExist returns err, or nil if it says a file is not there.
+func ignoreNotExist(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// Sweep implements shopguard.BlobStore: it deletes every file past the grace period that
+// inUse says nothing refers to, as Delete does, and removes the temporary files a crashed Put
+// or Delete left behind once they are a day old. It returns how many kept files it deleted,
+// and stops at the first error.
+func (d *Dir) Sweep(ctx context.Context, inUse func(ctx context.Context, sha256 string) (bool, error)) (removed int, err error) {
+	tmp := filepath.Join(d.root, "tmp")
+	err = filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return ignoreNotExist(err)
+		}
+		if filepath.Dir(p) == tmp {
+			// a file a Delete moved out keeps its time: one past the grace would go anyway
+			if time.Since(fi.ModTime()) > max(staleTemp, d.Grace) {
+				return ignoreNotExist(os.Remove(p))
+			}
+			return nil
+		}
+		sum := e.Name()
+		if want, err := d.path(sum); err != nil || want != p || d.fresh(fi) {
+			return nil // not a kept file, or a fresh one
+		}
+		used, err := inUse(ctx, sum)
+		if err != nil {
+			return fmt.Errorf("is %s in use: %w", sum, err)
+		}
+		if used {
+			return nil
+		}
+		gone, err := d.remove(p)
+		if err != nil {
+			return fmt.Errorf("delete %s: %w", sum, err)
+		}
+		if gone {
+			removed++
+		}
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("blob: sweep: %w", err)
+	}
+	return removed, nil
 }
 
 // ctxReader stops reading when its context is done, so an abandoned upload ends early.

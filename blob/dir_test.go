@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/blob"
@@ -24,6 +25,15 @@ func newDir(t *testing.T) (*blob.Dir, string) {
 		t.Fatal(err)
 	}
 	return d, root
+}
+
+// age sets the time of a kept file to ago in the past, as if it had been put then.
+func age(t *testing.T, root, sum string, ago time.Duration) {
+	t.Helper()
+	then := time.Now().Add(-ago)
+	if err := os.Chtimes(filepath.Join(root, sum[:2], sum[2:4], sum), then, then); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // files lists the regular files under root, outside tmp.
@@ -63,6 +73,7 @@ func TestPutOpenDelete(t *testing.T) {
 	if !bytes.Equal(got, data) {
 		t.Fatalf("Open read %q", got)
 	}
+	age(t, root, sum, time.Hour)
 	if err := d.Delete(ctx, sum); err != nil {
 		t.Fatal(err)
 	}
@@ -121,6 +132,99 @@ func TestBadHashRefused(t *testing.T) {
 	for _, s := range []string{"", "../../etc/passwd", strings.Repeat("A", 64), strings.Repeat("a", 63)} {
 		if _, err := d.Open(context.Background(), s); shopguard.ErrorCode(err) != shopguard.EINVALID {
 			t.Errorf("Open(%q) = %v, want invalid", s, err)
+		}
+	}
+}
+
+func TestPutRefreshesAKeptFile(t *testing.T) {
+	ctx := context.Background()
+	d, root := newDir(t)
+	sum, _, _, err := d.Put(ctx, strings.NewReader("receipt"), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	age(t, root, sum, time.Hour)
+	if _, _, created, err := d.Put(ctx, strings.NewReader("receipt"), 1<<20); err != nil || created {
+		t.Fatalf("second Put: created %v, %v", created, err)
+	}
+	fi, err := os.Stat(filepath.Join(root, sum[:2], sum[2:4], sum))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ago := time.Since(fi.ModTime()); ago > time.Minute {
+		t.Fatalf("after a second Put the file was last touched %v ago", ago)
+	}
+}
+
+func TestDeleteKeepsAFreshFileUntilSwept(t *testing.T) {
+	ctx := context.Background()
+	d, root := newDir(t)
+	put := func(s string) string {
+		sum, _, _, err := d.Put(ctx, strings.NewReader(s), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	there := func(sum string) bool {
+		rc, err := d.Open(ctx, sum)
+		if err == nil {
+			rc.Close()
+		}
+		return err == nil
+	}
+	fresh, used := put("just uploaded"), put("still in a case")
+	if err := d.Delete(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if !there(fresh) {
+		t.Fatal("Delete removed a file put a moment ago")
+	}
+	inUse := func(_ context.Context, sum string) (bool, error) { return sum == used, nil }
+	if n, err := d.Sweep(ctx, inUse); err != nil || n != 0 || !there(fresh) {
+		t.Fatalf("Sweep within the grace period: removed %d, %v; file there: %v", n, err, there(fresh))
+	}
+	age(t, root, fresh, d.Grace+time.Minute)
+	age(t, root, used, d.Grace+time.Minute)
+	if n, err := d.Sweep(ctx, inUse); err != nil || n != 1 {
+		t.Fatalf("Sweep past the grace period: removed %d, %v; want 1", n, err)
+	}
+	if there(fresh) || !there(used) {
+		t.Fatalf("after the Sweep: unused file there %v, used file there %v", there(fresh), there(used))
+	}
+	if f := files(t, root); len(f) != 1 {
+		t.Fatalf("files left: %v, want just the used one", f)
+	}
+	failing := func(context.Context, string) (bool, error) { return false, errors.New("database down") }
+	if _, err := d.Sweep(ctx, failing); err == nil || !strings.Contains(err.Error(), "database down") {
+		t.Fatalf("Sweep when in-use cannot be told: %v", err)
+	}
+	if !there(used) {
+		t.Fatal("a failed Sweep removed a file")
+	}
+}
+
+func TestSweepRemovesStaleTempFiles(t *testing.T) {
+	d, root := newDir(t)
+	mk := func(name string, ago time.Duration) string {
+		p := filepath.Join(root, name)
+		if err := os.WriteFile(p, []byte("partial upload"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		then := time.Now().Add(-ago)
+		if err := os.Chtimes(p, then, then); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	stale, recent := mk("tmp/put-1", 25*time.Hour), mk("tmp/put-2", time.Hour)
+	stray := mk("NOTES", 25*time.Hour)
+	if n, err := d.Sweep(context.Background(), func(context.Context, string) (bool, error) { return false, nil }); err != nil || n != 0 {
+		t.Fatalf("Sweep: removed %d, %v", n, err)
+	}
+	for p, want := range map[string]bool{stale: false, recent: true, stray: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s: there %v after Sweep, want %v", p, err == nil, want)
 		}
 	}
 }

@@ -131,7 +131,8 @@ func (v *Vault) append(ctx context.Context, caseID string, e *shopguard.Evidence
 }
 
 // dropIfUnused deletes a file no evidence entry refers to. It runs after a failed Add, with
-// a context of its own so that a cancelled request still cleans up.
+// a context of its own so that a cancelled request still cleans up. A store that keeps files
+// for a grace period (blob.Dir) keeps this one, just put, until a later sweep.
 func (v *Vault) dropIfUnused(sum string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -140,7 +141,9 @@ func (v *Vault) dropIfUnused(sum string) {
 	}
 }
 
-// Delete removes a case, its log and statuses, and the files no other case refers to.
+// Delete removes a case, its log and statuses, and the files no other case refers to; those
+// put within the blob store's grace period go at its next sweep instead (see
+// shopguard.BlobStore).
 func (v *Vault) Delete(ctx context.Context, caseID string) error {
 	orphans, err := v.Cases.DeleteCase(ctx, caseID)
 	if err != nil {

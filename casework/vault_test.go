@@ -102,6 +102,7 @@ func TestVaultDeleteRemovesFilesNoOtherCaseUses(t *testing.T) {
 	if _, err := v.Add(ctx, a.ID, "own.pdf", "", bytes.NewReader(pdfFile)); err != nil {
 		t.Fatal(err)
 	}
+	ageBlobs(t, root)
 	if err := v.Delete(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}

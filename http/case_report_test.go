@@ -109,6 +109,7 @@ func TestCaseReportContract(t *testing.T) {
 	}
 
 	// The report keeps its file when the victim deletes the case.
+	ageFiles(t, ts.blobDir)
 	if st, _, b := ts.do(t, "DELETE", "/api/v1/cases/"+id, "", owner); st != 204 {
 		t.Fatalf("delete case = %d %s", st, b)
 	}
