@@ -14,7 +14,7 @@ import (
 )
 
 // A report's files go with it, once nothing else uses them: when a moderator deletes the
-// report, and when retention purges it.
+// report (at the sweep, for files put within the grace period), and when retention purges it.
 func TestReportFilesGoWithTheirReports(t *testing.T) {
 	engines(t, func(t *testing.T, open func() *sqlstore.DB) {
 		ctx := context.Background()
@@ -24,7 +24,6 @@ func TestReportFilesGoWithTheirReports(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		blobs.Grace = 0 // files go at once: no upload races these deletions
 		s.Blobs = blobs
 		now := time.Now().UTC()
 		s.Now = func() time.Time { return now }
@@ -57,8 +56,19 @@ func TestReportFilesGoWithTheirReports(t *testing.T) {
 		if _, err := s.Decide(ctx, shopguard.Decision{ReportID: r1.ID, Action: shopguard.ActionDelete, Reason: "filed by mistake", ModeratorID: mod.ID}); err != nil {
 			t.Fatal(err)
 		}
+		// just put, the files outlast the report for the grace period; then a sweep takes them
+		if !exists(own) || !exists(shared) {
+			t.Fatal("a file put a moment ago went with its report")
+		}
+		if n, err := s.SweepFiles(ctx); err != nil || n != 0 {
+			t.Fatalf("SweepFiles within the grace period = %d, %v", n, err)
+		}
+		blobs.Grace = 0
+		if n, err := s.SweepFiles(ctx); err != nil || n != 1 {
+			t.Fatalf("SweepFiles past the grace period = %d, %v; want 1", n, err)
+		}
 		if exists(own) || !exists(shared) {
-			t.Fatalf("after deleting report 1: its own file kept %v, the shared file kept %v; want false, true", exists(own), exists(shared))
+			t.Fatalf("after deleting report 1 and sweeping: its own file kept %v, the shared file kept %v; want false, true", exists(own), exists(shared))
 		}
 		s.Limits.Retention = time.Hour
 		now = now.Add(2 * time.Hour)

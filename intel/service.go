@@ -56,7 +56,8 @@ type Service struct {
 	Now           func() time.Time
 	Log           *slog.Logger
 	// Blobs keeps the evidence files of reports; when set, a file is deleted once no report
-	// or case uses it any more (a report deleted by a moderator or purged for retention).
+	// or case uses it any more (a report deleted by a moderator or purged for retention), and
+	// PurgeEvery sweeps the files of cases and reports that deletions left for the grace period.
 	Blobs shopguard.BlobStore
 	// CachePath is the node's index cache file; "" for none. With one, a node starts by
 	// reading it and replaying the changes since, instead of reading every reputation.
@@ -412,12 +413,25 @@ func (s *Service) Purge(ctx context.Context) (int64, error) {
 	return n, s.Sync(ctx)
 }
 
+// SweepFiles deletes the kept files past the blob store's grace period that no report or case
+// uses (see shopguard.BlobStore): those a deletion kept for the grace period, and those of
+// uploads never logged, such as a refused report's. It returns how many.
+func (s *Service) SweepFiles(ctx context.Context) (int, error) {
+	if s.Blobs == nil {
+		return 0, nil
+	}
+	return s.Blobs.Sweep(ctx, func(ctx context.Context, sum string) (bool, error) {
+		n, err := s.Store.EvidenceRefs(ctx, sum)
+		return n > 0, err
+	})
+}
+
 // ChangeRetention is how long the change sequence is kept: a node down for longer rebuilds
 // its index from the stored reputations when it comes back.
 const ChangeRetention = 7 * 24 * time.Hour
 
-// PurgeEvery purges old reports (when a retention is set) and old changes every interval
-// until ctx ends.
+// PurgeEvery purges old reports (when a retention is set) and old changes, and sweeps unused
+// files, every interval until ctx ends.
 func (s *Service) PurgeEvery(ctx context.Context, interval time.Duration) {
 	every.Tick(ctx, interval, true, func() {
 		if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
@@ -427,6 +441,11 @@ func (s *Service) PurgeEvery(ctx context.Context, interval time.Duration) {
 		}
 		if _, err := s.Store.PruneChanges(ctx, s.now().Add(-ChangeRetention)); err != nil && ctx.Err() == nil && s.Log != nil {
 			s.Log.Error("intel: prune old changes", "err", err)
+		}
+		if n, err := s.SweepFiles(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
+			s.Log.Error("intel: sweep unused files", "err", err)
+		} else if n > 0 && s.Log != nil {
+			s.Log.Info("intel: swept unused files", "files", n)
 		}
 	})
 }
