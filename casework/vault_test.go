@@ -116,6 +116,42 @@ func TestVaultDeleteRemovesFilesNoOtherCaseUses(t *testing.T) {
 	}
 }
 
+// deleteHook is a case store that calls then right after it deletes a case: before the vault
+// deletes the files the case leaves unused.
+type deleteHook struct {
+	shopguard.CaseStore
+	then func()
+}
+
+func (h deleteHook) DeleteCase(ctx context.Context, id string) ([]string, error) {
+	orphans, err := h.CaseStore.DeleteCase(ctx, id)
+	h.then()
+	return orphans, err
+}
+
+// Another case takes a file just as the only case that had it is deleted: the deletion found
+// the file unused, but it must keep it for the other case.
+func TestVaultDeleteRacingAnUploadKeepsTheFile(t *testing.T) {
+	ctx := context.Background()
+	v, root := testVault(t)
+	a, b := mustNewCase(t, v, shopguard.Triage{}), mustNewCase(t, v, shopguard.Triage{})
+	if _, err := v.Add(ctx, a.ID, "shared.png", "", bytes.NewReader(pngFile)); err != nil {
+		t.Fatal(err)
+	}
+	ageBlobs(t, root)
+	v.Cases = deleteHook{CaseStore: v.Cases, then: func() {
+		if _, err := v.Add(ctx, b.ID, "shared.png", "", bytes.NewReader(pngFile)); err != nil {
+			t.Error(err)
+		}
+	}}
+	if err := v.Delete(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := v.Verify(ctx, b.ID); err != nil || !r.OK() || r.Files != 1 {
+		t.Fatalf("case b after deleting a: %+v %v", r, err)
+	}
+}
+
 func TestVaultDeleteKeepsFilesAReportUses(t *testing.T) {
 	ctx := context.Background()
 	v, root := testVault(t)
