@@ -321,10 +321,11 @@ type CaseStore interface {
 // it, but an upload puts a file before it logs it; so that a deletion racing an upload of the
 // same file does not lose it, a store keeps every file for a grace period after it was put.
 type BlobStore interface {
-	// Put reads r to its end and keeps it, returning its SHA-256 in hex, its size and whether
-	// it was new. ETOOLARGE, with nothing kept, if r holds more than limit bytes. Putting a
-	// file that is there already starts its grace period again.
-	Put(ctx context.Context, r io.Reader, limit int64) (sha256 string, size int64, created bool, err error)
+	// Put reads r to its end and keeps it, returning its SHA-256 in hex and its size.
+	// ETOOLARGE, with nothing kept, if r holds more than limit bytes. Putting a file that is
+	// there already starts its grace period again. A file put and never referred to (its
+	// upload failed after Put) is left to Sweep.
+	Put(ctx context.Context, r io.Reader, limit int64) (sha256 string, size int64, err error)
 	// Open returns a kept file. ENOTFOUND if there is none.
 	Open(ctx context.Context, sha256 string) (io.ReadCloser, error)
 	// Delete removes a kept file the caller found unused; removing one that is not there is

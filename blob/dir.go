@@ -56,10 +56,10 @@ func (d *Dir) path(sum string) (string, error) {
 }
 
 // Put implements shopguard.BlobStore.
-func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, size int64, created bool, err error) {
+func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, size int64, err error) {
 	tmp, err := os.CreateTemp(filepath.Join(d.root, "tmp"), "put-*")
 	if err != nil {
-		return "", 0, false, fmt.Errorf("blob: put: %w", err)
+		return "", 0, fmt.Errorf("blob: put: %w", err)
 	}
 	defer func() {
 		if tmp != nil {
@@ -70,16 +70,16 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, si
 	h := sha256.New()
 	size, err = io.Copy(io.MultiWriter(tmp, h), &ctxReader{ctx, io.LimitReader(r, limit+1)})
 	if err != nil {
-		return "", 0, false, fmt.Errorf("blob: put: read: %w", err)
+		return "", 0, fmt.Errorf("blob: put: read: %w", err)
 	}
 	if size > limit {
-		return "", 0, false, shopguard.Errorf(shopguard.ETOOLARGE, "the file is larger than %d bytes", limit)
+		return "", 0, shopguard.Errorf(shopguard.ETOOLARGE, "the file is larger than %d bytes", limit)
 	}
 	if err := tmp.Sync(); err != nil {
-		return "", 0, false, fmt.Errorf("blob: put: sync: %w", err)
+		return "", 0, fmt.Errorf("blob: put: sync: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", 0, false, fmt.Errorf("blob: put: close: %w", err)
+		return "", 0, fmt.Errorf("blob: put: close: %w", err)
 	}
 	sum = hex.EncodeToString(h.Sum(nil))
 	dst, _ := d.path(sum)
@@ -88,18 +88,18 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, si
 	now := time.Now()
 	switch err := os.Chtimes(dst, now, now); {
 	case err == nil:
-		return sum, size, false, nil
+		return sum, size, nil
 	case !errors.Is(err, fs.ErrNotExist):
-		return "", 0, false, fmt.Errorf("blob: put %s: refresh: %w", sum, err)
+		return "", 0, fmt.Errorf("blob: put %s: refresh: %w", sum, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return "", 0, false, fmt.Errorf("blob: put %s: %w", sum, err)
+		return "", 0, fmt.Errorf("blob: put %s: %w", sum, err)
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return "", 0, false, fmt.Errorf("blob: put %s: %w", sum, err)
+		return "", 0, fmt.Errorf("blob: put %s: %w", sum, err)
 	}
 	tmp = nil
-	return sum, size, true, nil
+	return sum, size, nil
 }
 
 // Open implements shopguard.BlobStore.

@@ -54,15 +54,15 @@ func TestPutOpenDelete(t *testing.T) {
 	d, root := newDir(t)
 	data := []byte("订单截图 screenshot bytes")
 	want := sha256.Sum256(data)
-	sum, size, created, err := d.Put(ctx, bytes.NewReader(data), 1<<20)
+	sum, size, err := d.Put(ctx, bytes.NewReader(data), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum != hex.EncodeToString(want[:]) || size != int64(len(data)) || !created {
-		t.Fatalf("Put = %s %d %v", sum, size, created)
+	if sum != hex.EncodeToString(want[:]) || size != int64(len(data)) {
+		t.Fatalf("Put = %s %d", sum, size)
 	}
-	if _, _, created, _ := d.Put(ctx, bytes.NewReader(data), 1<<20); created {
-		t.Error("second Put of the same bytes says created")
+	if again, _, err := d.Put(ctx, bytes.NewReader(data), 1<<20); err != nil || again != sum {
+		t.Errorf("second Put of the same bytes = %s, %v", again, err)
 	}
 	rc, err := d.Open(ctx, sum)
 	if err != nil {
@@ -90,14 +90,14 @@ func TestPutOpenDelete(t *testing.T) {
 
 func TestPutTooLargeLeavesNothing(t *testing.T) {
 	d, root := newDir(t)
-	_, _, _, err := d.Put(context.Background(), strings.NewReader(strings.Repeat("x", 101)), 100)
+	_, _, err := d.Put(context.Background(), strings.NewReader(strings.Repeat("x", 101)), 100)
 	if shopguard.ErrorCode(err) != shopguard.ETOOLARGE {
 		t.Fatalf("err = %v, want too_large", err)
 	}
 	if f := files(t, root); len(f) != 0 {
 		t.Fatalf("files left after a refused Put: %v", f)
 	}
-	if _, _, _, err := d.Put(context.Background(), strings.NewReader(strings.Repeat("x", 100)), 100); err != nil {
+	if _, _, err := d.Put(context.Background(), strings.NewReader(strings.Repeat("x", 100)), 100); err != nil {
 		t.Fatalf("exactly at the limit: %v", err)
 	}
 }
@@ -114,12 +114,12 @@ func (f *failingReader) Read(p []byte) (int, error) {
 
 func TestPutFailedReadLeavesNothing(t *testing.T) {
 	d, root := newDir(t)
-	if _, _, _, err := d.Put(context.Background(), &failingReader{n: 3}, 1<<20); err == nil {
+	if _, _, err := d.Put(context.Background(), &failingReader{n: 3}, 1<<20); err == nil {
 		t.Fatal("Put of a failing reader succeeded")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, _, err := d.Put(ctx, strings.NewReader("abc"), 1<<20); err == nil {
+	if _, _, err := d.Put(ctx, strings.NewReader("abc"), 1<<20); err == nil {
 		t.Fatal("Put with a cancelled context succeeded")
 	}
 	if f := files(t, root); len(f) != 0 {
@@ -139,13 +139,13 @@ func TestBadHashRefused(t *testing.T) {
 func TestPutRefreshesAKeptFile(t *testing.T) {
 	ctx := context.Background()
 	d, root := newDir(t)
-	sum, _, _, err := d.Put(ctx, strings.NewReader("receipt"), 1<<20)
+	sum, _, err := d.Put(ctx, strings.NewReader("receipt"), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
 	age(t, root, sum, time.Hour)
-	if _, _, created, err := d.Put(ctx, strings.NewReader("receipt"), 1<<20); err != nil || created {
-		t.Fatalf("second Put: created %v, %v", created, err)
+	if _, _, err := d.Put(ctx, strings.NewReader("receipt"), 1<<20); err != nil {
+		t.Fatalf("second Put: %v", err)
 	}
 	fi, err := os.Stat(filepath.Join(root, sum[:2], sum[2:4], sum))
 	if err != nil {
@@ -160,7 +160,7 @@ func TestDeleteKeepsAFreshFileUntilSwept(t *testing.T) {
 	ctx := context.Background()
 	d, root := newDir(t)
 	put := func(s string) string {
-		sum, _, _, err := d.Put(ctx, strings.NewReader(s), 1<<20)
+		sum, _, err := d.Put(ctx, strings.NewReader(s), 1<<20)
 		if err != nil {
 			t.Fatal(err)
 		}

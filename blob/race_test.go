@@ -41,7 +41,7 @@ func TestDeleteRacingUploadsLosesNothing(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 4 {
 			wg.Go(func() {
-				got, _, _, err := d.Put(ctx, bytes.NewReader(data), 1<<20)
+				got, _, err := d.Put(ctx, bytes.NewReader(data), 1<<20)
 				if err != nil || got != sum {
 					t.Errorf("Put = %s, %v", got, err)
 					return

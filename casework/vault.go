@@ -48,7 +48,8 @@ func (v *Vault) now() time.Time {
 // under (directories are dropped) and the victim's note. The type is checked from the
 // content (see EvidenceFiles). Errors: EINVALID for an empty or refused file or a long note,
 // ETOOLARGE past a limit, ECONFLICT if the same file is in the case already, ENOTFOUND for no
-// such case. A failed Add leaves no file and no entry behind.
+// such case. A failed Add leaves no entry behind; a file it put that nothing refers to goes at
+// the blob store's next Sweep past the grace period.
 func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader) (*shopguard.EvidenceEntry, error) {
 	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > shopguard.MaxEvidenceNote {
 		return nil, shopguard.Invalid("note", "a note is UTF-8 text of at most %d characters", shopguard.MaxEvidenceNote)
@@ -81,7 +82,7 @@ func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader)
 	if err != nil {
 		return nil, err
 	}
-	sum, size, created, err := v.Blobs.Put(ctx, io.MultiReader(bytes.NewReader(head), r), limit)
+	sum, size, err := v.Blobs.Put(ctx, io.MultiReader(bytes.NewReader(head), r), limit)
 	if shopguard.ErrorCode(err) == shopguard.ETOOLARGE {
 		if limit < v.Limits.FileSize {
 			return nil, shopguard.Errorf(shopguard.ETOOLARGE, "the file does not fit: the case may hold %d bytes in all and has %d left", v.Limits.CaseSize, limit)
@@ -91,12 +92,8 @@ func (v *Vault) Add(ctx context.Context, caseID, name, note string, r io.Reader)
 	if err != nil {
 		return nil, err
 	}
-	e, err := v.append(ctx, caseID, &shopguard.EvidenceEntry{CaseID: caseID, SHA256: sum, Name: filetype.CleanName(name), Type: typ,
+	return v.append(ctx, caseID, &shopguard.EvidenceEntry{CaseID: caseID, SHA256: sum, Name: filetype.CleanName(name), Type: typ,
 		Size: size, Note: note, ReceivedAt: v.now()}, log)
-	if err != nil && created {
-		v.dropIfUnused(sum)
-	}
-	return e, err
 }
 
 // appendTries bounds how often append re-reads the log when other uploads to the same case
@@ -127,17 +124,6 @@ func (v *Vault) append(ctx context.Context, caseID string, e *shopguard.Evidence
 		if log, err = v.Cases.ListEvidence(ctx, caseID); err != nil {
 			return nil, err
 		}
-	}
-}
-
-// dropIfUnused deletes a file no evidence entry refers to. It runs after a failed Add, with
-// a context of its own so that a cancelled request still cleans up. A store that keeps files
-// for a grace period (blob.Dir) keeps this one, just put, until a later sweep.
-func (v *Vault) dropIfUnused(sum string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if n, err := v.Cases.EvidenceRefs(ctx, sum); err == nil && n == 0 {
-		v.Blobs.Delete(ctx, sum)
 	}
 }
 

@@ -37,7 +37,7 @@ func AttachEvidence(ctx context.Context, blobs shopguard.BlobStore, name string,
 	if err != nil {
 		return ev, err
 	}
-	if _, _, _, err := blobs.Put(ctx, bytes.NewReader(data), shopguard.MaxEvidenceSize); err != nil {
+	if _, _, err := blobs.Put(ctx, bytes.NewReader(data), shopguard.MaxEvidenceSize); err != nil {
 		return ev, fmt.Errorf("intel: keep evidence: %w", err)
 	}
 	return ev, nil

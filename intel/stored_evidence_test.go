@@ -19,7 +19,7 @@ func TestStoredEvidence(t *testing.T) {
 	}
 	put := func(data []byte) string {
 		t.Helper()
-		sum, _, _, err := blobs.Put(ctx, bytes.NewReader(data), 1<<30)
+		sum, _, err := blobs.Put(ctx, bytes.NewReader(data), 1<<30)
 		if err != nil {
 			t.Fatal(err)
 		}
