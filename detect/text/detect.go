@@ -285,9 +285,9 @@ type hit struct {
 // hitAt returns a hit of cue in message msg over the normalised bytes [start, end) of buf,
 // made from text.
 func hitAt(cue, msg int32, buf *normText, text string, start, end int) hit {
-	last := buf.bstart[end-1]
+	last := buf.origAt(end - 1)
 	_, size := utf8.DecodeRuneInString(text[last:])
-	return hit{cue: cue, msg: msg, ns: int32(start), ne: int32(end), bs: buf.bstart[start], be: last + int32(size)}
+	return hit{cue: cue, msg: msg, ns: int32(start), ne: int32(end), bs: buf.origAt(start), be: last + int32(size)}
 }
 
 // negationReach is how far (normalised bytes) a negator reaches forward.
@@ -398,7 +398,7 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 				break
 			}
 		}
-		word := (j == len(b) || !isWordByte(b[j])) && !inURL(buf.bstart[i], urls)
+		word := (j == len(b) || !isWordByte(b[j])) && !inURL(buf.origAt(i), urls)
 		var cues []int32
 		switch {
 		case word && digits >= minPhoneDigits && digits <= maxPhoneDigits:
@@ -429,7 +429,7 @@ func inURL(b int32, urls []URL) bool {
 // linkHits adds a hit of every link cue for each link found.
 func (d *Detector) linkHits(hits []hit, urls []URL, buf *normText, bit uint8) []hit {
 	for _, u := range urls {
-		ns := int32(sort.Search(len(buf.bstart), func(i int) bool { return buf.bstart[i] >= u.bs }))
+		ns := int32(sort.Search(len(buf.b), func(i int) bool { return buf.origAt(i) >= u.bs }))
 		for _, ci := range d.linkCues {
 			if d.cues[ci].from&bit != 0 {
 				hits = append(hits, hit{cue: ci, msg: int32(u.Message), ns: ns, ne: ns, bs: u.bs, be: u.be})

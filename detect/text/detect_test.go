@@ -281,11 +281,9 @@ func TestParseInput(t *testing.T) {
 func checkNormalized(t *testing.T, s string) {
 	var n normText
 	normalize(s, &n)
-	if len(n.bstart) != len(n.b) {
-		t.Fatalf("%q: %d bytes, %d offsets", s, len(n.b), len(n.bstart))
-	}
 	prev := int32(0)
-	for i, bi := range n.bstart {
+	for i := range n.b {
+		bi := n.origAt(i)
 		if bi < prev || int(bi) >= len(s) {
 			t.Fatalf("%q: byte %d maps to byte %d, after %d (%d bytes)", s, i, bi, prev, len(s))
 		}

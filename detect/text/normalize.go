@@ -2,6 +2,7 @@ package text
 
 import (
 	_ "embed"
+	"sort"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -10,8 +11,8 @@ import (
 )
 
 // normText is a text after normalisation, in the form the automaton reads: UTF-8 bytes, and
-// for every byte the byte offset (bstart) of the rune of the original text it came from.
-// Every normalised byte comes from exactly one original rune. digits counts the ASCII digits.
+// a sparse map back to the original text (see origAt). Every normalised rune comes from
+// exactly one original rune. digits counts the ASCII digits.
 //
 // Normalisation folds what scammers vary to slip past filters: compatibility forms (NFKC, so
 // full-width letters and circled digits become plain ones), case, traditional characters
@@ -21,19 +22,48 @@ import (
 // holds, so a negation never reaches across a clause.
 type normText struct {
 	b       []byte
-	bstart  []int32
+	breaks  []offsetBreak // where normalised and original runes stop lining up, by n
+	delta   int32         // original minus normalised offset since the last break
 	digits  int
 	matches []match // the automaton's matches in b, kept here to reuse the memory
 }
 
-func (n *normText) reset() {
-	n.b, n.bstart, n.digits = n.b[:0], n.bstart[:0], 0
+// offsetBreak records that the normalised rune at byte n came from the original rune at
+// byte o. Until the next break, runes line up: the normalised rune at n+k came from the
+// original rune at o+k. Before the first break, offsets are the same in both texts.
+type offsetBreak struct{ n, o int32 }
+
+func (t *normText) reset() {
+	t.b, t.breaks, t.delta, t.digits = t.b[:0], t.breaks[:0], 0, 0
 }
 
-// push appends one normalised byte that came from the original rune at byte offset bi.
-func (n *normText) push(c byte, bi int32) {
-	n.b = append(n.b, c)
-	n.bstart = append(n.bstart, bi)
+// mark records that the normalised rune starting at byte k came from the original rune at
+// byte o, adding a break unless the runes before line it up already.
+func (t *normText) mark(k int, o int32) {
+	if int32(k)+t.delta != o {
+		t.breaks = append(t.breaks, offsetBreak{int32(k), o})
+		t.delta = o - int32(k)
+	}
+}
+
+// push appends one normalised byte, a whole rune, that came from the original rune at byte
+// offset bi.
+func (t *normText) push(c byte, bi int32) {
+	t.mark(len(t.b), bi)
+	t.b = append(t.b, c)
+}
+
+// origAt returns the byte offset of the original rune that normalised byte i came from.
+func (t *normText) origAt(i int) int32 {
+	for i > 0 && !utf8.RuneStart(t.b[i]) {
+		i--
+	}
+	k := sort.Search(len(t.breaks), func(k int) bool { return t.breaks[k].n > int32(i) })
+	if k == 0 {
+		return int32(i)
+	}
+	br := t.breaks[k-1]
+	return br.o + int32(i) - br.n
 }
 
 // ASCII classes.
@@ -121,7 +151,6 @@ func normalize(s string, out *normText) {
 	n := normalizer{out: out, han: hanFold()}
 	if cap(out.b) < len(s)+8 {
 		out.b = make([]byte, 0, len(s)+8)
-		out.bstart = make([]int32, 0, len(s)+8)
 	}
 	for i := 0; i < len(s); {
 		n.bi = int32(i)
@@ -129,12 +158,9 @@ func normalize(s string, out *normText) {
 		if c < utf8.RuneSelf {
 			switch asciiClass[c] {
 			case cKeep:
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				if k := len(out.b); c > '9' && !n.pendSep && !n.pendBrk && (k == 0 || out.b[k-1] > '9' || out.b[k-1] < '0') {
-					out.push(c, n.bi) // a letter in running text: nothing to flush or fold
-					break
+				if c > '9' {
+					i = n.letters(s, i)
+					continue
 				}
 				n.emitByte(c)
 			case cBreak:
@@ -147,28 +173,67 @@ func normalize(s string, out *normText) {
 			i++
 			continue
 		}
-		if c >= 0xE4 && c <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-			// A CJK unified ideograph (U+4E00–U+9FFF), the bulk of Chinese text: kept as
-			// written unless it folds to another character or a digit.
-			r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
-			if r >= hanLo && r < hanHi {
-				if n.han.folds(r) {
-					n.emitRune(n.han.fold[r-hanLo])
-				} else {
-					if n.pendSep || n.pendBrk {
-						n.flush(c)
-					}
-					out.b = append(out.b, c, s[i+1], s[i+2])
-					out.bstart = append(out.bstart, n.bi, n.bi, n.bi)
-				}
-				i += 3
-				continue
-			}
+		if j := n.ideographs(s, i); j > i {
+			i = j
+			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		n.rune(r)
 		i += size
 	}
+}
+
+func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// letters writes the run of ASCII letters at s[i:], words parted by single spaces, in lower
+// case, and returns where it ends. Only its first letter can follow pending separators or a
+// digit; what comes after is written as it stands (a space between two letters is kept),
+// lined up with the original.
+func (n *normalizer) letters(s string, i int) int {
+	j := i + 1
+	for j < len(s) {
+		if isASCIILetter(s[j]) {
+			j++
+		} else if s[j] == ' ' && j+1 < len(s) && isASCIILetter(s[j+1]) {
+			j += 2
+		} else {
+			break
+		}
+	}
+	out := n.out
+	if k := len(out.b); n.pendSep || n.pendBrk || k > 0 && out.b[k-1] <= '9' && out.b[k-1] >= '0' {
+		n.emitByte(s[i] | 0x20)
+		i++
+	}
+	k := len(out.b)
+	out.mark(k, int32(i))
+	out.b = append(out.b, s[i:j]...)
+	for x := k; x < len(out.b); x++ {
+		out.b[x] |= 0x20 // lower case; spaces stay
+	}
+	return j
+}
+
+// ideographs writes the run of CJK unified ideographs (U+4E00–U+9FFF, the bulk of Chinese
+// text) at s[i:] that are matched as written, and returns where it ends: i when there is
+// none.
+func (n *normalizer) ideographs(s string, i int) int {
+	j := i
+	for j+2 < len(s) && s[j] >= 0xE4 && s[j] <= 0xE9 && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 {
+		r := rune(s[j]&0x0F)<<12 | rune(s[j+1]&0x3F)<<6 | rune(s[j+2]&0x3F)
+		if r < hanLo || n.han.folds(r) {
+			break
+		}
+		j += 3
+	}
+	if j > i {
+		if n.pendSep || n.pendBrk {
+			n.flush(s[i])
+		}
+		n.out.mark(len(n.out.b), int32(i))
+		n.out.b = append(n.out.b, s[i:j]...)
+	}
+	return j
 }
 
 // leet maps the digits written for look-alike letters ("w0n", "FL1PKART").
@@ -282,9 +347,8 @@ func (n *normalizer) emitRune(r rune) {
 	if n.pendSep || n.pendBrk {
 		n.flush(buf[0])
 	}
-	for j := 0; j < k; j++ {
-		n.out.push(buf[j], n.bi)
-	}
+	n.out.mark(len(n.out.b), n.bi)
+	n.out.b = append(n.out.b, buf[:k]...)
 }
 
 // normalizeString returns the normalised form of s, as patterns are compiled.
