@@ -1,26 +1,26 @@
 package text
 
-import (
-	"math/bits"
-	"sort"
-)
+import "sort"
 
 // automaton is an Aho-Corasick automaton over bytes, compiled to a dense table: one lookup
 // per input byte, whatever the number of patterns. Bytes are first mapped to classes (the
 // bytes that occur in some pattern, plus one class for all others) to keep the table small.
 //
+// The table is stored by class: the next states of all states on one class, then on the
+// next class. A byte then maps straight to the start of its class's column, and a step is
+// one addition and one load. States are numbered breadth first (see firstOut), so in each
+// column the shallow states, those most text keeps coming back to, sit close together.
+//
 // States are numbered so that every state that ends a pattern comes at or after firstOut.
 // With up to 65,535 states the table holds 16-bit entries, halving its size (and the cache
 // misses); beyond, 32-bit ones.
 type automaton struct {
-	class    [256]uint8
-	nclass   int
-	shift    uint32   // rows are 1<<shift entries long, nclass rounded up to a power of two
-	delta16  []uint16 // (state<<shift | class) -> next state
-	delta32  []uint32 // the same, when there are too many states for 16 bits
-	firstOut uint32   // states at or above end at least one pattern
-	outStart []uint32 // per output state (from firstOut): range of outs
-	outs     []int32  // pattern ids
+	column   [256]uint32 // byte -> its class times the number of states
+	delta16  []uint16    // (column[byte] + state) -> next state
+	delta32  []uint32    // the same, when there are too many states for 16 bits
+	firstOut uint32      // states at or above end at least one pattern
+	outStart []uint32    // per output state (from firstOut): range of outs
+	outs     []int32     // pattern ids
 }
 
 // match is a pattern found by the automaton, ending before byte end.
@@ -44,16 +44,14 @@ func newAutomaton(patterns []string) *automaton {
 			used[p[i]] = true
 		}
 	}
+	var class [256]int
 	n := 1 // class 0: bytes in no pattern
 	for b := 0; b < 256; b++ {
 		if used[b] {
-			a.class[b] = uint8(n)
+			class[b] = n
 			n++
 		}
 	}
-	a.nclass = n
-	a.shift = uint32(bits.Len(uint(n - 1)))
-	stride := 1 << a.shift
 
 	nodes := []trieNode{{next: map[byte]int32{}}}
 	for id, p := range patterns {
@@ -115,15 +113,22 @@ func newAutomaton(patterns []string) *automaton {
 		}
 	}
 	a.outStart = append(a.outStart, uint32(len(a.outs)))
-	// Dense transitions, in BFS order so a state's failure row is filled before it.
-	delta := make([]uint32, len(nodes)*stride)
+	// Dense transitions, in BFS order so a state's failure transitions are filled before it.
+	states := len(nodes)
+	for b, c := range class {
+		a.column[b] = uint32(c * states)
+	}
+	delta := make([]uint32, n*states)
 	for _, s := range order {
-		row := delta[int(newID[s])*stride:][:n]
+		id := int(newID[s])
 		if s != 0 {
-			copy(row, delta[int(newID[nodes[s].fail])*stride:][:n])
+			fail := int(newID[nodes[s].fail])
+			for c := 0; c < n; c++ {
+				delta[c*states+id] = delta[c*states+fail]
+			}
 		}
 		for b, t := range nodes[s].next {
-			row[a.class[b]] = newID[t]
+			delta[class[b]*states+id] = newID[t]
 		}
 	}
 	if len(nodes) <= 1<<16 {
@@ -152,9 +157,9 @@ func (a *automaton) scan(b []byte, out []match) []match {
 		return a.scan32(b, out)
 	}
 	s := uint32(0)
-	delta, class, first, shift := a.delta16, &a.class, a.firstOut, a.shift&31
+	delta, column, first := a.delta16, &a.column, a.firstOut
 	for i := 0; i < len(b); i++ {
-		s = uint32(delta[s<<shift|uint32(class[b[i]])])
+		s = uint32(delta[column[b[i]]+s])
 		if s >= first {
 			out = a.emit(out, s, i)
 		}
@@ -164,9 +169,9 @@ func (a *automaton) scan(b []byte, out []match) []match {
 
 func (a *automaton) scan32(b []byte, out []match) []match {
 	s := uint32(0)
-	delta, class, first, shift := a.delta32, &a.class, a.firstOut, a.shift&31
+	delta, column, first := a.delta32, &a.column, a.firstOut
 	for i := 0; i < len(b); i++ {
-		s = delta[s<<shift|uint32(class[b[i]])]
+		s = delta[column[b[i]]+s]
 		if s >= first {
 			out = a.emit(out, s, i)
 		}
@@ -185,5 +190,5 @@ func (a *automaton) emit(out []match, s uint32, i int) []match {
 
 // size returns the memory the automaton holds, in bytes.
 func (a *automaton) size() int {
-	return len(a.delta16)*2 + len(a.delta32)*4 + len(a.outStart)*4 + len(a.outs)*4 + 256
+	return len(a.delta16)*2 + len(a.delta32)*4 + len(a.outStart)*4 + len(a.outs)*4 + len(a.column)*4
 }
