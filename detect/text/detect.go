@@ -118,7 +118,7 @@ type pattern struct {
 
 type rule struct {
 	steps   [][]int32
-	stepSet []cueSet // the cues of each step, as sets
+	need    cueSet // the cues of each step as a set, one set after the other
 	ordered bool
 	within  int
 	weight  int
@@ -204,7 +204,7 @@ func New(p *knowledge.Pack) (*Detector, error) {
 				for _, ci := range s {
 					set.add(ci)
 				}
-				rl.stepSet = append(rl.stepSet, set)
+				rl.need = append(rl.need, set...)
 			}
 			b.rules = append(b.rules, rl)
 		}
@@ -588,8 +588,8 @@ func (c *runeCounter) runeAt(msg int, text string, b int) int {
 
 // possible reports whether every step of the rule has a cue among those seen.
 func (r *rule) possible(seen cueSet) bool {
-	for _, step := range r.stepSet {
-		if !step.meets(seen) {
+	for need := r.need; len(need) > 0; need = need[len(seen):] {
+		if !seen.meets(need[:len(seen)]) {
 			return false
 		}
 	}
