@@ -129,6 +129,7 @@ type playbook struct {
 	code  string
 	args  map[string]string // the args of its signal; shared by every result, never written
 	rules []rule
+	gate  cueSet // each rule's step with the fewest cues, together: every rule needs one of them
 }
 
 // Detector finds scam scripts. It is immutable once built and safe for concurrent use.
@@ -187,7 +188,7 @@ func New(p *knowledge.Pack) (*Detector, error) {
 		}
 	}
 	for _, pb := range p.Playbooks {
-		b := playbook{id: pb.ID, code: pb.SignalCode(), args: map[string]string{"type": pb.ID}}
+		b := playbook{id: pb.ID, code: pb.SignalCode(), args: map[string]string{"type": pb.ID}, gate: newCueSet(len(d.cues))}
 		for _, r := range pb.Rules {
 			rl := rule{ordered: r.Ordered, within: r.Within, weight: r.Weight}
 			for _, step := range r.Steps() {
@@ -205,6 +206,15 @@ func New(p *knowledge.Pack) (*Detector, error) {
 					set.add(ci)
 				}
 				rl.need = append(rl.need, set...)
+			}
+			if len(rl.steps) == 0 { // only in a pack built by hand: the rule needs no cue
+				for ci := range d.cues {
+					b.gate.add(int32(ci))
+				}
+			} else {
+				for _, ci := range slices.MinFunc(rl.steps, func(a, b []int32) int { return len(a) - len(b) }) {
+					b.gate.add(ci)
+				}
 			}
 			b.rules = append(b.rules, rl)
 		}
@@ -538,7 +548,11 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		weight int
 	}
 	var types []fired
-	for _, pb := range d.playbooks {
+	for p := range d.playbooks {
+		pb := &d.playbooks[p]
+		if !seen.meets(pb.gate) {
+			continue
+		}
 		w := 0
 		for i := range pb.rules {
 			rl := &pb.rules[i]
