@@ -2,6 +2,7 @@ package text
 
 import (
 	_ "embed"
+	"slices"
 	"sort"
 	"sync"
 	"unicode"
@@ -95,18 +96,18 @@ var t2sPairs string
 
 const hanLo, hanHi = 0x4E00, 0xA000
 
+// keptLo is the first rune encoded with lead byte 0xE4, as are the first ideographs.
+const keptLo = 0x4000
+
 // hanTable tells what each CJK unified ideograph is matched as: its simplified form, or an
 // ASCII digit for Chinese numerals. Derived from OpenCC's t2s table (Apache-2.0, see t2s.txt's
 // note in the package documentation).
 type hanTable struct {
-	fold    []rune                       // by r-hanLo
-	changed [(hanHi - hanLo) / 64]uint64 // bit r-hanLo set when fold changes r: 2.6 KB, so it stays in the cache
-}
-
-// folds reports whether the ideograph r is matched as another character.
-func (t *hanTable) folds(r rune) bool {
-	i := uint32(r - hanLo)
-	return t.changed[i/64]&(1<<(i%64)) != 0
+	fold []rune // by r-hanLo
+	// kept has bit r-keptLo set when r is an ideograph matched as written. Its word is
+	// (lead byte-0xE4)<<6 | the second byte's low 6 bits, its bit the third byte's: read
+	// straight from the UTF-8 bytes. 3 KB, so it stays in the cache.
+	kept [(hanHi - keptLo) / 64]uint64
 }
 
 var hanFold = sync.OnceValue(func() *hanTable {
@@ -128,8 +129,8 @@ var hanFold = sync.OnceValue(func() *hanTable {
 		}
 	}
 	for i, f := range t.fold {
-		if f != rune(hanLo+i) {
-			t.changed[i/64] |= 1 << (i % 64)
+		if r := hanLo + i; f == rune(r) {
+			t.kept[(r-keptLo)/64] |= 1 << ((r - keptLo) % 64)
 		}
 	}
 	return t
@@ -207,9 +208,10 @@ func (n *normalizer) letters(s string, i int) int {
 	}
 	k := len(out.b)
 	out.mark(k, int32(i))
-	out.b = append(out.b, s[i:j]...)
-	for x := k; x < len(out.b); x++ {
-		out.b[x] |= 0x20 // lower case; spaces stay
+	out.b = slices.Grow(out.b, j-i)[:k+j-i]
+	dst, src := out.b[k:], s[i:j]
+	for x := range dst {
+		dst[x] = src[x] | 0x20 // lower case; spaces stay
 	}
 	return j
 }
@@ -219,9 +221,10 @@ func (n *normalizer) letters(s string, i int) int {
 // none.
 func (n *normalizer) ideographs(s string, i int) int {
 	j := i
-	for j+2 < len(s) && s[j] >= 0xE4 && s[j] <= 0xE9 && s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 {
-		r := rune(s[j]&0x0F)<<12 | rune(s[j+1]&0x3F)<<6 | rune(s[j+2]&0x3F)
-		if r < hanLo || n.han.folds(r) {
+	for j+2 < len(s) {
+		c := s[j : j+3]
+		w := uint(c[0]) - 0xE4
+		if w > 5 || c[1]&0xC0 != 0x80 || c[2]&0xC0 != 0x80 || n.han.kept[w<<6|uint(c[1]&0x3F)]&(1<<(c[2]&0x3F)) == 0 {
 			break
 		}
 		j += 3
