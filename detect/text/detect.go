@@ -531,7 +531,7 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		c := &d.cues[h.cue]
 		text := msgs[h.msg].Text
 		start := rc.runeAt(int(h.msg), text, int(h.bs))
-		end := start + utf8.RuneCountInString(text[h.bs:h.be])
+		end := start + runeCount(text[h.bs:h.be])
 		r.Cues = append(r.Cues, CueHit{ID: c.id, Stage: string(knowledge.Stages[c.stage]), Message: int(h.msg),
 			Start: start, End: end, Text: text[h.bs:h.be]})
 		stage = max(stage, c.stage)
@@ -595,7 +595,7 @@ func (c *runeCounter) runeAt(msg int, text string, b int) int {
 	if !c.started || msg != c.msg || b < c.b {
 		*c = runeCounter{msg: msg, started: true}
 	}
-	c.r += utf8.RuneCountInString(text[c.b:b])
+	c.r += runeCount(text[c.b:b])
 	c.b = b
 	return c.r
 }

@@ -298,12 +298,15 @@ func checkNormalized(t *testing.T, s string) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"", "验 证 码", "ＡＢＣ１２３", "Call 0906-123-456 now!", "請把驗證碼發給我。", "a\u200bb\u0301c", "\xff\xfe", "①②③ ㈱", "加vx，转帐"} {
+	for _, s := range []string{"", "验 证 码", "ＡＢＣ１２３", "Call 0906-123-456 now!", "請把驗證碼發給我。", "a\u200bb\u0301c", "\xff\xfe", "①②③ ㈱", "加vx，转帐", "验证\xe7\xa0", "\xe4\xb8中"} {
 		f.Add(s)
 	}
 	d, _ := mustDetector(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		checkNormalized(t, s)
+		if n, want := runeCount(s), utf8.RuneCountInString(s); n != want {
+			t.Fatalf("%q: runeCount %d, want %d", s, n, want)
+		}
 		r := d.Scan([]Message{{From: FromThem, Text: s}})
 		runes := utf8.RuneCountInString(s)
 		for _, c := range r.Cues {

@@ -223,8 +223,7 @@ func (n *normalizer) ideographs(s string, i int) int {
 	j := i
 	for j+2 < len(s) {
 		c := s[j : j+3]
-		w := uint(c[0]) - 0xE4
-		if w > 5 || c[1]&0xC0 != 0x80 || c[2]&0xC0 != 0x80 || n.han.kept[w<<6|uint(c[1]&0x3F)]&(1<<(c[2]&0x3F)) == 0 {
+		if !isHan3(c) || n.han.kept[(uint(c[0])-0xE4)<<6|uint(c[1]&0x3F)]&(1<<(c[2]&0x3F)) == 0 {
 			break
 		}
 		j += 3
@@ -237,6 +236,29 @@ func (n *normalizer) ideographs(s string, i int) int {
 		n.out.b = append(n.out.b, s[i:j]...)
 	}
 	return j
+}
+
+// isHan3 reports whether the three bytes c encode a rune from U+4000 to U+9FFF (lead byte
+// E4–E9, then two continuation bytes: always valid UTF-8), as the CJK unified ideographs are.
+func isHan3(c string) bool {
+	return c[0]-0xE4 <= 5 && c[1]&0xC0 == 0x80 && c[2]&0xC0 == 0x80
+}
+
+// runeCount returns utf8.RuneCountInString(s), sooner: ASCII and the ideographs of Chinese
+// text are counted without decoding.
+func runeCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); n++ {
+		if s[i] < utf8.RuneSelf {
+			i++
+		} else if i+2 < len(s) && isHan3(s[i:i+3]) {
+			i += 3
+		} else {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+		}
+	}
+	return n
 }
 
 // leet maps the digits written for look-alike letters ("w0n", "FL1PKART").
