@@ -540,14 +540,14 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		}
 		seen.add(h.cue)
 		spans = append(spans, shopguard.Span{Message: int(h.msg), Start: start, End: end})
-		signals = insertByWeight(signals, shopguard.Signal{Code: c.code, Weight: c.weight, Span: &spans[len(spans)-1]})
+		signals = insertByWeight(signals, shopguard.Signal{Code: c.code, Weight: c.weight, Span: &spans[len(spans)-1]}, signalWeight)
 	}
 	r.Stage = string(knowledge.Stages[stage])
 	type fired struct {
 		id     string
 		weight int
 	}
-	var types []fired
+	types := make([]fired, 0, 8) // by weight, on the stack when few
 	for p := range d.playbooks {
 		pb := &d.playbooks[p]
 		if !seen.meets(pb.gate) {
@@ -561,28 +561,33 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 			}
 		}
 		if w > 0 {
-			types = append(types, fired{pb.id, w})
-			signals = insertByWeight(signals, shopguard.Signal{Code: pb.code, Weight: w, Args: pb.args})
+			types = insertByWeight(types, fired{pb.id, w}, func(f fired) int { return f.weight })
+			signals = insertByWeight(signals, shopguard.Signal{Code: pb.code, Weight: w, Args: pb.args}, signalWeight)
 		}
 	}
-	slices.SortStableFunc(types, func(a, b fired) int { return b.weight - a.weight })
-	for _, t := range types {
-		r.Types = append(r.Types, t.id)
+	if len(types) > 0 {
+		r.Types = make([]string, len(types))
+		for i, t := range types {
+			r.Types[i] = t.id
+		}
 	}
 	a := shopguard.Assess(signals, r.Types)
 	r.Risk, r.Score, r.Signals = a.Risk, a.Score, a.Signals
 	return r
 }
 
-// insertByWeight adds s to signals, ordered by weight, strongest first, after those of the
-// same weight: the order Assess gives, so that its sort finds nothing to move.
-func insertByWeight(signals []shopguard.Signal, s shopguard.Signal) []shopguard.Signal {
-	i := len(signals)
-	for i > 0 && signals[i-1].Weight < s.Weight {
+// insertByWeight adds v to s, ordered by weight, strongest first, after those of the same
+// weight: the order a stable sort gives (as Assess does for signals, so that its sort finds
+// nothing to move).
+func insertByWeight[T any](s []T, v T, weight func(T) int) []T {
+	i := len(s)
+	for i > 0 && weight(s[i-1]) < weight(v) {
 		i--
 	}
-	return slices.Insert(signals, i, s)
+	return slices.Insert(s, i, v)
 }
+
+func signalWeight(s shopguard.Signal) int { return s.Weight }
 
 // runeCounter turns byte offsets into rune offsets, walking each message once when asked in
 // increasing order (and from its start again otherwise).
