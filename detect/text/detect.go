@@ -118,7 +118,7 @@ type pattern struct {
 
 type rule struct {
 	steps   [][]int32
-	need    cueSet // the cues of each step as a set, one set after the other
+	need    bitSet // the cues of each step as a set, one set after the other
 	ordered bool
 	within  int
 	weight  int
@@ -129,7 +129,6 @@ type playbook struct {
 	code  string
 	args  map[string]string // the args of its signal; shared by every result, never written
 	rules []rule
-	gate  cueSet // each rule's step with the fewest cues, together: every rule needs one of them
 }
 
 // Detector finds scam scripts. It is immutable once built and safe for concurrent use.
@@ -138,6 +137,7 @@ type Detector struct {
 	patterns  []pattern
 	cues      []cue
 	playbooks []playbook
+	gatedBy   []bitSet  // by cue: the playbooks that have it in a rule's smallest step (see judge)
 	phoneCues []int32   // cues with the phone_number finder
 	shortCues []int32   // cues with the short_code finder
 	linkCues  []int32   // cues with the link finder
@@ -187,8 +187,13 @@ func New(p *knowledge.Pack) (*Detector, error) {
 			}
 		}
 	}
+	d.gatedBy = make([]bitSet, len(d.cues))
+	for ci := range d.gatedBy {
+		d.gatedBy[ci] = newBitSet(len(p.Playbooks))
+	}
 	for _, pb := range p.Playbooks {
-		b := playbook{id: pb.ID, code: pb.SignalCode(), args: map[string]string{"type": pb.ID}, gate: newCueSet(len(d.cues))}
+		pi := int32(len(d.playbooks))
+		b := playbook{id: pb.ID, code: pb.SignalCode(), args: map[string]string{"type": pb.ID}}
 		for _, r := range pb.Rules {
 			rl := rule{ordered: r.Ordered, within: r.Within, weight: r.Weight}
 			for _, step := range r.Steps() {
@@ -201,19 +206,19 @@ func New(p *knowledge.Pack) (*Detector, error) {
 					s = append(s, ci)
 				}
 				rl.steps = append(rl.steps, s)
-				set := newCueSet(len(d.cues))
+				set := newBitSet(len(d.cues))
 				for _, ci := range s {
 					set.add(ci)
 				}
 				rl.need = append(rl.need, set...)
 			}
 			if len(rl.steps) == 0 { // only in a pack built by hand: the rule needs no cue
-				for ci := range d.cues {
-					b.gate.add(int32(ci))
+				for _, set := range d.gatedBy {
+					set.add(pi)
 				}
 			} else {
 				for _, ci := range slices.MinFunc(rl.steps, func(a, b []int32) int { return len(a) - len(b) }) {
-					b.gate.add(ci)
+					d.gatedBy[ci].add(pi)
 				}
 			}
 			b.rules = append(b.rules, rl)
@@ -280,7 +285,8 @@ func (d *Detector) MemoryBytes() int { return d.ac.size() }
 type scanState struct {
 	norm             normText
 	hits, negs, excs []hit
-	seen             cueSet // the cues found
+	seen             bitSet // the cues found
+	tried            bitSet // the playbooks worth trying
 }
 
 // hit is a cue found in a message: normalised byte offsets [ns, ne) and original rune offsets
@@ -512,13 +518,17 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		}
 		return int(a.ns - b.ns)
 	})
-	if len(st.seen) != (len(d.cues)+63)/64 {
-		st.seen = newCueSet(len(d.cues))
+	if len(st.seen) != (len(d.cues)+63)/64 || len(st.tried) != (len(d.playbooks)+63)/64 {
+		st.seen, st.tried = newBitSet(len(d.cues)), newBitSet(len(d.playbooks))
 	}
-	seen := st.seen
+	// Every rule of a playbook needs a cue of its smallest step: the playbooks that have
+	// none of the cues found in one cannot fire.
+	seen, tried := st.seen, st.tried
 	clear(seen)
+	clear(tried)
 	for _, h := range hits {
 		seen.add(h.cue)
+		tried.union(d.gatedBy[h.cue])
 	}
 	// One signal per cue found, their spans in one allocation of the exact size.
 	spans := make([]shopguard.Span, 0, seen.len())
@@ -549,10 +559,10 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 	}
 	types := make([]fired, 0, 8) // by weight, on the stack when few
 	for p := range d.playbooks {
-		pb := &d.playbooks[p]
-		if !seen.meets(pb.gate) {
+		if !tried.has(int32(p)) {
 			continue
 		}
+		pb := &d.playbooks[p]
 		w := 0
 		for i := range pb.rules {
 			rl := &pb.rules[i]
@@ -606,7 +616,7 @@ func (c *runeCounter) runeAt(msg int, text string, b int) int {
 }
 
 // possible reports whether every step of the rule has a cue among those seen.
-func (r *rule) possible(seen cueSet) bool {
+func (r *rule) possible(seen bitSet) bool {
 	for need := r.need; len(need) > 0; need = need[len(seen):] {
 		if !seen.meets(need[:len(seen)]) {
 			return false
@@ -615,16 +625,23 @@ func (r *rule) possible(seen cueSet) bool {
 	return true
 }
 
-// cueSet is a set of cues (by index), one bit each.
-type cueSet []uint64
+// bitSet is a set of cues or of playbooks (by index), one bit each.
+type bitSet []uint64
 
-func newCueSet(ncues int) cueSet { return make(cueSet, (ncues+63)/64) }
+func newBitSet(n int) bitSet { return make(bitSet, (n+63)/64) }
 
-func (s cueSet) add(c int32)      { s[uint32(c)/64] |= 1 << (uint32(c) % 64) }
-func (s cueSet) has(c int32) bool { return s[uint32(c)/64]&(1<<(uint32(c)%64)) != 0 }
+func (s bitSet) add(i int32)      { s[uint32(i)/64] |= 1 << (uint32(i) % 64) }
+func (s bitSet) has(i int32) bool { return s[uint32(i)/64]&(1<<(uint32(i)%64)) != 0 }
 
-// len returns the number of cues in s.
-func (s cueSet) len() int {
+// union adds the members of t, a set of the same things, to s.
+func (s bitSet) union(t bitSet) {
+	for i := range s {
+		s[i] |= t[i]
+	}
+}
+
+// len returns the number of members of s.
+func (s bitSet) len() int {
 	n := 0
 	for _, w := range s {
 		n += bits.OnesCount64(w)
@@ -632,8 +649,8 @@ func (s cueSet) len() int {
 	return n
 }
 
-// meets reports whether s and t, sets of the same cues, have a cue in common.
-func (s cueSet) meets(t cueSet) bool {
+// meets reports whether s and t, sets of the same things, have a member in common.
+func (s bitSet) meets(t bitSet) bool {
 	for i := range s {
 		if s[i]&t[i] != 0 {
 			return true

@@ -471,8 +471,8 @@ func TestConcurrentScansAgree(t *testing.T) {
 	wg.Wait()
 }
 
-func TestCueSet(t *testing.T) {
-	s, u := newCueSet(130), newCueSet(130)
+func TestBitSet(t *testing.T) {
+	s, u := newBitSet(130), newBitSet(130)
 	for _, c := range []int32{0, 63, 64, 129} {
 		s.add(c)
 	}
@@ -486,5 +486,9 @@ func TestCueSet(t *testing.T) {
 	u.add(129)
 	if !s.meets(u) {
 		t.Errorf("%b does not meet %b", s, u)
+	}
+	s.union(u)
+	if s.len() != 5 || !s.has(65) {
+		t.Errorf("union: %b", s)
 	}
 }
