@@ -289,13 +289,14 @@ type scanState struct {
 	tried            bitSet // the playbooks worth trying
 }
 
-// hit is a cue found in a message: normalised byte offsets [ns, ne) and original rune offsets
-// [os, oe).
+// hit is a cue found in a message: where, in normalised bytes [ns, ne), and in the original
+// text, in bytes [bs, be) and in runes [rs, re) (filled in by runeOffsets).
 type hit struct {
 	cue    int32
 	msg    int32
 	ns, ne int32
-	bs, be int32 // original byte offsets
+	bs, be int32
+	rs, re int32
 }
 
 // hitAt returns a hit of cue in message msg over the normalised bytes [start, end) of buf,
@@ -369,11 +370,32 @@ func (d *Detector) Scan(msgs []Message) Result {
 		if len(d.phoneCues)+len(d.shortCues) > 0 && buf.digits >= minShortDigits {
 			hits = d.findPhones(hits, buf, m.Text, int32(mi), bit, found)
 		}
+		slices.SortStableFunc(hits[first:], func(a, b hit) int { return int(a.ns - b.ns) })
 		if len(negs) > 0 || len(excs) > 0 {
 			hits = d.dropNegated(hits, first, negs, excs, buf.b)
 		}
+		runeOffsets(hits[first:], m.Text, !buf.invalid)
 	}
 	return d.judge(msgs, hits, urls, st)
+}
+
+// runeOffsets fills in the rune offsets of the hits of one message, by start, walking its
+// text once. When the text is valid UTF-8, runes are counted eight bytes at a time.
+func runeOffsets(hits []hit, text string, valid bool) {
+	count := utf8.RuneCountInString
+	if valid {
+		count = runeStarts
+	}
+	b, r := int32(0), int32(0) // a byte offset and its rune offset
+	for i := range hits {
+		h := &hits[i]
+		if h.bs < b { // a link found before the cue at the same place
+			b, r = 0, 0
+		}
+		r += int32(count(text[b:h.bs]))
+		b = h.bs
+		h.rs, h.re = r, r+int32(count(text[h.bs:h.be]))
+	}
 }
 
 // excepted reports whether h lies within an exception of its cue.
@@ -455,14 +477,13 @@ func (d *Detector) linkHits(hits []hit, urls []URL, buf *normText, bit uint8) []
 	return hits
 }
 
-// dropNegated removes, from the hits of one message (from first on), those inside an
+// dropNegated removes, from the hits of one message (from first on, by start), those inside an
 // exception of their cue, and the negatable ones that a negator reaches: one that ends at
 // most negationReach bytes before the hit in the same clause, or, for a list ("never add
 // WeChat, transfer or give codes"), a hit so negated just before it, or one that starts at
 // most negationReach bytes after it in the same clause.
 func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte) []hit {
 	msgHits := hits[first:]
-	slices.SortStableFunc(msgHits, func(a, b hit) int { return int(a.ns - b.ns) })
 	kept := hits[:first]
 	reach := int32(-1) // end of the last negator or negated hit seen, -1 for none
 	ni := 0
@@ -506,18 +527,13 @@ func clauseBreak(b []byte) bool {
 	return false
 }
 
-// judge turns the hits into a Result, working in st's memory for what it does not return.
+// judge turns the hits, by message and start, into a Result, working in st's memory for what
+// it does not return.
 func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) Result {
 	r := Result{Risk: shopguard.RiskLow, Types: []string{}, Cues: []CueHit{}, Signals: []shopguard.Signal{}, URLs: urls}
 	if len(hits) == 0 {
 		return r
 	}
-	slices.SortStableFunc(hits, func(a, b hit) int {
-		if a.msg != b.msg {
-			return int(a.msg - b.msg)
-		}
-		return int(a.ns - b.ns)
-	})
 	if len(st.seen) != (len(d.cues)+63)/64 || len(st.tried) != (len(d.playbooks)+63)/64 {
 		st.seen, st.tried = newBitSet(len(d.cues)), newBitSet(len(d.playbooks))
 	}
@@ -536,12 +552,10 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 	signals := make([]shopguard.Signal, 0, 8) // on the stack when few: Assess copies them
 	stage := -1
 	r.Cues = make([]CueHit, 0, len(hits))
-	var rc runeCounter
 	for _, h := range hits {
 		c := &d.cues[h.cue]
 		text := msgs[h.msg].Text
-		start := rc.runeAt(int(h.msg), text, int(h.bs))
-		end := start + runeCount(text[h.bs:h.be])
+		start, end := int(h.rs), int(h.re)
 		r.Cues = append(r.Cues, CueHit{ID: c.id, Stage: string(knowledge.Stages[c.stage]), Message: int(h.msg),
 			Start: start, End: end, Text: text[h.bs:h.be]})
 		stage = max(stage, c.stage)
@@ -598,22 +612,6 @@ func insertByWeight[T any](s []T, v T, weight func(T) int) []T {
 }
 
 func signalWeight(s shopguard.Signal) int { return s.Weight }
-
-// runeCounter turns byte offsets into rune offsets, walking each message once when asked in
-// increasing order (and from its start again otherwise).
-type runeCounter struct {
-	msg, b, r int
-	started   bool
-}
-
-func (c *runeCounter) runeAt(msg int, text string, b int) int {
-	if !c.started || msg != c.msg || b < c.b {
-		*c = runeCounter{msg: msg, started: true}
-	}
-	c.r += runeCount(text[c.b:b])
-	c.b = b
-	return c.r
-}
 
 // possible reports whether every step of the rule has a cue among those seen.
 func (r *rule) possible(seen bitSet) bool {

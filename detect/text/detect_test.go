@@ -304,8 +304,12 @@ func FuzzNormalize(f *testing.F) {
 	d, _ := mustDetector(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		checkNormalized(t, s)
-		if n, want := runeCount(s), utf8.RuneCountInString(s); n != want {
-			t.Fatalf("%q: runeCount %d, want %d", s, n, want)
+		var n normText
+		if normalize(s, &n); n.invalid == utf8.ValidString(s) {
+			t.Fatalf("%q: invalid %v", s, n.invalid)
+		}
+		if utf8.ValidString(s) && runeStarts(s) != utf8.RuneCountInString(s) {
+			t.Fatalf("%q: %d rune starts, %d runes", s, runeStarts(s), utf8.RuneCountInString(s))
 		}
 		r := d.Scan([]Message{{From: FromThem, Text: s}})
 		runes := utf8.RuneCountInString(s)

@@ -2,6 +2,7 @@ package text
 
 import (
 	_ "embed"
+	"math/bits"
 	"slices"
 	"sort"
 	"sync"
@@ -26,6 +27,7 @@ type normText struct {
 	breaks  []offsetBreak // where normalised and original runes stop lining up, by n
 	delta   int32         // original minus normalised offset since the last break
 	digits  int
+	invalid bool    // the original is not valid UTF-8
 	matches []match // the automaton's matches in b, kept here to reuse the memory
 }
 
@@ -35,7 +37,7 @@ type normText struct {
 type offsetBreak struct{ n, o int32 }
 
 func (t *normText) reset() {
-	t.b, t.breaks, t.delta, t.digits = t.b[:0], t.breaks[:0], 0, 0
+	t.b, t.breaks, t.delta, t.digits, t.invalid = t.b[:0], t.breaks[:0], 0, 0, false
 }
 
 // mark records that the normalised rune starting at byte k came from the original rune at
@@ -179,6 +181,7 @@ func normalize(s string, out *normText) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		out.invalid = out.invalid || r == utf8.RuneError && size == 1
 		n.rune(r)
 		i += size
 	}
@@ -244,18 +247,18 @@ func isHan3(c string) bool {
 	return c[0]-0xE4 <= 5 && c[1]&0xC0 == 0x80 && c[2]&0xC0 == 0x80
 }
 
-// runeCount returns utf8.RuneCountInString(s), sooner: ASCII and the ideographs of Chinese
-// text are counted without decoding.
-func runeCount(s string) int {
-	n := 0
-	for i := 0; i < len(s); n++ {
-		if s[i] < utf8.RuneSelf {
-			i++
-		} else if i+2 < len(s) && isHan3(s[i:i+3]) {
-			i += 3
-		} else {
-			_, size := utf8.DecodeRuneInString(s[i:])
-			i += size
+// runeStarts returns the number of bytes of s that start a rune: its rune count when s is
+// valid UTF-8. It reads eight bytes at a time.
+func runeStarts(s string) int {
+	n := len(s)
+	for ; len(s) >= 8; s = s[8:] {
+		x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		n -= bits.OnesCount64(x &^ (x << 1) & 0x8080808080808080) // continuation bytes, 10xxxxxx
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i]&0xC0 == 0x80 {
+			n--
 		}
 	}
 	return n
