@@ -376,7 +376,16 @@ func (d *Detector) Scan(msgs []Message) Result {
 		}
 		runeOffsets(hits[first:], m.Text, !buf.invalid)
 	}
+	if len(hits) == 0 { // most conversations: not worth judge's frame
+		return lowResult(urls)
+	}
 	return d.judge(msgs, hits, urls, st)
+}
+
+// lowResult returns the result of a scan that found no cue: low risk, empty lists (not null
+// in JSON), and the links found.
+func lowResult(urls []URL) Result {
+	return Result{Risk: shopguard.RiskLow, Types: []string{}, Cues: []CueHit{}, Signals: []shopguard.Signal{}, URLs: urls}
 }
 
 // runeOffsets fills in the rune offsets of the hits of one message, by start, walking its
@@ -527,13 +536,10 @@ func clauseBreak(b []byte) bool {
 	return false
 }
 
-// judge turns the hits, by message and start, into a Result, working in st's memory for what
-// it does not return.
+// judge turns the hits, by message and start (at least one), into a Result, working in st's
+// memory for what it does not return.
 func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) Result {
-	r := Result{Risk: shopguard.RiskLow, Types: []string{}, Cues: []CueHit{}, Signals: []shopguard.Signal{}, URLs: urls}
-	if len(hits) == 0 {
-		return r
-	}
+	r := lowResult(urls)
 	if len(st.seen) != (len(d.cues)+63)/64 || len(st.tried) != (len(d.playbooks)+63)/64 {
 		st.seen, st.tried = newBitSet(len(d.cues)), newBitSet(len(d.playbooks))
 	}
