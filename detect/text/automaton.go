@@ -151,32 +151,70 @@ func sortedKeys(m map[byte]int32) []byte {
 	return ks
 }
 
-// scan appends every match in b to out, in order of end, and returns it.
-func (a *automaton) scan(b []byte, out []match) []match {
-	if a.delta16 == nil {
-		return a.scan32(b, out)
+// scan appends every match in b to out, in order of end, and returns it, with spare: memory
+// it works in, to pass again.
+//
+// A step waits on its lookup, which the cache often misses. So a long b is cut in two at a
+// byte that no pattern holds, after which the automaton is at its start whatever came
+// before, and both halves are read side by side: their lookups overlap.
+func (a *automaton) scan(b []byte, out, spare []match) ([]match, []match) {
+	if a.delta16 != nil {
+		return scanWith(a, a.delta16, b, out, spare)
 	}
-	s := uint32(0)
-	delta, column, first := a.delta16, &a.column, a.firstOut
-	for i := 0; i < len(b); i++ {
-		s = uint32(delta[column[b[i]]+s])
-		if s >= first {
-			out = a.emit(out, s, i)
-		}
-	}
-	return out
+	return scanWith(a, a.delta32, b, out, spare)
 }
 
-func (a *automaton) scan32(b []byte, out []match) []match {
-	s := uint32(0)
-	delta, column, first := a.delta32, &a.column, a.firstOut
-	for i := 0; i < len(b); i++ {
-		s = delta[column[b[i]]+s]
-		if s >= first {
-			out = a.emit(out, s, i)
+// minCut is the length from which scan cuts a text in two.
+const minCut = 32
+
+func scanWith[T uint16 | uint32](a *automaton, delta []T, b []byte, out, spare []match) ([]match, []match) {
+	cut := len(b)
+	if len(b) >= minCut {
+		cut = a.cut(b)
+	}
+	b1, b2 := b[:cut], b[min(cut+1, len(b)):]
+	s1, s2 := uint32(0), uint32(0)
+	column, first := &a.column, a.firstOut
+	later := spare[:0] // the second half's matches
+	i := 0
+	for ; i < len(b1) && i < len(b2); i++ {
+		s1 = uint32(delta[column[b1[i]]+s1])
+		s2 = uint32(delta[column[b2[i]]+s2])
+		if s1 >= first {
+			out = a.emit(out, s1, i)
+		}
+		if s2 >= first {
+			later = a.emit(later, s2, cut+1+i)
 		}
 	}
-	return out
+	for j := i; j < len(b1); j++ {
+		s1 = uint32(delta[column[b1[j]]+s1])
+		if s1 >= first {
+			out = a.emit(out, s1, j)
+		}
+	}
+	for j := i; j < len(b2); j++ {
+		s2 = uint32(delta[column[b2[j]]+s2])
+		if s2 >= first {
+			later = a.emit(later, s2, cut+1+j)
+		}
+	}
+	return append(out, later...), later
+}
+
+// cut returns where scan cuts b: at a byte no pattern holds, the nearest to the middle within
+// a quarter of b's length, or else len(b).
+func (a *automaton) cut(b []byte) int {
+	mid := len(b) / 2
+	for d := 0; d < len(b)/4; d++ {
+		if a.column[b[mid+d]] == 0 {
+			return mid + d
+		}
+		if a.column[b[mid-d]] == 0 {
+			return mid - d
+		}
+	}
+	return len(b)
 }
 
 // emit appends the patterns that output state s ends at byte i.

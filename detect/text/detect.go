@@ -337,7 +337,7 @@ func (d *Detector) Scan(msgs []Message) Result {
 		normalize(m.Text, buf)
 		negs, excs = negs[:0], excs[:0]
 		first := len(hits)
-		buf.matches = d.ac.scan(buf.b, buf.matches[:0])
+		buf.matches, buf.spare = d.ac.scan(buf.b, buf.matches[:0], buf.spare)
 		for _, mt := range buf.matches {
 			p := &d.patterns[mt.pattern]
 			end := int(mt.end)

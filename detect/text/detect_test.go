@@ -235,24 +235,35 @@ func TestRuleOrderAndWindow(t *testing.T) {
 func TestAutomatonFindsEveryOccurrence(t *testing.T) {
 	pats := []string{"he", "she", "his", "hers", "验证码", "码"}
 	a := newAutomaton(pats)
-	text := "ushers 验证码 his"
-	var got []string
-	for _, m := range a.scan([]byte(text), nil) {
-		got = append(got, pats[m.pattern]+"@"+itoaTest(int(m.end)))
-	}
-	// Brute force.
-	var want []string
-	for end := 1; end <= len(text); end++ {
-		for _, p := range pats {
-			if end >= len(p) && text[end-len(p):end] == p {
-				want = append(want, p+"@"+itoaTest(end))
+	var spare []match
+	for _, text := range []string{
+		"ushers 验证码 his",
+		"ushers 验证码 his, she said: hers is 码 and his hers 验证码", // long: read in two halves
+		"hehehehehehehehehehehehehehehehehehehehehe",           // long, but nowhere to cut
+	} {
+		var found []match
+		found, spare = a.scan([]byte(text), nil, spare)
+		var got []string
+		for i, m := range found {
+			if i > 0 && m.end < found[i-1].end {
+				t.Errorf("%q: match %d ends before the one before it", text, i)
+			}
+			got = append(got, pats[m.pattern]+"@"+itoaTest(int(m.end)))
+		}
+		// Brute force.
+		var want []string
+		for end := 1; end <= len(text); end++ {
+			for _, p := range pats {
+				if end >= len(p) && text[end-len(p):end] == p {
+					want = append(want, p+"@"+itoaTest(end))
+				}
 			}
 		}
-	}
-	slices.Sort(got)
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("got %v, want %v", got, want)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: got %v, want %v", text, got, want)
+		}
 	}
 }
 

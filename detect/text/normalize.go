@@ -29,6 +29,7 @@ type normText struct {
 	digits  int
 	invalid bool    // the original is not valid UTF-8
 	matches []match // the automaton's matches in b, kept here to reuse the memory
+	spare   []match // the automaton's memory
 }
 
 // offsetBreak records that the normalised rune at byte n came from the original rune at
