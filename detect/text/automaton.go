@@ -167,6 +167,7 @@ func (a *automaton) scan(b []byte, out, spare []match) ([]match, []match) {
 // minCut is the length from which scan cuts a text in two.
 const minCut = 32
 
+// scanWith is scan with the table delta, of 16- or 32-bit entries.
 func scanWith[T uint16 | uint32](a *automaton, delta []T, b []byte, out, spare []match) ([]match, []match) {
 	cut := len(b)
 	if len(b) >= minCut {

@@ -398,7 +398,7 @@ func runeOffsets(hits []hit, text string, valid bool) {
 	b, r := int32(0), int32(0) // a byte offset and its rune offset
 	for i := range hits {
 		h := &hits[i]
-		if h.bs < b { // a link found before the cue at the same place
+		if h.bs < b { // a link's hit starts before the hit at the same normalised byte before it
 			b, r = 0, 0
 		}
 		r += int32(count(text[b:h.bs]))

@@ -29,7 +29,7 @@ type normText struct {
 	digits  int
 	invalid bool    // the original is not valid UTF-8
 	matches []match // the automaton's matches in b, kept here to reuse the memory
-	spare   []match // the automaton's memory
+	spare   []match // memory the automaton works in (see scan)
 }
 
 // offsetBreak records that the normalised rune at byte n came from the original rune at
