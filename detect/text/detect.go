@@ -44,12 +44,10 @@ type Message struct {
 // the message, the rune offsets [Start, End) in that message's original text, and the words
 // themselves.
 type CueHit struct {
-	ID      string `json:"id"`
-	Stage   string `json:"stage"`
-	Message int    `json:"message"`
-	Start   int    `json:"start"`
-	End     int    `json:"end"`
-	Text    string `json:"text"`
+	ID             string `json:"id"`
+	Stage          string `json:"stage"`
+	shopguard.Span        // where: message, start, end (the first hit of a cue is its signal's span)
+	Text           string `json:"text"`
 }
 
 // Result is the verdict on a message or conversation: the risk and score, the scam types
@@ -552,8 +550,7 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		seen.add(h.cue)
 		tried.union(d.gatedBy[h.cue])
 	}
-	// One signal per cue found, their spans in one allocation of the exact size.
-	spans := make([]shopguard.Span, 0, seen.len())
+	// One signal per cue found, its span that of the cue's first hit.
 	clear(seen)
 	signals := make([]shopguard.Signal, 0, 8) // on the stack when few: Assess copies them
 	stage := -1
@@ -562,15 +559,15 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		c := &d.cues[h.cue]
 		text := msgs[h.msg].Text
 		start, end := int(h.rs), int(h.re)
-		r.Cues = append(r.Cues, CueHit{ID: c.id, Stage: string(knowledge.Stages[c.stage]), Message: int(h.msg),
-			Start: start, End: end, Text: text[h.bs:h.be]})
+		r.Cues = append(r.Cues, CueHit{ID: c.id, Stage: string(knowledge.Stages[c.stage]),
+			Span: shopguard.Span{Message: int(h.msg), Start: start, End: end}, Text: text[h.bs:h.be]})
 		stage = max(stage, c.stage)
 		if seen.has(h.cue) {
 			continue
 		}
 		seen.add(h.cue)
-		spans = append(spans, shopguard.Span{Message: int(h.msg), Start: start, End: end})
-		signals = insertByWeight(signals, shopguard.Signal{Code: c.code, Weight: c.weight, Span: &spans[len(spans)-1]}, signalWeight)
+		// r.Cues was made with room for every hit, so this pointer stays in it.
+		signals = insertByWeight(signals, shopguard.Signal{Code: c.code, Weight: c.weight, Span: &r.Cues[len(r.Cues)-1].Span}, signalWeight)
 	}
 	r.Stage = string(knowledge.Stages[stage])
 	type fired struct {
