@@ -335,12 +335,17 @@ func (s *Server) handleAPIShare(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) handleAPIUnshare(w http.ResponseWriter, r *http.Request) error {
+// unshare ends the read-only link of the owner's case in r, and returns the case.
+func (s *Server) unshare(r *http.Request) (*shopguard.Case, error) {
 	c, err := s.caseOf(r)
-	if err == nil {
-		err = s.Store.SetCaseShare(r.Context(), c.ID, nil)
-	}
 	if err != nil {
+		return nil, err
+	}
+	return c, s.Store.SetCaseShare(r.Context(), c.ID, nil)
+}
+
+func (s *Server) handleAPIUnshare(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.unshare(r); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -232,10 +232,7 @@ func (s *Server) handleShareForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleUnshareForm(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.caseOf(r)
-	if err == nil {
-		err = s.Store.SetCaseShare(r.Context(), c.ID, nil)
-	}
+	c, err := s.unshare(r)
 	if err != nil {
 		return err
 	}

@@ -135,9 +135,7 @@ func (db *DB) PruneChanges(ctx context.Context, before time.Time) (int64, error)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq <= $1`, top.Int64); err != nil {
 			return db.wrap("prune changes", "changes", err)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO intel_state (name, num) VALUES ('pruned_through', $1)
-			ON CONFLICT (name) DO UPDATE SET num = CASE WHEN excluded.num > intel_state.num THEN excluded.num ELSE intel_state.num END`, top.Int64)
-		return db.wrap("prune changes", "changes", err)
+		return db.wrap("prune changes", "changes", raiseCounter(ctx, tx, "pruned_through", top.Int64))
 	})
 	if err != nil {
 		return 0, err
@@ -148,12 +146,24 @@ func (db *DB) PruneChanges(ctx context.Context, before time.Time) (int64, error)
 
 // PrunedThrough returns the highest change number ever pruned.
 func (db *DB) PrunedThrough(ctx context.Context) (int64, error) {
+	return db.counter(ctx, "pruned_through", "read pruned changes")
+}
+
+// raiseCounter sets the counter name in intel_state to n, unless it is higher already.
+func raiseCounter(ctx context.Context, tx *sql.Tx, name string, n int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO intel_state (name, num) VALUES ($1, $2)
+		ON CONFLICT (name) DO UPDATE SET num = CASE WHEN excluded.num > intel_state.num THEN excluded.num ELSE intel_state.num END`, name, n)
+	return err
+}
+
+// counter reads the counter name in intel_state: 0 before it was first raised.
+func (db *DB) counter(ctx context.Context, name, op string) (int64, error) {
 	var n int64
-	err := db.Read.QueryRowContext(ctx, `SELECT num FROM intel_state WHERE name = 'pruned_through'`).Scan(&n)
+	err := db.Read.QueryRowContext(ctx, `SELECT num FROM intel_state WHERE name = $1`, name).Scan(&n)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
-	return n, db.wrap("read pruned changes", "state", err)
+	return n, db.wrap(op, "state", err)
 }
 
 // details are the parts of a reputation only moderators see, kept as JSON.
@@ -183,9 +193,7 @@ func (db *DB) PutReputation(ctx context.Context, r *shopguard.Reputation, applie
 		if err != nil {
 			return db.wrap("put reputation", "reputation", err)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO intel_state (name, num) VALUES ('applied_change', $1)
-			ON CONFLICT (name) DO UPDATE SET num = CASE WHEN excluded.num > intel_state.num THEN excluded.num ELSE intel_state.num END`, applied)
-		return db.wrap("put reputation", "reputation", err)
+		return db.wrap("put reputation", "reputation", raiseCounter(ctx, tx, "applied_change", applied))
 	})
 }
 
@@ -333,12 +341,7 @@ func appendText(b []byte, v driver.Value) ([]byte, bool) {
 
 // AppliedChange returns the highest change number recorded by PutReputation.
 func (db *DB) AppliedChange(ctx context.Context) (int64, error) {
-	var n int64
-	err := db.Read.QueryRowContext(ctx, `SELECT num FROM intel_state WHERE name = 'applied_change'`).Scan(&n)
-	if err == sql.ErrNoRows {
-		return 0, nil
-	}
-	return n, db.wrap("read applied change", "state", err)
+	return db.counter(ctx, "applied_change", "read applied change")
 }
 
 // PutImported stores indicators from a feed and appends them to the change sequence.
