@@ -3,7 +3,6 @@ package http
 import (
 	"net/http"
 
-	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/combine"
 	"github.com/shopguard/shopguard/detect/text"
 )
@@ -36,13 +35,9 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	if err := req.Validate(); err != nil {
 		return err
 	}
-	lang := stateOf(r).lang
-	if req.Lang != "" {
-		l, ok := shopguard.ParseLang(req.Lang)
-		if !ok {
-			return shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", req.Lang)
-		}
-		lang = l
+	lang, err := langOr(req.Lang, stateOf(r).lang)
+	if err != nil {
+		return err
 	}
 	res := s.checks().Scan(req.Conversation())
 	res.Explain(s.Knowledge, lang)

@@ -98,13 +98,18 @@ func (s *Server) setCaseCookie(w http.ResponseWriter, id, key string, maxAge int
 
 // reqLang is the language asked for with ?lang=, else the case's.
 func reqLang(r *http.Request, c *shopguard.Case) (shopguard.Lang, error) {
-	q := r.URL.Query().Get("lang")
-	if q == "" {
-		return c.Lang, nil
+	return langOr(r.URL.Query().Get("lang"), c.Lang)
+}
+
+// langOr is the language a request asked for (a query parameter or a body field named
+// lang), or def when it asked for none.
+func langOr(asked string, def shopguard.Lang) (shopguard.Lang, error) {
+	if asked == "" {
+		return def, nil
 	}
-	l, ok := shopguard.ParseLang(q)
+	l, ok := shopguard.ParseLang(asked)
 	if !ok {
-		return "", shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", q)
+		return "", shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", asked)
 	}
 	return l, nil
 }

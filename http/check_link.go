@@ -21,13 +21,9 @@ func (s *Server) handleCheckURL(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(req.URL) == "" {
 		return shopguard.Invalid("url", "give the link to check")
 	}
-	lang := stateOf(r).lang
-	if req.Lang != "" {
-		l, ok := shopguard.ParseLang(req.Lang)
-		if !ok {
-			return shopguard.Invalid("lang", "lang %q: want zh-CN or en", req.Lang)
-		}
-		lang = l
+	lang, err := langOr(req.Lang, stateOf(r).lang)
+	if err != nil {
+		return err
 	}
 	res, err := s.Links.Check(req.URL, s.Knowledge, lang)
 	if err != nil {
