@@ -14,7 +14,6 @@ package text
 
 import (
 	"fmt"
-	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -639,15 +638,6 @@ func (s bitSet) union(t bitSet) {
 	for i := range s {
 		s[i] |= t[i]
 	}
-}
-
-// len returns the number of members of s.
-func (s bitSet) len() int {
-	n := 0
-	for _, w := range s {
-		n += bits.OnesCount64(w)
-	}
-	return n
 }
 
 // meets reports whether s and t, sets of the same things, have a member in common.
