@@ -1,21 +1,38 @@
 package text
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+	"unicode/utf8"
+)
 
-// automaton is an Aho-Corasick automaton over bytes, compiled to a dense table: one lookup
-// per input byte, whatever the number of patterns. Bytes are first mapped to classes (the
-// bytes that occur in some pattern, plus one class for all others) to keep the table small.
+// automaton is an Aho-Corasick automaton over the bytes of valid UTF-8 text, compiled to a
+// dense table: one lookup per input byte, whatever the number of patterns.
 //
-// The table is stored by class: the next states of all states on one class, then on the
-// next class. A byte then maps straight to the start of its class's column, and a step is
-// one addition and one load. States are numbered breadth first (see firstOut), so in each
-// column the shallow states, those most text keeps coming back to, sit close together.
+// Bytes are mapped to classes to keep the table small: each byte that occurs in some pattern
+// is a class of its own; the others share a class with the bytes of their kind. A state lies
+// either between two characters (a boundary state: the start, and the pattern prefixes that
+// end a character) or inside one (a mid state: the prefixes that end inside a character, and
+// "no prefix, k more bytes of this character to come"). In valid UTF-8 a boundary state only
+// ever reads an ASCII byte or a lead byte, and a mid state only a continuation byte, so the
+// table has a column per ASCII or lead class for the boundary states and a column per
+// continuation class for the mid states: about half a table of every state by every class.
+// On invalid UTF-8 a step stays within the table but the matches are nonsense, so only
+// normalised text (always valid) is scanned.
 //
-// States are numbered so that every state that ends a pattern comes at or after firstOut.
+// The table is stored by class: the next states of all states of its kind on one class, then
+// on the next class. A byte then maps straight to its class's column, and a step is one
+// addition and one load. Mid states come first, then boundary states, each kind numbered
+// breadth first, so in each column the shallow states, those most text keeps coming back to,
+// sit close together. The boundary states that end a pattern come last, from firstOut (a
+// pattern, being whole characters, never ends inside one).
+//
 // With up to 65,535 states the table holds 16-bit entries, halving its size (and the cache
 // misses); beyond, 32-bit ones.
 type automaton struct {
-	column   [256]uint32 // byte -> its class times the number of states
+	column   [256]uint32 // byte -> its column's offset in the table, less its kind's first state
+	reset    uint32      // the column of the bytes after which the automaton is at its start
+	start    uint32      // the start state
 	delta16  []uint16    // (column[byte] + state) -> next state
 	delta32  []uint32    // the same, when there are too many states for 16 bits
 	firstOut uint32      // states at or above end at least one pattern
@@ -32,103 +49,196 @@ type match struct {
 type trieNode struct {
 	next map[byte]int32
 	fail int32
+	rest int // bytes of its last character still to come: 0 for a boundary state
 	out  []int32
 }
 
-// newAutomaton builds the automaton of patterns; a match of patterns[i] reports i.
-func newAutomaton(patterns []string) *automaton {
-	a := &automaton{}
-	used := [256]bool{}
-	for _, p := range patterns {
-		for i := 0; i < len(p); i++ {
-			used[p[i]] = true
-		}
+// utf8Rest returns how many continuation bytes follow byte c at the start of a character: 0
+// for ASCII, -1 for a continuation byte or a byte that never occurs in UTF-8.
+func utf8Rest(c byte) int {
+	switch {
+	case c < utf8.RuneSelf:
+		return 0
+	case c >= 0xC2 && c <= 0xDF:
+		return 1
+	case c >= 0xE0 && c <= 0xEF:
+		return 2
+	case c >= 0xF0 && c <= 0xF4:
+		return 3
 	}
-	var class [256]int
-	n := 1 // class 0: bytes in no pattern
-	for b := 0; b < 256; b++ {
-		if used[b] {
-			class[b] = n
-			n++
-		}
-	}
+	return -1
+}
 
+func isContinuation(c byte) bool { return c&0xC0 == 0x80 }
+
+// newAutomaton builds the automaton of patterns; a match of patterns[i] reports i. It panics
+// if a pattern is not valid UTF-8.
+func newAutomaton(patterns []string) *automaton {
 	nodes := []trieNode{{next: map[byte]int32{}}}
 	for id, p := range patterns {
+		if !utf8.ValidString(p) {
+			panic(fmt.Sprintf("text: pattern %q is not valid UTF-8", p))
+		}
 		s := int32(0)
 		for i := 0; i < len(p); i++ {
 			nx, ok := nodes[s].next[p[i]]
 			if !ok {
+				rest := utf8Rest(p[i])
+				if isContinuation(p[i]) {
+					rest = nodes[s].rest - 1
+				}
 				nx = int32(len(nodes))
-				nodes = append(nodes, trieNode{next: map[byte]int32{}})
+				nodes = append(nodes, trieNode{next: map[byte]int32{}, rest: rest})
 				nodes[s].next[p[i]] = nx
 			}
 			s = nx
 		}
 		nodes[s].out = append(nodes[s].out, int32(id))
 	}
-	// Breadth-first: failure links, outputs inherited along them.
-	order := make([]int32, 0, len(nodes))
+	// The mid states with no prefix: inside[k] has k bytes to come (inside[0] is the start).
+	var inside [4]int32
+	for k := 1; k <= 3; k++ {
+		inside[k] = int32(len(nodes))
+		nodes = append(nodes, trieNode{rest: k})
+	}
+	// Breadth-first: failure links, outputs inherited along them. A state with no proper
+	// suffix in the trie fails to the state with no prefix of its kind.
+	order := []int32{inside[1], inside[2], inside[3]}
 	queue := []int32{0}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
 		order = append(order, s)
-		keys := sortedKeys(nodes[s].next)
-		for _, b := range keys {
+		for _, b := range sortedKeys(nodes[s].next) {
 			t := nodes[s].next[b]
-			if s != 0 {
-				f := nodes[s].fail
-				for {
-					if nx, ok := nodes[f].next[b]; ok {
-						nodes[t].fail = nx
-						break
-					}
-					if f == 0 {
-						break
-					}
-					f = nodes[f].fail
+			nodes[t].fail = inside[nodes[t].rest]
+			for f := nodes[s].fail; s != 0; f = nodes[f].fail {
+				if nx, ok := nodes[f].next[b]; ok {
+					nodes[t].fail = nx
+					break
 				}
-				nodes[t].out = append(nodes[t].out, nodes[nodes[t].fail].out...)
+				if f == 0 || f >= inside[1] {
+					break
+				}
 			}
+			nodes[t].out = append(nodes[t].out, nodes[nodes[t].fail].out...)
 			queue = append(queue, t)
 		}
 	}
-	// Renumber: states without outputs first.
-	newID := make([]uint32, len(nodes))
-	k := uint32(0)
-	for _, s := range order {
-		if len(nodes[s].out) == 0 {
-			newID[s] = k
-			k++
+	return compile(nodes, order, inside)
+}
+
+// compile lays out the automaton of the trie nodes, with their failure links and outputs,
+// in breadth-first order.
+func compile(nodes []trieNode, order []int32, inside [4]int32) *automaton {
+	// Classes: continuation bytes (mid states' columns) and the others (boundary states').
+	used := [256]bool{}
+	for _, n := range nodes {
+		for b := range n.next {
+			used[b] = true
 		}
 	}
-	a.firstOut = k
+	var class [256]int
+	mids, bounds := 0, 1           // classes of each kind; boundary class 0 is the reset class
+	other := [4]int{0, -1, -1, -1} // the class of unused lead bytes, by bytes to come
+	otherCont := -1                // the class of unused continuation bytes
+	for b := 0; b < 256; b++ {
+		c, rest := byte(b), utf8Rest(byte(b))
+		switch {
+		case isContinuation(c) && used[b]:
+			class[b] = mids
+			mids++
+		case isContinuation(c):
+			if otherCont < 0 {
+				otherCont = mids
+				mids++
+			}
+			class[b] = otherCont
+		case used[b]:
+			class[b] = bounds
+			bounds++
+		case rest > 0:
+			if other[rest] < 0 {
+				other[rest] = bounds
+				bounds++
+			}
+			class[b] = other[rest]
+		default: // unused ASCII, and bytes never in UTF-8
+			class[b] = 0
+		}
+	}
+	// Numbering: mid states, then boundary states without and with outputs, each in order.
+	newID := make([]uint32, len(nodes))
+	m := uint32(0) // mid states
 	for _, s := range order {
-		if len(nodes[s].out) > 0 {
-			newID[s] = k
-			k++
-			a.outStart = append(a.outStart, uint32(len(a.outs)))
-			a.outs = append(a.outs, nodes[s].out...)
+		if nodes[s].rest > 0 {
+			newID[s] = m
+			m++
+		}
+	}
+	k := m
+	a := &automaton{}
+	for pass := 0; pass < 2; pass++ {
+		for _, s := range order {
+			if nodes[s].rest == 0 && (len(nodes[s].out) > 0) == (pass == 1) {
+				newID[s] = k
+				k++
+				if pass == 1 {
+					a.outStart = append(a.outStart, uint32(len(a.outs)))
+					a.outs = append(a.outs, nodes[s].out...)
+				}
+			}
+		}
+		if pass == 0 {
+			a.firstOut = k
 		}
 	}
 	a.outStart = append(a.outStart, uint32(len(a.outs)))
-	// Dense transitions, in BFS order so a state's failure transitions are filled before it.
-	states := len(nodes)
-	for b, c := range class {
-		a.column[b] = uint32(c * states)
+	a.start = newID[0]
+	nb := k - m // boundary states
+	for b := range class {
+		if isContinuation(byte(b)) {
+			a.column[b] = uint32(class[b]) * m
+		} else {
+			a.column[b] = uint32(mids)*m + uint32(class[b])*nb - m
+		}
 	}
-	delta := make([]uint32, n*states)
+	a.reset = uint32(mids)*m - m
+	delta := make([]uint32, uint32(mids)*m+uint32(bounds)*nb)
+	// at returns the index of state id's next state on class c (of id's kind).
+	at := func(id uint32, c int, mid bool) uint32 {
+		if mid {
+			return uint32(c)*m + id
+		}
+		return uint32(mids)*m + uint32(c)*nb + id - m
+	}
+	// Rows in breadth-first order, so that a state's failure row is filled before it.
 	for _, s := range order {
-		id := int(newID[s])
-		if s != 0 {
-			fail := int(newID[nodes[s].fail])
-			for c := 0; c < n; c++ {
-				delta[c*states+id] = delta[c*states+fail]
+		id, mid := newID[s], nodes[s].rest > 0
+		classes := bounds
+		if mid {
+			classes = mids
+		}
+		switch {
+		case s >= inside[1]: // no prefix, k to come: one byte less to come
+			for c := range classes {
+				delta[at(id, c, true)] = newID[inside[nodes[s].rest-1]]
+			}
+		case s == 0: // the start: a character no pattern starts with is skipped
+			delta[at(id, 0, false)] = id
+			for b := range class {
+				if rest := utf8Rest(byte(b)); rest >= 0 {
+					delta[at(id, class[b], false)] = newID[inside[rest]]
+				}
+			}
+		default:
+			fail := newID[nodes[s].fail]
+			for c := range classes {
+				delta[at(id, c, mid)] = delta[at(fail, c, mid)]
 			}
 		}
 		for b, t := range nodes[s].next {
-			delta[class[b]*states+id] = newID[t]
+			delta[at(id, class[b], mid)] = newID[t]
 		}
 	}
 	if len(nodes) <= 1<<16 {
@@ -154,8 +264,8 @@ func sortedKeys(m map[byte]int32) []byte {
 // scan appends every match in b to out, in order of end, and returns it, with spare: memory
 // it works in, to pass again.
 //
-// A step waits on its lookup, which the cache often misses. So a long b is cut in two at a
-// byte that no pattern holds, after which the automaton is at its start whatever came
+// A step waits on its lookup, which the cache often misses. So a long b is cut in two at an
+// ASCII byte that no pattern holds, after which the automaton is at its start whatever came
 // before, and both halves are read side by side: their lookups overlap.
 func (a *automaton) scan(b []byte, out, spare []match) ([]match, []match) {
 	if a.delta16 != nil {
@@ -174,13 +284,22 @@ func scanWith[T uint16 | uint32](a *automaton, delta []T, b []byte, out, spare [
 		cut = a.cut(b)
 	}
 	b1, b2 := b[:cut], b[min(cut+1, len(b)):]
-	s1, s2 := uint32(0), uint32(0)
+	s1, s2 := a.start, a.start
 	column, first := &a.column, a.firstOut
 	later := spare[:0] // the second half's matches
-	i := 0
-	for ; i < len(b1) && i < len(b2); i++ {
-		s1 = uint32(delta[column[b1[i]]+s1])
-		s2 = uint32(delta[column[b2[i]]+s2])
+	n := min(len(b1), len(b2))
+	for i := 0; i < n; i++ {
+		// The tight loop: it only steps, so that everything stays in registers.
+		for ; i < n; i++ {
+			s1 = uint32(delta[column[b1[i]]+s1])
+			s2 = uint32(delta[column[b2[i]]+s2])
+			if max(s1, s2) >= first {
+				break
+			}
+		}
+		if i == n {
+			break
+		}
 		if s1 >= first {
 			out = a.emit(out, s1, i)
 		}
@@ -188,34 +307,48 @@ func scanWith[T uint16 | uint32](a *automaton, delta []T, b []byte, out, spare [
 			later = a.emit(later, s2, cut+1+i)
 		}
 	}
-	for j := i; j < len(b1); j++ {
-		s1 = uint32(delta[column[b1[j]]+s1])
-		if s1 >= first {
-			out = a.emit(out, s1, j)
-		}
-	}
-	for j := i; j < len(b2); j++ {
-		s2 = uint32(delta[column[b2[j]]+s2])
-		if s2 >= first {
-			later = a.emit(later, s2, cut+1+j)
-		}
-	}
+	out = scanRest(a, delta, b1, n, 0, s1, out)
+	later = scanRest(a, delta, b2, n, cut+1, s2, later)
 	return append(out, later...), later
 }
 
-// cut returns where scan cuts b: at a byte no pattern holds, the nearest to the middle within
+// scanRest reads b from i, at state s, appending to out the matches (at offset off plus their
+// place in b), and returns out.
+func scanRest[T uint16 | uint32](a *automaton, delta []T, b []byte, i, off int, s uint32, out []match) []match {
+	column, first := &a.column, a.firstOut
+	for ; i < len(b); i++ {
+		for ; i < len(b); i++ {
+			s = uint32(delta[column[b[i]]+s])
+			if s >= first {
+				break
+			}
+		}
+		if i < len(b) {
+			out = a.emit(out, s, off+i)
+		}
+	}
+	return out
+}
+
+// cut returns where scan cuts b: at an ASCII byte no pattern holds, the nearest to the middle within
 // a quarter of b's length, or else len(b).
 func (a *automaton) cut(b []byte) int {
 	mid := len(b) / 2
 	for d := 0; d < len(b)/4; d++ {
-		if a.column[b[mid+d]] == 0 {
+		if a.resets(b[mid+d]) {
 			return mid + d
 		}
-		if a.column[b[mid-d]] == 0 {
+		if a.resets(b[mid-d]) {
 			return mid - d
 		}
 	}
 	return len(b)
+}
+
+// resets reports whether the automaton is at its start after byte c, whatever came before.
+// (The column of the last continuation class can start where the reset column does.)
+func (a *automaton) resets(c byte) bool {
+	return c < utf8.RuneSelf && a.column[c] == a.reset
 }
 
 // emit appends the patterns that output state s ends at byte i.

@@ -232,39 +232,62 @@ func TestRuleOrderAndWindow(t *testing.T) {
 	}
 }
 
+// automatonPatterns mix ASCII, two-, three- and four-byte characters, patterns that are
+// suffixes of others, and characters that share their first bytes.
+var automatonPatterns = []string{"he", "she", "his", "hers", "验证码", "码", "证", "3倍赔偿", "赔偿", "偿", "café", "é", "𠀋x", "中𠀋"}
+
+// checkAutomaton compares what the automaton finds in text with a brute-force search.
+func checkAutomaton(t *testing.T, a *automaton, text string, spare []match) []match {
+	t.Helper()
+	var found []match
+	found, spare = a.scan([]byte(text), nil, spare)
+	var got []string
+	for i, m := range found {
+		if i > 0 && m.end < found[i-1].end {
+			t.Errorf("%q: match %d ends before the one before it", text, i)
+		}
+		got = append(got, automatonPatterns[m.pattern]+"@"+itoaTest(int(m.end)))
+	}
+	var want []string
+	for end := 1; end <= len(text); end++ {
+		for _, p := range automatonPatterns {
+			if end >= len(p) && text[end-len(p):end] == p {
+				want = append(want, p+"@"+itoaTest(end))
+			}
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("%q: got %v, want %v", text, got, want)
+	}
+	return spare
+}
+
 func TestAutomatonFindsEveryOccurrence(t *testing.T) {
-	pats := []string{"he", "she", "his", "hers", "验证码", "码"}
-	a := newAutomaton(pats)
+	a := newAutomaton(automatonPatterns)
 	var spare []match
 	for _, text := range []string{
 		"ushers 验证码 his",
 		"ushers 验证码 his, she said: hers is 码 and his hers 验证码", // long: read in two halves
 		"hehehehehehehehehehehehehehehehehehehehehe",           // long, but nowhere to cut
+		"3倍赔偿, café 𠀋x 中𠀋 ü 证码 and 偿 赔偿 in a text that is cut in two halves 验证码赔偿",
+		"验证码验证码验证码验证码验证码验证码验证码验证码验证码验证码", // continuation bytes in the middle: no cut
 	} {
-		var found []match
-		found, spare = a.scan([]byte(text), nil, spare)
-		var got []string
-		for i, m := range found {
-			if i > 0 && m.end < found[i-1].end {
-				t.Errorf("%q: match %d ends before the one before it", text, i)
-			}
-			got = append(got, pats[m.pattern]+"@"+itoaTest(int(m.end)))
-		}
-		// Brute force.
-		var want []string
-		for end := 1; end <= len(text); end++ {
-			for _, p := range pats {
-				if end >= len(p) && text[end-len(p):end] == p {
-					want = append(want, p+"@"+itoaTest(end))
-				}
-			}
-		}
-		slices.Sort(got)
-		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("%q: got %v, want %v", text, got, want)
-		}
+		spare = checkAutomaton(t, a, text, spare)
 	}
+}
+
+// FuzzAutomaton checks the automaton against a brute-force search on any valid UTF-8 text.
+func FuzzAutomaton(f *testing.F) {
+	for _, s := range []string{"ushers 验证码 his", "3倍赔偿 café", "中𠀋x", "ééé", "\xe8\xaf"} {
+		f.Add(s)
+	}
+	a := newAutomaton(automatonPatterns)
+	var spare []match
+	f.Fuzz(func(t *testing.T, s string) {
+		spare = checkAutomaton(t, a, strings.ToValidUTF8(s, "?"), spare)
+	})
 }
 
 func itoaTest(i int) string { b, _ := json.Marshal(i); return string(b) }
