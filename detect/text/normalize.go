@@ -195,16 +195,6 @@ func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 // digit; what comes after is written as it stands (a space between two letters is kept),
 // lined up with the original.
 func (n *normalizer) letters(s string, i int) int {
-	j := i + 1
-	for j < len(s) {
-		if isASCIILetter(s[j]) {
-			j++
-		} else if s[j] == ' ' && j+1 < len(s) && isASCIILetter(s[j+1]) {
-			j += 2
-		} else {
-			break
-		}
-	}
 	out := n.out
 	if k := len(out.b); n.pendSep || n.pendBrk || k > 0 && out.b[k-1] <= '9' && out.b[k-1] >= '0' {
 		n.emitByte(s[i] | 0x20)
@@ -212,11 +202,21 @@ func (n *normalizer) letters(s string, i int) int {
 	}
 	k := len(out.b)
 	out.mark(k, int32(i))
-	out.b = slices.Grow(out.b, j-i)[:k+j-i]
-	dst, src := out.b[k:], s[i:j]
-	for x := range dst {
-		dst[x] = src[x] | 0x20 // lower case; spaces stay
+	out.b = slices.Grow(out.b, len(s)-i)
+	dst := out.b[k : k+len(s)-i]
+	j := i
+	for j < len(s) {
+		if c := s[j] | 0x20; c >= 'a' && c <= 'z' { // lower case
+			dst[j-i] = c
+			j++
+		} else if s[j] == ' ' && j+1 < len(s) && isASCIILetter(s[j+1]) {
+			dst[j-i], dst[j+1-i] = ' ', s[j+1]|0x20
+			j += 2
+		} else {
+			break
+		}
 	}
+	out.b = out.b[:k+j-i]
 	return j
 }
 
