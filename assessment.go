@@ -68,11 +68,7 @@ type Assessment struct {
 // 0–100, and the risk follows from it. Signals are ordered by weight, strongest first, so that
 // the first reasons shown are the ones that count.
 func Assess(signals []Signal, scamTypes []string) Assessment {
-	score := 0
-	for _, s := range signals {
-		score += s.Weight
-	}
-	score = max(0, min(100, score))
+	score := ScoreOf(signals)
 	sorted := append([]Signal(nil), signals...)
 	slices.SortStableFunc(sorted, func(a, b Signal) int { return b.Weight - a.Weight })
 	if scamTypes == nil {
@@ -82,6 +78,15 @@ func Assess(signals []Signal, scamTypes []string) Assessment {
 		sorted = []Signal{}
 	}
 	return Assessment{Risk: RiskOf(score), Score: score, Signals: sorted, ScamTypes: scamTypes}
+}
+
+// ScoreOf returns the score of signals: the sum of their weights, clamped to 0–100.
+func ScoreOf(signals []Signal) int {
+	score := 0
+	for _, s := range signals {
+		score += s.Weight
+	}
+	return max(0, min(100, score))
 }
 
 // Explainer turns signal codes and scam types into texts in a language. The knowledge package

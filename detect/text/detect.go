@@ -545,32 +545,16 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 	seen, tried := st.seen, st.tried
 	clear(seen)
 	clear(tried)
+	found := 0 // cues
 	for _, h := range hits {
-		seen.add(h.cue)
-		tried.union(d.gatedBy[h.cue])
-	}
-	// One signal per cue found, its span that of the cue's first hit.
-	clear(seen)
-	signals := make([]shopguard.Signal, 0, 8) // on the stack when few: Assess copies them
-	stage := -1
-	r.Cues = make([]CueHit, 0, len(hits))
-	for _, h := range hits {
-		c := &d.cues[h.cue]
-		text := msgs[h.msg].Text
-		start, end := int(h.rs), int(h.re)
-		r.Cues = append(r.Cues, CueHit{ID: c.id, Stage: string(knowledge.Stages[c.stage]),
-			Span: shopguard.Span{Message: int(h.msg), Start: start, End: end}, Text: text[h.bs:h.be]})
-		stage = max(stage, c.stage)
-		if seen.has(h.cue) {
-			continue
+		if !seen.has(h.cue) {
+			seen.add(h.cue)
+			tried.union(d.gatedBy[h.cue])
+			found++
 		}
-		seen.add(h.cue)
-		// r.Cues was made with room for every hit, so this pointer stays in it.
-		signals = insertByWeight(signals, shopguard.Signal{Code: c.code, Weight: c.weight, Span: &r.Cues[len(r.Cues)-1].Span}, signalWeight)
 	}
-	r.Stage = string(knowledge.Stages[stage])
 	type fired struct {
-		id     string
+		pb     *playbook
 		weight int
 	}
 	types := make([]fired, 0, 8) // by weight, on the stack when few
@@ -587,18 +571,39 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 			}
 		}
 		if w > 0 {
-			types = insertByWeight(types, fired{pb.id, w}, func(f fired) int { return f.weight })
-			signals = insertByWeight(signals, shopguard.Signal{Code: pb.code, Weight: w, Args: pb.args}, signalWeight)
+			types = insertByWeight(types, fired{pb, w}, func(f fired) int { return f.weight })
 		}
 	}
+	// One signal per cue found, its span that of the cue's first hit, and one per type, made
+	// in place, strongest first (the order Assess gives).
+	r.Signals = make([]shopguard.Signal, 0, found+len(types))
+	clear(seen)
+	stage := -1
+	r.Cues = make([]CueHit, 0, len(hits))
+	for _, h := range hits {
+		c := &d.cues[h.cue]
+		text := msgs[h.msg].Text
+		start, end := int(h.rs), int(h.re)
+		r.Cues = append(r.Cues, CueHit{ID: c.id, Stage: string(knowledge.Stages[c.stage]),
+			Span: shopguard.Span{Message: int(h.msg), Start: start, End: end}, Text: text[h.bs:h.be]})
+		stage = max(stage, c.stage)
+		if seen.has(h.cue) {
+			continue
+		}
+		seen.add(h.cue)
+		// r.Cues was made with room for every hit, so this pointer stays in it.
+		r.Signals = insertByWeight(r.Signals, shopguard.Signal{Code: c.code, Weight: c.weight, Span: &r.Cues[len(r.Cues)-1].Span}, signalWeight)
+	}
+	r.Stage = string(knowledge.Stages[stage])
 	if len(types) > 0 {
 		r.Types = make([]string, len(types))
 		for i, t := range types {
-			r.Types[i] = t.id
+			r.Types[i] = t.pb.id
+			r.Signals = insertByWeight(r.Signals, shopguard.Signal{Code: t.pb.code, Weight: t.weight, Args: t.pb.args}, signalWeight)
 		}
 	}
-	a := shopguard.Assess(signals, r.Types)
-	r.Risk, r.Score, r.Signals = a.Risk, a.Score, a.Signals
+	r.Score = shopguard.ScoreOf(r.Signals)
+	r.Risk = shopguard.RiskOf(r.Score)
 	return r
 }
 
