@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/shopguard/shopguard"
@@ -99,7 +100,24 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, si
 		return "", 0, fmt.Errorf("blob: put %s: %w", sum, err)
 	}
 	tmp = nil
+	if err := syncDir(filepath.Dir(dst)); err != nil {
+		return "", 0, fmt.Errorf("blob: put %s: %w", sum, err)
+	}
 	return sum, size, nil
+}
+
+// syncDir flushes a directory's entries to disk, so that a file renamed into it stays there
+// after a crash.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
 }
 
 // Open implements shopguard.BlobStore.
@@ -130,7 +148,9 @@ func (d *Dir) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
 // nothing and writes its own copy. Either way the file an upload logs stays, provided the
 // upload logs it within the grace period of its Put and the nodes' clocks agree to well
 // within it. A reader may find the file missing for the moment it is out, but only when a
-// Put refreshed it between Delete's first look and the move.
+// Put refreshed it between Delete's first look and the move. If the process stops while the
+// file is out, the next Sweep finishes the job: it puts the file back if it is fresh and
+// removes it if not.
 func (d *Dir) Delete(ctx context.Context, sum string) error {
 	p, err := d.path(sum)
 	if err != nil {
@@ -147,7 +167,7 @@ func (d *Dir) remove(p string) (bool, error) {
 	if fi, err := os.Stat(p); err != nil || d.fresh(fi) {
 		return false, ignoreNotExist(err)
 	}
-	out := filepath.Join(d.root, "tmp", "del-"+rand.Text())
+	out := filepath.Join(d.root, "tmp", deletingPrefix+filepath.Base(p)+"-"+rand.Text())
 	if err := os.Rename(p, out); err != nil {
 		return false, ignoreNotExist(err)
 	}
@@ -158,13 +178,27 @@ func (d *Dir) remove(p string) (bool, error) {
 	if !d.fresh(fi) {
 		return true, ignoreNotExist(os.Remove(out))
 	}
-	// Back it goes, its time refreshed first: it may replace a copy that a Put wrote while it
-	// was out, and must not make that copy look older.
+	return false, ignoreNotExist(restore(out, p)) // gone: a Sweep put it back first
+}
+
+// deletingPrefix starts the name of a file Delete moved out, followed by its SHA-256.
+const deletingPrefix = "del-"
+
+// restore puts back at p a file that Delete moved out to out, its time refreshed first: it
+// may replace a copy that a Put wrote while it was out, and must not make that copy look
+// older.
+func restore(out, p string) error {
 	now := time.Now()
 	if err := os.Chtimes(out, now, now); err != nil {
-		return false, err
+		return err
 	}
-	return false, os.Rename(out, p)
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return err
+	}
+	if err := os.Rename(out, p); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(p))
 }
 
 // fresh reports whether a file was put or refreshed within the grace period.
@@ -181,8 +215,9 @@ func ignoreNotExist(err error) error {
 }
 
 // Sweep implements shopguard.BlobStore: it deletes every file past the grace period that
-// inUse says nothing refers to, as Delete does, and removes the temporary files a crashed Put
-// or Delete left behind once they are a day old. It returns how many kept files it deleted,
+// inUse says nothing refers to, as Delete does; finishes the Deletes that stopped with a file
+// moved out (see Delete); and removes the temporary files a crashed Put left behind once they
+// are a day old. It returns how many kept files it deleted,
 // and stops at the first error.
 func (d *Dir) Sweep(ctx context.Context, inUse func(ctx context.Context, sha256 string) (bool, error)) (removed int, err error) {
 	tmp := filepath.Join(d.root, "tmp")
@@ -198,11 +233,7 @@ func (d *Dir) Sweep(ctx context.Context, inUse func(ctx context.Context, sha256 
 			return ignoreNotExist(err)
 		}
 		if filepath.Dir(p) == tmp {
-			// a file a Delete moved out keeps its time: one past the grace would go anyway
-			if time.Since(fi.ModTime()) > max(staleTemp, d.Grace) {
-				return ignoreNotExist(os.Remove(p))
-			}
-			return nil
+			return d.sweepTemp(p, fi)
 		}
 		sum := e.Name()
 		if want, err := d.path(sum); err != nil || want != p || d.fresh(fi) {
@@ -228,6 +259,24 @@ func (d *Dir) Sweep(ctx context.Context, inUse func(ctx context.Context, sha256 
 		return removed, fmt.Errorf("blob: sweep: %w", err)
 	}
 	return removed, nil
+}
+
+// sweepTemp deals with the file p in tmp: a file a stopped Delete moved out goes back if it is
+// fresh and goes if not (it kept its time, so fresh means a Put refreshed it); any other file
+// goes once a day old.
+func (d *Dir) sweepTemp(p string, fi fs.FileInfo) error {
+	rest, deleting := strings.CutPrefix(fi.Name(), deletingPrefix)
+	sum, _, _ := strings.Cut(rest, "-")
+	if want, err := d.path(sum); deleting && err == nil {
+		if d.fresh(fi) {
+			return ignoreNotExist(restore(p, want))
+		}
+		return ignoreNotExist(os.Remove(p))
+	}
+	if time.Since(fi.ModTime()) > max(staleTemp, d.Grace) {
+		return ignoreNotExist(os.Remove(p))
+	}
+	return nil
 }
 
 // ctxReader stops reading when its context is done, so an abandoned upload ends early.

@@ -228,3 +228,44 @@ func TestSweepRemovesStaleTempFiles(t *testing.T) {
 		}
 	}
 }
+
+// A Delete that stopped (a crash) with its file moved out into tmp is finished by the next
+// Sweep: a fresh file, which a Put refreshed and an upload may log, goes back; a stale one goes.
+func TestSweepFinishesAStoppedDelete(t *testing.T) {
+	ctx := context.Background()
+	d, root := newDir(t)
+	put := func(data string) string {
+		sum, _, err := d.Put(ctx, strings.NewReader(data), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	movedOut := func(sum string) string {
+		out := filepath.Join(root, "tmp", "del-"+sum+"-CRASHED")
+		if err := os.Rename(filepath.Join(root, sum[:2], sum[2:4], sum), out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	fresh, stale := put("聊天记录 refreshed by an upload"), put("a file nothing refers to")
+	age(t, root, stale, time.Hour)
+	freshOut, staleOut := movedOut(fresh), movedOut(stale)
+	if n, err := d.Sweep(ctx, func(context.Context, string) (bool, error) { return false, nil }); err != nil || n != 0 {
+		t.Fatalf("Sweep: removed %d, %v", n, err)
+	}
+	if r, err := d.Open(ctx, fresh); err != nil {
+		t.Errorf("the fresh file is not back after Sweep: %v", err)
+	} else {
+		r.Close()
+	}
+	if r, err := d.Open(ctx, stale); err == nil {
+		r.Close()
+		t.Error("the stale file came back")
+	}
+	for _, p := range []string{freshOut, staleOut} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s is still in tmp after Sweep", p)
+		}
+	}
+}
