@@ -80,8 +80,8 @@ type ChangeStore interface {
 	ChangesSince(ctx context.Context, seq int64, limit int) ([]Change, error)
 	// LastChange returns the highest sequence number, 0 when there is none.
 	LastChange(ctx context.Context) (int64, error)
-	// PruneChanges deletes the changes recorded before t, keeping the last one, and returns
-	// the highest sequence number ever pruned.
+	// PruneChanges deletes the changes recorded before t, keeping the last one, raises
+	// PrunedThrough to the highest sequence number it deleted, and returns how many it deleted.
 	PruneChanges(ctx context.Context, before time.Time) (int64, error)
 	// PrunedThrough returns the highest sequence number ever pruned (0 when none): a node
 	// whose cursor is below it has missed changes and must rebuild from the reputations.

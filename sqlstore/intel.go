@@ -122,17 +122,21 @@ func (db *DB) LastChange(ctx context.Context) (int64, error) {
 	return n.Int64, db.wrap("read changes", "changes", err)
 }
 
-// PruneChanges deletes the changes recorded before t, keeping the last one, and records the
-// highest sequence number pruned.
+// PruneChanges deletes the changes recorded before t, keeping the last one, records the
+// highest sequence number pruned, and returns how many changes it deleted.
 func (db *DB) PruneChanges(ctx context.Context, before time.Time) (int64, error) {
-	var through int64
+	var n int64
 	err := db.inTx(ctx, "prune changes", func(tx *sql.Tx) error {
 		var top sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM changes WHERE at < $1 AND seq < (SELECT max(seq) FROM changes)`, toDB(before)).Scan(&top)
 		if err != nil || !top.Valid {
 			return db.wrap("prune changes", "changes", err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq <= $1`, top.Int64); err != nil {
+		res, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq <= $1`, top.Int64)
+		if err != nil {
+			return db.wrap("prune changes", "changes", err)
+		}
+		if n, err = res.RowsAffected(); err != nil {
 			return db.wrap("prune changes", "changes", err)
 		}
 		return db.wrap("prune changes", "changes", raiseCounter(ctx, tx, "pruned_through", top.Int64))
@@ -140,8 +144,7 @@ func (db *DB) PruneChanges(ctx context.Context, before time.Time) (int64, error)
 	if err != nil {
 		return 0, err
 	}
-	through, err = db.PrunedThrough(ctx)
-	return through, err
+	return n, nil
 }
 
 // PrunedThrough returns the highest change number ever pruned.

@@ -54,11 +54,17 @@ func testReports(t *testing.T, s shopguard.Store) {
 	if last != changes[1].Seq || changes[0].Seq >= changes[1].Seq {
 		t.Fatalf("LastChange = %d, changes %+v", last, changes)
 	}
-	if through, err := s.PruneChanges(ctx, time.Now().Add(-time.Hour)); err != nil || through != 0 {
-		t.Fatalf("PruneChanges(an hour ago) = %d, %v; want nothing pruned", through, err)
+	if n, err := s.PruneChanges(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Fatalf("PruneChanges(an hour ago) = %d, %v; want nothing pruned", n, err)
 	}
-	if through, err := s.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil || through != changes[0].Seq {
-		t.Fatalf("PruneChanges(in an hour) = %d, %v; want all but the last change pruned", through, err)
+	if through, _ := s.PrunedThrough(ctx); through != 0 {
+		t.Fatalf("PrunedThrough before any pruning = %d", through)
+	}
+	if n, err := s.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("PruneChanges(in an hour) = %d, %v; want all but the last of the 2 changes pruned", n, err)
+	}
+	if n, err := s.PruneChanges(ctx, time.Now().Add(time.Hour)); err != nil || n != 0 {
+		t.Fatalf("PruneChanges again = %d, %v; want nothing left to prune", n, err)
 	}
 	if left, _ := s.ChangesSince(ctx, 0, 10); len(left) != 1 || left[0].Seq != last {
 		t.Fatalf("changes after pruning: %+v", left)
