@@ -1,8 +1,12 @@
 package intel_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,4 +83,159 @@ func TestReportFilesGoWithTheirReports(t *testing.T) {
 			t.Fatal("the file of a purged report is still kept")
 		}
 	})
+}
+
+// leftovers gives s a blob store and fills it with what Tidy deletes once it is old enough:
+// two reports (so four changes, with the two the purge adds) and a file nothing uses. It
+// returns the blob store and the file.
+func leftovers(t *testing.T, s *intel.Service) (*blob.Dir, shopguard.Evidence) {
+	t.Helper()
+	ctx := context.Background()
+	blobs, err := blob.NewDir(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Blobs = blobs
+	s.Limits.Retention = 24 * time.Hour
+	for _, v := range []string{"13800000301", "13800000302"} {
+		if err := s.Submit(ctx, newReport(v), intel.Reporter{IP: ip("192.0.2.8")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stray, err := intel.AttachEvidence(ctx, blobs, "refused.txt", []byte("a file whose report was refused"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return blobs, stray
+}
+
+// kept reports whether blobs still holds the file.
+func kept(blobs *blob.Dir, ev shopguard.Evidence) bool {
+	rc, err := blobs.Open(context.Background(), ev.SHA256)
+	if err == nil {
+		rc.Close()
+	}
+	return err == nil
+}
+
+// Tidy deletes old reports, old changes and unused files once, counting each; a step that
+// fails does not stop the others, and its error says which step it was.
+func TestTidy(t *testing.T) {
+	engines(t, func(t *testing.T, open func() *sqlstore.DB) {
+		ctx := context.Background()
+		db := open()
+		s := newService(t, db)
+		now := time.Now().UTC()
+		s.Now = func() time.Time { return now }
+		blobs, stray := leftovers(t, s)
+
+		if got, err := s.Tidy(ctx); err != nil || got != (intel.Tidied{}) {
+			t.Fatalf("Tidy of fresh things = %+v, %v; want nothing deleted", got, err)
+		}
+		if !kept(blobs, stray) {
+			t.Fatal("Tidy deleted a file within the grace period")
+		}
+		changes, err := db.ChangesSince(ctx, 0, 100)
+		if err != nil || len(changes) != 2 {
+			t.Fatalf("changes before: %d, %v; want 2", len(changes), err)
+		}
+
+		now = now.Add(intel.ChangeRetention + time.Hour)
+		blobs.Grace = 0
+		// the purge adds a change for each identifier of its reports; all but the last go
+		want := intel.Tidied{Reports: 2, Changes: 2 + 2 - 1, Files: 1}
+		if got, err := s.Tidy(ctx); err != nil || got != want {
+			t.Fatalf("Tidy of old things = %+v, %v; want %+v", got, err, want)
+		}
+		if kept(blobs, stray) {
+			t.Fatal("Tidy kept a file nothing uses")
+		}
+		if left, _ := db.ChangesSince(ctx, 0, 100); len(left) != 1 {
+			t.Fatalf("%d changes left; want the last one", len(left))
+		}
+
+		// with the database gone every step fails, and each says so
+		if _, err := intel.AttachEvidence(ctx, blobs, "another.txt", []byte("another unused file")); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		_, err = s.Tidy(ctx)
+		for _, step := range []string{"intel: purge old reports: ", "intel: prune old changes: ", "intel: sweep unused files: "} {
+			if err == nil || !strings.Contains(err.Error(), step) {
+				t.Errorf("Tidy with the database closed: %v; want an error from %q", err, step)
+			}
+		}
+	})
+}
+
+// PurgeEvery tidies at once when it starts, logging what it deleted and each step that failed.
+func TestPurgeEvery(t *testing.T) {
+	engines(t, func(t *testing.T, open func() *sqlstore.DB) {
+		db := open()
+		s := newService(t, db)
+		now := time.Now().UTC().Add(intel.ChangeRetention + time.Hour)
+		s.Now = func() time.Time { return now }
+		blobs, stray := leftovers(t, s)
+		blobs.Grace = 0
+
+		log := purgeOnce(t, s, 2)
+		if !strings.Contains(log, `msg="intel: purged old reports" reports=2`) || !strings.Contains(log, `msg="intel: swept unused files" files=1`) || strings.Contains(log, "ERROR") {
+			t.Fatalf("PurgeEvery logged:\n%s", log)
+		}
+		if kept(blobs, stray) {
+			t.Fatal("PurgeEvery kept a file nothing uses")
+		}
+
+		if _, err := intel.AttachEvidence(context.Background(), blobs, "another.txt", []byte("another unused file")); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		log = purgeOnce(t, s, 3)
+		for _, step := range []string{"purge old reports", "prune old changes", "sweep unused files"} {
+			if !strings.Contains(log, `level=ERROR msg="intel: `+step+`" err=`) {
+				t.Errorf("PurgeEvery with the database closed logged no error for %s:\n%s", step, log)
+			}
+		}
+		if strings.Contains(log, "level=INFO") {
+			t.Errorf("PurgeEvery with the database closed logged a deletion:\n%s", log)
+		}
+	})
+}
+
+// purgeOnce runs s.PurgeEvery until the round it does at the start has logged lines lines,
+// and returns the log.
+func purgeOnce(t *testing.T, s *intel.Service, lines int) string {
+	t.Helper()
+	var log lockedBuffer
+	s.Log = slog.New(slog.NewTextHandler(&log, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		s.PurgeEvery(ctx, time.Hour)
+		close(done)
+	}()
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(log.String(), "\n") < lines && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	return log.String()
+}
+
+// lockedBuffer is a log a test reads while another goroutine writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -57,7 +58,8 @@ type Service struct {
 	Log           *slog.Logger
 	// Blobs keeps the evidence files of reports; when set, a file is deleted once no report
 	// or case uses it any more (a report deleted by a moderator or purged for retention), and
-	// PurgeEvery sweeps the files of cases and reports that deletions left for the grace period.
+	// Tidy (every hour in PurgeEvery) sweeps the files of cases and reports that deletions
+	// left for the grace period.
 	Blobs shopguard.BlobStore
 	// CachePath is the node's index cache file; "" for none. With one, a node starts by
 	// reading it and replaying the changes since, instead of reading every reputation.
@@ -430,22 +432,86 @@ func (s *Service) SweepFiles(ctx context.Context) (int, error) {
 // its index from the stored reputations when it comes back.
 const ChangeRetention = 7 * 24 * time.Hour
 
-// PurgeEvery purges old reports (when a retention is set) and old changes, and sweeps unused
-// files, every interval until ctx ends.
+// Tidied counts what one Tidy deleted.
+type Tidied struct {
+	Reports int64 // community reports older than the retention period
+	Changes int64 // changes older than ChangeRetention
+	Files   int   // kept files no report or case uses, past the blob store's grace period
+}
+
+// The steps of Tidy, as its errors and PurgeEvery's log name them.
+const (
+	stepPurge = "purge old reports"
+	stepPrune = "prune old changes"
+	stepSweep = "sweep unused files"
+)
+
+// tidyError is the failure of one step of Tidy.
+type tidyError struct {
+	step string
+	err  error
+}
+
+func (e *tidyError) Error() string { return "intel: " + e.step + ": " + e.err.Error() }
+func (e *tidyError) Unwrap() error { return e.err }
+
+// stepErrors returns the failed steps of Tidy's joined error.
+func stepErrors(err error) []*tidyError {
+	var out []*tidyError
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			var te *tidyError
+			if errors.As(e, &te) {
+				out = append(out, te)
+			}
+		}
+	}
+	return out
+}
+
+// Tidy does once what PurgeEvery does every hour: it purges the reports older than the
+// retention period (when one is set), prunes the changes older than ChangeRetention and
+// sweeps the unused files (see SweepFiles). A step that fails does not stop the next; the
+// errors come back joined, each saying which step failed, and the counts say what the steps
+// deleted, the failed ones included.
+func (s *Service) Tidy(ctx context.Context) (Tidied, error) {
+	var t Tidied
+	var errs []error
+	step := func(name string, err error) {
+		if err != nil {
+			errs = append(errs, &tidyError{step: name, err: err})
+		}
+	}
+	var err error
+	t.Reports, err = s.Purge(ctx)
+	step(stepPurge, err)
+	t.Changes, err = s.Store.PruneChanges(ctx, s.now().Add(-ChangeRetention))
+	step(stepPrune, err)
+	t.Files, err = s.SweepFiles(ctx)
+	step(stepSweep, err)
+	return t, errors.Join(errs...)
+}
+
+// PurgeEvery calls Tidy every interval until ctx ends, and logs each step that failed and
+// how many reports and files it deleted.
 func (s *Service) PurgeEvery(ctx context.Context, interval time.Duration) {
 	every.Tick(ctx, interval, true, func() {
-		if n, err := s.Purge(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
-			s.Log.Error("intel: purge old reports", "err", err)
-		} else if n > 0 && s.Log != nil {
-			s.Log.Info("intel: purged old reports", "reports", n)
+		t, err := s.Tidy(ctx)
+		if s.Log == nil {
+			return
 		}
-		if _, err := s.Store.PruneChanges(ctx, s.now().Add(-ChangeRetention)); err != nil && ctx.Err() == nil && s.Log != nil {
-			s.Log.Error("intel: prune old changes", "err", err)
+		failed := map[string]bool{}
+		for _, e := range stepErrors(err) {
+			failed[e.step] = true
+			if ctx.Err() == nil {
+				s.Log.Error("intel: "+e.step, "err", e.err)
+			}
 		}
-		if n, err := s.SweepFiles(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
-			s.Log.Error("intel: sweep unused files", "err", err)
-		} else if n > 0 && s.Log != nil {
-			s.Log.Info("intel: swept unused files", "files", n)
+		if t.Reports > 0 && !failed[stepPurge] {
+			s.Log.Info("intel: purged old reports", "reports", t.Reports)
+		}
+		if t.Files > 0 && !failed[stepSweep] {
+			s.Log.Info("intel: swept unused files", "files", t.Files)
 		}
 	})
 }
