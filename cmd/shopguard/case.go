@@ -36,6 +36,10 @@ func (c Config) blobDir() string {
 	return filepath.Join(c.Data, "blobs")
 }
 
+// openBlobs opens the store of evidence files in blobDir, with the grace period every node
+// and command keeps (blob.DefaultGrace).
+func (c Config) openBlobs() (*blob.Dir, error) { return blob.NewDir(c.blobDir()) }
+
 // withCase parses the flags of a case command, opens the store and the case named by --case
 // (which --key, or SHOPGUARD_CASE_KEY, must open) and runs fn. With needCase false there is
 // no case to open (case new).
@@ -60,7 +64,7 @@ func (m *Main) withCase(ctx context.Context, name, argsUsage, help string, args 
 		if err != nil {
 			return err
 		}
-		blobs, err := blob.NewDir(cfg.blobDir())
+		blobs, err := cfg.openBlobs()
 		if err != nil {
 			return err
 		}

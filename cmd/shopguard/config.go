@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	shttp "github.com/shopguard/shopguard/http"
 )
@@ -108,8 +109,16 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error [SHOPGUARD_LOG_LEVEL]")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json [SHOPGUARD_LOG_FORMAT]")
 	fs.StringVar(&c.FeedURLs, "feed-urls", c.FeedURLs, "threat feeds to fetch and refresh: space-separated NAME,FORMAT,URL[,EVERY] (EVERY such as 6h, default 1h) [SHOPGUARD_FEED_URLS]")
+	c.retentionFlag(fs)
+}
+
+// retentionFlag adds the flag of how long community reports are kept (serve, purge).
+func (c *Config) retentionFlag(fs *flag.FlagSet) {
 	fs.IntVar(&c.RetentionDays, "report-retention-days", c.RetentionDays, "delete community reports older than this many days; 0 keeps them [SHOPGUARD_REPORT_RETENTION_DAYS]")
 }
+
+// retention is how long community reports are kept; 0 keeps them.
+func (c Config) retention() time.Duration { return time.Duration(c.RetentionDays) * 24 * time.Hour }
 
 // httpConfig turns the configuration into the HTTP server's.
 func (c Config) httpConfig() (shttp.Config, error) {

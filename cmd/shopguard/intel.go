@@ -14,7 +14,6 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/batch"
-	"github.com/shopguard/shopguard/blob"
 	"github.com/shopguard/shopguard/client"
 	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/sqlstore"
@@ -312,7 +311,7 @@ or standard input). Example:
 	defer store.Close()
 	var blobs shopguard.BlobStore
 	if len(files) > 0 {
-		if blobs, err = blob.NewDir(c.blobDir()); err != nil {
+		if blobs, err = c.openBlobs(); err != nil {
 			return err
 		}
 	}

@@ -1,5 +1,5 @@
 // Command shopguard is the one binary of shopguard: the server (serve), the checkers, the
-// knowledge base (learn), accounts (user, key) and maintenance (migrate, config).
+// knowledge base (learn), accounts (user, key) and maintenance (migrate, config, purge).
 //
 // Exit codes: 0 done; 1 the command failed (or a check says so, where its help tells); 2 bad
 // usage or bad input, with a message saying what is wrong.
@@ -54,6 +54,7 @@ var commands = []command{
 	{"eval text", "measure the chat check on labelled JSON lines", (*Main).evalText},
 	{"migrate", "apply the database migrations and list them", (*Main).migrate},
 	{"config", "print the effective configuration, secrets redacted", (*Main).config},
+	{"purge", "delete old reports and changes and unused evidence files now; serve does it every hour", (*Main).purge},
 	{"user add", "make an account", (*Main).userAdd},
 	{"user list", "list the accounts", (*Main).userList},
 	{"key create", "make an API key for an account (shown once)", (*Main).keyCreate},

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/shopguard/shopguard/blob"
 	"github.com/shopguard/shopguard/detect/link"
 	shttp "github.com/shopguard/shopguard/http"
 	"github.com/shopguard/shopguard/intel/feed"
@@ -44,7 +43,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 	feeds := feed.NewSet()
 	feedCtx, stopFeeds := context.WithCancel(context.Background())
 	if err == nil {
-		h.Blobs, err = blob.NewDir(c.blobDir())
+		h.Blobs, err = c.openBlobs()
 	}
 	if err == nil {
 		err = followFeeds(feedCtx, c, feeds, logger)
@@ -52,7 +51,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 	if err == nil {
 		// Confirmed community reports first: the link check names the first hit.
 		h.Links = link.New(pack, link.Lookups{h.Intel, feeds})
-		h.Intel.Limits.Retention = time.Duration(c.RetentionDays) * 24 * time.Hour
+		h.Intel.Limits.Retention = c.retention()
 		h.Intel.CachePath = c.indexCache()
 		err = h.Open()
 	}
