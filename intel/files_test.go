@@ -190,9 +190,9 @@ func TestPurgeEvery(t *testing.T) {
 			t.Fatal(err)
 		}
 		db.Close()
-		log = purgeOnce(t, s, 3)
+		log = purgeOnce(t, s, 1)
 		for _, step := range []string{"purge old reports", "prune old changes", "sweep unused files"} {
-			if !strings.Contains(log, `level=ERROR msg="intel: `+step+`" err=`) {
+			if !strings.Contains(log, `level=ERROR msg="intel: tidy" err=`) || !strings.Contains(log, "intel: "+step+": ") {
 				t.Errorf("PurgeEvery with the database closed logged no error for %s:\n%s", step, log)
 			}
 		}

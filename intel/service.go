@@ -439,36 +439,6 @@ type Tidied struct {
 	Files   int   // kept files no report or case uses, past the blob store's grace period
 }
 
-// The steps of Tidy, as its errors and PurgeEvery's log name them.
-const (
-	stepPurge = "purge old reports"
-	stepPrune = "prune old changes"
-	stepSweep = "sweep unused files"
-)
-
-// tidyError is the failure of one step of Tidy.
-type tidyError struct {
-	step string
-	err  error
-}
-
-func (e *tidyError) Error() string { return "intel: " + e.step + ": " + e.err.Error() }
-func (e *tidyError) Unwrap() error { return e.err }
-
-// stepErrors returns the failed steps of Tidy's joined error.
-func stepErrors(err error) []*tidyError {
-	var out []*tidyError
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range j.Unwrap() {
-			var te *tidyError
-			if errors.As(e, &te) {
-				out = append(out, te)
-			}
-		}
-	}
-	return out
-}
-
 // Tidy does once what PurgeEvery does every hour: it purges the reports older than the
 // retention period (when one is set), prunes the changes older than ChangeRetention and
 // sweeps the unused files (see SweepFiles). A step that fails does not stop the next; the
@@ -479,20 +449,20 @@ func (s *Service) Tidy(ctx context.Context) (Tidied, error) {
 	var errs []error
 	step := func(name string, err error) {
 		if err != nil {
-			errs = append(errs, &tidyError{step: name, err: err})
+			errs = append(errs, fmt.Errorf("intel: %s: %w", name, err))
 		}
 	}
 	var err error
 	t.Reports, err = s.Purge(ctx)
-	step(stepPurge, err)
+	step("purge old reports", err)
 	t.Changes, err = s.Store.PruneChanges(ctx, s.now().Add(-ChangeRetention))
-	step(stepPrune, err)
+	step("prune old changes", err)
 	t.Files, err = s.SweepFiles(ctx)
-	step(stepSweep, err)
+	step("sweep unused files", err)
 	return t, errors.Join(errs...)
 }
 
-// PurgeEvery calls Tidy every interval until ctx ends, and logs each step that failed and
+// PurgeEvery calls Tidy every interval until ctx ends, and logs the steps that failed and
 // how many reports and files it deleted.
 func (s *Service) PurgeEvery(ctx context.Context, interval time.Duration) {
 	every.Tick(ctx, interval, true, func() {
@@ -500,17 +470,13 @@ func (s *Service) PurgeEvery(ctx context.Context, interval time.Duration) {
 		if s.Log == nil {
 			return
 		}
-		failed := map[string]bool{}
-		for _, e := range stepErrors(err) {
-			failed[e.step] = true
-			if ctx.Err() == nil {
-				s.Log.Error("intel: "+e.step, "err", e.err)
-			}
+		if err != nil && ctx.Err() == nil {
+			s.Log.Error("intel: tidy", "err", err)
 		}
-		if t.Reports > 0 && !failed[stepPurge] {
+		if t.Reports > 0 {
 			s.Log.Info("intel: purged old reports", "reports", t.Reports)
 		}
-		if t.Files > 0 && !failed[stepSweep] {
+		if t.Files > 0 {
 			s.Log.Info("intel: swept unused files", "files", t.Files)
 		}
 	})
