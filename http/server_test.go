@@ -1,7 +1,6 @@
 package http_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -12,36 +11,23 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/auth"
 	"github.com/shopguard/shopguard/blob"
 	shttp "github.com/shopguard/shopguard/http"
+	"github.com/shopguard/shopguard/internal/testenv"
 	"github.com/shopguard/shopguard/knowledge"
 	"github.com/shopguard/shopguard/sqlite"
 )
-
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // testServer is a real server on a loopback port over a fresh SQLite file.
 type testServer struct {
 	*httptest.Server
 	srv  *shttp.Server
 	auth *auth.Service
-	logs *syncBuffer
+	logs *testenv.Buffer
 	// blobDir holds the evidence files of cases and reports.
 	blobDir string
 }
@@ -62,7 +48,7 @@ func newTestServer(t testing.TB, tune func(*shttp.Config)) *testServer {
 	if tune != nil {
 		tune(&cfg)
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.Buffer{}
 	srv, err := shttp.NewServer(cfg, store, pack, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -1,18 +1,17 @@
 package intel_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/blob"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/testenv"
 	"github.com/shopguard/shopguard/sqlstore"
 	"github.com/shopguard/shopguard/storetest"
 )
@@ -206,7 +205,7 @@ func TestPurgeEvery(t *testing.T) {
 // and returns the log.
 func purgeOnce(t *testing.T, s *intel.Service, lines int) string {
 	t.Helper()
-	var log lockedBuffer
+	var log testenv.Buffer
 	s.Log = slog.New(slog.NewTextHandler(&log, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -220,22 +219,4 @@ func purgeOnce(t *testing.T, s *intel.Service, lines int) string {
 	cancel()
 	<-done
 	return log.String()
-}
-
-// lockedBuffer is a log a test reads while another goroutine writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

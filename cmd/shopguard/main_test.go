@@ -10,26 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/shopguard/shopguard/internal/testenv"
 	"github.com/shopguard/shopguard/storetest"
 )
-
-// lockedBuffer collects a child process's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // run runs the program in process with the environment and stdin, returning the exit code
 // and what it printed.
@@ -146,7 +133,7 @@ func TestBinaryStopsGracefully(t *testing.T) {
 	}
 	data := filepath.Join(dir, "data")
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
-	var stderr lockedBuffer
+	var stderr testenv.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
