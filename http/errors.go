@@ -142,6 +142,5 @@ func jsonKind(k string) string {
 
 // notFound answers every path that no route matches.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
-	s.error(w, r, shopguard.Errorf(shopguard.ENOTFOUND, "no page at %s", r.URL.Path))
-	return nil
+	return shopguard.Errorf(shopguard.ENOTFOUND, "no page at %s", r.URL.Path)
 }

@@ -148,17 +148,17 @@ func (s *Server) newCaseReportForm(c *shopguard.Case, req *casework.ReportReques
 	return f
 }
 
-func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, c *shopguard.Case, errMsg string) {
-	s.renderCaseAs(w, r, status, c, casePage{Error: errMsg, Owner: true})
+// renderCase renders the case page to its owner with an error message.
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, c *shopguard.Case, errMsg string) error {
+	return s.renderCaseAs(w, r, status, c, casePage{Error: errMsg, Owner: true})
 }
 
 // renderCaseAs renders the case page, p carrying what the request adds (an error, a new share
-// link, whether the reader is the owner).
-func (s *Server) renderCaseAs(w http.ResponseWriter, r *http.Request, status int, c *shopguard.Case, p casePage) {
+// link, whether the reader is the owner). It writes nothing if it returns an error.
+func (s *Server) renderCaseAs(w http.ResponseWriter, r *http.Request, status int, c *shopguard.Case, p casePage) error {
 	v, err := s.viewCase(r, c, stateOf(r).lang)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if p.Form.Values == nil {
 		p.Form = formFromTriage(c.Triage)
@@ -173,6 +173,7 @@ func (s *Server) renderCaseAs(w http.ResponseWriter, r *http.Request, status int
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "case", "case.title", p)
+	return nil
 }
 
 func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) error {
@@ -188,8 +189,7 @@ func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: owner})
-	return nil
+	return s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: owner})
 }
 
 func (s *Server) handleTriageForm(w http.ResponseWriter, r *http.Request) error {
@@ -204,8 +204,7 @@ func (s *Server) handleTriageForm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if shopguard.ErrorCode(err) == shopguard.EINVALID {
 		f.Error, f.ErrField = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
-		s.renderCaseAs(w, r, http.StatusBadRequest, c, casePage{Owner: true, Error: f.ErrField + ": " + f.Error, Form: f})
-		return nil
+		return s.renderCaseAs(w, r, http.StatusBadRequest, c, casePage{Owner: true, Error: f.ErrField + ": " + f.Error, Form: f})
 	}
 	if err != nil {
 		return err
@@ -227,8 +226,7 @@ func (s *Server) handleShareForm(w http.ResponseWriter, r *http.Request) error {
 	if r.TLS != nil || s.Config.SecureCookies {
 		scheme = "https"
 	}
-	s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: true, Shared: true, ShareURL: scheme + "://" + r.Host + a.URL})
-	return nil
+	return s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: true, Shared: true, ShareURL: scheme + "://" + r.Host + a.URL})
 }
 
 func (s *Server) handleUnshareForm(w http.ResponseWriter, r *http.Request) error {
@@ -257,7 +255,7 @@ func (s *Server) handleReportCaseForm(w http.ResponseWriter, r *http.Request) er
 	case shopguard.EINVALID, shopguard.ECONFLICT, shopguard.ERATELIMIT:
 		f := s.newCaseReportForm(c, &req)
 		f.ReportError, f.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
-		s.renderCaseAs(w, r, statusOf(code), c, casePage{Owner: true, caseReportForm: f})
+		return s.renderCaseAs(w, r, statusOf(code), c, casePage{Owner: true, caseReportForm: f})
 	default:
 		return err
 	}
@@ -273,8 +271,7 @@ func (s *Server) handleEvidenceForm(w http.ResponseWriter, r *http.Request) erro
 		if code := shopguard.ErrorCode(err); code == shopguard.EINTERNAL || code == shopguard.EUNAVAILABLE {
 			return err
 		}
-		s.renderCase(w, r, statusOf(shopguard.ErrorCode(err)), c, shopguard.ErrorMessage(err))
-		return nil
+		return s.renderCase(w, r, statusOf(shopguard.ErrorCode(err)), c, shopguard.ErrorMessage(err))
 	}
 	http.Redirect(w, r, caseURL(c.ID)+"?uploaded=1#evidence", http.StatusSeeOther)
 	return nil
@@ -289,8 +286,7 @@ func (s *Server) handleStatusForm(w http.ResponseWriter, r *http.Request) error 
 		Notes: strings.TrimSpace(r.PostFormValue("notes")), FollowUp: strings.TrimSpace(r.PostFormValue("follow_up"))}
 	if _, err := s.setStatus(r, c, r.PathValue("channel"), req); err != nil {
 		if shopguard.ErrorCode(err) == shopguard.EINVALID {
-			s.renderCase(w, r, http.StatusBadRequest, c, shopguard.ErrorMessage(err))
-			return nil
+			return s.renderCase(w, r, http.StatusBadRequest, c, shopguard.ErrorMessage(err))
 		}
 		return err
 	}
