@@ -37,13 +37,22 @@ func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleAPILogout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.logout(w, r); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// logout ends the request's session, if it has one, and clears its cookie; for the API and the
+// form alike. On an error the session may still be valid, and the cookie is kept.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := s.Auth.Logout(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}
 	s.setSessionCookie(w, "", -1)
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

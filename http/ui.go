@@ -265,10 +265,9 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		s.Auth.Logout(r.Context(), c.Value)
+	if err := s.logout(w, r); err != nil {
+		return err
 	}
-	s.setSessionCookie(w, "", -1)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }
