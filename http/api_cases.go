@@ -63,7 +63,6 @@ func (s *Server) handleAPIUpdateTriage(w http.ResponseWriter, r *http.Request) e
 	if err := s.Store.UpdateTriage(r.Context(), c.ID, t, time.Now()); err != nil {
 		return err
 	}
-	c.Triage = t
 	writeJSON(w, http.StatusOK, s.planner.Plan(t, c.Lang, time.Now()))
 	return nil
 }
@@ -139,13 +138,17 @@ func (s *Server) handleEvidenceFile(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	noItem := shopguard.Errorf(shopguard.ENOTFOUND, "no evidence item %q in this case", r.PathValue("seq"))
 	seq, err := strconv.Atoi(r.PathValue("seq"))
-	ev, lerr := s.Store.ListEvidence(r.Context(), c.ID)
-	if lerr != nil {
-		return lerr
+	if err != nil || seq < 1 {
+		return noItem
 	}
-	if err != nil || seq < 1 || seq > len(ev) {
-		return shopguard.Errorf(shopguard.ENOTFOUND, "no evidence item %q in this case", r.PathValue("seq"))
+	ev, err := s.Store.ListEvidence(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	if seq > len(ev) {
+		return noItem
 	}
 	e := ev[seq-1]
 	v, err := s.vault()

@@ -198,9 +198,9 @@ func localPath(next string) string {
 }
 
 func (s *Server) handleSetLang(w http.ResponseWriter, r *http.Request) error {
-	lang, ok := shopguard.ParseLang(r.PathValue("lang"))
-	if !ok {
-		return shopguard.Invalid("lang", "unknown language %q: want zh-CN or en", r.PathValue("lang"))
+	lang, err := langOr(r.PathValue("lang"), stateOf(r).lang) // the path segment is never empty
+	if err != nil {
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Config.SecureCookies})
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
