@@ -72,18 +72,6 @@ func blobFiles(tb testing.TB, root string) []string {
 	return out
 }
 
-// ageBlobs makes the files kept in a blob directory look put long ago, past the grace period
-// in which a deletion keeps them.
-func ageBlobs(tb testing.TB, root string) {
-	tb.Helper()
-	then := time.Now().Add(-blob.DefaultGrace - time.Minute)
-	for _, p := range blobFiles(tb, root) {
-		if err := os.Chtimes(p, then, then); err != nil {
-			tb.Fatal(err)
-		}
-	}
-}
-
 // Tiny but real files of the accepted kinds.
 var (
 	pngFile  = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")

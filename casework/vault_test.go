@@ -14,6 +14,7 @@ import (
 	"github.com/shopguard/shopguard/casework"
 	"github.com/shopguard/shopguard/filetype"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/testenv"
 )
 
 func TestVaultAddLogsAChain(t *testing.T) {
@@ -102,7 +103,7 @@ func TestVaultDeleteRemovesFilesNoOtherCaseUses(t *testing.T) {
 	if _, err := v.Add(ctx, a.ID, "own.pdf", "", bytes.NewReader(pdfFile)); err != nil {
 		t.Fatal(err)
 	}
-	ageBlobs(t, root)
+	testenv.AgeBlobs(t, root)
 	if err := v.Delete(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestVaultDeleteRacingAnUploadKeepsTheFile(t *testing.T) {
 	if _, err := v.Add(ctx, a.ID, "shared.png", "", bytes.NewReader(pngFile)); err != nil {
 		t.Fatal(err)
 	}
-	ageBlobs(t, root)
+	testenv.AgeBlobs(t, root)
 	v.Cases = deleteHook{CaseStore: v.Cases, then: func() {
 		if _, err := v.Add(ctx, b.ID, "shared.png", "", bytes.NewReader(pngFile)); err != nil {
 			t.Error(err)

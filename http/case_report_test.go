@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/testenv"
 )
 
 // testMP3 is a recording: the case takes it, a community report does not.
@@ -109,7 +110,7 @@ func TestCaseReportContract(t *testing.T) {
 	}
 
 	// The report keeps its file when the victim deletes the case.
-	ageFiles(t, ts.blobDir)
+	testenv.AgeBlobs(t, ts.blobDir)
 	if st, _, b := ts.do(t, "DELETE", "/api/v1/cases/"+id, "", owner); st != 204 {
 		t.Fatalf("delete case = %d %s", st, b)
 	}

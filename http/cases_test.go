@@ -12,12 +12,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/shopguard/shopguard"
-	"github.com/shopguard/shopguard/blob"
 	"github.com/shopguard/shopguard/casework"
 	shttp "github.com/shopguard/shopguard/http"
+	"github.com/shopguard/shopguard/internal/testenv"
 )
 
 var (
@@ -196,7 +195,7 @@ func TestDeleteCaseDeletesFiles(t *testing.T) {
 		t.Fatalf("%d files stored, want 1", n)
 	}
 	auth := map[string]string{"Authorization": "Bearer " + key}
-	ageFiles(t, root)
+	testenv.AgeBlobs(t, root)
 	if st, _, b := ts.do(t, "DELETE", "/api/v1/cases/"+id, "", auth); st != 204 {
 		t.Fatalf("delete = %d %s", st, b)
 	}
@@ -234,22 +233,6 @@ func TestUploadErrors(t *testing.T) {
 	}
 	if n := countFiles(ts.blobDir); n != 0 {
 		t.Errorf("%d files left after refused uploads", n)
-	}
-}
-
-// ageFiles makes the files in a blob directory look put long ago, past the grace period in
-// which a deletion keeps them.
-func ageFiles(t *testing.T, root string) {
-	t.Helper()
-	then := time.Now().Add(-blob.DefaultGrace - time.Minute)
-	err := filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		return os.Chtimes(p, then, then)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

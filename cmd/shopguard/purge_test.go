@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/shopguard/shopguard/blob"
+	"github.com/shopguard/shopguard/internal/testenv"
 	"github.com/shopguard/shopguard/sqlite"
 )
 
@@ -61,12 +62,7 @@ func TestPurgeCommand(t *testing.T) {
 	}
 
 	// past it, the unused file goes and the case's stays
-	old := time.Now().Add(-blob.DefaultGrace - time.Minute)
-	for _, p := range []string{used, stray} {
-		if err := os.Chtimes(p, old, old); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testenv.AgeBlobs(t, filepath.Join(data, "blobs"))
 	purge("purged 0 reports, 0 changes, 1 unused files")
 	if !exists(used) || exists(stray) {
 		t.Fatalf("files after a purge past the grace period: used %v, unused %v; want true, false", exists(used), exists(stray))

@@ -1,0 +1,27 @@
+package testenv
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/shopguard/shopguard/blob"
+)
+
+// AgeBlobs makes every file in the blob directory root look put long ago, past the grace
+// period in which a deletion keeps it (blob.DefaultGrace).
+func AgeBlobs(tb testing.TB, root string) {
+	tb.Helper()
+	then := time.Now().Add(-blob.DefaultGrace - time.Minute)
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		return os.Chtimes(p, then, then)
+	})
+	if err != nil {
+		tb.Fatalf("age the files in %s: %v", root, err)
+	}
+}
