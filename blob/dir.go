@@ -85,9 +85,15 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, si
 	sum = hex.EncodeToString(h.Sum(nil))
 	dst, _ := d.path(sum)
 	// A file already there is refreshed, not just seen, so that a Delete racing this upload
-	// keeps it (see Delete). Gone meanwhile, it is written anew.
+	// keeps it (see Delete). Gone meanwhile, it is written anew. Setting the time finds the file
+	// by its path first: a Delete may move it out between that lookup and the new time, and
+	// remove it having read the old one. So the file must still be in place after the refresh.
 	now := time.Now()
-	switch err := os.Chtimes(dst, now, now); {
+	err = os.Chtimes(dst, now, now)
+	if err == nil {
+		_, err = os.Stat(dst)
+	}
+	switch {
 	case err == nil:
 		return sum, size, nil
 	case !errors.Is(err, fs.ErrNotExist):
@@ -149,8 +155,8 @@ func (d *Dir) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
 // upload logs it within the grace period of its Put and the nodes' clocks agree to well
 // within it. A reader may find the file missing for the moment it is out, but only when a
 // Put refreshed it between Delete's first look and the move. If the process stops while the
-// file is out, the next Sweep finishes the job: it puts the file back if it is fresh and
-// removes it if not.
+// file is out, the next Sweep finishes the job: it puts the file back if it is fresh or in
+// use, and removes it if neither.
 func (d *Dir) Delete(ctx context.Context, sum string) error {
 	p, err := d.path(sum)
 	if err != nil {
@@ -217,8 +223,7 @@ func ignoreNotExist(err error) error {
 // Sweep implements shopguard.BlobStore: it deletes every file past the grace period that
 // inUse says nothing refers to, as Delete does; finishes the Deletes that stopped with a file
 // moved out (see Delete); and removes the temporary files a crashed Put left behind once they
-// are a day old. It returns how many kept files it deleted,
-// and stops at the first error.
+// are a day old. It returns how many kept files it deleted, and stops at the first error.
 func (d *Dir) Sweep(ctx context.Context, inUse func(ctx context.Context, sha256 string) (bool, error)) (removed int, err error) {
 	tmp := filepath.Join(d.root, "tmp")
 	err = filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
@@ -233,7 +238,7 @@ func (d *Dir) Sweep(ctx context.Context, inUse func(ctx context.Context, sha256 
 			return ignoreNotExist(err)
 		}
 		if filepath.Dir(p) == tmp {
-			return d.sweepTemp(p, fi)
+			return d.sweepTemp(ctx, p, fi, inUse)
 		}
 		sum := e.Name()
 		if want, err := d.path(sum); err != nil || want != p || d.fresh(fi) {
@@ -261,14 +266,20 @@ func (d *Dir) Sweep(ctx context.Context, inUse func(ctx context.Context, sha256 
 	return removed, nil
 }
 
-// sweepTemp deals with the file p in tmp: a file a stopped Delete moved out goes back if it is
-// fresh and goes if not (it kept its time, so fresh means a Put refreshed it); any other file
-// goes once a day old.
-func (d *Dir) sweepTemp(p string, fi fs.FileInfo) error {
+// sweepTemp deals with the file p in tmp. A file a stopped Delete moved out goes back if it is
+// fresh (it kept its time, so a Put refreshed it) or if inUse says an upload logged it since,
+// and goes if neither. Any other file goes once a day old.
+func (d *Dir) sweepTemp(ctx context.Context, p string, fi fs.FileInfo, inUse func(ctx context.Context, sha256 string) (bool, error)) error {
 	rest, deleting := strings.CutPrefix(fi.Name(), deletingPrefix)
 	sum, _, _ := strings.Cut(rest, "-")
 	if want, err := d.path(sum); deleting && err == nil {
-		if d.fresh(fi) {
+		keep := d.fresh(fi)
+		if !keep {
+			if keep, err = inUse(ctx, sum); err != nil {
+				return fmt.Errorf("is %s in use: %w", sum, err)
+			}
+		}
+		if keep {
 			return ignoreNotExist(restore(p, want))
 		}
 		return ignoreNotExist(os.Remove(p))

@@ -230,7 +230,8 @@ func TestSweepRemovesStaleTempFiles(t *testing.T) {
 }
 
 // A Delete that stopped (a crash) with its file moved out into tmp is finished by the next
-// Sweep: a fresh file, which a Put refreshed and an upload may log, goes back; a stale one goes.
+// Sweep: a fresh file, which a Put refreshed and an upload may log, goes back, and so does a
+// stale one an upload logged; a stale unused one goes.
 func TestSweepFinishesAStoppedDelete(t *testing.T) {
 	ctx := context.Background()
 	d, root := newDir(t)
@@ -248,22 +249,25 @@ func TestSweepFinishesAStoppedDelete(t *testing.T) {
 		}
 		return out
 	}
-	fresh, stale := put("聊天记录 refreshed by an upload"), put("a file nothing refers to")
+	fresh, stale, logged := put("聊天记录 refreshed by an upload"), put("a file nothing refers to"), put("转账截图 logged by an upload")
 	age(t, root, stale, time.Hour)
-	freshOut, staleOut := movedOut(fresh), movedOut(stale)
-	if n, err := d.Sweep(ctx, func(context.Context, string) (bool, error) { return false, nil }); err != nil || n != 0 {
+	age(t, root, logged, time.Hour)
+	freshOut, staleOut, loggedOut := movedOut(fresh), movedOut(stale), movedOut(logged)
+	if n, err := d.Sweep(ctx, func(_ context.Context, sum string) (bool, error) { return sum == logged, nil }); err != nil || n != 0 {
 		t.Fatalf("Sweep: removed %d, %v", n, err)
 	}
-	if r, err := d.Open(ctx, fresh); err != nil {
-		t.Errorf("the fresh file is not back after Sweep: %v", err)
-	} else {
-		r.Close()
+	for what, sum := range map[string]string{"fresh": fresh, "logged": logged} {
+		if r, err := d.Open(ctx, sum); err != nil {
+			t.Errorf("the %s file is not back after Sweep: %v", what, err)
+		} else {
+			r.Close()
+		}
 	}
 	if r, err := d.Open(ctx, stale); err == nil {
 		r.Close()
 		t.Error("the stale file came back")
 	}
-	for _, p := range []string{freshOut, staleOut} {
+	for _, p := range []string{freshOut, staleOut, loggedOut} {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("%s is still in tmp after Sweep", p)
 		}
