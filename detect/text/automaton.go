@@ -69,8 +69,6 @@ func utf8Rest(c byte) int {
 	return -1
 }
 
-func isContinuation(c byte) bool { return c&0xC0 == 0x80 }
-
 // newAutomaton builds the automaton of patterns; a match of patterns[i] reports i. It panics
 // if a pattern is not valid UTF-8.
 func newAutomaton(patterns []string) *automaton {
@@ -84,7 +82,7 @@ func newAutomaton(patterns []string) *automaton {
 			nx, ok := nodes[s].next[p[i]]
 			if !ok {
 				rest := utf8Rest(p[i])
-				if isContinuation(p[i]) {
+				if !utf8.RuneStart(p[i]) {
 					rest = nodes[s].rest - 1
 				}
 				nx = int32(len(nodes))
@@ -145,10 +143,10 @@ func compile(nodes []trieNode, order []int32, inside [4]int32) *automaton {
 	for b := 0; b < 256; b++ {
 		c, rest := byte(b), utf8Rest(byte(b))
 		switch {
-		case isContinuation(c) && used[b]:
+		case !utf8.RuneStart(c) && used[b]:
 			class[b] = mids
 			mids++
-		case isContinuation(c):
+		case !utf8.RuneStart(c):
 			if otherCont < 0 {
 				otherCont = mids
 				mids++
@@ -197,7 +195,7 @@ func compile(nodes []trieNode, order []int32, inside [4]int32) *automaton {
 	a.start = newID[0]
 	nb := k - m // boundary states
 	for b := range class {
-		if isContinuation(byte(b)) {
+		if !utf8.RuneStart(byte(b)) {
 			a.column[b] = uint32(class[b]) * m
 		} else {
 			a.column[b] = uint32(mids)*m + uint32(class[b])*nb - m

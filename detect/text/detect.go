@@ -144,7 +144,10 @@ type Detector struct {
 
 // New compiles the cues and playbooks of a pack into a Detector.
 func New(p *knowledge.Pack) (*Detector, error) {
-	d := &Detector{states: sync.Pool{New: func() any { return new(scanState) }}}
+	d := &Detector{}
+	d.states.New = func() any { // d is complete by the time a scan asks for one
+		return &scanState{seen: newBitSet(len(d.cues)), tried: newBitSet(len(d.playbooks))}
+	}
 	cueIdx := map[string]int32{}
 	var texts []string
 	patIdx := map[string]int{}
@@ -209,14 +212,11 @@ func New(p *knowledge.Pack) (*Detector, error) {
 				}
 				rl.need = append(rl.need, set...)
 			}
-			if len(rl.steps) == 0 { // only in a pack built by hand: the rule needs no cue
-				for _, set := range d.gatedBy {
-					set.add(pi)
-				}
-			} else {
-				for _, ci := range slices.MinFunc(rl.steps, func(a, b []int32) int { return len(a) - len(b) }) {
-					d.gatedBy[ci].add(pi)
-				}
+			if len(rl.steps) == 0 { // the pack's checks refuse it; a pack built by hand may not
+				return nil, fmt.Errorf("text: playbook %s: a rule has no step", pb.ID)
+			}
+			for _, ci := range slices.MinFunc(rl.steps, func(a, b []int32) int { return len(a) - len(b) }) {
+				d.gatedBy[ci].add(pi)
 			}
 			b.rules = append(b.rules, rl)
 		}
@@ -537,9 +537,6 @@ func clauseBreak(b []byte) bool {
 // memory for what it does not return.
 func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) Result {
 	r := lowResult(urls)
-	if len(st.seen) != (len(d.cues)+63)/64 || len(st.tried) != (len(d.playbooks)+63)/64 {
-		st.seen, st.tried = newBitSet(len(d.cues)), newBitSet(len(d.playbooks))
-	}
 	// Every rule of a playbook needs a cue of its smallest step: the playbooks that have
 	// none of the cues found in one cannot fire.
 	seen, tried := st.seen, st.tried
