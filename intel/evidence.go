@@ -61,8 +61,17 @@ func StoredEvidence(ctx context.Context, blobs shopguard.BlobStore, sha, name st
 	if shopguard.ErrorCode(err) == shopguard.ETOOLARGE {
 		return ev, shopguard.Invalid("evidence", "%s is larger than the %d MiB a report's file may be", filetype.CleanName(name), shopguard.MaxEvidenceSize>>20)
 	}
-	if err == nil && ev.SHA256 != sha {
+	if err != nil {
+		return ev, err
+	}
+	if ev.SHA256 != sha {
 		return ev, fmt.Errorf("intel: evidence %s no longer hashes to %s", filetype.CleanName(name), sha)
 	}
-	return ev, err
+	// The report is about to log the file: put it as an upload does, which refreshes it (or
+	// writes it back, if a deletion of its case took it meanwhile) so that a racing Delete
+	// keeps it (see shopguard.BlobStore).
+	if _, _, err := blobs.Put(ctx, bytes.NewReader(data), shopguard.MaxEvidenceSize); err != nil {
+		return ev, fmt.Errorf("intel: keep evidence %s: %w", filetype.CleanName(name), err)
+	}
+	return ev, nil
 }

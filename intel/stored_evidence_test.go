@@ -9,11 +9,13 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/blob"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/testenv"
 )
 
 func TestStoredEvidence(t *testing.T) {
 	ctx := context.Background()
-	blobs, err := blob.NewDir(t.TempDir())
+	root := t.TempDir()
+	blobs, err := blob.NewDir(root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,9 +28,20 @@ func TestStoredEvidence(t *testing.T) {
 		return sum
 	}
 	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
-	ev, err := intel.StoredEvidence(ctx, blobs, put(png), "chat.png")
+	sum := put(png)
+	testenv.AgeBlobs(t, root) // put long ago, as a case's file usually is
+	ev, err := intel.StoredEvidence(ctx, blobs, sum, "chat.png")
 	if err != nil || ev.MediaType != "image/png" || ev.Name != "chat.png" || ev.Size != int64(len(png)) {
 		t.Fatalf("intel.StoredEvidence(png) = %+v, %v", ev, err)
+	}
+	// The report is about to log the file: a Delete racing it (its case deleted) must keep it.
+	if err := blobs.Delete(ctx, sum); err != nil {
+		t.Fatal(err)
+	}
+	if rc, err := blobs.Open(ctx, sum); err != nil {
+		t.Errorf("a file StoredEvidence took for a report was deleted right after: %v", err)
+	} else {
+		rc.Close()
 	}
 
 	mp3 := append([]byte("ID3\x03\x00\x00\x00"), make([]byte, 64)...)
