@@ -38,13 +38,6 @@ func TestReportFilesGoWithTheirReports(t *testing.T) {
 			}
 			return ev
 		}
-		exists := func(ev shopguard.Evidence) bool {
-			rc, err := blobs.Open(ctx, ev.SHA256)
-			if err == nil {
-				rc.Close()
-			}
-			return err == nil
-		}
 		shared := attach("chat.txt", "seller: pay the deposit first")
 		own := attach("receipt.txt", "transfer of 300 yuan")
 		who := intel.Reporter{IP: ip("192.0.2.7")}
@@ -60,7 +53,7 @@ func TestReportFilesGoWithTheirReports(t *testing.T) {
 			t.Fatal(err)
 		}
 		// just put, the files outlast the report for the grace period; then a sweep takes them
-		if !exists(own) || !exists(shared) {
+		if !kept(blobs, own) || !kept(blobs, shared) {
 			t.Fatal("a file put a moment ago went with its report")
 		}
 		if n, err := s.SweepFiles(ctx); err != nil || n != 0 {
@@ -70,15 +63,15 @@ func TestReportFilesGoWithTheirReports(t *testing.T) {
 		if n, err := s.SweepFiles(ctx); err != nil || n != 1 {
 			t.Fatalf("SweepFiles past the grace period = %d, %v; want 1", n, err)
 		}
-		if exists(own) || !exists(shared) {
-			t.Fatalf("after deleting report 1 and sweeping: its own file kept %v, the shared file kept %v; want false, true", exists(own), exists(shared))
+		if kept(blobs, own) || !kept(blobs, shared) {
+			t.Fatalf("after deleting report 1 and sweeping: its own file kept %v, the shared file kept %v; want false, true", kept(blobs, own), kept(blobs, shared))
 		}
 		s.Limits.Retention = time.Hour
 		now = now.Add(2 * time.Hour)
 		if n, err := s.Purge(ctx); err != nil || n != 1 {
 			t.Fatalf("Purge = %d, %v", n, err)
 		}
-		if exists(shared) {
+		if kept(blobs, shared) {
 			t.Fatal("the file of a purged report is still kept")
 		}
 	})

@@ -21,6 +21,9 @@ func Tick(ctx context.Context, interval time.Duration, now bool, fn func()) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if ctx.Err() != nil { // both were ready and select took the tick
+				return
+			}
 			fn()
 		}
 	}
