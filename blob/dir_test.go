@@ -15,6 +15,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/blob"
+	"github.com/shopguard/shopguard/internal/testenv"
 )
 
 func newDir(t *testing.T) (*blob.Dir, string) {
@@ -34,19 +35,6 @@ func age(t *testing.T, root, sum string, ago time.Duration) {
 	if err := os.Chtimes(filepath.Join(root, sum[:2], sum[2:4], sum), then, then); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// files lists the regular files under root, outside tmp.
-func files(t *testing.T, root string) []string {
-	t.Helper()
-	var out []string
-	filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
-		if err == nil && !e.IsDir() {
-			out = append(out, p)
-		}
-		return nil
-	})
-	return out
 }
 
 func TestPutOpenDelete(t *testing.T) {
@@ -83,7 +71,7 @@ func TestPutOpenDelete(t *testing.T) {
 	if err := d.Delete(ctx, sum); err != nil {
 		t.Fatalf("second Delete: %v", err)
 	}
-	if f := files(t, root); len(f) != 0 {
+	if f := testenv.BlobFiles(t, root); len(f) != 0 {
 		t.Fatalf("files left: %v", f)
 	}
 }
@@ -94,7 +82,7 @@ func TestPutTooLargeLeavesNothing(t *testing.T) {
 	if shopguard.ErrorCode(err) != shopguard.ETOOLARGE {
 		t.Fatalf("err = %v, want too_large", err)
 	}
-	if f := files(t, root); len(f) != 0 {
+	if f := testenv.BlobFiles(t, root); len(f) != 0 {
 		t.Fatalf("files left after a refused Put: %v", f)
 	}
 	if _, _, err := d.Put(context.Background(), strings.NewReader(strings.Repeat("x", 100)), 100); err != nil {
@@ -122,7 +110,7 @@ func TestPutFailedReadLeavesNothing(t *testing.T) {
 	if _, _, err := d.Put(ctx, strings.NewReader("abc"), 1<<20); err == nil {
 		t.Fatal("Put with a cancelled context succeeded")
 	}
-	if f := files(t, root); len(f) != 0 {
+	if f := testenv.BlobFiles(t, root); len(f) != 0 {
 		t.Fatalf("files left after failed Puts: %v", f)
 	}
 }
@@ -192,7 +180,7 @@ func TestDeleteKeepsAFreshFileUntilSwept(t *testing.T) {
 	if there(fresh) || !there(used) {
 		t.Fatalf("after the Sweep: unused file there %v, used file there %v", there(fresh), there(used))
 	}
-	if f := files(t, root); len(f) != 1 {
+	if f := testenv.BlobFiles(t, root); len(f) != 1 {
 		t.Fatalf("files left: %v, want just the used one", f)
 	}
 	failing := func(context.Context, string) (bool, error) { return false, errors.New("database down") }

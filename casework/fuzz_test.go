@@ -12,6 +12,7 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
 	"github.com/shopguard/shopguard/filetype"
+	"github.com/shopguard/shopguard/internal/testenv"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -45,7 +46,7 @@ func FuzzVaultAdd(f *testing.F) {
 				t.Fatalf("Add = %+v; log %d -> %d", e, len(before), len(after))
 			}
 		}
-		if got := len(blobFiles(t, root)); got != len(after) {
+		if got := len(testenv.BlobFiles(t, root)); got != len(after) {
 			t.Fatalf("%d blob files for %d log entries", got, len(after))
 		}
 		if r, err := v.Verify(ctx, c.ID); err != nil || !r.OK() {

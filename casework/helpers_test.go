@@ -59,19 +59,6 @@ func mustNewCase(tb testing.TB, v *casework.Vault, t shopguard.Triage) *shopguar
 	return c
 }
 
-// blobFiles lists the files kept in a blob directory, outside its tmp.
-func blobFiles(tb testing.TB, root string) []string {
-	tb.Helper()
-	var out []string
-	filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
-		if err == nil && !e.IsDir() {
-			out = append(out, p)
-		}
-		return nil
-	})
-	return out
-}
-
 // Tiny but real files of the accepted kinds.
 var (
 	pngFile  = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")

@@ -69,7 +69,7 @@ func TestVaultRefusesAndLeavesNothing(t *testing.T) {
 			t.Errorf("%s: err = %v, want %s", tt.name, err, tt.code)
 		}
 	}
-	if f := blobFiles(t, root); len(f) != 0 {
+	if f := testenv.BlobFiles(t, root); len(f) != 0 {
 		t.Fatalf("files left after refused uploads: %v", f)
 	}
 	if log, _ := v.Cases.ListEvidence(ctx, c.ID); len(log) != 0 {
@@ -82,7 +82,7 @@ func TestVaultRefusesAndLeavesNothing(t *testing.T) {
 	if shopguard.ErrorCode(err) != shopguard.ETOOLARGE || !strings.Contains(err.Error(), "left") {
 		t.Fatalf("past the case limit: %v", err)
 	}
-	if f := blobFiles(t, root); len(f) != 1 {
+	if f := testenv.BlobFiles(t, root); len(f) != 1 {
 		t.Fatalf("blob files = %v, want just the one accepted", f)
 	}
 	_, err = v.Add(ctx, "aaaaaaaaaaaaaaaa", "a.png", "", bytes.NewReader(pngFile))
@@ -107,7 +107,7 @@ func TestVaultDeleteRemovesFilesNoOtherCaseUses(t *testing.T) {
 	if err := v.Delete(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	f := blobFiles(t, root)
+	f := testenv.BlobFiles(t, root)
 	sum := sha256.Sum256(pngFile)
 	if len(f) != 1 || !strings.HasSuffix(f[0], hex.EncodeToString(sum[:])) {
 		t.Fatalf("after deleting case a, blob files = %v; want only the file case b still uses", f)
@@ -173,7 +173,7 @@ func TestVaultDeleteKeepsFilesAReportUses(t *testing.T) {
 	if err := v.Delete(ctx, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	if f := blobFiles(t, root); len(f) != 1 || !strings.HasSuffix(f[0], ev.SHA256) {
+	if f := testenv.BlobFiles(t, root); len(f) != 1 || !strings.HasSuffix(f[0], ev.SHA256) {
 		t.Fatalf("after deleting the case, blob files = %v; want the file the report still carries", f)
 	}
 	rc, err := v.Blobs.Open(ctx, ev.SHA256)

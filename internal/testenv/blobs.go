@@ -25,3 +25,20 @@ func AgeBlobs(tb testing.TB, root string) {
 		tb.Fatalf("age the files in %s: %v", root, err)
 	}
 }
+
+// BlobFiles lists every file in the blob directory root, those in tmp included (a failed or
+// stopped Put or Delete leaves its file there).
+func BlobFiles(tb testing.TB, root string) []string {
+	tb.Helper()
+	var out []string
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		tb.Fatalf("list the files in %s: %v", root, err)
+	}
+	return out
+}

@@ -1,7 +1,7 @@
 // Package testenv decides whether tests that need an outside program (PostgreSQL, Chromium)
 // run: they skip with a message saying how to enable them, unless SHOPGUARD_TEST_STRICT is set
 // (as .ci/run does), where a missing program fails the test instead of hiding it. It also holds
-// what several packages' tests share (Buffer, AgeBlobs).
+// what several packages' tests share (Buffer, AgeBlobs, BlobFiles).
 package testenv
 
 import (
