@@ -171,22 +171,22 @@ func (b *Builder) Add(r *shopguard.Reputation) {
 // AddRow adds a reputation read by ReputationStore.EachReputationRow (which holds no empty
 // ones); it keeps nothing the row points to.
 func (b *Builder) AddRow(r *shopguard.ReputationRow) {
-	if len(r.Key) > 255 {
-		return // longer than any canonical identifier the index serves
-	}
-	b.addRaw(r.Key, sha256.Sum256(r.Key), summaryOf(r, b.types.internJoined(r.ScamTypes)))
+	b.addRaw(r.Key, summaryOf(r, b.types.internJoined(r.ScamTypes)))
 }
 
 // AddSummary adds an identifier with a ready summary (of this builder's type table).
 func (b *Builder) AddSummary(id shopguard.Identifier, s Summary) {
 	b.buf = append(append(append(b.buf[:0], id.Kind...), ':'), id.Value...)
-	if len(b.buf) > 255 {
-		return // longer than any canonical identifier the index serves
-	}
-	b.addRaw(b.buf, sha256.Sum256(b.buf), s)
+	b.addRaw(b.buf, s)
 }
 
-func (b *Builder) addRaw(s []byte, h [32]byte, sum Summary) {
+// addRaw adds the identifier written as kind:value in s with its summary, unless it is longer
+// than any canonical identifier the index serves (255 bytes). It keeps nothing s points to.
+func (b *Builder) addRaw(s []byte, sum Summary) {
+	if len(s) > 255 {
+		return
+	}
+	h := sha256.Sum256(s)
 	if len(b.keys) == cap(b.keys) || len(b.arena)+1+len(s) > cap(b.arena) {
 		// double, rather than grow by the quarter append uses for large slices, which
 		// copies each entry four times on average when the size is not known in advance
@@ -410,7 +410,7 @@ func (x *Index) compact() {
 	}
 	for s, e := range snap {
 		if !e.removed {
-			b.addRaw([]byte(s), sha256.Sum256([]byte(s)), e.sum)
+			b.addRaw([]byte(s), e.sum)
 		}
 	}
 	t := b.table()
