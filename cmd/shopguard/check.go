@@ -36,7 +36,6 @@ func (o *checkOptions) add(fs *flag.FlagSet) {
 type failOn string
 
 func (f *failOn) add(fs *flag.FlagSet) {
-	*f = "medium"
 	fs.StringVar((*string)(f), "fail-on", "medium", "exit 1 when a risk is at least this level: medium, high, or never")
 }
 
@@ -78,7 +77,7 @@ func (m *Main) newVerdicts(opts checkOptions, pack *knowledge.Pack) (*verdicts, 
 // explain fills the texts of an assessment and records whether it trips --fail-on.
 func (v *verdicts) explain(a shopguard.Assessment) shopguard.Assessment {
 	a.Explain(v.pack, v.lang)
-	v.fail = v.fail || !v.opts.jsonl && v.opts.failOn.trips(a.Risk)
+	v.fail = v.fail || v.opts.failOn.trips(a.Risk)
 	return a
 }
 

@@ -101,7 +101,7 @@ With --jsonl, each input line is {"id":…,"value":"…"}.`)
 		fail := false
 		check := func(value string) (identVerdict, error) {
 			v, err := lookup(kind, value)
-			fail = fail || err == nil && !opts.jsonl && opts.failOn.trips(v.Risk)
+			fail = fail || err == nil && opts.failOn.trips(v.Risk)
 			return v, err
 		}
 		if opts.jsonl {
@@ -117,24 +117,21 @@ With --jsonl, each input line is {"id":…,"value":"…"}.`)
 				}
 				return check(in.Value)
 			})
-			if err != nil {
+			return err // each line carries its own risk: --fail-on does not apply
+		}
+		if fs.NArg() != 1 {
+			return usagef("check %s takes one VALUE", name)
+		}
+		v, err := check(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		if opts.asJSON {
+			if err := writeJSON(m, v); err != nil {
 				return err
 			}
 		} else {
-			if fs.NArg() != 1 {
-				return usagef("check %s takes one VALUE", name)
-			}
-			v, err := check(fs.Arg(0))
-			if err != nil {
-				return err
-			}
-			if opts.asJSON {
-				if err := writeJSON(m, v); err != nil {
-					return err
-				}
-			} else {
-				printIdent(m, v, opts.lang)
-			}
+			printIdent(m, v, opts.lang)
 		}
 		if fail {
 			return errFound
