@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	shttp "github.com/shopguard/shopguard/http"
+	"github.com/shopguard/shopguard/internal/testenv"
 )
 
 // FuzzUploadEvidence sends arbitrary uploads through the whole server (middleware, multipart
@@ -47,7 +48,7 @@ func FuzzUploadEvidence(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := countFiles(ts.blobDir); n != len(log) {
+		if n := len(testenv.BlobFiles(t, ts.blobDir)); n != len(log) {
 			t.Fatalf("%d blob files for %d log entries", n, len(log))
 		}
 		for _, e := range log {

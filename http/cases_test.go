@@ -8,8 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -191,7 +189,7 @@ func TestDeleteCaseDeletesFiles(t *testing.T) {
 		t.Fatalf("upload %d %s", st, b)
 	}
 	root := ts.blobDir
-	if n := countFiles(root); n != 1 {
+	if n := len(testenv.BlobFiles(t, root)); n != 1 {
 		t.Fatalf("%d files stored, want 1", n)
 	}
 	auth := map[string]string{"Authorization": "Bearer " + key}
@@ -199,7 +197,7 @@ func TestDeleteCaseDeletesFiles(t *testing.T) {
 	if st, _, b := ts.do(t, "DELETE", "/api/v1/cases/"+id, "", auth); st != 204 {
 		t.Fatalf("delete = %d %s", st, b)
 	}
-	if n := countFiles(root); n != 0 {
+	if n := len(testenv.BlobFiles(t, root)); n != 0 {
 		t.Fatalf("%d files left after deleting the case", n)
 	}
 	if st, _, _ := ts.do(t, "GET", "/api/v1/cases/"+id, "", auth); st != 404 {
@@ -231,20 +229,9 @@ func TestUploadErrors(t *testing.T) {
 	if st != 400 || errorOf(t, b).Field != "file" {
 		t.Errorf("JSON upload: %d %s", st, b)
 	}
-	if n := countFiles(ts.blobDir); n != 0 {
+	if n := len(testenv.BlobFiles(t, ts.blobDir)); n != 0 {
 		t.Errorf("%d files left after refused uploads", n)
 	}
-}
-
-func countFiles(root string) int {
-	n := 0
-	filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
-		if err == nil && !e.IsDir() {
-			n++
-		}
-		return nil
-	})
-	return n
 }
 
 func TestShareGivesReadOnlyAccessUntilRevoked(t *testing.T) {
@@ -305,4 +292,53 @@ func newJarClient(t *testing.T, ts *testServer) *http.Client {
 	c := *ts.Client()
 	c.Jar = jar
 	return &c
+}
+
+// The case page's forms unshare and delete a case as the API does, for the holder of its key.
+func TestCaseFormsUnshareAndDelete(t *testing.T) {
+	ts := newTestServer(t, nil)
+	id, key := createCase(t, ts, `{"triage":{}}`, nil)
+	if st, b := upload(t, ts, id, key, "a.png", "", testPNG); st != 201 {
+		t.Fatalf("upload %d %s", st, b)
+	}
+	owner := map[string]string{"Authorization": "Bearer " + key}
+	st, _, b := ts.do(t, "POST", "/api/v1/cases/"+id+"/share", "", owner)
+	var sh struct{ Token string }
+	if st != 201 || json.Unmarshal(b, &sh) != nil {
+		t.Fatalf("share = %d %s", st, b)
+	}
+	reader := map[string]string{"Authorization": "Bearer " + sh.Token}
+	form := func(path string) int {
+		t.Helper()
+		req, err := http.NewRequest("POST", ts.URL+"/cases/"+id+path, strings.NewReader(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: "sg_case_" + id, Value: key})
+		c := *ts.Client()
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := form("/unshare"); st != http.StatusSeeOther {
+		t.Fatalf("unshare form = %d, want 303", st)
+	}
+	if st, _, _ := ts.do(t, "GET", "/api/v1/cases/"+id, "", reader); st != 404 {
+		t.Fatalf("after the unshare form the share token still reads: %d", st)
+	}
+	testenv.AgeBlobs(t, ts.blobDir)
+	if st := form("/delete"); st != http.StatusSeeOther {
+		t.Fatalf("delete form = %d, want 303", st)
+	}
+	if st, _, _ := ts.do(t, "GET", "/api/v1/cases/"+id, "", owner); st != 404 {
+		t.Fatalf("after the delete form the case still answers %d", st)
+	}
+	if n := len(testenv.BlobFiles(t, ts.blobDir)); n != 0 {
+		t.Fatalf("%d files left after the delete form", n)
+	}
 }
