@@ -29,7 +29,8 @@ const staleTemp = 24 * time.Hour
 // Dir is a shopguard.BlobStore in a directory: each file lives at aa/bb/<sha256>, written to a
 // temporary file first and renamed into place once complete and synced, so a failed or
 // interrupted Put leaves nothing behind under a hash. Several processes, on several nodes,
-// may share one directory.
+// may share one directory, on a file system that renames atomically and shows every node a
+// file's current time (NFS mounted without attribute caching), with clocks in step.
 type Dir struct {
 	// Grace is how long after a Put wrote or refreshed a file Delete keeps it (see Delete).
 	// NewDir sets DefaultGrace; 0 makes Delete remove every file at once, which is safe only
