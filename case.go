@@ -305,6 +305,9 @@ type CaseStore interface {
 	// EvidenceRefs returns how many evidence entries, in any case, and how many reports refer
 	// to a file (cases and reports keep their files in one blob store).
 	EvidenceRefs(ctx context.Context, sha256 string) (int, error)
+	// FilesInUse returns the SHA-256 of every file that an evidence entry or a report refers
+	// to, among those that start with prefix (in lower-case hex), each once.
+	FilesInUse(ctx context.Context, prefix string) ([]string, error)
 
 	// SetChannelStatus creates or replaces the status of one channel of a case. ENOTFOUND if
 	// there is no such case.

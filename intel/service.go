@@ -29,6 +29,8 @@ type Store interface {
 	shopguard.ReputationStore
 	// EvidenceRefs counts the cases and reports that still use a file.
 	EvidenceRefs(ctx context.Context, sha256 string) (int, error)
+	// FilesInUse lists the files that cases and reports use, among those starting with prefix.
+	FilesInUse(ctx context.Context, prefix string) ([]string, error)
 }
 
 var _ shopguard.Reputations = (*Service)(nil)
@@ -422,7 +424,25 @@ func (s *Service) SweepFiles(ctx context.Context) (int, error) {
 	if s.Blobs == nil {
 		return 0, nil
 	}
+	// The files in use are read a first level of the blob directory at a time (1/256 of them),
+	// rather than one query per file. A file missing from that list is counted afresh before
+	// it goes, in case an upload logged it since.
+	var prefix string
+	var used map[string]bool
 	return s.Blobs.Sweep(ctx, func(ctx context.Context, sum string) (bool, error) {
+		if p := sum[:2]; used == nil || p != prefix {
+			list, err := s.Store.FilesInUse(ctx, p)
+			if err != nil {
+				return false, err
+			}
+			prefix, used = p, make(map[string]bool, len(list))
+			for _, f := range list {
+				used[f] = true
+			}
+		}
+		if used[sum] {
+			return true, nil
+		}
 		n, err := s.Store.EvidenceRefs(ctx, sum)
 		return n > 0, err
 	})

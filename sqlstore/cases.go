@@ -212,6 +212,28 @@ func (db *DB) EvidenceRefs(ctx context.Context, sha256 string) (int, error) {
 	return n, db.wrap("count evidence refs", "evidence", err)
 }
 
+// FilesInUse returns the files that case evidence entries and reports refer to, among those
+// whose SHA-256 starts with prefix.
+func (db *DB) FilesInUse(ctx context.Context, prefix string) ([]string, error) {
+	// A range rather than LIKE, so that the sha256 indexes serve it in both dialects; '~'
+	// sorts after every hex digit.
+	rows, err := db.Read.QueryContext(ctx, `SELECT sha256 FROM evidence WHERE sha256 >= $1 AND sha256 < $2
+		UNION SELECT sha256 FROM report_evidence WHERE sha256 >= $1 AND sha256 < $2`, prefix, prefix+"~")
+	if err != nil {
+		return nil, db.wrap("list files in use", "evidence", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var sum string
+		if err := rows.Scan(&sum); err != nil {
+			return nil, db.wrap("list files in use", "evidence", err)
+		}
+		out = append(out, sum)
+	}
+	return out, db.wrap("list files in use", "evidence", rows.Err())
+}
+
 // fileRefs counts the case evidence entries and the reports that refer to a file: cases and
 // reports keep their files in one blob store.
 func fileRefs(ctx context.Context, q interface {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,11 @@ func testEvidence(t *testing.T, s shopguard.Store) {
 	}
 	if n, err := s.EvidenceRefs(ctx, shared); err != nil || n != 2 {
 		t.Fatalf("EvidenceRefs(shared) = %d, %v; want 2", n, err)
+	}
+	for prefix, want := range map[string][]string{"a": {shared}, "aa": {shared}, "bb": {own}, "ab": nil, "c": nil} {
+		if got, err := s.FilesInUse(ctx, prefix); err != nil || !slices.Equal(got, want) {
+			t.Fatalf("FilesInUse(%q) = %v, %v; want %v", prefix, got, err, want)
+		}
 	}
 
 	if err := s.SetChannelStatus(ctx, &shopguard.ChannelStatus{CaseID: a.ID, Channel: "platform", State: shopguard.StateNotStarted}); err != nil {
