@@ -2,6 +2,7 @@ package casework_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,4 +128,101 @@ func BenchmarkPDF(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "pdf-bytes")
+}
+
+// longInput is a case whose answers and evidence notes are long and mix Chinese with English,
+// digits and punctuation, so that every document wraps the victim's own words many times.
+func longInput(t testing.TB) casework.DocInput {
+	t.Helper()
+	in := sampleInput(t)
+	c := *in.Case
+	c.Triage.What = strings.Repeat("我在某购物平台看到一部 iPhone 15 Pro Max，卖家说是全新国行正品，价格只要市场价的一半。"+
+		"之后对方拉黑了我，客服说 the order was cancelled by the seller, please contact them directly。"+
+		"我按照对方的要求转账到一个 Alipay 账户（尾号 8848），对方又以“保证金”、“解冻费”为名要求继续付款；", 3)
+	c.Triage.Counterparty = "数码旗舰小店 Digital Flagship Store（微信号 shuma_qijian_2026，自称“官方授权经销商”）"
+	c.Triage.Platform = "某购物平台 Example Mall（第三方商家入驻）"
+	in.Case = &c
+	for i, e := range in.Evidence {
+		e.Note = strings.Repeat("聊天记录截图，第"+string(rune('一'+i))+"张：卖家要求 add WeChat for a better price，"+
+			"并承诺七天无理由退货，后来说“系统升级，无法退款”。", 2)
+	}
+	return in
+}
+
+// TestPDFHasEveryCharacterOfItsMarkdown renders every document in both languages from long
+// mixed Chinese and English answers and checks that the text pdftotext extracts equals the
+// Markdown twin's text, whitespace and Markdown markers aside: no character is lost where a
+// line wraps.
+func TestPDFHasEveryCharacterOfItsMarkdown(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		testenv.Missing(t, "PDF text check skipped: pdftotext not found (apt-get install poppler-utils)")
+	}
+	in := longInput(t)
+	dir := t.TempDir()
+	const footer = "shopguard draft"
+	for _, name := range casework.Documents {
+		for _, lang := range shopguard.Langs {
+			t.Run(name+"."+string(lang), func(t *testing.T) {
+				md, err := casework.Markdown(name, lang, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var b bytes.Buffer
+				if err := casework.PDF(&b, md, name, footer); err != nil {
+					t.Fatal(err)
+				}
+				file := filepath.Join(dir, name+"."+string(lang)+".pdf")
+				if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				out, err := exec.Command("pdftotext", "-enc", "UTF-8", file, "-").Output()
+				if err != nil {
+					t.Fatal(err)
+				}
+				pages := strings.Split(strings.TrimRight(string(out), "\f"), "\f")
+				var got strings.Builder
+				for i, p := range pages {
+					foot := fmt.Sprintf("%s · %d", footer, i+1)
+					if !strings.Contains(p, foot) {
+						t.Fatalf("page %d lacks its footer %q", i+1, foot)
+					}
+					got.WriteString(strings.Replace(p, foot, "", 1))
+				}
+				want := markdownText(string(md))
+				if g := flat(strings.ReplaceAll(got.String(), "•", "")); g != want {
+					t.Errorf("the PDF's text differs from its Markdown at %s", firstDifference(g, want))
+				}
+			})
+		}
+	}
+}
+
+// markdownText is the text of the Markdown a document is drafted in without its markers and
+// whitespace.
+func markdownText(md string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(md, "\n") {
+		for _, marker := range []string{"# ", "## ", "> ", "- "} {
+			if strings.HasPrefix(line, marker) {
+				line = line[len(marker):]
+				break
+			}
+		}
+		b.WriteString(line)
+	}
+	return flat(b.String())
+}
+
+// flat removes all whitespace.
+func flat(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// firstDifference shows where two strings part, with some context.
+func firstDifference(got, want string) string {
+	g, w := []rune(got), []rune(want)
+	i := 0
+	for i < len(g) && i < len(w) && g[i] == w[i] {
+		i++
+	}
+	from := max(0, i-20)
+	return fmt.Sprintf("character %d:\n got: …%s…\nwant: …%s…", i, string(g[from:min(len(g), i+30)]), string(w[from:min(len(w), i+30)]))
 }
