@@ -205,9 +205,13 @@ func (m *Main) evalText(ctx context.Context, args []string) error {
 	}
 	fs := m.flags("eval text", "FILE...", `Measure the chat and message check on labelled JSON lines ({"id","text"|"messages",
 "label","type","source"}): per source, label and type, the share flagged medium or high
-and, for scam rows, the share whose type was named. Prints a Markdown table.`)
+and, for scam rows, the share whose type was named. Prints a Markdown table. With
+--by-source, the table goes source by source (all types of a source and label, then each
+type), with what each source's licence allows ("use") and whether the learned layer was
+trained on it.`)
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	bySource := fs.Bool("by-source", false, "report source by source, with each source's use and whether the learned layer saw it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -233,13 +237,16 @@ and, for scam rows, the share whose type was named. Prints a Markdown table.`)
 		if err != nil {
 			return err
 		}
-		all.Groups = append(all.Groups, rep.Groups...)
-		all.Bad += rep.Bad
+		all.Merge(rep)
 	}
 	if *asJSON {
 		return writeJSON(m, all)
 	}
-	_, err = io.WriteString(m.Stdout, all.Markdown(known))
+	out := all.Markdown(known)
+	if *bySource {
+		out = all.BySource(known, nil)
+	}
+	_, err = io.WriteString(m.Stdout, out)
 	return err
 }
 

@@ -86,6 +86,10 @@ func TestEvalTextCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "| t | ok | — | 2 | 0.0% (0) | — |") || !strings.Contains(out, "| t | scam | fake_customer_service | 1 | 100.0% (1) | 100.0% |") {
 		t.Errorf("eval text: exit %d\n%s%s", code, out, errOut)
 	}
+	code, out, errOut = run(t, map[string]string{"SHOPGUARD_DATA": dir}, "", "eval", "text", "--by-source", file)
+	if code != 0 || !strings.Contains(out, "| t | — | — | ok | — | 2 | 0.0% (0) | — |") {
+		t.Errorf("eval text --by-source: exit %d\n%s%s", code, out, errOut)
+	}
 	if code, _, _ := run(t, nil, "", "eval", "text"); code != 2 {
 		t.Errorf("eval text without files: exit %d", code)
 	}
