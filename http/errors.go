@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -28,6 +29,8 @@ func statusOf(code string) int {
 		return http.StatusTooManyRequests
 	case shopguard.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case EMETHOD:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }
@@ -140,7 +143,33 @@ func jsonKind(k string) string {
 	return "number"
 }
 
-// notFound answers every path that no route matches.
+// notFound answers every request that no route matches: 405 with Allow when the path has
+// routes for other methods (a GET on a POST-only route), else 404.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	if allow := s.allowedMethods(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return shopguard.Errorf(EMETHOD, "%s is not allowed here: use %s", r.Method, strings.Join(allow, " or "))
+	}
 	return shopguard.Errorf(shopguard.ENOTFOUND, "no page at %s", r.URL.Path)
+}
+
+// EMETHOD is the code of a request whose method the path does not take (405).
+const EMETHOD = "method_not_allowed"
+
+// allowedMethods lists the methods that have a route for r's path.
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	if slices.Contains(allow, http.MethodGet) {
+		allow = append(allow, http.MethodHead)
+	}
+	return allow
 }

@@ -1,6 +1,8 @@
 package http
 
 import (
+	"context"
+	"crypto/subtle"
 	"net/http"
 	"strconv"
 	"time"
@@ -8,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/shopguard/shopguard"
 )
 
 // metrics are the server's Prometheus series, in a registry of its own so that several
@@ -39,13 +43,41 @@ func (m *metrics) observe(route, method string, status int, d time.Duration) {
 // Registry returns the server's Prometheus registry, for other parts to add their series.
 func (s *Server) Registry() *prometheus.Registry { return s.registry }
 
-// handleMetrics serves the Prometheus registry.
+// handleMetrics serves the Prometheus registry, to callers that send Config.MetricsKey when
+// it is set. With Config.MetricsAddr set, the main address has no /metrics at all.
 func (s *Server) handleMetrics() handlerFunc {
 	h := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
 	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.Config.MetricsAddr != "" && r.Context().Value(metricsListener{}) == nil {
+			return s.notFound(w, r)
+		}
+		if k := s.Config.MetricsKey; k != "" {
+			tok, _ := bearer(r)
+			if subtle.ConstantTimeCompare([]byte(tok), []byte(k)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+				return shopguard.Errorf(shopguard.EUNAUTHORIZED, "/metrics needs the metrics key: send Authorization: Bearer KEY")
+			}
+		}
 		h.ServeHTTP(w, r)
 		return nil
 	}
+}
+
+// metricsListener marks requests that came in on the separate metrics address.
+type metricsListener struct{}
+
+// MetricsHandler serves /metrics alone, as the listener on Config.MetricsAddr does; every
+// other path is 404.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	h := s.handleMetrics()
+	mux.Handle("GET /metrics", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), metricsListener{}, true))
+		if err := h(w, r); err != nil {
+			s.error(w, r, err)
+		}
+	}))
+	return mux
 }
 
 // handleHealthz answers 200 while the process serves.

@@ -40,6 +40,11 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxUploadBytes caps the body of an evidence upload (the file and the form around it).
 	MaxUploadBytes int64
+	// MetricsAddr, when set, serves /metrics on this address only (such as "127.0.0.1:9090"),
+	// not on Addr.
+	MetricsAddr string
+	// MetricsKey, when set, is the bearer token /metrics asks for ("Authorization: Bearer …").
+	MetricsKey string
 }
 
 // DefaultConfig returns the settings a fresh install runs with.
@@ -71,6 +76,9 @@ type Server struct {
 	mux      *http.ServeMux
 	srv      *http.Server
 	ln       net.Listener
+	// metricsSrv and metricsLn serve /metrics on Config.MetricsAddr, when set.
+	metricsSrv *http.Server
+	metricsLn  net.Listener
 	routes   []string
 	limits   *limiter
 	metrics  *metrics
@@ -143,8 +151,24 @@ func (s *Server) Open() error {
 		return fmt.Errorf("http: listen on %s: %w", s.Config.Addr, err)
 	}
 	s.ln = ln
-	s.srv = &http.Server{
-		Handler:           s.Handler(),
+	s.srv = s.serveOn(ln, s.Handler())
+	if s.Config.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.Config.MetricsAddr)
+		if err != nil {
+			s.srv.Close()
+			cancel()
+			return fmt.Errorf("http: listen on %s for metrics: %w", s.Config.MetricsAddr, err)
+		}
+		s.metricsLn = mln
+		s.metricsSrv = s.serveOn(mln, s.MetricsHandler())
+	}
+	return nil
+}
+
+// serveOn serves h on ln in the background.
+func (s *Server) serveOn(ln net.Listener, h http.Handler) *http.Server {
+	srv := &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
@@ -152,11 +176,20 @@ func (s *Server) Open() error {
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
 	go func() {
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.Logger.Error("http: serve", "err", err)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.Logger.Error("http: serve", "addr", ln.Addr().String(), "err", err)
 		}
 	}()
-	return nil
+	return srv
+}
+
+// MetricsURL returns the base URL of the separate metrics listener (Config.MetricsAddr), or
+// "" when /metrics is served with the rest.
+func (s *Server) MetricsURL() string {
+	if s.metricsLn == nil {
+		return ""
+	}
+	return "http://" + s.metricsLn.Addr().String()
 }
 
 // URL returns the base URL the server listens on, such as "http://127.0.0.1:8080".
@@ -176,6 +209,11 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	if s.srv == nil {
 		return nil
+	}
+	if s.metricsSrv != nil {
+		if err := s.metricsSrv.Shutdown(ctx); err != nil {
+			return fmt.Errorf("http: shutdown metrics: %w", err)
+		}
 	}
 	if err := s.srv.Shutdown(ctx); err != nil {
 		return fmt.Errorf("http: shutdown: %w", err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopguard/shopguard/auth"
 	shttp "github.com/shopguard/shopguard/http"
 )
 
@@ -30,6 +31,8 @@ type Config struct {
 	LogLevel       string  `json:"log_level"`
 	LogFormat      string  `json:"log_format"`
 	FeedURLs       string  `json:"feed_urls"`
+	MetricsAddr    string  `json:"metrics_addr"`
+	MetricsKey     string  `json:"metrics_key"`
 	// RetentionDays is how long community reports are kept; 0 keeps them.
 	RetentionDays int `json:"report_retention_days"`
 }
@@ -68,7 +71,7 @@ func (m *Main) loadConfig() (Config, error) {
 		str("SHOPGUARD_KNOWLEDGE", &c.Knowledge), str("SHOPGUARD_SECURE_COOKIES", &secure),
 		str("SHOPGUARD_TRUSTED_PROXIES", &c.TrustedProxies), num("SHOPGUARD_RATE_ANON", &c.RateAnon),
 		num("SHOPGUARD_RATE_KEY", &c.RateKey), str("SHOPGUARD_LOG_LEVEL", &c.LogLevel), str("SHOPGUARD_LOG_FORMAT", &c.LogFormat),
-		str("SHOPGUARD_FEED_URLS", &c.FeedURLs),
+		str("SHOPGUARD_FEED_URLS", &c.FeedURLs), str("SHOPGUARD_METRICS_ADDR", &c.MetricsAddr), str("SHOPGUARD_METRICS_KEY", &c.MetricsKey),
 	} {
 		if err != nil {
 			return c, err
@@ -109,6 +112,8 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error [SHOPGUARD_LOG_LEVEL]")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json [SHOPGUARD_LOG_FORMAT]")
 	fs.StringVar(&c.FeedURLs, "feed-urls", c.FeedURLs, "threat feeds to fetch and refresh: space-separated NAME,FORMAT,URL[,EVERY] (EVERY such as 6h, default 1h) [SHOPGUARD_FEED_URLS]")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only (such as 127.0.0.1:9090), not on --addr [SHOPGUARD_METRICS_ADDR]")
+	fs.StringVar(&c.MetricsKey, "metrics-key", c.MetricsKey, "bearer token /metrics asks for; better set SHOPGUARD_METRICS_KEY or SHOPGUARD_METRICS_KEY_FILE than the flag [SHOPGUARD_METRICS_KEY]")
 	c.retentionFlag(fs)
 }
 
@@ -124,6 +129,10 @@ func (c Config) retention() time.Duration { return time.Duration(c.RetentionDays
 func (c Config) httpConfig() (shttp.Config, error) {
 	h := shttp.DefaultConfig()
 	h.Addr, h.SecureCookies, h.RateAnon, h.RateKey = c.Addr, c.SecureCookies, c.RateAnon, c.RateKey
+	h.MetricsAddr, h.MetricsKey = c.MetricsAddr, c.MetricsKey
+	if k := c.MetricsKey; k != "" && (len(k) < 16 || strings.HasPrefix(k, auth.KeyPrefix)) {
+		return h, usagef("metrics key: want a secret of at least 16 characters that does not start with %q (that is how API keys start)", auth.KeyPrefix)
+	}
 	for _, s := range strings.Split(c.TrustedProxies, ",") {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
@@ -140,8 +149,11 @@ func (c Config) httpConfig() (shttp.Config, error) {
 // sqlitePath is where the SQLite database lives in the data directory.
 func (c Config) sqlitePath() string { return filepath.Join(c.Data, "shopguard.db") }
 
-// redacted returns the configuration with the database password hidden.
+// redacted returns the configuration with the database password and the metrics key hidden.
 func (c Config) redacted() Config {
+	if c.MetricsKey != "" {
+		c.MetricsKey = "REDACTED"
+	}
 	if u, err := url.Parse(c.DB); err == nil && u.User != nil {
 		if _, ok := u.User.Password(); ok {
 			u.User = url.UserPassword(u.User.Username(), "REDACTED")

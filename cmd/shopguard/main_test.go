@@ -201,6 +201,14 @@ func TestConfigRedactsSecrets(t *testing.T) {
 	if code != 0 || strings.Contains(out, "s3cret") || !strings.Contains(out, "REDACTED") || !strings.Contains(out, `"addr": "0.0.0.0:9000"`) || !strings.Contains(out, `"rate_anon": 5`) {
 		t.Fatalf("config: %d %s %s", code, out, errOut)
 	}
+	code, out, errOut = run(t, map[string]string{"SHOPGUARD_METRICS_KEY": "metrics-secret-0123456789"}, "", "config", "--metrics-addr", "127.0.0.1:9090")
+	if code != 0 || strings.Contains(out, "metrics-secret") || !strings.Contains(out, `"metrics_key": "REDACTED"`) || !strings.Contains(out, `"metrics_addr": "127.0.0.1:9090"`) {
+		t.Fatalf("config with a metrics key: %d %s %s", code, out, errOut)
+	}
+	code, _, errOut = run(t, nil, "", "config", "--metrics-key", "short")
+	if code != 2 || !strings.Contains(errOut, "metrics key") {
+		t.Fatalf("short metrics key: %d %s", code, errOut)
+	}
 	code, _, errOut = run(t, map[string]string{"SHOPGUARD_RATE_ANON": "fast"}, "", "config")
 	if code != 2 || !strings.Contains(errOut, "SHOPGUARD_RATE_ANON") {
 		t.Fatalf("bad env: %d %s", code, errOut)
