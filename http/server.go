@@ -72,19 +72,19 @@ type Server struct {
 	// Intel is community reporting and reputation; Open starts it (StartIntel).
 	Intel *intel.Service
 
-	planner  *casework.Planner
-	mux      *http.ServeMux
-	srv      *http.Server
-	ln       net.Listener
+	planner *casework.Planner
+	mux     *http.ServeMux
+	srv     *http.Server
+	ln      net.Listener
 	// metricsSrv and metricsLn serve /metrics on Config.MetricsAddr, when set.
 	metricsSrv *http.Server
 	metricsLn  net.Listener
-	routes   []string
-	limits   *limiter
-	metrics  *metrics
-	registry *prometheus.Registry
-	ui       *ui
-	closing  atomic.Bool
+	routes     []string
+	limits     *limiter
+	metrics    *metrics
+	registry   *prometheus.Registry
+	ui         *ui
+	closing    atomic.Bool
 	// stopIntel stops following the change sequence.
 	stopIntel context.CancelFunc
 }
