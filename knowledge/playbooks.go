@@ -105,11 +105,15 @@ func (p *Playbook) SignalCode() string { return "text.script." + p.ID }
 
 // Rule fires when every step of All is seen: a step is a cue id or several joined by "|"
 // (any of them). With Ordered the steps must be seen in that order; with Within > 0 they must
-// all fall within that many consecutive messages. Weight is added to the score when it fires.
+// all fall within that many consecutive messages; with Near > 0 they must all fall within a
+// stretch of that many bytes of normalised text (the messages read one after the other), as
+// a lure and its request sit together in a short message while the same words scattered over
+// a long e-mail or chat make no script. Weight is added to the score when it fires.
 type Rule struct {
 	All     []string `yaml:"all" json:"all"`
 	Ordered bool     `yaml:"ordered,omitempty" json:"ordered,omitempty"`
 	Within  int      `yaml:"within,omitempty" json:"within,omitempty"`
+	Near    int      `yaml:"near,omitempty" json:"near,omitempty"`
 	Weight  int      `yaml:"weight" json:"weight"`
 }
 
@@ -160,6 +164,12 @@ func (p *Playbook) check(errs *fieldErrors) {
 		}
 		if r.Within < 0 {
 			errs.add(path+".within", "within is a number of messages, got %d", r.Within)
+		}
+		if r.Near < 0 {
+			errs.add(path+".near", "near is a number of bytes, got %d", r.Near)
+		}
+		if r.Near > 0 && r.Within > 0 {
+			errs.add(path+".near", "a rule has near or within, not both")
 		}
 	}
 	var pos, neg int

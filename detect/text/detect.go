@@ -118,6 +118,7 @@ type rule struct {
 	need    bitSet // the cues of each step as a set, one set after the other
 	ordered bool
 	within  int
+	near    int32 // bytes of normalised text, 0 for no limit
 	weight  int
 }
 
@@ -195,7 +196,7 @@ func New(p *knowledge.Pack) (*Detector, error) {
 		pi := int32(len(d.playbooks))
 		b := playbook{id: pb.ID, code: pb.SignalCode(), args: map[string]string{"type": pb.ID}}
 		for _, r := range pb.Rules {
-			rl := rule{ordered: r.Ordered, within: r.Within, weight: r.Weight}
+			rl := rule{ordered: r.Ordered, within: r.Within, near: int32(r.Near), weight: r.Weight}
 			for _, step := range r.Steps() {
 				var s []int32
 				for _, id := range step {
@@ -282,8 +283,10 @@ func (d *Detector) MemoryBytes() int { return d.ac.size() }
 type scanState struct {
 	norm             normText
 	hits, negs, excs []hit
-	seen             bitSet // the cues found
-	tried            bitSet // the playbooks worth trying
+	base             []int32 // by message: where its normalised text starts, the messages read one after the other
+	seen             bitSet  // the cues found
+	tried            bitSet  // the playbooks worth trying
+	count            []int32 // by step of a rule: its hits in a window (near rules)
 }
 
 // hit is a cue found in a message: where, in normalised bytes [ns, ne), and in the original
@@ -320,7 +323,10 @@ func (d *Detector) Scan(msgs []Message) Result {
 	hits, negs, excs := st.hits[:0], st.negs[:0], st.excs[:0]
 	defer func() { st.hits, st.negs, st.excs = hits, negs, excs }()
 	var urls []URL
+	base, off := st.base[:0], int32(0)
+	defer func() { st.base = base }()
 	for mi, m := range msgs {
+		base = append(base, off)
 		bit := senderBit(m.From)
 		if bit&d.heard == 0 {
 			// No cue counts from this sender (the shopper, with the default pack): only
@@ -332,6 +338,7 @@ func (d *Detector) Scan(msgs []Message) Result {
 		}
 		buf.reset()
 		normalize(m.Text, buf)
+		off += int32(len(buf.b)) + 1
 		negs, excs = negs[:0], excs[:0]
 		first := len(hits)
 		buf.matches, buf.spare = d.ac.scan(buf.b, buf.matches[:0], buf.spare)
@@ -376,6 +383,7 @@ func (d *Detector) Scan(msgs []Message) Result {
 	if len(hits) == 0 { // most conversations: not worth judge's frame
 		return lowResult(urls)
 	}
+	st.base = base
 	return d.judge(msgs, hits, urls, st)
 }
 
@@ -563,7 +571,7 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		w := 0
 		for i := range pb.rules {
 			rl := &pb.rules[i]
-			if rl.weight > w && rl.possible(seen) && rl.fires(hits, len(msgs)) {
+			if rl.weight > w && rl.possible(seen) && rl.fires(hits, len(msgs), st) {
 				w = rl.weight
 			}
 		}
@@ -653,10 +661,17 @@ func (s bitSet) meets(t bitSet) bool {
 }
 
 // fires reports whether every step of the rule is seen among hits (sorted), in order if the
-// rule says so, within its window of messages if it has one.
-func (r *rule) fires(hits []hit, nmsgs int) bool {
+// rule says so, within its window of messages or of text if it has one. st gives where each
+// message starts in the text and room to count in.
+func (r *rule) fires(hits []hit, nmsgs int, st *scanState) bool {
 	if len(hits) == 0 {
 		return false
+	}
+	if r.near > 0 {
+		if r.ordered {
+			return r.nearOrdered(hits, st)
+		}
+		return r.nearAny(hits, st)
 	}
 	if r.within <= 0 {
 		return r.match(hits, 0, int32(nmsgs))
@@ -691,4 +706,78 @@ func (r *rule) match(hits []hit, lo, hi int32) bool {
 		}
 	}
 	return true
+}
+
+// pos returns where h starts in the text of the conversation (normalised, messages one after
+// the other).
+func pos(h hit, base []int32) int32 { return base[h.msg] + h.ns }
+
+// nearAny reports whether every step has a hit within one stretch of r.near bytes: a window
+// slides over the hits (sorted by place), counting each step's hits inside it. Linear in the
+// hits times the steps.
+func (r *rule) nearAny(hits []hit, st *scanState) bool {
+	count := st.count[:0]
+	for range r.steps {
+		count = append(count, 0)
+	}
+	st.count = count
+	missing := len(r.steps)
+	lo := 0
+	for _, h := range hits {
+		at := pos(h, st.base)
+		for lo < len(hits) && at-pos(hits[lo], st.base) > r.near {
+			for si, step := range r.steps {
+				if slices.Contains(step, hits[lo].cue) {
+					if count[si]--; count[si] == 0 {
+						missing++
+					}
+				}
+			}
+			lo++
+		}
+		for si, step := range r.steps {
+			if slices.Contains(step, h.cue) {
+				if count[si]++; count[si] == 1 {
+					missing--
+				}
+			}
+		}
+		if missing == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// nearOrdered reports whether the steps are seen in order within one stretch of r.near
+// bytes. For each step it keeps the latest start of a chain of hits that has seen the steps
+// up to it in order (a later start can only help); a hit extends the chains of the step
+// before its own, last step first, so that one hit never serves two steps. Linear in the hits
+// times the steps.
+func (r *rule) nearOrdered(hits []hit, st *scanState) bool {
+	start := st.count[:0]
+	for range r.steps {
+		start = append(start, -1)
+	}
+	st.count = start
+	last := len(r.steps) - 1
+	for _, h := range hits {
+		at := pos(h, st.base)
+		for si := last; si >= 0; si-- {
+			if !slices.Contains(r.steps[si], h.cue) {
+				continue
+			}
+			from := at
+			if si > 0 {
+				if from = start[si-1]; from < 0 || at-from > r.near {
+					continue
+				}
+			}
+			if si == last {
+				return true
+			}
+			start[si] = max(start[si], from)
+		}
+	}
+	return false
 }

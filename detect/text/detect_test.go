@@ -226,7 +226,34 @@ func TestRuleOrderAndWindow(t *testing.T) {
 		{rule{steps: [][]int32{{4, 2}, {3}}, within: 2, ordered: true}, true},
 		{rule{steps: [][]int32{{5}}}, false},
 	} {
-		if got := tc.r.fires(hits, 5); got != tc.want {
+		if got := tc.r.fires(hits, 5, &scanState{base: make([]int32, 5)}); got != tc.want {
+			t.Errorf("%+v: fires = %v, want %v", tc.r, got, tc.want)
+		}
+	}
+}
+
+// TestRuleNear checks rules whose steps must fall within a stretch of text, in any order and
+// in order, across messages (each message starts where base says).
+func TestRuleNear(t *testing.T) {
+	h := func(cue, msg, ns int32) hit { return hit{cue: cue, msg: msg, ns: ns} }
+	// cue 1 at 0, cue 2 at 500, cue 3 at 520, cue 1 again at 600, cue 4 at 1000 (message 1 starts at 900).
+	hits := []hit{h(1, 0, 0), h(2, 0, 500), h(3, 0, 520), h(1, 0, 600), h(4, 1, 100)}
+	st := &scanState{base: []int32{0, 900}}
+	for _, tc := range []struct {
+		r    rule
+		want bool
+	}{
+		{rule{steps: [][]int32{{1}, {2}}, near: 100}, true},                 // 2 at 500, 1 at 600
+		{rule{steps: [][]int32{{1}, {2}}, near: 99}, false},                 // 100 apart at best
+		{rule{steps: [][]int32{{1}, {2}}, near: 100, ordered: true}, false}, // 1 before 2 only 500 apart
+		{rule{steps: [][]int32{{1}, {2}}, near: 500, ordered: true}, true},
+		{rule{steps: [][]int32{{2}, {1}}, near: 100, ordered: true}, true},
+		{rule{steps: [][]int32{{2}, {3}, {4}}, near: 500}, true}, // 500 to 1000 across messages
+		{rule{steps: [][]int32{{2}, {3}, {4}}, near: 499}, false},
+		{rule{steps: [][]int32{{1}, {1}}, near: 10, ordered: true}, false}, // one hit serves one step
+		{rule{steps: [][]int32{{1, 3}, {1}}, near: 80, ordered: true}, true},
+	} {
+		if got := tc.r.fires(hits, 2, st); got != tc.want {
 			t.Errorf("%+v: fires = %v, want %v", tc.r, got, tc.want)
 		}
 	}
