@@ -45,10 +45,13 @@ type Span struct {
 // carry the details a message needs ("brand": "taobao"). Message is the explanation in the
 // reader's language, filled by Assessment.Explain.
 type Signal struct {
-	Code    string            `json:"code"`
-	Weight  int               `json:"weight"`
-	Span    *Span             `json:"span,omitempty"`
-	Field   string            `json:"field,omitempty"`
+	Code   string `json:"code"`
+	Weight int    `json:"weight"`
+	Span   *Span  `json:"span,omitempty"`
+	Field  string `json:"field,omitempty"`
+	// Source names the check that gave the signal in a combined verdict: "link", "site",
+	// "chat", "listing", "reputation" or "price"; empty in a single check's verdict.
+	Source  string            `json:"source,omitempty"`
 	Args    map[string]string `json:"args,omitempty"`
 	Message string            `json:"message,omitempty"`
 }
