@@ -86,7 +86,7 @@ type Triage struct {
 	Platform       string         `json:"platform,omitempty"`        // the platform or site used
 	SiteURL        string         `json:"site_url,omitempty"`        // the address of a fake or illegal site
 	Counterparty   string         `json:"counterparty,omitempty"`    // the seller's or other side's name
-	SellerLocation string         `json:"seller_location,omitempty"` // where the seller is: the place of the unit whose seal is on the bill
+	SellerLocation string         `json:"seller_location,omitempty"` // where the seller operates or is registered, as the victim knows it
 	OrderRef       string         `json:"order_ref,omitempty"`       // order or transaction number
 	Evidence       []EvidenceKind `json:"evidence,omitempty"`        // the kinds of evidence the victim has
 	Arbitration    bool           `json:"arbitration,omitempty"`     // both sides agreed to arbitration

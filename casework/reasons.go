@@ -63,20 +63,28 @@ var (
 		EN: "If the seller or platform will not fix it, complain to the market regulator through 12315, which mediates or takes action.",
 	}
 	whyArbitration = reason{
-		ZH: "你们事先约定了仲裁：可以申请仲裁，裁决有法律效力。",
-		EN: "You agreed to arbitration beforehand, so you can apply for it; the award is binding.",
+		ZH: "你说你们约定了仲裁：可以向约定的仲裁机构申请，裁决是终局的、有法律效力。",
+		EN: "You said you agreed to arbitration: you can apply to the institution you agreed on; the award is final and binding.",
 	}
 	whyCourt = reason{
 		ZH: "其他途径都不行时，可以向人民法院起诉；小额案件有简易的程序，很多法院支持网上立案。",
 		EN: "When nothing else works, you can sue in a people's court; small claims have a simple procedure and many courts accept filings online.",
 	}
+	whyReportCallsAndTexts = reason{
+		ZH: "冒充者多半通过电话、短信或邮件找到你：把号码、短信和链接向12321举报，帮助运营商尽快处置。",
+		EN: "Impostors usually reach people by phone, text or e-mail: report the number, the message and any link to 12321 so the carriers can act on them sooner.",
+	}
 	whereSellerIs = reason{
-		ZH: "按商家所在地确定管辖：你填写的所在地是“{place}”。",
-		EN: "Jurisdiction follows where the seller is: you gave \"{place}\".",
+		ZH: "你填写的商家所在地是“{place}”：按下面的规则确定向哪里的市场监管部门投诉。",
+		EN: "You said the seller is in \"{place}\": use the rules below to find the market regulator to complain to.",
+	}
+	whereSellerIsCourt = reason{
+		ZH: "你填写的商家所在地是“{place}”：按下面的规则，可以在被告所在地起诉，快递送到的收货地通常也可以。",
+		EN: "You said the seller is in \"{place}\": under the rules below you can sue where the defendant is, and usually also where the goods were delivered.",
 	}
 	findSellerPlace = reason{
-		ZH: "先弄清商家所在地：看发票或收据上盖章单位的地址，投诉要向那里的部门提出。",
-		EN: "Find out where the seller is: look at the address of the unit whose seal is on the invoice or receipt; complain to the office there.",
+		ZH: "先弄清卖家的真实名称和地址：看店铺页面公示的营业执照信息、发票上的单位，或请平台提供卖家的真实名称、地址和联系方式。",
+		EN: "Find out the seller's real name and address: look at the business licence details on the shop page and the business named on the invoice, or ask the platform for the seller's real name, address and contact details.",
 	}
 )
 
@@ -95,8 +103,8 @@ var (
 		EN: "On what day did you pay? Money paid recently may still be stopped.",
 	}
 	askSellerLocation = reason{
-		ZH: "商家在哪里？看发票上盖章单位的地址。",
-		EN: "Where is the seller? Look at the address of the unit whose seal is on the invoice.",
+		ZH: "卖家在哪里经营或注册？看店铺页面公示的营业执照信息或发票上的单位。",
+		EN: "Where does the seller operate or where is it registered? Look at the licence details on the shop page or the business named on the invoice.",
 	}
 	askSiteURL = reason{
 		ZH: "假网站或App的网址是什么？举报时需要它。",
@@ -123,8 +131,8 @@ var gatherTexts = map[shopguard.EvidenceKind]reason{
 		EN: "Listing or site: screenshot the pages, with their address, before they disappear.",
 	},
 	shopguard.EvidenceInvoice: {
-		ZH: "发票或收据：向商家索要，上面盖章单位的地址决定向哪里投诉。",
-		EN: "Invoice or receipt: ask the seller for one; the address of the unit whose seal is on it decides where to complain.",
+		ZH: "发票或收据：向商家索要，上面写明的经营者名称和地址在投诉、起诉时都用得上。",
+		EN: "Invoice or receipt: ask the seller for one; the business name and address on it help when you complain or sue.",
 	},
 	shopguard.EvidenceDelivery: {
 		ZH: "物流记录：截图物流轨迹和签收信息。",

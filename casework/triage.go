@@ -28,17 +28,24 @@ const (
 	ChanPolice      = "police"
 	ChanArbitration = "arbitration"
 	ChanCourt       = "court"
+	Chan12321       = "report_12321"
 )
 
 // Channels lists every channel a plan may use.
-var Channels = []string{ChanMerchant, ChanPlatform, ChanCardIssuer, Chan12315, Chan12345, Chan12377, ChanPolice, ChanArbitration, ChanCourt}
+var Channels = []string{ChanMerchant, ChanPlatform, ChanCardIssuer, Chan12315, Chan12345, Chan12377, Chan12321, ChanPolice, ChanArbitration, ChanCourt}
 
-// Windows within which money may still be stopped or disputed; the plan marks the matching
-// steps urgent while they are open (or when the payment date is not known).
+// Windows within which a step is marked urgent (or when the payment date is not known). Each
+// is named in the channel's time limits in the pack, with its kind and source. A transfer to
+// a fraudster has no window: the police and bank holds are counted in hours (the Anti-Telecom
+// and Online Fraud Law, art. 20), so those steps are always urgent.
 const (
-	stopWindow   = 7 * 24 * time.Hour  // a transfer: police and bank may still freeze it
-	cardWindow   = 60 * 24 * time.Hour // a card payment: a dispute with the issuer is still timely
-	escrowWindow = 15 * 24 * time.Hour // platform escrow: the money may not have been released
+	// cardWindow is the card schemes' usual dispute window (card_scheme_dispute_rules): 120
+	// days from the processing date. Past it the step stays in the plan, not urgent.
+	cardWindow = 120 * 24 * time.Hour
+	// escrowWindow is a practical urgency of shopguard's own: platforms' after-sale windows
+	// (platform_rules) are set by each platform and mostly run days after delivery, so the
+	// first 15 days after paying are treated as urgent; the platform's rules decide.
+	escrowWindow = 15 * 24 * time.Hour
 )
 
 // Planner turns triage answers into an action plan. It is safe for concurrent use.
@@ -81,9 +88,25 @@ type Step struct {
 	Why        []string `json:"why"`
 	When       string   `json:"when"`
 	Bring      []string `json:"bring"`
-	TimeLimits string   `json:"time_limits"`
+	TimeLimits string   `json:"time_limits"` // the limits' texts, joined: Limits says what each is
+	Limits     []Limit  `json:"limits"`
+	Rules      []Rule   `json:"rules"` // legal statements about the channel, each with its sources
 	LegalBasis []Basis  `json:"legal_basis"`
 	Document   string   `json:"document,omitempty"` // name of the draft for this channel, if any
+}
+
+// Limit is a time limit of a step: its kind (knowledge.LimitLegal, LimitDispute or
+// LimitPractice), its text and the sources it comes from.
+type Limit struct {
+	Kind    knowledge.LimitKind `json:"kind"`
+	Text    string              `json:"text"`
+	Sources []Basis             `json:"sources"`
+}
+
+// Rule is a legal statement about a step's channel, with the sources that back it.
+type Rule struct {
+	Text    string  `json:"text"`
+	Sources []Basis `json:"sources"`
 }
 
 // Title is the step's name with its contact, unless the name already says it.
@@ -94,12 +117,18 @@ func (s Step) Title() string {
 	return s.Name + " — " + s.Contact
 }
 
-// Basis is a law a step rests on, as the knowledge pack summarises it.
+// Basis is a source a step rests on, as the knowledge pack summarises it, with what a reader
+// needs to find and check it.
 type Basis struct {
 	ID      string `json:"id"`
 	Title   string `json:"title"`
 	Article string `json:"article"`
+	Version string `json:"version"`
+	InForce string `json:"in_force,omitempty"`
+	Ref     string `json:"ref"`
+	Checked string `json:"checked"`
 	Summary string `json:"summary"`
+	Confirm string `json:"confirm,omitempty"` // what the reader should confirm, and with whom
 }
 
 // candidate is a step before it is rendered: a channel, its reasons and urgency.
@@ -121,7 +150,7 @@ func (p *Planner) Plan(t shopguard.Triage, lang shopguard.Lang, now time.Time) P
 	moneyGone := t.Payment != shopguard.PaymentNone && t.Payment != shopguard.PaymentCOD
 	offPlatform := t.Payment == shopguard.PaymentTransfer
 	fraud := t.Culprit == shopguard.CulpritPlatform || t.Culprit == shopguard.CulpritImpostor || offPlatform
-	stoppable := (offPlatform && within(stopWindow)) || (t.Payment == shopguard.PaymentCard && within(cardWindow))
+	stoppable := offPlatform || (t.Payment == shopguard.PaymentCard && within(cardWindow))
 
 	var cs []candidate
 	add := func(ch string, urgent bool, why ...reason) {
@@ -146,6 +175,7 @@ func (p *Planner) Plan(t shopguard.Triage, lang shopguard.Lang, now time.Time) P
 		if t.SiteURL != "" {
 			add(Chan12377, false, whyFakeSite)
 		}
+		add(Chan12321, false, whyReportCallsAndTexts)
 		add(Chan12345, false, whyGovHotline)
 		if !moneyGone {
 			add(ChanPolice, false, whyPoliceReport)
@@ -259,31 +289,62 @@ func (p *Planner) step(c candidate, t shopguard.Triage, lang shopguard.Lang) Ste
 		Contact:    ch.Contact,
 		Urgent:     c.urgent,
 		When:       ch.When.Get(lang),
-		TimeLimits: ch.TimeLimits.Get(lang),
 		Document:   documentFor[c.channel],
 		Why:        []string{},
 		Bring:      []string{},
-		LegalBasis: []Basis{},
+		Limits:     []Limit{},
+		Rules:      []Rule{},
+		LegalBasis: p.bases(ch.LegalBasis, lang),
 	}
 	for _, r := range c.why {
 		s.Why = append(s.Why, r.Get(lang))
 	}
 	if c.channel == Chan12315 || c.channel == ChanCourt {
-		if t.SellerLocation != "" {
-			s.Why = append(s.Why, whereSellerIs.Fill(lang, map[string]string{"place": t.SellerLocation}))
-		} else {
-			s.Why = append(s.Why, findSellerPlace.Get(lang))
-		}
+		s.Why = append(s.Why, p.placeReason(c.channel, t, lang))
 	}
 	for _, b := range ch.Bring {
 		s.Bring = append(s.Bring, b.Get(lang))
 	}
-	for _, id := range ch.LegalBasis {
-		if l, ok := p.pack.Law(id); ok {
-			s.LegalBasis = append(s.LegalBasis, Basis{ID: l.ID, Title: l.Title.Get(lang), Article: l.Article, Summary: l.Summary.Get(lang)})
-		}
+	texts := make([]string, 0, len(ch.TimeLimits))
+	for _, l := range ch.TimeLimits {
+		s.Limits = append(s.Limits, Limit{Kind: l.Kind, Text: l.Text.Get(lang), Sources: p.bases(l.Sources, lang)})
+		texts = append(texts, l.Text.Get(lang))
+	}
+	s.TimeLimits = strings.Join(texts, " ")
+	for _, r := range ch.Rules {
+		s.Rules = append(s.Rules, Rule{Text: r.Text.Get(lang), Sources: p.bases(r.Sources, lang)})
 	}
 	return s
+}
+
+// placeReason says what the victim told of where to complain or sue, or what to find out.
+// The rules themselves (which office, which court) are the channel's, from the pack.
+func (p *Planner) placeReason(channel string, t shopguard.Triage, lang shopguard.Lang) string {
+	if t.SellerLocation == "" {
+		return findSellerPlace.Get(lang)
+	}
+	r := whereSellerIs
+	if channel == ChanCourt {
+		r = whereSellerIsCourt
+	}
+	return r.Fill(lang, map[string]string{"place": t.SellerLocation})
+}
+
+// bases returns the pack's sources with the ids, in lang.
+func (p *Planner) bases(ids []string, lang shopguard.Lang) []Basis {
+	out := make([]Basis, 0, len(ids))
+	for _, id := range ids {
+		l, ok := p.pack.Law(id)
+		if !ok {
+			continue
+		}
+		b := Basis{ID: l.ID, Title: l.Title.Get(lang), Article: l.Article, Version: l.Version.Get(lang), InForce: string(l.InForce), Ref: string(l.Ref), Checked: string(l.Checked), Summary: l.Summary.Get(lang)}
+		if l.Confirm != nil {
+			b.Confirm = l.Confirm.Get(lang)
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // documentFor names the draft shopguard writes for a channel.

@@ -39,9 +39,15 @@ func TestPlanOrder(t *testing.T) {
 		{"seller lured off the platform: fraud, stop the transfer first",
 			shopguard.Triage{Culprit: "seller", Payment: "transfer", PaidOn: "2026-11-26"},
 			"police! card_issuer! platform consumer_association_12315 hotline_12345 court"},
-		{"transfer weeks ago: police still first, bank no longer urgent",
+		{"transfer weeks ago: police and bank still urgent, holds are counted in hours and there is no window",
 			shopguard.Triage{Culprit: "seller", Payment: "transfer", PaidOn: "2026-10-01"},
-			"police! card_issuer platform consumer_association_12315 hotline_12345 court"},
+			"police! card_issuer! platform consumer_association_12315 hotline_12345 court"},
+		{"card paid 90 days ago: still within the schemes' 120-day dispute window",
+			shopguard.Triage{Culprit: "seller", Payment: "card", PaidOn: "2026-08-29"},
+			"card_issuer! merchant platform consumer_association_12315 hotline_12345 police court"},
+		{"card paid 200 days ago: the dispute stays in the plan, no longer urgent",
+			shopguard.Triage{Culprit: "seller", Payment: "card", PaidOn: "2026-05-11"},
+			"card_issuer merchant platform consumer_association_12315 hotline_12345 police court"},
 		{"card and arbitration agreed",
 			shopguard.Triage{Culprit: "seller", Payment: "card", PaidOn: "2026-11-01", Arbitration: true},
 			"card_issuer! merchant platform consumer_association_12315 hotline_12345 police arbitration court"},
@@ -50,10 +56,10 @@ func TestPlanOrder(t *testing.T) {
 			"police! card_issuer! report_12377 hotline_12345"},
 		{"impostor of the platform, card",
 			shopguard.Triage{Culprit: "impostor", Payment: "card", PaidOn: "2026-11-27"},
-			"police! card_issuer! platform hotline_12345"},
+			"police! card_issuer! platform report_12321 hotline_12345"},
 		{"impostor, nothing paid, site given",
 			shopguard.Triage{Culprit: "impostor", Payment: "none", SiteURL: "http://taobao-refund.example"},
-			"platform report_12377 hotline_12345 police"},
+			"platform report_12377 report_12321 hotline_12345 police"},
 		{"cheating buyer",
 			shopguard.Triage{Culprit: "buyer", Payment: "escrow", PaidOn: "2026-11-25"},
 			"platform! police court"},
@@ -71,8 +77,13 @@ func TestPlanOrder(t *testing.T) {
 				if s.Channel == casework.ChanPlatform && tt.triage.Culprit == shopguard.CulpritPlatform {
 					t.Error("plan sends the victim to complain to the fraudulent platform itself")
 				}
-				if s.Name == "" || len(s.Why) == 0 || len(s.Bring) == 0 || s.TimeLimits == "" || len(s.LegalBasis) == 0 {
+				if s.Name == "" || len(s.Why) == 0 || len(s.Bring) == 0 || s.TimeLimits == "" || len(s.LegalBasis) == 0 || len(s.Limits) == 0 {
 					t.Errorf("step %s is incomplete: %+v", s.Channel, s)
+				}
+				for _, l := range s.Limits {
+					if l.Kind == "" || l.Text == "" || len(l.Sources) == 0 || l.Sources[0].Ref == "" || l.Sources[0].Version == "" {
+						t.Errorf("step %s: a time limit without its kind or source: %+v", s.Channel, l)
+					}
 				}
 			}
 		})
@@ -89,6 +100,7 @@ func TestPlanTextsFromPackInLanguage(t *testing.T) {
 	}
 	st := zh.Steps[1]
 	if st.Channel != "merchant" || st.Name != "测试商家" || st.Bring[0] != "测试商家材料" || st.TimeLimits != "测试商家时限" ||
+		st.Limits[0].Kind != knowledge.LimitPractice || st.Rules[0].Text != "测试商家时限规则" || st.Rules[0].Sources[0].Ref != "https://example.org/law/1" ||
 		st.LegalBasis[0].Title != "测试消费者法条" || st.Document != casework.DocDemandLetter {
 		t.Errorf("zh step = %+v", st)
 	}

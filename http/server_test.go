@@ -367,3 +367,19 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		}
 	}
 }
+
+// The guide shows every legal source with where to read it, its version and when it was last
+// checked, and what to confirm where the project could not check a point.
+func TestGuideShowsLegalSources(t *testing.T) {
+	ts := newTestServer(t, nil)
+	_, _, body := ts.do(t, "GET", "/learn", "", map[string]string{"Accept-Language": "en"})
+	for _, want := range []string{`id="source-arbitration_law_27"`, `href="https://flk.npc.gov.cn/"`, "2025 revision", "Last checked: 2026-12-04", "Please confirm: The project has not yet checked the new measures"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/learn in English lacks %q", want)
+		}
+	}
+	_, _, body = ts.do(t, "GET", "/learn", "", map[string]string{"Accept-Language": "zh-CN"})
+	if !strings.Contains(string(body), "国家市场监督管理总局令第121号") || !strings.Contains(string(body), "最近核对") {
+		t.Errorf("/learn in Chinese lacks the complaint measures' version or check date")
+	}
+}

@@ -195,13 +195,37 @@ func (p *Pack) index() error {
 		}
 	}
 	for _, c := range p.Channels {
-		for _, l := range c.LegalBasis {
-			if p.laws[l] == nil {
-				return &LoadError{File: "channels.yaml", Field: "channels." + c.ID + ".legal_basis", Msg: fmt.Sprintf("unknown law %q", l)}
+		field := "channels." + c.ID
+		if err := p.checkSources("channels.yaml", field+".legal_basis", c.LegalBasis); err != nil {
+			return err
+		}
+		for i, r := range c.Rules {
+			if err := p.checkSources("channels.yaml", field+".rules."+itoa(i)+".sources", r.Sources); err != nil {
+				return err
+			}
+		}
+		for i, l := range c.TimeLimits {
+			if err := p.checkSources("channels.yaml", field+".time_limits."+itoa(i)+".sources", l.Sources); err != nil {
+				return err
 			}
 		}
 	}
+	for _, t := range p.Tips {
+		if err := p.checkSources("tips.yaml", "tips."+t.ID+".sources", t.Sources); err != nil {
+			return err
+		}
+	}
 	return p.checkPlaybooks()
+}
+
+// checkSources checks that every id names a source in laws.yaml.
+func (p *Pack) checkSources(file, field string, ids []string) error {
+	for _, id := range ids {
+		if p.laws[id] == nil {
+			return &LoadError{File: file, Field: field, Msg: fmt.Sprintf("unknown source %q (not in laws.yaml)", id)}
+		}
+	}
+	return nil
 }
 
 // checkPlaybooks checks that every playbook names a scam type, that its rules name known cues,

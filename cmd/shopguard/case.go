@@ -102,7 +102,7 @@ func (m *Main) caseNew(ctx context.Context, args []string) error {
 			fs.StringVar(&t.Platform, "platform", "", "the platform, site or app")
 			fs.StringVar(&t.SiteURL, "site-url", "", "address of a fake site or app")
 			fs.StringVar(&t.Counterparty, "counterparty", "", "name or account of the other side")
-			fs.StringVar(&t.SellerLocation, "seller-location", "", "where the seller is (the place of the unit whose seal is on the bill)")
+			fs.StringVar(&t.SellerLocation, "seller-location", "", "where the seller operates or is registered (licence details on the shop page, or the business on the invoice)")
 			fs.StringVar(&t.OrderRef, "order-ref", "", "order or transaction number")
 			fs.StringVar(&evidence, "evidence", "", "kinds of evidence you have, comma-separated: chat, payment, order, invoice, listing, photo, delivery")
 			fs.BoolVar(&t.Arbitration, "arbitration", false, "you and the seller agreed to arbitration")
@@ -191,7 +191,12 @@ func (m *Main) casePlan(ctx context.Context, args []string) error {
 				for _, w := range s.Why {
 					fmt.Fprintf(m.Stdout, "   - %s\n", w)
 				}
-				fmt.Fprintf(m.Stdout, "   %s\n", s.TimeLimits)
+				for _, r := range s.Rules {
+					fmt.Fprintf(m.Stdout, "   § %s [%s]\n", r.Text, sourceTitles(r.Sources))
+				}
+				for _, l := range s.Limits {
+					fmt.Fprintf(m.Stdout, "   ⏱ %s [%s]\n", l.Text, sourceTitles(l.Sources))
+				}
 			}
 			for _, q := range plan.Questions {
 				fmt.Fprintf(m.Stdout, "? %s\n", q)
@@ -392,4 +397,13 @@ func (m *Main) report(r *casework.Report, what string) error {
 		fmt.Fprintf(m.Stdout, "  %s\n", p)
 	}
 	return errFound
+}
+
+// sourceTitles joins the titles of a statement's sources, for a line of the plan.
+func sourceTitles(bs []casework.Basis) string {
+	titles := make([]string, len(bs))
+	for i, b := range bs {
+		titles[i] = b.Title
+	}
+	return strings.Join(titles, "; ")
 }

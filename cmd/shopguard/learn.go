@@ -24,10 +24,11 @@ func (m *Main) learn(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := m.flags("learn", "[TYPE]", "Without TYPE, list the scam types; with one, show how it works, its warning signs,\nwhat to do and who to turn to.")
+	fs := m.flags("learn", "[TYPE]", "Without TYPE, list the scam types; with one, show how it works, its warning signs,\nwhat to do and who to turn to. With --sources, list the legal sources the guide and the\ncase plans rest on: each law or rule, its articles, version, date in force, where to read it\nand when it was last checked.")
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
 	langName := fs.String("lang", "zh-CN", "language: zh-CN or en")
 	asJSON := fs.Bool("json", false, "print JSON")
+	sources := fs.Bool("sources", false, "list the legal sources instead of the scam types")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -38,6 +39,15 @@ func (m *Main) learn(ctx context.Context, args []string) error {
 	pack, err := loadKnowledge(c)
 	if err != nil {
 		return err
+	}
+	switch {
+	case *sources && fs.NArg() > 0:
+		return usagef("learn --sources takes no scam type")
+	case *sources && *asJSON:
+		return writeJSON(m, pack.Laws)
+	case *sources:
+		printSources(m, pack, lang)
+		return nil
 	}
 	switch fs.NArg() {
 	case 0:
@@ -85,6 +95,28 @@ func printScamType(m *Main, pack *knowledge.Pack, st *knowledge.ScamType, lang s
 			}
 			fmt.Fprintf(w, "%d. %s%s: %s\n", i+1, ch.Name.Get(lang), contact, ch.When.Get(lang))
 		}
+	}
+}
+
+// printSources lists the pack's legal sources, each with what a reader needs to find and
+// check it.
+func printSources(m *Main, pack *knowledge.Pack, lang shopguard.Lang) {
+	h := map[shopguard.Lang][6]string{
+		shopguard.LangZH: {"条文", "版本", "施行日期", "出处", "最近核对", "请核实"},
+		shopguard.LangEN: {"Articles", "Version", "In force", "Read it at", "Last checked", "Confirm"},
+	}[lang]
+	for _, l := range pack.Laws {
+		fmt.Fprintf(m.Stdout, "%s (%s)\n", l.Title.Get(lang), l.ID)
+		for i, v := range []string{l.Article, l.Version.Get(lang), string(l.InForce), string(l.Ref), string(l.Checked)} {
+			if v != "" {
+				fmt.Fprintf(m.Stdout, "  %s: %s\n", h[i], v)
+			}
+		}
+		fmt.Fprintf(m.Stdout, "  %s\n", l.Summary.Get(lang))
+		if l.Confirm != nil {
+			fmt.Fprintf(m.Stdout, "  %s: %s\n", h[5], l.Confirm.Get(lang))
+		}
+		fmt.Fprintln(m.Stdout)
 	}
 }
 
