@@ -2,6 +2,7 @@ package intel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -70,7 +71,7 @@ func (p *Prover) Check(ctx context.Context, method shopguard.ProofMethod, domain
 		}
 		txts, err := r.LookupTXT(ctx, ChallengeLabel+"."+domain)
 		if err != nil {
-			return fmt.Errorf("look up the TXT record %s.%s: %w", ChallengeLabel, domain, err)
+			return fmt.Errorf("the TXT record %s.%s could not be read: %s", ChallengeLabel, domain, netReason(err))
 		}
 		if slices.Contains(txts, challengeTXT+token) {
 			return nil
@@ -88,12 +89,12 @@ func (p *Prover) Check(ctx context.Context, method shopguard.ProofMethod, domain
 		}
 		resp, err := c.Do(req)
 		if err != nil {
-			return fmt.Errorf("fetch %s: %w", u, err)
+			return fmt.Errorf("%s could not be fetched: %s", u, netReason(err))
 		}
 		defer resp.Body.Close()
 		body, err := io.ReadAll(io.LimitReader(resp.Body, 4096))
 		if err != nil {
-			return fmt.Errorf("fetch %s: %w", u, err)
+			return fmt.Errorf("%s could not be fetched: %s", u, netReason(err))
 		}
 		if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != token {
 			return fmt.Errorf("%s does not hold the token (status %d)", u, resp.StatusCode)
@@ -101,6 +102,25 @@ func (p *Prover) Check(ctx context.Context, method shopguard.ProofMethod, domain
 		return nil
 	}
 	return fmt.Errorf("no proof by %q", method)
+}
+
+// netReason says in words why a lookup or a fetch failed, without the error's own text: that
+// names the server's DNS resolver and the addresses it dialled, which an anonymous appellant
+// must not learn.
+func netReason(err error) string {
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case strings.Contains(err.Error(), "is not a public address"):
+		return "the domain's address is not a public address"
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return "no such record"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time"
+	case errors.As(err, &dns):
+		return "the lookup failed"
+	}
+	return "the connection failed"
 }
 
 // FileAppeal stores the dispute of a listed identifier. A domain appeal gets a token to

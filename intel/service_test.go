@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -274,12 +275,18 @@ func TestAppeals(t *testing.T) {
 		s.Prover.Resolver = &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			return nil, &net.OpError{Op: "dial", Err: net.UnknownNetworkError("no DNS in tests")}
 		}}
-		if _, err := s.ProveAppeal(ctx, dnsA.ID); shopguard.ErrorCode(err) != shopguard.EFORBIDDEN {
+		_, err := s.ProveAppeal(ctx, dnsA.ID)
+		if shopguard.ErrorCode(err) != shopguard.EFORBIDDEN {
 			t.Fatalf("DNS proof without a record: %v", err)
+		}
+		// The message goes to anonymous appellants: it names no address of the server's network
+		// (its DNS resolver).
+		if msg := shopguard.ErrorMessage(err); regexp.MustCompile(`\d+\.\d+\.\d+\.\d+|\[?::1\]?|:53\b| on `).MatchString(msg) {
+			t.Errorf("a failed DNS proof tells the appellant about the server's network: %q", msg)
 		}
 
 		published.Store(a.Token)
-		a, err := s.ProveAppeal(ctx, a.ID)
+		a, err = s.ProveAppeal(ctx, a.ID)
 		if err != nil || !a.Verified || a.Status != shopguard.AppealReview {
 			t.Fatalf("proof with the token: %+v, %v", a, err)
 		}
