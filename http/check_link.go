@@ -47,7 +47,7 @@ func (s *Server) handleCheckLinkPage(w http.ResponseWriter, r *http.Request) err
 	if data.URL != "" {
 		res, err := s.Links.Check(data.URL, s.Knowledge, stateOf(r).lang)
 		if err != nil {
-			data.Error, status = shopguard.ErrorMessage(err), http.StatusBadRequest
+			data.Error, status = s.sayError(r, err, linkLabels), http.StatusBadRequest
 		} else {
 			data.Result = &res
 		}

@@ -65,7 +65,7 @@ func TestCheckLinkPage(t *testing.T) {
 		t.Errorf("zh page for an official domain lacks its explanation:\n%s", page)
 	}
 	st, _, body = ts.do(t, "GET", "/check/link?url=%20not%20a%20link", "", map[string]string{"Accept-Language": "en"})
-	if st != 400 || !strings.Contains(string(body), "This is not a link we can read") {
+	if st != 400 || !strings.Contains(string(body), "does not look like a link") {
 		t.Errorf("bad link: status %d\n%s", st, body)
 	}
 }

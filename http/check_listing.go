@@ -90,10 +90,12 @@ func (s *Server) handleSellerForm(w http.ResponseWriter, r *http.Request) error 
 	}
 	d := sellerPage{Form: l, Values: values}
 	if err := l.Validate(); err != nil {
-		d.Error, d.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		d.Field = shopguard.ErrorField(err)
 		if ff, ok := fieldOf[d.Field]; ok {
 			d.Field = ff
+			err = shopguard.Invalid(ff, "%s", shopguard.ErrorMessage(err))
 		}
+		d.Error = s.sayError(r, err, sellerLabels)
 		s.render(w, r, http.StatusBadRequest, "check_seller", "seller.title", d)
 		return nil
 	}

@@ -72,6 +72,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(code)
 	detail := ErrorDetail{Code: code, Message: shopguard.ErrorMessage(err), Field: shopguard.ErrorField(err), RequestID: st.id}
 	if wantsHTML(r) {
+		detail.Message = s.sayError(r, err, nil)
 		s.renderError(w, r, status, detail)
 		return
 	}

@@ -93,7 +93,7 @@ func (s *Server) handleCreateCaseForm(w http.ResponseWriter, r *http.Request) er
 		c, key, err = s.newCase(r, stateOf(r).lang, t)
 	}
 	if shopguard.ErrorCode(err) == shopguard.EINVALID {
-		f.Error, f.ErrField = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		f.Error, f.ErrField = s.sayError(r, err, caseLabels), shopguard.ErrorField(err)
 		s.render(w, r, http.StatusBadRequest, "case_new", "case.new.title", newCasePage{f})
 		return nil
 	}
@@ -203,8 +203,8 @@ func (s *Server) handleTriageForm(w http.ResponseWriter, r *http.Request) error 
 		err = s.Store.UpdateTriage(r.Context(), c.ID, t, time.Now())
 	}
 	if shopguard.ErrorCode(err) == shopguard.EINVALID {
-		f.Error, f.ErrField = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
-		return s.renderCaseAs(w, r, http.StatusBadRequest, c, casePage{Owner: true, Error: f.ErrField + ": " + f.Error, Form: f})
+		f.Error, f.ErrField = s.sayError(r, err, caseLabels), shopguard.ErrorField(err)
+		return s.renderCaseAs(w, r, http.StatusBadRequest, c, casePage{Owner: true, Error: f.Error, Form: f})
 	}
 	if err != nil {
 		return err
@@ -254,7 +254,7 @@ func (s *Server) handleReportCaseForm(w http.ResponseWriter, r *http.Request) er
 		http.Redirect(w, r, caseURL(c.ID)+"#report", http.StatusSeeOther)
 	case shopguard.EINVALID, shopguard.ECONFLICT, shopguard.ERATELIMIT:
 		f := s.newCaseReportForm(c, &req)
-		f.ReportError, f.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		f.ReportError, f.Field = s.sayError(r, err, caseReportLabels), shopguard.ErrorField(err)
 		return s.renderCaseAs(w, r, statusOf(code), c, casePage{Owner: true, caseReportForm: f})
 	default:
 		return err
@@ -271,7 +271,7 @@ func (s *Server) handleEvidenceForm(w http.ResponseWriter, r *http.Request) erro
 		if code := shopguard.ErrorCode(err); code == shopguard.EINTERNAL || code == shopguard.EUNAVAILABLE {
 			return err
 		}
-		return s.renderCase(w, r, statusOf(shopguard.ErrorCode(err)), c, shopguard.ErrorMessage(err))
+		return s.renderCase(w, r, statusOf(shopguard.ErrorCode(err)), c, s.sayError(r, err, caseLabels))
 	}
 	http.Redirect(w, r, caseURL(c.ID)+"?uploaded=1#evidence", http.StatusSeeOther)
 	return nil
@@ -286,7 +286,7 @@ func (s *Server) handleStatusForm(w http.ResponseWriter, r *http.Request) error 
 		Notes: strings.TrimSpace(r.PostFormValue("notes")), FollowUp: strings.TrimSpace(r.PostFormValue("follow_up"))}
 	if _, err := s.setStatus(r, c, r.PathValue("channel"), req); err != nil {
 		if shopguard.ErrorCode(err) == shopguard.EINVALID {
-			return s.renderCase(w, r, http.StatusBadRequest, c, shopguard.ErrorMessage(err))
+			return s.renderCase(w, r, http.StatusBadRequest, c, s.sayError(r, err, caseLabels))
 		}
 		return err
 	}

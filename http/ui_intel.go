@@ -87,7 +87,7 @@ func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) error 
 		if code != shopguard.EINVALID && code != shopguard.ETOOLARGE && code != shopguard.ERATELIMIT {
 			return err
 		}
-		d.Error, d.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		d.Error, d.Field = s.sayError(r, err, reportLabels), shopguard.ErrorField(err)
 		s.render(w, r, statusOf(code), "report", "report.title", d)
 		return nil
 	}
@@ -142,7 +142,7 @@ func (s *Server) handleLookupPage(w http.ResponseWriter, r *http.Request) error 
 		case "":
 			d.Result = &in
 		case shopguard.EINVALID:
-			d.Error, status = shopguard.ErrorMessage(err), http.StatusBadRequest
+			d.Error, status = s.sayError(r, err, lookupLabels), http.StatusBadRequest
 		default:
 			return err
 		}
@@ -269,7 +269,7 @@ func (s *Server) handleAppealForm(w http.ResponseWriter, r *http.Request) error 
 		if shopguard.ErrorCode(err) != shopguard.EINVALID {
 			return err
 		}
-		d.Error, d.Field = shopguard.ErrorMessage(err), shopguard.ErrorField(err)
+		d.Error, d.Field = s.sayError(r, err, appealLabels), shopguard.ErrorField(err)
 		s.render(w, r, http.StatusBadRequest, "appeal", "appeal.title", d)
 		return nil
 	}
@@ -297,7 +297,10 @@ func (s *Server) handleAppealVerifyForm(w http.ResponseWriter, r *http.Request) 
 			return gerr
 		}
 		ans := answerOf(a)
-		d.Filed, d.Error = &ans, shopguard.ErrorMessage(err)
+		d.Filed, d.Error = &ans, s.sayError(r, err, appealLabels)
+		if shopguard.ErrorCode(err) == shopguard.EFORBIDDEN {
+			d.Error = page{cat: s.ui.catalogs[stateOf(r).lang]}.T("appeal.not_proven")
+		}
 		s.render(w, r, statusOf(shopguard.ErrorCode(err)), "appeal", "appeal.title", d)
 	default:
 		return err

@@ -1,0 +1,93 @@
+package http
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"github.com/shopguard/shopguard"
+)
+
+// formLabels maps the field an error names to the catalog key of the label the form shows
+// for it. Each form has its own: "amount" is "How much, in yuan?" on the case questionnaire
+// and "Money lost" on the report form.
+type formLabels map[string]string
+
+// The labels of each form, as the templates show them.
+var (
+	caseLabels = formLabels{"what": "case.q.what", "culprit": "case.q.culprit", "payment": "case.q.payment",
+		"amount": "case.q.amount", "amount_fen": "case.q.amount", "paid_on": "case.q.paid_on", "noticed_on": "case.q.noticed_on",
+		"platform": "case.q.platform", "site_url": "case.q.site_url", "counterparty": "case.q.counterparty",
+		"seller_location": "case.q.seller_location", "order_ref": "case.q.order_ref", "evidence": "case.q.evidence",
+		"file": "case.evidence.file", "note": "case.evidence.note",
+		"reference": "case.track.reference", "notes": "case.track.notes", "follow_up": "case.track.follow_up", "state": "case.track.state"}
+	reportLabels = formLabels{"scam_type": "report.scam_type", "identifiers": "report.identifiers", "identifiers[].value": "report.value",
+		"identifiers[].kind": "report.kind", "platform": "report.platform", "amount": "report.amount", "currency": "report.currency",
+		"occurred_on": "report.date", "narrative": "report.narrative", "evidence": "report.evidence"}
+	sellerLabels = formLabels{"price": "seller.price", "reference_price": "seller.reference_price", "payment": "seller.payment",
+		"contact_phone": "seller.contact_phone", "contact_qq": "seller.contact_qq", "contact_wechat": "seller.contact_wechat",
+		"seller_name": "seller.seller_name", "payee_name": "seller.payee_name"}
+	lookupLabels = formLabels{"kind": "report.kind", "value": "report.value", "identifier.kind": "report.kind", "identifier.value": "report.value"}
+	appealLabels = formLabels{"kind": "report.kind", "value": "report.value", "identifier.kind": "report.kind", "identifier.value": "report.value",
+		"reason": "appeal.reason", "contact": "appeal.contact", "method": "appeal.method"}
+	linkLabels = formLabels{"url": "check_link.label"}
+)
+
+// rowIndex finds the row number in a field path such as identifiers[2].value.
+var rowIndex = regexp.MustCompile(`\[(\d+)\]`)
+
+// sayError is what a person is told about err on a page, in the request's language: the
+// field named as the form labels it and what to write there, never a raw field name, a Go
+// error or the server's internals. Messages of the core are English; a Chinese page shows
+// them only through the catalog.
+func (s *Server) sayError(r *http.Request, err error, labels formLabels) string {
+	lang := stateOf(r).lang
+	p := page{Lang: lang, cat: s.ui.catalogs[lang]}
+	code := shopguard.ErrorCode(err)
+	if code != shopguard.EINVALID {
+		if code == shopguard.ETOOLARGE {
+			return p.T("error.too_large")
+		}
+		key := "error." + code
+		if _, ok := p.cat[key]; !ok {
+			key = "error." + shopguard.EINTERNAL
+		}
+		return p.T(key)
+	}
+	field := shopguard.ErrorField(err)
+	generic := rowIndex.ReplaceAllString(field, "[]")
+	label := ""
+	if key, ok := labels[generic]; ok {
+		label = p.T(key)
+		if m := rowIndex.FindStringSubmatch(field); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			label = p.Tf("error.row", "label", label, "n", strconv.Itoa(n+1))
+		}
+	}
+	hint, hasHint := p.cat["error.hint."+generic]
+	switch {
+	case label == "" && hasHint:
+		return hint
+	case label == "":
+		if lang == shopguard.LangEN {
+			return shopguard.ErrorMessage(err)
+		}
+		return p.T("error.invalid_form")
+	case hasHint:
+		return p.Tf("error.invalid", "field", label, "hint", hint)
+	case lang == shopguard.LangEN:
+		return p.Tf("error.invalid", "field", label, "hint", shopguard.ErrorMessage(err))
+	}
+	return p.Tf("error.invalid_field", "field", label)
+}
+
+// caseReportLabels are the labels of the case page's report form.
+var caseReportLabels = func() formLabels {
+	l := formLabels{"evidence": "case.report.evidence", "consent": "case.report.consent"}
+	for k, v := range reportLabels {
+		if _, ok := l[k]; !ok {
+			l[k] = v
+		}
+	}
+	return l
+}()
