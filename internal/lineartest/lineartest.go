@@ -1,0 +1,69 @@
+// Package lineartest checks, in tests, that code reading outside input does work linear in
+// the input: the cost of a byte in a 1 MB input is compared with its cost in a 1 KB one, both
+// measured in the same run, so that the test holds on a slow or busy machine.
+package lineartest
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// MaxGrowth is how many times more a byte may cost in a 1 MB input than in a 1 KB one.
+const MaxGrowth = 3
+
+// The sizes compared: 1 KB and 1 MB (128 KB under the race detector).
+const (
+	Small = 1 << 10
+	Large = large
+)
+
+// Case is one shape of input. Make returns a run of the code under test on an input of this
+// shape of about n bytes, built beforehand so that only the run is measured.
+type Case struct {
+	Name string
+	Make func(n int) func()
+}
+
+// Repeat returns unit repeated to n bytes (the last copy cut short).
+func Repeat(unit string, n int) string {
+	return strings.Repeat(unit, n/len(unit)+1)[:n]
+}
+
+// Check fails t for each case whose cost per byte at Large is more than MaxGrowth times that
+// at Small. A cost is the least time of several trials; a Small trial runs the code
+// Large/Small times, so both trials read as many bytes. A case over the bound is measured
+// again twice before it fails, so that a burst of load on the machine is not taken for
+// quadratic work; quadratic work is hundreds of times over.
+func Check(t *testing.T, cases []Case) {
+	t.Helper()
+	for _, c := range cases {
+		small, large := c.Make(Small), c.Make(Large)
+		var ratio float64
+		for try := 0; try < 3 && (try == 0 || ratio > MaxGrowth); try++ {
+			s := least(func() {
+				for range Large / Small {
+					small()
+				}
+			})
+			l := least(large)
+			ratio = float64(l) / float64(max(s, 1))
+		}
+		if ratio > MaxGrowth {
+			t.Errorf("%s: a byte of a %d-byte input costs %.1f times one of a %d-byte input, more than %d", c.Name, Large, ratio, Small, MaxGrowth)
+		} else {
+			t.Logf("%s: cost per byte at %d bytes / at %d bytes = %.2f", c.Name, Large, Small, ratio)
+		}
+	}
+}
+
+// least returns the least time of three runs of fn.
+func least(fn func()) time.Duration {
+	best := time.Duration(1<<63 - 1)
+	for range 3 {
+		start := time.Now()
+		fn()
+		best = min(best, time.Since(start))
+	}
+	return best
+}
