@@ -3,6 +3,7 @@ package ident
 import (
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -38,12 +39,34 @@ var (
 	alipayWords = []string{"支付宝", "支付宝账", "支付宝帐", "alipay", "alipay account", "zfb"}
 )
 
-// Extract returns every identifier found in text, in order of position. Numbers are read with
+// MaxText is the most of a text Extract reads, in bytes: what lies beyond is not looked at.
+// Every step of Extract is linear in the text, so this bounds its work per call.
+const MaxText = 4 << 20
+
+// maxNumberDigits is the most digits any identifier written as a number has (a bank account:
+// 25). A longer run of digit groups is read as several numbers, never as one.
+const maxNumberDigits = 25
+
+// Extract returns every identifier found in text, in order of position. It reads the first
+// MaxText bytes of text. Numbers are read with
 // their context: digits after "QQ" are a QQ number, after "卡号" or "account" a bank account,
 // after "支付宝" an Alipay account (and a phone); bare digits are a phone when they are shaped
 // like one and a bank card when they pass the card checks. Full-width digits and letters,
 // spaces and dashes inside numbers are understood.
 func Extract(text string) []Match {
+	out, _ := extract(text)
+	return out
+}
+
+// extract is Extract, and says how much work it did: the candidates it weighed.
+func extract(text string) ([]Match, int) {
+	if len(text) > MaxText {
+		cut := MaxText
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
@@ -53,11 +76,13 @@ func Extract(text string) []Match {
 		end := loc[0] + len(strings.TrimRight(folded[loc[0]:loc[1]], ".,;:!?)]}'\""))
 		x.add(shopguard.KindURL, loc[0], end)
 	}
+	x.endPhase()
 	for _, loc := range emailRE.FindAllStringIndex(folded, -1) {
 		if x.add(shopguard.KindEmail, loc[0], loc[1]) && x.after(loc[0], alipayWords) {
 			x.addAs(shopguard.KindAlipay, loc[0], loc[1])
 		}
 	}
+	x.endPhase()
 	for _, loc := range domainRE.FindAllStringSubmatchIndex(folded, -1) {
 		if loc[2] >= 0 {
 			end := loc[0] + len(strings.TrimRight(folded[loc[0]:loc[1]], ".,;:!?)]}'\""))
@@ -66,17 +91,20 @@ func Extract(text string) []Match {
 		}
 		x.add(shopguard.KindDomain, loc[0], loc[1])
 	}
+	x.endPhase()
 	for _, loc := range wxidRE.FindAllStringIndex(folded, -1) {
 		x.add(shopguard.KindWeChat, loc[0], loc[1])
 	}
+	x.endPhase()
 	for _, loc := range wechatRE.FindAllStringSubmatchIndex(folded, -1) {
 		x.add(shopguard.KindWeChat, loc[2], loc[3])
 	}
+	x.endPhase()
 	for _, loc := range digitsRE.FindAllStringIndex(folded, -1) {
 		x.digits(loc[0], loc[1])
 	}
 	slices.SortStableFunc(x.out, func(a, b Match) int { return a.Span.Start - b.Span.Start })
-	return x.out
+	return x.out, x.work
 }
 
 type extractor struct {
@@ -85,7 +113,10 @@ type extractor struct {
 	orig   string  // the text as given
 	origAt []int   // byte offset in orig of each rune offset
 	out    []Match
-	taken  [][2]int // byte ranges already matched
+	// The byte ranges already matched, which never overlap: taken, those of the passes
+	// before, by start; fresh, those of the pass under way, found left to right.
+	taken, fresh [][2]int
+	work         int // candidates weighed, for the tests' work budget
 }
 
 func runeOffsets(s string) []int32 {
@@ -111,6 +142,7 @@ func byteOffsets(s string) []int {
 
 // add records text[start:end] as kind if it is valid and overlaps nothing found before.
 func (x *extractor) add(kind shopguard.Kind, start, end int) bool {
+	x.work++
 	if start >= end || x.overlaps(start, end) {
 		return false
 	}
@@ -129,17 +161,41 @@ func (x *extractor) addAs(kind shopguard.Kind, start, end int) bool {
 		Span:       shopguard.Span{Start: rs, End: re},
 		Raw:        x.orig[x.origAt[rs]:x.origAt[re]],
 	})
-	x.taken = append(x.taken, [2]int{start, end})
+	x.fresh = append(x.fresh, [2]int{start, end})
 	return true
 }
 
+// overlaps reports whether [start, end) overlaps a range already matched: a binary search
+// in each list.
 func (x *extractor) overlaps(start, end int) bool {
-	for _, t := range x.taken {
-		if start < t[1] && t[0] < end {
-			return true
+	return overlapsAny(x.taken, start, end) || overlapsAny(x.fresh, start, end)
+}
+
+// overlapsAny reports whether [start, end) overlaps one of ranges, which do not overlap each
+// other and are by start (and so by end).
+func overlapsAny(ranges [][2]int, start, end int) bool {
+	i := sort.Search(len(ranges), func(i int) bool { return ranges[i][1] > start }) // the first ending after start
+	return i < len(ranges) && ranges[i][0] < end
+}
+
+// endPhase merges the ranges of the pass just done into those taken before, keeping them by
+// start.
+func (x *extractor) endPhase() {
+	if len(x.fresh) == 0 {
+		return
+	}
+	merged := make([][2]int, 0, len(x.taken)+len(x.fresh))
+	i, j := 0, 0
+	for i < len(x.taken) || j < len(x.fresh) {
+		if j == len(x.fresh) || i < len(x.taken) && x.taken[i][0] <= x.fresh[j][0] {
+			merged = append(merged, x.taken[i])
+			i++
+		} else {
+			merged = append(merged, x.fresh[j])
+			j++
 		}
 	}
-	return false
+	x.taken, x.fresh = merged, x.fresh[:0]
 }
 
 // after reports whether the text just before start ends with one of words, allowing
@@ -177,9 +233,21 @@ func (x *extractor) digits(start, end int) {
 		return
 	}
 	bounds := groupBounds(x.text, start, end)
+	// digitsTo[j] counts the digits of groups 0 to j-1: a span of groups holding more than
+	// maxNumberDigits is no identifier and is not tried, which keeps the work per group
+	// bounded.
+	digitsTo := make([]int, len(bounds)+1)
+	for j, g := range bounds {
+		digitsTo[j+1] = digitsTo[j] + countDigits(x.text[g[0]:g[1]])
+	}
+	last := 0 // the last group a span from group i can reach
 	for i := 0; i < len(bounds); {
+		last = max(last, i)
+		for last+1 < len(bounds) && digitsTo[last+2]-digitsTo[i] <= maxNumberDigits {
+			last++
+		}
 		done := false
-		for j := len(bounds) - 1; j >= i && !done; j-- {
+		for j := last; j >= i && !done; j-- {
 			done = x.number(bounds[i][0], bounds[j][1], i == 0)
 			if done {
 				i = j + 1
@@ -215,6 +283,7 @@ func groupBounds(s string, start, end int) [][2]int {
 
 // number records text[start:end] as the identifier its context and shape say it is.
 func (x *extractor) number(start, end int, first bool) bool {
+	x.work++
 	ctx := x.after
 	if !first {
 		ctx = func(int, []string) bool { return false }
@@ -231,17 +300,21 @@ func (x *extractor) number(start, end int, first bool) bool {
 	if x.add(shopguard.KindPhone, start, end) {
 		return true
 	}
-	digits := 0
-	for i := start; i < end; i++ {
-		if isDigit(x.text[i]) {
-			digits++
-		}
-	}
-	if digits >= 13 && digits <= 19 {
+	if digits := countDigits(x.text[start:end]); digits >= 13 && digits <= 19 {
 		v, err := Canonical(shopguard.KindBankAccount, x.text[start:end])
 		if _, card := Card(v); err == nil && card {
 			return x.add(shopguard.KindBankAccount, start, end)
 		}
 	}
 	return false
+}
+
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			n++
+		}
+	}
+	return n
 }

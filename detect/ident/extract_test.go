@@ -126,7 +126,11 @@ func FuzzExtract(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		n := utf8.RuneCountInString(strings.ToValidUTF8(text, "\uFFFD"))
-		for _, m := range ident.Extract(text) {
+		found, work := ident.ExtractWork(text)
+		if budget := workPerByte*len(text) + 128; work > budget {
+			t.Fatalf("%d candidates weighed in %d bytes, more than %d", work, len(text), budget)
+		}
+		for _, m := range found {
 			if m.Span.Start < 0 || m.Span.End > n || m.Span.Start >= m.Span.End {
 				t.Fatalf("span %v outside the text of %d runes", m.Span, n)
 			}
