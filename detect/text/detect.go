@@ -140,6 +140,7 @@ type Detector struct {
 	shortCues []int32   // cues with the short_code finder
 	linkCues  []int32   // cues with the link finder
 	heard     uint8     // the senders some cue counts from
+	maxPat    int32     // the longest pattern, in normalised bytes
 	states    sync.Pool // of *scanState
 }
 
@@ -222,6 +223,9 @@ func New(p *knowledge.Pack) (*Detector, error) {
 			b.rules = append(b.rules, rl)
 		}
 		d.playbooks = append(d.playbooks, b)
+	}
+	for _, p := range d.patterns {
+		d.maxPat = max(d.maxPat, int32(p.n))
 	}
 	d.ac = newAutomaton(texts)
 	return d, nil
@@ -315,8 +319,11 @@ func (d *Detector) ScanText(s string) Result {
 	return d.Scan([]Message{{From: FromThem, Text: s}})
 }
 
-// Scan reads a conversation, in order.
+// Scan reads a conversation, in order: its first MaxMessages messages, and of their texts
+// the first MaxBytes bytes in all (what Input.Validate lets through; the rest is not read).
+// Its work is linear in what it reads.
 func (d *Detector) Scan(msgs []Message) Result {
+	msgs = withinLimits(msgs)
 	st := d.states.Get().(*scanState)
 	defer d.states.Put(st)
 	buf := &st.norm
@@ -387,6 +394,27 @@ func (d *Detector) Scan(msgs []Message) Result {
 	return d.judge(msgs, hits, urls, st)
 }
 
+// withinLimits returns msgs cut to MaxMessages messages and MaxBytes bytes of text, copied
+// only when they are over.
+func withinLimits(msgs []Message) []Message {
+	msgs = msgs[:min(len(msgs), MaxMessages)]
+	left := MaxBytes
+	for i, m := range msgs {
+		if len(m.Text) <= left {
+			left -= len(m.Text)
+			continue
+		}
+		cut := slices.Clone(msgs[:i+1])
+		t := m.Text[:left]
+		for len(t) > 0 && !utf8.RuneStart(m.Text[len(t)]) {
+			t = t[:len(t)-1]
+		}
+		cut[i].Text = t
+		return cut
+	}
+	return msgs
+}
+
 // lowResult returns the result of a scan that found no cue: low risk, empty lists (not null
 // in JSON), and the links found.
 func lowResult(urls []URL) Result {
@@ -404,7 +432,8 @@ func runeOffsets(hits []hit, text string, valid bool) {
 	for i := range hits {
 		h := &hits[i]
 		if h.bs < b { // a link's hit starts before the hit at the same normalised byte before it
-			b, r = 0, 0
+			r -= int32(count(text[h.bs:b]))
+			b = h.bs
 		}
 		r += int32(count(text[b:h.bs]))
 		b = h.bs
@@ -412,10 +441,15 @@ func runeOffsets(hits []hit, text string, valid bool) {
 	}
 }
 
-// excepted reports whether h lies within an exception of its cue.
-func excepted(h hit, excs []hit) bool {
-	for _, e := range excs {
-		if e.cue == h.cue && e.ns <= h.ns && h.ne <= e.ne {
+// excepted reports whether h lies within an exception of its cue. excs are by start, and no
+// longer than maxPat: only those starting from h.ne-maxPat to h.ns can hold h.
+func excepted(h hit, excs []hit, maxPat int32) bool {
+	i, _ := slices.BinarySearchFunc(excs, h.ne-maxPat, func(e hit, ns int32) int { return int(e.ns - ns) })
+	for _, e := range excs[i:] {
+		if e.ns > h.ns {
+			break
+		}
+		if e.cue == h.cue && h.ne <= e.ne {
 			return true
 		}
 	}
@@ -434,6 +468,7 @@ const (
 // short_code cue for each word of 5 or 6 digits right after "to" ("text WIN to 80086").
 func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32, bit uint8, urls []URL) []hit {
 	b := buf.b
+	u := 0 // the first of urls (by place, apart) that does not end before i
 	for i := 0; i < len(b); i++ {
 		if b[i] < '0' || b[i] > '9' || i > 0 && b[i-1] >= '0' && b[i-1] <= '9' {
 			continue
@@ -450,7 +485,11 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 				break
 			}
 		}
-		word := (j == len(b) || !isWordByte(b[j])) && !inURL(buf.origAt(i), urls)
+		at := buf.origAt(i)
+		for u < len(urls) && urls[u].be <= at {
+			u++
+		}
+		word := (j == len(b) || !isWordByte(b[j])) && !(u < len(urls) && urls[u].bs <= at)
 		var cues []int32
 		switch {
 		case word && digits >= minPhoneDigits && digits <= maxPhoneDigits:
@@ -466,16 +505,6 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 		i = j
 	}
 	return hits
-}
-
-// inURL reports whether byte offset b falls within one of urls.
-func inURL(b int32, urls []URL) bool {
-	for _, u := range urls {
-		if b >= u.bs && b < u.be {
-			return true
-		}
-	}
-	return false
 }
 
 // linkHits adds a hit of every link cue for each link found.
@@ -501,17 +530,18 @@ func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte
 	kept := hits[:first]
 	reach := int32(-1) // end of the last negator or negated hit seen, -1 for none
 	ni := 0
-	negs = slices.DeleteFunc(negs, func(n hit) bool { return excepted(n, excs) }) // "能不能" asks, it does not forbid
+	slices.SortStableFunc(excs, func(a, b hit) int { return int(a.ns - b.ns) })
+	negs = slices.DeleteFunc(negs, func(n hit) bool { return excepted(n, excs, d.maxPat) }) // "能不能" asks, it does not forbid
 	slices.SortFunc(negs, func(a, b hit) int { return int(a.ne - b.ne) })
 	for _, h := range msgHits {
 		for ni < len(negs) && negs[ni].ne <= h.ns {
 			reach = max(reach, negs[ni].ne)
 			ni++
 		}
-		if excepted(h, excs) {
+		if excepted(h, excs, d.maxPat) {
 			continue
 		}
-		if d.cues[h.cue].negatable && (reach >= 0 && (h.ns <= reach || h.ns-reach <= negationReach && !clauseBreak(b[reach:h.ns])) || negatedAfter(h, negs[ni:], b)) {
+		if d.cues[h.cue].negatable && (reach >= 0 && (h.ns <= reach || h.ns-reach <= negationReach && !clauseBreak(b[reach:h.ns])) || negatedAfter(h, negs[ni:], b, d.maxPat)) {
 			reach = max(reach, h.ne)
 			continue
 		}
@@ -522,9 +552,13 @@ func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte
 
 // negatedAfter reports whether a negator follows h closely in the same clause ("验证码请勿
 // 告诉他人", "anyone asking you to pay by transfer is a scam"). negs are those ending after
-// h starts, by end.
-func negatedAfter(h hit, negs []hit, b []byte) bool {
+// h starts, by end; none is longer than maxPat, so those ending past h.ne+negationReach+maxPat
+// start too far to count.
+func negatedAfter(h hit, negs []hit, b []byte, maxPat int32) bool {
 	for _, n := range negs {
+		if n.ne > h.ne+negationReach+maxPat {
+			break
+		}
 		if n.ns >= h.ne && n.ns-h.ne <= negationReach && !clauseBreak(b[h.ne:n.ns]) {
 			return true
 		}
@@ -662,7 +696,7 @@ func (s bitSet) meets(t bitSet) bool {
 
 // fires reports whether every step of the rule is seen among hits (sorted), in order if the
 // rule says so, within its window of messages or of text if it has one. st gives where each
-// message starts in the text and room to count in.
+// message starts in the text and room to count in. It reads the hits once.
 func (r *rule) fires(hits []hit, nmsgs int, st *scanState) bool {
 	if len(hits) == 0 {
 		return false
@@ -676,8 +710,41 @@ func (r *rule) fires(hits []hit, nmsgs int, st *scanState) bool {
 	if r.within <= 0 {
 		return r.match(hits, 0, int32(nmsgs))
 	}
-	for lo := hits[0].msg; lo <= hits[len(hits)-1].msg; lo++ {
-		if r.match(hits, lo, lo+int32(r.within)) {
+	var buf [8]int32
+	// seen[k] is, for an ordered rule, the latest message a run of hits matching steps 0 to
+	// k in order can start at; for another, the last message step k was seen in; -1 for none.
+	seen := append(buf[:0], make([]int32, len(r.steps))...)
+	for k := range seen {
+		seen[k] = -1
+	}
+	last := len(r.steps) - 1
+	for _, h := range hits {
+		if r.ordered {
+			// Later steps first, so that one hit never counts for two steps in a row.
+			for k := last; k >= 0; k-- {
+				if !slices.Contains(r.steps[k], h.cue) {
+					continue
+				}
+				from := h.msg
+				if k > 0 {
+					from = seen[k-1]
+				}
+				if from < 0 {
+					continue
+				}
+				seen[k] = max(seen[k], from)
+				if k == last && h.msg-from < int32(r.within) {
+					return true
+				}
+			}
+			continue
+		}
+		for k, step := range r.steps {
+			if slices.Contains(step, h.cue) {
+				seen[k] = h.msg
+			}
+		}
+		if oldest := slices.Min(seen); oldest >= 0 && h.msg-oldest < int32(r.within) {
 			return true
 		}
 	}

@@ -13,7 +13,8 @@ type Segment struct {
 
 // Highlight cuts each message of msgs into segments at the edges of the cues found in it, so
 // that a page or a terminal can mark the words that gave the scam away. msgs must be the
-// messages the result was made from.
+// messages the result was made from. It sweeps each message once: the cues covering a segment
+// are those begun and not yet ended.
 func (r *Result) Highlight(msgs []Message) [][]Segment {
 	out := make([][]Segment, len(msgs))
 	byMsg := make([][]CueHit, len(msgs))
@@ -25,28 +26,43 @@ func (r *Result) Highlight(msgs []Message) [][]Segment {
 	for mi, m := range msgs {
 		runes := []rune(m.Text)
 		cuts := []int{0, len(runes)}
-		for _, c := range byMsg[mi] {
+		var hits []int // indices in byMsg[mi] of the cues with a span in the text, by start
+		for i, c := range byMsg[mi] {
 			if c.Start >= 0 && c.End <= len(runes) && c.Start < c.End {
 				cuts = append(cuts, c.Start, c.End)
+				hits = append(hits, i)
 			}
 		}
 		sort.Ints(cuts)
+		sort.SliceStable(hits, func(a, b int) bool { return byMsg[mi][hits[a]].Start < byMsg[mi][hits[b]].Start })
+		var active []int // indices of the cues covering the segment, in their order in byMsg
+		var segIDs []string
+		segStart, next := 0, 0
 		for i := 0; i+1 < len(cuts); i++ {
 			lo, hi := cuts[i], cuts[i+1]
 			if lo == hi {
 				continue
 			}
+			active = slices.DeleteFunc(active, func(k int) bool { return byMsg[mi][k].End <= lo })
+			for ; next < len(hits) && byMsg[mi][hits[next]].Start <= lo; next++ {
+				k := hits[next]
+				at, _ := slices.BinarySearch(active, k)
+				active = slices.Insert(active, at, k)
+			}
 			var ids []string
-			for _, c := range byMsg[mi] {
-				if c.Start <= lo && hi <= c.End && !slices.Contains(ids, c.ID) {
-					ids = append(ids, c.ID)
+			for _, k := range active {
+				if id := byMsg[mi][k].ID; !slices.Contains(ids, id) {
+					ids = append(ids, id)
 				}
 			}
-			if n := len(out[mi]); n > 0 && slices.Equal(out[mi][n-1].Cues, ids) {
-				out[mi][n-1].Text += string(runes[lo:hi])
-				continue
+			if lo > segStart && !slices.Equal(segIDs, ids) {
+				out[mi] = append(out[mi], Segment{Text: string(runes[segStart:lo]), Cues: segIDs})
+				segStart = lo
 			}
-			out[mi] = append(out[mi], Segment{Text: string(runes[lo:hi]), Cues: ids})
+			segIDs = ids
+		}
+		if len(runes) > segStart {
+			out[mi] = append(out[mi], Segment{Text: string(runes[segStart:]), Cues: segIDs})
 		}
 	}
 	return out

@@ -17,8 +17,14 @@ const maxSpeakerRunes = 16
 // without a line from the shopper is one message from the other side, as received.
 func ParseTranscript(s string) []Message {
 	var msgs []Message
+	var starts []int // where each message's text starts in s: a message runs to the next line with a speaker
 	mine := false
-	for _, line := range strings.SplitAfter(s, "\n") {
+	for at := 0; at < len(s); {
+		end := len(s)
+		if k := strings.IndexByte(s[at:], '\n'); k >= 0 {
+			end = at + k + 1
+		}
+		line := s[at:end]
 		speaker, rest, ok := splitSpeaker(line)
 		switch {
 		case ok:
@@ -26,12 +32,16 @@ func ParseTranscript(s string) []Message {
 			if shopperNames[speaker] {
 				from, mine = FromMe, true
 			}
-			msgs = append(msgs, Message{From: from, Text: rest})
-		case len(msgs) > 0:
-			msgs[len(msgs)-1].Text += line
-		default:
-			msgs = append(msgs, Message{From: FromThem, Text: line})
+			msgs = append(msgs, Message{From: from})
+			starts = append(starts, end-len(rest))
+		case len(msgs) == 0:
+			msgs = append(msgs, Message{From: FromThem})
+			starts = append(starts, at)
 		}
+		if len(msgs) > 0 {
+			msgs[len(msgs)-1].Text = s[starts[len(msgs)-1]:end]
+		}
+		at = end
 	}
 	if !mine {
 		return []Message{{From: FromThem, Text: s}}

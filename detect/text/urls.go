@@ -30,9 +30,12 @@ func isURLByte(c byte) bool {
 }
 
 // findURLs returns the links in s: anything with a scheme, starting with www., or a host
-// ending in a common top-level domain. Offsets are in runes.
+// ending in a common top-level domain. Offsets are in runes, counted as the links are found
+// (one pass over s): a link never starts before the end of the one before it.
 func findURLs(s string, msg int) []URL {
 	var out []URL
+	floor := 0     // the end of the last link found
+	rb, rr := 0, 0 // a byte offset and its rune offset
 	for i := 0; i < len(s); {
 		j := strings.IndexByte(s[i:], '.')
 		if j < 0 {
@@ -44,7 +47,7 @@ func findURLs(s string, msg int) []URL {
 			continue
 		}
 		lo := dot
-		for lo > 0 && isURLByte(s[lo-1]) {
+		for lo > floor && isURLByte(s[lo-1]) {
 			lo--
 		}
 		hi := dot + 1
@@ -58,9 +61,12 @@ func findURLs(s string, msg int) []URL {
 			tok = tok[k:]
 		}
 		if isLink(tok) {
-			out = append(out, URL{URL: tok, Message: msg, Start: utf8.RuneCountInString(s[:lo]), End: utf8.RuneCountInString(s[:lo+len(tok)]),
-				bs: int32(lo), be: int32(lo + len(tok))})
-			i = max(lo+len(tok), dot+1)
+			rr += utf8.RuneCountInString(s[rb:lo])
+			rb = lo
+			// A link is all URL bytes, ASCII: as many runes as bytes.
+			out = append(out, URL{URL: tok, Message: msg, Start: rr, End: rr + len(tok), bs: int32(lo), be: int32(lo + len(tok))})
+			floor = lo + len(tok)
+			i = max(floor, dot+1)
 			continue
 		}
 		i = hi
