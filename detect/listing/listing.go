@@ -90,8 +90,25 @@ type Listing struct {
 	SellerRefusals []string  `json:"refuses,omitempty"`        // what the seller refused: "escrow", "video_call", "invoice"
 }
 
+// Limits on a listing: Validate refuses more, and Check reads no more.
+const (
+	MaxContacts = 20   // contacts
+	MaxRefusals = 10   // refusals
+	MaxName     = 1024 // bytes of a name
+)
+
 // Validate checks the fields a shopper typed.
 func (l *Listing) Validate() error {
+	switch {
+	case len(l.Contacts) > MaxContacts:
+		return shopguard.Invalid("contacts", "at most %d contacts, got %d", MaxContacts, len(l.Contacts))
+	case len(l.SellerRefusals) > MaxRefusals:
+		return shopguard.Invalid("refuses", "at most %d refusals, got %d", MaxRefusals, len(l.SellerRefusals))
+	case len(l.SellerName) > MaxName:
+		return shopguard.Invalid("seller_name", "at most %d bytes", MaxName)
+	case len(l.PayeeName) > MaxName:
+		return shopguard.Invalid("payee_name", "at most %d bytes", MaxName)
+	}
 	if _, err := shopguard.ParseAmount("price", l.Price); err != nil {
 		return err
 	}
@@ -113,6 +130,9 @@ func (l *Listing) Validate() error {
 		default:
 			return shopguard.Invalid("contacts."+strconv.Itoa(i)+".kind", "unknown contact kind %q: want qq, wechat, email, mobile, landline, address or licence", c.Kind)
 		}
+		if len(c.Name) > MaxName {
+			return shopguard.Invalid("contacts."+strconv.Itoa(i)+".name", "at most %d bytes", MaxName)
+		}
 		if kind, ok := c.IdentKind(); ok {
 			if _, err := ident.Canonical(kind, c.Value); err != nil {
 				return shopguard.Invalid("contacts."+strconv.Itoa(i)+".value", "%s: %s", c.Kind, shopguard.ErrorMessage(err))
@@ -122,8 +142,12 @@ func (l *Listing) Validate() error {
 	return nil
 }
 
-// Check returns the verdict on a listing. The input must have passed Validate.
+// Check returns the verdict on a listing. The input must have passed Validate; of one that
+// did not, Check reads MaxContacts contacts, MaxRefusals refusals and MaxName bytes of each
+// name.
 func Check(l Listing) shopguard.Assessment {
+	l.Contacts = l.Contacts[:min(len(l.Contacts), MaxContacts)]
+	l.SellerRefusals = l.SellerRefusals[:min(len(l.SellerRefusals), MaxRefusals)]
 	var sig []shopguard.Signal
 	var types []string
 	add := func(code string, weight int, args map[string]string, scamTypes ...string) {
@@ -191,13 +215,18 @@ func hasFixed(cs []Contact) bool {
 func namesDisagree(l Listing) (string, string, bool) {
 	var names []string
 	for _, n := range append([]string{l.SellerName, l.PayeeName}, contactNames(l.Contacts)...) {
-		if strings.TrimSpace(n) != "" {
-			names = append(names, strings.TrimSpace(n))
+		n = strings.TrimSpace(n[:min(len(n), MaxName)])
+		if n != "" {
+			names = append(names, n)
 		}
+	}
+	folded := make([]string, len(names))
+	for i, n := range names {
+		folded[i] = fold(n)
 	}
 	for i := range names {
 		for j := i + 1; j < len(names); j++ {
-			a, b := fold(names[i]), fold(names[j])
+			a, b := folded[i], folded[j]
 			if !strings.Contains(a, b) && !strings.Contains(b, a) {
 				return names[i], names[j], true
 			}

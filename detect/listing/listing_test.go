@@ -3,9 +3,12 @@ package listing
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/lineartest"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -146,4 +149,35 @@ func TestContactValues(t *testing.T) {
 			t.Errorf("PhoneKind(%s) = %s, want %s", number, got, want)
 		}
 	}
+}
+
+func TestValidateLimits(t *testing.T) {
+	l := Listing{Price: "1", Contacts: make([]Contact, MaxContacts+1)}
+	for i := range l.Contacts {
+		l.Contacts[i] = Contact{Kind: "address", Name: "a"}
+	}
+	if err := l.Validate(); err == nil || !strings.Contains(err.Error(), "contacts") {
+		t.Errorf("%d contacts: %v, want an error about contacts", len(l.Contacts), err)
+	}
+	l = Listing{Price: "1", SellerName: strings.Repeat("x", MaxName+1)}
+	if err := l.Validate(); err == nil || !strings.Contains(err.Error(), "seller_name") {
+		t.Errorf("a long seller name: %v, want an error about seller_name", err)
+	}
+}
+
+// TestCheckIsLinear: Check reads within its limits whatever it is given.
+func TestCheckIsLinear(t *testing.T) {
+	lineartest.Check(t, []lineartest.Case{
+		{Name: "many contacts", Make: func(n int) func() {
+			l := Listing{Price: "1", Contacts: make([]Contact, n/8)}
+			for i := range l.Contacts {
+				l.Contacts[i] = Contact{Kind: "qq", Value: "12345678", Name: strconv.Itoa(i)}
+			}
+			return func() { Check(l) }
+		}},
+		{Name: "long names", Make: func(n int) func() {
+			l := Listing{Price: "1", SellerName: lineartest.Repeat("ab ", n/2), PayeeName: lineartest.Repeat("ab ", n/2)}
+			return func() { Check(l) }
+		}},
+	})
 }
