@@ -8,10 +8,10 @@ import (
 )
 
 // checks returns the detectors the check doors compose: the server's text detector, its link
-// analyzer (with the community's confirmed domains and any threat feeds) and the community's
-// reputations.
+// analyzer (with the community's confirmed domains and any threat feeds), the community's
+// reputations and the learned layer.
 func (s *Server) checks() combine.Checks {
-	return combine.Checks{Text: s.Text, Links: s.Links, Reputations: s.Intel}
+	return combine.Checks{Text: s.Text, Links: s.Links, Reputations: s.Intel, Model: s.Model}
 }
 
 // scanRequest is the body of POST /api/v1/scan: a text or a conversation, and the language

@@ -19,6 +19,7 @@ import (
 	"github.com/shopguard/shopguard/auth"
 	"github.com/shopguard/shopguard/casework"
 	"github.com/shopguard/shopguard/detect/link"
+	"github.com/shopguard/shopguard/detect/model"
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/knowledge"
@@ -62,6 +63,9 @@ type Server struct {
 	Logger    *slog.Logger
 	// Text finds scam scripts in chats; NewServer builds it from Knowledge.
 	Text *text.Detector
+	// Model is the chat check's learned layer; NewServer loads the one embedded in the
+	// binary. Nil turns it off.
+	Model *model.Model
 	// Blobs keeps the evidence files of cases and of community reports; routes that need
 	// files answer 503 until it is set (before Open).
 	Blobs shopguard.BlobStore
@@ -104,6 +108,9 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 	var err error
 	if s.Text, err = text.New(pack); err != nil {
 		return nil, fmt.Errorf("http: text detector: %w", err)
+	}
+	if s.Model, err = model.Default(); err != nil {
+		return nil, fmt.Errorf("http: learned layer: %w", err)
 	}
 	if s.ui, err = newUI(); err != nil {
 		return nil, err

@@ -52,6 +52,7 @@ var commands = []command{
 	{"eval links", "measure the link check on labelled links and dnstwist look-alikes", (*Main).evalLinks},
 	{"scan", "check a chat, a text message or an e-mail for scam scripts", (*Main).scan},
 	{"eval text", "measure the chat check on labelled JSON lines", (*Main).evalText},
+	{"train text", "train the chat check's learned layer on the labelled rows whose licence lets it ship", (*Main).trainText},
 	{"migrate", "apply the database migrations and list them", (*Main).migrate},
 	{"config", "print the effective configuration, secrets redacted", (*Main).config},
 	{"purge", "delete old reports and changes and unused evidence files now; serve does it every hour", (*Main).purge},

@@ -11,7 +11,7 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/batch"
 	"github.com/shopguard/shopguard/detect/combine"
-	"github.com/shopguard/shopguard/detect/link"
+	"github.com/shopguard/shopguard/detect/model"
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/eval"
 	"github.com/shopguard/shopguard/intel"
@@ -33,7 +33,9 @@ the text (a pasted chat whose lines start "我：" or "me:" for the shopper and 
 the other side is read as a conversation), or a JSON object {"text": …} or {"messages":
 [{"from": "me"|"them"|"platform", "text": …}, …]}. Every link in it is judged by the link
 check too (with the feeds imported into the data directory), and with --snapshot every
-number, account and domain in it is looked up in the community's reports. With --jsonl, every input line is such an object with an "id", and every
+number, account and domain in it is looked up in the community's reports. The learned layer
+may lift a calm verdict to medium when the text already asks for something (a link, a payment,
+a contact). With --jsonl, every input line is such an object with an "id", and every
 output line is {"id","risk","score","types","stage","cues","signals","urls","advice"}.
 Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	fs.StringVar(&c.Data, "data", c.Data, "data directory holding imported feeds [SHOPGUARD_DATA]")
@@ -62,6 +64,9 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 		return err
 	}
 	checks := combine.Checks{Text: det}
+	if checks.Model, err = model.Default(); err != nil {
+		return err
+	}
 	var reps *intel.Service
 	if *snapshot != "" {
 		if reps, err = readSnapshot(*snapshot); err != nil {
@@ -208,43 +213,69 @@ func (m *Main) evalText(ctx context.Context, args []string) error {
 and, for scam rows, the share whose type was named. Prints a Markdown table. With
 --by-source, the table goes source by source (all types of a source and label, then each
 type), with what each source's licence allows ("use") and whether the learned layer was
-trained on it.`)
+trained on it. With --leave-out, for each source of scam or spam rows that a model may learn
+from, the learned layer is trained on the other shippable rows of FILE... and the source is
+scored as unseen.`)
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	bySource := fs.Bool("by-source", false, "report source by source, with each source's use and whether the learned layer saw it")
+	leaveOut := fs.Bool("leave-out", false, "score each trainable scam source with a learned layer trained without it")
+	learned := fs.Bool("model", true, "run the learned layer embedded in the binary")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("eval text needs at least one FILE")
 	}
-	pack, det, err := loadTextDetector(c)
+	pack, err := loadKnowledge(c)
 	if err != nil {
 		return err
 	}
 	// The links in the rows are judged too, as the scan door does, without any threat feed
 	// so that the figures depend on the knowledge pack alone.
-	checks := combine.Checks{Text: det, Links: link.New(pack, nil)}
+	checks, err := detectorsOnly(c)
+	if err != nil {
+		return err
+	}
 	known := func(t string) bool { _, ok := pack.ScamType(t); return ok }
 	var all eval.TextReport
-	for _, name := range fs.Args() {
-		f, err := os.Open(name)
-		if err != nil {
-			return usagef("open %s: %v", name, err)
-		}
-		rep, err := eval.EvalText(checks, f, known)
-		f.Close()
+	var seen func(string) bool
+	switch {
+	case *leaveOut:
+		rows, err := readRowFiles(fs.Args())
 		if err != nil {
 			return err
 		}
-		all.Merge(rep)
+		if all, err = eval.LeaveOneOut(checks, eval.Examples(checks, rows, eval.Shippable), rows, known, model.DefaultOptions); err != nil {
+			return err
+		}
+		seen = func(string) bool { return false }
+	default:
+		if *learned {
+			if checks.Model, err = model.Default(); err != nil {
+				return err
+			}
+			seen = checks.Model.Learned
+		}
+		for _, name := range fs.Args() {
+			f, err := os.Open(name)
+			if err != nil {
+				return usagef("open %s: %v", name, err)
+			}
+			rep, err := eval.EvalText(checks, f, known)
+			f.Close()
+			if err != nil {
+				return err
+			}
+			all.Merge(rep)
+		}
 	}
 	if *asJSON {
 		return writeJSON(m, all)
 	}
 	out := all.Markdown(known)
-	if *bySource {
-		out = all.BySource(known, nil)
+	if *bySource || *leaveOut {
+		out = all.BySource(known, seen)
 	}
 	_, err = io.WriteString(m.Stdout, out)
 	return err

@@ -87,7 +87,7 @@ func TestEvalTextCommand(t *testing.T) {
 		t.Errorf("eval text: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, errOut = run(t, map[string]string{"SHOPGUARD_DATA": dir}, "", "eval", "text", "--by-source", file)
-	if code != 0 || !strings.Contains(out, "| t | — | — | ok | — | 2 | 0.0% (0) | — |") {
+	if code != 0 || !strings.Contains(out, "| t | — | no (unseen) | ok | — | 2 | 0.0% (0) | — |") {
 		t.Errorf("eval text --by-source: exit %d\n%s%s", code, out, errOut)
 	}
 	if code, _, _ := run(t, nil, "", "eval", "text"); code != 2 {

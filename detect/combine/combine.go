@@ -5,6 +5,8 @@
 //     detect/link (the community's confirmed domains answer through the analyzer's
 //     link.DomainLookup), and every phone number or account in it that the community has
 //     reported (intel.Signals);
+//   - the learned layer (detect/model), which may lift a calm chat to medium, and only one
+//     that already holds a structural cue (see Checks.Scan);
 //   - a listing (Checks.Listing): the warning signs of detect/listing and the reputation of
 //     the seller's contact details.
 //
@@ -16,21 +18,25 @@ package combine
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/detect/listing"
+	"github.com/shopguard/shopguard/detect/model"
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/intel"
 )
 
-// Checks is the set of detectors a door runs. Text is required for Scan; Links and
-// Reputations may be nil, and then links are not judged and no reputation is asked.
+// Checks is the set of detectors a door runs. Text is required for Scan; Links, Reputations
+// and Model may be nil, and then links are not judged, no reputation is asked and no learned
+// layer speaks.
 type Checks struct {
 	Text        *text.Detector
 	Links       *link.Analyzer
 	Reputations shopguard.Reputations
+	Model       *model.Model
 }
 
 // Scan checks a conversation. To the verdict of the text detector it adds, for each site
@@ -38,17 +44,59 @@ type Checks struct {
 // (with the place of the link in the chat; the worst link of a site counts once, a calm or
 // official link adds nothing) and the link's scam types; and, for each identifier other than
 // a link (links are the link check's) that the community has reported, its reputation signal.
+// Last, when the verdict is still low but the chat holds a structural cue, the learned layer
+// is asked (see learned).
 func (c Checks) Scan(msgs []text.Message) text.Result {
 	r := c.Text.Scan(msgs)
 	types := slices.Clone(r.Types)
 	extra := c.linkSignals(r.URLs, &types)
 	extra = append(extra, c.identSignals(msgs)...)
-	if len(extra) == 0 {
-		return r
+	if len(extra) > 0 {
+		a := shopguard.Assess(append(slices.Clone(r.Signals), extra...), types)
+		r.Risk, r.Score, r.Signals, r.Types = a.Risk, a.Score, a.Signals, a.ScamTypes
 	}
-	a := shopguard.Assess(append(slices.Clone(r.Signals), extra...), types)
-	r.Risk, r.Score, r.Signals, r.Types = a.Risk, a.Score, a.Signals, a.ScamTypes
+	if s, ok := c.learned(msgs, r); ok {
+		a := shopguard.Assess(append(slices.Clone(r.Signals), s), r.Types)
+		r.Risk, r.Score, r.Signals = a.Risk, a.Score, a.Signals
+	}
 	return r
+}
+
+// ModelSignal is the code of the learned layer's signal.
+const ModelSignal = "text.model"
+
+// learned returns the learned layer's signal for a verdict that is low although the chat
+// holds a structural cue (Structural), when the model takes the chat for a scam: its weight
+// brings the score to medium exactly, and it names the words that weighed most and the
+// model's probability. Without a structural cue, or on a verdict already medium or high, the
+// model is not asked: it never raises an alarm on its own, and never raises one further.
+func (c Checks) learned(msgs []text.Message, r text.Result) (shopguard.Signal, bool) {
+	if c.Model == nil || r.Risk != shopguard.RiskLow || !Structural(r) {
+		return shopguard.Signal{}, false
+	}
+	facts := model.Facts(msgs, r)
+	if c.Model.Prob(msgs, facts) < c.Model.Threshold {
+		return shopguard.Signal{}, false
+	}
+	v := c.Model.Judge(msgs, facts)
+	sum := 0
+	for _, s := range r.Signals {
+		sum += s.Weight
+	}
+	return shopguard.Signal{Code: ModelSignal, Weight: shopguard.ScoreMedium - sum,
+		Args: map[string]string{"words": strings.Join(v.Words, ", "), "percent": model.PercentArg(v.Prob)}}, true
+}
+
+// Structural reports whether a verdict holds a structural cue: a cue of the request or
+// off-platform stage (a link, a request to click, pay, call or log in, a sum of money, a
+// phone number or another contact, a channel off the platform).
+func Structural(r text.Result) bool {
+	for _, c := range r.Cues {
+		if c.Stage == "request" || c.Stage == "off_platform" {
+			return true
+		}
+	}
+	return false
 }
 
 // linkSignals judges each link and returns the signals of the worst link of every site whose

@@ -386,3 +386,8 @@ func normalizeString(s string) string {
 	normalize(s, &n)
 	return string(n.b)
 }
+
+// Normalize returns s as the detector reads it (see normText): folded forms, lower case,
+// simplified characters, separators dropped, clause ends as '\n'. The learned layer
+// (detect/model) reads the same text.
+func Normalize(s string) string { return normalizeString(s) }

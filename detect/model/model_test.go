@@ -1,0 +1,166 @@
+package model
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/shopguard/shopguard/detect/text"
+)
+
+// fixture returns a small labelled set written for these tests: scams that ask for a code
+// or a fee in Chinese and English, legitimate delivery and shopping messages.
+func fixture() []Example {
+	scam := []string{
+		"您的包裹异常，请点击链接缴纳清关费用，否则退回",
+		"我是客服，订单异常需要退款，请把验证码发给我",
+		"Your parcel is on hold, pay the customs fee at the link today",
+		"Your account is locked, verify your password at the link now",
+	}
+	ok := []string{
+		"您的包裹已到驿站，请凭取件码领取",
+		"亲，今天下午发货，明天就到",
+		"Your order has shipped and arrives tomorrow",
+		"Thanks for your order, see you next time",
+	}
+	var ex []Example
+	for i := range 40 {
+		for j, s := range scam {
+			ex = append(ex, Example{ID: fmt.Sprint("s", i, j), Source: "fixture", Msgs: []text.Message{{From: text.FromThem, Text: s}}, Facts: []string{"cue:link"}, Scam: true})
+		}
+		for j, s := range ok {
+			ex = append(ex, Example{ID: fmt.Sprint("o", i, j), Source: "fixture", Msgs: []text.Message{{From: text.FromThem, Text: s}}})
+		}
+	}
+	return ex
+}
+
+func TestTrainIsDeterministicAndLearns(t *testing.T) {
+	a, err := Train(fixture(), DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(fixture(), DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ab, _ := a.MarshalBinary()
+	bb, _ := b.MarshalBinary()
+	if !bytes.Equal(ab, bb) {
+		t.Fatal("two trainings on the same examples differ")
+	}
+	other := DefaultOptions
+	other.Seed++
+	c, _ := Train(fixture(), other)
+	if cb, _ := c.MarshalBinary(); bytes.Equal(ab, cb) {
+		t.Error("another seed gave the same model: the seed is not used")
+	}
+	scam := []text.Message{{From: text.FromThem, Text: "请把验证码发给我，缴纳清关费用"}}
+	calm := []text.Message{{From: text.FromThem, Text: "明天就到，请凭取件码领取"}}
+	if ps, pc := a.Prob(scam, []string{"cue:link"}), a.Prob(calm, nil); ps <= pc || ps < 0.5 || pc > 0.5 {
+		t.Errorf("probabilities: scam %.3f, calm %.3f", ps, pc)
+	}
+	v := a.Judge(scam, []string{"cue:link"})
+	if len(v.Words) == 0 || slices.ContainsFunc(v.Words, func(w string) bool { return strings.Contains(w, ":") }) {
+		t.Errorf("words that weighed most: %q (facts must not be named)", v.Words)
+	}
+	// The shopper's own messages are not read.
+	if p := a.Prob([]text.Message{{From: text.FromMe, Text: "请把验证码发给我，缴纳清关费用"}}, nil); p != a.Prob(nil, nil) {
+		t.Errorf("a message from the shopper moved the probability to %.3f", p)
+	}
+	if a.Sources["fixture"] != len(fixture()) || a.HeldOut == 0 || a.Threshold < 0.5 {
+		t.Errorf("meta: %+v", a.Meta)
+	}
+}
+
+func TestTrainRefusesOneClass(t *testing.T) {
+	var ex []Example
+	for _, e := range fixture() {
+		if e.Scam {
+			ex = append(ex, e)
+		}
+	}
+	if _, err := Train(ex, DefaultOptions); err == nil {
+		t.Error("trained on scams alone")
+	}
+}
+
+func TestLoadRoundTripAndRefusals(t *testing.T) {
+	m, err := Train(fixture(), DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := m.MarshalBinary()
+	back, err := Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := []text.Message{{From: text.FromThem, Text: "pay the customs fee at the link"}}
+	if back.Prob(msgs, nil) != m.Prob(msgs, nil) {
+		t.Error("a loaded model scores differently")
+	}
+	for name, bad := range map[string][]byte{
+		"empty":     nil,
+		"magic":     append([]byte("XXXX"), data[4:]...),
+		"truncated": data[:len(data)-1],
+		"meta size": append(append([]byte("SGTM"), 0xff, 0xff, 0xff, 0x7f), data[8:]...),
+	} {
+		if _, err := Load(bad); err == nil {
+			t.Errorf("%s: loaded", name)
+		}
+	}
+}
+
+func TestEmbeddedModelLoads(t *testing.T) {
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Threshold < 0.5 || m.Threshold >= 1 || m.HeldOut == 0 || len(m.Sources) == 0 {
+		t.Errorf("embedded model's meta: %+v", m.Meta)
+	}
+	for s := range m.Sources {
+		if s == "" {
+			t.Error("the embedded model learned from a row without a source")
+		}
+	}
+}
+
+func TestGrams(t *testing.T) {
+	var got []string
+	grams(text.Normalize("Pay 100 now。验证码"), func(kind byte, s string) { got = append(got, string(kind)+s) })
+	want := []string{"wpay", "w000", "bpay 000", "wnow", "b000 now", "2验证", "2证码", "3验证码"}
+	if !slices.Equal(got, want) {
+		t.Errorf("grams: %q, want %q", got, want)
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	m, _ := Train(fixture(), DefaultOptions)
+	data, _ := m.MarshalBinary()
+	f.Add(data[:64])
+	f.Add([]byte("SGTM\x02\x00\x00\x00{}"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if m, err := Load(b); err == nil && len(m.w) != dim {
+			t.Fatalf("loaded a model of %d weights", len(m.w))
+		}
+	})
+}
+
+func FuzzExtract(f *testing.F) {
+	f.Add("您的包裹异常 pay 100 now http://x.cn")
+	f.Add("\xff\xfe 验证码。。 a1b2")
+	f.Fuzz(func(t *testing.T, s string) {
+		fs := extract([]text.Message{{From: text.FromThem, Text: s}}, []string{"link"}, true)
+		if len(fs) > maxFeatures {
+			t.Fatalf("%d features", len(fs))
+		}
+		for _, x := range fs {
+			if x.idx >= dim {
+				t.Fatalf("index %d out of range", x.idx)
+			}
+		}
+	})
+}
