@@ -45,11 +45,13 @@ type Checks struct {
 // official link adds nothing) and the link's scam types; and, for each identifier other than
 // a link (links are the link check's) that the community has reported, its reputation signal.
 // Last, when the verdict is still low but the chat holds a structural cue, the learned layer
-// is asked (see learned).
+// is asked (see learned). A link is judged in its message: one that does not go to the brand
+// the message names is link.not_sender, enough for medium when the message also asks the
+// reader to act.
 func (c Checks) Scan(msgs []text.Message) text.Result {
 	r := c.Text.Scan(msgs)
 	types := slices.Clone(r.Types)
-	extra := c.linkSignals(r.URLs, &types)
+	extra := c.linkSignals(msgs, r, &types)
 	extra = append(extra, c.identSignals(msgs)...)
 	if len(extra) > 0 {
 		a := shopguard.Assess(append(slices.Clone(r.Signals), extra...), types)
@@ -99,9 +101,26 @@ func Structural(r text.Result) bool {
 	return false
 }
 
-// linkSignals judges each link and returns the signals of the worst link of every site whose
-// verdict is medium or high, adding its scam types to types.
-func (c Checks) linkSignals(urls []text.URL, types *[]string) []shopguard.Signal {
+// finderCues are the cues that only say a link or a number is there: they do not ask the
+// reader to do anything.
+var finderCues = []string{"link", "contact_number", "short_code", "money_sum"}
+
+// acting returns, by message, whether the text detector found in it a request (a cue of the
+// request stage other than a finder's): click, log in, pay, confirm, give details, call.
+func acting(r text.Result, n int) []bool {
+	act := make([]bool, n)
+	for _, h := range r.Cues {
+		if h.Stage == "request" && h.Message < n && !slices.Contains(finderCues, h.ID) {
+			act[h.Message] = true
+		}
+	}
+	return act
+}
+
+// linkSignals judges each link of r in its message and returns the signals of the worst
+// link of every site whose verdict is medium or high, adding its scam types to types.
+func (c Checks) linkSignals(msgs []text.Message, r text.Result, types *[]string) []shopguard.Signal {
+	urls := r.URLs
 	if c.Links == nil || len(urls) == 0 {
 		return nil
 	}
@@ -111,12 +130,18 @@ func (c Checks) linkSignals(urls []text.URL, types *[]string) []shopguard.Signal
 	}
 	var worst []judged // in the order the sites first appear
 	at := map[string]int{}
+	act := acting(r, len(msgs))
 	for _, u := range urls {
 		l, err := link.Parse(u.URL)
 		if err != nil {
 			continue
 		}
 		as := c.Links.Analyze(l)
+		if u.Message < len(msgs) {
+			if s, ok := c.Links.NotSender(msgs[u.Message].Text, l, act[u.Message]); ok {
+				as = shopguard.Assess(append(slices.Clone(as.Signals), s), appendOnce(as.ScamTypes, link.ScamPhishing))
+			}
+		}
 		if as.Risk == shopguard.RiskLow {
 			continue
 		}
@@ -141,12 +166,17 @@ func (c Checks) linkSignals(urls []text.URL, types *[]string) []shopguard.Signal
 			}
 		}
 		for _, t := range j.as.ScamTypes {
-			if !slices.Contains(*types, t) {
-				*types = append(*types, t)
-			}
+			*types = appendOnce(*types, t)
 		}
 	}
 	return out
+}
+
+func appendOnce(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(slices.Clone(s), v)
 }
 
 // identSignals returns the reputation signals of the identifiers in the messages, links

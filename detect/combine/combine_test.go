@@ -230,3 +230,32 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// TestLinkNotSender checks links judged in their message: a link away from the brand the
+// message names counts, enough for medium when the message asks the reader to act; the
+// brand's own link, a brand not named as a sender, and a short name in lower case do not.
+func TestLinkNotSender(t *testing.T) {
+	c, _ := checks(t, nil)
+	for _, tc := range []struct {
+		text   string
+		sender bool
+		risky  bool
+	}{
+		{"USPS: your package is on hold at the depot. Confirm your address here: https://parcel-desk.info/a7", true, true},
+		{"PayPal: we noticed a problem with your payment. Log in to fix it: https://resolution-centre.net/login", true, true},
+		{"【顺丰速运】您的快件因地址不详无法派送，请点击链接修改地址：https://kd-xiugai.com/a", true, true},
+		{"USPS: your package was delivered at 2:14 pm. Details: https://tools.usps.com/go/TrackConfirmAction", false, false},
+		{"Amazon: your order has shipped. Track it at https://www.amazon.com/progress-tracker", false, false},
+		{"We had our ups and downs this year, see the photos at https://photos.example.org/2025", false, false},
+		{"Paid with 微信支付 at the shop, receipt at https://receipts.example.org/r/1", false, false},
+	} {
+		r := c.Scan([]text.Message{{From: text.FromThem, Text: tc.text}})
+		_, got := find(r.Signals, link.CodeNotSender)
+		if got != tc.sender {
+			t.Errorf("%q: link.not_sender %v, want %v (%v)", tc.text, got, tc.sender, r.Signals)
+		}
+		if risky := r.Risk != shopguard.RiskLow; risky != tc.risky {
+			t.Errorf("%q: risk %s, want risky %v (%v)", tc.text, r.Risk, tc.risky, r.Signals)
+		}
+	}
+}

@@ -36,7 +36,7 @@ const (
 // Codes lists every signal code the link check gives.
 var Codes = []string{CodeOfficial, CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeWrongTLD,
 	CodeIDN, CodeMixedScript, CodeRawIP, CodeUserInfo, CodeShortener, CodeSensitivePath, CodeNoHTTPS,
-	CodeDeepSubdomain, CodeHostWords, CodeRiskyTLD, CodeFreeHost, CodeFeedListed, CodeReported}
+	CodeDeepSubdomain, CodeHostWords, CodeRiskyTLD, CodeFreeHost, CodeFeedListed, CodeReported, CodeNotSender}
 
 // ScamPhishing is the scam type suspected when a link imitates a brand or is listed.
 const ScamPhishing = "phishing"
