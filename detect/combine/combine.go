@@ -8,7 +8,11 @@
 //   - the learned layer (detect/model), which may lift a calm chat to medium, and only one
 //     that already holds a structural cue (see Checks.Scan);
 //   - a listing (Checks.Listing): the warning signs of detect/listing and the reputation of
-//     the seller's contact details.
+//     the seller's contact details;
+//   - "should I pay?" (Checks.Assess): the links, the shop's site (detect/site, read by the
+//     caller), the chat, the listing, the reputations of the contacts, bank account and the
+//     site's identifiers, and the price against the reference prices, each signal naming
+//     its source.
 //
 // The signals of every part are combined by shopguard.Assess, so the score stays the clamped
 // sum of weights that each have an explanation. Checks holds no state of its own: it is safe
@@ -37,6 +41,11 @@ type Checks struct {
 	Links       *link.Analyzer
 	Reputations shopguard.Reputations
 	Model       *model.Model
+	// Prices gives reference prices (nil: prices are not compared, and Assess says so);
+	// Platforms reports whether a platform named by a shopper (lower case: an id, name or
+	// domain) is a marketplace with buyer protection (nil: none is).
+	Prices    shopguard.PriceReferences
+	Platforms func(platform string) bool
 }
 
 // Scan checks a conversation. To the verdict of the text detector it adds, for each site
