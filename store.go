@@ -10,6 +10,7 @@ type Store interface {
 	ReportStore
 	AppealStore
 	ReputationStore
+	PriceStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close closes the database; in-flight calls finish first.
