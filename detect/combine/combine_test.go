@@ -1,6 +1,8 @@
 package combine_test
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -257,5 +259,43 @@ func TestLinkNotSender(t *testing.T) {
 		if risky := r.Risk != shopguard.RiskLow; risky != tc.risky {
 			t.Errorf("%q: risk %s, want risky %v (%v)", tc.text, r.Risk, tc.risky, r.Signals)
 		}
+	}
+}
+
+// knownNotices are the notices of testdata/notices.jsonl that the scan still flags: warnings
+// whose list of "never" requests runs past the negation's reach, and a bank notice that
+// points to its own site and says to call if a payment is not recognised.
+var knownNotices = map[string]bool{
+	"notice-en-tip-01": true, "notice-en-tip-02": true, "notice-zh-tip-07": true, "notice-en-bank-13": true,
+}
+
+// TestNoticesStayLow checks what real services send that talks about fraud or asks the reader
+// to look at something (safety tips and warnings, one-time codes from the service itself,
+// bank and carrier notices and delivery updates linking to their own sites, marketing from
+// named senders), in both languages: each stays low, but for the known misses, which are
+// reported so that a fix shows.
+func TestNoticesStayLow(t *testing.T) {
+	c, _ := checks(t, nil)
+	f, err := os.ReadFile("testdata/notices.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(f)), "\n") {
+		var row struct{ ID, Text string }
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		r := c.Scan([]text.Message{{From: text.FromThem, Text: row.Text}})
+		switch low := r.Risk == shopguard.RiskLow; {
+		case !low && !knownNotices[row.ID]:
+			t.Errorf("%s: %s %d %v", row.ID, r.Risk, r.Score, r.Signals)
+		case low && knownNotices[row.ID]:
+			t.Logf("%s is low now: take it off knownNotices", row.ID)
+		}
+	}
+	if n < 28 {
+		t.Fatalf("only %d notices", n)
 	}
 }
