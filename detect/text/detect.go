@@ -312,7 +312,7 @@ func hitAt(cue, msg int32, buf *normText, text string, start, end int) hit {
 }
 
 // negationReach is how far (normalised bytes) a negator reaches forward.
-const negationReach = 40
+const negationReach = 24
 
 // ScanText reads one message received by the shopper.
 func (d *Detector) ScanText(s string) Result {
