@@ -10,6 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"strconv"
+	"sync"
 
 	"github.com/shopguard/shopguard"
 )
@@ -18,56 +21,180 @@ import (
 const MaxLine = 4 << 20
 
 // Func handles one input line (a JSON object) and returns its result, which must marshal to a
-// JSON object, or an error to report for that line.
+// JSON object, or an error to report for that line. RunParallel calls it from several
+// goroutines at once.
 type Func func(line []byte) (any, error)
+
+// Appender is a result that writes itself as a JSON object, without reflection: Run appends
+// AppendJSON's output instead of marshalling the result.
+type Appender interface {
+	AppendJSON(dst []byte) []byte
+}
 
 // Stats counts what a batch did.
 type Stats struct {
 	Lines, Errors int
 }
 
-// Run reads lines from r, calls fn on each and writes the results to w. Blank lines are
-// skipped. It stops only when r or w fails.
-func Run(r io.Reader, w io.Writer, fn Func) (Stats, error) {
+// chunkLines and chunkBytes bound the lines handed to a worker at once.
+const (
+	chunkLines = 256
+	chunkBytes = 256 << 10
+)
+
+// chunk is a run of input lines handed to a worker, and, once done, its output.
+type chunk struct {
+	first  int      // line number of lines[0]
+	lines  [][]byte // nil for a blank line
+	long   []bool   // lines too long (by index), nil when none
+	flush  bool     // the input had nothing more buffered after it: write it out at once
+	out    []byte
+	errors int
+	done   chan struct{}
+}
+
+// Run reads lines from r, calls fn on each, one line after the other, and writes the results
+// to w, in input order. Blank lines are skipped. The output is flushed whenever the input has
+// nothing more buffered, so that interactive use gets each answer at once. It stops only when
+// r or w fails.
+func Run(r io.Reader, w io.Writer, fn Func) (Stats, error) { return run(r, w, fn, 1) }
+
+// RunParallel is Run with the lines handled on every core (GOMAXPROCS workers), a few
+// hundred at a time; the output stays in input order. fn must be safe for concurrent use.
+func RunParallel(r io.Reader, w io.Writer, fn Func) (Stats, error) {
+	return run(r, w, fn, runtime.GOMAXPROCS(0))
+}
+
+func run(r io.Reader, w io.Writer, fn Func, workers int) (Stats, error) {
+	todo := make(chan *chunk, workers)
+	order := make(chan *chunk, 2*workers) // chunks in input order, for the writer
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range todo {
+				c.handle(fn)
+			}
+		}()
+	}
+	var readErr error
+	stop := make(chan struct{}) // closed when the writer fails: stop reading
+	go func() {
+		defer close(order)
+		defer close(todo)
+		readErr = readChunks(r, func(c *chunk) bool {
+			select {
+			case order <- c:
+			case <-stop:
+				return false
+			}
+			todo <- c
+			return true
+		})
+	}()
 	var st Stats
-	br := bufio.NewReaderSize(r, 64<<10)
 	bw := bufio.NewWriterSize(w, 64<<10)
+	var writeErr error
+	for c := range order {
+		<-c.done
+		if writeErr != nil {
+			continue // drain, so the reader and workers end
+		}
+		for _, l := range c.lines {
+			if l != nil {
+				st.Lines++
+			}
+		}
+		st.Errors += c.errors
+		bw.Write(c.out)
+		if c.flush {
+			if err := bw.Flush(); err != nil {
+				writeErr = err
+				close(stop)
+			}
+		}
+	}
+	wg.Wait()
+	if writeErr == nil {
+		writeErr = bw.Flush()
+	}
+	if writeErr != nil {
+		return st, fmt.Errorf("batch: write: %w", writeErr)
+	}
+	return st, readErr
+}
+
+// readChunks reads r into chunks and hands each to give, which returns false to stop.
+func readChunks(r io.Reader, give func(*chunk) bool) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	c := &chunk{first: 1, done: make(chan struct{})}
+	size := 0
+	send := func(next int) bool {
+		ok := give(c)
+		c, size = &chunk{first: next, done: make(chan struct{})}, 0
+		return ok
+	}
 	for lineNo := 1; ; lineNo++ {
 		line, tooLong, err := readLine(br)
 		if err == io.EOF && len(line) == 0 && !tooLong {
 			break
 		}
 		if err != nil && err != io.EOF {
-			return st, fmt.Errorf("batch: read line %d: %w", lineNo, err)
-		}
-		if len(bytes.TrimSpace(line)) > 0 || tooLong {
-			st.Lines++
-			out, failed := handle(line, tooLong, lineNo, fn)
-			if failed {
-				st.Errors++
+			if len(c.lines) > 0 {
+				send(lineNo)
 			}
-			bw.Write(out)
-			bw.WriteByte('\n')
+			return fmt.Errorf("batch: read line %d: %w", lineNo, err)
 		}
-		// Flush whenever the input has nothing more buffered, so that interactive use gets
-		// each answer at once while bulk use still writes in large blocks.
-		if br.Buffered() == 0 {
-			if err := bw.Flush(); err != nil {
-				return st, fmt.Errorf("batch: write: %w", err)
+		switch {
+		case tooLong:
+			if c.long == nil {
+				c.long = make([]bool, len(c.lines), chunkLines)
 			}
+			c.lines = append(c.lines, []byte{})
+			c.long = append(c.long, true)
+		case len(bytes.TrimSpace(line)) > 0:
+			c.lines = append(c.lines, line)
+		default:
+			c.lines = append(c.lines, nil)
 		}
+		if c.long != nil && len(c.long) < len(c.lines) {
+			c.long = append(c.long, false)
+		}
+		size += len(line)
+		c.flush = br.Buffered() == 0
 		if err == io.EOF {
 			break
 		}
+		if (c.flush || len(c.lines) >= chunkLines || size >= chunkBytes) && !send(lineNo+1) {
+			return nil
+		}
 	}
-	if err := bw.Flush(); err != nil {
-		return st, fmt.Errorf("batch: write: %w", err)
+	if len(c.lines) > 0 {
+		c.flush = true
+		give(c)
 	}
-	return st, nil
+	return nil
+}
+
+// handle produces the output of every line of c.
+func (c *chunk) handle(fn Func) {
+	defer close(c.done)
+	for i, line := range c.lines {
+		if line == nil {
+			continue
+		}
+		var failed bool
+		c.out, failed = handle(c.out, line, c.long != nil && c.long[i], c.first+i, fn)
+		c.out = append(c.out, '\n')
+		if failed {
+			c.errors++
+		}
+	}
 }
 
 // readLine reads one line without its newline; past MaxLine it discards the rest of the line
-// and reports it too long.
+// and reports it too long. The line is a copy, the caller's to keep.
 func readLine(br *bufio.Reader) ([]byte, bool, error) {
 	var line []byte
 	for {
@@ -94,46 +221,162 @@ type errorOut struct {
 	Field   string `json:"field,omitempty"`
 }
 
-// handle produces the output line for one input line, and whether it is an error.
-func handle(line []byte, tooLong bool, lineNo int, fn Func) ([]byte, bool) {
+// handle appends the output line for one input line to dst, and says whether it is an error.
+func handle(dst, line []byte, tooLong bool, lineNo int, fn Func) ([]byte, bool) {
 	if tooLong {
-		return failure(nil, lineNo, shopguard.Errorf(shopguard.ETOOLARGE, "line longer than %d bytes", MaxLine)), true
+		return failure(dst, nil, lineNo, shopguard.Errorf(shopguard.ETOOLARGE, "line longer than %d bytes", MaxLine)), true
+	}
+	id, err := idOf(line)
+	if err != nil {
+		return failure(dst, nil, lineNo, shopguard.Invalid("", "line %d is not a JSON object: %v", lineNo, err)), true
+	}
+	res, err := fn(line)
+	if err != nil {
+		return failure(dst, id, lineNo, err), true
+	}
+	if a, ok := res.(Appender); ok {
+		mark := len(dst)
+		dst = withID(dst, id, lineNo)
+		at := len(dst)
+		dst = a.AppendJSON(dst)
+		switch {
+		case len(dst)-at < 2 || dst[at] != '{':
+			return failure(dst[:mark], id, lineNo, fmt.Errorf("batch: result of line %d is not a JSON object", lineNo)), true
+		case len(dst)-at == 2: // {}
+			return append(dst[:at], '}'), false
+		}
+		dst[at] = ',' // its members follow the id's
+		return dst, false
+	}
+	body, err := json.Marshal(res)
+	if err != nil || len(body) < 2 || body[0] != '{' {
+		return failure(dst, id, lineNo, fmt.Errorf("batch: result of line %d is not a JSON object: %v", lineNo, err)), true
+	}
+	return withRest(withID(dst, id, lineNo), body[1:]), false
+}
+
+// idOf returns the raw "id" of a line that is a JSON object (nil when it has none), or the
+// error that says it is not one. A valid object whose keys are plain ASCII is read by a
+// scan of its top level; anything else goes through encoding/json, whose answer (and error
+// message) it is.
+func idOf(line []byte) (json.RawMessage, error) {
+	if json.Valid(line) {
+		if id, ok := scanID(line); ok {
+			return id, nil
+		}
 	}
 	var head struct {
 		ID json.RawMessage `json:"id"`
 	}
-	if err := json.Unmarshal(line, &head); err != nil {
-		return failure(nil, lineNo, shopguard.Invalid("", "line %d is not a JSON object: %v", lineNo, err)), true
-	}
-	res, err := fn(line)
-	if err != nil {
-		return failure(head.ID, lineNo, err), true
-	}
-	body, err := json.Marshal(res)
-	if err != nil || len(body) < 2 || body[0] != '{' {
-		return failure(head.ID, lineNo, fmt.Errorf("batch: result of line %d is not a JSON object: %v", lineNo, err)), true
-	}
-	return withID(head.ID, lineNo, body[1:]), false
+	err := json.Unmarshal(line, &head)
+	return head.ID, err
 }
 
-// withID writes {"id":ID, then the rest of an object (without its opening brace). A line
-// without an id is given its line number as "line".
-func withID(id json.RawMessage, lineNo int, rest []byte) []byte {
-	var b bytes.Buffer
+// scanID finds the value of key "id" (in any case, as encoding/json matches it; the last one
+// when repeated) at the top level of a valid JSON document, which must be an object. ok is
+// false when the document is no object or a key is not plain ASCII without escapes.
+func scanID(b []byte) (id json.RawMessage, ok bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, false
+	}
+	i++
+	for {
+		i = skipSpace(b, i)
+		if b[i] == '}' {
+			return id, true
+		}
+		if b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+		// A key: b[i] is '"'.
+		j := i + 1
+		for b[j] != '"' {
+			if b[j] == '\\' || b[j] >= 0x80 {
+				return nil, false
+			}
+			j++
+		}
+		key := b[i+1 : j]
+		i = skipSpace(b, j+1) + 1 // past ':'
+		i = skipSpace(b, i)
+		end := skipValue(b, i)
+		if len(key) == 2 && key[0]|0x20 == 'i' && key[1]|0x20 == 'd' {
+			id = b[i:end]
+		}
+		i = end
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipValue returns where the JSON value starting at b[i] ends; b is valid JSON.
+func skipValue(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for i++; b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',':
+			if depth == 0 {
+				return i
+			}
+		case ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
+}
+
+// withID appends {"id":ID to dst: an object's start, its members to follow. A line without an
+// id is given its line number as "line".
+func withID(dst []byte, id json.RawMessage, lineNo int) []byte {
 	if len(id) > 0 {
-		b.WriteString(`{"id":`)
-		json.Compact(&b, id)
-	} else {
-		fmt.Fprintf(&b, `{"id":null,"line":%d`, lineNo)
+		dst = append(dst, `{"id":`...)
+		var b bytes.Buffer
+		if json.Compact(&b, id) == nil {
+			return append(dst, b.Bytes()...)
+		}
+		return append(dst, id...)
 	}
-	if len(rest) > 1 {
-		b.WriteByte(',')
-	}
-	b.Write(rest)
-	return b.Bytes()
+	dst = append(dst, `{"id":null,"line":`...)
+	return strconv.AppendInt(dst, int64(lineNo), 10)
 }
 
-func failure(id json.RawMessage, lineNo int, err error) []byte {
+// withRest appends the rest of an object (its members and closing brace, without its opening
+// brace) after withID's start.
+func withRest(dst, rest []byte) []byte {
+	if len(rest) > 1 {
+		dst = append(dst, ',')
+	}
+	return append(dst, rest...)
+}
+
+func failure(dst []byte, id json.RawMessage, lineNo int, err error) []byte {
 	e := errorOut{Code: shopguard.ErrorCode(err), Message: shopguard.ErrorMessage(err), Field: shopguard.ErrorField(err)}
 	var se *shopguard.Error
 	if !errors.As(err, &se) {
@@ -142,5 +385,5 @@ func failure(id json.RawMessage, lineNo int, err error) []byte {
 	body, _ := json.Marshal(struct {
 		Error errorOut `json:"error"`
 	}{e})
-	return withID(id, lineNo, body[1:])
+	return withRest(withID(dst, id, lineNo), body[1:])
 }

@@ -3,6 +3,8 @@ package batch
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -32,8 +34,14 @@ not json
 {"id":"s","x":"oops"}
 {"id":["nested"],"x":2}
 `
+	for _, run := range []func(io.Reader, io.Writer, Func) (Stats, error){Run, RunParallel} {
+		checkRun(t, run, in)
+	}
+}
+
+func checkRun(t *testing.T, run func(io.Reader, io.Writer, Func) (Stats, error), in string) {
 	var out bytes.Buffer
-	st, err := Run(strings.NewReader(in), &out, echo)
+	st, err := run(strings.NewReader(in), &out, echo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,4 +101,53 @@ func FuzzRun(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRunParallelKeepsOrder: many chunks on several workers come out in input order, with
+// ids in any case and repeated, as encoding/json reads them.
+func TestRunParallelKeepsOrder(t *testing.T) {
+	var in, want strings.Builder
+	for i := range 5000 {
+		switch i % 3 {
+		case 0:
+			fmt.Fprintf(&in, "{\"ID\":%d,\"x\":%d}\n", i, i)
+		case 1:
+			fmt.Fprintf(&in, "{\"id\":\"old\",\"pad\":{\"id\":[1,\"}\"]},\"Id\" : %d ,\"x\":%d}\n", i, i)
+		default:
+			fmt.Fprintf(&in, "{\"x\":%d, \"id\": \"s\\\"%d\"}\n", i, i)
+		}
+		line := strings.TrimSpace(strings.Split(in.String(), "\n")[i])
+		var head struct {
+			ID json.RawMessage `json:"id"`
+		}
+		json.Unmarshal([]byte(line), &head)
+		fmt.Fprintf(&want, "{\"id\":%s,\"double\":%d}\n", head.ID, 2*i)
+	}
+	var out bytes.Buffer
+	st, err := RunParallel(strings.NewReader(in.String()), &out, echo)
+	if err != nil || st.Lines != 5000 || st.Errors != 0 {
+		t.Fatalf("stats %+v, %v", st, err)
+	}
+	if out.String() != want.String() {
+		t.Errorf("output differs from the input order or ids:\n%.500s\nwant\n%.500s", out.String(), want.String())
+	}
+}
+
+// appended is a result that writes itself.
+type appended string
+
+func (a appended) AppendJSON(dst []byte) []byte { return append(dst, a...) }
+
+func TestAppender(t *testing.T) {
+	for _, c := range []struct{ res, want string }{
+		{`{"a":1}`, `{"id":1,"a":1}`},
+		{`{}`, `{"id":1}`},
+		{`[1]`, `{"id":1,"error":{"code":"internal","message":"batch: result of line 1 is not a JSON object"}}`},
+	} {
+		var out bytes.Buffer
+		Run(strings.NewReader(`{"id":1}`), &out, func([]byte) (any, error) { return appended(c.res), nil })
+		if got := strings.TrimSpace(out.String()); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.res, got, c.want)
+		}
+	}
 }

@@ -26,11 +26,28 @@ func (t Text) Fill(lang shopguard.Lang, args map[string]string) string {
 	if len(args) == 0 || !strings.Contains(s, "{") {
 		return s
 	}
-	pairs := make([]string, 0, 2*len(args))
-	for k, v := range args {
-		pairs = append(pairs, "{"+k+"}", v)
+	// One pass, leftmost first, as a strings.Replacer of every "{name}" would do, without
+	// building one per call.
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		if j := strings.IndexByte(s[i+1:], '}'); j >= 0 {
+			if v, ok := args[s[i+1:i+1+j]]; ok {
+				b.WriteString(v)
+				s = s[i+2+j:]
+				continue
+			}
+		}
+		b.WriteByte('{')
+		s = s[i+1:]
 	}
-	return strings.NewReplacer(pairs...).Replace(s)
+	b.WriteString(s)
+	return b.String()
 }
 
 func (t Text) check(path string, errs *fieldErrors) {

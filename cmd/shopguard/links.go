@@ -158,7 +158,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 	}
 	check := func(raw string) (link.Result, error) { return a.Check(raw, pack, lang) }
 	if *jsonl {
-		_, err := batch.Run(m.Stdin, m.Stdout, func(line []byte) (any, error) {
+		_, err := batch.RunParallel(m.Stdin, m.Stdout, func(line []byte) (any, error) {
 			var in struct {
 				URL string `json:"url"`
 			}

@@ -83,14 +83,14 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	}
 	defer closeIn()
 	if *jsonl {
-		_, err := batch.Run(in, m.Stdout, func(line []byte) (any, error) {
+		_, err := batch.RunParallel(in, m.Stdout, func(line []byte) (any, error) {
 			input, err := text.ParseInput(line)
 			if err != nil {
 				return nil, err
 			}
 			res := checks.Scan(input.Conversation())
 			res.Explain(pack, lang)
-			return scanOutput{res}, nil
+			return &scanOutput{res}, nil // a pointer: it writes itself (batch.Appender)
 		})
 		return err
 	}

@@ -1,0 +1,72 @@
+package text
+
+import (
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/jsonw"
+)
+
+// AppendJSON appends the result as JSON, byte for byte as encoding/json writes it, without
+// reflection: batch runs write one per line.
+func (r *Result) AppendJSON(dst []byte) []byte {
+	dst = append(dst, `{"risk":`...)
+	dst = jsonw.String(dst, string(r.Risk))
+	dst = append(dst, `,"score":`...)
+	dst = jsonw.Int(dst, r.Score)
+	dst = append(dst, `,"types":`...)
+	dst = jsonw.Strings(dst, r.Types)
+	if r.Stage != "" {
+		dst = append(dst, `,"stage":`...)
+		dst = jsonw.String(dst, r.Stage)
+	}
+	dst = append(dst, `,"cues":`...)
+	if r.Cues == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '[')
+		for i := range r.Cues {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			c := &r.Cues[i]
+			dst = append(dst, `{"id":`...)
+			dst = jsonw.String(dst, c.ID)
+			dst = append(dst, `,"stage":`...)
+			dst = jsonw.String(dst, c.Stage)
+			dst = append(dst, `,"message":`...)
+			dst = jsonw.Int(dst, c.Message)
+			dst = append(dst, `,"start":`...)
+			dst = jsonw.Int(dst, c.Start)
+			dst = append(dst, `,"end":`...)
+			dst = jsonw.Int(dst, c.End)
+			dst = append(dst, `,"text":`...)
+			dst = jsonw.String(dst, c.Text)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, `,"signals":`...)
+	dst = shopguard.AppendSignals(dst, r.Signals)
+	if len(r.URLs) > 0 {
+		dst = append(dst, `,"urls":[`...)
+		for i, u := range r.URLs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `{"url":`...)
+			dst = jsonw.String(dst, u.URL)
+			dst = append(dst, `,"message":`...)
+			dst = jsonw.Int(dst, u.Message)
+			dst = append(dst, `,"start":`...)
+			dst = jsonw.Int(dst, u.Start)
+			dst = append(dst, `,"end":`...)
+			dst = jsonw.Int(dst, u.End)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, ']')
+	}
+	if len(r.Advice) > 0 {
+		dst = append(dst, `,"advice":`...)
+		dst = jsonw.Strings(dst, r.Advice)
+	}
+	return append(dst, '}')
+}

@@ -1,0 +1,75 @@
+package shopguard
+
+import (
+	"slices"
+
+	"github.com/shopguard/shopguard/internal/jsonw"
+)
+
+// AppendJSON appends the span as JSON, as encoding/json writes it.
+func (s Span) AppendJSON(dst []byte) []byte {
+	dst = append(dst, `{"message":`...)
+	dst = jsonw.Int(dst, s.Message)
+	dst = append(dst, `,"start":`...)
+	dst = jsonw.Int(dst, s.Start)
+	dst = append(dst, `,"end":`...)
+	dst = jsonw.Int(dst, s.End)
+	return append(dst, '}')
+}
+
+// AppendJSON appends the signal as JSON, as encoding/json writes it, without reflection.
+func (s *Signal) AppendJSON(dst []byte) []byte {
+	dst = append(dst, `{"code":`...)
+	dst = jsonw.String(dst, s.Code)
+	dst = append(dst, `,"weight":`...)
+	dst = jsonw.Int(dst, s.Weight)
+	if s.Span != nil {
+		dst = append(dst, `,"span":`...)
+		dst = s.Span.AppendJSON(dst)
+	}
+	if s.Field != "" {
+		dst = append(dst, `,"field":`...)
+		dst = jsonw.String(dst, s.Field)
+	}
+	if s.Source != "" {
+		dst = append(dst, `,"source":`...)
+		dst = jsonw.String(dst, s.Source)
+	}
+	if len(s.Args) > 0 {
+		dst = append(dst, `,"args":{`...)
+		keys := make([]string, 0, len(s.Args))
+		for k := range s.Args {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = jsonw.String(dst, k)
+			dst = append(dst, ':')
+			dst = jsonw.String(dst, s.Args[k])
+		}
+		dst = append(dst, '}')
+	}
+	if s.Message != "" {
+		dst = append(dst, `,"message":`...)
+		dst = jsonw.String(dst, s.Message)
+	}
+	return append(dst, '}')
+}
+
+// AppendSignals appends signals as a JSON array (null when nil), as encoding/json writes it.
+func AppendSignals(dst []byte, signals []Signal) []byte {
+	if signals == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i := range signals {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = signals[i].AppendJSON(dst)
+	}
+	return append(dst, ']')
+}
