@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 
+	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/combine"
 	"github.com/shopguard/shopguard/detect/model"
 )
@@ -35,8 +36,9 @@ func Examples(checks combine.Checks, rows []TextRow, keep func(TextRow) bool) []
 			continue
 		}
 		msgs := row.Conversation()
-		out = append(out, model.Example{ID: row.Source + "/" + row.ID, Source: row.Source, Msgs: msgs,
-			Facts: model.Facts(msgs, checks.Scan(msgs)), Scam: row.Label != "ok"})
+		res := checks.Scan(msgs)
+		out = append(out, model.Example{ID: row.Source + "/" + row.ID, Source: row.Source,
+			Doc: model.NewDoc(msgs, res), Scam: row.Label != "ok", Asked: res.Risk == shopguard.RiskLow && combine.Structural(res)})
 	}
 	return out
 }

@@ -85,11 +85,11 @@ func (c Checks) learned(msgs []text.Message, r text.Result) (shopguard.Signal, b
 	if c.Model == nil || r.Risk != shopguard.RiskLow || !Structural(r) {
 		return shopguard.Signal{}, false
 	}
-	facts := model.Facts(msgs, r)
-	if c.Model.Prob(msgs, facts) < c.Model.Threshold {
+	doc := model.NewDoc(msgs, r)
+	if c.Model.Prob(doc) < c.Model.Threshold {
 		return shopguard.Signal{}, false
 	}
-	v := c.Model.Judge(msgs, facts)
+	v := c.Model.Judge(doc)
 	sum := 0
 	for _, s := range r.Signals {
 		sum += s.Weight

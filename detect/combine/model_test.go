@@ -32,8 +32,8 @@ func fixtureModel(t *testing.T, c combine.Checks) *model.Model {
 	for i := range 30 {
 		for j, s := range append(scam, ok...) {
 			msgs := []text.Message{{From: text.FromThem, Text: s}}
-			ex = append(ex, model.Example{ID: fmt.Sprint(i, "-", j), Source: "fixture", Msgs: msgs,
-				Facts: model.Facts(msgs, c.Scan(msgs)), Scam: j < len(scam)})
+			ex = append(ex, model.Example{ID: fmt.Sprint(i, "-", j), Source: "fixture",
+				Doc: model.NewDoc(msgs, c.Scan(msgs)), Scam: j < len(scam)})
 		}
 	}
 	m, err := model.Train(ex, model.DefaultOptions)
@@ -52,7 +52,7 @@ func TestModelLiftsOnlyWithAStructuralCue(t *testing.T) {
 
 	// The model takes it for a scam, but the message asks nothing: it stays low.
 	bare := "紫色仓库通知：星光补贴"
-	if p := m.Prob([]text.Message{{From: text.FromThem, Text: bare}}, nil); p < m.Threshold {
+	if p := m.Prob(model.Doc{Msgs: []text.Message{{From: text.FromThem, Text: bare}}}); p < m.Threshold {
 		t.Fatalf("the fixture model does not take %q for a scam (%.2f < %.2f): the test proves nothing", bare, p, m.Threshold)
 	}
 	if r := scan(bare); r.Risk != shopguard.RiskLow || hasCode(r.Signals, combine.ModelSignal) {

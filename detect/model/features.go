@@ -48,16 +48,31 @@ func hash(kind byte, s string) uint32 {
 	return h
 }
 
-// Facts returns the structural facts of a verdict the model weighs: each cue found, the
-// stage reached, each scam script that fired, each link check signal and whether a link was
-// sent by the other side.
-func Facts(msgs []text.Message, r text.Result) []string {
+// Doc is what the model reads of a conversation: its messages, the links found in them
+// (left out of the words: the link check judges links) and the structural facts the
+// detectors found (see NewDoc).
+type Doc struct {
+	Msgs  []text.Message
+	URLs  []text.URL
+	Facts []string
+}
+
+// NewDoc returns what the model reads of a conversation and the detectors' verdict on it.
+func NewDoc(msgs []text.Message, r text.Result) Doc {
+	return Doc{Msgs: msgs, URLs: r.URLs, Facts: facts(msgs, r)}
+}
+
+// facts returns the structural facts of a verdict the model weighs: each cue found, each
+// scam script that fired and each link check signal. The cues that make the structural gate
+// itself (a link, a phone number, a short code: see combine.Structural) and the stage reached
+// are left out: every conversation the model is asked about has them, so they must not speak
+// for it.
+func facts(msgs []text.Message, r text.Result) []string {
 	var out []string
 	for _, c := range r.Cues {
-		out = append(out, "cue:"+c.ID)
-	}
-	if r.Stage != "" {
-		out = append(out, "stage:"+r.Stage)
+		if !gateCues[c.ID] {
+			out = append(out, "cue:"+c.ID)
+		}
 	}
 	for _, t := range r.Types {
 		out = append(out, "type:"+t)
@@ -67,21 +82,20 @@ func Facts(msgs []text.Message, r text.Result) []string {
 			out = append(out, "signal:"+s.Code)
 		}
 	}
-	for _, u := range r.URLs {
-		if u.Message < len(msgs) && msgs[u.Message].From != text.FromMe {
-			out = append(out, "link")
-			break
-		}
-	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
+// gateCues are the cues that stand for a link or a number as such, found by the text
+// detector's finders rather than by words.
+var gateCues = map[string]bool{"link": true, "contact_number": true, "short_code": true}
+
 // extract returns the features of a conversation: the words and character n-grams of the
-// other side's messages (normalised as the text detector reads them; the shopper's own are
-// left out, as the cues leave them out) scaled to unit length, and the facts, each worth 1.
+// other side's messages (normalised as the text detector reads them, links left out; the
+// shopper's own messages are left out, as the cues leave them out), each worth 1/√n for n of
+// them (unit length), and the facts, each worth 1.
 // With words, each feature keeps the words it stands for.
-func extract(msgs []text.Message, facts []string, words bool) []feature {
+func extract(d Doc, words bool) []feature {
 	var fs []feature
 	seen := map[uint32]bool{}
 	add := func(kind byte, s string) {
@@ -100,11 +114,11 @@ func extract(msgs []text.Message, facts []string, words bool) []feature {
 		fs = append(fs, f)
 	}
 	read := 0
-	for _, m := range msgs {
+	for i, m := range d.Msgs {
 		if m.From == text.FromMe || read >= maxTextBytes {
 			continue
 		}
-		n := text.Normalize(m.Text)
+		n := text.Normalize(withoutLinks(m.Text, i, d.URLs))
 		if len(n) > maxTextBytes-read {
 			n = n[:maxTextBytes-read]
 		}
@@ -117,13 +131,61 @@ func extract(msgs []text.Message, facts []string, words bool) []feature {
 			fs[i].val = scale
 		}
 	}
-	for _, f := range facts {
+	for _, f := range d.Facts {
 		add(kindFact, f)
 	}
 	return fs
 }
 
-// grams calls add for each Latin word (digits read as 0) and pair of words, and each pair
+// functionWords are English words that say nothing of what a message is about (pronouns,
+// articles, prepositions, auxiliaries): alone they only tell a mailing list's style from a
+// chat's, so they count only in pairs ("your account", "verify your").
+var functionWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the and or but if of to in on at by for from with as into onto about
+		i me my we us our you your yours he him his she her it its they them their this that these those
+		is am are was were be been being have has had do does did will would shall should can could may might must
+		not no so than then there here what which who whom when where why how all any some each just also very too
+		please thanks thank hi hello dear re subject`) {
+		functionWords[w] = true
+	}
+}
+
+// withoutLinks returns the text of message msg with the links found in it (rune spans, in
+// order) each replaced by a space.
+func withoutLinks(s string, msg int, urls []text.URL) string {
+	var spans [][2]int
+	for _, u := range urls {
+		if u.Message == msg && u.End > u.Start {
+			spans = append(spans, [2]int{u.Start, u.End})
+		}
+	}
+	if len(spans) == 0 {
+		return s
+	}
+	var b strings.Builder
+	r, k, from := 0, 0, 0 // rune offset of byte i; next span; byte offset to copy from, -1 inside a link
+	for i := range s {
+		if k < len(spans) && r == spans[k][1] {
+			from = i
+			k++
+		}
+		if k < len(spans) && r == spans[k][0] && from >= 0 {
+			b.WriteString(s[from:i])
+			b.WriteByte(' ')
+			from = -1
+		}
+		r++
+	}
+	if from >= 0 {
+		b.WriteString(s[from:])
+	}
+	return b.String()
+}
+
+// grams calls add for each Latin word (digits in it read as 0; numbers alone and function
+// words are skipped) and pair of words, and each pair
 // and triple of other characters in a row, of a normalised text. A clause end ('\n') or a
 // change of script ends a run.
 func grams(n string, add func(kind byte, s string)) {
@@ -136,23 +198,30 @@ func grams(n string, add func(kind byte, s string)) {
 		switch {
 		case c < utf8.RuneSelf && (c >= 'a' && c <= 'z' || c >= '0' && c <= '9'):
 			flushRun()
-			j := i
+			j, letters := i, false
 			b.Reset()
 			for j < len(n) && (n[j] >= 'a' && n[j] <= 'z' || n[j] >= '0' && n[j] <= '9') {
 				if n[j] >= '0' && n[j] <= '9' {
 					b.WriteByte('0')
 				} else {
 					b.WriteByte(n[j])
+					letters = true
 				}
 				j++
 			}
+			i = j
+			if !letters { // a number: dates, prices and phone numbers are the cues' business
+				prevWord = ""
+				continue
+			}
 			w := b.String()
-			add(kindWord, w)
+			if !functionWords[w] {
+				add(kindWord, w)
+			}
 			if prevWord != "" {
 				add(kindBigram, prevWord+" "+w)
 			}
 			prevWord = w
-			i = j
 		case c < utf8.RuneSelf:
 			if c != ' ' {
 				prevWord = ""

@@ -24,8 +24,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/shopguard/shopguard/detect/text"
 )
 
 // Meta describes a trained model: how it was trained and how its raw score is calibrated.
@@ -57,9 +55,9 @@ const (
 // Learned reports whether the model learned from rows of source.
 func (m *Model) Learned(source string) bool { return m.Sources[source] > 0 }
 
-// Prob returns the calibrated probability that a conversation with these facts is a scam.
-func (m *Model) Prob(msgs []text.Message, facts []string) float64 {
-	return m.calibrate(m.raw(extract(msgs, facts, false)))
+// Prob returns the calibrated probability that a conversation is a scam.
+func (m *Model) Prob(d Doc) float64 {
+	return m.calibrate(m.raw(extract(d, false)))
 }
 
 func (m *Model) raw(fs []feature) float64 {
@@ -88,8 +86,8 @@ type Verdict struct {
 const maxWords = 5
 
 // Judge scores a conversation and names the words that weighed most towards "scam".
-func (m *Model) Judge(msgs []text.Message, facts []string) Verdict {
-	fs := extract(msgs, facts, true)
+func (m *Model) Judge(d Doc) Verdict {
+	fs := extract(d, true)
 	v := Verdict{Prob: m.calibrate(m.raw(fs))}
 	v.Scam = v.Prob >= m.Threshold
 	slices.SortStableFunc(fs, func(a, b feature) int {

@@ -28,13 +28,18 @@ func fixture() []Example {
 	var ex []Example
 	for i := range 40 {
 		for j, s := range scam {
-			ex = append(ex, Example{ID: fmt.Sprint("s", i, j), Source: "fixture", Msgs: []text.Message{{From: text.FromThem, Text: s}}, Facts: []string{"cue:link"}, Scam: true})
+			ex = append(ex, Example{ID: fmt.Sprint("s", i, j), Source: "fixture", Doc: doc(s, "cue:link"), Scam: true})
 		}
 		for j, s := range ok {
-			ex = append(ex, Example{ID: fmt.Sprint("o", i, j), Source: "fixture", Msgs: []text.Message{{From: text.FromThem, Text: s}}})
+			ex = append(ex, Example{ID: fmt.Sprint("o", i, j), Source: "fixture", Doc: doc(s)})
 		}
 	}
 	return ex
+}
+
+// doc returns a one-message document from the other side with these facts.
+func doc(s string, facts ...string) Doc {
+	return Doc{Msgs: []text.Message{{From: text.FromThem, Text: s}}, Facts: facts}
 }
 
 func TestTrainIsDeterministicAndLearns(t *testing.T) {
@@ -57,17 +62,17 @@ func TestTrainIsDeterministicAndLearns(t *testing.T) {
 	if cb, _ := c.MarshalBinary(); bytes.Equal(ab, cb) {
 		t.Error("another seed gave the same model: the seed is not used")
 	}
-	scam := []text.Message{{From: text.FromThem, Text: "请把验证码发给我，缴纳清关费用"}}
-	calm := []text.Message{{From: text.FromThem, Text: "明天就到，请凭取件码领取"}}
-	if ps, pc := a.Prob(scam, []string{"cue:link"}), a.Prob(calm, nil); ps <= pc || ps < 0.5 || pc > 0.5 {
+	scam := doc("请把验证码发给我，缴纳清关费用", "cue:link")
+	calm := doc("明天就到，请凭取件码领取")
+	if ps, pc := a.Prob(scam), a.Prob(calm); ps <= pc || ps < 0.5 || pc > 0.5 {
 		t.Errorf("probabilities: scam %.3f, calm %.3f", ps, pc)
 	}
-	v := a.Judge(scam, []string{"cue:link"})
+	v := a.Judge(scam)
 	if len(v.Words) == 0 || slices.ContainsFunc(v.Words, func(w string) bool { return strings.Contains(w, ":") }) {
 		t.Errorf("words that weighed most: %q (facts must not be named)", v.Words)
 	}
 	// The shopper's own messages are not read.
-	if p := a.Prob([]text.Message{{From: text.FromMe, Text: "请把验证码发给我，缴纳清关费用"}}, nil); p != a.Prob(nil, nil) {
+	if p := a.Prob(Doc{Msgs: []text.Message{{From: text.FromMe, Text: "请把验证码发给我，缴纳清关费用"}}}); p != a.Prob(Doc{}) {
 		t.Errorf("a message from the shopper moved the probability to %.3f", p)
 	}
 	if a.Sources["fixture"] != len(fixture()) || a.HeldOut == 0 || a.Threshold < 0.5 {
@@ -97,8 +102,8 @@ func TestLoadRoundTripAndRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs := []text.Message{{From: text.FromThem, Text: "pay the customs fee at the link"}}
-	if back.Prob(msgs, nil) != m.Prob(msgs, nil) {
+	d := doc("pay the customs fee at the link")
+	if back.Prob(d) != m.Prob(d) {
 		t.Error("a loaded model scores differently")
 	}
 	for name, bad := range map[string][]byte{
@@ -128,10 +133,28 @@ func TestEmbeddedModelLoads(t *testing.T) {
 	}
 }
 
+func TestWithoutLinks(t *testing.T) {
+	urls := []text.URL{{Message: 0, Start: 3, End: 9}, {Message: 1, Start: 3, End: 9}, {Message: 1, Start: 10, End: 14}, {Message: 2, Start: 0, End: 3}}
+	for _, c := range []struct {
+		s    string
+		msg  int
+		want string
+	}{
+		{"点击 x.cn/a 领取", 0, "点击   领取"},
+		{"点击 x.cn/a y.cn", 1, "点击    "},
+		{"abc def", 2, "  def"},
+		{"no links", 3, "no links"},
+	} {
+		if got := withoutLinks(c.s, c.msg, urls); got != c.want {
+			t.Errorf("withoutLinks(%q, %d) = %q, want %q", c.s, c.msg, got, c.want)
+		}
+	}
+}
+
 func TestGrams(t *testing.T) {
 	var got []string
-	grams(text.Normalize("Pay 100 now。验证码"), func(kind byte, s string) { got = append(got, string(kind)+s) })
-	want := []string{"wpay", "w000", "bpay 000", "wnow", "b000 now", "2验证", "2证码", "3验证码"}
+	grams(text.Normalize("Pay 100 now 5G。验证码"), func(kind byte, s string) { got = append(got, string(kind)+s) })
+	want := []string{"wpay", "wnow", "w0g", "bnow 0g", "2验证", "2证码", "3验证码"}
 	if !slices.Equal(got, want) {
 		t.Errorf("grams: %q, want %q", got, want)
 	}
@@ -153,7 +176,7 @@ func FuzzExtract(f *testing.F) {
 	f.Add("您的包裹异常 pay 100 now http://x.cn")
 	f.Add("\xff\xfe 验证码。。 a1b2")
 	f.Fuzz(func(t *testing.T, s string) {
-		fs := extract([]text.Message{{From: text.FromThem, Text: s}}, []string{"link"}, true)
+		fs := extract(doc(s, "link"), true)
 		if len(fs) > maxFeatures {
 			t.Fatalf("%d features", len(fs))
 		}

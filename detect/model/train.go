@@ -5,19 +5,18 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-
-	"github.com/shopguard/shopguard/detect/text"
 )
 
-// Example is one labelled conversation to learn from: the messages, the facts the detectors
-// found in it (Facts), whether it is a scam (fraud or unwanted bulk messages), and its source
-// and id (the id decides, by hash, whether it is held out for calibration).
+// Example is one labelled conversation to learn from: what the model reads of it (NewDoc),
+// whether it is a scam (fraud or unwanted bulk messages), whether the model would be asked
+// about it (the detectors' verdict is low and holds a structural cue), and its source and id
+// (the id decides, by hash, whether it is held out for calibration).
 type Example struct {
 	ID     string
 	Source string
-	Msgs   []text.Message
-	Facts  []string
+	Doc    Doc
 	Scam   bool
+	Asked  bool
 }
 
 // Options are the settings of a training run. The zero value is not useful: see
@@ -28,11 +27,11 @@ type Options struct {
 	L2             float64 // regularisation strength per example
 	Rate           float64 // initial learning rate
 	HeldOut        int     // one example in HeldOut is kept out of training, for calibration
-	MaxFalseAlarms float64 // the largest share of held-out legitimate rows the threshold may let through
+	MaxFalseAlarms float64 // the largest share of any source's held-out legitimate rows the model may lift
 }
 
 // DefaultOptions are the settings the shipped model is trained with.
-var DefaultOptions = Options{Seed: 20261204, Epochs: 8, L2: 1e-5, Rate: 0.2, HeldOut: 5, MaxFalseAlarms: 0.002}
+var DefaultOptions = Options{Seed: 20261204, Epochs: 8, L2: 1e-5, Rate: 0.2, HeldOut: 5, MaxFalseAlarms: 0.005}
 
 // Train fits a model to the examples: logistic regression by stochastic gradient descent
 // with L2 regularisation, classes weighted to count equally, examples visited in an order
@@ -43,14 +42,16 @@ func Train(examples []Example, o Options) (*Model, error) {
 		return nil, errors.New("model: train: epochs, rate and held-out share must be positive")
 	}
 	type row struct {
-		fs   []feature
-		scam bool
+		fs     []feature
+		scam   bool
+		asked  bool
+		source string
 	}
 	var train, held []row
 	m := &Model{Meta: Meta{Version: version, Bits: Bits, Seed: o.Seed, Epochs: o.Epochs, L2: o.L2, Sources: map[string]int{}}}
 	pos, neg := 0, 0
 	for _, e := range examples {
-		r := row{extract(e.Msgs, e.Facts, false), e.Scam}
+		r := row{extract(e.Doc, false), e.Scam, e.Asked, e.Source}
 		m.Sources[e.Source]++
 		if hash('h', e.ID)%uint32(o.HeldOut) == 0 {
 			held = append(held, r)
@@ -113,8 +114,46 @@ func Train(examples []Example, o Options) (*Model, error) {
 		raws[i], labels[i] = m.raw(r.fs), r.scam
 	}
 	m.PlattA, m.PlattB = platt(raws, labels)
-	m.Threshold = threshold(m, raws, labels, o.MaxFalseAlarms)
+	// The threshold: the lowest probability, from 0.5 up to 0.999 (see step), at which the model
+	// would lift at most MaxFalseAlarms of any source's held-out legitimate rows (those it
+	// would be asked about count; the others it never sees).
+	legit := map[string]int{}
+	var asked []int
+	for i, r := range held {
+		if !r.scam {
+			legit[r.source]++
+			if r.asked {
+				asked = append(asked, i)
+			}
+		}
+	}
+	m.Threshold = 1 // never, unless a threshold below meets the bound
+	for t := 500; t < 1000; t += step(t) {
+		th := float64(t) / 1000
+		lifted := map[string]int{}
+		for _, i := range asked {
+			if m.calibrate(raws[i]) >= th {
+				lifted[held[i].source]++
+			}
+		}
+		ok := true
+		for s, n := range lifted {
+			ok = ok && float64(n) <= o.MaxFalseAlarms*float64(legit[s])
+		}
+		if ok {
+			m.Threshold = th
+			break
+		}
+	}
 	return m, nil
+}
+
+// step is the threshold search's step at t per mille: 0.01 up to 0.98, then 0.001.
+func step(t int) int {
+	if t < 980 {
+		return 10
+	}
+	return 1
 }
 
 // platt fits p = sigmoid(a·raw+b) to the labels by Newton's method on the log loss, with
@@ -161,25 +200,4 @@ func platt(raws []float64, labels []bool) (a, b float64) {
 		}
 	}
 	return a, b
-}
-
-// threshold returns the lowest calibrated probability, from 0.5 up in steps of 0.01, at which
-// at most maxFalse of the held-out legitimate rows would be taken for scams.
-func threshold(m *Model, raws []float64, labels []bool, maxFalse float64) float64 {
-	for t := 50; t < 100; t++ {
-		th := float64(t) / 100
-		fa, n := 0, 0
-		for i, x := range raws {
-			if !labels[i] {
-				n++
-				if m.calibrate(x) >= th {
-					fa++
-				}
-			}
-		}
-		if float64(fa) <= maxFalse*float64(n) {
-			return th
-		}
-	}
-	return 0.99
 }
