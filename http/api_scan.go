@@ -11,7 +11,7 @@ import (
 // analyzer (with the community's confirmed domains and any threat feeds), the community's
 // reputations and the learned layer.
 func (s *Server) checks() combine.Checks {
-	return combine.Checks{Text: s.Text, Links: s.Links, Reputations: s.Intel, Model: s.Model}
+	return combine.Checks{Text: s.Text, Links: s.Links, Reputations: s.Intel, Model: s.Model, Prices: s.Prices, Platforms: s.shopChecks().platforms}
 }
 
 // scanRequest is the body of POST /api/v1/scan: a text or a conversation, and the language

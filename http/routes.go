@@ -25,6 +25,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/check/listing", s.handleCheckListing)
 	s.handle("POST /api/v1/check/url", s.handleCheckURL)
 	s.handle("POST /api/v1/scan", s.handleScan)
+	s.handle("POST /api/v1/check/site", s.handleCheckSite)
+	s.handle("POST /api/v1/assess", s.handleAssess)
 
 	// Community reports and reputation. Anyone may report (anonymous reports weigh little),
 	// look up and appeal; moderation needs a moderator.
@@ -89,6 +91,10 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /lang/{lang}", s.handleSetLang)
 	s.handle("GET /check/seller", s.handleSellerPage)
 	s.handle("POST /check/seller", s.handleSellerForm)
+	s.handle("GET /check/site", s.handleSitePage)
+	s.handle("POST /check/site", s.handleSiteForm)
+	s.handle("GET /assess", s.handleWizardPage)
+	s.handle("POST /assess", s.handleWizardForm)
 	s.handle("GET /report", s.handleReportPage)
 	s.handle("POST /report", s.handleReportForm)
 	s.handle("GET /lookup", s.handleLookupPage)

@@ -21,8 +21,10 @@ import (
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/detect/model"
 	"github.com/shopguard/shopguard/detect/text"
+	"github.com/shopguard/shopguard/fetch"
 	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/knowledge"
+	"github.com/shopguard/shopguard/prices"
 )
 
 // Config holds the settings of the HTTP server.
@@ -75,6 +77,11 @@ type Server struct {
 
 	// Intel is community reporting and reputation; Open starts it (StartIntel).
 	Intel *intel.Service
+	// Prices are the reference prices; NewServer makes them over Store and Open loads them.
+	Prices *prices.Service
+	// Fetcher reads shops' sites for the site check and the assessment; nil (the default)
+	// reads none: the site check then only takes pages handed to it.
+	Fetcher *fetch.Fetcher
 
 	planner *casework.Planner
 	mux     *http.ServeMux
@@ -91,6 +98,9 @@ type Server struct {
 	closing    atomic.Bool
 	// stopIntel stops following the change sequence.
 	stopIntel context.CancelFunc
+	// shop holds what the shop checks share, built on first use (after the caller has set
+	// Links).
+	shop shopChecks
 }
 
 // NewServer returns a server over the store and knowledge pack, with its routes registered.
@@ -105,6 +115,7 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 	s.Intel = &intel.Service{Store: store, Index: intel.NewIndex(), Prover: &intel.Prover{}, Log: logger,
 		KnownScamType: func(id string) bool { _, ok := pack.ScamType(id); return ok }}
 	s.Links = link.New(pack, s.Intel)
+	s.Prices = prices.NewService(store)
 	var err error
 	if s.Text, err = text.New(pack); err != nil {
 		return nil, fmt.Errorf("http: text detector: %w", err)
@@ -152,6 +163,10 @@ func (s *Server) Open() error {
 	if err := s.StartIntel(ctx); err != nil {
 		cancel()
 		return fmt.Errorf("http: start reputation index: %w", err)
+	}
+	if err := s.startPrices(ctx); err != nil {
+		cancel()
+		return err
 	}
 	ln, err := net.Listen("tcp", s.Config.Addr)
 	if err != nil {

@@ -293,6 +293,10 @@ func (s *Service) trustOf(ctx context.Context, who Reporter) (shopguard.Trust, e
 	return shopguard.TrustAccount, nil
 }
 
+// NetworkSource returns the keyed hash of the network ip belongs to (see source): what other
+// parts use to count many submissions from one network once.
+func (s *Service) NetworkSource(ip netip.Addr) string { return s.source(ip) }
+
 // source returns the keyed hash of the network an address belongs to: its /24 for IPv4, its
 // /48 for IPv6, so that one household or one attacker's subnet counts once.
 func (s *Service) source(ip netip.Addr) string {

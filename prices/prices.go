@@ -30,6 +30,10 @@ const (
 	MinKey = 4
 	// maxTitle is the most of a title read to find an item.
 	maxTitle = 512
+	// MaxItems is the most items (and categories) in a table: past it, prices learnt for new
+	// items are left out (imported ones still go in), so that titles typed by strangers cannot
+	// grow it without end.
+	MaxItems = 200000
 )
 
 // Key normalises an item name or title: lower case, letters and digits only, one space
@@ -85,6 +89,9 @@ func (t *Table) Add(ps ...shopguard.PriceObservation) {
 			k.item = "category:" + Key(p.Category)
 		}
 		e := t.entries[k]
+		if e == nil && len(t.entries) >= MaxItems && !p.Imported {
+			continue
+		}
 		if e == nil {
 			e = &entry{}
 			t.entries[k] = e
@@ -224,17 +231,24 @@ func abs(x int64) int64 {
 	return x
 }
 
-// Service keeps a table in step with a store: Load reads every stored price, Record stores new
-// ones and adds them.
+// Service keeps a table in step with a store: Load reads every stored price; Learn adds prices
+// seen in checks to the table at once and queues them for Run, which stores them in batches
+// off the request path.
 type Service struct {
 	Store shopguard.PriceStore
 	Now   func() time.Time
 	table atomic.Pointer[Table]
+	queue chan shopguard.PriceObservation
+	// Dropped counts the prices not stored because the queue was full.
+	Dropped atomic.Int64
 }
+
+// QueueSize is the most prices waiting to be stored; more are dropped (and counted).
+const QueueSize = 4096
 
 // NewService returns a service over the store with an empty table.
 func NewService(s shopguard.PriceStore) *Service {
-	sv := &Service{Store: s, Now: time.Now}
+	sv := &Service{Store: s, Now: time.Now, queue: make(chan shopguard.PriceObservation, QueueSize)}
 	sv.table.Store(NewTable())
 	return sv
 }
@@ -262,20 +276,60 @@ func (s *Service) Load(ctx context.Context) error {
 	return nil
 }
 
-// Record stores prices seen in a check (stamped now, not imported) and adds them to the table.
-func (s *Service) Record(ctx context.Context, ps ...shopguard.PriceObservation) error {
+// Learn takes prices seen in a check (stamped now, not imported): the table has them at once,
+// the store once Run gets to them. It never blocks.
+func (s *Service) Learn(ps ...shopguard.PriceObservation) {
 	if len(ps) == 0 {
-		return nil
+		return
 	}
 	now := s.Now().UTC()
 	for i := range ps {
 		ps[i].Item, ps[i].Imported, ps[i].SeenAt = Key(ps[i].Item), false, now
-	}
-	if err := s.Store.AddPrices(ctx, ps); err != nil {
-		return err
+		select {
+		case s.queue <- ps[i]:
+		default:
+			s.Dropped.Add(1)
+		}
 	}
 	s.Table().Add(ps...)
-	return nil
+}
+
+// Run stores the prices Learn queued, in batches, until ctx ends; then it stores what is
+// left and returns. Errors go to logf.
+func (s *Service) Run(ctx context.Context, logf func(err error)) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	var batch []shopguard.PriceObservation
+	flush := func(ctx context.Context) {
+		if len(batch) == 0 {
+			return
+		}
+		if err := s.Store.AddPrices(ctx, batch); err != nil {
+			logf(err)
+		}
+		batch = batch[:0]
+	}
+	for {
+		select {
+		case p := <-s.queue:
+			batch = append(batch, p)
+			if len(batch) >= 512 {
+				flush(ctx)
+			}
+		case <-tick.C:
+			flush(ctx)
+		case <-ctx.Done():
+			for {
+				select {
+				case p := <-s.queue:
+					batch = append(batch, p)
+				default:
+					flush(context.WithoutCancel(ctx))
+					return
+				}
+			}
+		}
+	}
 }
 
 // PriceReference answers from the current table.

@@ -121,16 +121,22 @@ func TestServiceLearns(t *testing.T) {
 	}
 	defer db.Close()
 	s := prices.NewService(db)
-	ctx := context.Background()
-	if err := s.Record(ctx, shopguard.PriceObservation{Item: "Nintendo Switch OLED", Amount: 259900, Currency: "CNY", Source: "check:a.example"}); err != nil {
-		t.Fatal(err)
-	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx, func(err error) { t.Error(err) }); close(done) }()
+	s.Learn(shopguard.PriceObservation{Item: "Nintendo Switch OLED", Amount: 259900, Currency: "CNY", Source: "check:a.example"})
 	if _, ok := s.PriceReference("Nintendo Switch OLED 白色", "", "CNY"); ok {
 		t.Error("a reference from one source")
 	}
 	for i := range 3 {
-		s.Record(ctx, shopguard.PriceObservation{Item: "Nintendo Switch OLED", Amount: 249900 + int64(i)*1000, Currency: "CNY", Source: fmt.Sprintf("check:%d.example", i)})
+		s.Learn(shopguard.PriceObservation{Item: "Nintendo Switch OLED", Amount: 249900 + int64(i)*1000, Currency: "CNY", Source: fmt.Sprintf("check:%d.example", i)})
 	}
+	if ref, ok := s.PriceReference("Nintendo Switch OLED 白色", "", "CNY"); !ok || ref.Sources != 4 {
+		t.Errorf("learnt at once: %+v %v", ref, ok)
+	}
+	stop()
+	<-done
+	ctx = context.Background()
 	s2 := prices.NewService(db)
 	if err := s2.Load(ctx); err != nil {
 		t.Fatal(err)
