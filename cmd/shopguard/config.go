@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"github.com/shopguard/shopguard/fetch"
 	"net"
 	"net/url"
 	"os"
@@ -35,12 +36,17 @@ type Config struct {
 	MetricsKey     string  `json:"metrics_key"`
 	// RetentionDays is how long community reports are kept; 0 keeps them.
 	RetentionDays int `json:"report_retention_days"`
+	// ReadSites lets the server read shops' live sites (site check, assessment); RDAP is the
+	// service asked for domains' registration dates ("" asks none).
+	ReadSites bool   `json:"read_sites"`
+	RDAP      string `json:"rdap"`
 }
 
 // loadConfig reads the defaults and the environment.
 func (m *Main) loadConfig() (Config, error) {
 	def := shttp.DefaultConfig()
-	c := Config{Data: "shopguard-data", Addr: def.Addr, RateAnon: def.RateAnon, RateKey: def.RateKey, LogLevel: "info", LogFormat: "text"}
+	c := Config{Data: "shopguard-data", Addr: def.Addr, RateAnon: def.RateAnon, RateKey: def.RateKey, LogLevel: "info", LogFormat: "text",
+		ReadSites: true, RDAP: fetch.DefaultRDAP}
 	str := func(name string, dst *string) error {
 		if v := m.Getenv(name); v != "" {
 			*dst = v
@@ -64,8 +70,9 @@ func (m *Main) loadConfig() (Config, error) {
 		}
 		return nil
 	}
-	var secure, retention string
+	var secure, retention, readSites string
 	for _, err := range []error{
+		str("SHOPGUARD_READ_SITES", &readSites), str("SHOPGUARD_RDAP", &c.RDAP),
 		str("SHOPGUARD_REPORT_RETENTION_DAYS", &retention),
 		str("SHOPGUARD_DATA", &c.Data), str("SHOPGUARD_DB", &c.DB), str("SHOPGUARD_BLOBS", &c.Blobs), str("SHOPGUARD_ADDR", &c.Addr),
 		str("SHOPGUARD_KNOWLEDGE", &c.Knowledge), str("SHOPGUARD_SECURE_COOKIES", &secure),
@@ -83,6 +90,13 @@ func (m *Main) loadConfig() (Config, error) {
 			return c, usagef("SHOPGUARD_REPORT_RETENTION_DAYS=%q: want a number of days (0 keeps reports)", retention)
 		}
 		c.RetentionDays = n
+	}
+	if readSites != "" {
+		b, err := strconv.ParseBool(readSites)
+		if err != nil {
+			return c, usagef("SHOPGUARD_READ_SITES=%q: want true or false", readSites)
+		}
+		c.ReadSites = b
 	}
 	if secure != "" {
 		b, err := strconv.ParseBool(secure)
@@ -114,6 +128,8 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.FeedURLs, "feed-urls", c.FeedURLs, "threat feeds to fetch and refresh: space-separated NAME,FORMAT,URL[,EVERY] (EVERY such as 6h, default 1h) [SHOPGUARD_FEED_URLS]")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only (such as 127.0.0.1:9090), not on --addr [SHOPGUARD_METRICS_ADDR]")
 	fs.StringVar(&c.MetricsKey, "metrics-key", c.MetricsKey, "bearer token /metrics asks for; better set SHOPGUARD_METRICS_KEY or SHOPGUARD_METRICS_KEY_FILE than the flag [SHOPGUARD_METRICS_KEY]")
+	fs.BoolVar(&c.ReadSites, "read-sites", c.ReadSites, "read shops' live sites for the site check and the assessment (private addresses are always refused) [SHOPGUARD_READ_SITES]")
+	fs.StringVar(&c.RDAP, "rdap", c.RDAP, "RDAP service asked for a shop domain's registration date; empty asks none [SHOPGUARD_RDAP]")
 	c.retentionFlag(fs)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shopguard/shopguard/detect/link"
+	"github.com/shopguard/shopguard/fetch"
 	shttp "github.com/shopguard/shopguard/http"
 	"github.com/shopguard/shopguard/intel/feed"
 	"github.com/shopguard/shopguard/sqlstore"
@@ -53,6 +54,9 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 		h.Links = link.New(pack, link.Lookups{h.Intel, feeds})
 		h.Intel.Limits.Retention = c.retention()
 		h.Intel.CachePath = c.indexCache()
+		if c.ReadSites {
+			h.Fetcher = fetch.New(fetch.Options{RDAP: c.RDAP})
+		}
 		err = h.Open()
 	}
 	if err != nil {

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/combine"
+	"github.com/shopguard/shopguard/detect/site"
+	"github.com/shopguard/shopguard/sqlite"
+)
+
+const sites = "../../detect/site/testdata/sites/"
+
+func TestCheckSiteHTML(t *testing.T) {
+	code, out, errOut := run(t, nil, "", "check site", "--html", "--url", "https://youpinshuma.com/", "--lang", "en",
+		sites+"zh-fake-company-mismatch/index.html", sites+"zh-fake-company-mismatch/about.html")
+	if code != 1 || !strings.Contains(out, "[site.company_mismatch]") || !strings.Contains(out, "not checked:") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = run(t, nil, "", "check site", "--html", "--json", "--url", "https://www.shumacheng.com.cn/", sites+"zh-legit-digital/index.html")
+	var r site.Result
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Risk != shopguard.RiskLow {
+		t.Fatalf("honest shop: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := run(t, nil, "", "check site", "--html", sites+"zh-legit-digital/index.html"); code != 2 || !strings.Contains(errOut, "--url") {
+		t.Errorf("no --url: exit %d %s", code, errOut)
+	}
+}
+
+func TestAssessCLI(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "prices.csv")
+	os.WriteFile(csv, []byte("item,category,price,currency,source\niPhone 15 Pro,手机,7999,CNY,jd.com\n"), 0o600)
+	req := `{"item":{"title":"iPhone 15 Pro 256GB"},"price":{"amount":"1999","currency":"CNY"},"payment_method":"bank_transfer","site":"https://apple-neibu.com/"}`
+	code, out, errOut := run(t, nil, req, "assess", "--offline", "--prices", csv, "--lang", "en", "-")
+	if code != 1 || !strings.Contains(out, "[price]") || !strings.Contains(out, "7999.00") || !strings.Contains(out, "site: not read") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	lines := `{"id":"a","platform":"taobao","payment_method":"escrow"}` + "\n" + `{"id":"b","payment_method":"crypto"}` + "\n" + `{"id":"c","payment_method":"cheque"}` + "\n"
+	code, out, errOut = run(t, nil, lines, "assess", "--offline", "--jsonl")
+	if code != 0 {
+		t.Fatalf("jsonl: exit %d %s", code, errOut)
+	}
+	rows := strings.Split(strings.TrimSpace(out), "\n")
+	if len(rows) != 3 {
+		t.Fatalf("jsonl: %d lines\n%s", len(rows), out)
+	}
+	var b struct {
+		ID     string `json:"id"`
+		Result combine.Answer
+		Error  *struct{ Field string }
+	}
+	json.Unmarshal([]byte(rows[1]), &b)
+	if b.ID != "b" || !strings.Contains(rows[1], `"risk":"high"`) || !strings.Contains(rows[2], "payment_method") {
+		t.Errorf("jsonl rows:\n%s", out)
+	}
+}
+
+func TestImportPrices(t *testing.T) {
+	data := t.TempDir()
+	env := map[string]string{"SHOPGUARD_DATA": data}
+	good := "item,category,price,currency,source\niPhone 15 Pro,手机,7999,CNY,jd.com\n,羽绒服,599,CNY,survey\n"
+	if code, out, errOut := run(t, env, good, "import prices", "-"); code != 0 || !strings.Contains(out, "2 reference prices") {
+		t.Fatalf("exit %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, env, "item,category,price,currency,source\nps5 slim,,cheap,USD,x\n", "import prices", "-"); code != 2 || !strings.Contains(errOut, "row 2, column price") {
+		t.Errorf("bad row: exit %d %s", code, errOut)
+	}
+	db, err := sqlite.Open(context.Background(), filepath.Join(data, "shopguard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	n := 0
+	db.EachPrice(context.Background(), func(shopguard.PriceObservation) error { n++; return nil })
+	if n != 2 {
+		t.Errorf("%d prices stored, want 2 (the bad file adds none)", n)
+	}
+}
