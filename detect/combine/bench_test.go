@@ -1,9 +1,12 @@
 package combine_test
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/shopguard/shopguard/detect/combine"
+	"github.com/shopguard/shopguard/detect/model"
 	"github.com/shopguard/shopguard/detect/text"
 )
 
@@ -30,6 +33,60 @@ func BenchmarkScan(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				bc.checks.Scan(benchChat)
+			}
+		})
+	}
+}
+
+// BenchmarkScanMixed measures the throughput of a scan over about 1 MB of the text
+// detector's zh/en fixture conversations (the corpus of text.BenchmarkScanMixed), one scan per
+// conversation, through the text detector alone ("text") and with the learned layer on
+// ("text+model"), so that the two can be compared in one run; -cpu 1 gives the per-core
+// figure.
+func BenchmarkScanMixed(b *testing.B) {
+	c, _ := checks(b, nil)
+	m, err := model.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var one [][]text.Message
+	size := 0
+	for _, file := range []string{"../text/testdata/legit-chats.jsonl", "../text/testdata/scam-chats.jsonl"} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for line := range strings.Lines(string(data)) {
+			in, err := text.ParseInput([]byte(line))
+			if err != nil {
+				b.Fatal(err)
+			}
+			one = append(one, in.Conversation())
+			for _, msg := range in.Conversation() {
+				size += len(msg.Text)
+			}
+		}
+	}
+	var convs [][]text.Message
+	total := 0
+	for total < 1<<20 {
+		convs = append(convs, one...)
+		total += size
+	}
+	for _, bc := range []struct {
+		name   string
+		checks combine.Checks
+	}{
+		{"text", combine.Checks{Text: c.Text}},
+		{"text+model", combine.Checks{Text: c.Text, Model: m}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(total))
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, conv := range convs {
+					bc.checks.Scan(conv)
+				}
 			}
 		})
 	}

@@ -15,7 +15,7 @@ const Bits = 18
 const dim = 1 << Bits
 
 // Limits on what one conversation gives the model: bytes of normalised text read (the rest
-// is ignored) and features kept.
+// is ignored) and features kept for training or an explanation.
 const (
 	maxTextBytes = 64 << 10
 	maxFeatures  = 1 << 15
@@ -35,15 +35,30 @@ const (
 	kindBigram = 'b' // two Latin words in a row
 	kindChars2 = '2' // two characters of a non-Latin script in a row
 	kindChars3 = '3' // three
-	kindFact   = 'f' // a structural fact (cue, stage, link verdict)
+	kindFact   = 'f' // a structural fact (cue, script, link verdict)
+)
+
+// FNV-1a, 32 bits.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
 )
 
 // hash is 32-bit FNV-1a of kind and s.
 func hash(kind byte, s string) uint32 {
-	h := uint32(2166136261)
-	h = (h ^ uint32(kind)) * 16777619
+	return hashOn(start(kind), s)
+}
+
+func start(kind byte) uint32 { return (fnvOffset ^ uint32(kind)) * fnvPrime }
+
+// hashOn continues h over s, reading every digit as 0.
+func hashOn(h uint32, s string) uint32 {
 	for i := 0; i < len(s); i++ {
-		h = (h ^ uint32(s[i])) * 16777619
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			c = '0'
+		}
+		h = (h ^ uint32(c)) * fnvPrime
 	}
 	return h
 }
@@ -90,29 +105,11 @@ func facts(msgs []text.Message, r text.Result) []string {
 // detector's finders rather than by words.
 var gateCues = map[string]bool{"link": true, "contact_number": true, "short_code": true}
 
-// extract returns the features of a conversation: the words and character n-grams of the
-// other side's messages (normalised as the text detector reads them, links left out; the
-// shopper's own messages are left out, as the cues leave them out), each worth 1/√n for n of
-// them (unit length), and the facts, each worth 1.
-// With words, each feature keeps the words it stands for.
-func extract(d Doc, words bool) []feature {
-	var fs []feature
-	seen := map[uint32]bool{}
-	add := func(kind byte, s string) {
-		if len(fs) >= maxFeatures {
-			return
-		}
-		i := hash(kind, s) & (dim - 1)
-		if seen[i] {
-			return
-		}
-		seen[i] = true
-		f := feature{idx: i, val: 1}
-		if words && kind != kindFact {
-			f.words = strings.Clone(s)
-		}
-		fs = append(fs, f)
-	}
+// walk calls emit for every feature of d: the words and character n-grams of the other
+// side's messages (normalised as the text detector reads them, links left out; the shopper's
+// own messages are left out, as the cues leave them out), with the normalised text and the
+// span of the words, then the facts (fact true). It stops after maxTextBytes of text.
+func walk(d Doc, emit func(h uint32, fact bool, n string, s, e int)) {
 	read := 0
 	for i, m := range d.Msgs {
 		if m.From == text.FromMe || read >= maxTextBytes {
@@ -123,16 +120,37 @@ func extract(d Doc, words bool) []feature {
 			n = n[:maxTextBytes-read]
 		}
 		read += len(n)
-		grams(n, add)
-	}
-	if len(fs) > 0 {
-		scale := float32(1 / math.Sqrt(float64(len(fs))))
-		for i := range fs {
-			fs[i].val = scale
-		}
+		grams(n, func(h uint32, s, e int) { emit(h, false, n, s, e) })
 	}
 	for _, f := range d.Facts {
-		add(kindFact, f)
+		emit(hash(kindFact, f), true, "", 0, 0)
+	}
+}
+
+// extract returns the features of d (see walk), at most maxFeatures of the text: each word or n-gram
+// worth 1/√n for n of them (the text is of unit length, however long), each fact worth 1.
+// With words, each text feature keeps the words it stands for.
+func extract(d Doc, words bool) []feature {
+	var fs []feature
+	texts := 0
+	walk(d, func(h uint32, fact bool, n string, s, e int) {
+		f := feature{idx: h & (dim - 1), val: 1}
+		if !fact {
+			if texts >= maxFeatures {
+				return
+			}
+			texts++
+			if words {
+				f.words = n[s:e]
+			}
+		}
+		fs = append(fs, f)
+	})
+	if texts > 0 { // the text features come first
+		scale := float32(1 / math.Sqrt(float64(texts)))
+		for i := range fs[:texts] {
+			fs[i].val = scale
+		}
 	}
 	return fs
 }
@@ -184,59 +202,51 @@ func withoutLinks(s string, msg int, urls []text.URL) string {
 	return b.String()
 }
 
-// grams calls add for each Latin word (digits in it read as 0; numbers alone and function
-// words are skipped) and pair of words, and each pair
-// and triple of other characters in a row, of a normalised text. A clause end ('\n') or a
-// change of script ends a run.
-func grams(n string, add func(kind byte, s string)) {
-	var prevWord string
-	var b strings.Builder
+// grams calls add with the hash and byte span of each Latin word (digits in it read as 0;
+// numbers alone and function words are skipped) and pair of words, and each pair and triple of
+// other characters in a row, of a normalised text. A clause end ('\n') or a change of script
+// ends a run.
+func grams(n string, add func(h uint32, s, e int)) {
+	ps, pe := -1, -1       // the previous word, if the last thing read was a word
 	run, p1, p2 := 0, 0, 0 // characters in the current run of non-Latin ones; where the last two start
-	flushRun := func() { run = 0 }
 	for i := 0; i < len(n); {
 		c := n[i]
 		switch {
 		case c < utf8.RuneSelf && (c >= 'a' && c <= 'z' || c >= '0' && c <= '9'):
-			flushRun()
+			run = 0
 			j, letters := i, false
-			b.Reset()
 			for j < len(n) && (n[j] >= 'a' && n[j] <= 'z' || n[j] >= '0' && n[j] <= '9') {
-				if n[j] >= '0' && n[j] <= '9' {
-					b.WriteByte('0')
-				} else {
-					b.WriteByte(n[j])
-					letters = true
-				}
+				letters = letters || n[j] >= 'a'
 				j++
 			}
+			s, e := i, j
 			i = j
 			if !letters { // a number: dates, prices and phone numbers are the cues' business
-				prevWord = ""
+				ps = -1
 				continue
 			}
-			w := b.String()
-			if !functionWords[w] {
-				add(kindWord, w)
+			if !functionWords[n[s:e]] {
+				add(hash(kindWord, n[s:e]), s, e)
 			}
-			if prevWord != "" {
-				add(kindBigram, prevWord+" "+w)
+			if ps >= 0 {
+				add(hashOn((hashOn(start(kindBigram), n[ps:pe])^' ')*fnvPrime, n[s:e]), ps, e)
 			}
-			prevWord = w
+			ps, pe = s, e
 		case c < utf8.RuneSelf:
 			if c != ' ' {
-				prevWord = ""
+				ps = -1
 			}
-			flushRun()
+			run = 0
 			i++
 		default:
-			prevWord = ""
+			ps = -1
 			_, size := utf8.DecodeRuneInString(n[i:])
 			run++
 			if run >= 2 {
-				add(kindChars2, n[p1:i+size])
+				add(hash(kindChars2, n[p1:i+size]), p1, i+size)
 			}
 			if run >= 3 {
-				add(kindChars3, n[p2:i+size])
+				add(hash(kindChars3, n[p2:i+size]), p2, i+size)
 			}
 			p2, p1 = p1, i
 			i += size

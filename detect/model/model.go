@@ -55,9 +55,26 @@ const (
 // Learned reports whether the model learned from rows of source.
 func (m *Model) Learned(source string) bool { return m.Sources[source] > 0 }
 
-// Prob returns the calibrated probability that a conversation is a scam.
+// Prob returns the calibrated probability that a conversation is a scam. It sums the
+// weights as it reads, keeping no features: the fast path.
 func (m *Model) Prob(d Doc) float64 {
-	return m.calibrate(m.raw(extract(d, false)))
+	var texts, facts float64
+	n := 0
+	walk(d, func(h uint32, fact bool, _ string, _, _ int) {
+		if fact {
+			facts += float64(m.w[h&(dim-1)])
+			return
+		}
+		if n < maxFeatures {
+			texts += float64(m.w[h&(dim-1)])
+			n++
+		}
+	})
+	raw := m.Bias + facts
+	if n > 0 {
+		raw += texts / math.Sqrt(float64(n))
+	}
+	return m.calibrate(raw)
 }
 
 func (m *Model) raw(fs []feature) float64 {

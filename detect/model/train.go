@@ -53,7 +53,7 @@ func Train(examples []Example, o Options) (*Model, error) {
 	for _, e := range examples {
 		r := row{extract(e.Doc, false), e.Scam, e.Asked, e.Source}
 		m.Sources[e.Source]++
-		if hash('h', e.ID)%uint32(o.HeldOut) == 0 {
+		if heldOut(e.ID, o.HeldOut) {
 			held = append(held, r)
 			continue
 		}
@@ -154,6 +154,16 @@ func step(t int) int {
 		return 10
 	}
 	return 1
+}
+
+// heldOut reports whether the example with this id is kept for calibration: one in every n,
+// by FNV-1a of the id.
+func heldOut(id string, n int) bool {
+	h := uint32(fnvOffset)
+	for i := 0; i < len(id); i++ {
+		h = (h ^ uint32(id[i])) * fnvPrime
+	}
+	return h%uint32(n) == 0
 }
 
 // platt fits p = sigmoid(a·raw+b) to the labels by Newton's method on the log loss, with
