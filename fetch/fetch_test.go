@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/detect/site"
 	"github.com/shopguard/shopguard/fetch"
 	"github.com/shopguard/shopguard/knowledge"
+	"github.com/shopguard/shopguard/prices"
 )
 
 // loopback answers every name with 127.0.0.1, so that a test server stands for any host.
@@ -81,9 +81,9 @@ func TestFixtureSites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refs := staticRefs{
-		"iPhone 15 Pro": {Item: "iPhone 15 Pro", Currency: "CNY", Median: 799900, MAD: 30000, Count: 12, Sources: 4},
-		"PlayStation 5": {Item: "PlayStation 5", Currency: "USD", Median: 44999, MAD: 2000, Count: 9, Sources: 3},
+	refs, err := prices.TableFromCSV(filepath.Join(sitesDir, "prices.csv"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	checker := site.New(p, link.New(p, nil), refs)
 	f := fetch.New(testOptions())
@@ -113,18 +113,6 @@ func TestFixtureSites(t *testing.T) {
 			}
 		})
 	}
-}
-
-// staticRefs are reference prices by a name the item's title holds.
-type staticRefs map[string]shopguard.PriceReference
-
-func (r staticRefs) PriceReference(title, _, currency string) (shopguard.PriceReference, bool) {
-	for name, ref := range r {
-		if strings.Contains(strings.ToLower(title), strings.ToLower(name)) && ref.Currency == currency {
-			return ref, true
-		}
-	}
-	return shopguard.PriceReference{}, false
 }
 
 func hasCode(r site.Result, code string) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -90,4 +91,21 @@ func ParseCSV(r io.Reader, at time.Time) ([]shopguard.PriceObservation, error) {
 		return nil, shopguard.Invalid("file", "no prices after the header")
 	}
 	return out, nil
+}
+
+// TableFromCSV reads a CSV file of reference prices (as ParseCSV) into a new table: what the
+// command line checks use without a database.
+func TableFromCSV(path string) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, shopguard.Invalid("file", "%v", err)
+	}
+	defer f.Close()
+	ps, err := ParseCSV(f, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	t := NewTable()
+	t.Add(ps...)
+	return t, nil
 }

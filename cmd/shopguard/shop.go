@@ -70,17 +70,10 @@ func (m *Main) shopTools(c Config, o shopOptions) (*shopTools, *verdicts, error)
 	}
 	t.checks.Links = link.New(pack, lookup)
 	if o.prices != "" {
-		f, err := os.Open(o.prices)
-		if err != nil {
-			return nil, nil, usagef("--prices: %v", err)
-		}
-		defer f.Close()
-		ps, err := prices.ParseCSV(f, time.Now())
+		table, err := prices.TableFromCSV(o.prices)
 		if err != nil {
 			return nil, nil, err
 		}
-		table := prices.NewTable()
-		table.Add(ps...)
 		t.checks.Prices = table
 	}
 	t.sites = site.New(pack, t.checks.Links, t.checks.Prices)

@@ -12,6 +12,7 @@ import (
 	"github.com/shopguard/shopguard/detect/combine"
 	"github.com/shopguard/shopguard/detect/listing"
 	"github.com/shopguard/shopguard/detect/site"
+	"github.com/shopguard/shopguard/prices"
 )
 
 // scenario is one purchase of testdata/assess.json: what the shopper knows, the shop site
@@ -24,23 +25,6 @@ type scenario struct {
 	Signals []string        `json:"signals"`
 	Sources []string        `json:"sources"`
 	Checked []string        `json:"checked"`
-}
-
-// refPrices are the reference prices the scenarios are judged with.
-type refPrices map[string]shopguard.PriceReference
-
-func (r refPrices) PriceReference(title, _, currency string) (shopguard.PriceReference, bool) {
-	for name, ref := range r {
-		if strings.Contains(strings.ToLower(title), strings.ToLower(name)) && ref.Currency == currency {
-			return ref, true
-		}
-	}
-	return shopguard.PriceReference{}, false
-}
-
-var testPrices = refPrices{
-	"iPhone 15 Pro": {Item: "iPhone 15 Pro 256GB", Currency: "CNY", Median: 799900, MAD: 30000, Count: 12, Sources: 4},
-	"PlayStation 5": {Item: "PlayStation 5 Slim", Currency: "USD", Median: 44999, MAD: 2000, Count: 9, Sources: 3},
 }
 
 func sitePages(tb testing.TB, dir, base string) []site.Page {
@@ -71,8 +55,12 @@ func TestAssessScenarios(t *testing.T) {
 	reps.Index.Put(&shopguard.Reputation{Identifier: shopguard.Identifier{Kind: shopguard.KindBankAccount, Value: "6222021234567890128"},
 		Score: 80, Reports: 3, Reporters: 3, Confirmed: true, ScamTypes: []string{"fake_shop"}, FirstSeen: day0, LastSeen: day0})
 	c, pack := checks(t, reps)
-	c.Prices, c.Platforms = testPrices, combine.Platforms(pack)
-	sc := site.New(pack, c.Links, testPrices)
+	table, err := prices.TableFromCSV("../site/testdata/prices.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Prices, c.Platforms = table, combine.Platforms(pack)
+	sc := site.New(pack, c.Links, table)
 	b, err := os.ReadFile("testdata/assess.json")
 	if err != nil {
 		t.Fatal(err)

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/detect/site"
 	"github.com/shopguard/shopguard/knowledge"
+	"github.com/shopguard/shopguard/prices"
 )
 
 // Fixture is one shop site of testdata/sites: its pages, the address it is judged at and the
@@ -70,32 +70,17 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// refs is a small reference price list for the tests: the item whose name the title holds.
-type refs map[string]shopguard.PriceReference
-
-func (r refs) PriceReference(title, _, currency string) (shopguard.PriceReference, bool) {
-	for name, ref := range r {
-		if strings.Contains(strings.ToLower(title), strings.ToLower(name)) && ref.Currency == currency {
-			return ref, true
-		}
-	}
-	return shopguard.PriceReference{}, false
-}
-
-// TestRefs are the reference prices the fixtures are judged with.
-var TestRefs = refs{
-	"iPhone 15 Pro":           {Item: "iPhone 15 Pro 256GB", Currency: "CNY", Median: 799900, MAD: 30000, Count: 12, Sources: 4},
-	"PlayStation 5":           {Item: "PlayStation 5 Slim", Currency: "USD", Median: 44999, MAD: 2000, Count: 9, Sources: 3},
-	"Trailhead 2-Person Tent": {Item: "Trailhead 2-Person Tent", Currency: "GBP", Median: 19900, MAD: 1000, Count: 3, Sources: 2},
-}
-
 func newChecker(tb testing.TB) (*site.Checker, *knowledge.Pack) {
 	tb.Helper()
 	p, err := knowledge.Default()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return site.New(p, link.New(p, nil), TestRefs), p
+	refs, err := prices.TableFromCSV("testdata/prices.csv")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return site.New(p, link.New(p, nil), refs), p
 }
 
 func TestFixtures(t *testing.T) {
