@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/knowledge"
 )
@@ -20,6 +21,8 @@ type LinkOptions struct {
 	// ending lists ("" for none).
 	DNSTwist         bool
 	Dictionary, TLDs string
+	// Checked, when set, is called after each link is judged (for a progress bar).
+	Checked func()
 }
 
 // LinkReport is the evaluation of the link check.
@@ -45,6 +48,12 @@ func DefaultDNSTwistDicts() (dictionary, tlds string) {
 func EvalLinks(ctx context.Context, pack *knowledge.Pack, a *link.Analyzer, opt LinkOptions) (LinkReport, error) {
 	var rep LinkReport
 	check := a.AnalyzeURL
+	if opt.Checked != nil {
+		check = func(u string) (shopguard.Assessment, error) {
+			defer opt.Checked()
+			return a.AnalyzeURL(u)
+		}
+	}
 	if opt.Data != "" {
 		f, err := os.Open(filepath.Join(opt.Data, "urls-dev.jsonl"))
 		if err != nil {

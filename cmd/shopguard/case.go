@@ -86,26 +86,87 @@ func (m *Main) withCase(ctx context.Context, name, argsUsage, help string, args 
 	})
 }
 
+// triageFlags are the questionnaire's answers as flags, shared by case new and case update.
+type triageFlags struct {
+	t                                  shopguard.Triage
+	amount, evidence, culprit, payment string
+}
+
+func (f *triageFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&f.t.What, "what", "", "what happened")
+	fs.StringVar(&f.culprit, "culprit", "", "who cheated: seller, buyer, platform or impostor")
+	fs.StringVar(&f.payment, "payment", "", "how the money went: escrow, transfer, card, cod or none")
+	fs.StringVar(&f.amount, "amount", "", "how much, in yuan (3299.00)")
+	fs.StringVar(&f.t.PaidOn, "paid-on", "", "when the money went (YYYY-MM-DD)")
+	fs.StringVar(&f.t.NoticedOn, "noticed-on", "", "when you found out (YYYY-MM-DD)")
+	fs.StringVar(&f.t.Platform, "platform", "", "the platform, site or app")
+	fs.StringVar(&f.t.SiteURL, "site-url", "", "address of a fake site or app")
+	fs.StringVar(&f.t.Counterparty, "counterparty", "", "name or account of the other side")
+	fs.StringVar(&f.t.SellerLocation, "seller-location", "", "where the seller operates or is registered (licence details on the shop page, or the business on the invoice)")
+	fs.StringVar(&f.t.OrderRef, "order-ref", "", "order or transaction number")
+	fs.StringVar(&f.evidence, "evidence", "", "kinds of evidence you have, comma-separated: chat, payment, order, invoice, listing, photo, delivery")
+	fs.BoolVar(&f.t.Arbitration, "arbitration", false, "you and the seller agreed to arbitration")
+}
+
+// apply sets on t the answers whose flags were given (an empty value clears an answer) and
+// reports how many there were.
+func (f *triageFlags) apply(fs *flag.FlagSet, t *shopguard.Triage) (int, error) {
+	var err error
+	n := 0
+	fs.Visit(func(fl *flag.Flag) {
+		n++
+		switch fl.Name {
+		case "what":
+			t.What = f.t.What
+		case "culprit":
+			t.Culprit = shopguard.Culprit(f.culprit)
+		case "payment":
+			t.Payment = shopguard.Payment(f.payment)
+		case "amount":
+			var fen int64
+			if fen, err = shopguard.ParseYuan(f.amount); err == nil {
+				t.AmountFen = fen
+			}
+		case "paid-on":
+			t.PaidOn = f.t.PaidOn
+		case "noticed-on":
+			t.NoticedOn = f.t.NoticedOn
+		case "platform":
+			t.Platform = f.t.Platform
+		case "site-url":
+			t.SiteURL = f.t.SiteURL
+		case "counterparty":
+			t.Counterparty = f.t.Counterparty
+		case "seller-location":
+			t.SellerLocation = f.t.SellerLocation
+		case "order-ref":
+			t.OrderRef = f.t.OrderRef
+		case "evidence":
+			t.Evidence = nil
+			for _, k := range strings.Split(f.evidence, ",") {
+				if k = strings.TrimSpace(k); k != "" {
+					t.Evidence = append(t.Evidence, shopguard.EvidenceKind(k))
+				}
+			}
+		case "arbitration":
+			t.Arbitration = f.t.Arbitration
+		default:
+			n--
+		}
+	})
+	return n, err
+}
+
 func (m *Main) caseNew(ctx context.Context, args []string) error {
-	var t shopguard.Triage
-	var langName, amount, evidence, culprit, payment string
+	var tf triageFlags
+	var langName string
+	var fs *flag.FlagSet
 	return m.withCase(ctx, "case new", "",
-		"Start a case from triage answers (all optional) and print its id and key. The key is shown once:\nkeep it, every other case command needs it.",
-		args, false, func(fs *flag.FlagSet) {
+		"Start a case from triage answers (all optional) and print its id and key. The key is shown once:\nkeep it, every other case command needs it. Change the answers later with case update.",
+		args, false, func(f *flag.FlagSet) {
+			fs = f
 			fs.StringVar(&langName, "lang", "zh-CN", "language of the case: zh-CN or en")
-			fs.StringVar(&t.What, "what", "", "what happened")
-			fs.StringVar(&culprit, "culprit", "", "who cheated: seller, buyer, platform or impostor")
-			fs.StringVar(&payment, "payment", "", "how the money went: escrow, transfer, card, cod or none")
-			fs.StringVar(&amount, "amount", "", "how much, in yuan (3299.00)")
-			fs.StringVar(&t.PaidOn, "paid-on", "", "when the money went (YYYY-MM-DD)")
-			fs.StringVar(&t.NoticedOn, "noticed-on", "", "when you found out (YYYY-MM-DD)")
-			fs.StringVar(&t.Platform, "platform", "", "the platform, site or app")
-			fs.StringVar(&t.SiteURL, "site-url", "", "address of a fake site or app")
-			fs.StringVar(&t.Counterparty, "counterparty", "", "name or account of the other side")
-			fs.StringVar(&t.SellerLocation, "seller-location", "", "where the seller operates or is registered (licence details on the shop page, or the business on the invoice)")
-			fs.StringVar(&t.OrderRef, "order-ref", "", "order or transaction number")
-			fs.StringVar(&evidence, "evidence", "", "kinds of evidence you have, comma-separated: chat, payment, order, invoice, listing, photo, delivery")
-			fs.BoolVar(&t.Arbitration, "arbitration", false, "you and the seller agreed to arbitration")
+			tf.add(fs)
 		}, func(env *caseEnv, rest []string) error {
 			if len(rest) > 0 {
 				return usagef("case new takes no arguments, got %q", rest)
@@ -114,14 +175,9 @@ func (m *Main) caseNew(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			t.Culprit, t.Payment = shopguard.Culprit(culprit), shopguard.Payment(payment)
-			if t.AmountFen, err = shopguard.ParseYuan(amount); err != nil {
+			var t shopguard.Triage
+			if _, err := tf.apply(fs, &t); err != nil {
 				return err
-			}
-			for _, k := range strings.Split(evidence, ",") {
-				if k = strings.TrimSpace(k); k != "" {
-					t.Evidence = append(t.Evidence, shopguard.EvidenceKind(k))
-				}
 			}
 			c, key, err := casework.NewCase(0, lang, t, time.Now())
 			if err != nil {
@@ -136,6 +192,33 @@ func (m *Main) caseNew(ctx context.Context, args []string) error {
 		})
 }
 
+func (m *Main) caseUpdate(ctx context.Context, args []string) error {
+	var tf triageFlags
+	var fs *flag.FlagSet
+	return m.withCase(ctx, "case update", "",
+		"Change the case's answers: each flag given replaces that answer (an empty value clears it); the\nothers stay. Prints the answers as they now are. Example:\n  shopguard case update --case ID --key sgc_… --amount 3299 --what '付款后卖家拉黑了我'",
+		args, true, func(f *flag.FlagSet) {
+			fs = f
+			tf.add(fs)
+		}, func(env *caseEnv, rest []string) error {
+			if len(rest) > 0 {
+				return usagef("case update takes flags only, got %q", rest)
+			}
+			t := env.c.Triage
+			n, err := tf.apply(fs, &t)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return usagef("case update: give at least one answer to change, such as --amount 3299 (see --help)")
+			}
+			if err := env.db.UpdateTriage(ctx, env.c.ID, t, time.Now()); err != nil {
+				return err
+			}
+			return writeJSON(m, t)
+		})
+}
+
 func (m *Main) caseEvidenceAdd(ctx context.Context, args []string) error {
 	var note string
 	return m.withCase(ctx, "case evidence add", "FILE...",
@@ -146,19 +229,19 @@ func (m *Main) caseEvidenceAdd(ctx context.Context, args []string) error {
 			if len(files) == 0 {
 				return usagef("name at least one file")
 			}
-			for _, path := range files {
+			return m.eachFile(files, func(path string) error {
 				f, err := os.Open(path)
 				if err != nil {
-					return usagef("%v", err)
+					return err
 				}
+				defer f.Close()
 				e, err := env.vault.Add(ctx, env.c.ID, filepath.Base(path), note, f)
-				f.Close()
 				if err != nil {
-					return fmt.Errorf("%s: %w", path, err)
+					return err
 				}
 				fmt.Fprintf(m.Stdout, "%d\t%s\t%s\t%s\n", e.Seq, e.SHA256, e.Type, e.Name)
-			}
-			return nil
+				return nil
+			})
 		})
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/shopguard/shopguard/batch"
 	"github.com/shopguard/shopguard/client"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/progress"
 	"github.com/shopguard/shopguard/sqlstore"
 )
 
@@ -62,6 +63,22 @@ func openIntel(ctx context.Context, c Config) (*intel.Service, *sqlstore.DB, err
 		return nil, nil, err
 	}
 	return s, store, nil
+}
+
+// localReports opens the community's reports in the local database for a checker to ask,
+// when there is one (--db, or a SQLite file in the data directory); else it returns nil and
+// makes no database. The returned func closes the database.
+func localReports(ctx context.Context, c Config) (*intel.Service, func(), error) {
+	if c.DB == "" {
+		if _, err := os.Stat(c.sqlitePath()); err != nil {
+			return nil, func() {}, nil
+		}
+	}
+	s, store, err := openIntel(ctx, c)
+	if err != nil {
+		return nil, func() {}, err
+	}
+	return s, func() { store.Close() }, nil
 }
 
 func checkIdentifier(name string, kind shopguard.Kind) func(*Main, context.Context, []string) error {
@@ -387,6 +404,10 @@ func startIntel(ctx context.Context, db *sqlstore.DB, c Config) (*intel.Service,
 // indexCache is where a node keeps its index cache.
 func (c Config) indexCache() string { return filepath.Join(c.Data, "index.cache") }
 
+// importChunk is how many indicators import stores at a time, between two steps of its
+// progress bar.
+const importChunk = 5000
+
 func (m *Main) importIndicators(ctx context.Context, args []string) error {
 	var format, source string
 	var cfg *Config
@@ -408,6 +429,7 @@ func (m *Main) importIndicators(ctx context.Context, args []string) error {
 				return err
 			}
 			reps, errs, err := intel.Import(bytes.NewReader(data), f, source)
+			total := len(reps)
 			if err != nil {
 				return err
 			}
@@ -415,13 +437,20 @@ func (m *Main) importIndicators(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			if err := s.Import(ctx, reps); err != nil {
-				return err
+			bar := progress.New(m.Stderr, "import", int64(len(reps)), "indicators")
+			for len(reps) > 0 {
+				n := min(len(reps), importChunk)
+				if err := s.Import(ctx, reps[:n]); err != nil {
+					return err
+				}
+				reps = reps[n:]
+				bar.Add(int64(n))
 			}
+			bar.Done()
 			for _, e := range errs {
 				fmt.Fprintf(m.Stderr, "record %d: %s\n", e.Record, e.Error)
 			}
-			fmt.Fprintf(m.Stdout, "imported %d indicators from %s, skipped %d\n", len(reps), source, len(errs))
+			fmt.Fprintf(m.Stdout, "imported %d indicators from %s, skipped %d\n", total, source, len(errs))
 			if len(errs) > 0 {
 				return errFound
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/shopguard/shopguard/eval"
 	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/intel/feed"
+	"github.com/shopguard/shopguard/internal/progress"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -228,16 +229,18 @@ func (m *Main) importFeed(ctx context.Context, args []string) error {
 	if err := feed.CheckName(*name); err != nil {
 		return err
 	}
-	in := m.Stdin
+	in, size := m.Stdin, int64(0)
 	if path := fs.Arg(0); path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
 			return usagef("import feed: %v", err)
 		}
 		defer f.Close()
-		in = f
+		in, size = f, filesSize([]string{path})
 	}
-	entries, st, err := feed.Parse(in, feed.Options{Format: *format, Column: *column})
+	bar := progress.New(m.Stderr, "import feed "+*name, size, "B")
+	entries, st, err := feed.Parse(bar.Reader(in), feed.Options{Format: *format, Column: *column})
+	bar.Done()
 	if err != nil {
 		return err
 	}
@@ -274,7 +277,10 @@ func (m *Main) evalLinks(ctx context.Context, args []string) error {
 		return err
 	}
 	dict, tlds := eval.DefaultDNSTwistDicts()
-	rep, err := eval.EvalLinks(ctx, pack, link.New(pack, nil), eval.LinkOptions{Data: *data, DNSTwist: *twist, Dictionary: dict, TLDs: tlds})
+	bar := progress.New(m.Stderr, "eval links", 0, "links")
+	rep, err := eval.EvalLinks(ctx, pack, link.New(pack, nil), eval.LinkOptions{Data: *data, DNSTwist: *twist, Dictionary: dict, TLDs: tlds,
+		Checked: func() { bar.Add(1) }})
+	bar.Done()
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,7 @@ var commands = []command{
 	{"key list", "list an account's API keys", (*Main).keyList},
 	{"key revoke", "revoke an API key", (*Main).keyRevoke},
 	{"case new", "start a case from triage answers; prints its id and key (shown once)", (*Main).caseNew},
+	{"case update", "change a case's answers (amount, dates, what happened…)", (*Main).caseUpdate},
 	{"case evidence add", "add files to a case's evidence log", (*Main).caseEvidenceAdd},
 	{"case plan", "print a case's action plan", (*Main).casePlan},
 	{"case docs", "write a case's draft documents (Markdown or PDF)", (*Main).caseDocs},
@@ -185,13 +186,44 @@ func (m *Main) flags(name, argsUsage, help string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags, turning a flag error into a usage error.
+// parse parses flags, turning a flag error into a usage error. Flags may come before, between
+// or after the arguments (shopguard check url example.com --json); after "--" everything is an
+// argument.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usagef("%s: %v", fs.Name(), err)
 		}
-		return usagef("%s: %v", fs.Name(), err)
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+	// Leave the arguments for fs.Args: a parse of "--" and them sets no flag.
+	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+// eachFile runs fn on every file, naming on stderr each one fn refuses and going on with the
+// rest; it fails (exit 1) when any was refused.
+func (m *Main) eachFile(files []string, fn func(path string) error) error {
+	refused := 0
+	for _, path := range files {
+		if err := fn(path); err != nil {
+			refused++
+			fmt.Fprintf(m.Stderr, "shopguard: %s refused: %s\n", path, cliMessage(err))
+		}
+	}
+	if refused > 0 {
+		return fmt.Errorf("refused %d of %d files (named above); the others were done", refused, len(files))
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/eval"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/progress"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -32,14 +33,15 @@ func (m *Main) scan(ctx context.Context, args []string) error {
 the text (a pasted chat whose lines start "我：" or "me:" for the shopper and "name：" for
 the other side is read as a conversation), or a JSON object {"text": …} or {"messages":
 [{"from": "me"|"them"|"platform", "text": …}, …]}. Every link in it is judged by the link
-check too (with the feeds imported into the data directory), and with --snapshot every
-number, account and domain in it is looked up in the community's reports. The learned layer
-may lift a calm verdict to medium when the text already asks for something (a link, a payment,
-a contact). With --jsonl, every input line is such an object with an "id", and every
+check too (with the feeds imported into the data directory), and every number, account
+and domain in it is looked up in the community's reports: those of the local database (as
+check does; none when the data directory has no database yet) or, with --snapshot, those of
+an offline snapshot. The learned layer may lift a calm verdict to medium when the text already
+asks for something (a link, a payment, a contact). With --jsonl, every input line is such an
+object with an "id", and every
 output line is {"id","risk","score","types","stage","cues","signals","urls","advice"}.
 Exits 1 when a single input is medium or high risk (see --fail-on).`)
-	fs.StringVar(&c.Data, "data", c.Data, "data directory holding imported feeds [SHOPGUARD_DATA]")
-	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
+	c.storeFlags(fs)
 	langName := fs.String("lang", "zh-CN", "language of the explanations: zh-CN or en")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	jsonl := fs.Bool("jsonl", false, "read JSON lines, write one result per line")
@@ -69,9 +71,16 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	}
 	var reps *intel.Service
 	if *snapshot != "" {
-		if reps, err = readSnapshot(*snapshot); err != nil {
-			return err
-		}
+		reps, err = readSnapshot(*snapshot)
+	} else {
+		var closeDB func()
+		reps, closeDB, err = localReports(ctx, c)
+		defer closeDB()
+	}
+	if err != nil {
+		return err
+	}
+	if reps != nil {
 		checks.Reputations = reps
 	}
 	if checks.Links, err = linkAnalyzer(c, pack, reps); err != nil {
@@ -240,6 +249,7 @@ scored as unseen.`)
 	known := func(t string) bool { _, ok := pack.ScamType(t); return ok }
 	var all eval.TextReport
 	var seen func(string) bool
+	var ferr error
 	switch {
 	case *leaveOut:
 		rows, err := readRowFiles(fs.Args())
@@ -257,28 +267,49 @@ scored as unseen.`)
 			}
 			seen = checks.Model.Learned
 		}
-		for _, name := range fs.Args() {
+		bar := progress.New(m.Stderr, "eval text", filesSize(fs.Args()), "B")
+		ferr = m.eachFile(fs.Args(), func(name string) error {
 			f, err := os.Open(name)
 			if err != nil {
-				return usagef("open %s: %v", name, err)
+				return err
 			}
-			rep, err := eval.EvalText(checks, f, known)
-			f.Close()
+			defer f.Close()
+			rep, err := eval.EvalText(checks, bar.Reader(f), known)
 			if err != nil {
 				return err
 			}
 			all.Merge(rep)
-		}
+			return nil
+		})
+		bar.Done()
 	}
 	if *asJSON {
-		return writeJSON(m, all)
+		err = writeJSON(m, all)
+	} else {
+		out := all.Markdown(known)
+		if *bySource || *leaveOut {
+			out = all.BySource(known, seen)
+		}
+		_, err = io.WriteString(m.Stdout, out)
 	}
-	out := all.Markdown(known)
-	if *bySource || *leaveOut {
-		out = all.BySource(known, seen)
+	if err != nil {
+		return err
 	}
-	_, err = io.WriteString(m.Stdout, out)
-	return err
+	return ferr
+}
+
+// filesSize is the size of the files together, for a progress bar (0 when one is unreadable:
+// the bar then shows no total).
+func filesSize(paths []string) int64 {
+	var n int64
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return 0
+		}
+		n += st.Size()
+	}
+	return n
 }
 
 // loadTextDetector loads the knowledge pack and builds the chat detector from it.
