@@ -273,8 +273,9 @@ type ReportStore interface {
 	DecideReport(ctx context.Context, d Decision, at time.Time) (*Report, error)
 	// AddReportInfo appends what a reporter adds to a report a moderator asked more about
 	// (status needs_info), puts it back to pending and records it in the audit log.
-	// ENOTFOUND if there is no such report, EFORBIDDEN if it is not the user's, ECONFLICT if
-	// no one asked for more.
+	// userID is the reporter the caller vouches for (0 for an anonymous report, whose private
+	// link the caller checked). ENOTFOUND if there is no such report, EFORBIDDEN if it is
+	// not userID's, ECONFLICT if no one asked for more.
 	AddReportInfo(ctx context.Context, id, userID int64, text string, evidence []Evidence, at time.Time) (*Report, error)
 	// AddFeedback stores "not a scam" feedback and sets its ID and CreatedAt.
 	AddFeedback(ctx context.Context, f *Feedback) error

@@ -113,7 +113,11 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) erro
 	if err := s.Intel.Submit(r.Context(), rep, reporter(r)); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status})
+	link, err := s.reportLink(r, rep.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": rep.ID, "status": rep.Status, "link": link})
 	return nil
 }
 
@@ -371,6 +375,8 @@ type appealAnswer struct {
 	Method  shopguard.ProofMethod  `json:"method"`
 	Token   string                 `json:"token,omitempty"`
 	Publish string                 `json:"publish,omitempty"`
+	// Link is the appeal's private page, to come back to it (given only to who filed it).
+	Link string `json:"link,omitempty"`
 }
 
 func answerOf(a *shopguard.Appeal) appealAnswer {
@@ -396,7 +402,11 @@ func (s *Server) handleCreateAppeal(w http.ResponseWriter, r *http.Request) erro
 	if err := s.Intel.FileAppeal(r.Context(), a); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, answerOf(a))
+	ans := answerOf(a)
+	if err := s.withAppealLink(r, &ans); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, ans)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/detect/ident"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -21,6 +22,8 @@ type reportForm struct {
 	Report    shopguard.Report
 	Error     string
 	FiledID   int64
+	// FiledLink is the private page of the report just filed.
+	FiledLink string
 }
 
 // identifierRows are the identifier rows of a report form (the report page's and the case
@@ -115,7 +118,11 @@ func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) error 
 	if err := s.Intel.Submit(r.Context(), &rep, reporter(r)); err != nil {
 		return fail(err)
 	}
-	s.render(w, r, http.StatusCreated, "report", "report.title", reportForm{FiledID: rep.ID})
+	link, err := s.reportLink(r, rep.ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusCreated, "report", "report.title", reportForm{FiledID: rep.ID, FiledLink: link})
 	return nil
 }
 
@@ -164,27 +171,88 @@ func (s *Server) handleFeedbackForm(w http.ResponseWriter, r *http.Request) erro
 // moderationPage is the data of the moderation queue.
 type moderationPage struct {
 	Reports []*shopguard.Report
-	Appeals []*shopguard.Appeal
-	Audit   []*shopguard.AuditEntry
+	Appeals []appealReview
+	Audit   []auditLine
 	Actions []shopguard.Action
+	// Done confirms the decision just taken: a catalog key and the number it was about.
+	Done, DoneID string
 }
+
+// appealReview is an appeal in the queue with what the public sees of its identifier and the
+// reports on it.
+type appealReview struct {
+	*shopguard.Appeal
+	Indicator *shopguard.Indicator
+	Reports   []*shopguard.Report
+}
+
+// auditLine is an audit entry said in words: who acted (by name) and the catalog key of what
+// was done, with the number of what it was done to.
+type auditLine struct {
+	*shopguard.AuditEntry
+	Who, Key, Number string
+}
+
+// decisionKeys are the confirmations a moderator sees after a decision (?done=…).
+var decisionKeys = map[string]bool{"confirm": true, "reject": true, "ask_info": true, "merge": true, "delete": true, "uphold": true, "reject_appeal": true}
 
 func (s *Server) handleModerationPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	var d moderationPage
 	var err error
+	if done := r.URL.Query().Get("done"); decisionKeys[done] {
+		if n, err := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64); err == nil && n > 0 {
+			d.Done, d.DoneID = "moderation.done."+done, strconv.FormatInt(n, 10)
+		}
+	}
 	if d.Reports, err = s.Store.ListReports(ctx, shopguard.ReportFilter{Status: shopguard.ReportPending, Limit: 50}); err != nil {
 		return err
 	}
-	if d.Appeals, err = s.Store.ListAppeals(ctx, shopguard.AppealReview, 50); err != nil {
+	appeals, err := s.Store.ListAppeals(ctx, shopguard.AppealReview, 50)
+	if err != nil {
 		return err
 	}
-	if d.Audit, err = s.Store.AuditLog(ctx, "", 20); err != nil {
+	for _, a := range appeals {
+		ar := appealReview{Appeal: a}
+		if in, err := s.Intel.Lookup(a.Identifier.Kind, a.Identifier.Value); err == nil {
+			ar.Indicator = &in
+		}
+		if id, err := ident.Parse(a.Identifier.Kind, a.Identifier.Value); err == nil {
+			if ar.Reports, err = s.Store.ReportsFor(ctx, id); err != nil {
+				return err
+			}
+		}
+		d.Appeals = append(d.Appeals, ar)
+	}
+	audit, err := s.Store.AuditLog(ctx, "", 20)
+	if err != nil {
 		return err
+	}
+	users, err := s.Store.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	cat := s.ui.catalogs[stateOf(r).lang]
+	for _, e := range audit {
+		l := auditLine{AuditEntry: e, Who: names[e.ActorID], Key: "audit." + e.Action}
+		_, l.Number, _ = strings.Cut(e.Subject, ":")
+		if _, ok := cat[l.Key]; !ok {
+			l.Key = "audit.other"
+		}
+		d.Audit = append(d.Audit, l)
 	}
 	d.Actions = []shopguard.Action{shopguard.ActionConfirm, shopguard.ActionReject, shopguard.ActionAskInfo, shopguard.ActionMerge, shopguard.ActionDelete}
 	s.render(w, r, http.StatusOK, "moderation", "moderation.title", d)
 	return nil
+}
+
+// decided sends a moderator back to the queue with a confirmation of what was decided.
+func decided(w http.ResponseWriter, r *http.Request, done string, id int64) {
+	http.Redirect(w, r, "/moderation?"+url.Values{"done": {done}, "id": {strconv.FormatInt(id, 10)}}.Encode(), http.StatusSeeOther)
 }
 
 func (s *Server) handleModerateReport(w http.ResponseWriter, r *http.Request) error {
@@ -200,7 +268,7 @@ func (s *Server) handleModerateReport(w http.ResponseWriter, r *http.Request) er
 	if _, err := s.Intel.Decide(r.Context(), d); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/moderation", http.StatusSeeOther)
+	decided(w, r, string(d.Action), id)
 	return nil
 }
 
@@ -209,10 +277,15 @@ func (s *Server) handleModerateAppeal(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if _, err := s.Intel.DecideAppeal(r.Context(), id, r.PostFormValue("decision") == "uphold", principalOf(r).User.ID, r.PostFormValue("reason")); err != nil {
+	uphold := r.PostFormValue("decision") == "uphold"
+	if _, err := s.Intel.DecideAppeal(r.Context(), id, uphold, principalOf(r).User.ID, r.PostFormValue("reason")); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/moderation", http.StatusSeeOther)
+	done := "reject_appeal"
+	if uphold {
+		done = "uphold"
+	}
+	decided(w, r, done, id)
 	return nil
 }
 
@@ -274,6 +347,9 @@ func (s *Server) handleAppealForm(w http.ResponseWriter, r *http.Request) error 
 		return nil
 	}
 	ans := answerOf(a)
+	if err := s.withAppealLink(r, &ans); err != nil {
+		return err
+	}
 	d.Filed = &ans
 	s.render(w, r, http.StatusCreated, "appeal", "appeal.title", d)
 	return nil

@@ -125,8 +125,10 @@ func TestReportLookupAndModerationPages(t *testing.T) {
 	}
 	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.Request.URL.Path != "/moderation" || !strings.Contains(string(b), "report.confirm report:"+id) || strings.Contains(string(b), `id="report-`+id+`"`) {
-		t.Fatalf("after the decision: %s", resp.Request.URL.Path)
+	// A confirmation, and the audit log in words with the moderator's name.
+	if resp.Request.URL.Path != "/moderation" || !strings.Contains(string(b), `id="done"`) || !strings.Contains(string(b), "<td>mod</td>") ||
+		strings.Contains(string(b), "report:"+id) || strings.Contains(string(b), "report.confirm") || strings.Contains(string(b), `id="report-`+id+`"`) {
+		t.Fatalf("after the decision: %s %s", resp.Request.URL.Path, b)
 	}
 	if _, page := pageGet(t, c, ts.URL+"/lookup?kind=phone&value=13812345678", "zh-CN"); !strings.Contains(page, `data-risk="high"`) || !strings.Contains(page, "审核员已确认") || strings.Contains(page, `id="feedback-form"`) {
 		t.Fatalf("lookup after confirmation: %s", page)

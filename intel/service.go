@@ -189,6 +189,9 @@ type Reporter struct {
 	UserID int64          // 0 when anonymous
 	Role   shopguard.Role // "" when anonymous
 	IP     netip.Addr     // the zero Addr when unknown (the command line)
+	// Private is set when the caller holds the report's private link, which stands for the
+	// reporter, signed in or not (AddInfo).
+	Private bool
 }
 
 // Submit checks a report, puts its identifiers in canonical form and stores it as pending. A
@@ -360,10 +363,18 @@ func (s *Service) AddInfo(ctx context.Context, id int64, who Reporter, text stri
 	if strings.TrimSpace(text) == "" {
 		return nil, shopguard.Invalid("text", "say what you want to add")
 	}
-	if who.UserID == 0 {
-		return nil, shopguard.Errorf(shopguard.EUNAUTHORIZED, "sign in as the reporter to add to a report")
+	uid := who.UserID
+	switch {
+	case who.Private:
+		r, err := s.Store.ReportByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		uid = r.ReporterID
+	case uid == 0:
+		return nil, shopguard.Errorf(shopguard.EUNAUTHORIZED, "sign in as the reporter, or open the report's private link, to add to a report")
 	}
-	r, err := s.Store.AddReportInfo(ctx, id, who.UserID, text, evidence, s.now())
+	r, err := s.Store.AddReportInfo(ctx, id, uid, text, evidence, s.now())
 	if err != nil {
 		return nil, err
 	}

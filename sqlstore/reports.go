@@ -317,7 +317,7 @@ func (db *DB) AddReportInfo(ctx context.Context, id, userID int64, text string, 
 			return err
 		}
 		switch {
-		case userID == 0 || r.ReporterID != userID:
+		case r.ReporterID != userID:
 			return shopguard.Errorf(shopguard.EFORBIDDEN, "only the reporter can add to report %d", id)
 		case r.Status != shopguard.ReportNeedsInfo:
 			return shopguard.Errorf(shopguard.ECONFLICT, "report %d is %s: no one asked for more", id, r.Status)
