@@ -1,9 +1,40 @@
 package shopguard
 
 import (
+	_ "embed"
 	"fmt"
 	"strings"
 )
+
+// currencyList is the ISO 4217 list of the currencies in use.
+//
+//go:embed currencies.txt
+var currencyList string
+
+// currencies holds the codes of currencyList.
+var currencies = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(currencyList, "\n") {
+		if strings.HasPrefix(l, "#") {
+			continue
+		}
+		for _, c := range strings.Fields(l) {
+			m[c] = true
+		}
+	}
+	return m
+}()
+
+// ValidCurrency reports whether code is the ISO 4217 code of a currency in use, such as CNY.
+func ValidCurrency(code string) bool { return currencies[code] }
+
+// CheckCurrency returns an EINVALID error about field unless code is a currency in use.
+func CheckCurrency(field, code string) error {
+	if !ValidCurrency(code) {
+		return Invalid(field, "a currency is an ISO 4217 code such as CNY, USD or EUR, got %q", code)
+	}
+	return nil
+}
 
 // ParseAmount reads a non-negative amount of money as people write it ("3299", "3,299.50",
 // "¥3299", "3299元") and returns it in hundredths (fen, cents), or an EINVALID error about

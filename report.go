@@ -92,7 +92,6 @@ const (
 var (
 	scamTypeRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,63}$`)
 	amountRE   = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,2})?$`)
-	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
 // Validate checks the fields of a report as filed. Identifier values must already be in
@@ -119,15 +118,13 @@ func (r *Report) Validate() error {
 	if r.Platform != "" && !slices.Contains(Platforms, r.Platform) {
 		return Invalid("platform", "unknown platform %q: want one of %s", r.Platform, strings.Join(Platforms, ", "))
 	}
-	if r.Amount != "" {
-		if !amountRE.MatchString(r.Amount) {
-			return Invalid("amount", "an amount is a number with at most two decimals, such as 300.00, got %q", r.Amount)
+	if r.Amount != "" && !amountRE.MatchString(r.Amount) {
+		return Invalid("amount", "an amount is a number with at most two decimals, such as 300.00, got %q", r.Amount)
+	}
+	if r.Amount != "" || r.Currency != "" {
+		if err := CheckCurrency("currency", r.Currency); err != nil {
+			return err
 		}
-		if !currencyRE.MatchString(r.Currency) {
-			return Invalid("currency", "a currency is a three-letter code such as CNY, got %q", r.Currency)
-		}
-	} else if r.Currency != "" && !currencyRE.MatchString(r.Currency) {
-		return Invalid("currency", "a currency is a three-letter code such as CNY, got %q", r.Currency)
 	}
 	if r.OccurredOn != "" {
 		if _, err := time.Parse(time.DateOnly, r.OccurredOn); err != nil {

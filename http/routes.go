@@ -10,6 +10,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /readyz", s.handleReadyz)
 	s.handle("GET /metrics", s.handleMetrics())
 	s.handle("GET /api/v1/openapi.json", s.handleOpenAPI)
+	s.handle("GET /api-reference", s.handleAPIDocs)
 	s.handle("GET /robots.txt", s.handleRobots)
 	s.handle("GET /favicon.ico", s.handleFavicon)
 

@@ -95,7 +95,9 @@ type Server struct {
 	metrics    *metrics
 	registry   *prometheus.Registry
 	ui         *ui
-	closing    atomic.Bool
+	// apiDoc is the API reference page, made from the OpenAPI document.
+	apiDoc  *apiDoc
+	closing atomic.Bool
 	// stopIntel stops following the change sequence.
 	stopIntel context.CancelFunc
 	// shop holds what the shop checks share, built on first use (after the caller has set
@@ -127,6 +129,9 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 		return nil, err
 	}
 	if s.planner, err = casework.NewPlanner(pack); err != nil {
+		return nil, err
+	}
+	if s.apiDoc, err = buildAPIDoc(openAPI); err != nil {
 		return nil, err
 	}
 	s.registerRoutes()

@@ -108,6 +108,8 @@ func (l *Listing) Validate() error {
 		return shopguard.Invalid("seller_name", "at most %d bytes", MaxName)
 	case len(l.PayeeName) > MaxName:
 		return shopguard.Invalid("payee_name", "at most %d bytes", MaxName)
+	case l.Currency != "" && !shopguard.ValidCurrency(l.Currency):
+		return shopguard.CheckCurrency("currency", l.Currency)
 	}
 	if _, err := shopguard.ParseAmount("price", l.Price); err != nil {
 		return err

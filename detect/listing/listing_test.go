@@ -181,3 +181,13 @@ func TestCheckIsLinear(t *testing.T) {
 		}},
 	})
 }
+
+// A listing's currency is an ISO 4217 code in use.
+func TestListingCurrency(t *testing.T) {
+	for c, ok := range map[string]bool{"": true, "CNY": true, "USD": true, "RMB": false, "XYZ": false} {
+		l := Listing{Price: "199", Currency: c}
+		if err := l.Validate(); (err == nil) != ok || !ok && shopguard.ErrorField(err) != "currency" {
+			t.Errorf("currency %q: %v", c, err)
+		}
+	}
+}
