@@ -443,19 +443,39 @@ func (s *Server) handleDecideAppeal(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	// The same shape as a report's decision ({"action","reason"}); "uphold" is still read.
 	var req struct {
-		Uphold bool   `json:"uphold"`
+		Action string `json:"action"`
+		Uphold *bool  `json:"uphold"`
 		Reason string `json:"reason"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	a, err := s.Intel.DecideAppeal(r.Context(), id, req.Uphold, principalOf(r).User.ID, req.Reason)
+	uphold, err := appealAction(req.Action, req.Uphold)
+	if err != nil {
+		return err
+	}
+	a, err := s.Intel.DecideAppeal(r.Context(), id, uphold, principalOf(r).User.ID, req.Reason)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, a)
 	return nil
+}
+
+// appealAction reads an appeal decision's action ("uphold" or "reject") or, from older
+// clients, its "uphold" flag; given both, they must agree.
+func appealAction(action string, uphold *bool) (bool, error) {
+	switch {
+	case action == "" && uphold != nil:
+		return *uphold, nil
+	case action != "uphold" && action != "reject":
+		return false, shopguard.Invalid("action", "unknown action %q: want uphold or reject", action)
+	case uphold != nil && *uphold != (action == "uphold"):
+		return false, shopguard.Invalid("uphold", "uphold says %t but action is %s: send action alone", *uphold, action)
+	}
+	return action == "uphold", nil
 }
 
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {

@@ -222,8 +222,20 @@ func TestAppealAPI(t *testing.T) {
 	if st, _, body := ts.do(t, "GET", "/api/v1/appeals", "", bearer(mod)); st != 200 || !strings.Contains(string(body), "13812345678") {
 		t.Fatalf("appeal queue = %d %s", st, body)
 	}
-	if st, _, body := ts.do(t, "POST", "/api/v1/appeals/"+itoa(a.ID)+"/decision", `{"uphold":true,"reason":"shop licence checks out"}`, bearer(mod)); st != 200 || !strings.Contains(string(body), `"status":"upheld"`) {
+	// An appeal's decision takes the shape of a report's: {"action","reason"}.
+	for body, field := range map[string]string{`{"action":"confirm","reason":"x"}`: "action", `{"action":"reject","uphold":true,"reason":"x"}`: "uphold"} {
+		if st, _, b := ts.do(t, "POST", "/api/v1/appeals/"+itoa(a.ID)+"/decision", body, bearer(mod)); st != 400 || errorOf(t, b).Field != field {
+			t.Errorf("decision %s = %d %s", body, st, b)
+		}
+	}
+	if st, _, body := ts.do(t, "POST", "/api/v1/appeals/"+itoa(a.ID)+"/decision", `{"action":"uphold","reason":"shop licence checks out"}`, bearer(mod)); st != 200 || !strings.Contains(string(body), `"status":"upheld"`) {
 		t.Fatalf("uphold = %d %s", st, body)
+	}
+	// The older form is still read.
+	st, _, body = ts.do(t, "POST", "/api/v1/appeals", `{"kind":"phone","value":"13912345678","reason":"mine"}`, nil)
+	json.Unmarshal(body, &a)
+	if st, _, body := ts.do(t, "POST", "/api/v1/appeals/"+itoa(a.ID)+"/decision", `{"uphold":false,"reason":"no proof"}`, bearer(mod)); st != 200 || !strings.Contains(string(body), `"status":"rejected"`) {
+		t.Fatalf("reject by the older form = %d %s", st, body)
 	}
 }
 

@@ -277,7 +277,10 @@ func (s *Server) handleModerateAppeal(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	uphold := r.PostFormValue("decision") == "uphold"
+	uphold, err := appealAction(cmpOr(r.PostFormValue("action"), r.PostFormValue("decision")), nil)
+	if err != nil {
+		return err
+	}
 	if _, err := s.Intel.DecideAppeal(r.Context(), id, uphold, principalOf(r).User.ID, r.PostFormValue("reason")); err != nil {
 		return err
 	}
