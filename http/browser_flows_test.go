@@ -81,7 +81,7 @@ func TestBrowserReporterAnswersThroughPrivateLink(t *testing.T) {
 		t.Errorf("audit line: %q", s)
 	}
 	fitsAt(t, ctx, "moderation-en")
-	do(t, ctx, "sign out", chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible(`#main`))
+	do(t, ctx, "sign out", chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible(`.account a[href="/login"]`))
 
 	// The reporter, not signed in, opens the link, reads the question and answers it.
 	do(t, ctx, "open the private link", chromedp.Navigate(link.Value), chromedp.WaitVisible(`#moderator-question`))
