@@ -2,6 +2,7 @@ package shopguard
 
 import (
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -24,6 +25,21 @@ var currencies = func() map[string]bool {
 	}
 	return m
 }()
+
+// Money is an amount in a currency, the one form the API answers money in:
+// {"amount":"3299.00","currency":"CNY"}.
+type Money struct {
+	Amount   string `json:"amount"`   // a decimal with two places
+	Currency string `json:"currency"` // an ISO 4217 code
+}
+
+// YuanMoney returns fen as Money in CNY, or nil for none (0).
+func YuanMoney(fen int64) *Money {
+	if fen <= 0 {
+		return nil
+	}
+	return &Money{Amount: FormatFen(fen), Currency: "CNY"}
+}
 
 // ValidCurrency reports whether code is the ISO 4217 code of a currency in use, such as CNY.
 func ValidCurrency(code string) bool { return currencies[code] }
@@ -72,4 +88,27 @@ func FormatFen(fen int64) string {
 		sign, fen = "-", -fen
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}
+
+// MarshalJSON writes the triage answers with the amount also as Money ("money"), the form
+// every API answer gives money in.
+func (t Triage) MarshalJSON() ([]byte, error) {
+	type plain Triage
+	return json.Marshal(struct {
+		plain
+		Money *Money `json:"money,omitempty"`
+	}{plain(t), YuanMoney(t.AmountFen)})
+}
+
+// MarshalJSON writes the report with its amount also as Money ("money").
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report
+	var m *Money
+	if r.Amount != "" {
+		m = &Money{Amount: r.Amount, Currency: r.Currency}
+	}
+	return json.Marshal(struct {
+		plain
+		Money *Money `json:"money,omitempty"`
+	}{plain(r), m})
 }

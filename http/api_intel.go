@@ -82,6 +82,7 @@ type reportRequest struct {
 	Platform    string                 `json:"platform"`
 	Amount      string                 `json:"amount"`
 	Currency    string                 `json:"currency"`
+	Money       *shopguard.Money       `json:"money"` // the same as amount and currency, in one
 	OccurredOn  string                 `json:"occurred_on"`
 	Narrative   string                 `json:"narrative"`
 	Evidence    []evidenceUpload       `json:"evidence"`
@@ -106,6 +107,12 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) erro
 	}
 	rep := &shopguard.Report{ScamType: req.ScamType, Identifiers: req.Identifiers, Platform: req.Platform, Amount: req.Amount,
 		Currency: req.Currency, OccurredOn: req.OccurredOn, Narrative: req.Narrative}
+	if m := req.Money; m != nil {
+		if (req.Amount != "" && req.Amount != m.Amount) || (req.Currency != "" && req.Currency != m.Currency) {
+			return shopguard.Invalid("money", "money and amount/currency disagree: send money alone")
+		}
+		rep.Amount, rep.Currency = m.Amount, m.Currency
+	}
 	var err error
 	if rep.Evidence, err = s.attachAll(r.Context(), req.Evidence); err != nil {
 		return err

@@ -269,3 +269,38 @@ func TestExportImportAndSnapshotAPI(t *testing.T) {
 		t.Fatalf("snapshot lookup: %s %v", r, known)
 	}
 }
+
+// Money is one object in answers, {"amount","currency"}; a report takes it too, and a currency
+// outside ISO 4217 is refused.
+func TestMoneyOneForm(t *testing.T) {
+	ts := newIntelServer(t)
+	mod := ts.mustKey(t, "mod1", shopguard.RoleModerator, shopguard.ScopeModerate)
+	body := `{"scam_type":"deposit_scam","identifiers":[{"kind":"phone","value":"13812345678"}],"money":{"amount":"3299.00","currency":"CNY"},"narrative":"paid a deposit, then blocked"}`
+	st, _, b := ts.do(t, "POST", "/api/v1/reports", body, nil)
+	var created struct{ ID int64 }
+	if st != 201 || json.Unmarshal(b, &created) != nil {
+		t.Fatalf("report with money: %d %s", st, b)
+	}
+	st, _, b = ts.do(t, "GET", "/api/v1/reports/"+itoa(created.ID), "", bearer(mod))
+	if st != 200 || !strings.Contains(string(b), `"money":{"amount":"3299.00","currency":"CNY"}`) || !strings.Contains(string(b), `"amount":"3299.00"`) {
+		t.Errorf("report answer: %d %s", st, b)
+	}
+	for in, field := range map[string]string{
+		`"amount":"10.00","currency":"RMB"`: "currency",
+		`"amount":"10.00","money":{"amount":"11.00","currency":"CNY"}`: "money",
+	} {
+		st, _, b := ts.do(t, "POST", "/api/v1/reports", `{"scam_type":"deposit_scam","identifiers":[{"kind":"phone","value":"13812345678"}],`+in+`,"narrative":"x"}`, nil)
+		if st != 400 || errorOf(t, b).Field != field {
+			t.Errorf("%s: %d %s", in, st, b)
+		}
+	}
+	st, _, b = ts.do(t, "POST", "/api/v1/cases", `{"lang":"en","triage":{"amount_fen":329900}}`, nil)
+	var c struct{ ID, Key string }
+	if st != 201 || json.Unmarshal(b, &c) != nil {
+		t.Fatalf("new case: %d %s", st, b)
+	}
+	st, _, b = ts.do(t, "GET", "/api/v1/cases/"+c.ID, "", bearer(c.Key))
+	if st != 200 || !strings.Contains(string(b), `"money":{"amount":"3299.00","currency":"CNY"}`) {
+		t.Errorf("case answer: %d %.600s", st, b)
+	}
+}

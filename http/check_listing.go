@@ -86,7 +86,7 @@ func (s *Server) handleSellerForm(w http.ResponseWriter, r *http.Request) error 
 			l.Contacts = append(l.Contacts, listing.Contact{Kind: kind})
 		}
 		l.Contacts[i].Value = v
-		fieldOf["contacts."+strconv.Itoa(i)+".value"] = cf.field
+		fieldOf["contacts["+strconv.Itoa(i)+"].value"] = cf.field
 	}
 	d := sellerPage{Form: l, Values: values}
 	if err := l.Validate(); err != nil {

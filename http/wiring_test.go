@@ -88,7 +88,7 @@ func TestConfirmedReportRaisesTheChecks(t *testing.T) {
 		t.Fatalf("chat after confirmation: %+v", v)
 	}
 	v = postVerdict(t, ts, "/api/v1/check/listing?lang=en", seller)
-	if i := v.signal("intel.confirmed_identifier"); v.Risk != shopguard.RiskHigh || i < 0 || v.Signals[i].Field != "contacts.0.value" {
+	if i := v.signal("intel.confirmed_identifier"); v.Risk != shopguard.RiskHigh || i < 0 || v.Signals[i].Field != "contacts[0].value" {
 		t.Fatalf("seller after confirmation: %+v", v)
 	}
 	v = postVerdict(t, ts, "/api/v1/check/url", linkReq)

@@ -109,8 +109,10 @@ func (r *Request) Validate() error {
 			return err
 		}
 	}
-	if c := r.Price.Currency; c != "" && (len(c) != 3 || strings.ToUpper(c) != c) {
-		return shopguard.Invalid("price.currency", "write the currency as a three-letter code such as CNY, got %q", c)
+	if c := r.Price.Currency; c != "" {
+		if err := shopguard.CheckCurrency("price.currency", c); err != nil {
+			return err
+		}
 	}
 	if l, ok := r.listing(); ok {
 		if err := l.Validate(); err != nil {
@@ -127,7 +129,7 @@ func listingField(f string) string {
 		return "price.amount"
 	case f == "payment":
 		return "payment_method"
-	case strings.HasPrefix(f, "contacts."):
+	case strings.HasPrefix(f, "contacts["):
 		return "seller." + f
 	}
 	return f

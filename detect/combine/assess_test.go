@@ -136,7 +136,7 @@ func TestAssessValidate(t *testing.T) {
 		{combine.Request{Price: combine.Price{Amount: "abc"}}, "price.amount"},
 		{combine.Request{Price: combine.Price{Amount: "1", Currency: "yuan"}}, "price.currency"},
 		{combine.Request{PaymentMethod: "cheque"}, "payment_method"},
-		{combine.Request{Seller: combine.Seller{Contacts: []listing.Contact{{Kind: "fax"}}}}, "seller.contacts.0.kind"},
+		{combine.Request{Seller: combine.Seller{Contacts: []listing.Contact{{Kind: "fax"}}}}, "seller.contacts[0].kind"},
 	} {
 		err := tc.req.Validate()
 		if shopguard.ErrorField(err) != tc.field {

@@ -228,7 +228,7 @@ func (c Checks) Listing(l listing.Listing) shopguard.Assessment {
 		}
 		seen[id] = true
 		if s, ok := intel.Signal(c.Reputations, kind, id.Value); ok {
-			s.Field = "contacts." + strconv.Itoa(i) + ".value"
+			s.Field = "contacts[" + strconv.Itoa(i) + "].value"
 			extra = append(extra, s)
 		}
 	}

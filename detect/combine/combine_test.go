@@ -199,7 +199,7 @@ func TestListingAsksTheCommunity(t *testing.T) {
 	for _, s := range a.Signals {
 		if s.Code == "intel.confirmed_identifier" {
 			n++
-			if s.Field != "contacts.1.value" || s.Span != nil {
+			if s.Field != "contacts[1].value" || s.Span != nil {
 				t.Errorf("signal place: field %q span %v", s.Field, s.Span)
 			}
 		}

@@ -130,14 +130,14 @@ func (l *Listing) Validate() error {
 		switch c.Kind {
 		case "qq", "wechat", "email", "mobile", "landline", "address", "licence":
 		default:
-			return shopguard.Invalid("contacts."+strconv.Itoa(i)+".kind", "unknown contact kind %q: want qq, wechat, email, mobile, landline, address or licence", c.Kind)
+			return shopguard.Invalid("contacts["+strconv.Itoa(i)+"].kind", "unknown contact kind %q: want qq, wechat, email, mobile, landline, address or licence", c.Kind)
 		}
 		if len(c.Name) > MaxName {
-			return shopguard.Invalid("contacts."+strconv.Itoa(i)+".name", "at most %d bytes", MaxName)
+			return shopguard.Invalid("contacts["+strconv.Itoa(i)+"].name", "at most %d bytes", MaxName)
 		}
 		if kind, ok := c.IdentKind(); ok {
 			if _, err := ident.Canonical(kind, c.Value); err != nil {
-				return shopguard.Invalid("contacts."+strconv.Itoa(i)+".value", "%s: %s", c.Kind, shopguard.ErrorMessage(err))
+				return shopguard.Invalid("contacts["+strconv.Itoa(i)+"].value", "%s: %s", c.Kind, shopguard.ErrorMessage(err))
 			}
 		}
 	}

@@ -78,7 +78,7 @@ func TestValidate(t *testing.T) {
 		{Listing{Price: "abc"}, "price"},
 		{Listing{Price: "10", ReferencePrice: "0"}, "reference_price"},
 		{Listing{Price: "10", Payment: "barter"}, "payment"},
-		{Listing{Price: "10", Contacts: []Contact{{Kind: "pager"}}}, "contacts.0.kind"},
+		{Listing{Price: "10", Contacts: []Contact{{Kind: "pager"}}}, "contacts[0].kind"},
 	}
 	for _, c := range cases {
 		err := c.in.Validate()
@@ -135,9 +135,9 @@ func TestContactValues(t *testing.T) {
 		{Contact{Kind: "mobile", Value: "138 1234 5678"}, ""},
 		{Contact{Kind: "qq", Value: "12345678"}, ""},
 		{Contact{Kind: "address", Value: "anything at all"}, ""},
-		{Contact{Kind: "qq", Value: "12ab"}, "contacts.0.value"},
-		{Contact{Kind: "wechat", Value: "一二三"}, "contacts.0.value"},
-		{Contact{Kind: "mobile", Value: "123"}, "contacts.0.value"},
+		{Contact{Kind: "qq", Value: "12ab"}, "contacts[0].value"},
+		{Contact{Kind: "wechat", Value: "一二三"}, "contacts[0].value"},
+		{Contact{Kind: "mobile", Value: "123"}, "contacts[0].value"},
 	} {
 		l := Listing{Price: "10", Contacts: []Contact{c.contact}}
 		if got := shopguard.ErrorField(l.Validate()); got != c.field {
