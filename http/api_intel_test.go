@@ -286,7 +286,7 @@ func TestMoneyOneForm(t *testing.T) {
 		t.Errorf("report answer: %d %s", st, b)
 	}
 	for in, field := range map[string]string{
-		`"amount":"10.00","currency":"RMB"`: "currency",
+		`"amount":"10.00","currency":"RMB"`:                            "currency",
 		`"amount":"10.00","money":{"amount":"11.00","currency":"CNY"}`: "money",
 	} {
 		st, _, b := ts.do(t, "POST", "/api/v1/reports", `{"scam_type":"deposit_scam","identifiers":[{"kind":"phone","value":"13812345678"}],`+in+`,"narrative":"x"}`, nil)
