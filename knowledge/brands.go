@@ -113,9 +113,12 @@ const (
 	TermSensitivePath = "sensitive_path" // path words of login, payment and account pages
 	TermRiskyTLD      = "risky_tld"      // public suffixes that cheap throwaway domains favour
 	TermPlatform      = "platform"       // hosting platforms, missing from the public suffix list, where anyone gets a subdomain
+	TermDynamicDNS    = "dynamic_dns"    // dynamic-DNS services' domains, where anyone gets a host name for free
+	TermRedirectParam = "redirect_param" // query parameters that carry where a redirector sends the reader (url, u, q, next…)
 )
 
-var termKinds = map[string]bool{TermShortener: true, TermHostWord: true, TermSensitivePath: true, TermRiskyTLD: true, TermPlatform: true}
+var termKinds = map[string]bool{TermShortener: true, TermHostWord: true, TermSensitivePath: true, TermRiskyTLD: true,
+	TermPlatform: true, TermDynamicDNS: true, TermRedirectParam: true}
 
 // LinkTerms is a list of words or domains that the link check uses, by kind. Operators add
 // terms by adding a list with a new id, or replace a list by its id.
@@ -130,7 +133,7 @@ func (l *LinkTerms) key() string { return l.ID }
 func (l *LinkTerms) check(errs *fieldErrors) {
 	checkID(l.ID, errs)
 	if !termKinds[l.Kind] {
-		errs.add("kind", "unknown kind %q: want shortener, host_word, sensitive_path, risky_tld or platform", l.Kind)
+		errs.add("kind", "unknown kind %q: want shortener, host_word, sensitive_path, risky_tld, platform, dynamic_dns or redirect_param", l.Kind)
 	}
 	if len(l.Terms) == 0 {
 		errs.add("terms", "name at least one term")
@@ -142,9 +145,9 @@ func (l *LinkTerms) check(errs *fieldErrors) {
 			if msg := checkRegistrable(t); msg != "" {
 				errs.add(path, "%s", msg)
 			}
-		case TermRiskyTLD:
-			if t == "" || t != strings.ToLower(t) || strings.ContainsAny(t, " /") {
-				errs.add(path, "a public suffix is lower case without spaces, got %q", t)
+		case TermRiskyTLD, TermDynamicDNS, TermRedirectParam:
+			if t == "" || t != strings.ToLower(t) || strings.ContainsAny(t, " /=&?") {
+				errs.add(path, "a suffix, domain or parameter is lower case without spaces, slashes or query signs, got %q", t)
 			}
 		default:
 			if msg := checkToken(t); msg != "" {

@@ -31,12 +31,17 @@ const (
 	CodeFreeHost      = "link.free_host"
 	CodeFeedListed    = "link.feed_listed"
 	CodeReported      = "link.reported"
+	CodeDynamicDNS    = "link.dynamic_dns"
+	CodeRandomHost    = "link.random_host"
+	CodeRedirect      = "link.redirect"
+	CodeBrandInPath   = "link.brand_in_path"
 )
 
 // Codes lists every signal code the link check gives.
 var Codes = []string{CodeOfficial, CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeWrongTLD,
 	CodeIDN, CodeMixedScript, CodeRawIP, CodeUserInfo, CodeShortener, CodeSensitivePath, CodeNoHTTPS,
-	CodeDeepSubdomain, CodeHostWords, CodeRiskyTLD, CodeFreeHost, CodeFeedListed, CodeReported, CodeNotSender}
+	CodeDeepSubdomain, CodeHostWords, CodeRiskyTLD, CodeFreeHost, CodeFeedListed, CodeReported, CodeNotSender,
+	CodeDynamicDNS, CodeRandomHost, CodeRedirect, CodeBrandInPath}
 
 // ScamPhishing is the scam type suspected when a link imitates a brand or is listed.
 const ScamPhishing = "phishing"
@@ -128,6 +133,10 @@ const (
 	wFreeHost      = 10
 	wFeedDomain    = 70
 	wFeedURL       = 50
+	wDynamicDNS    = 20
+	wRandomHost    = 15
+	wRedirect      = 15
+	wBrandInPath   = 20
 	deepSubdomains = 4
 )
 
@@ -162,15 +171,20 @@ func (a *Analyzer) AnalyzeURL(raw string) (shopguard.Assessment, error) {
 	return a.Analyze(l), nil
 }
 
-// Analyze judges a parsed link.
+// Analyze judges a parsed link. A redirector's link (a known parameter such as url=, q= or
+// next= holding another site's address) is judged by where it sends the reader as well: the
+// target's signals count, and an official redirector no longer vouches for it.
 func (a *Analyzer) Analyze(l Link) shopguard.Assessment {
-	var buf [8]shopguard.Signal
+	var buf [12]shopguard.Signal
 	sigs := a.signals(l, buf[:0])
+	if t, ok := a.redirectTarget(l.Path); ok {
+		sigs = a.redirected(l, t, sigs)
+	}
 	as := shopguard.Assess(sigs, nil)
 	if as.Risk != shopguard.RiskLow {
 		for _, s := range sigs {
 			switch s.Code {
-			case CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeWrongTLD, CodeUserInfo, CodeFeedListed, CodeReported:
+			case CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeWrongTLD, CodeUserInfo, CodeFeedListed, CodeReported, CodeBrandInPath:
 				as.ScamTypes = []string{ScamPhishing}
 			}
 		}
@@ -247,6 +261,16 @@ func (a *Analyzer) signals(l Link, sigs []shopguard.Signal) []shopguard.Signal {
 		sigs = append(sigs, sig(CodeFreeHost, wFreeHost, "platform", l.Suffix))
 	} else if tld := l.Suffix[strings.LastIndexByte(l.Suffix, '.')+1:]; ix.risky[tld] {
 		sigs = append(sigs, sig(CodeRiskyTLD, wRiskyTLD, "tld", tld))
+	}
+	if d := a.dynamicDNS(l); d != "" {
+		sigs = append(sigs, sig(CodeDynamicDNS, wDynamicDNS, "service", d))
+	}
+	if label := machineLabel(prefix); label != "" {
+		sigs = append(sigs, sig(CodeRandomHost, wRandomHost, "label", label))
+	}
+	if b, ok := a.brandInPath(l.Path); ok {
+		br := a.ix.brands[b]
+		sigs = append(sigs, sig(CodeBrandInPath, wBrandInPath, "brand", br.name, "brand_zh", br.nameZH, "official", br.official, "site", displaySite(l)))
 	}
 	if d := strings.Count(subs, ".") + boolInt(subs != ""); d >= deepSubdomains {
 		sigs = append(sigs, sig(CodeDeepSubdomain, wDeepSubdomain, "depth", strconv.Itoa(d)))

@@ -212,3 +212,47 @@ func TestEverySignalCodeExplained(t *testing.T) {
 		t.Errorf("only %d codes seen: %v", len(seen), seen)
 	}
 }
+
+// TestHostAndPathSigns checks the signs of where a link really goes: a redirector's target
+// (an official redirector no longer vouches for a foreign target, an official target adds
+// nothing), dynamic DNS, machine-made host labels and a brand in the path of another site.
+func TestHostAndPathSigns(t *testing.T) {
+	a := mustAnalyzer(t, nil)
+	for _, tc := range []struct {
+		url  string
+		code string
+		want bool
+	}{
+		{"https://www.google.com/url?q=https%3A%2F%2Fparcel-desk.top%2Flogin", CodeRedirect, true},
+		{"https://www.google.com/url?q=https://www.amazon.com/gp/css", CodeRedirect, false},
+		{"https://click.example.net/r?id=7&target=https://verify-account.xyz/", CodeRedirect, true},
+		{"https://news.example.net/story?ref=home", CodeRedirect, false},
+		{"http://secure-update.duckdns.org/", CodeDynamicDNS, true},
+		{"http://my.mooo.com/x", CodeDynamicDNS, true},
+		{"https://www.example.org/", CodeDynamicDNS, false},
+		{"https://kq7xv2zpbnwt.top/", CodeRandomHost, true},
+		{"https://a8k3j2mx9.shop/pay", CodeRandomHost, true},
+		{"https://strengthening.org/", CodeRandomHost, false},
+		{"https://photography.com/", CodeRandomHost, false},
+		{"https://www.wikipedia.org/", CodeRandomHost, false},
+		{"https://hacked-blog.example.com/wp-content/paypal/login.php", CodeBrandInPath, true},
+		{"https://shop.example.com/apple/iphone", CodeBrandInPath, false}, // an everyday word
+		{"https://www.paypal.com/paypal/login", CodeBrandInPath, false},   // its own site
+	} {
+		as, err := a.AnalyzeURL(tc.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := false
+		for _, s := range as.Signals {
+			got = got || s.Code == tc.code
+		}
+		if got != tc.want {
+			t.Errorf("%s: %s %v, want %v (%v)", tc.url, tc.code, got, tc.want, as.Signals)
+		}
+	}
+	as, _ := a.AnalyzeURL("https://www.google.com/url?q=https%3A%2F%2Fparcel-desk.top%2Flogin")
+	if as.Risk == shopguard.RiskLow {
+		t.Errorf("redirect through an official site to a login page on a cheap ending: %s %v", as.Risk, as.Signals)
+	}
+}

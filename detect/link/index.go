@@ -56,6 +56,8 @@ type index struct {
 	shortener         map[string]bool
 	sensitive         map[string]bool
 	risky             map[string]bool
+	dynDNS            map[string]bool // dynamic-DNS domains
+	redirect          map[string]bool // redirectors' query parameters naming the target
 }
 
 func newIndex(p *knowledge.Pack) *index {
@@ -63,6 +65,7 @@ func newIndex(p *knowledge.Pack) *index {
 		official: map[string]int32{}, exact: map[string][]int32{}, f1: map[string][]int32{},
 		f2: map[string][]int32{}, del: map[string][]int32{}, minLen: 1 << 30,
 		shortener: map[string]bool{}, platform: map[string]bool{}, sensitive: map[string]bool{}, risky: map[string]bool{},
+		dynDNS: map[string]bool{}, redirect: map[string]bool{},
 	}
 	for bi, b := range p.Brands {
 		ix.brands = append(ix.brands, brandRef{id: b.ID, name: b.Name.EN, nameZH: b.Name.ZH, official: b.Domains[0], word: b.Word})
@@ -108,6 +111,10 @@ func newIndex(p *knowledge.Pack) *index {
 				ix.platform[term] = true
 			case knowledge.TermRiskyTLD:
 				ix.risky[term] = true
+			case knowledge.TermDynamicDNS:
+				ix.dynDNS[term] = true
+			case knowledge.TermRedirectParam:
+				ix.redirect[term] = true
 			case knowledge.TermSensitivePath:
 				ix.sensitive[term] = true
 			case knowledge.TermHostWord:
