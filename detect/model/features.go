@@ -51,6 +51,13 @@ func hash(kind byte, s string) uint32 {
 
 func start(kind byte) uint32 { return (fnvOffset ^ uint32(kind)) * fnvPrime }
 
+// mix continues a hash of characters with one more (a multiply-xorshift step: one step per
+// character instead of one per byte).
+func mix(h uint32, r rune) uint32 {
+	h = (h ^ uint32(r)) * 0x9e3779b1
+	return h ^ h>>15
+}
+
 // hashOn continues h over s, reading every digit as 0.
 func hashOn(h uint32, s string) uint32 {
 	for i := 0; i < len(s); i++ {
@@ -209,6 +216,7 @@ func withoutLinks(s string, msg int, urls []text.URL) string {
 func grams(n string, add func(h uint32, s, e int)) {
 	ps, pe := -1, -1       // the previous word, if the last thing read was a word
 	run, p1, p2 := 0, 0, 0 // characters in the current run of non-Latin ones; where the last two start
+	var r1, r2 rune        // the last two of them
 	for i := 0; i < len(n); {
 		c := n[i]
 		switch {
@@ -240,15 +248,15 @@ func grams(n string, add func(h uint32, s, e int)) {
 			i++
 		default:
 			ps = -1
-			_, size := utf8.DecodeRuneInString(n[i:])
+			r, size := utf8.DecodeRuneInString(n[i:])
 			run++
 			if run >= 2 {
-				add(hash(kindChars2, n[p1:i+size]), p1, i+size)
+				add(mix(mix(kindChars2, r1), r), p1, i+size)
 			}
 			if run >= 3 {
-				add(hash(kindChars3, n[p2:i+size]), p2, i+size)
+				add(mix(mix(mix(kindChars3, r2), r1), r), p2, i+size)
 			}
-			p2, p1 = p1, i
+			p2, p1, r2, r1 = p1, i, r1, r
 			i += size
 		}
 	}
