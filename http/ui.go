@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 
@@ -28,6 +29,7 @@ type ui struct {
 	pages    map[string]*template.Template
 	catalogs map[shopguard.Lang]map[string]string
 	matcher  language.Matcher
+	home     sync.Map // lang -> []byte: the home page as every anonymous visitor gets it
 }
 
 func newUI() (*ui, error) {
@@ -154,24 +156,36 @@ func (p page) IsOperator() bool { return p.User != nil && p.User.Role.AtLeast(sh
 // render writes the named page with the status. Rendering goes to a buffer first so that a
 // template error becomes a clean error page, not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, titleKey string, data any) {
+	if body := s.renderPage(w, r, name, titleKey, data); body != nil {
+		writePage(w, stateOf(r).lang, status, body)
+	}
+}
+
+// writePage sends a rendered page.
+func writePage(w http.ResponseWriter, lang shopguard.Lang, status int, body []byte) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", string(lang))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// renderPage renders page name, or answers an error and returns nil.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, name, titleKey string, data any) []byte {
 	st := stateOf(r)
 	p := page{Lang: st.lang, User: st.principal.User, Path: r.URL.RequestURI(), Data: data, cat: s.ui.catalogs[st.lang], pack: s.Knowledge}
 	p.Title = p.T(titleKey)
 	t, ok := s.ui.pages[name]
 	if !ok {
 		s.error(w, r, fmt.Errorf("http: no template %q", name))
-		return
+		return nil
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.Logger.Error("render", "page", name, "request_id", st.id, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+		return nil
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Language", string(st.lang))
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	return buf.Bytes()
 }
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, d ErrorDetail) {
@@ -207,8 +221,24 @@ func (s *Server) handleSetLang(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// handleHome sends the home page. What an anonymous visitor gets at "/" depends only on the
+// language, so it is rendered once per language and kept: template execution was most of the
+// page's cost.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "home", "home.title", s.Knowledge)
+	st := stateOf(r)
+	if st.principal.User != nil || r.URL.RequestURI() != "/" {
+		s.render(w, r, http.StatusOK, "home", "home.title", s.Knowledge)
+		return nil
+	}
+	body, ok := s.ui.home.Load(st.lang)
+	if !ok {
+		page := s.renderPage(w, r, "home", "home.title", s.Knowledge)
+		if page == nil {
+			return nil
+		}
+		body, _ = s.ui.home.LoadOrStore(st.lang, page)
+	}
+	writePage(w, st.lang, http.StatusOK, body.([]byte))
 	return nil
 }
 
