@@ -26,6 +26,7 @@ var ops = []Op{
 	{"lookup", "GET /api/v1/indicators/{kind}/{value}: a phone number's reputation", lookup},
 	{"report", "POST /api/v1/reports: a community report naming a phone number", report},
 	{"case", "POST /api/v1/cases, then POST /api/v1/cases/{id}/evidence with a small file", caseWithEvidence},
+	{"home", "GET / as an anonymous visitor", home},
 }
 
 func opByName(name string) (Op, bool) {
@@ -93,6 +94,11 @@ func report(ctx context.Context, c *Client, base string, seq uint64) (int, error
 		"narrative":   "The seller asked me to pay by bank transfer outside the platform and then stopped answering.",
 	})
 	st, _, err := c.Do(ctx, "POST", base+"/api/v1/reports", "application/json", body, "")
+	return st, err
+}
+
+func home(ctx context.Context, c *Client, base string, seq uint64) (int, error) {
+	st, _, err := c.Do(ctx, "GET", base+"/", "", nil, "")
 	return st, err
 }
 
