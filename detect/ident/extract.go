@@ -72,18 +72,22 @@ func extract(text string) ([]Match, int) {
 	}
 	folded := strings.Map(fold, text) // one rune for one rune: offsets carry over
 	x := extractor{text: folded, runeAt: runeOffsets(folded), orig: text, origAt: byteOffsets(text)}
-	for _, loc := range urlRE.FindAllStringIndex(folded, -1) {
+	// Each expression runs only when the text holds what every one of its matches must
+	// (a regular expression costs about a microsecond per 100 bytes even when it finds
+	// nothing).
+	has := func(lit string) bool { return strings.Contains(folded, lit) }
+	for _, loc := range findAll(urlRE, folded, has("://") || containsFoldASCII(folded, "www.")) {
 		end := loc[0] + len(strings.TrimRight(folded[loc[0]:loc[1]], ".,;:!?)]}'\""))
 		x.add(shopguard.KindURL, loc[0], end)
 	}
 	x.endPhase()
-	for _, loc := range emailRE.FindAllStringIndex(folded, -1) {
+	for _, loc := range findAll(emailRE, folded, has("@")) {
 		if x.add(shopguard.KindEmail, loc[0], loc[1]) && x.after(loc[0], alipayWords) {
 			x.addAs(shopguard.KindAlipay, loc[0], loc[1])
 		}
 	}
 	x.endPhase()
-	for _, loc := range domainRE.FindAllStringSubmatchIndex(folded, -1) {
+	for _, loc := range findAllSubmatch(domainRE, folded, has(".")) {
 		if loc[2] >= 0 {
 			end := loc[0] + len(strings.TrimRight(folded[loc[0]:loc[1]], ".,;:!?)]}'\""))
 			x.add(shopguard.KindURL, loc[0], end)
@@ -92,19 +96,49 @@ func extract(text string) ([]Match, int) {
 		x.add(shopguard.KindDomain, loc[0], loc[1])
 	}
 	x.endPhase()
-	for _, loc := range wxidRE.FindAllStringIndex(folded, -1) {
+	for _, loc := range findAll(wxidRE, folded, has("_")) {
 		x.add(shopguard.KindWeChat, loc[0], loc[1])
 	}
 	x.endPhase()
-	for _, loc := range wechatRE.FindAllStringSubmatchIndex(folded, -1) {
+	for _, loc := range findAllSubmatch(wechatRE, folded, has("信") || strings.ContainsAny(folded, "vVwW")) {
 		x.add(shopguard.KindWeChat, loc[2], loc[3])
 	}
 	x.endPhase()
-	for _, loc := range digitsRE.FindAllStringIndex(folded, -1) {
+	for _, loc := range findAll(digitsRE, folded, strings.ContainsAny(folded, "0123456789")) {
 		x.digits(loc[0], loc[1])
 	}
 	slices.SortStableFunc(x.out, func(a, b Match) int { return a.Span.Start - b.Span.Start })
 	return x.out, x.work
+}
+
+// findAll is re.FindAllStringIndex(s, -1), or nothing when may is false.
+func findAll(re *regexp.Regexp, s string, may bool) [][]int {
+	if !may {
+		return nil
+	}
+	return re.FindAllStringIndex(s, -1)
+}
+
+// findAllSubmatch is re.FindAllStringSubmatchIndex(s, -1), or nothing when may is false.
+func findAllSubmatch(re *regexp.Regexp, s string, may bool) [][]int {
+	if !may {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(s, -1)
+}
+
+// containsFoldASCII reports whether s holds lit (lower-case ASCII) in any ASCII case.
+func containsFoldASCII(s, lit string) bool {
+	for i := 0; i+len(lit) <= len(s); i++ {
+		j := 0
+		for j < len(lit) && s[i+j]|0x20 == lit[j] {
+			j++
+		}
+		if j == len(lit) {
+			return true
+		}
+	}
+	return false
 }
 
 type extractor struct {
