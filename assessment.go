@@ -65,7 +65,20 @@ type Assessment struct {
 	Signals   []Signal `json:"signals"`
 	ScamTypes []string `json:"scam_types"`
 	Advice    []string `json:"advice,omitempty"`
+	// Finding is FindingNone when no signal was found: the input is unknown to the checks,
+	// which is not the same as safe (Risk is then "low" only because nothing was found), and
+	// FindingSignals when the verdict rests on its signals.
+	Finding string `json:"finding"`
+	// Checked lists what the check looked at, so that "no finding" says where nothing was
+	// found (such as "link.address", "link.brands", "link.lists"); empty when not told.
+	Checked []string `json:"checked,omitempty"`
 }
+
+// The findings of an assessment.
+const (
+	FindingNone    = "none"    // nothing found: unknown, not safe
+	FindingSignals = "signals" // the verdict rests on signals
+)
 
 // Assess combines signals into an Assessment: the score is the sum of the weights, clamped to
 // 0–100, and the risk follows from it. Signals are ordered by weight, strongest first, so that
@@ -80,7 +93,11 @@ func Assess(signals []Signal, scamTypes []string) Assessment {
 	if sorted == nil {
 		sorted = []Signal{}
 	}
-	return Assessment{Risk: RiskOf(score), Score: score, Signals: sorted, ScamTypes: scamTypes}
+	finding := FindingSignals
+	if len(sorted) == 0 {
+		finding = FindingNone
+	}
+	return Assessment{Risk: RiskOf(score), Score: score, Signals: sorted, ScamTypes: scamTypes, Finding: finding}
 }
 
 // ScoreOf returns the score of signals: the sum of their weights, clamped to 0–100.

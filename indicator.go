@@ -63,6 +63,49 @@ type Indicator struct {
 	ByStatus map[ReportStatus]int `json:"by_status,omitempty"`
 	// LostMinor is the money reported lost, in minor units (fen, cents) of each currency.
 	LostMinor map[string]int64 `json:"lost_minor,omitempty"`
+	// Finding says what is known: FindingNone (nothing: unknown, which is not safe; Risk
+	// "low" then means only that nothing was found), FindingUnderReview (reports that no
+	// moderator has confirmed yet), FindingReported (confirmed reports) or FindingDelisted.
+	Finding string `json:"finding"`
+	// Checked lists what was looked in: "community_reports".
+	Checked []string `json:"checked"`
+}
+
+// What an indicator's Finding may say beyond FindingNone.
+const (
+	FindingUnderReview = "under_review" // reports wait for a moderator: not a finding yet
+	FindingReported    = "reported"     // a moderator confirmed at least one report
+	FindingDelisted    = "delisted"     // its holder's appeal was upheld
+)
+
+// CheckedCommunity is what a lookup looks in: the community's reports and appeals.
+const CheckedCommunity = "community_reports"
+
+// FindingOf returns the Finding of an indicator from its counts and flags.
+func (in Indicator) FindingOf() string {
+	switch {
+	case in.Delisted:
+		return FindingDelisted
+	case in.Confirmed:
+		return FindingReported
+	case in.Reports > 0:
+		return FindingUnderReview
+	}
+	return FindingNone
+}
+
+// Public returns the indicator as the public may see it: reports no moderator confirmed are
+// no finding. With showPending they show as FindingUnderReview without their count, scam
+// types, dates or money; without, as nothing at all.
+func (in Indicator) Public(showPending bool) Indicator {
+	if in.FindingOf() != FindingUnderReview {
+		return in
+	}
+	out := Indicator{Kind: in.Kind, Display: in.Display, Risk: RiskLow, ScamTypes: []string{}, Finding: FindingNone, Checked: in.Checked}
+	if showPending {
+		out.Finding = FindingUnderReview
+	}
+	return out
 }
 
 // Change is one entry of the change sequence: the reputation of an identifier may have changed

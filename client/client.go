@@ -39,6 +39,9 @@ type Match struct {
 	Confirmed bool           `json:"confirmed"`
 	ScamTypes []string       `json:"scam_types"`
 	Known     bool           `json:"known"`
+	// Finding is as in shopguard.Indicator: "none" for an identifier the server knows
+	// nothing of (which is not safe), "under_review", "reported" or "delisted".
+	Finding string `json:"finding"`
 }
 
 // CheckIdentifier checks an identifier without revealing it: it normalises it, sends the
@@ -58,15 +61,19 @@ func (c *Client) CheckIdentifier(ctx context.Context, kind shopguard.Kind, value
 			Reports   int            `json:"reports"`
 			Confirmed bool           `json:"confirmed"`
 			ScamTypes []string       `json:"scam_types"`
+			Finding   string         `json:"finding"`
 		} `json:"matches"`
 	}
 	if err := c.get(ctx, "/api/v1/lookup/"+url.PathEscape(string(id.Kind))+"/"+h[:5], &resp); err != nil {
 		return Match{}, err
 	}
-	m := Match{Kind: id.Kind, Display: ident.Mask(id.Kind, id.Value), Risk: shopguard.RiskLow, ScamTypes: []string{}}
+	m := Match{Kind: id.Kind, Display: ident.Mask(id.Kind, id.Value), Risk: shopguard.RiskLow, ScamTypes: []string{}, Finding: shopguard.FindingNone}
 	for _, x := range resp.Matches {
 		if x.Hash == h {
 			m.Risk, m.Score, m.Reports, m.Confirmed, m.Known = x.Risk, x.Score, x.Reports, x.Confirmed, true
+			if x.Finding != "" {
+				m.Finding = x.Finding
+			}
 			if x.ScamTypes != nil {
 				m.ScamTypes = x.ScamTypes
 			}

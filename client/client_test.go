@@ -58,11 +58,11 @@ func TestCheckIdentifierIsPrivate(t *testing.T) {
 		t.Fatalf("Report: %d, %v", id, err)
 	}
 	m, err := c.CheckIdentifier(ctx, shopguard.KindQQ, "1234 5678")
-	if err != nil || !m.Known || m.Reports != 1 || m.Display != "12****78" {
+	if err != nil || !m.Known || m.Finding != shopguard.FindingUnderReview || m.Reports != 0 || m.Display != "12****78" {
 		t.Fatalf("CheckIdentifier(known) = %+v, %v", m, err)
 	}
 	m, err = c.CheckIdentifier(ctx, shopguard.KindQQ, "87654321")
-	if err != nil || m.Known || m.Risk != shopguard.RiskLow {
+	if err != nil || m.Known || m.Risk != shopguard.RiskLow || m.Finding != shopguard.FindingNone {
 		t.Fatalf("CheckIdentifier(unknown) = %+v, %v", m, err)
 	}
 	for _, u := range rec.urls[1:] {

@@ -309,8 +309,18 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// lookup answers what is known of an identifier as the caller may see it: moderators see
+// everything, everyone else no unconfirmed report as a finding (see Indicator.Public).
+func (s *Server) lookup(r *http.Request, kind shopguard.Kind, value string) (shopguard.Indicator, error) {
+	in, err := s.Intel.Lookup(kind, value)
+	if err != nil || principalOf(r).Can(shopguard.ScopeModerate) {
+		return in, err
+	}
+	return in.Public(s.Config.PublicPending), nil
+}
+
 func (s *Server) handleIndicator(w http.ResponseWriter, r *http.Request) error {
-	in, err := s.Intel.Lookup(shopguard.Kind(r.PathValue("kind")), r.PathValue("value"))
+	in, err := s.lookup(r, shopguard.Kind(r.PathValue("kind")), r.PathValue("value"))
 	if err != nil {
 		return err
 	}
@@ -344,6 +354,11 @@ func (s *Server) handlePrivateLookup(w http.ResponseWriter, r *http.Request) err
 	matches, err := s.Intel.Bucket(shopguard.Kind(r.PathValue("kind")), r.PathValue("prefix"))
 	if err != nil {
 		return err
+	}
+	if !principalOf(r).Can(shopguard.ScopeModerate) {
+		for i, m := range matches {
+			matches[i] = m.Public(s.Config.PublicPending)
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"matches": matches})
 	return nil

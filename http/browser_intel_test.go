@@ -34,11 +34,28 @@ func TestBrowserReportThenLookUp(t *testing.T) {
 		chromedp.WaitVisible(`#verdict`),
 	)
 	verdict := text(t, ctx, "#verdict")
-	if !strings.Contains(verdict, "138****5678") || !strings.Contains(verdict, "1 reports") || strings.Contains(verdict, "13812345678") {
+	if !strings.Contains(verdict, "138****5678") || !strings.Contains(verdict, "under review") || strings.Contains(verdict, "1 report") || strings.Contains(verdict, "13812345678") {
 		t.Fatalf("lookup verdict: %q", verdict)
 	}
+	// One anonymous, unmoderated report is no finding: never a green badge.
 	risk, err := chromedp.Run(ctx, chromedp.AttributeValue("#risk", "data-risk"))
-	if err != nil || risk.Value != "low" {
-		t.Fatalf("one anonymous report: risk %q, %v; want low", risk.Value, err)
+	if err != nil || risk.Value != "review" {
+		t.Fatalf("one anonymous report: risk %q, %v; want review", risk.Value, err)
+	}
+	if green, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector("#risk")).backgroundColor === "rgb(22, 101, 52)"`)); err != nil || green {
+		t.Fatalf("one anonymous report is badged green (%v)", err)
+	}
+	// A number nobody reported is "no finding" in a neutral style, saying what was checked.
+	do(t, ctx, "look up an unknown number",
+		chromedp.Navigate(ts.URL+"/lookup?kind=phone&value=13900000000"),
+		chromedp.WaitVisible(`#verdict`))
+	if risk, err := chromedp.Run(ctx, chromedp.AttributeValue("#risk", "data-risk")); err != nil || risk.Value != "none" {
+		t.Fatalf("unknown number: risk %q, %v; want none", risk.Value, err)
+	}
+	if checked := text(t, ctx, "#checked"); !strings.Contains(checked, "community reports") {
+		t.Fatalf("unknown number: checked %q", checked)
+	}
+	if green, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector("#risk")).backgroundColor === "rgb(22, 101, 52)"`)); err != nil || green {
+		t.Fatalf("an unknown number is badged green (%v)", err)
 	}
 }

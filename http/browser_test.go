@@ -122,3 +122,42 @@ func TestBrowserCheckChat(t *testing.T) {
 		t.Errorf("the pasted text is not kept in the form: %q %v", got, err)
 	}
 }
+
+// notGreen fails the test when the verdict badge is painted the green of "low risk".
+func notGreen(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	green, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector("#risk")).backgroundColor === "rgb(22, 101, 52)"`))
+	if err != nil || green {
+		t.Fatalf("%s is badged green (%v)", what, err)
+	}
+}
+
+// A link and a chat the checks know nothing about are "no finding" in a neutral style that
+// says what was checked, never a green "low risk".
+func TestBrowserUnknownIsNotSafe(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ctx := newBrowser(t)
+	do(t, ctx, "check an unknown link",
+		chromedp.Navigate(ts.URL+"/check/link?lang=en&url=https://quiet-corner-books.example/item/7"),
+		chromedp.WaitVisible(`#verdict`))
+	if risk, err := chromedp.Run(ctx, chromedp.AttributeValue("#risk", "data-risk")); err != nil || risk.Value != "none" {
+		t.Fatalf("unknown link: risk %q, %v; want none", risk.Value, err)
+	}
+	if checked := text(t, ctx, "#checked"); !strings.Contains(checked, "imitates a known brand") {
+		t.Errorf("unknown link: checked %q", checked)
+	}
+	notGreen(t, ctx, "an unknown link")
+	do(t, ctx, "check a harmless chat",
+		chromedp.Navigate(ts.URL+"/lang/zh-CN?next=/check/chat"),
+		chromedp.WaitVisible(`#chat-text`),
+		chromedp.SendKeys(`#chat-text`, "明天下午三点在图书馆见，记得带上笔记。"),
+		chromedp.Submit(`#chat-text`),
+		chromedp.WaitVisible(`#verdict`))
+	if risk, err := chromedp.Run(ctx, chromedp.AttributeValue("#risk", "data-risk")); err != nil || risk.Value != "none" {
+		t.Fatalf("harmless chat: risk %q, %v; want none", risk.Value, err)
+	}
+	if got := text(t, ctx, "#risk"); got != "没有发现" {
+		t.Errorf("harmless chat: badge %q", got)
+	}
+	notGreen(t, ctx, "a harmless chat")
+}

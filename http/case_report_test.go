@@ -95,7 +95,7 @@ func TestCaseReportContract(t *testing.T) {
 		len(r.Evidence) != 1 || r.Evidence[0].SHA256 != png || r.Evidence[0].Name != "聊天记录.png" || r.Evidence[0].MediaType != "image/png" {
 		t.Fatalf("queued report = %+v", r)
 	}
-	if _, _, b := ts.do(t, "GET", "/api/v1/indicators/phone/13812345678", "", nil); !strings.Contains(string(b), `"reports":1`) {
+	if _, _, b := ts.do(t, "GET", "/api/v1/indicators/phone/13812345678", "", bearer(mod)); !strings.Contains(string(b), `"reports":1`) {
 		t.Fatalf("lookup after the case report: %s", b)
 	}
 

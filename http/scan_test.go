@@ -103,7 +103,7 @@ func TestCheckChatReadsWhoSpeaks(t *testing.T) {
 	st, _, body := ts.do(t, "POST", "/check/chat", form.Encode(), map[string]string{
 		"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en"})
 	page := string(body)
-	if st != 200 || !strings.Contains(page, `data-risk="low"`) || !strings.Contains(page, `data-from="me"`) || !strings.Contains(page, `data-from="them"`) {
+	if st != 200 || !strings.Contains(page, `data-risk="none"`) || !strings.Contains(page, `data-from="me"`) || !strings.Contains(page, `data-from="them"`) {
 		t.Errorf("the shopper's own questions were held against the seller, or the speakers were lost: %d\n%s", st, page)
 	}
 }

@@ -43,6 +43,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxUploadBytes caps the body of an evidence upload (the file and the form around it).
 	MaxUploadBytes int64
+	// PublicPending lets the public see that an identifier has reports waiting for a
+	// moderator, as "reports under review" without their count, types or dates. Without it
+	// unconfirmed reports are invisible to anyone but moderators.
+	PublicPending bool
 	// MetricsAddr, when set, serves /metrics on this address only (such as "127.0.0.1:9090"),
 	// not on Addr.
 	MetricsAddr string
@@ -53,7 +57,7 @@ type Config struct {
 // DefaultConfig returns the settings a fresh install runs with.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", RateAnon: 10, RateKey: 50, MaxBodyBytes: 1 << 20,
-		MaxUploadBytes: casework.DefaultLimits.FileSize + 1<<20}
+		MaxUploadBytes: casework.DefaultLimits.FileSize + 1<<20, PublicPending: true}
 }
 
 // Server is shopguard's HTTP server. Fill the exported fields, then call Open.

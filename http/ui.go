@@ -46,7 +46,9 @@ func newUI() (*ui, error) {
 		}
 		u.catalogs[lang] = cat
 	}
-	funcs := template.FuncMap{"list": func(xs ...string) []string { return xs }}
+	funcs := template.FuncMap{"list": func(xs ...string) []string { return xs },
+		"list_checked": func(p page, codes []string) checkedList { return checkedList{p, codes} },
+		"plural":       plural}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(uiFiles, "ui/templates/layout.html", "ui/templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("http: layout template: %w", err)
@@ -148,6 +150,23 @@ func (p page) Other() shopguard.Lang {
 		return shopguard.LangZH
 	}
 	return shopguard.LangEN
+}
+
+// checkedList is what the "checked" template shows: the codes of what a check looked at.
+type checkedList struct {
+	Page  page
+	Codes []string
+}
+
+// plural returns the catalog key for a count of n: key+".one" when n is 1 and the catalog
+// has that form (English does, Chinese needs none), else key.
+func plural(p page, key string, n int) string {
+	if n == 1 {
+		if _, ok := p.cat[key+".one"]; ok {
+			return key + ".one"
+		}
+	}
+	return key
 }
 
 // IsOperator reports whether the signed-in user is a moderator or an admin.

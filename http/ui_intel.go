@@ -144,7 +144,7 @@ func (s *Server) handleLookupPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	status := http.StatusOK
 	if d.Value != "" {
-		in, err := s.Intel.Lookup(d.Kind, d.Value)
+		in, err := s.lookup(r, d.Kind, d.Value)
 		switch shopguard.ErrorCode(err) {
 		case "":
 			d.Result = &in

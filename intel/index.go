@@ -489,7 +489,7 @@ func (x *Index) indicator(kind shopguard.Kind, value string, s Summary, now time
 	in := shopguard.Indicator{
 		Kind: kind, Display: ident.Mask(kind, value), Risk: risk(s, now), Score: s.score(now),
 		Reports: int(s.Reports), Reporters: int(s.Reporters), Confirmed: s.Flags&flagConfirmed != 0,
-		Delisted: s.Flags&flagDelisted != 0, ScamTypes: []string{},
+		Delisted: s.Flags&flagDelisted != 0, ScamTypes: []string{}, Checked: []string{shopguard.CheckedCommunity},
 	}
 	if sets := x.types.Load().sets; int(s.Types) < len(sets) && sets[s.Types] != nil {
 		in.ScamTypes = sets[s.Types]
@@ -498,6 +498,7 @@ func (x *Index) indicator(kind shopguard.Kind, value string, s Summary, now time
 		f, l := fromDay(s.FirstDay), fromDay(s.LastDay)
 		in.FirstSeen, in.LastSeen = &f, &l
 	}
+	in.Finding = in.FindingOf()
 	return in
 }
 
@@ -509,6 +510,20 @@ type Match struct {
 	Reports   int            `json:"reports"`
 	Confirmed bool           `json:"confirmed"`
 	ScamTypes []string       `json:"scam_types"`
+	// Finding is as in shopguard.Indicator.
+	Finding string `json:"finding"`
+}
+
+// Public returns the match as the public may see it, as shopguard.Indicator.Public does.
+func (m Match) Public(showPending bool) Match {
+	if m.Finding != shopguard.FindingUnderReview {
+		return m
+	}
+	out := Match{Hash: m.Hash, Risk: shopguard.RiskLow, ScamTypes: []string{}, Finding: shopguard.FindingNone}
+	if showPending {
+		out.Finding = shopguard.FindingUnderReview
+	}
+	return out
 }
 
 // ParsePrefix checks a private-lookup prefix: the first five hex digits of a lookup hash.
@@ -544,6 +559,7 @@ func (x *Index) Bucket(kind shopguard.Kind, prefix uint32, now time.Time) []Matc
 		if sets := x.types.Load().sets; int(sum.Types) < len(sets) && sets[sum.Types] != nil {
 			m.ScamTypes = sets[sum.Types]
 		}
+		m.Finding = shopguard.Indicator{Reports: m.Reports, Confirmed: m.Confirmed, Delisted: sum.Flags&flagDelisted != 0}.FindingOf()
 		out = append(out, m)
 	}
 	x.mu.RLock()

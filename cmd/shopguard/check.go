@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/batch"
@@ -87,7 +88,11 @@ func (v *verdicts) print(subject string, a shopguard.Assessment) error {
 		return writeJSON(v.m, a)
 	}
 	w := v.m.Stdout
-	fmt.Fprintf(w, "%s: %s (%d/100)\n", subject, a.Risk, a.Score)
+	if a.Finding == shopguard.FindingNone {
+		fmt.Fprintf(w, "%s: no finding (checked: %s); unknown is not the same as safe\n", subject, strings.Join(a.Checked, ", "))
+	} else {
+		fmt.Fprintf(w, "%s: %s (%d/100)\n", subject, a.Risk, a.Score)
+	}
 	for _, s := range a.Signals {
 		mark := "!"
 		if s.Weight < 0 {

@@ -40,13 +40,15 @@ type Config struct {
 	// service asked for domains' registration dates ("" asks none).
 	ReadSites bool   `json:"read_sites"`
 	RDAP      string `json:"rdap"`
+	// PublicPending shows the public "reports under review" for unconfirmed reports.
+	PublicPending bool `json:"public_pending"`
 }
 
 // loadConfig reads the defaults and the environment.
 func (m *Main) loadConfig() (Config, error) {
 	def := shttp.DefaultConfig()
 	c := Config{Data: "shopguard-data", Addr: def.Addr, RateAnon: def.RateAnon, RateKey: def.RateKey, LogLevel: "info", LogFormat: "text",
-		ReadSites: true, RDAP: fetch.DefaultRDAP}
+		ReadSites: true, RDAP: fetch.DefaultRDAP, PublicPending: def.PublicPending}
 	str := func(name string, dst *string) error {
 		if v := m.Getenv(name); v != "" {
 			*dst = v
@@ -70,12 +72,12 @@ func (m *Main) loadConfig() (Config, error) {
 		}
 		return nil
 	}
-	var secure, retention, readSites string
+	var secure, retention, readSites, pending string
 	for _, err := range []error{
 		str("SHOPGUARD_READ_SITES", &readSites), str("SHOPGUARD_RDAP", &c.RDAP),
 		str("SHOPGUARD_REPORT_RETENTION_DAYS", &retention),
 		str("SHOPGUARD_DATA", &c.Data), str("SHOPGUARD_DB", &c.DB), str("SHOPGUARD_BLOBS", &c.Blobs), str("SHOPGUARD_ADDR", &c.Addr),
-		str("SHOPGUARD_KNOWLEDGE", &c.Knowledge), str("SHOPGUARD_SECURE_COOKIES", &secure),
+		str("SHOPGUARD_KNOWLEDGE", &c.Knowledge), str("SHOPGUARD_SECURE_COOKIES", &secure), str("SHOPGUARD_PUBLIC_PENDING", &pending),
 		str("SHOPGUARD_TRUSTED_PROXIES", &c.TrustedProxies), num("SHOPGUARD_RATE_ANON", &c.RateAnon),
 		num("SHOPGUARD_RATE_KEY", &c.RateKey), str("SHOPGUARD_LOG_LEVEL", &c.LogLevel), str("SHOPGUARD_LOG_FORMAT", &c.LogFormat),
 		str("SHOPGUARD_FEED_URLS", &c.FeedURLs), str("SHOPGUARD_METRICS_ADDR", &c.MetricsAddr), str("SHOPGUARD_METRICS_KEY", &c.MetricsKey),
@@ -105,6 +107,13 @@ func (m *Main) loadConfig() (Config, error) {
 		}
 		c.SecureCookies = b
 	}
+	if pending != "" {
+		b, err := strconv.ParseBool(pending)
+		if err != nil {
+			return c, usagef("SHOPGUARD_PUBLIC_PENDING=%q: want true or false", pending)
+		}
+		c.PublicPending = b
+	}
 	return c, nil
 }
 
@@ -120,6 +129,7 @@ func (c *Config) storeFlags(fs *flag.FlagSet) {
 func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on [SHOPGUARD_ADDR]")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "send cookies over HTTPS only: set it when users reach the server over HTTPS [SHOPGUARD_SECURE_COOKIES]")
+	fs.BoolVar(&c.PublicPending, "public-pending", c.PublicPending, "show the public \"reports under review\" (no count, types or dates) for reports no moderator has confirmed; false hides them from all but moderators [SHOPGUARD_PUBLIC_PENDING]")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed [SHOPGUARD_TRUSTED_PROXIES]")
 	fs.Float64Var(&c.RateAnon, "rate-anon", c.RateAnon, "requests per second per client IP without credentials; 0 for no limit [SHOPGUARD_RATE_ANON]")
 	fs.Float64Var(&c.RateKey, "rate-key", c.RateKey, "requests per second per API key or signed-in user; 0 for no limit [SHOPGUARD_RATE_KEY]")
@@ -145,7 +155,7 @@ func (c Config) retention() time.Duration { return time.Duration(c.RetentionDays
 func (c Config) httpConfig() (shttp.Config, error) {
 	h := shttp.DefaultConfig()
 	h.Addr, h.SecureCookies, h.RateAnon, h.RateKey = c.Addr, c.SecureCookies, c.RateAnon, c.RateKey
-	h.MetricsAddr, h.MetricsKey = c.MetricsAddr, c.MetricsKey
+	h.MetricsAddr, h.MetricsKey, h.PublicPending = c.MetricsAddr, c.MetricsKey, c.PublicPending
 	if k := c.MetricsKey; k != "" && (len(k) < 16 || strings.HasPrefix(k, auth.KeyPrefix)) {
 		return h, usagef("metrics key: want a secret of at least 16 characters that does not start with %q (that is how API keys start)", auth.KeyPrefix)
 	}

@@ -44,11 +44,14 @@ type identVerdict struct {
 	ScamTypes []string       `json:"scam_types"`
 	LastSeen  *time.Time     `json:"last_seen,omitempty"`
 	Source    string         `json:"source"`
+	// Finding and Checked are as in shopguard.Indicator: "none" is unknown, not safe.
+	Finding string   `json:"finding"`
+	Checked []string `json:"checked"`
 }
 
 func fromIndicator(in shopguard.Indicator, source string) identVerdict {
 	return identVerdict{Kind: in.Kind, Display: in.Display, Risk: in.Risk, Score: in.Score, Reports: in.Reports, Reporters: in.Reporters,
-		Confirmed: in.Confirmed, ScamTypes: in.ScamTypes, LastSeen: in.LastSeen, Source: source}
+		Confirmed: in.Confirmed, ScamTypes: in.ScamTypes, LastSeen: in.LastSeen, Source: source, Finding: in.FindingOf(), Checked: []string{shopguard.CheckedCommunity}}
 }
 
 // openIntel opens the local database and loads its reputation index.
@@ -169,7 +172,8 @@ func (m *Main) identLookup(ctx context.Context, c Config, server, key, snapshot 
 		cl := client.New(server, key)
 		return func(kind shopguard.Kind, value string) (identVerdict, error) {
 			r, err := cl.CheckIdentifier(ctx, kind, value)
-			return identVerdict{Kind: r.Kind, Display: r.Display, Risk: r.Risk, Score: r.Score, Reports: r.Reports, Confirmed: r.Confirmed, ScamTypes: r.ScamTypes, Source: "server"}, err
+			return identVerdict{Kind: r.Kind, Display: r.Display, Risk: r.Risk, Score: r.Score, Reports: r.Reports, Confirmed: r.Confirmed, ScamTypes: r.ScamTypes, Source: "server",
+				Finding: r.Finding, Checked: []string{shopguard.CheckedCommunity}}, err
 		}, func() {}, nil
 	case snapshot != "":
 		reps, err := readSnapshot(snapshot)
@@ -210,6 +214,24 @@ func readSnapshot(path string) (*intel.Service, error) {
 func printIdent(m *Main, v identVerdict, lang string) {
 	zh := !strings.HasPrefix(lang, "en")
 	risk := map[shopguard.Risk][2]string{shopguard.RiskLow: {"低", "low"}, shopguard.RiskMedium: {"可疑", "suspicious"}, shopguard.RiskHigh: {"高危", "high"}}[v.Risk]
+	switch v.Finding {
+	case shopguard.FindingNone:
+		if zh {
+			fmt.Fprintf(m.Stdout, "%s %s：没有发现（查过：社区举报）。没有举报不等于安全。\n", v.Kind, v.Display)
+		} else {
+			fmt.Fprintf(m.Stdout, "%s %s: no finding (checked: community reports). No reports does not mean safe.\n", v.Kind, v.Display)
+		}
+		return
+	case shopguard.FindingUnderReview:
+		if v.Reports == 0 { // a server shows no more of unconfirmed reports
+			if zh {
+				fmt.Fprintf(m.Stdout, "%s %s：有举报正在审核，尚未确认。\n", v.Kind, v.Display)
+			} else {
+				fmt.Fprintf(m.Stdout, "%s %s: reports under review, not confirmed yet.\n", v.Kind, v.Display)
+			}
+			return
+		}
+	}
 	if zh {
 		fmt.Fprintf(m.Stdout, "%s %s：风险%s（%d/100），%d 条举报", v.Kind, v.Display, risk[0], v.Score, v.Reports)
 		if v.Confirmed {

@@ -62,6 +62,13 @@ func (c Checks) Scan(msgs []text.Message) text.Result {
 	types := slices.Clone(r.Types)
 	extra := c.linkSignals(msgs, r, &types)
 	extra = append(extra, c.identSignals(msgs)...)
+	r.Checked = []string{"chat.scripts"}
+	if c.Links != nil {
+		r.Checked = append(r.Checked, link.Checked...)
+	}
+	if c.Reputations != nil {
+		r.Checked = append(r.Checked, shopguard.CheckedCommunity)
+	}
 	if len(extra) > 0 {
 		a := shopguard.Assess(append(slices.Clone(r.Signals), extra...), types)
 		r.Risk, r.Score, r.Signals, r.Types = a.Risk, a.Score, a.Signals, a.ScamTypes
@@ -70,6 +77,7 @@ func (c Checks) Scan(msgs []text.Message) text.Result {
 		a := shopguard.Assess(append(slices.Clone(r.Signals), s), r.Types)
 		r.Risk, r.Score, r.Signals = a.Risk, a.Score, a.Signals
 	}
+	r.Finding = r.Assessment().Finding
 	return r
 }
 
@@ -212,6 +220,7 @@ func (c Checks) identSignals(msgs []text.Message) []shopguard.Signal {
 // each identifier once, the signal naming the contact's field.
 func (c Checks) Listing(l listing.Listing) shopguard.Assessment {
 	a := listing.Check(l)
+	a.Checked = listing.Checked
 	if c.Reputations == nil {
 		return a
 	}
@@ -232,8 +241,12 @@ func (c Checks) Listing(l listing.Listing) shopguard.Assessment {
 			extra = append(extra, s)
 		}
 	}
+	checked := append(slices.Clone(listing.Checked), shopguard.CheckedCommunity)
 	if len(extra) == 0 {
+		a.Checked = checked
 		return a
 	}
-	return shopguard.Assess(append(a.Signals, extra...), a.ScamTypes)
+	a = shopguard.Assess(append(a.Signals, extra...), a.ScamTypes)
+	a.Checked = checked
+	return a
 }

@@ -171,6 +171,11 @@ func (a *Analyzer) AnalyzeURL(raw string) (shopguard.Assessment, error) {
 	return a.Analyze(l), nil
 }
 
+// Checked is what a link check looks at: how the address is built (raw IP, user info,
+// shortener, Unicode), whether it imitates a brand's domain, and the lists (threat feeds and
+// community reports) that name it.
+var Checked = []string{"link.address", "link.brands", "link.lists"}
+
 // Analyze judges a parsed link. A redirector's link (a known parameter such as url=, q= or
 // next= holding another site's address) is judged by where it sends the reader as well: the
 // target's signals count, and an official redirector no longer vouches for it.
@@ -181,6 +186,7 @@ func (a *Analyzer) Analyze(l Link) shopguard.Assessment {
 		sigs = a.redirected(l, t, sigs)
 	}
 	as := shopguard.Assess(sigs, nil)
+	as.Checked = Checked
 	if as.Risk != shopguard.RiskLow {
 		for _, s := range sigs {
 			switch s.Code {

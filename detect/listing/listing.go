@@ -144,6 +144,10 @@ func (l *Listing) Validate() error {
 	return nil
 }
 
+// Checked is what a listing check looks at: the price, the way of paying and what the seller
+// asks for.
+var Checked = []string{"listing.price", "listing.payment", "listing.seller"}
+
 // Check returns the verdict on a listing. The input must have passed Validate; of one that
 // did not, Check reads MaxContacts contacts, MaxRefusals refusals and MaxName bytes of each
 // name.

@@ -62,11 +62,20 @@ type Result struct {
 	Signals []shopguard.Signal `json:"signals"`
 	URLs    []URL              `json:"urls,omitempty"`
 	Advice  []string           `json:"advice,omitempty"`
+	// Finding and Checked are as in shopguard.Assessment: whether anything was found, and
+	// where it was looked for.
+	Finding string   `json:"finding"`
+	Checked []string `json:"checked,omitempty"`
 }
 
 // Assessment returns the result as the Assessment every detector gives.
 func (r *Result) Assessment() shopguard.Assessment {
-	return shopguard.Assessment{Risk: r.Risk, Score: r.Score, Signals: r.Signals, ScamTypes: r.Types, Advice: r.Advice}
+	finding := shopguard.FindingSignals
+	if len(r.Signals) == 0 {
+		finding = shopguard.FindingNone
+	}
+	return shopguard.Assessment{Risk: r.Risk, Score: r.Score, Signals: r.Signals, ScamTypes: r.Types, Advice: r.Advice,
+		Finding: finding, Checked: r.Checked}
 }
 
 // Explain fills the signals' messages and the advice in lang.
