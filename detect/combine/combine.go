@@ -62,7 +62,7 @@ func (c Checks) Scan(msgs []text.Message) text.Result {
 	types := slices.Clone(r.Types)
 	extra := c.linkSignals(msgs, r, &types)
 	extra = append(extra, c.identSignals(msgs)...)
-	r.Checked = []string{"chat.scripts"}
+	r.Checked = slices.Clone(text.Checked)
 	if c.Links != nil {
 		r.Checked = append(r.Checked, link.Checked...)
 	}

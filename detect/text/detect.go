@@ -427,7 +427,8 @@ func withinLimits(msgs []Message) []Message {
 // lowResult returns the result of a scan that found no cue: low risk, empty lists (not null
 // in JSON), and the links found.
 func lowResult(urls []URL) Result {
-	return Result{Risk: shopguard.RiskLow, Types: []string{}, Cues: []CueHit{}, Signals: []shopguard.Signal{}, URLs: urls}
+	return Result{Risk: shopguard.RiskLow, Types: []string{}, Cues: []CueHit{}, Signals: []shopguard.Signal{}, URLs: urls,
+		Finding: shopguard.FindingNone, Checked: Checked}
 }
 
 // runeOffsets fills in the rune offsets of the hits of one message, by start, walking its
@@ -652,8 +653,15 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 	}
 	r.Score = shopguard.ScoreOf(r.Signals)
 	r.Risk = shopguard.RiskOf(r.Score)
+	r.Finding, r.Checked = shopguard.FindingSignals, Checked
+	if len(r.Signals) == 0 {
+		r.Finding = shopguard.FindingNone
+	}
 	return r
 }
+
+// Checked is what a chat check looks at: the cues of known scam scripts.
+var Checked = []string{"chat.scripts"}
 
 // insertByWeight adds v to s, ordered by weight, strongest first, after those of the same
 // weight: the order a stable sort gives (as Assess does for signals, so that its sort finds

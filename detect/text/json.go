@@ -68,5 +68,11 @@ func (r *Result) AppendJSON(dst []byte) []byte {
 		dst = append(dst, `,"advice":`...)
 		dst = jsonw.Strings(dst, r.Advice)
 	}
+	dst = append(dst, `,"finding":`...)
+	dst = jsonw.String(dst, r.Finding)
+	if len(r.Checked) > 0 {
+		dst = append(dst, `,"checked":`...)
+		dst = jsonw.Strings(dst, r.Checked)
+	}
 	return append(dst, '}')
 }
