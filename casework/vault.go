@@ -26,8 +26,9 @@ type Limits struct {
 // EvidenceFiles are the files a case takes: every type filetype recognises.
 var EvidenceFiles = filetype.Policy{Types: filetype.All, Hint: "describe anything else in a note"}
 
-// DefaultLimits fit screenshots, PDFs and short recordings.
-var DefaultLimits = Limits{FileSize: 25 << 20, CaseSize: 250 << 20, Files: 100}
+// DefaultLimits fit screenshots, PDFs and a phone's screen recording of ordinary length
+// (several minutes of video), which is often the best evidence a victim has.
+var DefaultLimits = Limits{FileSize: 200 << 20, CaseSize: 1 << 30, Files: 100}
 
 // Vault keeps a case's evidence: the files in a blob store, the log in a case store.
 type Vault struct {

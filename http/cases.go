@@ -26,7 +26,15 @@ func (s *Server) vault() (*casework.Vault, error) {
 	if s.Blobs == nil {
 		return nil, shopguard.Errorf(shopguard.EUNAVAILABLE, "evidence storage is not configured on this server")
 	}
-	return &casework.Vault{Cases: s.Store, Blobs: s.Blobs, Limits: casework.DefaultLimits}, nil
+	return &casework.Vault{Cases: s.Store, Blobs: s.Blobs, Limits: s.evidenceLimits()}, nil
+}
+
+// evidenceLimits are the configured limits of a case's evidence, or the defaults.
+func (s *Server) evidenceLimits() casework.Limits {
+	if s.Config.Evidence.FileSize == 0 {
+		return casework.DefaultLimits
+	}
+	return s.Config.Evidence
 }
 
 // caseOf returns the case named in the path when the request comes from its owner: with its

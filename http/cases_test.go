@@ -308,9 +308,9 @@ func TestCaseFormsUnshareAndDelete(t *testing.T) {
 		t.Fatalf("share = %d %s", st, b)
 	}
 	reader := map[string]string{"Authorization": "Bearer " + sh.Token}
-	form := func(path string) int {
+	form := func(path, body string) int {
 		t.Helper()
-		req, err := http.NewRequest("POST", ts.URL+"/cases/"+id+path, strings.NewReader(""))
+		req, err := http.NewRequest("POST", ts.URL+"/cases/"+id+path, strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,14 +325,21 @@ func TestCaseFormsUnshareAndDelete(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	if st := form("/unshare"); st != http.StatusSeeOther {
+	if st := form("/unshare", ""); st != http.StatusSeeOther {
 		t.Fatalf("unshare form = %d, want 303", st)
 	}
 	if st, _, _ := ts.do(t, "GET", "/api/v1/cases/"+id, "", reader); st != 404 {
 		t.Fatalf("after the unshare form the share token still reads: %d", st)
 	}
 	testenv.AgeBlobs(t, ts.blobDir)
-	if st := form("/delete"); st != http.StatusSeeOther {
+	// Deleting is deliberate: without the confirmation ticked nothing goes.
+	if st := form("/delete", ""); st != http.StatusBadRequest {
+		t.Fatalf("delete form without confirmation = %d, want 400", st)
+	}
+	if st, _, _ := ts.do(t, "GET", "/api/v1/cases/"+id, "", owner); st != 200 {
+		t.Fatalf("an unconfirmed delete took the case: %d", st)
+	}
+	if st := form("/delete", "confirm=on"); st != http.StatusSeeOther {
 		t.Fatalf("delete form = %d, want 303", st)
 	}
 	if st, _, _ := ts.do(t, "GET", "/api/v1/cases/"+id, "", owner); st != 404 {

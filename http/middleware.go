@@ -73,8 +73,13 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			limit := s.bodyLimit(r)
 			if isUpload(r) {
 				limit = s.Config.MaxUploadBytes
+				if wantsHTML(r) {
+					// The case page refuses a file over the limit in place, reading the rest of
+					// the body so that the browser gets the answer: up to twice the limit.
+					limit *= 2
+				}
 			}
-			if r.ContentLength > limit {
+			if r.ContentLength > limit && !(isUpload(r) && wantsHTML(r)) {
 				s.error(w, r, shopguard.Errorf(shopguard.ETOOLARGE, "request body larger than %d bytes", limit))
 				return
 			}

@@ -43,6 +43,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxUploadBytes caps the body of an evidence upload (the file and the form around it).
 	MaxUploadBytes int64
+	// Evidence bounds what one case may hold (casework.DefaultLimits by default).
+	Evidence casework.Limits
 	// PublicPending lets the public see that an identifier has reports waiting for a
 	// moderator, as "reports under review" without their count, types or dates. Without it
 	// unconfirmed reports are invisible to anyone but moderators.
@@ -57,7 +59,7 @@ type Config struct {
 // DefaultConfig returns the settings a fresh install runs with.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", RateAnon: 10, RateKey: 50, MaxBodyBytes: 1 << 20,
-		MaxUploadBytes: casework.DefaultLimits.FileSize + 1<<20, PublicPending: true}
+		MaxUploadBytes: casework.DefaultLimits.FileSize + 1<<20, Evidence: casework.DefaultLimits, PublicPending: true}
 }
 
 // Server is shopguard's HTTP server. Fill the exported fields, then call Open.

@@ -23,7 +23,7 @@ func TestMethodNotAllowed(t *testing.T) {
 	if st != 405 || hdr.Get("Allow") != "GET, HEAD" {
 		t.Errorf("POST on a GET route = %d Allow %q", st, hdr.Get("Allow"))
 	}
-	st, hdr, body = ts.do(t, "GET", "/cases/c_x/delete", "", map[string]string{"Accept": "text/html"})
+	st, hdr, body = ts.do(t, "GET", "/cases/c_x/unshare", "", map[string]string{"Accept": "text/html"})
 	if st != 405 || hdr.Get("Allow") != "POST" || !strings.Contains(hdr.Get("Content-Type"), "text/html") || !strings.Contains(string(body), "<html") {
 		t.Errorf("GET on a form's POST route = %d Allow %q %s", st, hdr.Get("Allow"), hdr.Get("Content-Type"))
 	}

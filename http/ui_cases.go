@@ -1,7 +1,10 @@
 package http
 
 import (
+	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,10 +104,84 @@ func (s *Server) handleCreateCaseForm(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	s.setCaseCookie(w, c.ID, key, 365*24*3600)
-	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusCreated, "case_created", "case.created.title", caseCreated{ID: c.ID, Key: key, URL: caseURL(c.ID)})
+	// See Other: a reload shows the new case again instead of making another.
+	http.Redirect(w, r, caseURL(c.ID)+"/created", http.StatusSeeOther)
 	return nil
 }
+
+// handleCaseCreatedPage shows a new case's key to the browser that holds it (in its case
+// cookie), so that the victim can write it down.
+func (s *Server) handleCaseCreatedPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.caseOf(r)
+	if err != nil {
+		return err
+	}
+	d := caseCreated{ID: c.ID, URL: caseURL(c.ID)}
+	if ck, err := r.Cookie(caseCookiePrefix + c.ID); err == nil && casework.KeyOpens(c, ck.Value) {
+		d.Key = ck.Value
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "case_created", "case.created.title", d)
+	return nil
+}
+
+// myCase is one case of the "My cases" list.
+type myCase struct {
+	Case *shopguard.Case
+	URL  string
+}
+
+// myCasesPage is the data of the "My cases" page: the cases this browser holds the keys of
+// and, signed in, the account's.
+type myCasesPage struct {
+	Cases   []myCase
+	Deleted bool
+}
+
+// handleMyCasesPage lists the cases this browser can open: those whose keys its cookies
+// hold and the signed-in owner's, newest first, each one click away.
+func (s *Server) handleMyCasesPage(w http.ResponseWriter, r *http.Request) error {
+	d := myCasesPage{Deleted: r.URL.Query().Get("deleted") == "1"}
+	seen := map[string]bool{}
+	add := func(c *shopguard.Case) {
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			d.Cases = append(d.Cases, myCase{Case: c, URL: caseURL(c.ID)})
+		}
+	}
+	for _, ck := range r.Cookies() {
+		id, ok := strings.CutPrefix(ck.Name, caseCookiePrefix)
+		if !ok || !shopguard.ValidCaseID(id) || len(seen) >= maxBrowserCases {
+			continue
+		}
+		c, err := s.Store.CaseByID(r.Context(), id)
+		if shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if casework.KeyOpens(c, ck.Value) {
+			add(c)
+		}
+	}
+	if p := principalOf(r); p.User != nil && (p.Key == nil || p.Key.Has(shopguard.ScopeReport)) {
+		owned, err := s.Store.ListCases(r.Context(), p.User.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range owned {
+			add(c)
+		}
+	}
+	slices.SortFunc(d.Cases, func(a, b myCase) int { return b.Case.CreatedAt.Compare(a.Case.CreatedAt) })
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "cases", "case.mine.title", d)
+	return nil
+}
+
+// maxBrowserCases bounds the case cookies one request is read for.
+const maxBrowserCases = 50
 
 // casePage is the data of a case's page.
 type casePage struct {
@@ -121,6 +198,8 @@ type casePage struct {
 	ShareURL string
 	// Form holds the triage answers, to change them.
 	Form caseForm
+	// FileLimit, CaseLimit and FilesLimit are the evidence limits, for the upload form.
+	FileLimit, CaseLimit, FilesLimit string
 	caseReportForm
 }
 
@@ -167,6 +246,8 @@ func (s *Server) renderCaseAs(w http.ResponseWriter, r *http.Request, status int
 		p.caseReportForm = s.newCaseReportForm(c, nil)
 	}
 	p.caseView, p.Statuses, p.States, p.Documents = v, map[string]*shopguard.ChannelStatus{}, shopguard.ChannelStates, casework.Documents
+	l := s.evidenceLimits()
+	p.FileLimit, p.CaseLimit, p.FilesLimit = mib(l.FileSize), mib(l.CaseSize), strconv.Itoa(l.Files)
 	p.Uploaded, p.Shared = r.URL.Query().Get("uploaded") == "1", p.Shared || len(c.ShareHash) > 0
 	for _, st := range v.Channels {
 		p.Statuses[st.Channel] = st
@@ -189,7 +270,12 @@ func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: owner})
+	p := casePage{Owner: owner}
+	if ck, err := r.Cookie(newShareCookie); err == nil && owner && strings.Contains(ck.Value, caseURL(c.ID)+"?share=") {
+		p.ShareURL, p.Shared = ck.Value, true
+		http.SetCookie(w, &http.Cookie{Name: newShareCookie, Path: caseURL(c.ID), MaxAge: -1})
+	}
+	return s.renderCaseAs(w, r, http.StatusOK, c, p)
 }
 
 func (s *Server) handleTriageForm(w http.ResponseWriter, r *http.Request) error {
@@ -226,8 +312,16 @@ func (s *Server) handleShareForm(w http.ResponseWriter, r *http.Request) error {
 	if r.TLS != nil || s.Config.SecureCookies {
 		scheme = "https"
 	}
-	return s.renderCaseAs(w, r, http.StatusOK, c, casePage{Owner: true, Shared: true, ShareURL: scheme + "://" + r.Host + a.URL})
+	// The link is shown once, on the page this answer sends the browser to: it waits in a
+	// cookie for that page only, for a few minutes.
+	http.SetCookie(w, &http.Cookie{Name: newShareCookie, Value: scheme + "://" + r.Host + a.URL, Path: caseURL(c.ID), MaxAge: 300,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.Config.SecureCookies})
+	http.Redirect(w, r, caseURL(c.ID)+"#share", http.StatusSeeOther)
+	return nil
 }
+
+// newShareCookie carries a new share link from the share form to the case page that shows it.
+const newShareCookie = "sg_new_share"
 
 func (s *Server) handleUnshareForm(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.unshare(r)
@@ -271,7 +365,15 @@ func (s *Server) handleEvidenceForm(w http.ResponseWriter, r *http.Request) erro
 		if code := shopguard.ErrorCode(err); code == shopguard.EINTERNAL || code == shopguard.EUNAVAILABLE {
 			return err
 		}
-		return s.renderCase(w, r, statusOf(shopguard.ErrorCode(err)), c, s.sayError(r, err, caseLabels))
+		// Read what is left of the upload (the body is capped) so that the browser, still
+		// sending, gets the case page back instead of a broken connection.
+		io.Copy(io.Discard, r.Body)
+		msg := s.sayError(r, err, caseLabels)
+		if shopguard.ErrorCode(err) == shopguard.ETOOLARGE {
+			l := s.evidenceLimits()
+			msg = page{cat: s.ui.catalogs[stateOf(r).lang]}.Tf("case.evidence.too_large", "file", mib(l.FileSize), "case", mib(l.CaseSize), "files", strconv.Itoa(l.Files))
+		}
+		return s.renderCase(w, r, statusOf(shopguard.ErrorCode(err)), c, msg)
 	}
 	http.Redirect(w, r, caseURL(c.ID)+"?uploaded=1#evidence", http.StatusSeeOther)
 	return nil
@@ -294,11 +396,43 @@ func (s *Server) handleStatusForm(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// deletePage is the data of the page that asks before a case is deleted.
+type deletePage struct {
+	ID, Package string
+	Evidence    int
+	Error       bool
+}
+
+// handleDeleteCasePage is the first step of deleting a case: it says what goes, offers the
+// evidence package to keep, and asks for a deliberate confirmation.
+func (s *Server) handleDeleteCasePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDeletePage(w, r, http.StatusOK, false)
+}
+
+func (s *Server) renderDeletePage(w http.ResponseWriter, r *http.Request, status int, failed bool) error {
+	c, err := s.caseOf(r)
+	if err != nil {
+		return err
+	}
+	ev, err := s.Store.ListEvidence(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "case_delete", "case.delete.heading",
+		deletePage{ID: c.ID, Package: "/api/v1/cases/" + c.ID + "/package.zip", Evidence: len(ev), Error: failed})
+	return nil
+}
+
+// handleDeleteCaseForm is the second step: it deletes only with the confirmation ticked.
 func (s *Server) handleDeleteCaseForm(w http.ResponseWriter, r *http.Request) error {
+	if r.PostFormValue("confirm") != "on" {
+		return s.renderDeletePage(w, r, http.StatusBadRequest, true)
+	}
 	if err := s.deleteCase(w, r); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/cases/new?deleted=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/cases?deleted=1", http.StatusSeeOther)
 	return nil
 }
 
@@ -330,3 +464,6 @@ func (s *Server) handleOpenCaseForm(w http.ResponseWriter, r *http.Request) erro
 	s.render(w, r, http.StatusNotFound, "case_open", "case.open.title", f)
 	return nil
 }
+
+// mib writes a size in bytes as the MB a person reads (1 MB = 1 MiB here).
+func mib(n int64) string { return strconv.FormatInt(n>>20, 10) + " MB" }
