@@ -8,19 +8,10 @@ import (
 	"github.com/shopguard/shopguard/detect/combine"
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/detect/model"
-	"github.com/shopguard/shopguard/detect/text"
-	"github.com/shopguard/shopguard/knowledge"
 )
 
 func TestLeaveOneOutScoresEachScamSourceUnseen(t *testing.T) {
-	p, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := text.New(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, d := detector(t)
 	checks := combine.Checks{Text: d, Links: link.New(p, nil)}
 	var b strings.Builder
 	line := func(id, txt, label, source, use string) {

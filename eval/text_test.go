@@ -8,7 +8,9 @@ import (
 	"github.com/shopguard/shopguard/knowledge"
 )
 
-func TestEvalTextTallies(t *testing.T) {
+// detector returns the default pack and the text detector built from it.
+func detector(t *testing.T) (*knowledge.Pack, *text.Detector) {
+	t.Helper()
 	p, err := knowledge.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -17,6 +19,11 @@ func TestEvalTextTallies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p, d
+}
+
+func TestEvalTextTallies(t *testing.T) {
+	p, d := detector(t)
 	rows := `{"id":"1","text":"您好，我是平台客服，您的订单异常需要退款，请把收到的验证码发给我。","label":"scam","type":"fake_customer_service","source":"a"}
 {"id":"2","text":"我是你表哥，换号了，急用钱，先帮我转五千。","label":"scam","type":"fake_customer_service","source":"a"}
 {"id":"3","messages":[{"from":"me","text":"发货了吗"},{"from":"them","text":"今天发"}],"label":"ok","source":"b"}
