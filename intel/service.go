@@ -53,6 +53,9 @@ type Service struct {
 	// Secret keys the hash of a reporter's network, so that the stored value cannot be
 	// turned back into an address by trying them all.
 	Secret []byte
+	// Loaded, when set, is called for every reputation Start reads from the store (from
+	// several goroutines at once), for a progress bar.
+	Loaded func()
 	// KnownScamType reports whether a scam type code exists (the knowledge pack's); nil
 	// accepts every well-formed code.
 	KnownScamType func(string) bool
@@ -99,7 +102,13 @@ func (s *Service) Start(ctx context.Context) error {
 	for i := range parts {
 		parts[i] = NewBuilder(0)
 	}
-	err = s.Store.EachReputationRow(ctx, len(parts), func(part int, r *shopguard.ReputationRow) error { parts[part].AddRow(r); return nil })
+	err = s.Store.EachReputationRow(ctx, len(parts), func(part int, r *shopguard.ReputationRow) error {
+		parts[part].AddRow(r)
+		if s.Loaded != nil {
+			s.Loaded()
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("intel: start: load reputations: %w", err)
 	}

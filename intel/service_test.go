@@ -414,9 +414,13 @@ func TestIndexCache(t *testing.T) {
 	data, _ := os.ReadFile(cache)
 	data[len(data)/2] ^= 0xff
 	os.WriteFile(cache, data, 0o600)
-	third := &intel.Service{Store: db, Index: intel.NewIndex(), CachePath: cache}
+	var loaded atomic.Int64
+	third := &intel.Service{Store: db, Index: intel.NewIndex(), CachePath: cache, Loaded: func() { loaded.Add(1) }}
 	if err := third.Start(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if n, want := loaded.Load(), int64(third.Index.Len()); n != want || n == 0 {
+		t.Errorf("Loaded was called %d times reading %d reputations", n, want)
 	}
 	if in, _ := third.Lookup(shopguard.KindPhone, "13800000202"); in.Reports != 1 {
 		t.Fatalf("after a damaged cache: %+v", in)

@@ -399,7 +399,13 @@ func (m *Main) export(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			s, err := startIntel(ctx, db, *cfg)
+			var loaded func()
+			bar := progress.New(m.Stderr, "snapshot: read indicators", 0, "indicators")
+			if bar != nil {
+				loaded = func() { bar.Add(1) }
+			}
+			s, err := startIntelWith(ctx, db, *cfg, loaded)
+			bar.Done()
 			if err != nil {
 				return err
 			}
@@ -415,11 +421,16 @@ func (m *Main) export(ctx context.Context, args []string) error {
 // startIntel loads the reputation index of the database, from the server's index cache in
 // the data directory when there is one (it only reads it).
 func startIntel(ctx context.Context, db *sqlstore.DB, c Config) (*intel.Service, error) {
+	return startIntelWith(ctx, db, c, nil)
+}
+
+// startIntelWith is startIntel calling loaded for every reputation read from the store.
+func startIntelWith(ctx context.Context, db *sqlstore.DB, c Config, loaded func()) (*intel.Service, error) {
 	secret, err := db.Secret(ctx, "sources")
 	if err != nil {
 		return nil, err
 	}
-	s := &intel.Service{Store: db, Index: intel.NewIndex(), Secret: secret, CachePath: c.indexCache()}
+	s := &intel.Service{Store: db, Index: intel.NewIndex(), Secret: secret, CachePath: c.indexCache(), Loaded: loaded}
 	return s, s.Start(ctx)
 }
 
@@ -491,7 +502,13 @@ func (m *Main) snapshot(ctx context.Context, args []string) error {
 			if out == "" {
 				return usagef("--out: name the snapshot file")
 			}
-			s, err := startIntel(ctx, db, *cfg)
+			var loaded func()
+			bar := progress.New(m.Stderr, "snapshot: read indicators", 0, "indicators")
+			if bar != nil {
+				loaded = func() { bar.Add(1) }
+			}
+			s, err := startIntelWith(ctx, db, *cfg, loaded)
+			bar.Done()
 			if err != nil {
 				return err
 			}
