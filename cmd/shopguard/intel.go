@@ -399,13 +399,7 @@ func (m *Main) export(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			var loaded func()
-			bar := progress.New(m.Stderr, "snapshot: read indicators", 0, "indicators")
-			if bar != nil {
-				loaded = func() { bar.Add(1) }
-			}
-			s, err := startIntelWith(ctx, db, *cfg, loaded)
-			bar.Done()
+			s, err := m.readIndicators(ctx, db, *cfg, "export")
 			if err != nil {
 				return err
 			}
@@ -432,6 +426,19 @@ func startIntelWith(ctx context.Context, db *sqlstore.DB, c Config, loaded func(
 	}
 	s := &intel.Service{Store: db, Index: intel.NewIndex(), Secret: secret, CachePath: c.indexCache(), Loaded: loaded}
 	return s, s.Start(ctx)
+}
+
+// readIndicators starts the reputation index for a job that reads all of it (export,
+// snapshot), with a progress bar on a terminal while it loads.
+func (m *Main) readIndicators(ctx context.Context, db *sqlstore.DB, c Config, job string) (*intel.Service, error) {
+	var loaded func()
+	bar := progress.New(m.Stderr, job+": read indicators", 0, "indicators")
+	if bar != nil {
+		loaded = func() { bar.Add(1) }
+	}
+	s, err := startIntelWith(ctx, db, c, loaded)
+	bar.Done()
+	return s, err
 }
 
 // indexCache is where a node keeps its index cache.
@@ -502,13 +509,7 @@ func (m *Main) snapshot(ctx context.Context, args []string) error {
 			if out == "" {
 				return usagef("--out: name the snapshot file")
 			}
-			var loaded func()
-			bar := progress.New(m.Stderr, "snapshot: read indicators", 0, "indicators")
-			if bar != nil {
-				loaded = func() { bar.Add(1) }
-			}
-			s, err := startIntelWith(ctx, db, *cfg, loaded)
-			bar.Done()
+			s, err := m.readIndicators(ctx, db, *cfg, "snapshot")
 			if err != nil {
 				return err
 			}
