@@ -111,13 +111,19 @@ func (f *triageFlags) add(fs *flag.FlagSet) {
 // apply sets on t the answers whose flags were given (an empty value clears an answer) and
 // reports how many there were.
 func (f *triageFlags) apply(fs *flag.FlagSet, t *shopguard.Triage) (int, error) {
+	text := map[string][2]*string{"what": {&t.What, &f.t.What}, "paid-on": {&t.PaidOn, &f.t.PaidOn},
+		"noticed-on": {&t.NoticedOn, &f.t.NoticedOn}, "platform": {&t.Platform, &f.t.Platform},
+		"site-url": {&t.SiteURL, &f.t.SiteURL}, "counterparty": {&t.Counterparty, &f.t.Counterparty},
+		"seller-location": {&t.SellerLocation, &f.t.SellerLocation}, "order-ref": {&t.OrderRef, &f.t.OrderRef}}
 	var err error
 	n := 0
 	fs.Visit(func(fl *flag.Flag) {
 		n++
+		if p, ok := text[fl.Name]; ok {
+			*p[0] = *p[1]
+			return
+		}
 		switch fl.Name {
-		case "what":
-			t.What = f.t.What
 		case "culprit":
 			t.Culprit = shopguard.Culprit(f.culprit)
 		case "payment":
@@ -127,20 +133,6 @@ func (f *triageFlags) apply(fs *flag.FlagSet, t *shopguard.Triage) (int, error) 
 			if fen, err = shopguard.ParseYuan(f.amount); err == nil {
 				t.AmountFen = fen
 			}
-		case "paid-on":
-			t.PaidOn = f.t.PaidOn
-		case "noticed-on":
-			t.NoticedOn = f.t.NoticedOn
-		case "platform":
-			t.Platform = f.t.Platform
-		case "site-url":
-			t.SiteURL = f.t.SiteURL
-		case "counterparty":
-			t.Counterparty = f.t.Counterparty
-		case "seller-location":
-			t.SellerLocation = f.t.SellerLocation
-		case "order-ref":
-			t.OrderRef = f.t.OrderRef
 		case "evidence":
 			t.Evidence = nil
 			for _, k := range strings.Split(f.evidence, ",") {
