@@ -2,6 +2,7 @@ package shopguard
 
 import (
 	"context"
+	"errors"
 	"io"
 	"regexp"
 	"slices"
@@ -319,6 +320,10 @@ type CaseStore interface {
 	DueFollowUps(ctx context.Context, caseIDs []string, day string) ([]*ChannelStatus, error)
 }
 
+// ErrCorrupt is the error a BlobStore's reader returns at the end of a kept file whose content
+// does not have the SHA-256 it is kept under (it was altered in storage).
+var ErrCorrupt = errors.New("shopguard: the kept file does not match its SHA-256: it was altered in storage")
+
 // BlobStore keeps files by their SHA-256. An implementation writes atomically: a file is
 // either wholly there under its hash or not at all. A file is deleted when nothing refers to
 // it, but an upload puts a file before it logs it; so that a deletion racing an upload of the
@@ -329,7 +334,8 @@ type BlobStore interface {
 	// there already starts its grace period again. A file put and never referred to (its
 	// upload failed after Put) is left to Sweep.
 	Put(ctx context.Context, r io.Reader, limit int64) (sha256 string, size int64, err error)
-	// Open returns a kept file. ENOTFOUND if there is none.
+	// Open returns a kept file. ENOTFOUND if there is none. Reading it to the end fails with
+	// ErrCorrupt if what was read does not have the SHA-256 asked for.
 	Open(ctx context.Context, sha256 string) (io.ReadCloser, error)
 	// Delete removes a kept file the caller found unused; removing one that is not there is
 	// not an error. It may keep a file put within the grace period; a later Sweep removes it.

@@ -11,6 +11,7 @@ type Store interface {
 	AppealStore
 	ReputationStore
 	PriceStore
+	FeedStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Close closes the database; in-flight calls finish first.

@@ -140,7 +140,7 @@ func (d *Dir) Open(ctx context.Context, sum string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob: open %s: %w", sum, err)
 	}
-	return f, nil
+	return verified(f, sum), nil
 }
 
 // Delete implements shopguard.BlobStore. It keeps a file put or refreshed within the grace

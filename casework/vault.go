@@ -166,9 +166,9 @@ func (v *Vault) Verify(ctx context.Context, caseID string) (*Report, error) {
 		n, err := io.Copy(h, rc)
 		rc.Close()
 		switch {
-		case err != nil:
+		case err != nil && !errors.Is(err, shopguard.ErrCorrupt):
 			return nil, fmt.Errorf("casework: verify case %s: read %s: %w", caseID, e.SHA256, err)
-		case hex.EncodeToString(h.Sum(nil)) != e.SHA256 || n != e.Size:
+		case err != nil || hex.EncodeToString(h.Sum(nil)) != e.SHA256 || n != e.Size:
 			r.add(where, "the file's content was changed: it no longer matches its SHA-256")
 		}
 		r.Files++

@@ -66,8 +66,13 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		code, err = shopguard.ETOOLARGE, shopguard.Errorf(shopguard.ETOOLARGE, "request body larger than %d bytes", mbe.Limit)
 	}
 	st := stateOf(r)
-	if code == shopguard.EINTERNAL {
+	switch code {
+	case shopguard.EINTERNAL:
 		s.Logger.Error("internal error", "request_id", st.id, "route", st.route, "err", err)
+	case shopguard.EUNAVAILABLE:
+		// A dependency (the database, the evidence store) is away for a while: try again soon.
+		w.Header().Set("Retry-After", "5")
+		s.Logger.Warn("unavailable", "request_id", st.id, "route", st.route, "err", err)
 	}
 	status := statusOf(code)
 	detail := ErrorDetail{Code: code, Message: shopguard.ErrorMessage(err), Field: shopguard.ErrorField(err), RequestID: st.id}

@@ -36,9 +36,29 @@ func (c Config) blobDir() string {
 	return filepath.Join(c.Data, "blobs")
 }
 
-// openBlobs opens the store of evidence files in blobDir, with the grace period every node
-// and command keeps (blob.DefaultGrace).
-func (c Config) openBlobs() (*blob.Dir, error) { return blob.NewDir(c.blobDir()) }
+// openBlobs opens the store of evidence files: the S3-compatible bucket of --blobs
+// s3://BUCKET/PREFIX, or else the directory blobDir, with the grace period every node and
+// command keeps (blob.DefaultGrace). An object store that cannot be reached comes back with
+// an EUNAVAILABLE error, which serve only warns of.
+func (c Config) openBlobs(ctx context.Context) (shopguard.BlobStore, error) {
+	if !strings.HasPrefix(c.Blobs, "s3:") {
+		d, err := blob.NewDir(c.blobDir())
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
+	}
+	bucket, prefix, err := blob.ParseS3URL(c.Blobs)
+	if err != nil {
+		return nil, usagef("--blobs %q: %s", c.Blobs, shopguard.ErrorMessage(err))
+	}
+	s, err := blob.NewS3(blob.S3Config{Endpoint: c.S3.Endpoint, Region: c.S3.Region,
+		AccessKey: c.S3.AccessKey, SecretKey: c.S3.SecretKey, Bucket: bucket, Prefix: prefix})
+	if err != nil {
+		return nil, usagef("SHOPGUARD_S3_ENDPOINT: %s", shopguard.ErrorMessage(err))
+	}
+	return s, s.Check(ctx)
+}
 
 // withCase parses the flags of a case command, opens the store and the case named by --case
 // (which --key, or SHOPGUARD_CASE_KEY, must open) and runs fn. With needCase false there is
@@ -64,7 +84,7 @@ func (m *Main) withCase(ctx context.Context, name, argsUsage, help string, args 
 		if err != nil {
 			return err
 		}
-		blobs, err := cfg.openBlobs()
+		blobs, err := cfg.openBlobs(ctx)
 		if err != nil {
 			return err
 		}

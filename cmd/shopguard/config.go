@@ -20,20 +20,22 @@ import (
 // Config is the effective configuration: defaults, then SHOPGUARD_* environment variables
 // (with *_FILE variants for secrets), then flags.
 type Config struct {
-	Data           string  `json:"data"`
-	DB             string  `json:"db"`
-	Blobs          string  `json:"blobs"`
-	Addr           string  `json:"addr"`
-	Knowledge      string  `json:"knowledge"`
-	SecureCookies  bool    `json:"secure_cookies"`
-	TrustedProxies string  `json:"trusted_proxies"`
-	RateAnon       float64 `json:"rate_anon"`
-	RateKey        float64 `json:"rate_key"`
-	LogLevel       string  `json:"log_level"`
-	LogFormat      string  `json:"log_format"`
-	FeedURLs       string  `json:"feed_urls"`
-	MetricsAddr    string  `json:"metrics_addr"`
-	MetricsKey     string  `json:"metrics_key"`
+	Data  string `json:"data"`
+	DB    string `json:"db"`
+	Blobs string `json:"blobs"`
+	// S3 signs in to the object store when Blobs is an s3:// URL.
+	S3             S3Config `json:"s3"`
+	Addr           string   `json:"addr"`
+	Knowledge      string   `json:"knowledge"`
+	SecureCookies  bool     `json:"secure_cookies"`
+	TrustedProxies string   `json:"trusted_proxies"`
+	RateAnon       float64  `json:"rate_anon"`
+	RateKey        float64  `json:"rate_key"`
+	LogLevel       string   `json:"log_level"`
+	LogFormat      string   `json:"log_format"`
+	FeedURLs       string   `json:"feed_urls"`
+	MetricsAddr    string   `json:"metrics_addr"`
+	MetricsKey     string   `json:"metrics_key"`
 	// RetentionDays is how long community reports are kept; 0 keeps them.
 	RetentionDays int `json:"report_retention_days"`
 	// ReadSites lets the server read shops' live sites (site check, assessment); RDAP is the
@@ -42,6 +44,14 @@ type Config struct {
 	RDAP      string `json:"rdap"`
 	// PublicPending shows the public "reports under review" for unconfirmed reports.
 	PublicPending bool `json:"public_pending"`
+}
+
+// S3Config is where the S3-compatible object store of --blobs s3://… is and how to sign in.
+type S3Config struct {
+	Endpoint  string `json:"endpoint"`
+	Region    string `json:"region"`
+	AccessKey string `json:"access_key"`
+	SecretKey string `json:"secret_key"`
 }
 
 // loadConfig reads the defaults and the environment.
@@ -81,6 +91,10 @@ func (m *Main) loadConfig() (Config, error) {
 		str("SHOPGUARD_TRUSTED_PROXIES", &c.TrustedProxies), num("SHOPGUARD_RATE_ANON", &c.RateAnon),
 		num("SHOPGUARD_RATE_KEY", &c.RateKey), str("SHOPGUARD_LOG_LEVEL", &c.LogLevel), str("SHOPGUARD_LOG_FORMAT", &c.LogFormat),
 		str("SHOPGUARD_FEED_URLS", &c.FeedURLs), str("SHOPGUARD_METRICS_ADDR", &c.MetricsAddr), str("SHOPGUARD_METRICS_KEY", &c.MetricsKey),
+		// The AWS names first, so that SHOPGUARD_S3_* wins when both are set.
+		str("AWS_REGION", &c.S3.Region), str("AWS_ACCESS_KEY_ID", &c.S3.AccessKey), str("AWS_SECRET_ACCESS_KEY", &c.S3.SecretKey),
+		str("SHOPGUARD_S3_ENDPOINT", &c.S3.Endpoint), str("SHOPGUARD_S3_REGION", &c.S3.Region),
+		str("SHOPGUARD_S3_ACCESS_KEY", &c.S3.AccessKey), str("SHOPGUARD_S3_SECRET_KEY", &c.S3.SecretKey),
 	} {
 		if err != nil {
 			return c, err
@@ -121,7 +135,7 @@ func (m *Main) loadConfig() (Config, error) {
 func (c *Config) storeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Data, "data", c.Data, "data directory (SQLite database, evidence files) [SHOPGUARD_DATA]")
 	fs.StringVar(&c.DB, "db", c.DB, "database: empty for SQLite in the data directory, or postgres://… [SHOPGUARD_DB]")
-	fs.StringVar(&c.Blobs, "blobs", c.Blobs, "directory of the evidence files of cases and reports (default DATA/blobs); nodes sharing a PostgreSQL database must share it too [SHOPGUARD_BLOBS]")
+	fs.StringVar(&c.Blobs, "blobs", c.Blobs, "where the evidence files of cases and reports go: a directory (default DATA/blobs), or s3://BUCKET/PREFIX for an S3-compatible object store (SHOPGUARD_S3_ENDPOINT, _REGION, _ACCESS_KEY, _SECRET_KEY) that several nodes can share [SHOPGUARD_BLOBS]")
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack that adds or overrides entries [SHOPGUARD_KNOWLEDGE]")
 }
 
@@ -175,10 +189,14 @@ func (c Config) httpConfig() (shttp.Config, error) {
 // sqlitePath is where the SQLite database lives in the data directory.
 func (c Config) sqlitePath() string { return filepath.Join(c.Data, "shopguard.db") }
 
-// redacted returns the configuration with the database password and the metrics key hidden.
+// redacted returns the configuration with the database password, the metrics key and the
+// object store's secret key hidden.
 func (c Config) redacted() Config {
 	if c.MetricsKey != "" {
 		c.MetricsKey = "REDACTED"
+	}
+	if c.S3.SecretKey != "" {
+		c.S3.SecretKey = "REDACTED"
 	}
 	if u, err := url.Parse(c.DB); err == nil && u.User != nil {
 		if _, ok := u.User.Password(); ok {

@@ -347,7 +347,7 @@ or standard input). Example:
 	defer store.Close()
 	var blobs shopguard.BlobStore
 	if len(files) > 0 {
-		if blobs, err = c.openBlobs(); err != nil {
+		if blobs, err = c.openBlobs(ctx); err != nil {
 			return err
 		}
 	}

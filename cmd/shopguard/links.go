@@ -22,20 +22,45 @@ import (
 	"github.com/shopguard/shopguard/knowledge"
 )
 
-// feedDir is where imported threat feeds live in the data directory.
+// feedDir is where versions before feeds moved into the database kept the imported threat
+// feeds; the feeds found there move into the database (feed.ImportDir).
 func (c Config) feedDir() string { return filepath.Join(c.Data, "feeds") }
 
 // linkAnalyzer loads the imported feeds and builds the link check over the pack, asking the
 // community's reports first when reps is not nil.
-func linkAnalyzer(c Config, pack *knowledge.Pack, reps *intel.Service) (*link.Analyzer, error) {
-	feeds := feed.NewSet()
-	if err := feed.LoadDir(feeds, c.feedDir()); err != nil {
+func linkAnalyzer(ctx context.Context, c Config, pack *knowledge.Pack, reps *intel.Service) (*link.Analyzer, error) {
+	feeds, err := loadFeeds(ctx, c)
+	if err != nil {
 		return nil, err
 	}
 	if reps != nil {
 		return link.New(pack, link.Lookups{reps, feeds}), nil
 	}
 	return link.New(pack, feeds), nil
+}
+
+// loadFeeds returns the imported feeds, which the database keeps. Without a database (no
+// --db, no SQLite file and no old feed directory in the data directory) there are none, and
+// nothing is created.
+func loadFeeds(ctx context.Context, c Config) (*feed.Set, error) {
+	set := feed.NewSet()
+	if c.DB == "" && !exists(c.sqlitePath()) && !exists(c.feedDir()) {
+		return set, nil
+	}
+	store, err := openStore(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	if _, err := feed.ImportDir(ctx, store, c.feedDir()); err != nil {
+		return nil, err
+	}
+	return set, feed.Load(ctx, set, store)
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // feedSources reads the --feed-urls setting: space-separated NAME,FORMAT,URL[,EVERY].
@@ -69,12 +94,23 @@ func (c Config) feedSources() ([]feed.Source, error) {
 	return out, nil
 }
 
-// followFeeds loads the imported feeds into set and, until ctx ends, follows the feed
-// directory (a feed imported while serving is picked up within a minute) and keeps each
-// configured feed URL fresh. Failures are logged; a feed that fails keeps its last entries.
-func followFeeds(ctx context.Context, c Config, set *feed.Set, logger *slog.Logger) error {
-	err := feed.WatchDir(ctx, set, c.feedDir(), time.Minute, func(err error) {
-		logger.Warn("feed directory", "err", err)
+// feedWatch is how often a node looks for feeds imported or refreshed on another node.
+const feedWatch = 2 * time.Second
+
+// followFeeds loads the imported feeds from the store into set and, until ctx ends, follows
+// the store (a feed imported or refreshed on any node is picked up within feedWatch) and
+// keeps each configured feed URL fresh, one node fetching it at a time. Failures are logged;
+// a feed that fails keeps its last entries.
+func followFeeds(ctx context.Context, c Config, store shopguard.FeedStore, set *feed.Set, logger *slog.Logger) error {
+	moved, err := feed.ImportDir(ctx, store, c.feedDir())
+	if err != nil {
+		return err
+	}
+	if len(moved) > 0 {
+		logger.Info("feeds moved from the feed directory into the database", "feeds", moved, "dir", c.feedDir())
+	}
+	err = feed.Watch(ctx, set, store, feedWatch, func(err error) {
+		logger.Warn("feeds", "err", err)
 	})
 	if err != nil {
 		return err
@@ -83,7 +119,7 @@ func followFeeds(ctx context.Context, c Config, set *feed.Set, logger *slog.Logg
 	if err != nil {
 		return err
 	}
-	r := &feed.Refresher{Set: set}
+	r := &feed.Refresher{Set: set, Store: store}
 	for _, src := range srcs {
 		go r.Follow(ctx, src, func(st feed.Stats, changed bool, err error) {
 			switch {
@@ -153,7 +189,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := linkAnalyzer(c, pack, nil)
+	a, err := linkAnalyzer(ctx, c, pack, nil)
 	if err != nil {
 		return err
 	}
@@ -214,9 +250,9 @@ func (m *Main) importFeed(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := m.flags("import feed", "FILE", "Import a threat feed (FILE, or - for standard input) into the data directory, replacing\n"+
-		"the feed of the same name. Formats: "+strings.Join(feed.Formats, ", ")+".")
-	fs.StringVar(&c.Data, "data", c.Data, "data directory [SHOPGUARD_DATA]")
+	fs := m.flags("import feed", "FILE", "Import a threat feed (FILE, or - for standard input) into the database, replacing\n"+
+		"the feed of the same name; running servers pick it up within seconds. Formats: "+strings.Join(feed.Formats, ", ")+".")
+	c.storeFlags(fs)
 	name := fs.String("name", "", "name of the feed, shown with every hit (required)")
 	format := fs.String("format", feed.FormatList, "format of the file")
 	column := fs.String("column", "", "for csv: the column with the domain or URL (a header name or a number from 1)")
@@ -247,7 +283,12 @@ func (m *Main) importFeed(ctx context.Context, args []string) error {
 	if len(entries) == 0 {
 		return shopguard.Invalid("feed", "no domain or URL found in %d lines: is --format right?", st.Lines)
 	}
-	if err := feed.Save(c.feedDir(), *name, entries); err != nil {
+	store, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := feed.Save(ctx, store, *name, entries); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "feed %s: %d entries imported from %d lines (%d skipped)\n", *name, st.Entries, st.Lines, st.Skipped)

@@ -31,7 +31,7 @@ and that were put more than %d minutes ago. Prints how many of each it deleted.`
 			return err
 		}
 		s.Limits.Retention = cfg.retention()
-		if s.Blobs, err = cfg.openBlobs(); err != nil {
+		if s.Blobs, err = cfg.openBlobs(ctx); err != nil {
 			return err
 		}
 		t, err := s.Tidy(ctx)

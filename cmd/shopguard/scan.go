@@ -83,7 +83,7 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	if reps != nil {
 		checks.Reputations = reps
 	}
-	if checks.Links, err = linkAnalyzer(c, pack, reps); err != nil {
+	if checks.Links, err = linkAnalyzer(ctx, c, pack, reps); err != nil {
 		return err
 	}
 	in, closeIn, err := m.openInput(fs.Arg(0))

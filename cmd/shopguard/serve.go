@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/fetch"
 	shttp "github.com/shopguard/shopguard/http"
@@ -44,10 +45,15 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 	feeds := feed.NewSet()
 	feedCtx, stopFeeds := context.WithCancel(context.Background())
 	if err == nil {
-		h.Blobs, err = c.openBlobs()
+		h.Blobs, err = c.openBlobs(ctx)
+		if shopguard.ErrorCode(err) == shopguard.EUNAVAILABLE && h.Blobs != nil {
+			// Checks need no object store: serve them, and uploads fail until it is back.
+			logger.Warn("the evidence store cannot be reached; uploads fail until it is back", "err", err)
+			err = nil
+		}
 	}
 	if err == nil {
-		err = followFeeds(feedCtx, c, feeds, logger)
+		err = followFeeds(feedCtx, c, store, feeds, logger)
 	}
 	if err == nil {
 		// Confirmed community reports first: the link check names the first hit.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,6 +15,8 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/knowledge"
+	"github.com/shopguard/shopguard/sqlite"
+	"github.com/shopguard/shopguard/sqlstore"
 )
 
 func mustParseFile(t *testing.T, file string, opt Options) ([]Entry, Stats) {
@@ -163,18 +166,27 @@ func TestRefreshFromHTTP(t *testing.T) {
 		w.Write([]byte(b))
 	}))
 	defer srv.Close()
-	s := NewSet()
-	r := &Refresher{Set: s, Client: srv.Client()}
-	src := Source{Name: "local", URL: srv.URL, Options: Options{Format: FormatList}, Every: 20 * time.Millisecond}
+	s, db := NewSet(), openStore(t)
+	r := &Refresher{Set: s, Store: db, Client: srv.Client()}
+	other := &Refresher{Set: NewSet(), Store: openStoreAt(t, db.path), Client: srv.Client()}
+	src := Source{Name: "local", URL: srv.URL, Options: Options{Format: FormatList}, Every: 300 * time.Millisecond}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	claimed := func() { time.Sleep(src.Every) } // the last claim expires
 
 	if _, changed, err := r.Refresh(ctx, src); err != nil || !changed || len(s.LookupDomain("first.example.com")) != 1 {
 		t.Fatalf("first refresh: changed %v err %v", changed, err)
 	}
-	if _, changed, err := r.Refresh(ctx, src); err != nil || changed || notModified.Load() != 1 {
+	// A second node sharing the store waits for the claim, then asks with the validators the
+	// first node saved.
+	if _, changed, err := other.Refresh(ctx, src); err != nil || changed || requests.Load() != 1 {
+		t.Fatalf("refresh within the first node's claim: changed %v err %v, %d requests", changed, err, requests.Load())
+	}
+	claimed()
+	if _, changed, err := other.Refresh(ctx, src); err != nil || changed || notModified.Load() != 1 {
 		t.Fatalf("unchanged feed: changed %v err %v, 304s %d", changed, err, notModified.Load())
 	}
+	claimed()
 	body.Store("fail")
 	if _, _, err := r.Refresh(ctx, src); err == nil || len(s.LookupDomain("first.example.com")) != 1 {
 		t.Fatalf("failed refresh: err %v; the old entries must stay", err)
@@ -225,34 +237,56 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func TestSaveAndLoadDir(t *testing.T) {
-	dir := t.TempDir()
-	es, _ := mustParseFile(t, "phishtank.csv", Options{Format: FormatPhishTankCSV})
-	if err := Save(dir, "phishtank", es); err != nil {
+// store is a real SQLite store for the feed tests, with its path so that a second handle
+// (another node) can open it.
+type store struct {
+	*sqlstore.DB
+	path string
+}
+
+func openStore(t *testing.T) store { return openStoreAt(t, filepath.Join(t.TempDir(), "shopguard.db")) }
+
+func openStoreAt(t *testing.T, path string) store {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Save(dir, "Bad Name", es); shopguard.ErrorCode(err) != shopguard.EINVALID {
+	t.Cleanup(func() { db.Close() })
+	return store{db, path}
+}
+
+func TestSaveAndLoad(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	es, _ := mustParseFile(t, "phishtank.csv", Options{Format: FormatPhishTankCSV})
+	if err := Save(ctx, db, "phishtank", es); err != nil {
+		t.Fatal(err)
+	}
+	if err := Save(ctx, db, "Bad Name", es); shopguard.ErrorCode(err) != shopguard.EINVALID {
 		t.Errorf("Save with a bad name: got %v, want EINVALID", err)
 	}
 	s := NewSet()
-	if err := LoadDir(s, dir); err != nil {
+	if err := Load(ctx, s, db); err != nil {
 		t.Fatal(err)
 	}
 	hits := s.LookupDomain("amaz0n-billing.example.net")
 	if len(hits) != 1 || hits[0].Source != "phishtank" || hits[0].Exact || hits[0].Entry != "https://amaz0n-billing.example.net/update?a=1,2" {
 		t.Errorf("after a round trip: %+v", hits)
 	}
-	if err := LoadDir(NewSet(), t.TempDir()+"/missing"); err != nil {
-		t.Errorf("a missing directory: %v", err)
+	if err := Load(ctx, NewSet(), openStore(t)); err != nil {
+		t.Errorf("an empty store: %v", err)
 	}
 }
 
-func TestWatchDirFollowsImports(t *testing.T) {
-	dir := t.TempDir()
+// A feed saved through one node's store reaches a node watching through another.
+func TestWatchFollowsImports(t *testing.T) {
+	db := openStore(t)
+	other := openStoreAt(t, db.path)
 	s := NewSet()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := WatchDir(ctx, s, dir, 10*time.Millisecond, nil); err != nil {
+	if err := Watch(ctx, s, db, 10*time.Millisecond, nil); err != nil {
 		t.Fatal(err)
 	}
 	wait := func(what string, ok func() bool) {
@@ -264,18 +298,43 @@ func TestWatchDirFollowsImports(t *testing.T) {
 		}
 	}
 	es, _, _ := Parse(strings.NewReader("first.example.com\n"), Options{Format: FormatList})
-	if err := Save(dir, "ops", es); err != nil {
+	if err := Save(ctx, other, "ops", es); err != nil {
 		t.Fatal(err)
 	}
-	wait("a new feed file", func() bool { return len(s.LookupDomain("first.example.com")) == 1 })
+	wait("a new feed", func() bool { return len(s.LookupDomain("first.example.com")) == 1 })
 	es, _, _ = Parse(strings.NewReader("second.example.com\n"), Options{Format: FormatList})
-	time.Sleep(20 * time.Millisecond) // a new modification time, even on coarse clocks
-	if err := Save(dir, "ops", es); err != nil {
+	if err := Save(ctx, other, "ops", es); err != nil {
 		t.Fatal(err)
 	}
-	wait("a replaced feed file", func() bool {
+	wait("a replaced feed", func() bool {
 		return len(s.LookupDomain("second.example.com")) == 1 && len(s.LookupDomain("first.example.com")) == 0
 	})
-	os.Remove(dir + "/ops.txt")
-	wait("a removed feed file", func() bool { return len(s.Feeds()) == 0 })
+}
+
+// Feeds kept on disk by earlier versions move into the store once; a feed the store holds
+// already is not overwritten.
+func TestImportDir(t *testing.T) {
+	ctx := context.Background()
+	db, dir := openStore(t), t.TempDir()
+	os.WriteFile(filepath.Join(dir, "old.txt"), []byte("# feed old\nparcel-fee.example.net\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "kept.txt"), []byte("stale.example.net\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "Bad Name.txt"), []byte("x.example.net\n"), 0o644)
+	es, _, _ := Parse(strings.NewReader("fresh.example.net\n"), Options{Format: FormatList})
+	if err := Save(ctx, db, "kept", es); err != nil {
+		t.Fatal(err)
+	}
+	names, err := ImportDir(ctx, db, dir)
+	if err != nil || len(names) != 1 || names[0] != "old" {
+		t.Fatalf("ImportDir = %v, %v", names, err)
+	}
+	s := NewSet()
+	if err := Load(ctx, s, db); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.LookupDomain("parcel-fee.example.net")) != 1 || len(s.LookupDomain("stale.example.net")) != 0 || len(s.LookupDomain("fresh.example.net")) != 1 {
+		t.Fatalf("after ImportDir: %+v", s.Feeds())
+	}
+	if names, err := ImportDir(ctx, db, dir); err != nil || len(names) != 0 {
+		t.Fatalf("a second ImportDir = %v, %v", names, err)
+	}
 }

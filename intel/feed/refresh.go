@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/shopguard/shopguard"
@@ -23,45 +22,33 @@ type Source struct {
 	Every   time.Duration // how often Follow refreshes it
 }
 
-// Refresher fetches feeds into a Set.
+// Refresher fetches feeds into a Set and saves them in a store, from which every other node
+// loads them (see Watch). Of the nodes refreshing a feed, one fetches it each interval: the
+// one whose claim in the store wins (shopguard.FeedStore.ClaimFeedRefresh).
 type Refresher struct {
 	Set    *Set
+	Store  shopguard.FeedStore
 	Client *http.Client // nil means http.DefaultClient
-	mu     sync.Mutex
-	// etags remembers validators per feed so that an unchanged feed is not downloaded again.
-	etags map[string][2]string
 }
 
-func (r *Refresher) validators(name string) ([2]string, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	v, ok := r.etags[name]
-	return v, ok
-}
-
-func (r *Refresher) remember(name string, v [2]string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.etags == nil {
-		r.etags = map[string][2]string{}
-	}
-	r.etags[name] = v
-}
-
-// Refresh fetches src once and replaces its entries in the Set. It returns the stats of the
-// parse, or changed=false when the server says the feed has not changed.
+// Refresh fetches src once, unless another node claimed it within the last nine tenths of
+// src.Every, and replaces its entries in the Set and the store. It returns the stats of the
+// parse, or changed=false when another node has the claim or the server says the feed has
+// not changed (the validators of the last download are kept in the store).
 func (r *Refresher) Refresh(ctx context.Context, src Source) (st Stats, changed bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src.URL, nil)
 	if err != nil {
 		return st, false, shopguard.Invalid("url", "feed %s: %v", src.Name, err)
 	}
-	if v, ok := r.validators(src.Name); ok {
-		if v[0] != "" {
-			req.Header.Set("If-None-Match", v[0])
-		}
-		if v[1] != "" {
-			req.Header.Set("If-Modified-Since", v[1])
-		}
+	claimed, etag, lastModified, err := r.Store.ClaimFeedRefresh(ctx, src.Name, src.Every*9/10)
+	if err != nil || !claimed {
+		return st, false, err
+	}
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	if lastModified != "" {
+		req.Header.Set("If-Modified-Since", lastModified)
 	}
 	client := r.Client
 	if client == nil {
@@ -87,8 +74,11 @@ func (r *Refresher) Refresh(ctx context.Context, src Source) (st Stats, changed 
 	if cr.n > MaxDownload {
 		return st, false, fmt.Errorf("feed: fetch %s: larger than %d bytes", src.Name, MaxDownload)
 	}
-	r.Set.Replace(src.Name, entries, time.Now())
-	r.remember(src.Name, [2]string{resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")})
+	f, err := save(ctx, r.Store, &shopguard.Feed{Name: src.Name, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}, entries)
+	if err != nil {
+		return st, false, err
+	}
+	r.Set.Replace(src.Name, entries, f.Updated)
 	return st, true, nil
 }
 
