@@ -31,6 +31,10 @@ type Store interface {
 	EvidenceRefs(ctx context.Context, sha256 string) (int, error)
 	// FilesInUse lists the files that cases and reports use, among those starting with prefix.
 	FilesInUse(ctx context.Context, prefix string) ([]string, error)
+	// Listens, ListenChanges and RunAlone are as in shopguard.Store.
+	Listens() bool
+	ListenChanges(ctx context.Context, wake func())
+	RunAlone(ctx context.Context, job int64, fn func(context.Context) error) (bool, error)
 }
 
 var _ shopguard.Reputations = (*Service)(nil)
@@ -155,10 +159,26 @@ func (s *Service) Sync(ctx context.Context) error {
 	}
 }
 
-// Follow syncs every interval until ctx ends, so that changes made on other nodes reach this
-// node's index.
+// SlowPoll is how often Follow reads the change sequence when the store tells of changes as
+// they commit: a safety net for a notification lost, the change sequence staying the source
+// of truth.
+const SlowPoll = 30 * time.Second
+
+// Follow syncs until ctx ends, so that changes made on other nodes reach this node's index:
+// whenever the store tells of a change (PostgreSQL), and every interval (SlowPoll at the
+// least, where the store tells).
 func (s *Service) Follow(ctx context.Context, interval time.Duration) {
-	every.Tick(ctx, interval, false, func() {
+	wake := make(chan struct{}, 1)
+	if s.Store.Listens() {
+		go s.Store.ListenChanges(ctx, func() {
+			select {
+			case wake <- struct{}{}:
+			default: // a sync is due already: it will read this change too
+			}
+		})
+		interval = max(interval, SlowPoll)
+	}
+	every.TickOr(ctx, interval, wake, func() {
 		if err := s.Sync(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
 			s.Log.Error("intel: follow changes", "err", err)
 		}
@@ -506,12 +526,20 @@ func (s *Service) Tidy(ctx context.Context) (Tidied, error) {
 	return t, errors.Join(errs...)
 }
 
-// PurgeEvery calls Tidy every interval until ctx ends, and logs the steps that failed and
+// TidyJob numbers the hourly tidying among the background jobs that run on one node at a
+// time (Store.RunAlone).
+const TidyJob = 7406010
+
+// PurgeEvery calls Tidy every interval until ctx ends, on one node at a time, and logs the steps that failed and
 // how many reports and files it deleted.
 func (s *Service) PurgeEvery(ctx context.Context, interval time.Duration) {
 	every.Tick(ctx, interval, true, func() {
-		t, err := s.Tidy(ctx)
-		if s.Log == nil {
+		var t Tidied
+		ran, err := s.Store.RunAlone(ctx, TidyJob, func(ctx context.Context) (err error) {
+			t, err = s.Tidy(ctx)
+			return err
+		})
+		if s.Log == nil || !ran {
 			return
 		}
 		if err != nil && ctx.Err() == nil {

@@ -51,7 +51,7 @@ func engines(t *testing.T, fn func(t *testing.T, open func() *sqlstore.DB)) {
 	})
 }
 
-func newService(t *testing.T, db *sqlstore.DB) *intel.Service {
+func newService(t testing.TB, db *sqlstore.DB) *intel.Service {
 	t.Helper()
 	secret, err := db.Secret(context.Background(), "sources")
 	if err != nil {

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
@@ -34,7 +36,9 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 	}
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(10)
-	db := sqlstore.New(pool, pool, dialect)
+	d := dialect
+	d.Listen = listen(dsn)
+	db := sqlstore.New(pool, pool, d)
 	if err := db.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -54,4 +58,40 @@ var dialect = sqlstore.Dialect{
 	},
 	MigrationLock: `SELECT pg_advisory_xact_lock(7406001)`,
 	ChangeLock:    `SELECT pg_advisory_xact_lock(7406002)`,
+	Notify:        `SELECT pg_notify('` + changesChannel + `', '')`,
+	TryLock:       `SELECT pg_try_advisory_lock($1)`,
+	Unlock:        `SELECT pg_advisory_unlock($1)`,
+}
+
+// changesChannel is the channel of the notifications a write to the change sequence sends.
+const changesChannel = "shopguard_changes"
+
+// relisten is how long listen waits before connecting again after losing its connection.
+const relisten = time.Second
+
+// listen returns the Dialect.Listen of the database at dsn: on a connection of its own it
+// LISTENs on changesChannel and calls wake for every notification; after connecting (the
+// first time, or again after losing the connection) it calls wake once, so that the
+// follower catches up on what committed while nobody listened.
+func listen(dsn string) func(ctx context.Context, wake func()) {
+	return func(ctx context.Context, wake func()) {
+		for ctx.Err() == nil {
+			conn, err := pgx.Connect(ctx, dsn)
+			if err == nil {
+				if _, err = conn.Exec(ctx, "LISTEN "+changesChannel); err == nil {
+					wake()
+					for err == nil {
+						if _, err = conn.WaitForNotification(ctx); err == nil {
+							wake()
+						}
+					}
+				}
+				conn.Close(context.WithoutCancel(ctx))
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(relisten):
+			}
+		}
+	}
 }

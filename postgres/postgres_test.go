@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
@@ -52,5 +53,44 @@ func TestConcurrentStartMigratesOnce(t *testing.T) {
 		if err != nil {
 			t.Errorf("node %d: %v", i, err)
 		}
+	}
+}
+
+// A background job runs on one node at a time: while one node runs it, another node's
+// RunAlone of the same job does nothing, and runs it once the first is done.
+func TestRunAloneOnOneNode(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	ctx := context.Background()
+	var nodes [2]shopguard.Store
+	for i := range nodes {
+		db, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		nodes[i] = db
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		ran, err := nodes[0].RunAlone(ctx, 42, func(context.Context) error { close(started); <-release; return nil })
+		if err == nil && !ran {
+			err = errors.New("the first node did not run the job")
+		}
+		done <- err
+	}()
+	<-started
+	if ran, err := nodes[1].RunAlone(ctx, 42, func(context.Context) error { return nil }); err != nil || ran {
+		t.Fatalf("the second node while the first runs the job: ran %v, %v", ran, err)
+	}
+	if ran, err := nodes[1].RunAlone(ctx, 43, func(context.Context) error { return nil }); err != nil || !ran {
+		t.Fatalf("another job on the second node: ran %v, %v", ran, err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if ran, err := nodes[1].RunAlone(ctx, 42, func(context.Context) error { return nil }); err != nil || !ran {
+		t.Fatalf("the second node once the first is done: ran %v, %v", ran, err)
 	}
 }

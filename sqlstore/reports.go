@@ -45,6 +45,11 @@ func (db *DB) addChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identi
 			return fmt.Errorf("append a change: %w", err)
 		}
 	}
+	if db.Dialect.Notify != "" {
+		if _, err := tx.ExecContext(ctx, db.Dialect.Notify); err != nil {
+			return fmt.Errorf("notify the change: %w", err)
+		}
+	}
 	return nil
 }
 

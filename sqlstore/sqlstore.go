@@ -27,6 +27,17 @@ type Dialect struct {
 	// sequence numbers commit in order and a node following the sequence never skips one
 	// ("" where writes are serial already, as on SQLite).
 	ChangeLock string
+	// Notify is run in a transaction that appended to the change sequence, so that the nodes
+	// listening (Listen) hear of it once it commits ("" for none).
+	Notify string
+	// Listen, when set, calls wake each time a transaction that ran Notify commits, and once
+	// whenever it (re)connects (what committed meanwhile was not heard), until ctx ends. It
+	// returns only when ctx ends.
+	Listen func(ctx context.Context, wake func())
+	// TryLock takes a lock named by a number for the session, answering whether it got it
+	// (a bool), and Unlock releases it, so that a background job runs on one node at a time
+	// (PostgreSQL's advisory locks); "" where there is one node (SQLite).
+	TryLock, Unlock string
 	// RowID is a column numbering a table's rows, by which a large table is read in ranges
 	// on several connections at once ("rowid" on SQLite); "" reads it in one query.
 	RowID string
@@ -52,6 +63,42 @@ func (db *DB) Ping(ctx context.Context) error {
 		return fmt.Errorf("%s: ping: %w", db.Dialect.Name, err)
 	}
 	return nil
+}
+
+// Listens reports whether the database tells of new changes (ListenChanges), so that
+// following them needs no frequent polling.
+func (db *DB) Listens() bool { return db.Dialect.Listen != nil }
+
+// ListenChanges calls wake each time the change sequence may have grown, until ctx ends
+// (see Dialect.Listen); without Listens it returns at once.
+func (db *DB) ListenChanges(ctx context.Context, wake func()) {
+	if db.Dialect.Listen != nil {
+		db.Dialect.Listen(ctx, wake)
+	}
+}
+
+// RunAlone runs fn unless another node is running the job of the same number, reporting
+// whether it ran: a lock held for the session on one connection (Dialect.TryLock) keeps the
+// nodes sharing a database from running a background job at once. Where there is one node,
+// fn just runs.
+func (db *DB) RunAlone(ctx context.Context, job int64, fn func(context.Context) error) (bool, error) {
+	if db.Dialect.TryLock == "" {
+		return true, fn(ctx)
+	}
+	conn, err := db.Write.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("%s: job %d: %w", db.Dialect.Name, job, err)
+	}
+	defer conn.Close()
+	var got bool
+	if err := conn.QueryRowContext(ctx, db.Dialect.TryLock, job).Scan(&got); err != nil {
+		return false, fmt.Errorf("%s: job %d: lock: %w", db.Dialect.Name, job, err)
+	}
+	if !got {
+		return false, nil
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), db.Dialect.Unlock, job)
+	return true, fn(ctx)
 }
 
 // Close closes both pools.

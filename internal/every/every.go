@@ -14,6 +14,12 @@ func Tick(ctx context.Context, interval time.Duration, now bool, fn func()) {
 	if now {
 		fn()
 	}
+	TickOr(ctx, interval, nil, fn)
+}
+
+// TickOr calls fn every interval, and whenever wake receives, until ctx ends. It returns
+// when ctx ends.
+func TickOr(ctx context.Context, interval time.Duration, wake <-chan struct{}, fn func()) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -21,10 +27,11 @@ func Tick(ctx context.Context, interval time.Duration, now bool, fn func()) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if ctx.Err() != nil { // both were ready and select took the tick
-				return
-			}
-			fn()
+		case <-wake:
 		}
+		if ctx.Err() != nil { // ready together, and select took the other
+			return
+		}
+		fn()
 	}
 }
