@@ -71,6 +71,15 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	return db, nil
 }
 
+// Snapshot writes a consistent copy of the open database to the new file path (VACUUM
+// INTO), while it stays in use: writes wait for the copy, reads go on.
+func Snapshot(ctx context.Context, db *sqlstore.DB, path string) error {
+	if _, err := db.Write.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+		return fmt.Errorf("sqlite: snapshot to %s: %w", path, err)
+	}
+	return nil
+}
+
 var dialect = sqlstore.Dialect{
 	Name:  "sqlite",
 	RowID: "rowid",

@@ -59,6 +59,8 @@ var commands = []command{
 	{"migrate", "apply the database migrations and list them", (*Main).migrate},
 	{"config", "print the effective configuration, secrets redacted", (*Main).config},
 	{"purge", "delete old reports and changes and unused evidence files now; serve does it every hour", (*Main).purge},
+	{"backup", "write a consistent backup of the embedded database and the evidence files", (*Main).backup},
+	{"restore", "restore a backup into a fresh data directory, checking every file", (*Main).restore},
 	{"user add", "make an account", (*Main).userAdd},
 	{"user list", "list the accounts", (*Main).userList},
 	{"key create", "make an API key for an account (shown once)", (*Main).keyCreate},
