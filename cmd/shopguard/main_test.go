@@ -123,15 +123,8 @@ func TestServePostgres(t *testing.T) {
 
 // The real binary stops on SIGTERM, exits 0 and leaves a database that opens again.
 func TestBinaryStopsGracefully(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "shopguard")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	data := filepath.Join(dir, "data")
+	bin := buildBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data)
 	var stderr testenv.Buffer
 	cmd.Stderr = &stderr
