@@ -49,6 +49,7 @@ func newTestServer(t testing.TB, tune func(*shttp.Config)) *testServer {
 		tune(&cfg)
 	}
 	logs := &testenv.Buffer{}
+	t.Cleanup(func() { testenv.NoPersonalData(t, logs.String()) }) // whatever the test did
 	srv, err := shttp.NewServer(cfg, store, pack, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -176,6 +176,7 @@ func TestKillNineLosesNoAcknowledgedWrite(t *testing.T) {
 				cmd.Process.Kill() // SIGKILL: no shutdown, no flush
 				cmd.Wait()
 				wg.Wait()
+				testenv.NoPersonalData(t, stderr.String(), "asked for a deposit", "聊天记录")
 				t.Logf("run %d: %d reports and %d cases acknowledged so far", run, len(a.reports), len(a.files))
 			}
 			if len(a.reports) == 0 || len(a.files) == 0 {

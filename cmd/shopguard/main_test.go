@@ -95,7 +95,9 @@ func testServe(t *testing.T, env map[string]string) {
 // environment env; the test's cleanup stops it (stopping it twice is harmless).
 func startServer(t *testing.T, env map[string]string) *server {
 	t.Helper()
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
+	logs := &testenv.Buffer{}
+	t.Cleanup(func() { testenv.NoPersonalData(t, logs.String()) })
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: func(k string) string { return env[k] }}
 	c, err := m.loadConfig()
 	if err != nil {
 		t.Fatal(err)
