@@ -172,7 +172,20 @@ func TestKillNineLosesNoAcknowledgedWrite(t *testing.T) {
 				for n := range 4 {
 					wg.Go(func() { a.write(base, n) })
 				}
-				time.Sleep(300*time.Millisecond + rand.N(700*time.Millisecond))
+				// Kill once this run acknowledged a file (a loaded machine may take seconds to
+				// answer at first), at a random moment after.
+				a.mu.Lock()
+				before := len(a.files)
+				a.mu.Unlock()
+				for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+					a.mu.Lock()
+					n := len(a.files)
+					a.mu.Unlock()
+					if n > before {
+						break
+					}
+				}
+				time.Sleep(rand.N(700 * time.Millisecond))
 				cmd.Process.Kill() // SIGKILL: no shutdown, no flush
 				cmd.Wait()
 				wg.Wait()
