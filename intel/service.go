@@ -539,7 +539,7 @@ func (s *Service) PurgeEvery(ctx context.Context, interval time.Duration) {
 			t, err = s.Tidy(ctx)
 			return err
 		})
-		if s.Log == nil || !ran {
+		if s.Log == nil || (!ran && err == nil) { // another node tidies
 			return
 		}
 		if err != nil && ctx.Err() == nil {
