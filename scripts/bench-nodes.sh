@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# bench-nodes: one node and then three on this machine, sharing one PostgreSQL database, under
+# cmd/shopguard-load's mix; prints the load generator's report and the servers' CPU time per
+# request (user+system from /proc, summed over the nodes). docs/benchmarks.md holds its output.
+#
+#   SHOPGUARD_BENCH_DB='postgres://postgres@127.0.0.1:5432/bench?sslmode=disable' scripts/bench-nodes.sh
+#
+# Knobs: NODES (default "1 3"), CONC (32), DUR (20s), MIX, RATE (open loop instead of CONC).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+db=${SHOPGUARD_BENCH_DB:?set SHOPGUARD_BENCH_DB to the postgres:// URL of a scratch database}
+work=$(mktemp -d)
+trap 'kill ${pids[*]:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+go build -o "$work/shopguard" ./cmd/shopguard
+go build -o "$work/shopguard-load" ./cmd/shopguard-load
+mix=${MIX:-check_url=5,scan=3,lookup=2,report=1,case=1}
+hz=$(getconf CLK_TCK)
+
+cpu_ticks() { # user+system ticks of the given pids
+  local t=0 p
+  for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo "$t"
+}
+
+for n in ${NODES:-1 3}; do
+  pids=() targets=()
+  for i in $(seq "$n"); do
+    port=$((18080 + i))
+    SHOPGUARD_DB=$db "$work/shopguard" serve --addr "127.0.0.1:$port" --data "$work/data$i" \
+      --rate-anon 0 --rate-key 0 --trusted-proxies 127.0.0.1/32 --log-level warn 2>"$work/node$i.log" &
+    pids+=($!)
+    targets+=("http://127.0.0.1:$port")
+    for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done
+  done
+  list=$(IFS=,; echo "${targets[*]}")
+  mode=(--concurrency "${CONC:-32}")
+  [ -n "${RATE:-}" ] && mode=(--rate "$RATE")
+  before=$(cpu_ticks "${pids[@]}")
+  "$work/shopguard-load" run --target "$list" "${mode[@]}" --duration "${DUR:-20s}" --mix "$mix" --json >"$work/report.json"
+  after=$(cpu_ticks "${pids[@]}")
+  reqs=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["latency"]["requests"])' "$work/report.json")
+  echo "== $n node(s), ${mode[*]}, $mix"
+  cat "$work/report.json"
+  echo "server CPU: $(( (after - before) * 1000 / hz )) ms for $reqs requests: $(python3 -c "print(round(($after-$before)/$hz*1e6/max(1,$reqs),1))") µs per request"
+  kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
+done
