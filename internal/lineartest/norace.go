@@ -2,4 +2,7 @@
 
 package lineartest
 
-const large = 1 << 20
+const (
+	large     = 1 << 20
+	maxGrowth = 3
+)
