@@ -67,10 +67,13 @@ const (
 	ScopeReport   Scope = "report"   // file community reports and cases
 	ScopeModerate Scope = "moderate" // moderation queue, appeals, trends (needs a moderator)
 	ScopeAdmin    Scope = "admin"    // accounts, keys, configuration (needs an admin)
+	// ScopeKeys lists, makes and revokes its owner's API keys. A key carries it only when
+	// made with it, so a key given to a checking script cannot revoke or mint keys.
+	ScopeKeys Scope = "keys"
 )
 
 // Scopes lists every scope.
-var Scopes = []Scope{ScopeCheck, ScopeReport, ScopeModerate, ScopeAdmin}
+var Scopes = []Scope{ScopeCheck, ScopeReport, ScopeModerate, ScopeAdmin, ScopeKeys}
 
 // ScopeRole is the least role an owner needs for a key to carry the scope.
 func ScopeRole(s Scope) Role {

@@ -137,8 +137,12 @@ func (s *Service) KeyPrincipal(ctx context.Context, key string) (Principal, erro
 	return Principal{User: u, Key: k}, nil
 }
 
+// MaxKeys is how many unrevoked API keys one account may hold.
+const MaxKeys = 20
+
 // CreateAPIKey makes a key for user with the scopes, which the user's role must allow. It
-// returns the key to show once, and the stored record.
+// returns the key to show once, and the stored record. ECONFLICT when the user already holds
+// MaxKeys keys.
 func (s *Service) CreateAPIKey(ctx context.Context, u *shopguard.User, name string, scopes []shopguard.Scope) (string, *shopguard.APIKey, error) {
 	if name == "" || len(name) > 100 {
 		return "", nil, shopguard.Invalid("name", "a key needs a name of 1 to 100 bytes")
@@ -148,11 +152,24 @@ func (s *Service) CreateAPIKey(ctx context.Context, u *shopguard.User, name stri
 	}
 	for _, sc := range scopes {
 		if !slices.Contains(shopguard.Scopes, sc) {
-			return "", nil, shopguard.Invalid("scopes", "unknown scope %q: want check, report, moderate or admin", sc)
+			return "", nil, shopguard.Invalid("scopes", "unknown scope %q: want check, report, moderate, admin or keys", sc)
 		}
 		if !u.Role.AtLeast(shopguard.ScopeRole(sc)) {
 			return "", nil, &shopguard.Error{Code: shopguard.EFORBIDDEN, Field: "scopes", Message: fmt.Sprintf("a %s cannot hold a key with scope %s", u.Role, sc)}
 		}
+	}
+	keys, err := s.Users.ListAPIKeys(ctx, u.ID)
+	if err != nil {
+		return "", nil, fmt.Errorf("auth: create api key: %w", err)
+	}
+	active := 0
+	for _, k := range keys {
+		if k.RevokedAt == nil {
+			active++
+		}
+	}
+	if active >= MaxKeys {
+		return "", nil, shopguard.Errorf(shopguard.ECONFLICT, "an account holds at most %d keys: revoke one first", MaxKeys)
 	}
 	key, prefix, hash := NewAPIKey()
 	k := &shopguard.APIKey{UserID: u.ID, Name: name, Prefix: prefix, SecretHash: hash, Scopes: slices.Compact(slices.Sorted(slices.Values(scopes)))}

@@ -219,18 +219,3 @@ func bearer(r *http.Request) (string, bool) {
 	}
 	return strings.TrimSpace(tok), true
 }
-
-// require wraps a handler that needs scope s: 401 for anonymous callers, 403 for callers
-// whose role or key does not allow it.
-func (s *Server) require(scope shopguard.Scope, h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p := principalOf(r)
-		switch {
-		case p.Can(scope):
-			return h(w, r)
-		case p.User == nil:
-			return shopguard.Errorf(shopguard.EUNAUTHORIZED, "sign in or send an API key")
-		}
-		return shopguard.Errorf(shopguard.EFORBIDDEN, "this needs the %s permission", scope)
-	}
-}

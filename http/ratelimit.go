@@ -13,7 +13,7 @@ import (
 	"github.com/shopguard/shopguard"
 )
 
-// limiter keeps one token bucket per client: per IP for anonymous callers, per key or user for
+// limiter keeps one token bucket per client: per IP for anonymous callers, per account for
 // the others. Buckets unused for a while are swept.
 type limiter struct {
 	mu      sync.Mutex
@@ -63,11 +63,10 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	st := stateOf(r)
+	// One bucket per account, whichever of its keys or sessions the request came with: minting
+	// more keys buys no more requests.
 	client, perSec := "ip:"+st.clientIP, s.Config.RateAnon
-	switch {
-	case st.principal.Key != nil:
-		client, perSec = "key:"+strconv.FormatInt(st.principal.Key.ID, 10), s.Config.RateKey
-	case st.principal.User != nil:
+	if st.principal.User != nil {
 		client, perSec = "user:"+strconv.FormatInt(st.principal.User.ID, 10), s.Config.RateKey
 	}
 	if perSec <= 0 {

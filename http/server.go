@@ -37,7 +37,8 @@ type Config struct {
 	// TrustedProxies are the networks whose X-Forwarded-For header is believed.
 	TrustedProxies []*net.IPNet
 	// RateAnon and RateKey are the requests per second allowed to one client IP without
-	// credentials and to one API key or signed-in user; bursts may be three times as large.
+	// credentials and to one account (all its API keys and sessions together); bursts may be
+	// three times as large.
 	RateAnon, RateKey float64
 	// MaxBodyBytes caps a request body, except for routes that set their own limit.
 	MaxBodyBytes int64
@@ -148,10 +149,11 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 // server to render (as JSON for the API, as a page for browsers).
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// handle registers h for pattern ("GET /api/v1/…"), recording the route for metrics, logs and
-// the OpenAPI check.
+// handle registers h for pattern ("GET /api/v1/…") behind the route's row of the
+// authorisation table, recording the route for metrics, logs and the OpenAPI check.
 func (s *Server) handle(pattern string, h handlerFunc) {
 	s.routes = append(s.routes, pattern)
+	h = s.guard(pattern, h)
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		stateOf(r).route = pattern
 		if err := h(w, r); err != nil {

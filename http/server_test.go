@@ -196,7 +196,7 @@ func TestOperatorEndpointNeedsCredentials(t *testing.T) {
 
 func TestKeysLifecycle(t *testing.T) {
 	ts := newTestServer(t, nil)
-	mod := ts.mustKey(t, "mod", shopguard.RoleModerator, shopguard.ScopeCheck, shopguard.ScopeModerate)
+	mod := ts.mustKey(t, "mod", shopguard.RoleModerator, shopguard.ScopeCheck, shopguard.ScopeModerate, shopguard.ScopeKeys)
 	auth := map[string]string{"Authorization": "Bearer " + mod}
 	st, _, body := ts.do(t, "POST", "/api/v1/keys", `{"name":"bot","scopes":["admin"]}`, auth)
 	if st != 403 {

@@ -12,6 +12,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 
@@ -211,23 +213,24 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "error", "error.title", d)
 }
 
-// requirePage is require for web pages: anonymous visitors are sent to the sign-in page.
-func (s *Server) requirePage(scope shopguard.Scope, h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if principalOf(r).User == nil {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return nil
-		}
-		return s.require(scope, h)(w, r)
-	}
-}
-
 // localPath returns next when it is a path on this site, else "/": never redirect elsewhere.
+// Browsers drop tabs and newlines from a URL and read a backslash as a slash, so "/\t/evil"
+// and "/\\evil" go to another host; any control character, backslash or a second leading
+// slash makes next refused, and what is kept must parse as a bare path.
 func localPath(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || len(next) > 2048 {
+		return "/"
 	}
-	return "/"
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || c == '\\' || c == utf8.RuneError || unicode.IsSpace(c) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	return next
 }
 
 func (s *Server) handleSetLang(w http.ResponseWriter, r *http.Request) error {

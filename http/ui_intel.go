@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,9 +71,6 @@ func (s *Server) handleReportPage(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) error {
-	if err := canReport(r); err != nil {
-		return err
-	}
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return shopguard.Invalid("", "unreadable form: %v", err)
 	}
@@ -292,26 +290,33 @@ func (s *Server) handleModerateAppeal(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-// handleEvidence serves an evidence file to moderators, as a download that the browser never
-// runs: its sniffed type, an attachment, and a sandbox.
-func (s *Server) handleEvidence(w http.ResponseWriter, r *http.Request) error {
-	if s.Blobs == nil {
-		return shopguard.Errorf(shopguard.ENOTFOUND, "no evidence files on this server")
-	}
-	rc, err := s.Blobs.Open(r.Context(), r.PathValue("sha"))
+// handleReportEvidence serves a file of a community report to moderators: only a file the
+// report in the path carries, so knowing a hash (a case's documents list them) opens nothing
+// else. It is a download the browser never runs: the type checked at upload, an attachment,
+// a sandbox.
+func (s *Server) handleReportEvidence(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(rc, shopguard.MaxEvidenceSize))
-	rc.Close()
+	rep, err := s.Store.ReportByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	mt := http.DetectContentType(data)
-	w.Header().Set("Content-Type", mt)
-	w.Header().Set("Content-Disposition", "attachment; filename=evidence-"+r.PathValue("sha")[:12])
+	sha := r.PathValue("sha")
+	i := slices.IndexFunc(rep.Evidence, func(e shopguard.Evidence) bool { return e.SHA256 == sha })
+	if i < 0 || s.Blobs == nil {
+		return shopguard.Errorf(shopguard.ENOTFOUND, "report %d has no evidence file %.12s", id, sha)
+	}
+	e := rep.Evidence[i]
+	rc, err := s.Blobs.Open(r.Context(), e.SHA256)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	attachment(w, e.MediaType, e.Name)
 	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	w.Write(data)
+	io.Copy(w, io.LimitReader(rc, shopguard.MaxEvidenceSize))
 	return nil
 }
 

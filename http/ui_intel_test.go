@@ -110,7 +110,7 @@ func TestReportLookupAndModerationPages(t *testing.T) {
 	if resp.Request.URL.Path != "/moderation" || !strings.Contains(queue, "8613812345678") || !strings.Contains(queue, "/evidence/") {
 		t.Fatalf("moderation queue: %s %s", resp.Request.URL.Path, queue[strings.Index(queue, "<main"):])
 	}
-	ev := regexp.MustCompile(`/evidence/([0-9a-f]{64})`).FindStringSubmatch(queue)
+	ev := regexp.MustCompile(`/moderation/reports/\d+/evidence/([0-9a-f]{64})`).FindStringSubmatch(queue)
 	resp, err = mc.Get(ts.URL + ev[0])
 	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("evidence download: %v %v", resp.StatusCode, resp.Header)

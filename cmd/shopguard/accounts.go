@@ -93,7 +93,7 @@ func (m *Main) keyCreate(ctx context.Context, args []string) error {
 		"Make an API key for an account and print it; it is shown only this once.\nSend it as 'Authorization: Bearer KEY'.",
 		args, func(_ *Config, fs *flag.FlagSet) {
 			fs.StringVar(&user, "user", "", "the account that owns the key (required)")
-			fs.StringVar(&scopes, "scopes", "check", "comma-separated: check, report, moderate, admin (the owner's role must allow them)")
+			fs.StringVar(&scopes, "scopes", "check", "comma-separated: check, report, moderate, admin, keys (the owner's role must allow them; keys manages API keys)")
 			fs.BoolVar(&asJSON, "json", false, "print JSON")
 		}, func(db *sqlstore.DB, rest []string) error {
 			if len(rest) != 1 || user == "" {

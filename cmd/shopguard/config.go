@@ -146,7 +146,7 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.PublicPending, "public-pending", c.PublicPending, "show the public \"reports under review\" (no count, types or dates) for reports no moderator has confirmed; false hides them from all but moderators [SHOPGUARD_PUBLIC_PENDING]")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed [SHOPGUARD_TRUSTED_PROXIES]")
 	fs.Float64Var(&c.RateAnon, "rate-anon", c.RateAnon, "requests per second per client IP without credentials; 0 for no limit [SHOPGUARD_RATE_ANON]")
-	fs.Float64Var(&c.RateKey, "rate-key", c.RateKey, "requests per second per API key or signed-in user; 0 for no limit [SHOPGUARD_RATE_KEY]")
+	fs.Float64Var(&c.RateKey, "rate-key", c.RateKey, "requests per second per account (all its keys and sessions together); 0 for no limit [SHOPGUARD_RATE_KEY]")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error [SHOPGUARD_LOG_LEVEL]")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json [SHOPGUARD_LOG_FORMAT]")
 	fs.StringVar(&c.FeedURLs, "feed-urls", c.FeedURLs, "threat feeds to fetch and refresh: space-separated NAME,FORMAT,URL[,EVERY] (EVERY such as 6h, default 1h) [SHOPGUARD_FEED_URLS]")
