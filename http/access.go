@@ -40,6 +40,8 @@ var accessTable = map[string]access{
 	// Operations.
 	"GET /healthz":                          anyone,
 	"GET /readyz":                           anyone,
+	"GET /robots.txt":                       anyone,
+	"GET /favicon.ico":                      anyone,
 	"GET /metrics":                          anyone,
 	"GET /api/v1/openapi.json":              anyone,
 	"GET /api/v1/knowledge":                 anyone,
