@@ -3,6 +3,7 @@ package shopguard
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes shared by every part of shopguard. The http package maps each to a status.
@@ -24,6 +25,8 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// RetryAfter, for ERATELIMIT and EUNAVAILABLE, says when to try again (0: not known).
+	RetryAfter time.Duration
 }
 
 // Error implements the error interface.

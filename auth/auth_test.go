@@ -51,12 +51,12 @@ func TestLoginAndSessions(t *testing.T) {
 	if _, err := s.CreateUser(ctx, "mod", shopguard.RoleModerator, "a long enough password"); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := s.Login(ctx, "mod", "wrong password!")
-	_, _, err2 := s.Login(ctx, "nobody", "wrong password!")
+	_, _, err := s.Login(ctx, "mod", "wrong password!", "192.0.2.1")
+	_, _, err2 := s.Login(ctx, "nobody", "wrong password!", "192.0.2.1")
 	if shopguard.ErrorCode(err) != shopguard.EUNAUTHORIZED || err.Error() != err2.Error() {
 		t.Fatalf("bad logins: %v / %v; want the same EUNAUTHORIZED for both", err, err2)
 	}
-	token, u, err := s.Login(ctx, "mod", "a long enough password")
+	token, u, err := s.Login(ctx, "mod", "a long enough password", "192.0.2.1")
 	if err != nil || u.Name != "mod" {
 		t.Fatalf("Login: %v", err)
 	}

@@ -5,9 +5,11 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"golang.org/x/crypto/argon2"
 
@@ -25,6 +27,41 @@ const (
 
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
+
+//go:embed common_passwords.txt
+var commonList string
+
+// common holds the lines of common_passwords.txt.
+var common = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(commonList, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			m[l] = true
+		}
+	}
+	return m
+}()
+
+// CheckPasswordPolicy refuses a password shorter than MinPasswordLen characters, one on the
+// list of common passwords (alone, or a common word with only digits and punctuation around
+// it) and one made of a single repeated character. The EINVALID error names the field
+// "password".
+func CheckPasswordPolicy(password string) error {
+	if len([]rune(password)) < MinPasswordLen {
+		return shopguard.Invalid("password", "a password needs at least %d characters", MinPasswordLen)
+	}
+	low := strings.ToLower(password)
+	core := strings.TrimFunc(low, func(r rune) bool {
+		return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r)
+	})
+	if common[low] || common[core] {
+		return shopguard.Invalid("password", "this password is on the lists of common passwords attackers try first: choose another")
+	}
+	if first := string([]rune(low)[:1]); strings.Count(low, first)*len(first) == len(low) {
+		return shopguard.Invalid("password", "a password of one repeated character is too easy to guess")
+	}
+	return nil
+}
 
 // HashPassword returns an encoded argon2id hash of password, in the PHC string format.
 func HashPassword(password string) (string, error) {

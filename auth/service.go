@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/budget"
 )
 
 // SessionTTL is how long a browser stays signed in.
@@ -36,11 +37,35 @@ func (p Principal) Can(s shopguard.Scope) bool {
 type Service struct {
 	Users shopguard.UserStore
 	Now   func() time.Time
+	// Hashing bounds the password hashes computed at once: each takes 64 MiB, so the gate is
+	// what keeps a flood of sign-ins from exhausting memory.
+	Hashing *budget.Gate
+	// Throttle slows down repeated failed sign-ins.
+	Throttle *Throttle
 }
 
-// NewService returns a Service on users with the real clock.
+// HashMemory is the memory NewService lets password hashing use at once: two hashes.
+const HashMemory = 2 * argonMemory * 1024
+
+// HashWait is how long a sign-in waits for a hashing slot before it is turned away (503 with
+// Retry-After).
+const HashWait = 3 * time.Second
+
+// NewService returns a Service on users with the real clock, hashing within HashMemory.
 func NewService(users shopguard.UserStore) *Service {
-	return &Service{Users: users, Now: func() time.Time { return time.Now().UTC() }}
+	return &Service{Users: users, Now: func() time.Time { return time.Now().UTC() },
+		Hashing: budget.NewGate("checking passwords", HashMemory/(argonMemory*1024), HashWait), Throttle: NewThrottle()}
+}
+
+// hashing runs f (a password hash) within the Hashing gate.
+func (s *Service) hashing(ctx context.Context, f func()) error {
+	release, err := s.Hashing.Enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	f()
+	return nil
 }
 
 // CreateUser makes an account. EINVALID for a bad name, role or password; ECONFLICT if the
@@ -49,7 +74,14 @@ func (s *Service) CreateUser(ctx context.Context, name string, role shopguard.Ro
 	if _, err := shopguard.ParseRole(string(role)); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(password)
+	if err := CheckPasswordPolicy(password); err != nil {
+		return nil, err
+	}
+	var hash string
+	var err error
+	if herr := s.hashing(ctx, func() { hash, err = HashPassword(password) }); herr != nil {
+		return nil, herr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -64,20 +96,36 @@ func (s *Service) CreateUser(ctx context.Context, name string, role shopguard.Ro
 // exist.
 var errBadLogin = shopguard.Errorf(shopguard.EUNAUTHORIZED, "wrong user name or password")
 
-// Login checks a name and password and opens a session. It returns the session token for the
-// cookie.
-func (s *Service) Login(ctx context.Context, name, password string) (string, *shopguard.User, error) {
-	u, err := s.Users.UserByName(ctx, name)
-	if shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
-		CheckPassword(dummyHash(), password) // spend the same time as for a real user
-		return "", nil, errBadLogin
+// Login checks a name and password sent from addr (the client's address) and opens a
+// session. It returns the session token for the cookie. Repeated failures are throttled
+// (ERATELIMIT with RetryAfter, before any hashing); when every hashing slot stays busy it is
+// EUNAVAILABLE with RetryAfter.
+func (s *Service) Login(ctx context.Context, name, password, addr string) (string, *shopguard.User, error) {
+	if err := shopguard.CheckTexts("name", name, "password", password); err != nil {
+		return "", nil, err
 	}
-	if err != nil {
+	if wait := s.Throttle.Wait(name, addr, s.Now()); wait > 0 {
+		e := shopguard.Errorf(shopguard.ERATELIMIT, "too many failed sign-ins: try again in %d s", int(wait.Seconds())+1)
+		e.RetryAfter = wait
+		return "", nil, e
+	}
+	u, err := s.Users.UserByName(ctx, name)
+	if err != nil && shopguard.ErrorCode(err) != shopguard.ENOTFOUND {
 		return "", nil, fmt.Errorf("auth: login: %w", err)
 	}
-	if !CheckPassword(u.PasswordHash, password) {
+	hash := dummyHash() // spend the same time for an unknown name as for a real user
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok := false
+	if err := s.hashing(ctx, func() { ok = CheckPassword(hash, password) }); err != nil {
+		return "", nil, err
+	}
+	if !ok || u == nil {
+		s.Throttle.Fail(name, addr, s.Now())
 		return "", nil, errBadLogin
 	}
+	s.Throttle.Succeed(name, addr, s.Now())
 	token := NewToken()
 	now := s.Now()
 	if err := s.Users.CreateSession(ctx, &shopguard.Session{TokenHash: HashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}); err != nil {

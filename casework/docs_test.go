@@ -226,3 +226,13 @@ func firstDifference(got, want string) string {
 	from := max(0, i-20)
 	return fmt.Sprintf("character %d:\n got: …%s…\nwant: …%s…", i, string(g[from:min(len(g), i+30)]), string(w[from:min(len(w), i+30)]))
 }
+
+// TestPDFDrawsWhatTheFontLacks: characters beyond the Basic Multilingual Plane and control
+// characters a victim typed do not make the document fail.
+func TestPDFDrawsWhatTheFontLacks(t *testing.T) {
+	var b bytes.Buffer
+	md := []byte("# 𝔭𝔞𝔶 😀\n\n- a\x01\x1b[31m\x7f\u0085\u202eb аррle ١٢٣\n")
+	if err := casework.PDF(&b, md, "t", "f"); err != nil {
+		t.Fatalf("PDF: %v", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -114,7 +115,18 @@ func multiCell(pdf *fpdf.Fpdf, h float64, text, border, align string, fill bool)
 	_, _, right, _ := pdf.GetMargins()
 	// A hair less than fpdf's own limit, so that rounding never makes it break again.
 	width := pageW - right - pdf.GetX() - 2*pdf.GetCellMargin() - 0.5
-	pdf.MultiCell(0, h, strings.Join(wrap(text, width, pdf.GetStringWidth), "\n"), border, align, fill)
+	pdf.MultiCell(0, h, strings.Join(wrap(drawable(text), width, pdf.GetStringWidth), "\n"), border, align, fill)
+}
+
+// drawable replaces what the PDF font cannot draw with U+FFFD: characters beyond the Basic
+// Multilingual Plane (fpdf refuses them and the whole document fails) and control characters.
+func drawable(text string) string {
+	return strings.Map(func(r rune) rune {
+		if r > 0xFFFF || unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, text)
 }
 
 // wrap breaks text into lines no wider than width as measured by measure: at spaces (which

@@ -27,11 +27,11 @@ func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	token, u, err := s.Auth.Login(r.Context(), req.Name, req.Password)
+	token, u, err := s.Auth.Login(r.Context(), req.Name, req.Password, stateOf(r).clientIP)
 	if err != nil {
 		return err
 	}
-	s.setSessionCookie(w, token, int(auth.SessionTTL.Seconds()))
+	s.rotateSession(w, r, token)
 	writeJSON(w, http.StatusOK, u)
 	return nil
 }
@@ -42,6 +42,17 @@ func (s *Server) handleAPILogout(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// rotateSession hands the browser the session token of a fresh sign-in and ends the session
+// it came with, if any: a token planted before sign-in is worth nothing after it.
+func (s *Server) rotateSession(w http.ResponseWriter, r *http.Request, token string) {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := s.Auth.Logout(r.Context(), c.Value); err != nil {
+			s.Logger.Warn("end the previous session", "request_id", stateOf(r).id, "err", err)
+		}
+	}
+	s.setSessionCookie(w, token, int(auth.SessionTTL.Seconds()))
 }
 
 // logout ends the request's session, if it has one, and clears its cookie; for the API and the

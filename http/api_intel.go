@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -111,11 +112,11 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) erro
 		}
 		rep.Amount, rep.Currency = m.Amount, m.Currency
 	}
-	var err error
-	if rep.Evidence, err = s.attachAll(r.Context(), req.Evidence); err != nil {
+	files, err := decodeEvidence(req.Evidence)
+	if err != nil {
 		return err
 	}
-	if err := s.Intel.Submit(r.Context(), rep, reporter(r)); err != nil {
+	if err := s.submit(r, rep, files); err != nil {
 		return err
 	}
 	link, err := s.reportLink(r, rep.ID)
@@ -126,32 +127,74 @@ func (s *Server) handleCreateReport(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-// attachAll decodes, checks and stores evidence files sent in JSON.
-func (s *Server) attachAll(ctx context.Context, files []evidenceUpload) ([]shopguard.Evidence, error) {
+// evidenceFile is an uploaded file checked under the report's rules, not yet kept.
+type evidenceFile struct {
+	meta shopguard.Evidence
+	data []byte
+}
+
+// decodeEvidence decodes and checks evidence files sent in JSON, keeping none.
+func decodeEvidence(files []evidenceUpload) ([]evidenceFile, error) {
 	if len(files) > shopguard.MaxEvidence {
 		return nil, shopguard.Invalid("evidence", "at most %d files per report, got %d", shopguard.MaxEvidence, len(files))
 	}
-	var out []shopguard.Evidence
+	var out []evidenceFile
 	for i, e := range files {
 		data, err := base64.StdEncoding.DecodeString(e.ContentBase64)
 		if err != nil {
 			return nil, shopguard.Invalid("evidence["+strconv.Itoa(i)+"].content_base64", "not base64: %v", err)
 		}
-		ev, err := s.attach(ctx, e.Name, data)
+		f, err := checkEvidence(e.Name, data)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ev)
+		out = append(out, f)
 	}
 	return out, nil
 }
 
-// attach checks and stores one evidence file.
-func (s *Server) attach(ctx context.Context, name string, data []byte) (shopguard.Evidence, error) {
-	if s.Blobs == nil {
-		return shopguard.Evidence{}, shopguard.Errorf(shopguard.EUNAVAILABLE, "this server takes no evidence files")
+// checkEvidence checks one file under the report's rules.
+func checkEvidence(name string, data []byte) (evidenceFile, error) {
+	meta, err := intel.CheckEvidence(name, data)
+	return evidenceFile{meta: meta, data: data}, err
+}
+
+// submit files a report with its files: the report is checked and admitted (validation, rate
+// limits) first, then the client's disk quota is taken and the files are kept, then the
+// report is stored. A report refused at any step keeps no file.
+func (s *Server) submit(r *http.Request, rep *shopguard.Report, files []evidenceFile) error {
+	for _, f := range files {
+		rep.Evidence = append(rep.Evidence, f.meta)
 	}
-	return intel.AttachEvidence(ctx, s.Blobs, name, data)
+	return s.Intel.SubmitWith(r.Context(), rep, reporter(r), func(ctx context.Context, rep *shopguard.Report) error {
+		if err := s.keep(r, files); err != nil {
+			return err
+		}
+		return s.Store.CreateReport(ctx, rep)
+	})
+}
+
+// keep stores checked files within the client's disk quota.
+func (s *Server) keep(r *http.Request, files []evidenceFile) error {
+	if len(files) == 0 {
+		return nil
+	}
+	if s.Blobs == nil {
+		return shopguard.Errorf(shopguard.EUNAVAILABLE, "this server takes no evidence files")
+	}
+	var n int64
+	for _, f := range files {
+		n += int64(len(f.data))
+	}
+	if err := s.takeDisk(r, n); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if _, _, err := s.Blobs.Put(r.Context(), bytes.NewReader(f.data), shopguard.MaxEvidenceSize); err != nil {
+			return fmt.Errorf("http: keep evidence: %w", err)
+		}
+	}
+	return nil
 }
 
 func (s *Server) handleListReports(w http.ResponseWriter, r *http.Request) error {
@@ -240,9 +283,25 @@ func (s *Server) handleReportInfo(w http.ResponseWriter, r *http.Request) error 
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	evidence, err := s.attachAll(r.Context(), req.Evidence)
+	files, err := decodeEvidence(req.Evidence)
 	if err != nil {
 		return err
+	}
+	// only the reporter of a report a moderator asked about may add to it: known before any
+	// file is kept (the store checks again)
+	if len(files) > 0 {
+		if prev, err := s.Store.ReportByID(r.Context(), id); err != nil {
+			return err
+		} else if prev.ReporterID != principalOf(r).User.ID || prev.Status != shopguard.ReportNeedsInfo {
+			return shopguard.Errorf(shopguard.EFORBIDDEN, "only the reporter may add to a report a moderator asked about")
+		}
+	}
+	if err := s.keep(r, files); err != nil {
+		return err
+	}
+	var evidence []shopguard.Evidence
+	for _, f := range files {
+		evidence = append(evidence, f.meta)
 	}
 	rep, err := s.Intel.AddInfo(r.Context(), id, reporter(r), req.Text, evidence)
 	if err != nil {

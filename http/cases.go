@@ -210,6 +210,14 @@ func (s *Server) addEvidence(r *http.Request, c *shopguard.Case) (*shopguard.Evi
 	if err != nil || ct != "multipart/form-data" || params["boundary"] == "" {
 		return nil, shopguard.Invalid("file", "send the file as multipart/form-data in a field named file")
 	}
+	// the body bounds the file; counted against the client's disk quota before any is kept
+	n := r.ContentLength
+	if n < 0 || n > s.Config.MaxUploadBytes {
+		n = s.Config.MaxUploadBytes
+	}
+	if err := s.takeDisk(r, n); err != nil {
+		return nil, err
+	}
 	mr := multipart.NewReader(r.Body, params["boundary"])
 	note := r.URL.Query().Get("note")
 	for {
@@ -227,7 +235,13 @@ func (s *Server) addEvidence(r *http.Request, c *shopguard.Case) (*shopguard.Evi
 				return nil, bodyError(err)
 			}
 			note = strings.TrimSpace(string(b))
+			if err := shopguard.CheckText("note", note); err != nil {
+				return nil, err
+			}
 		case "file":
+			if err := shopguard.CheckText("file.filename", part.FileName()); err != nil {
+				return nil, err
+			}
 			body := &bodyReader{r: part}
 			e, err := v.Add(r.Context(), c.ID, part.FileName(), note, body)
 			if err != nil && body.err != nil {

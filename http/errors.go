@@ -3,8 +3,10 @@ package http
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -75,6 +77,10 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		s.Logger.Warn("unavailable", "request_id", st.id, "route", st.route, "err", err)
 	}
 	status := statusOf(code)
+	var se *shopguard.Error
+	if errors.As(err, &se) && se.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.RetryAfter.Seconds()))))
+	}
 	detail := ErrorDetail{Code: code, Message: shopguard.ErrorMessage(err), Field: shopguard.ErrorField(err), RequestID: st.id}
 	if wantsHTML(r) {
 		detail.Message = s.sayError(r, err, nil)
@@ -104,7 +110,7 @@ func decodeJSON(r *http.Request, v any) error {
 	if dec.More() {
 		return shopguard.Invalid("", "the body holds more than one JSON value")
 	}
-	return nil
+	return shopguard.CheckAllText(v)
 }
 
 // jsonError turns an encoding/json error into an EINVALID error that names the field.

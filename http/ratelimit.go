@@ -28,9 +28,16 @@ type bucket struct {
 
 func newLimiter() *limiter { return &limiter{buckets: map[string]*bucket{}, swept: time.Now()} }
 
-// take takes one token from the client's bucket and returns how long to wait when there is
-// none.
+// take takes one token from the client's bucket (perSec a second, bursts of three seconds'
+// worth) and returns how long to wait when there is none.
 func (l *limiter) take(client string, perSec float64, now time.Time) time.Duration {
+	return l.takeN(client, 1, perSec, int(math.Ceil(3*perSec)), now)
+}
+
+// takeN takes n tokens from the client's bucket, which refills perSec a second up to burst,
+// and returns how long to wait when there are not enough; n over burst waits the time the
+// bucket takes to fill.
+func (l *limiter) takeN(client string, n int, perSec float64, burst int, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
@@ -43,11 +50,14 @@ func (l *limiter) take(client string, perSec float64, now time.Time) time.Durati
 	}
 	b := l.buckets[client]
 	if b == nil {
-		b = &bucket{lim: rate.NewLimiter(rate.Limit(perSec), int(math.Ceil(3*perSec)))}
+		b = &bucket{lim: rate.NewLimiter(rate.Limit(perSec), burst)}
 		l.buckets[client] = b
 	}
 	b.seen = now
-	res := b.lim.ReserveN(now, 1)
+	if n > burst {
+		return time.Duration(float64(burst) / perSec * float64(time.Second))
+	}
+	res := b.lim.ReserveN(now, n)
 	if d := res.DelayFrom(now); d > 0 {
 		res.CancelAt(now)
 		return d
@@ -73,9 +83,37 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	if wait := s.limits.take(client, perSec, time.Now()); wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		s.error(w, r, shopguard.Errorf(shopguard.ERATELIMIT, "too many requests: try again in %d s", int(math.Ceil(wait.Seconds()))))
+		e := shopguard.Errorf(shopguard.ERATELIMIT, "too many requests: try again in %d s", int(math.Ceil(wait.Seconds())))
+		e.RetryAfter = wait
+		s.error(w, r, e)
 		return false
 	}
 	return true
+}
+
+// clientOf names the client a budget is kept for: the account when signed in, else the
+// address.
+func clientOf(r *http.Request) string {
+	st := stateOf(r)
+	if st.principal.User != nil {
+		return "user:" + strconv.FormatInt(st.principal.User.ID, 10)
+	}
+	return "ip:" + st.clientIP
+}
+
+// takeDisk counts n bytes of unmoderated uploads against the client's disk quota
+// (Config.DiskQuota an hour, refilled steadily): ERATELIMIT with RetryAfter when over it.
+func (s *Server) takeDisk(r *http.Request, n int64) error {
+	q := s.Config.DiskQuota
+	if q <= 0 {
+		return nil
+	}
+	// counted in KiB so that a bucket's size fits an int anywhere
+	kib, quota := int((n+1023)>>10), int(max(q>>10, 1))
+	if wait := s.disk.takeN(clientOf(r), kib, float64(quota)/3600, quota, time.Now()); wait > 0 {
+		e := shopguard.Errorf(shopguard.ERATELIMIT, "you uploaded as much as one client may in an hour: try again in %d min", int(math.Ceil(wait.Minutes())))
+		e.RetryAfter = wait
+		return e
+	}
+	return nil
 }

@@ -50,6 +50,9 @@ type Config struct {
 	// moderator, as "reports under review" without their count, types or dates. Without it
 	// unconfirmed reports are invisible to anyone but moderators.
 	PublicPending bool
+	// DiskQuota is how many bytes of files one client (account, else address) may upload in
+	// an hour, to cases and reports together, before moderation; 0 for no quota.
+	DiskQuota int64
 	// MetricsAddr, when set, serves /metrics on this address only (such as "127.0.0.1:9090"),
 	// not on Addr.
 	MetricsAddr string
@@ -60,7 +63,8 @@ type Config struct {
 // DefaultConfig returns the settings a fresh install runs with.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", RateAnon: 10, RateKey: 50, MaxBodyBytes: 1 << 20,
-		MaxUploadBytes: casework.DefaultLimits.FileSize + 1<<20, Evidence: casework.DefaultLimits, PublicPending: true}
+		MaxUploadBytes: casework.DefaultLimits.FileSize + 1<<20, Evidence: casework.DefaultLimits, PublicPending: true,
+		DiskQuota: 200 << 20}
 }
 
 // Server is shopguard's HTTP server. Fill the exported fields, then call Open.
@@ -99,6 +103,7 @@ type Server struct {
 	metricsLn  net.Listener
 	routes     []string
 	limits     *limiter
+	disk       *limiter
 	metrics    *metrics
 	registry   *prometheus.Registry
 	ui         *ui
@@ -118,6 +123,7 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 		Config: cfg, Store: store, Auth: auth.NewService(store), Knowledge: pack, Logger: logger,
 		mux:      http.NewServeMux(),
 		limits:   newLimiter(),
+		disk:     newLimiter(),
 		registry: prometheus.NewRegistry(),
 	}
 	s.metrics = newMetrics(s.registry)
@@ -156,7 +162,11 @@ func (s *Server) handle(pattern string, h handlerFunc) {
 	h = s.guard(pattern, h)
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		stateOf(r).route = pattern
-		if err := h(w, r); err != nil {
+		err := checkInput(r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			s.error(w, r, err)
 		}
 	}))

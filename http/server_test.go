@@ -39,6 +39,12 @@ func newTestServer(t testing.TB, tune func(*shttp.Config)) *testServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return newTestServerOn(t, store, tune)
+}
+
+// newTestServerOn is newTestServer over a store the caller opened.
+func newTestServerOn(t testing.TB, store shopguard.Store, tune func(*shttp.Config)) *testServer {
+	t.Helper()
 	pack, err := knowledge.Default()
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,6 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/shopguard/shopguard"
-	"github.com/shopguard/shopguard/auth"
 	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/knowledge"
 )
@@ -302,7 +301,7 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 	f := loginForm{Name: r.PostFormValue("name"), Next: localPath(r.PostFormValue("next"))}
-	token, _, err := s.Auth.Login(r.Context(), f.Name, r.PostFormValue("password"))
+	token, _, err := s.Auth.Login(r.Context(), f.Name, r.PostFormValue("password"), stateOf(r).clientIP)
 	if shopguard.ErrorCode(err) == shopguard.EUNAUTHORIZED {
 		f.Error = "login.failed"
 		s.render(w, r, http.StatusUnauthorized, "login", "login.title", f)
@@ -311,7 +310,7 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.setSessionCookie(w, token, int(auth.SessionTTL.Seconds()))
+	s.rotateSession(w, r, token)
 	http.Redirect(w, r, f.Next, http.StatusSeeOther)
 	return nil
 }

@@ -92,9 +92,10 @@ func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) error 
 		s.render(w, r, statusOf(code), "report", "report.title", d)
 		return nil
 	}
+	var files []evidenceFile
 	if r.MultipartForm != nil {
 		for _, fh := range r.MultipartForm.File["evidence"] {
-			if len(rep.Evidence) == shopguard.MaxEvidence {
+			if len(files) == shopguard.MaxEvidence {
 				return fail(shopguard.Invalid("evidence", "at most %d files per report", shopguard.MaxEvidence))
 			}
 			file, err := fh.Open()
@@ -106,14 +107,14 @@ func (s *Server) handleReportForm(w http.ResponseWriter, r *http.Request) error 
 			if err != nil {
 				return err
 			}
-			ev, err := s.attach(r.Context(), fh.Filename, data)
+			f, err := checkEvidence(fh.Filename, data)
 			if err != nil {
 				return fail(err)
 			}
-			rep.Evidence = append(rep.Evidence, ev)
+			files = append(files, f)
 		}
 	}
-	if err := s.Intel.Submit(r.Context(), &rep, reporter(r)); err != nil {
+	if err := s.submit(r, &rep, files); err != nil {
 		return fail(err)
 	}
 	link, err := s.reportLink(r, rep.ID)

@@ -13,6 +13,9 @@ import (
 
 // CreateCase stores c.
 func (db *DB) CreateCase(ctx context.Context, c *shopguard.Case) error {
+	if err := shopguard.CheckAllText(c); err != nil {
+		return err
+	}
 	if err := c.Validate(time.Now()); err != nil {
 		return err
 	}
@@ -70,6 +73,9 @@ func (db *DB) ListCases(ctx context.Context, ownerID int64) ([]*shopguard.Case, 
 
 // UpdateTriage replaces a case's triage answers.
 func (db *DB) UpdateTriage(ctx context.Context, id string, t shopguard.Triage, at time.Time) error {
+	if err := shopguard.CheckAllText(t); err != nil {
+		return err
+	}
 	if err := t.Validate(time.Now()); err != nil {
 		return err
 	}
@@ -155,6 +161,9 @@ func queryStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([
 
 // AppendEvidence adds e to its case's log, after the last entry.
 func (db *DB) AppendEvidence(ctx context.Context, e *shopguard.EvidenceEntry) error {
+	if err := shopguard.CheckAllText(e); err != nil {
+		return err
+	}
 	if err := e.Validate(); err != nil {
 		return err
 	}
@@ -246,6 +255,9 @@ func fileRefs(ctx context.Context, q interface {
 
 // SetChannelStatus creates or replaces the status of one channel of a case.
 func (db *DB) SetChannelStatus(ctx context.Context, s *shopguard.ChannelStatus) error {
+	if err := shopguard.CheckAllText(s); err != nil {
+		return err
+	}
 	if err := s.Validate(); err != nil {
 		return err
 	}

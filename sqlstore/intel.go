@@ -16,6 +16,9 @@ import (
 
 // CreateAppeal stores a and sets its ID and CreatedAt.
 func (db *DB) CreateAppeal(ctx context.Context, a *shopguard.Appeal) error {
+	if err := shopguard.CheckAllText(a); err != nil {
+		return err
+	}
 	if err := a.Validate(); err != nil {
 		return err
 	}
@@ -78,6 +81,9 @@ func (db *DB) AppealsFor(ctx context.Context, id shopguard.Identifier) ([]*shopg
 
 // UpdateAppeal stores a's status, verification and decision with the audit entry.
 func (db *DB) UpdateAppeal(ctx context.Context, a *shopguard.Appeal, audit shopguard.AuditEntry) error {
+	if err := shopguard.CheckAllText([]any{a, audit}); err != nil {
+		return err
+	}
 	return db.inTx(ctx, "update appeal", func(tx *sql.Tx) error {
 		var decided sql.NullInt64
 		if a.DecidedAt != nil {

@@ -70,6 +70,9 @@ func (db *DB) CreateReport(ctx context.Context, r *shopguard.Report) error {
 // createReport stores r as pending and, in the same transaction, runs then (when not nil)
 // with r's new id.
 func (db *DB) createReport(ctx context.Context, op string, r *shopguard.Report, then func(tx *sql.Tx) error) error {
+	if err := shopguard.CheckAllText(r); err != nil {
+		return err
+	}
 	if err := r.Validate(); err != nil {
 		return err
 	}
@@ -242,6 +245,9 @@ func (db *DB) ConfirmedReportsBy(ctx context.Context, userID int64) (int, error)
 
 // DecideReport applies a decision and records it in the audit log in one transaction.
 func (db *DB) DecideReport(ctx context.Context, d shopguard.Decision, at time.Time) (*shopguard.Report, error) {
+	if err := shopguard.CheckAllText(d); err != nil {
+		return nil, err
+	}
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
@@ -315,6 +321,9 @@ func (db *DB) queryReportsTx(ctx context.Context, tx *sql.Tx, id int64) (*shopgu
 
 // AddReportInfo appends a reporter's answer to a report that needs more information.
 func (db *DB) AddReportInfo(ctx context.Context, id, userID int64, text string, evidence []shopguard.Evidence, at time.Time) (*shopguard.Report, error) {
+	if err := shopguard.CheckAllText([]any{text, evidence}); err != nil {
+		return nil, err
+	}
 	var r *shopguard.Report
 	err := db.inTx(ctx, "add report info", func(tx *sql.Tx) error {
 		var err error
@@ -357,6 +366,9 @@ func (db *DB) AddReportInfo(ctx context.Context, id, userID int64, text string, 
 
 // AddFeedback stores "not a scam" feedback.
 func (db *DB) AddFeedback(ctx context.Context, f *shopguard.Feedback) error {
+	if err := shopguard.CheckAllText(f); err != nil {
+		return err
+	}
 	at := now()
 	err := db.inTx(ctx, "add feedback", func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO feedback (kind, value, user_id, source, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,

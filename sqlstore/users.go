@@ -11,6 +11,9 @@ import (
 
 // CreateUser stores u and sets its ID and CreatedAt.
 func (db *DB) CreateUser(ctx context.Context, u *shopguard.User) error {
+	if err := shopguard.CheckAllText(u); err != nil {
+		return err
+	}
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -41,6 +44,9 @@ func (db *DB) UserByID(ctx context.Context, id int64) (*shopguard.User, error) {
 
 // UserByName returns a user.
 func (db *DB) UserByName(ctx context.Context, name string) (*shopguard.User, error) {
+	if shopguard.CheckText("name", name) != nil {
+		return nil, shopguard.Errorf(shopguard.ENOTFOUND, "user not found") // no such name can be stored
+	}
 	u, err := scanUser(db.Read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE name = $1`, name))
 	return u, db.wrap("find user", "user", err)
 }
@@ -65,6 +71,9 @@ func (db *DB) ListUsers(ctx context.Context) ([]*shopguard.User, error) {
 
 // UpdateUser changes a user's role and password hash.
 func (db *DB) UpdateUser(ctx context.Context, u *shopguard.User) error {
+	if err := shopguard.CheckAllText(u); err != nil {
+		return err
+	}
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -90,6 +99,9 @@ func affectedOne(res sql.Result, err error) error {
 
 // CreateAPIKey stores k and sets its ID and CreatedAt.
 func (db *DB) CreateAPIKey(ctx context.Context, k *shopguard.APIKey) error {
+	if err := shopguard.CheckAllText(k); err != nil {
+		return err
+	}
 	k.CreatedAt = now()
 	err := db.Write.QueryRowContext(ctx,
 		`INSERT INTO api_keys (user_id, name, prefix, secret_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
