@@ -54,6 +54,12 @@ var accessTable = map[string]access{
 	// Checks.
 	"POST /api/v1/check/listing": anyone,
 	"POST /api/v1/check/url":     anyone,
+	"POST /api/v1/check/site":    anyone,
+	"POST /api/v1/assess":        anyone,
+	"GET /check/site":            anyone,
+	"POST /check/site":           anyone,
+	"GET /assess":                anyone,
+	"POST /assess":               anyone,
 	"POST /api/v1/scan":          anyone,
 
 	// Community reports and reputation.
