@@ -142,6 +142,10 @@ var accessTable = map[string]access{
 	"POST /login":                         anyone,
 	"POST /logout":                        anyone,
 	"GET /admin":                          pageNeeds(shopguard.ScopeModerate),
+	"GET /api-reference":                  anyone,
+	"GET /cases":                          anyone, // lists the cases this browser or account holds
+	"GET /cases/{id}/created":             caseHolder,
+	"GET /cases/{id}/delete":              caseHolder,
 	"GET /cases/new":                      anyone,
 	"POST /cases":                         anyone,
 	"GET /cases/open":                     anyone,

@@ -202,7 +202,7 @@ func fillPath(pattern, caseID string, reportID, appealID int64, sha string) stri
 	}
 	return strings.NewReplacer("{id}", id, "{kind}", "phone", "{value}", "13812345678", "{prefix}", "abcdef12",
 		"{seq}", "1", "{file}", "police_report.md", "{channel}", "police", "{lang}", "en", "{sha}", sha,
-		"{$}", "").Replace(pattern)
+		"{$}", "", "{token}", "not-the-token").Replace(pattern)
 }
 
 // jsonID reads the "id" of a JSON answer.
