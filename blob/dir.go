@@ -47,7 +47,7 @@ func NewDir(root string) (*Dir, error) {
 	if err := os.MkdirAll(filepath.Join(root, "tmp"), 0o700); err != nil {
 		return nil, fmt.Errorf("blob: create %s: %w", root, err)
 	}
-	return &Dir{Grace: DefaultGrace, root: root}, nil
+	return &Dir{Grace: DefaultGrace, root: filepath.Clean(root)}, nil
 }
 
 func (d *Dir) path(sum string) (string, error) {
@@ -100,22 +100,53 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, si
 	case !errors.Is(err, fs.ErrNotExist):
 		return "", 0, fmt.Errorf("blob: put %s: refresh: %w", sum, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-		return "", 0, fmt.Errorf("blob: put %s: %w", sum, err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
+	if err := d.move(tmp.Name(), dst); err != nil {
 		return "", 0, fmt.Errorf("blob: put %s: %w", sum, err)
 	}
 	tmp = nil
-	if err := syncDir(filepath.Dir(dst)); err != nil {
-		return "", 0, fmt.Errorf("blob: put %s: %w", sum, err)
-	}
 	return sum, size, nil
 }
 
+// move renames the file src to dst, making the directories dst needs, and syncs every
+// directory whose entries changed (dst's, src's and the parents of those it made), so that
+// after a crash the file is where the last move put it and nowhere else.
+func (d *Dir) move(src, dst string) error {
+	if err := d.mkdirs(filepath.Dir(dst)); err != nil {
+		return err
+	}
+	if err := os.Rename(src, dst); err != nil {
+		return err
+	}
+	if err := syncDir(filepath.Dir(dst)); err != nil {
+		return err
+	}
+	if filepath.Dir(src) == filepath.Dir(dst) {
+		return nil
+	}
+	return syncDir(filepath.Dir(src))
+}
+
+// mkdirs makes dir and its missing parents under the root, syncing the parent of each one it
+// makes so that the new directory survives a crash.
+func (d *Dir) mkdirs(dir string) error {
+	if dir == d.root || dir == filepath.Dir(dir) {
+		return nil
+	}
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := d.mkdirs(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return syncDir(filepath.Dir(dir))
+}
+
 // syncDir flushes a directory's entries to disk, so that a file renamed into it stays there
-// after a crash.
-func syncDir(dir string) error {
+// after a crash. Tests replace it to see which directories are synced.
+var syncDir = func(dir string) error {
 	f, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("sync %s: %w", dir, err)
@@ -175,7 +206,7 @@ func (d *Dir) remove(p string) (bool, error) {
 		return false, ignoreNotExist(err)
 	}
 	out := filepath.Join(d.root, "tmp", deletingPrefix+filepath.Base(p)+"-"+rand.Text())
-	if err := os.Rename(p, out); err != nil {
+	if err := d.move(p, out); err != nil {
 		return false, ignoreNotExist(err)
 	}
 	fi, err := os.Stat(out)
@@ -185,7 +216,7 @@ func (d *Dir) remove(p string) (bool, error) {
 	if !d.fresh(fi) {
 		return true, ignoreNotExist(os.Remove(out))
 	}
-	return false, ignoreNotExist(restore(out, p)) // gone: a Sweep put it back first
+	return false, ignoreNotExist(d.restore(out, p)) // gone: a Sweep put it back first
 }
 
 // deletingPrefix starts the name of a file Delete moved out, followed by its SHA-256.
@@ -194,18 +225,12 @@ const deletingPrefix = "del-"
 // restore puts back at p a file that Delete moved out to out, its time refreshed first: it
 // may replace a copy that a Put wrote while it was out, and must not make that copy look
 // older.
-func restore(out, p string) error {
+func (d *Dir) restore(out, p string) error {
 	now := time.Now()
 	if err := os.Chtimes(out, now, now); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		return err
-	}
-	if err := os.Rename(out, p); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(p))
+	return d.move(out, p)
 }
 
 // fresh reports whether a file was put or refreshed within the grace period.
@@ -281,7 +306,7 @@ func (d *Dir) sweepTemp(ctx context.Context, p string, fi fs.FileInfo, inUse fun
 			}
 		}
 		if keep {
-			return ignoreNotExist(restore(p, want))
+			return ignoreNotExist(d.restore(p, want))
 		}
 		return ignoreNotExist(os.Remove(p))
 	}
