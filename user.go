@@ -121,7 +121,9 @@ type UserStore interface {
 	UserByName(ctx context.Context, name string) (*User, error)
 	// ListUsers returns every user, by id.
 	ListUsers(ctx context.Context) ([]*User, error)
-	// UpdateUser changes a user's role and password hash. ENOTFOUND if there is none.
+	// UpdateUser changes a user's role and password hash and ends every session of the user
+	// in the same transaction, so that a browser signed in before the change signs in again.
+	// ENOTFOUND if there is none.
 	UpdateUser(ctx context.Context, u *User) error
 
 	// CreateAPIKey stores k and sets its ID and CreatedAt. ECONFLICT if the prefix is taken.

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/auth"
@@ -127,4 +128,75 @@ func FuzzSplitAPIKey(f *testing.F) {
 			t.Fatalf("SplitAPIKey(%q) = %q, %q: does not rebuild the key", s, prefix, secret)
 		}
 	})
+}
+
+// touchCounter counts the writes of a key's last use.
+type touchCounter struct {
+	shopguard.UserStore
+	touches int
+}
+
+func (c *touchCounter) TouchAPIKey(ctx context.Context, id int64, at time.Time) error {
+	c.touches++
+	return c.UserStore.TouchAPIKey(ctx, id, at)
+}
+
+// TestKeyUseWritesOncePerGrain holds a busy key to one write of its last use per
+// KeyUseGrain, not one per request, while the time kept stays within the grain.
+func TestKeyUseWritesOncePerGrain(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	counter := &touchCounter{UserStore: s.Users}
+	s.Users = counter
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	u, _ := s.CreateUser(ctx, "integrator", shopguard.RoleUser, "a long enough password")
+	key, rec, err := s.CreateAPIKey(ctx, u, "bot", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 100 {
+		if _, err := s.KeyPrincipal(ctx, key); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(time.Second / 10)
+	}
+	if counter.touches != 1 {
+		t.Fatalf("100 requests in 10 s wrote the key's last use %d times, want 1", counter.touches)
+	}
+	now = now.Add(auth.KeyUseGrain)
+	if _, err := s.KeyPrincipal(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := s.Users.ListAPIKeys(ctx, u.ID)
+	if counter.touches != 2 || len(keys) != 1 || keys[0].ID != rec.ID || keys[0].LastUsedAt == nil || !keys[0].LastUsedAt.Equal(now) {
+		t.Fatalf("a use a grain later: %d writes, keys %+v; want 2 writes and last use %v", counter.touches, keys, now)
+	}
+}
+
+// TestSetRoleEndsSessions holds a role change to ending the user's sessions.
+func TestSetRoleEndsSessions(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	u, _ := s.CreateUser(ctx, "helper", shopguard.RoleUser, "a long enough password")
+	token, _, err := s.Login(ctx, "helper", "a long enough password", "192.0.2.7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetRole(ctx, u.ID, "king"); shopguard.ErrorCode(err) != shopguard.EINVALID {
+		t.Fatalf("SetRole(king) = %v, want EINVALID", err)
+	}
+	if _, err := s.SessionUser(ctx, token); err != nil {
+		t.Fatalf("a refused role change ended the session: %v", err)
+	}
+	got, err := s.SetRole(ctx, u.ID, shopguard.RoleModerator)
+	if err != nil || got.Role != shopguard.RoleModerator {
+		t.Fatalf("SetRole = %+v, %v", got, err)
+	}
+	if _, err := s.SessionUser(ctx, token); shopguard.ErrorCode(err) != shopguard.EUNAUTHORIZED {
+		t.Fatalf("the session from before the role change: %v, want EUNAUTHORIZED", err)
+	}
+	if _, err := s.SetRole(ctx, 424242, shopguard.RoleUser); shopguard.ErrorCode(err) != shopguard.ENOTFOUND {
+		t.Fatalf("SetRole(unknown user) = %v, want ENOTFOUND", err)
+	}
 }

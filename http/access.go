@@ -83,15 +83,16 @@ var accessTable = map[string]access{
 	"GET /api/v1/indicators/snapshot":               anyone,
 
 	// Accounts.
-	"POST /api/v1/auth/login":  anyone,
-	"POST /api/v1/auth/logout": anyone,
-	"GET /api/v1/me":           needs(shopguard.ScopeCheck),
-	"GET /api/v1/keys":         needs(shopguard.ScopeKeys),
-	"POST /api/v1/keys":        needs(shopguard.ScopeKeys),
-	"DELETE /api/v1/keys/{id}": needs(shopguard.ScopeKeys),
-	"GET /api/v1/admin/trends": needs(shopguard.ScopeModerate),
-	"GET /api/v1/admin/users":  needs(shopguard.ScopeAdmin),
-	"POST /api/v1/admin/users": needs(shopguard.ScopeAdmin),
+	"POST /api/v1/auth/login":           anyone,
+	"POST /api/v1/auth/logout":          anyone,
+	"GET /api/v1/me":                    needs(shopguard.ScopeCheck),
+	"GET /api/v1/keys":                  needs(shopguard.ScopeKeys),
+	"POST /api/v1/keys":                 needs(shopguard.ScopeKeys),
+	"DELETE /api/v1/keys/{id}":          needs(shopguard.ScopeKeys),
+	"GET /api/v1/admin/trends":          needs(shopguard.ScopeModerate),
+	"GET /api/v1/admin/users":           needs(shopguard.ScopeAdmin),
+	"POST /api/v1/admin/users":          needs(shopguard.ScopeAdmin),
+	"PUT /api/v1/admin/users/{id}/role": needs(shopguard.ScopeAdmin),
 
 	// Cases.
 	"POST /api/v1/cases":                        anyone,

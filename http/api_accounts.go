@@ -159,6 +159,29 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// setRoleRequest is the body of PUT /api/v1/admin/users/{id}/role.
+type setRoleRequest struct {
+	Role shopguard.Role `json:"role"`
+}
+
+// handleSetRole changes an account's role; the account's sessions end with it.
+func (s *Server) handleSetRole(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return shopguard.Errorf(shopguard.ENOTFOUND, "no user %q", r.PathValue("id"))
+	}
+	var req setRoleRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	u, err := s.Auth.SetRole(r.Context(), id, req.Role)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
 // nonNil makes an empty list encode as [] rather than null.
 func nonNil[T any](xs []T) []T {
 	if xs == nil {

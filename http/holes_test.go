@@ -218,3 +218,39 @@ func TestHashingBudget(t *testing.T) {
 		t.Fatalf("another address = %d %s", st, body)
 	}
 }
+
+// TestRoleChangeEndsSessions: an admin changing an account's role ends the sessions the
+// account opened before, so no browser keeps acting on the old grant.
+func TestRoleChangeEndsSessions(t *testing.T) {
+	ts := newTestServer(t, nil)
+	admin := map[string]string{"Authorization": "Bearer " + ts.mustKey(t, "root", shopguard.RoleAdmin, shopguard.ScopeAdmin)}
+	ctx := context.Background()
+	u, err := ts.auth.CreateUser(ctx, "volunteer", shopguard.RoleModerator, "volunteer password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := ts.auth.Login(ctx, "volunteer", "volunteer password", "192.0.2.10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := map[string]string{"Cookie": "sg_session=" + tok}
+	if st, _, body := ts.do(t, "GET", "/api/v1/me", "", browser); st != 200 || !strings.Contains(string(body), `"moderator"`) {
+		t.Fatalf("signed in: %d %s", st, body)
+	}
+	path := "/api/v1/admin/users/" + itoa(u.ID) + "/role"
+	if st, _, body := ts.do(t, "PUT", path, `{"role":"user"}`, browser); st != 403 {
+		t.Errorf("a moderator changing a role: %d %s, want 403", st, body)
+	}
+	if st, _, body := ts.do(t, "PUT", path, `{"role":"king"}`, admin); st != 400 || errorOf(t, body).Field != "role" {
+		t.Errorf("unknown role: %d %s, want 400 naming role", st, body)
+	}
+	if st, _, body := ts.do(t, "PUT", path, `{"role":"user"}`, admin); st != 200 || !strings.Contains(string(body), `"role":"user"`) {
+		t.Fatalf("role change: %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "GET", "/api/v1/me", "", browser); st != 401 {
+		t.Errorf("the session from before the role change: %d %s, want 401", st, body)
+	}
+	if st, _, body := ts.do(t, "PUT", "/api/v1/admin/users/424242/role", `{"role":"user"}`, admin); st != 404 {
+		t.Errorf("unknown user: %d %s, want 404", st, body)
+	}
+}

@@ -42,6 +42,7 @@ var jsonSamples = map[string]string{
 	"POST /api/v1/auth/login":                   `{"name":"hostile-admin","password":"p"}`,
 	"POST /api/v1/keys":                         `{"name":"k","scopes":["check"]}`,
 	"POST /api/v1/admin/users":                  `{"name":"n","role":"user","password":"p"}`,
+	"PUT /api/v1/admin/users/{id}/role":         `{"role":"moderator"}`,
 	"POST /api/v1/cases":                        `{"lang":"en","triage":{"what":"w","platform":"p","site_url":"https://x.example","counterparty":"c","seller_location":"l","order_ref":"o","paid_on":"2026-11-01","noticed_on":"2026-11-02"}}`,
 	"PUT /api/v1/cases/{id}/triage":             `{"what":"w","platform":"p","counterparty":"c","order_ref":"o","paid_on":"2026-11-01"}`,
 	"PUT /api/v1/cases/{id}/channels/{channel}": `{"state":"submitted","reference":"r","notes":"n","follow_up":"2026-12-30"}`,

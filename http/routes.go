@@ -59,6 +59,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/admin/trends", s.handleTrends)
 	s.handle("GET /api/v1/admin/users", s.handleListUsers)
 	s.handle("POST /api/v1/admin/users", s.handleCreateUser)
+	s.handle("PUT /api/v1/admin/users/{id}/role", s.handleSetRole)
 
 	// Cases: open to anyone; each case only to its key holder or owner.
 	s.handle("POST /api/v1/cases", s.handleAPICreateCase)

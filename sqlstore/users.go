@@ -69,7 +69,8 @@ func (db *DB) ListUsers(ctx context.Context) ([]*shopguard.User, error) {
 	return out, db.wrap("list users", "users", rows.Err())
 }
 
-// UpdateUser changes a user's role and password hash.
+// UpdateUser changes a user's role and password hash and, in the same transaction, ends the
+// user's sessions.
 func (db *DB) UpdateUser(ctx context.Context, u *shopguard.User) error {
 	if err := shopguard.CheckAllText(u); err != nil {
 		return err
@@ -77,9 +78,15 @@ func (db *DB) UpdateUser(ctx context.Context, u *shopguard.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	res, err := db.Write.ExecContext(ctx, `UPDATE users SET role = $1, password_hash = $2 WHERE id = $3`,
-		string(u.Role), u.PasswordHash, u.ID)
-	return db.wrap("update user", "user", affectedOne(res, err))
+	return db.inTx(ctx, "update user", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET role = $1, password_hash = $2 WHERE id = $3`,
+			string(u.Role), u.PasswordHash, u.ID)
+		if err := affectedOne(res, err); err != nil {
+			return db.wrap("update user", "user", err)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID)
+		return db.wrap("update user: end sessions", "sessions", err)
+	})
 }
 
 // affectedOne turns "no row changed" into sql.ErrNoRows.

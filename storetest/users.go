@@ -30,6 +30,15 @@ func testUsers(t *testing.T, s shopguard.Store) {
 	_, err = s.UserByName(ctx, "carol")
 	wantCode(t, err, shopguard.ENOTFOUND, "UserByName(carol)")
 
+	now := time.Now().UTC()
+	for _, x := range []*shopguard.Session{
+		{TokenHash: []byte("bob before"), UserID: b.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)},
+		{TokenHash: []byte("alice"), UserID: a.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)},
+	} {
+		if err := s.CreateSession(ctx, x); err != nil {
+			t.Fatalf("CreateSession: %v", err)
+		}
+	}
 	b.Role, b.PasswordHash = shopguard.RoleModerator, "new-hash"
 	if err := s.UpdateUser(ctx, b); err != nil {
 		t.Fatalf("UpdateUser: %v", err)
@@ -37,6 +46,12 @@ func testUsers(t *testing.T, s shopguard.Store) {
 	got, _ = s.UserByID(ctx, b.ID)
 	if got.Role != shopguard.RoleModerator || got.PasswordHash != "new-hash" {
 		t.Fatalf("after UpdateUser: %+v", got)
+	}
+	// The change ends the user's sessions, and only theirs.
+	_, err = s.SessionByTokenHash(ctx, []byte("bob before"), now)
+	wantCode(t, err, shopguard.ENOTFOUND, "session of the user after UpdateUser")
+	if _, err := s.SessionByTokenHash(ctx, []byte("alice"), now); err != nil {
+		t.Fatalf("another user's session after UpdateUser: %v", err)
 	}
 	wantCode(t, s.UpdateUser(ctx, &shopguard.User{ID: 9999, Name: "ghost", Role: shopguard.RoleUser, PasswordHash: "x"}), shopguard.ENOTFOUND, "UpdateUser(missing)")
 
