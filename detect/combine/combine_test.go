@@ -236,6 +236,18 @@ func FuzzScan(f *testing.F) {
 // TestLinkNotSender checks links judged in their message: a link away from the brand the
 // message names counts, enough for medium when the message asks the reader to act; the
 // brand's own link, a brand not named as a sender, and a short name in lower case do not.
+// TestScanLookalikeInSubdomain checks that the chat check sees a brand's look-alike in a
+// link's subdomain (the shared link analysis), where the text alone says little.
+func TestScanLookalikeInSubdomain(t *testing.T) {
+	c, _ := checks(t, nil)
+	for _, u := range []string{"https://amaz0n.verify-id.top/track", "https://paypa1-secure.login.example.xyz/"} {
+		r := c.Scan([]text.Message{{From: text.FromThem, Text: "Your order is waiting, see " + u}})
+		if _, ok := find(r.Signals, link.CodeLookalikeSub); !ok || r.Risk == shopguard.RiskLow {
+			t.Errorf("%s: %s %d %v, want medium or high with %s", u, r.Risk, r.Score, r.Signals, link.CodeLookalikeSub)
+		}
+	}
+}
+
 func TestLinkNotSender(t *testing.T) {
 	c, _ := checks(t, nil)
 	for _, tc := range []struct {

@@ -17,6 +17,7 @@ const (
 	CodeHomoglyph     = "link.brand_homoglyph"
 	CodeCombo         = "link.brand_combo"
 	CodeInSubdomain   = "link.brand_in_subdomain"
+	CodeLookalikeSub  = "link.brand_lookalike_subdomain"
 	CodeWrongTLD      = "link.brand_wrong_tld"
 	CodeIDN           = "link.idn"
 	CodeMixedScript   = "link.mixed_script"
@@ -38,7 +39,7 @@ const (
 )
 
 // Codes lists every signal code the link check gives.
-var Codes = []string{CodeOfficial, CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeWrongTLD,
+var Codes = []string{CodeOfficial, CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeLookalikeSub, CodeWrongTLD,
 	CodeIDN, CodeMixedScript, CodeRawIP, CodeUserInfo, CodeShortener, CodeSensitivePath, CodeNoHTTPS,
 	CodeDeepSubdomain, CodeHostWords, CodeRiskyTLD, CodeFreeHost, CodeFeedListed, CodeReported, CodeNotSender,
 	CodeDynamicDNS, CodeRandomHost, CodeRedirect, CodeBrandInPath}
@@ -118,6 +119,8 @@ const (
 	wWrongTLDWeak  = 35
 	wInSubdomain   = 55
 	wOfficialInSub = 65
+	wLookalikeSub  = 55 // a brand's name in look-alike characters in a subdomain (amaz0n.…)
+	wNearSub       = 25 // a long brand's name one letter off or further folded in a subdomain, next to bait words
 	wIDN           = 10
 	wMixedScript   = 35
 	wRawIP         = 40
@@ -190,7 +193,7 @@ func (a *Analyzer) Analyze(l Link) shopguard.Assessment {
 	if as.Risk != shopguard.RiskLow {
 		for _, s := range sigs {
 			switch s.Code {
-			case CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeWrongTLD, CodeUserInfo, CodeFeedListed, CodeReported, CodeBrandInPath:
+			case CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeLookalikeSub, CodeWrongTLD, CodeUserInfo, CodeFeedListed, CodeReported, CodeBrandInPath:
 				as.ScamTypes = []string{ScamPhishing}
 			}
 		}
@@ -582,7 +585,113 @@ func (a *Analyzer) judgeSubdomains(sc *scratch, subs string, l Link) (shopguard.
 			return hit, true
 		}
 	}
-	return shopguard.Signal{}, false
+	return a.lookalikeSub(sc, subs, l)
+}
+
+// lookalikeSub looks for a brand's name written with look-alike characters or one letter off
+// in a label left of the site, or in a hyphen-separated part of one (paypa1-secure.login.
+// example.xyz, amaz0n.verify-id.top): a name no honest site puts in front of another's
+// domain. A label in look-alike characters (digits read as letters, Cyrillic and other
+// confusables) weighs as much as the brand's name itself. One letter off a long, distinctive
+// name, or equal to it only once further folded (b/d, m/n), counts only when the host also
+// holds bait words (paypai.account-check.xyz), and then little: real words lie that close
+// (correo and Correos, trail and Tmall).
+func (a *Analyzer) lookalikeSub(sc *scratch, subs string, l Link) (shopguard.Signal, bool) {
+	ix := a.ix
+	best, bestW := token{}, 0
+	consider := func(t token, w int) {
+		if w > bestW {
+			best, bestW = t, w
+		}
+	}
+	n := 0
+	for rest := subs; rest != "" && bestW < wLookalikeSub; n++ {
+		label := rest
+		if i := strings.IndexByte(rest, '.'); i >= 0 {
+			label, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if strings.HasPrefix(label, "xn--") {
+			// An IDN label: its Unicode form, folded by skeleton.
+			if uni := unicodeLabel(l, n); uni != "" && uni != label {
+				f1 := removeByte(fold1(sc.f1[:0], uni), '-')
+				sc.f1 = f1
+				if ids, ok := ix.f1[string(f1)]; ok && len(ix.tokens[ids[0]].raw) >= 4 {
+					consider(ix.tokens[ids[0]], wLookalikeSub)
+				}
+			}
+			continue
+		}
+		// The brand spelt with digits inside a longer label (paypa1secure).
+		if strings.ContainsAny(label, "01") {
+			read := append(sc.f1[:0], label...)
+			sc.f1 = read
+			for i, c := range read {
+				switch c {
+				case '0':
+					read[i] = 'o'
+				case '1':
+					read[i] = 'l'
+				}
+			}
+			ix.brandRaw.scan(read, func(id int32, start, end int) bool {
+				t := ix.tokens[id]
+				if t.short || !strings.ContainsAny(label[start:end], "01") {
+					return true
+				}
+				consider(t, wLookalikeSub)
+				return false
+			})
+		}
+		for part := range strings.SplitSeq(label, "-") {
+			if w, t, ok := a.lookalikePart(sc, part); ok {
+				consider(t, w)
+			}
+		}
+	}
+	if bestW == 0 || bestW == wNearSub && a.hostWords(sc, l.Host[:len(l.Host)-len(l.Suffix)-1], "") == "" {
+		return shopguard.Signal{}, false
+	}
+	br := ix.brands[best.brand]
+	return sig(CodeLookalikeSub, bestW, "brand", br.name, "brand_zh", br.nameZH, "official", br.official,
+		"site", displaySite(l)), true
+}
+
+// lookalikePart judges one part of a subdomain label against the brands' names: its weight
+// and the brand's token when it imitates one. The brand's own name is not a look-alike
+// (judgeSubdomains weighs it with the words around it).
+func (a *Analyzer) lookalikePart(sc *scratch, part string) (int, token, bool) {
+	ix := a.ix
+	if len(part) < 3 || len(part) > ix.maxLen+2 {
+		return 0, token{}, false
+	}
+	if _, ok := ix.exact[part]; ok {
+		return 0, token{}, false
+	}
+	f1 := fold1(sc.f1[:0], part)
+	sc.f1 = f1
+	if ids, ok := ix.f1[string(f1)]; ok {
+		if t := ix.tokens[ids[0]]; len(t.raw) >= 4 {
+			return wLookalikeSub, t, true
+		}
+	}
+	if len(part) < ix.minLen-1 {
+		return 0, token{}, false
+	}
+	f2 := fold2(sc.f2[:0], f1)
+	sc.f2 = f2
+	if ids, ok := ix.f2[string(f2)]; ok {
+		if t := ix.tokens[ids[0]]; !t.word {
+			return wNearSub, t, true
+		}
+	}
+	if len(part) >= shortLen+1 {
+		if t, ok := a.nearest(sc, ix.del, []byte(part), func(t token) string { return t.raw }); ok && !t.word {
+			return wNearSub, t, true
+		}
+	}
+	return 0, token{}, false
 }
 
 // hostWords returns the bait words found in the labels of s, comma-separated.

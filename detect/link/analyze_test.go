@@ -72,6 +72,19 @@ func TestAnalyzeURL(t *testing.T) {
 		{"www.icloud-find.me.xyz", shopguard.RiskHigh, CodeInSubdomain},
 		{"apple.verify-id.xyz", shopguard.RiskHigh, CodeInSubdomain},
 		{"visa.vfsglobal.com", shopguard.RiskLow, ""},
+		// A brand's look-alike anywhere in the host, not only in the registrable domain.
+		{"paypal-secure.login.example.xyz", shopguard.RiskHigh, CodeInSubdomain},
+		{"amaz0n.verify-id.top", shopguard.RiskHigh, CodeLookalikeSub},
+		{"https://paypa1.account-check.xyz/", shopguard.RiskHigh, CodeLookalikeSub},
+		{"https://paypa1secure.example.com/", shopguard.RiskHigh, CodeLookalikeSub},
+		{"https://secure.paypai.example.com/", shopguard.RiskHigh, CodeLookalikeSub},
+		{"https://walrnart.deals.example.top/", shopguard.RiskHigh, CodeLookalikeSub},
+		{"http://xn--pypal-4ve.login.example.com/", shopguard.RiskHigh, CodeLookalikeSub}, // pаypal, Cyrillic а
+		{"https://zalandu.account-verify.example.com/", shopguard.RiskMedium, CodeLookalikeSub},
+		// One letter off a brand, or a real word that folds to one, without bait words: no sign.
+		{"correo.example.es", shopguard.RiskLow, ""},
+		{"trail.example.com", shopguard.RiskLow, ""},
+		{"https://zalandu.example.com/", shopguard.RiskLow, ""},
 		{"pineapple-support.com", shopguard.RiskLow, ""},
 		{"dhl-express-parcel.com", shopguard.RiskHigh, CodeCombo},
 		{"https://www.google.com/search?q=login", shopguard.RiskLow, ""},
