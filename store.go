@@ -1,6 +1,9 @@
 package shopguard
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store is everything shopguard keeps, on one database engine. The sqlstore package
 // implements it for SQLite and PostgreSQL; storetest checks both behave the same.
@@ -12,6 +15,7 @@ type Store interface {
 	ReputationStore
 	PriceStore
 	FeedStore
+	RateStore
 	// Listens reports whether ListenChanges tells of changes to the change sequence as they
 	// commit (PostgreSQL's LISTEN/NOTIFY); ListenChanges calls wake each time the sequence
 	// may have grown, and after every reconnection, until ctx ends.
@@ -24,4 +28,19 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close closes the database; in-flight calls finish first.
 	Close() error
+}
+
+// RateStore shares what rate limits counted between the nodes serving from one database, so
+// that a limit per account holds however the account's requests are spread over the nodes.
+type RateStore interface {
+	// ShareRates adds used (what each client took on this node since the previous call) to
+	// the node's running totals, forgets totals no node has touched since expired, and returns
+	// the other nodes' running totals touched since `since`.
+	ShareRates(ctx context.Context, node string, used map[string]int64, since, expired time.Time) ([]RateUsage, error)
+}
+
+// RateUsage is one node's running total of what one client took from a rate limit.
+type RateUsage struct {
+	Node, Client string
+	Used         int64
 }

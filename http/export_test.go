@@ -1,6 +1,11 @@
 package http
 
-import "github.com/shopguard/shopguard"
+import (
+	"context"
+	"time"
+
+	"github.com/shopguard/shopguard"
+)
 
 // AccessRow is a route's row of the authorisation table, for the matrix test.
 type AccessRow struct {
@@ -14,4 +19,11 @@ type AccessRow struct {
 func AccessOf(pattern string) (AccessRow, bool) {
 	a, ok := accessTable[pattern]
 	return AccessRow{Scope: a.scope, Page: a.page, CaseHolder: a.caseHolder, Anonymous: a.anonymous}, ok
+}
+
+// ShareRatesNow turns on sharing the rate limits with the other nodes and shares them at once.
+func (s *Server) ShareRatesNow(ctx context.Context) error {
+	s.limits.share()
+	s.disk.share()
+	return s.shareRatesOnce(ctx, time.Now())
 }

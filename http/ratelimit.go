@@ -1,6 +1,9 @@
 package http
 
 import (
+	"context"
+	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"strconv"
@@ -14,19 +17,39 @@ import (
 )
 
 // limiter keeps one token bucket per client: per IP for anonymous callers, per account for
-// the others. Buckets unused for a while are swept.
+// the others. Buckets unused for a while are swept. When the nodes serving from one database
+// share their limits (share), what accounts take is counted, and what they took on the other
+// nodes is taken from their buckets here too (absorb).
 type limiter struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	swept   time.Time
+	// name tells this limiter's clients from another's in the store ("req", "disk").
+	name string
+	// shared turns on counting what accounts take, in used, for share.
+	shared bool
+	used   map[string]int64
 }
 
 type bucket struct {
 	lim  *rate.Limiter
 	seen time.Time
+	// debt is what the client took on other nodes before this node made its bucket, as of
+	// debtAt.
+	debt   int64
+	debtAt time.Time
 }
 
-func newLimiter() *limiter { return &limiter{buckets: map[string]*bucket{}, swept: time.Now()} }
+func newLimiter(name string) *limiter {
+	return &limiter{buckets: map[string]*bucket{}, swept: time.Now(), name: name, used: map[string]int64{}}
+}
+
+// share turns on counting what accounts take, for shareRates.
+func (l *limiter) share() {
+	l.mu.Lock()
+	l.shared = true
+	l.mu.Unlock()
+}
 
 // take takes one token from the client's bucket (perSec a second, bursts of three seconds'
 // worth) and returns how long to wait when there is none.
@@ -50,8 +73,15 @@ func (l *limiter) takeN(client string, n int, perSec float64, burst int, now tim
 	}
 	b := l.buckets[client]
 	if b == nil {
-		b = &bucket{lim: rate.NewLimiter(rate.Limit(perSec), burst)}
+		b = &bucket{}
 		l.buckets[client] = b
+	}
+	if b.lim == nil {
+		b.lim = rate.NewLimiter(rate.Limit(perSec), burst)
+		if b.debt > 0 {
+			drain(b.lim, b.debt, b.debtAt)
+			b.debt = 0
+		}
 	}
 	b.seen = now
 	if n > burst {
@@ -62,7 +92,125 @@ func (l *limiter) takeN(client string, n int, perSec float64, burst int, now tim
 		res.CancelAt(now)
 		return d
 	}
+	if l.shared && strings.HasPrefix(client, "user:") {
+		l.used[client] += int64(n)
+	}
 	return 0
+}
+
+// drain takes n tokens from lim at t whether it has them or not, leaving it in debt.
+func drain(lim *rate.Limiter, n int64, t time.Time) {
+	for step := int64(max(lim.Burst(), 1)); n > 0; n -= step {
+		lim.ReserveN(t, int(min(n, step)))
+	}
+}
+
+// takeUsed returns what accounts took since the previous call, keyed by the limiter's name
+// and the client.
+func (l *limiter) takeUsed() map[string]int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make(map[string]int64, len(l.used))
+	for c, n := range l.used {
+		out[l.name+":"+c] = n
+	}
+	clear(l.used)
+	return out
+}
+
+// absorb takes from the client's bucket what it took on other nodes (n at now).
+func (l *limiter) absorb(client string, n int64, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[client]
+	if b == nil {
+		b = &bucket{seen: now}
+		l.buckets[client] = b
+	}
+	if b.lim != nil {
+		drain(b.lim, n, now)
+		return
+	}
+	b.debt += n
+	b.debtAt = now
+}
+
+// rateShare is what a node remembers of the limits it shares: the other nodes' running
+// totals as last read (keyed by node and client) and when each last grew, when it last read
+// them and when it last forgot old totals.
+type rateShare struct {
+	node        string
+	seen        map[[2]string]seenTotal
+	read, swept time.Time
+}
+
+type seenTotal struct {
+	used int64
+	at   time.Time
+}
+
+// shareRates shares what the limits counted with the other nodes every interval until ctx
+// ends. A failure is logged and the next round tries again; meanwhile each node holds its
+// own limits.
+func (s *Server) shareRates(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.shareRatesOnce(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				s.Logger.Warn("http: share rate limits", "err", err)
+			}
+		}
+	}
+}
+
+// rateKeep is how long a running total no node touched is kept: longer than any bucket takes
+// to fill again.
+const rateKeep = 10 * time.Minute
+
+// shareRatesOnce writes what this node's limits counted since the last round and takes from
+// its buckets what the other nodes' totals grew by.
+func (s *Server) shareRatesOnce(ctx context.Context, now time.Time) error {
+	used := s.limits.takeUsed()
+	maps.Copy(used, s.disk.takeUsed())
+	// A total touched a moment before the previous read may have committed after it: read
+	// back a little further than that.
+	since := s.rates.read.Add(-5 * time.Second)
+	others, err := s.Store.ShareRates(ctx, s.rates.node, used, since, now.Add(-rateKeep))
+	if err != nil {
+		return fmt.Errorf("http: share rate limits: %w", err)
+	}
+	first := s.rates.read.IsZero()
+	s.rates.read = now
+	for _, u := range others {
+		k := [2]string{u.Node, u.Client}
+		grew := u.Used - s.rates.seen[k].used
+		if grew < 0 { // the total was forgotten and began again
+			grew = u.Used
+		}
+		s.rates.seen[k] = seenTotal{u.Used, now}
+		name, client, _ := strings.Cut(u.Client, ":")
+		switch {
+		case first || grew == 0:
+			// what the totals held before this node started is history it need not repay
+		case name == s.limits.name:
+			s.limits.absorb(client, grew, now)
+		case name == s.disk.name:
+			s.disk.absorb(client, grew, now)
+		}
+	}
+	if now.Sub(s.rates.swept) > time.Minute {
+		for k, v := range s.rates.seen {
+			if now.Sub(v.at) > rateKeep {
+				delete(s.rates.seen, k)
+			}
+		}
+		s.rates.swept = now
+	}
+	return nil
 }
 
 // allow applies the rate limit to a request, answering 429 with Retry-After when the client

@@ -5,6 +5,7 @@ package http
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -53,6 +54,11 @@ type Config struct {
 	// DiskQuota is how many bytes of files one client (account, else address) may upload in
 	// an hour, to cases and reports together, before moderation; 0 for no quota.
 	DiskQuota int64
+	// RateShare is how often a node serving from a database that other nodes share
+	// (PostgreSQL) tells them what the per-account limits counted (RateKey, DiskQuota) and
+	// hears what they counted, so that an account's limit holds across the nodes; 0 leaves
+	// each node its own limits.
+	RateShare time.Duration
 	// MetricsAddr, when set, serves /metrics on this address only (such as "127.0.0.1:9090"),
 	// not on Addr.
 	MetricsAddr string
@@ -64,7 +70,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", RateAnon: 10, RateKey: 50, MaxBodyBytes: 1 << 20,
 		MaxUploadBytes: casework.DefaultLimits.FileSize + 1<<20, Evidence: casework.DefaultLimits, PublicPending: true,
-		DiskQuota: 200 << 20}
+		DiskQuota: 200 << 20, RateShare: 250 * time.Millisecond}
 }
 
 // Server is shopguard's HTTP server. Fill the exported fields, then call Open.
@@ -104,9 +110,11 @@ type Server struct {
 	routes     []string
 	limits     *limiter
 	disk       *limiter
-	metrics    *metrics
-	registry   *prometheus.Registry
-	ui         *ui
+	// rates is what this node knows of the limits it shares with others (shareRates).
+	rates    rateShare
+	metrics  *metrics
+	registry *prometheus.Registry
+	ui       *ui
 	// apiDoc is the API reference page, made from the OpenAPI document.
 	apiDoc  *apiDoc
 	closing atomic.Bool
@@ -122,8 +130,9 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 	s := &Server{
 		Config: cfg, Store: store, Auth: auth.NewService(store), Knowledge: pack, Logger: logger,
 		mux:      http.NewServeMux(),
-		limits:   newLimiter(),
-		disk:     newLimiter(),
+		limits:   newLimiter("req"),
+		disk:     newLimiter("disk"),
+		rates:    rateShare{node: rand.Text(), seen: map[[2]string]seenTotal{}},
 		registry: prometheus.NewRegistry(),
 	}
 	s.metrics = newMetrics(s.registry)
@@ -191,8 +200,14 @@ func (s *Server) Open() error {
 		cancel()
 		return err
 	}
+	if s.Config.RateShare > 0 && s.Store.Listens() {
+		s.limits.share()
+		s.disk.share()
+		go s.shareRates(ctx, s.Config.RateShare)
+	}
 	ln, err := net.Listen("tcp", s.Config.Addr)
 	if err != nil {
+		cancel()
 		return fmt.Errorf("http: listen on %s: %w", s.Config.Addr, err)
 	}
 	s.ln = ln

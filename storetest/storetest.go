@@ -73,6 +73,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReportFacts", func(t *testing.T) { testReportFacts(t, open(t)) })
 	t.Run("Prices", func(t *testing.T) { testPrices(t, open(t)) })
 	t.Run("Feeds", func(t *testing.T) { testFeeds(t, open(t)) })
+	t.Run("Rates", func(t *testing.T) { testRates(t, open(t)) })
 	t.Run("HostileText", func(t *testing.T) { testHostileText(t, open(t)) })
 	t.Run("Ping", func(t *testing.T) {
 		if err := open(t).Ping(context.Background()); err != nil {
