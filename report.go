@@ -214,6 +214,18 @@ type AuditEntry struct {
 	At      time.Time `json:"at"`
 }
 
+// Reasons the system writes in the audit log where no person decided. Pages read them back
+// with these formats and say them in the reader's language.
+const (
+	// ReasonReporterInfo is the reason of a "report.info" entry.
+	ReasonReporterInfo = "the reporter added information"
+	// ReasonVerifyFormat is the reason of an "appeal.verify" entry; it takes the proof method.
+	ReasonVerifyFormat = "token found by %s"
+	// ReasonPurgeFormat is the reason of a "report.purge" entry; it takes the number of
+	// reports and the day (YYYY-MM-DD) before which they were filed.
+	ReasonPurgeFormat = "retention: %d reports filed before %s"
+)
+
 // Feedback is a user's word that an identifier is not a scam (a seller they dealt with
 // honestly). It lowers the identifier's score; it never delists it.
 type Feedback struct {

@@ -16,15 +16,22 @@ import (
 	shttp "github.com/shopguard/shopguard/http"
 )
 
-// Words a Chinese page may show in Latin letters: the product's name, formats, codes and
+// Words a Chinese page may show in Latin letters: the product's name, formats, codes,
 // brands that are written so in Chinese too.
 var latinInChinese = map[string]bool{"shopguard": true, "QQ": true, "PDF": true, "PNG": true, "JPEG": true, "GIF": true,
 	"SHA": true, "CNY": true, "App": true, "APP": true, "TXT": true, "DNS": true, "ID": true, "KB": true, "MB": true,
 	"GB": true, "MiB": true, "ZIP": true, "ICP": true, "Markdown": true, "API": true, "IP": true, "URL": true, "MP4": true,
-	"UTC": true, "JSON": true, "HTTPS": true, "eBay": true, "Shopee": true, "Temu": true}
+	"UTC": true, "JSON": true, "HTTPS": true, "https": true, "eBay": true, "Shopee": true, "Temu": true,
+	"WebP": true, "MOV": true, "WebM": true, "3GP": true, "HTML": true, "Cookie": true, "PayPal": true, "Visa": true, "Wi-Fi": true}
+
+// agencies abroad are named in Chinese text as they name themselves.
+var agencies = regexp.MustCompile(`Action Fraud|Scamwatch|ReportCyber|ECC-Net`)
 
 // linkLike matches addresses and file names, which read the same in every language.
-var linkLike = regexp.MustCompile(`(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/\S*)?`)
+var linkLike = regexp.MustCompile(`(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:/\S*)?|\.[a-z]{2,}\b`)
+
+// quotedInput matches words quoted from what the user gave, between curly quotes.
+var quotedInput = regexp.MustCompile(`“[^“”]*”`)
 
 // foreignText returns the bits of a page's visible text that are not in the page's language:
 // Latin words on a Chinese page, Chinese characters on an English one. Quoted user input is
@@ -38,6 +45,7 @@ func foreignText(t *testing.T, page string) []string {
 	}
 	var lang string
 	var found []string
+	var shown strings.Builder // the page's text as read, quoted input as a gap
 	var walk func(n *html.Node, skip bool)
 	walk = func(n *html.Node, skip bool) {
 		if n.Type == html.ElementNode {
@@ -56,22 +64,43 @@ func foreignText(t *testing.T, page string) []string {
 		}
 		if n.Type == html.TextNode && !skip {
 			found = append(found, foreignIn(lang, n.Data)...)
+			shown.WriteString(n.Data)
+		} else if n.Type == html.TextNode {
+			shown.WriteString("\x00")
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c, skip)
 		}
 	}
 	walk(doc, false)
+	if lang == string(shopguard.LangZH) {
+		for _, line := range strings.Split(quotedInput.ReplaceAllString(shown.String(), "\x00"), "\n") {
+			if !han.MatchString(line) {
+				continue
+			}
+			for _, m := range latinPunct.FindAllString(line, -1) {
+				found = append(found, "punctuation "+m+" in "+strings.TrimSpace(line))
+			}
+		}
+	}
 	return found
 }
+
+var (
+	han = regexp.MustCompile(`\p{Han}`)
+	// latinPunct is Latin punctuation where Chinese text wants its own: a comma, colon,
+	// semicolon, mark or bracket beside a Chinese character, a full stop that ends a sentence.
+	latinPunct = regexp.MustCompile(`\p{Han} ?[,:;!?()]|[,:;!?()] ?\p{Han}|\.(?:\s|$)`)
+)
 
 var latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z'’-]*[A-Za-z]`)
 
 func foreignIn(lang, s string) []string {
 	var out []string
+	s = quotedInput.ReplaceAllString(s, " ")
 	switch lang {
 	case string(shopguard.LangZH):
-		s = linkLike.ReplaceAllString(s, " ")
+		s = agencies.ReplaceAllString(linkLike.ReplaceAllString(s, " "), " ")
 		for _, w := range latinWord.FindAllString(s, -1) {
 			if !latinInChinese[w] {
 				out = append(out, w)

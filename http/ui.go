@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode"
@@ -48,8 +49,7 @@ func newUI() (*ui, error) {
 		u.catalogs[lang] = cat
 	}
 	funcs := template.FuncMap{"list": func(xs ...string) []string { return xs },
-		"list_checked": func(p page, codes []string) checkedList { return checkedList{p, codes} },
-		"plural":       plural}
+		"list_checked": func(p page, codes []string) checkedList { return checkedList{p, codes} }}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(uiFiles, "ui/templates/layout.html", "ui/templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("http: layout template: %w", err)
@@ -122,9 +122,28 @@ func (p page) T(key string) string {
 }
 
 // Tf returns the translation of key with {name} placeholders filled from name/value pairs.
-func (p page) Tf(key string, pairs ...string) string {
-	return strings.NewReplacer(placeholders(pairs)...).Replace(p.T(key))
+//
+// A catalog text picks a word by a number with {name|one|other}: the one form when the
+// argument name is "1", else the other ("{n} {n|report|reports}").
+func (p page) Tf(key string, pairs ...string) string { return fill(p.T(key), pairs...) }
+
+// fill puts name/value pairs into a catalog text: {name} placeholders and {name|one|other}
+// choices of word.
+func fill(text string, pairs ...string) string {
+	s := pluralForm.ReplaceAllStringFunc(text, func(m string) string {
+		f := pluralForm.FindStringSubmatch(m)
+		for i := 0; i+1 < len(pairs); i += 2 {
+			if pairs[i] == f[1] && pairs[i+1] == "1" {
+				return f[2]
+			}
+		}
+		return f[3]
+	})
+	return strings.NewReplacer(placeholders(pairs)...).Replace(s)
 }
+
+// pluralForm is a choice of word by a number in a catalog text: {name|one|other}.
+var pluralForm = regexp.MustCompile(`\{(\w+)\|([^|{}]*)\|([^|{}]*)\}`)
 
 func placeholders(pairs []string) []string {
 	out := make([]string, 0, len(pairs))
@@ -142,6 +161,24 @@ func (p page) ScamTypeName(id string) string {
 	return id
 }
 
+// MediaName says a file's media type in words: "PNG 图片", "MP4 video", "PDF document".
+func (p page) MediaName(mediaType string) string {
+	kind, sub, _ := strings.Cut(mediaType, "/")
+	switch {
+	case mediaType == "application/pdf":
+		return p.T("media.pdf")
+	case kind == "image" || kind == "video":
+		return strings.TrimSpace(p.Tf("media."+kind, "format", mediaFormats[sub]))
+	case kind == "text":
+		return p.T("media.text")
+	}
+	return p.T("media.other")
+}
+
+// mediaFormats names the formats of pictures and recordings as people know them.
+var mediaFormats = map[string]string{"png": "PNG", "jpeg": "JPEG", "gif": "GIF", "webp": "WebP",
+	"mp4": "MP4", "quicktime": "MOV", "webm": "WebM", "3gpp": "3GP"}
+
 // Text returns a knowledge text in the page's language.
 func (p page) Text(t knowledge.Text) string { return t.Get(p.Lang) }
 
@@ -157,17 +194,6 @@ func (p page) Other() shopguard.Lang {
 type checkedList struct {
 	Page  page
 	Codes []string
-}
-
-// plural returns the catalog key for a count of n: key+".one" when n is 1 and the catalog
-// has that form (English does, Chinese needs none), else key.
-func plural(p page, key string, n int) string {
-	if n == 1 {
-		if _, ok := p.cat[key+".one"]; ok {
-			return key + ".one"
-		}
-	}
-	return key
 }
 
 // IsOperator reports whether the signed-in user is a moderator or an admin.

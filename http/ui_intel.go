@@ -2,6 +2,7 @@ package http
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -185,11 +186,33 @@ type appealReview struct {
 	Reports   []*shopguard.Report
 }
 
-// auditLine is an audit entry said in words: who acted (by name) and the catalog key of what
-// was done, with the number of what it was done to.
+// auditLine is an audit entry said in words: who acted (by name), the catalog key of what
+// was done with the number of what it was done to, and why: a person's reason as written,
+// the system's in the reader's language.
 type auditLine struct {
 	*shopguard.AuditEntry
-	Who, Key, Number string
+	Who, Key, Number, Why string
+}
+
+// systemReason says a reason the system wrote (shopguard.Reason*) in the words of cat; ok is
+// false for a reason a person wrote.
+func systemReason(cat map[string]string, e *shopguard.AuditEntry) (why string, ok bool) {
+	say := func(key string, pairs ...string) string { return fill(cat[key], pairs...) }
+	var method, day string
+	var n int64
+	switch {
+	case e.Action == "report.info" && e.Reason == shopguard.ReasonReporterInfo:
+		return say("audit.why.report.info"), true
+	case e.Action == "appeal.verify":
+		if _, err := fmt.Sscanf(e.Reason, shopguard.ReasonVerifyFormat, &method); err == nil {
+			return say("audit.why.appeal.verify", "method", cat["proof."+method]), true
+		}
+	case e.Action == "report.purge":
+		if _, err := fmt.Sscanf(e.Reason, shopguard.ReasonPurgeFormat, &n, &day); err == nil {
+			return say("audit.why.report.purge", "n", strconv.FormatInt(n, 10), "date", day), true
+		}
+	}
+	return "", false
 }
 
 // decisionKeys are the confirmations a moderator sees after a decision (?done=…).
@@ -237,7 +260,10 @@ func (s *Server) handleModerationPage(w http.ResponseWriter, r *http.Request) er
 	}
 	cat := s.ui.catalogs[stateOf(r).lang]
 	for _, e := range audit {
-		l := auditLine{AuditEntry: e, Who: names[e.ActorID], Key: "audit." + e.Action}
+		l := auditLine{AuditEntry: e, Who: names[e.ActorID], Key: "audit." + e.Action, Why: e.Reason}
+		if why, ok := systemReason(cat, e); ok {
+			l.Why = why
+		}
 		_, l.Number, _ = strings.Cut(e.Subject, ":")
 		if _, ok := cat[l.Key]; !ok {
 			l.Key = "audit.other"

@@ -164,7 +164,7 @@ func (s *Service) ProveAppeal(ctx context.Context, id int64) (*shopguard.Appeal,
 		return nil, shopguard.Errorf(shopguard.EFORBIDDEN, "control of the domain is not proven: %v", err)
 	}
 	a.Verified, a.Status = true, shopguard.AppealReview
-	audit := shopguard.AuditEntry{Action: "appeal.verify", Subject: "appeal:" + strconv.FormatInt(a.ID, 10), Reason: "token found by " + string(a.Method), At: s.now()}
+	audit := shopguard.AuditEntry{Action: "appeal.verify", Subject: "appeal:" + strconv.FormatInt(a.ID, 10), Reason: fmt.Sprintf(shopguard.ReasonVerifyFormat, a.Method), At: s.now()}
 	if err := s.Store.UpdateAppeal(ctx, a, audit); err != nil {
 		return nil, err
 	}

@@ -353,7 +353,7 @@ func (db *DB) AddReportInfo(ctx context.Context, id, userID int64, text string, 
 		if err := addReportEvidence(ctx, tx, id, evidence); err != nil {
 			return db.wrap("add report info", "report", err)
 		}
-		if err := addAudit(ctx, tx, shopguard.AuditEntry{ActorID: userID, Action: "report.info", Subject: "report:" + strconv.FormatInt(id, 10), Reason: "the reporter added information", At: at}); err != nil {
+		if err := addAudit(ctx, tx, shopguard.AuditEntry{ActorID: userID, Action: "report.info", Subject: "report:" + strconv.FormatInt(id, 10), Reason: shopguard.ReasonReporterInfo, At: at}); err != nil {
 			return err
 		}
 		return db.addChanges(ctx, tx, r.Identifiers, at)
@@ -477,7 +477,7 @@ func (db *DB) PurgeReports(ctx context.Context, before time.Time) (int64, []stri
 			return db.wrap("purge reports", "feedback", err)
 		}
 		if n > 0 {
-			if err := addAudit(ctx, tx, shopguard.AuditEntry{Action: "report.purge", Subject: "reports", Reason: fmt.Sprintf("retention: %d reports filed before %s", n, before.UTC().Format(time.DateOnly)), At: at}); err != nil {
+			if err := addAudit(ctx, tx, shopguard.AuditEntry{Action: "report.purge", Subject: "reports", Reason: fmt.Sprintf(shopguard.ReasonPurgeFormat, n, before.UTC().Format(time.DateOnly)), At: at}); err != nil {
 				return err
 			}
 		}
