@@ -5,13 +5,17 @@ import (
 
 	"github.com/shopguard/shopguard/detect/combine"
 	"github.com/shopguard/shopguard/detect/text"
+	"github.com/shopguard/shopguard/intel"
 )
 
 // checks returns the detectors the check doors compose: the server's text detector, its link
 // analyzer (with the community's confirmed domains and any threat feeds), the community's
-// reputations and the learned layer.
+// reputations as the public may see them (no unconfirmed report counts: intel.PublicView),
+// the learned layer, the reference prices and the site checker.
 func (s *Server) checks() combine.Checks {
-	return combine.Checks{Text: s.Text, Links: s.Links, Reputations: s.Intel, Model: s.Model, Prices: s.Prices, Platforms: s.shopChecks().platforms}
+	shop := s.shopChecks()
+	return combine.Checks{Text: s.Text, Links: s.Links, Reputations: intel.PublicView(s.Intel), Model: s.Model, Prices: s.Prices,
+		Platforms: shop.platforms, Sites: shop.sites}
 }
 
 // scanRequest is the body of POST /api/v1/scan: a text or a conversation, and the language

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -67,15 +68,21 @@ func TestAssessAPI(t *testing.T) {
 	}
 }
 
-// shopServer serves one fixture site of detect/site under any host name.
+// shopServer serves one fixture site of detect/site (a directory of testdata/sites) under
+// any host name.
 func shopServer(t *testing.T, dir string) (*httptest.Server, string) {
+	return shopServerAt(t, "../detect/site/testdata/sites/"+dir)
+}
+
+// shopServerAt serves the pages of the directory dir under any host name.
+func shopServerAt(t *testing.T, dir string) (*httptest.Server, string) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
 		if name == "" {
 			name = "index.html"
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		http.ServeFile(w, r, "../detect/site/testdata/sites/"+dir+"/"+name)
+		http.ServeFile(w, r, dir+"/"+name)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, srv.URL[strings.LastIndexByte(srv.URL, ':')+1:]
@@ -115,6 +122,69 @@ func TestCheckSiteAPI(t *testing.T) {
 	if st != 200 || json.Unmarshal(body, &a) != nil || a.Risk != "high" || !slices.Contains(a.Checked, "site") ||
 		!slices.ContainsFunc(a.Signals, func(s shopguard.Signal) bool { return s.Source == "site" && s.Code == site.CodeContactOnlyIM }) {
 		t.Errorf("assessment with a live site: %d %s", st, body)
+	}
+}
+
+// The site check looks the QQ numbers a shop's pages show up in the community's reports, on
+// the API, the page and in an assessment: a confirmed report raises the site and names the
+// number and its page; a report no moderator has confirmed counts for nothing, even one of a
+// trusted reporter that makes the number a suspicion.
+func TestCheckSiteAsksTheReports(t *testing.T) {
+	ts := newIntelServer(t)
+	var pages []string
+	for _, name := range []string{"index.html", "contact.html"} {
+		b, err := os.ReadFile("../detect/site/testdata/reported/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, string(b))
+	}
+	handed, _ := json.Marshal(pages)
+	siteReq := `{"url":"https://qinghechaye.com/","lang":"en","html":` + string(handed) + `}`
+	mod := ts.mustKey(t, "mod", shopguard.RoleModerator, shopguard.ScopeCheck, shopguard.ScopeReport, shopguard.ScopeModerate)
+	file := func(qq string, key map[string]string) int64 {
+		t.Helper()
+		st, _, out := ts.do(t, "POST", "/api/v1/reports", `{"scam_type":"fake_shop","identifiers":[{"kind":"qq","value":"`+qq+`"}],"narrative":"never sent the tea"}`, key)
+		var created struct{ ID int64 }
+		if st != 201 || json.Unmarshal(out, &created) != nil {
+			t.Fatalf("report %s: %d %s", qq, st, out)
+		}
+		return created.ID
+	}
+	anon := file("3456789012", nil)
+	file("4567890123", bearer(mod)) // a moderator's own report weighs as a trusted reporter's
+	if st, _, out := ts.do(t, "GET", "/api/v1/indicators/qq/4567890123", "", bearer(mod)); st != 200 || !bytes.Contains(out, []byte(`"risk":"medium"`)) {
+		t.Fatalf("the trusted pending report is no suspicion: %d %s", st, out)
+	}
+	var r site.Result
+	st, _, out := ts.do(t, "POST", "/api/v1/check/site", siteReq, nil)
+	if st != 200 || json.Unmarshal(out, &r) != nil || r.Risk != shopguard.RiskLow || !slices.Contains(r.Checked, shopguard.CheckedCommunity) ||
+		slices.ContainsFunc(r.Signals, func(s shopguard.Signal) bool { return strings.HasPrefix(s.Code, "intel.") }) {
+		t.Fatalf("pending reports counted: %d %s", st, out)
+	}
+	if st, _, out := ts.do(t, "POST", "/api/v1/reports/"+itoa(anon)+"/decision", `{"action":"confirm","reason":"chat logs match"}`, bearer(mod)); st != 200 {
+		t.Fatalf("confirm: %d %s", st, out)
+	}
+
+	v := postVerdict(t, ts, "/api/v1/check/site", siteReq)
+	i := v.signal("intel.confirmed_identifier")
+	if v.Risk != shopguard.RiskMedium || i < 0 || v.Signals[i].Args["evidence"] != "qq 34******12" || v.Signals[i].Args["page"] != "https://qinghechaye.com/#page2" ||
+		v.signal("intel.reported_identifier") >= 0 || !strings.Contains(v.Signals[i].Message, "34******12") {
+		t.Fatalf("API after the confirmation: %+v", v)
+	}
+	// The page shows it with its evidence.
+	st, page := ts.submit(t, "/check/site", url.Values{"url": {"https://qinghechaye.com/"}, "html": {pages[1]}})
+	if st != 200 || !strings.Contains(page, `data-code="intel.confirmed_identifier"`) || !strings.Contains(page, "qq 34******12") || strings.Contains(page, "45******23") {
+		t.Fatalf("site page: %d\n%s", st, page)
+	}
+	// An assessment that reads the live site counts it once, as the community's.
+	ts.srv.Fetcher = loopbackFetcher()
+	_, port := shopServerAt(t, "../detect/site/testdata/reported")
+	st, _, out = ts.do(t, "POST", "/api/v1/assess", `{"site":"http://qinghechaye.com:`+port+`/"}`, nil)
+	var a combine.Answer
+	if st != 200 || json.Unmarshal(out, &a) != nil || a.Risk != shopguard.RiskMedium || !slices.Contains(a.Checked, "reputation") ||
+		len(slices.DeleteFunc(slices.Clone(a.Signals), func(s shopguard.Signal) bool { return s.Source != "reputation" || s.Field != "site" })) != 1 {
+		t.Fatalf("assessment of the live site: %d %s", st, out)
 	}
 }
 

@@ -62,8 +62,9 @@ type siteRequest struct {
 	Fetch *bool    `json:"fetch,omitempty"`
 }
 
-// readSite returns the site check's result on a shop: the pages handed, or the live site when
-// the server reads sites. It answers EUNAVAILABLE when no page was handed and the server reads
+// readSite returns the site check's result on a shop (combine.Checks.Site: the pages, and the
+// identifiers they show looked up in the community's reports): the pages handed, or the live
+// site when the server reads sites. It answers EUNAVAILABLE when no page was handed and the server reads
 // none.
 func (s *Server) readSite(ctx context.Context, url string, html []string) (site.Result, error) {
 	in := site.Input{URL: url}
@@ -88,7 +89,7 @@ func (s *Server) readSite(ctx context.Context, url string, html []string) (site.
 		}
 		in = fs.Input()
 	}
-	return s.shopChecks().sites.Check(in)
+	return s.checks().Site(in)
 }
 
 // learnOffers records the prices a site shows, one source per site, so that the references

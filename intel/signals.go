@@ -52,6 +52,21 @@ func Signal(reps shopguard.Reputations, kind shopguard.Kind, value string) (shop
 	return s, true
 }
 
+// PublicView answers lookups from reps as the public may see them (shopguard.Indicator.Public):
+// reports no moderator has confirmed are no finding, so the checks built over it (a chat, a
+// listing, a shop's site, an assessment) never count them.
+func PublicView(reps shopguard.Reputations) shopguard.Reputations { return publicView{reps} }
+
+type publicView struct{ reps shopguard.Reputations }
+
+func (p publicView) Lookup(kind shopguard.Kind, value string) (shopguard.Indicator, error) {
+	in, err := p.reps.Lookup(kind, value)
+	if err != nil {
+		return in, err
+	}
+	return in.Public(false), nil
+}
+
 // CommunitySource is the Source of the link.Hit that the community's reports give.
 const CommunitySource = "community"
 

@@ -84,6 +84,26 @@ func localReports(ctx context.Context, c Config) (*intel.Service, func(), error)
 	return s, func() { store.Close() }, nil
 }
 
+// checkReputations returns the community's reports a checker asks: those of the offline
+// snapshot when one is named, else those of the local database (nil when there is none, see
+// localReports). The returned func closes what was opened.
+func checkReputations(ctx context.Context, c Config, snapshot string) (*intel.Service, func(), error) {
+	if snapshot != "" {
+		reps, err := readSnapshot(snapshot)
+		return reps, func() {}, err
+	}
+	return localReports(ctx, c)
+}
+
+// publicReputations is what a check composing a verdict asks of reps: the public view, in
+// which no unconfirmed report counts (intel.PublicView); nil when reps is.
+func publicReputations(reps *intel.Service) shopguard.Reputations {
+	if reps == nil {
+		return nil
+	}
+	return intel.PublicView(reps)
+}
+
 func checkIdentifier(name string, kind shopguard.Kind) func(*Main, context.Context, []string) error {
 	return func(m *Main, ctx context.Context, args []string) error {
 		c, err := m.loadConfig()

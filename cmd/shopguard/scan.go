@@ -14,7 +14,6 @@ import (
 	"github.com/shopguard/shopguard/detect/model"
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/eval"
-	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/internal/progress"
 	"github.com/shopguard/shopguard/knowledge"
 )
@@ -69,20 +68,12 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	if checks.Model, err = model.Default(); err != nil {
 		return err
 	}
-	var reps *intel.Service
-	if *snapshot != "" {
-		reps, err = readSnapshot(*snapshot)
-	} else {
-		var closeDB func()
-		reps, closeDB, err = localReports(ctx, c)
-		defer closeDB()
-	}
+	reps, closeReps, err := checkReputations(ctx, c, *snapshot)
 	if err != nil {
 		return err
 	}
-	if reps != nil {
-		checks.Reputations = reps
-	}
+	defer closeReps()
+	checks.Reputations = publicReputations(reps)
 	if checks.Links, err = linkAnalyzer(ctx, c, pack, reps); err != nil {
 		return err
 	}

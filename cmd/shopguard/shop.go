@@ -13,7 +13,6 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/batch"
 	"github.com/shopguard/shopguard/detect/combine"
-	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/detect/site"
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/fetch"
@@ -34,19 +33,21 @@ func (o *shopOptions) add(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
 	fs.BoolVar(&o.offline, "offline", false, "read no live site and ask no RDAP service")
 	fs.StringVar(&o.rdap, "rdap", fetch.DefaultRDAP, "RDAP service asked for a domain's registration date; empty asks none")
-	fs.StringVar(&o.snapshot, "snapshot", "", "look identifiers up in this offline snapshot of the community's reports (shopguard snapshot)")
+	fs.StringVar(&o.snapshot, "snapshot", "", "look identifiers up in this offline snapshot of the community's reports (shopguard snapshot) instead of the local database's")
 	fs.StringVar(&o.prices, "prices", "", "reference prices: a CSV file as for 'import prices'")
 }
 
-// shopTools are what the shop checks run with.
+// shopTools are what the shop checks run with. close closes the database the reports were
+// read from.
 type shopTools struct {
 	checks  combine.Checks
-	sites   *site.Checker
 	fetcher *fetch.Fetcher
+	close   func()
 }
 
-// shopTools loads the knowledge, the snapshot and the reference prices the options name.
-func (m *Main) shopTools(c Config, o shopOptions) (*shopTools, *verdicts, error) {
+// shopTools loads the knowledge, the community's reports (of the snapshot the options name,
+// else of the local database, as scan does) and the reference prices the options name.
+func (m *Main) shopTools(ctx context.Context, c Config, o shopOptions) (*shopTools, *verdicts, error) {
 	pack, err := loadKnowledge(c)
 	if err != nil {
 		return nil, nil, err
@@ -60,23 +61,25 @@ func (m *Main) shopTools(c Config, o shopOptions) (*shopTools, *verdicts, error)
 		return nil, nil, err
 	}
 	t.checks.Platforms = combine.Platforms(pack)
-	var lookup link.DomainLookup
-	if o.snapshot != "" {
-		reps, err := readSnapshot(o.snapshot)
-		if err != nil {
-			return nil, nil, err
-		}
-		t.checks.Reputations, lookup = reps, reps
+	reps, closeReps, err := checkReputations(ctx, c, o.snapshot)
+	if err != nil {
+		return nil, nil, err
 	}
-	t.checks.Links = link.New(pack, lookup)
+	t.close = closeReps
+	t.checks.Reputations = publicReputations(reps)
+	if t.checks.Links, err = linkAnalyzer(ctx, c, pack, reps); err != nil {
+		closeReps()
+		return nil, nil, err
+	}
 	if o.prices != "" {
 		table, err := prices.TableFromCSV(o.prices)
 		if err != nil {
+			closeReps()
 			return nil, nil, err
 		}
 		t.checks.Prices = table
 	}
-	t.sites = site.New(pack, t.checks.Links, t.checks.Prices)
+	t.checks.Sites = site.New(pack, t.checks.Links, t.checks.Prices)
 	if !o.offline {
 		t.fetcher = fetch.New(fetch.Options{RDAP: o.rdap})
 	}
@@ -92,7 +95,7 @@ func (t *shopTools) read(ctx context.Context, url string) (site.Result, error) {
 	if err != nil {
 		return site.Result{}, err
 	}
-	return t.sites.Check(s.Input())
+	return t.checks.Site(s.Input())
 }
 
 func (m *Main) checkSite(ctx context.Context, args []string) error {
@@ -102,8 +105,10 @@ func (m *Main) checkSite(ctx context.Context, args []string) error {
 	}
 	var o shopOptions
 	fs := m.flags("check site", "URL | --html --url URL FILE…", `Judge a shop's site before buying: its contacts, ICP and licence numbers, company details,
-payment methods, prices and brand claims, each signal with the evidence found on the page.
-Without --html the live site is read (the page and its contact, about, payment and terms
+payment methods, prices and brand claims, each signal with the evidence found on the page;
+the site's domain and the phone numbers, QQ, WeChat ids, e-mail addresses and bank accounts
+its pages show are looked up in the community's confirmed reports (the local database's, or
+--snapshot's). Without --html the live site is read (the page and its contact, about, payment and terms
 pages; no cookies, no scripts, private addresses refused). With --html the saved pages FILE…
 are judged offline, the first as the page at --url.`)
 	o.add(fs, &c)
@@ -115,10 +120,11 @@ are judged offline, the first as the page at --url.`)
 	if *html {
 		o.offline = true
 	}
-	t, v, err := m.shopTools(c, o)
+	t, v, err := m.shopTools(ctx, c, o)
 	if err != nil {
 		return err
 	}
+	defer t.close()
 	var res site.Result
 	switch {
 	case *html:
@@ -133,7 +139,7 @@ are judged offline, the first as the page at --url.`)
 			}
 			in.Pages = append(in.Pages, site.Page{URL: *at + "#" + filepath.Base(path), HTML: b})
 		}
-		res, err = t.sites.Check(in)
+		res, err = t.checks.Site(in)
 	case fs.NArg() == 1:
 		res, err = t.read(ctx, fs.Arg(0))
 	default:
@@ -144,7 +150,10 @@ are judged offline, the first as the page at --url.`)
 	}
 	res.Assessment = v.explain(res.Assessment)
 	if o.asJSON {
-		return writeJSON(m, res)
+		if err := writeJSON(m, res); err != nil {
+			return err
+		}
+		return v.done()
 	}
 	if err := v.print(res.Site, res.Assessment); err != nil {
 		return err
@@ -170,10 +179,11 @@ The site is read live unless --offline. With --jsonl, each input line is such an
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	t, v, err := m.shopTools(c, o)
+	t, v, err := m.shopTools(ctx, c, o)
 	if err != nil {
 		return err
 	}
+	defer t.close()
 	check := func(line []byte) (any, error) {
 		var req combine.Request
 		if err := json.Unmarshal(line, &req); err != nil {

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/combine"
 	"github.com/shopguard/shopguard/detect/site"
+	"github.com/shopguard/shopguard/intel"
 	"github.com/shopguard/shopguard/sqlite"
 )
 
@@ -81,4 +84,78 @@ func TestImportPrices(t *testing.T) {
 	if n != 2 {
 		t.Errorf("%d prices stored, want 2 (the bad file adds none)", n)
 	}
+}
+
+// check site looks the QQ numbers a shop's pages show up in the community's reports: a
+// confirmed report raises the site and names the number and its page; a report no moderator
+// has confirmed counts for nothing.
+func TestCheckSiteAsksTheReports(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	env := map[string]string{"SHOPGUARD_DATA": data}
+	// An anonymous report on the first QQ of the contact page, which a moderator confirms below.
+	code, out, errOut := run(t, env, "a tea shop took the money and never sent the tea", "report", "--type", "fake_shop", "--id", "qq:3456789012", "--json")
+	var filed struct{ ID int64 }
+	if code != 0 || json.Unmarshal([]byte(out), &filed) != nil {
+		t.Fatalf("report: %d %s %s", code, out, errOut)
+	}
+	// A trusted reporter's report on the second, which no moderator has looked at yet: it
+	// weighs enough for a suspicion, and is still no finding for the public.
+	db, err := sqlite.Open(ctx, filepath.Join(data, "shopguard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := &shopguard.User{Name: "mod", Role: shopguard.RoleModerator, PasswordHash: "$argon2id$unused"}
+	if err := db.CreateUser(ctx, mod); err != nil {
+		t.Fatal(err)
+	}
+	svc := &intel.Service{Store: db, Index: intel.NewIndex()}
+	pending := &shopguard.Report{ScamType: "fake_shop", Identifiers: []shopguard.Identifier{{Kind: shopguard.KindQQ, Value: "4567890123"}}, Narrative: "never sent the tea"}
+	if err := svc.Submit(ctx, pending, intel.Reporter{UserID: mod.ID, Role: shopguard.RoleModerator}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if code, out, _ := run(t, env, "", "check", "qq", "--json", "4567890123"); !strings.Contains(out, `"finding": "under_review"`) || !strings.Contains(out, `"risk": "medium"`) {
+		t.Fatalf("the pending report is not a suspicion under review in the database: %d %s", code, out)
+	}
+	check := func() (int, site.Result) {
+		t.Helper()
+		code, out, errOut := run(t, env, "", "check site", "--html", "--json", "--lang", "en", "--fail-on", "medium", "--url", "https://qinghechaye.com/",
+			reported+"index.html", reported+"contact.html")
+		var r site.Result
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("check site: %d %s %s", code, out, errOut)
+		}
+		return code, r
+	}
+	code, r := check()
+	if code != 0 || r.Risk != shopguard.RiskLow || hasCode(r.Signals, "intel.") || !slices.Contains(r.Checked, shopguard.CheckedCommunity) {
+		t.Fatalf("pending reports counted: exit %d %+v", code, r.Assessment)
+	}
+
+	if db, err = sqlite.Open(ctx, filepath.Join(data, "shopguard.db")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.DecideReport(ctx, shopguard.Decision{ReportID: filed.ID, Action: shopguard.ActionConfirm, Reason: "chat logs match", ModeratorID: mod.ID}, time.Now())
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, r = check()
+	var got []shopguard.Signal
+	for _, s := range r.Signals {
+		if strings.HasPrefix(s.Code, "intel.") {
+			got = append(got, s)
+		}
+	}
+	if code != 1 || r.Risk != shopguard.RiskMedium || len(got) != 1 || got[0].Code != "intel.confirmed_identifier" ||
+		got[0].Args["evidence"] != "qq 34******12" || got[0].Args["page"] != "https://qinghechaye.com/#contact.html" || !strings.Contains(got[0].Message, "34******12") {
+		t.Fatalf("after the confirmation: exit %d %+v", code, r.Assessment)
+	}
+}
+
+const reported = "../../detect/site/testdata/reported/"
+
+func hasCode(sigs []shopguard.Signal, prefix string) bool {
+	return slices.ContainsFunc(sigs, func(s shopguard.Signal) bool { return strings.HasPrefix(s.Code, prefix) })
 }

@@ -185,9 +185,10 @@ func (a *Answer) Explain(e shopguard.Explainer, lang shopguard.Lang) {
 	}
 }
 
-// Assess weighs everything the shopper knows. sr is the site check's result when the shop's
-// site was read (nil otherwise: the site's address is then judged as a link). The request
-// must have passed Validate.
+// Assess weighs everything the shopper knows. sr is the site check's result (Checks.Site,
+// with the reputations of the identifiers on the site's pages) when the shop's site was read,
+// nil otherwise: the site's address is then judged as a link. The request must have passed
+// Validate.
 func (c Checks) Assess(r Request, sr *site.Result) Answer {
 	a := assessment{ans: Answer{Checked: []string{}, Unchecked: []string{}, Site: sr}}
 	c.assessLinks(&a, r)
@@ -196,8 +197,11 @@ func (c Checks) Assess(r Request, sr *site.Result) Answer {
 		a.check("site")
 		for _, s := range sr.Signals {
 			src := SourceSite
-			if strings.HasPrefix(s.Code, "price.") {
+			switch {
+			case strings.HasPrefix(s.Code, "price."):
 				src = SourcePrice
+			case strings.HasPrefix(s.Code, "intel."):
+				src, s.Field = SourceReputation, "site"
 			}
 			a.add(src, s)
 		}
@@ -205,7 +209,9 @@ func (c Checks) Assess(r Request, sr *site.Result) Answer {
 		for _, u := range sr.Unchecked {
 			a.ans.Unchecked = append(a.ans.Unchecked, "site."+u)
 		}
-		c.siteReputation(&a, sr)
+		if slices.Contains(sr.Checked, shopguard.CheckedCommunity) {
+			a.check("reputation")
+		}
 	case r.Site != "":
 		a.ans.Unchecked = append(a.ans.Unchecked, "site: not read")
 	}
@@ -308,19 +314,6 @@ func (c Checks) assessLinks(a *assessment, r Request) {
 			a.add(SourceLink, s)
 		}
 		a.types(as.ScamTypes)
-	}
-}
-
-// siteReputation looks the phone numbers, accounts and e-mail addresses the site shows up in
-// the community's reports.
-func (c Checks) siteReputation(a *assessment, sr *site.Result) {
-	if c.Reputations == nil {
-		return
-	}
-	a.check("reputation")
-	for _, s := range intel.Signals(c.Reputations, sr.Facts.Identifiers) {
-		s.Span, s.Field = nil, "site"
-		a.add(SourceReputation, s)
 	}
 }
 

@@ -16,7 +16,8 @@ import (
 )
 
 // scenario is one purchase of testdata/assess.json: what the shopper knows, the shop site
-// fixture read for it (from detect/site's fixtures), and the verdict it must get.
+// fixture read for it (a directory of detect/site's testdata/sites, read by Checks.Site as
+// the doors do), and the verdict it must get.
 type scenario struct {
 	Name    string          `json:"name"`
 	Request combine.Request `json:"request"`
@@ -54,13 +55,15 @@ func TestAssessScenarios(t *testing.T) {
 	reps := community()
 	reps.Index.Put(&shopguard.Reputation{Identifier: shopguard.Identifier{Kind: shopguard.KindBankAccount, Value: "6222021234567890128"},
 		Score: 80, Reports: 3, Reporters: 3, Confirmed: true, ScamTypes: []string{"fake_shop"}, FirstSeen: day0, LastSeen: day0})
+	reps.Index.Put(&shopguard.Reputation{Identifier: shopguard.Identifier{Kind: shopguard.KindQQ, Value: "3456789012"},
+		Score: 70, Reports: 1, Reporters: 1, Confirmed: true, ScamTypes: []string{"fake_shop"}, FirstSeen: day0, LastSeen: day0})
 	c, pack := checks(t, reps)
 	table, err := prices.TableFromCSV("../site/testdata/prices.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Prices, c.Platforms = table, combine.Platforms(pack)
-	sc := site.New(pack, c.Links, table)
+	c.Sites = site.New(pack, c.Links, table)
 	b, err := os.ReadFile("testdata/assess.json")
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +79,7 @@ func TestAssessScenarios(t *testing.T) {
 			}
 			var sr *site.Result
 			if s.Fixture != "" {
-				r, err := sc.Check(site.Input{URL: s.Request.Site, Pages: sitePages(t, s.Fixture, s.Request.Site)})
+				r, err := c.Site(site.Input{URL: s.Request.Site, Pages: sitePages(t, s.Fixture, s.Request.Site)})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -9,10 +9,12 @@
 //     that already holds a structural cue (see Checks.Scan);
 //   - a listing (Checks.Listing): the warning signs of detect/listing and the reputation of
 //     the seller's contact details;
-//   - "should I pay?" (Checks.Assess): the links, the shop's site (detect/site, read by the
-//     caller), the chat, the listing, the reputations of the contacts, bank account and the
-//     site's identifiers, and the price against the reference prices, each signal naming
-//     its source.
+//   - a shop's site (Checks.Site): what its pages show (detect/site), its domain judged by the
+//     link check, and every phone number, QQ, WeChat id, e-mail address and bank account its
+//     pages show that the community has reported;
+//   - "should I pay?" (Checks.Assess): the links, the shop's site (Checks.Site, read by the
+//     caller), the chat, the listing, the reputations of the contacts and the bank account,
+//     and the price against the reference prices, each signal naming its source.
 //
 // The signals of every part are combined by shopguard.Assess, so the score stays the clamped
 // sum of weights that each have an explanation. Checks holds no state of its own: it is safe
@@ -29,6 +31,7 @@ import (
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/detect/listing"
 	"github.com/shopguard/shopguard/detect/model"
+	"github.com/shopguard/shopguard/detect/site"
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/intel"
 )
@@ -46,6 +49,38 @@ type Checks struct {
 	// domain) is a marketplace with buyer protection (nil: none is).
 	Prices    shopguard.PriceReferences
 	Platforms func(platform string) bool
+	// Sites judges shops' sites; required for Site.
+	Sites *site.Checker
+}
+
+// Site judges a shop's site from its pages (Sites) and looks every identifier the pages show
+// (phone numbers, QQ, WeChat ids, e-mail addresses, bank accounts) up in the community's
+// reports: one the community reported gives intel.reported_identifier or
+// intel.confirmed_identifier as intel.Signals does, each identifier once, with the masked
+// identifier and the page it was found on as its evidence (args "evidence" and "page"). The
+// site's own domain is the link check's (link.reported, through the analyzer's
+// link.DomainLookup). The URL must parse as a link.
+func (c Checks) Site(in site.Input) (site.Result, error) {
+	r, err := c.Sites.Check(in)
+	if err != nil || c.Reputations == nil {
+		return r, err
+	}
+	r.Checked = append(r.Checked, shopguard.CheckedCommunity)
+	var extra []shopguard.Signal
+	for _, s := range intel.Signals(c.Reputations, r.Facts.Identifiers) {
+		s.Args["evidence"] = s.Args["kind"] + " " + s.Args["display"]
+		if p := s.Span.Message; p >= 0 && p < len(r.Pages) {
+			s.Args["page"] = r.Pages[p]
+		}
+		s.Span = nil
+		extra = append(extra, s)
+	}
+	if len(extra) > 0 {
+		a := shopguard.Assess(append(slices.Clone(r.Signals), extra...), r.ScamTypes)
+		a.Checked, a.Advice = r.Assessment.Checked, r.Advice
+		r.Assessment = a
+	}
+	return r, nil
 }
 
 // Scan checks a conversation. To the verdict of the text detector it adds, for each site

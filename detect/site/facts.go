@@ -48,8 +48,10 @@ type Facts struct {
 	Discounts []int  `json:"discounts"`
 	Countdown string `json:"countdown,omitempty"`
 	Chinese   bool   `json:"chinese"`
-	// Identifiers are the phone numbers, accounts and e-mail addresses found, for lookups in
-	// the community's reports.
+	// Identifiers are the phone numbers, QQ numbers, WeChat ids, e-mail addresses and bank
+	// accounts found, for lookups in the community's reports; the Message of each Span is the
+	// index of its page (in Input.Pages and Result.Pages), Start and End its place in the
+	// page's text.
 	Identifiers []ident.Match `json:"-"`
 	// Checkout are the targets of forms and of buy or pay links, resolved against their page.
 	Checkout []string `json:"checkout,omitempty"`
@@ -78,13 +80,13 @@ var (
 func gather(docs []Doc) Facts {
 	var f Facts
 	hanTotal, letters := 0, 0
-	for _, d := range docs {
+	for i, d := range docs {
 		h, l := scriptCounts(d.Text)
 		hanTotal, letters = hanTotal+h, letters+l
 		if strings.HasPrefix(strings.ToLower(d.Lang), "zh") {
 			f.Chinese = true
 		}
-		f.contacts(d)
+		f.contacts(d, i)
 		f.ICP = appendNew(f.ICP, findICP(d.Text)...)
 		f.Licences = appendNew(f.Licences, findLicences(d.Text)...)
 		for _, m := range companyRE.FindAllStringSubmatch(d.Text, maxItems) {
@@ -120,9 +122,9 @@ func scriptCounts(s string) (han, letters int) {
 	return han, letters
 }
 
-// contacts finds the ways to reach the shop on a page: numbers and accounts in the text, chat
-// links, and addresses.
-func (f *Facts) contacts(d Doc) {
+// contacts finds the ways to reach the shop on a page (the page-th): numbers and accounts in
+// the text, chat links, and addresses.
+func (f *Facts) contacts(d Doc, page int) {
 	add := func(kind, value string) {
 		if len(f.Contacts) >= maxContacts {
 			return
@@ -148,6 +150,7 @@ func (f *Facts) contacts(d Doc) {
 			continue
 		}
 		if len(f.Identifiers) < maxContacts {
+			m.Span.Message = page
 			f.Identifiers = append(f.Identifiers, m)
 		}
 	}
