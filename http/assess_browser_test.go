@@ -14,10 +14,10 @@ import (
 func TestBrowserAssessWizard(t *testing.T) {
 	ts := newTestServer(t, nil)
 	for _, c := range []struct {
-		lang, step2, deposit string
+		lang, step2, deposit, listing string
 	}{
-		{"zh-CN", "卖家", "定金"},
-		{"en", "The seller", "deposit"},
+		{"zh-CN", "卖家", "定金", "交易条件"},
+		{"en", "The seller", "deposit", "the offer"},
 	} {
 		t.Run(c.lang, func(t *testing.T) {
 			ctx := newBrowser(t)
@@ -64,8 +64,8 @@ func TestBrowserAssessWizard(t *testing.T) {
 			if adv := text(t, ctx, `#verdict ul.advice`); len(strings.TrimSpace(adv)) < 10 {
 				t.Errorf("no advice: %q", adv)
 			}
-			if unchecked := text(t, ctx, `#unchecked`); unchecked == "" {
-				t.Errorf("the verdict does not say what was not checked")
+			if checked := text(t, ctx, `#checked`); !strings.Contains(checked, c.listing) {
+				t.Errorf("the verdict does not say the offer was checked: %q", checked)
 			}
 		})
 	}
