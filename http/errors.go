@@ -1,13 +1,20 @@
 package http
 
 import (
+	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"math"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/shopguard/shopguard"
 )
@@ -66,6 +73,11 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		code, err = shopguard.ETOOLARGE, shopguard.Errorf(shopguard.ETOOLARGE, "request body larger than %d bytes", mbe.Limit)
+	}
+	if code == shopguard.EINTERNAL {
+		if out := s.outage(r.Context(), err); out != nil {
+			code, err = shopguard.EUNAVAILABLE, out
+		}
 	}
 	st := stateOf(r)
 	switch code {
@@ -184,4 +196,54 @@ func (s *Server) allowedMethods(r *http.Request) []string {
 		allow = append(allow, http.MethodHead)
 	}
 	return allow
+}
+
+// outage tells an internal error that a dependency being away explains, the data disk full
+// or the database not answering, as EUNAVAILABLE, so that the client hears 503 and when to
+// try again rather than 500; nil when neither explains it.
+func (s *Server) outage(ctx context.Context, err error) error {
+	if diskFull(err) {
+		e := shopguard.Errorf(shopguard.EUNAVAILABLE, "the server's storage is full, so this was not saved: try again later")
+		e.RetryAfter = time.Minute
+		return fmt.Errorf("%w: %w", e, err)
+	}
+	if !connLost(err) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		if s.Store == nil || s.Store.Ping(ctx) == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %w", shopguard.Errorf(shopguard.EUNAVAILABLE, "the server cannot reach its database or storage just now, so this was not done: try again shortly"), err)
+}
+
+// connLost reports whether err says a connection to a server broke or could not be made: a
+// network error, a stream cut short, a connection the driver gave up on, or PostgreSQL's
+// connection-exception (08) and shutdown (57P01-57P03) states. The database answering a ping
+// a moment later does not make such a failure the caller's fault.
+func connLost(err error) bool {
+	var netErr net.Error
+	if errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, driver.ErrBadConn) {
+		return true
+	}
+	var state interface{ SQLState() string }
+	if errors.As(err, &state) {
+		c := state.SQLState()
+		return strings.HasPrefix(c, "08") || c == "57P01" || c == "57P02" || c == "57P03"
+	}
+	return false
+}
+
+// diskFull reports whether err says a disk is full: ENOSPC from the file system, SQLITE_FULL
+// from SQLite (modernc.org/sqlite's Error.Code) or disk_full (53100) from PostgreSQL.
+func diskFull(err error) bool {
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) && coded.Code()&0xff == 13 {
+		return true
+	}
+	var state interface{ SQLState() string }
+	return errors.As(err, &state) && state.SQLState() == "53100"
 }

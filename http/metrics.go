@@ -86,14 +86,17 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// handleReadyz answers 200 when the database answers and the server is not shutting down.
+// handleReadyz answers 200 when the database answers and the server is not shutting down,
+// else 503 with Retry-After.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	if s.closing.Load() {
+		w.Header().Set("Retry-After", "5")
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "shutting down"})
 		return nil
 	}
 	if err := s.Store.Ping(r.Context()); err != nil {
 		s.Logger.Warn("readyz: database", "err", err)
+		w.Header().Set("Retry-After", "5")
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 		return nil
 	}
