@@ -43,8 +43,9 @@ type Cue struct {
 
 // Finders are the built-in finders a cue may use besides patterns: phone_number (a run of 9
 // to 15 digits, maybe split by spaces or dashes), short_code (5 or 6 digits after "to", as in
-// "text WIN to 80086") and link (a URL).
-var Finders = []string{"phone_number", "short_code", "link"}
+// "text WIN to 80086"), premium_number (a phone number of 10 or 11 digits starting 09, 087
+// or 070: the UK's premium-rate and personal numbers) and link (a URL).
+var Finders = []string{"phone_number", "short_code", "premium_number", "link"}
 
 // SignalCode returns the code of the signal a hit of the cue gives.
 func (c *Cue) SignalCode() string { return "text." + c.ID }

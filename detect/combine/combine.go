@@ -91,7 +91,9 @@ func (c Checks) Site(in site.Input) (site.Result, error) {
 // Last, when the verdict is still low but the chat holds a structural cue, the learned layer
 // is asked (see learned). A link is judged in its message: one that does not go to the brand
 // the message names is link.not_sender, enough for medium when the message also asks the
-// reader to act.
+// reader to act; and in a message that tells a story (a hook or a pretext) and asks the reader
+// to act (click, confirm, pay, log in), a link's signs count even when they are too few to
+// make the link medium on its own.
 func (c Checks) Scan(msgs []text.Message) text.Result {
 	r := c.Text.Scan(msgs)
 	types := slices.Clone(r.Types)
@@ -170,7 +172,8 @@ func acting(r text.Result, n int) []bool {
 }
 
 // linkSignals judges each link of r in its message and returns the signals of the worst
-// link of every site whose verdict is medium or high, adding its scam types to types.
+// link of every site whose verdict is medium or high, or that shows any sign in a message
+// asking the reader to act, adding its scam types to types.
 func (c Checks) linkSignals(msgs []text.Message, r text.Result, types *[]string) []shopguard.Signal {
 	urls := r.URLs
 	if c.Links == nil || len(urls) == 0 {
@@ -182,7 +185,7 @@ func (c Checks) linkSignals(msgs []text.Message, r text.Result, types *[]string)
 	}
 	var worst []judged // in the order the sites first appear
 	at := map[string]int{}
-	act := acting(r, len(msgs))
+	act, told := acting(r, len(msgs)), storied(r, len(msgs))
 	for _, u := range urls {
 		l, err := link.Parse(u.URL)
 		if err != nil {
@@ -195,7 +198,10 @@ func (c Checks) linkSignals(msgs []text.Message, r text.Result, types *[]string)
 			}
 		}
 		if as.Risk == shopguard.RiskLow {
-			continue
+			if !(u.Message < len(act) && act[u.Message] && told[u.Message] && hasSign(as)) {
+				continue
+			}
+			as = shopguard.Assess(append(slices.Clone(as.Signals), link.StoryLink(l)), appendOnce(as.ScamTypes, link.ScamPhishing))
 		}
 		site := l.Site
 		if site == "" {
@@ -222,6 +228,32 @@ func (c Checks) linkSignals(msgs []text.Message, r text.Result, types *[]string)
 		}
 	}
 	return out
+}
+
+// hasSign reports whether a link judged low on its own still shows a sign against it (a cheap
+// ending, a machine-made label, a free host, dynamic DNS, a login page on a bare address): in
+// a message that tells a story and asks the reader to act through the link, such a sign
+// counts. A short link or bait words in the host are not enough alone: brands shorten their
+// links and name their hosts help. or web. every day.
+func hasSign(as shopguard.Assessment) bool {
+	for _, s := range as.Signals {
+		if s.Weight > 0 && s.Code != link.CodeShortener && s.Code != link.CodeHostWords {
+			return true
+		}
+	}
+	return false
+}
+
+// storied returns, by message, whether the text detector found in it a hook or a pretext
+// (who they claim to be, a problem, a prize, a refund) weighing more than the weakest cues.
+func storied(r text.Result, n int) []bool {
+	told := make([]bool, n)
+	for _, h := range r.Cues {
+		if (h.Stage == "hook" || h.Stage == "pretext") && h.Message < n {
+			told[h.Message] = true
+		}
+	}
+	return told
 }
 
 func appendOnce(s []string, v string) []string {

@@ -248,6 +248,29 @@ func TestScanLookalikeInSubdomain(t *testing.T) {
 	}
 }
 
+// TestScanStoryActLink checks the structural rule: a message with a story (a held parcel,
+// a locked account) that asks the reader to act through a link with a sign of its own (a
+// cheap ending, dynamic DNS) is at least medium, although the link alone is low; the same
+// link in a message without a story, or a short link, or a plain link, lifts nothing.
+func TestScanStoryActLink(t *testing.T) {
+	c, _ := checks(t, nil)
+	for _, tc := range []struct {
+		text  string
+		risky bool
+	}{
+		{"您的包裹因地址不详无法派送，请点击链接修改地址 https://kd-help.example.top/a", true},
+		{"Your parcel is on hold. Confirm here: https://parcel-desk.example.top/a", true},
+		{"Your parcel is on its way. Track it here: https://track.example.com/a", false},
+		{"Your parcel is on its way. Track it here: https://bit.ly/3abc", false},
+		{"Photos from Saturday are up, have a look: https://photos.example.top/a", false},
+	} {
+		r := c.Scan([]text.Message{{From: text.FromThem, Text: tc.text}})
+		if risky := r.Risk != shopguard.RiskLow; risky != tc.risky {
+			t.Errorf("%q: %s %d %v, want risky %v", tc.text, r.Risk, r.Score, r.Signals, tc.risky)
+		}
+	}
+}
+
 func TestLinkNotSender(t *testing.T) {
 	c, _ := checks(t, nil)
 	for _, tc := range []struct {

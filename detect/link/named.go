@@ -10,6 +10,21 @@ import (
 // names (the chat check gives it; a link alone has no message).
 const CodeNotSender = "link.not_sender"
 
+// CodeStoryLink is the signal of a link with a sign of its own (a cheap ending, dynamic DNS, a
+// machine-made label…) in a message that tells a story (a held parcel, a locked account, a
+// refund) and asks the reader to act through it; the chat check gives it.
+const CodeStoryLink = "link.story_and_act"
+
+// wStoryLink is what a story and a request add to such a link's own signs.
+const wStoryLink = 15
+
+// StoryLink returns the link.story_and_act signal for a link judged as as (which must show a
+// sign of its own: the caller checks) in a message that tells a story and asks the reader
+// to act.
+func StoryLink(l Link) shopguard.Signal {
+	return sig(CodeStoryLink, wStoryLink, "site", displaySite(l))
+}
+
 // Weights of a link away from the sender the message names: alone it is a sign that counts
 // with others; when the message also asks the reader to act (click, log in, pay, confirm,
 // give details) it is enough for medium.

@@ -147,6 +147,7 @@ type Detector struct {
 	gatedBy   []bitSet  // by cue: the playbooks that have it in a rule's smallest step (see judge)
 	phoneCues []int32   // cues with the phone_number finder
 	shortCues []int32   // cues with the short_code finder
+	premCues  []int32   // cues with the premium_number finder
 	linkCues  []int32   // cues with the link finder
 	heard     uint8     // the senders some cue counts from
 	maxPat    int32     // the longest pattern, in normalised bytes
@@ -183,6 +184,8 @@ func New(p *knowledge.Pack) (*Detector, error) {
 				d.phoneCues = append(d.phoneCues, ci)
 			case "short_code":
 				d.shortCues = append(d.shortCues, ci)
+			case "premium_number":
+				d.premCues = append(d.premCues, ci)
 			case "link":
 				d.linkCues = append(d.linkCues, ci)
 			}
@@ -387,7 +390,7 @@ func (d *Detector) Scan(msgs []Message) Result {
 			urls = append(urls, found...)
 			hits = d.linkHits(hits, found, buf, bit)
 		}
-		if len(d.phoneCues)+len(d.shortCues) > 0 && buf.digits >= minShortDigits {
+		if len(d.phoneCues)+len(d.shortCues)+len(d.premCues) > 0 && buf.digits >= minShortDigits {
 			hits = d.findPhones(hits, buf, m.Text, int32(mi), bit, found)
 		}
 		slices.SortStableFunc(hits[first:], func(a, b hit) int { return int(a.ns - b.ns) })
@@ -474,7 +477,8 @@ const (
 
 // findPhones adds a hit of every phone_number cue for each run of 9 to 15 digits (groups may
 // be split by single spaces; letters may run into it, as in "call0906…") that ends a word,
-// outside the links found, and of every
+// outside the links found (and of every premium_number cue when it is a premium-rate
+// number), and of every
 // short_code cue for each word of 5 or 6 digits right after "to" ("text WIN to 80086").
 func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32, bit uint8, urls []URL) []hit {
 	b := buf.b
@@ -504,6 +508,9 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 		switch {
 		case word && digits >= minPhoneDigits && digits <= maxPhoneDigits:
 			cues = d.phoneCues
+			if len(d.premCues) > 0 && premium(b[i:j], digits) {
+				cues = append(slices.Clip(cues), d.premCues...)
+			}
 		case word && !glued && digits >= minShortDigits && digits <= maxShortDigits && i >= 3 && string(b[i-3:i]) == "to " && (i == 3 || !isWordByte(b[i-4])):
 			cues = d.shortCues
 		}
@@ -515,6 +522,33 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 		i = j
 	}
 	return hits
+}
+
+// premiumPrefixes begin the UK's premium-rate (09…), revenue-sharing (087…) and "personal"
+// (070…) numbers, all eleven digits long: the lines prize and chat spam asks to call.
+var premiumPrefixes = []string{"0905", "0906", "0907", "0909", "0870", "0871", "0872", "0873", "0878", "070"}
+
+// premium reports whether num, a run of digits maybe split by single spaces, is a full
+// premium-rate number: 10 to 13 digits (eleven, give or take what spam runs into them) that
+// start with one of premiumPrefixes (a time-zone offset such as -0700 is too short).
+func premium(num []byte, digits int) bool {
+	if digits < 10 || digits > 13 {
+		return false
+	}
+	var head [4]byte
+	n := 0
+	for _, c := range num {
+		if c != ' ' && n < len(head) {
+			head[n] = c
+			n++
+		}
+	}
+	for _, p := range premiumPrefixes {
+		if string(head[:len(p)]) == p {
+			return true
+		}
+	}
+	return false
 }
 
 // linkHits adds a hit of every link cue for each link found.

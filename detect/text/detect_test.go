@@ -559,3 +559,22 @@ func TestBitSet(t *testing.T) {
 		t.Errorf("union: %b", s)
 	}
 }
+
+// TestPremiumNumber checks that a premium-rate number is found as a whole number, not in
+// any run of digits that begins like one (a time-zone offset in a quoted e-mail header).
+func TestPremiumNumber(t *testing.T) {
+	d, _ := mustDetector(t)
+	has := func(r Result) bool {
+		return slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "premium_number" })
+	}
+	for _, s := range []string{"To claim your prize ring 09061 234 567 before midnight.", "Txt back or phone 07011223344 for your chat line."} {
+		if r := d.ScanText(s); !has(r) {
+			t.Errorf("%q: no premium_number in %v", s, cueIDs(r))
+		}
+	}
+	for _, s := range []string{"On Tue, 08 Oct 2002 23:15:07 -0700, Ben wrote:\n> the build is fixed", "Meet at 0700 tomorrow, platform 09."} {
+		if r := d.ScanText(s); has(r) {
+			t.Errorf("%q: premium_number found in %v", s, cueIDs(r))
+		}
+	}
+}
