@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -19,18 +20,25 @@ import (
 // sequence number it reflects, so that a node restarts by reading one file and replaying the
 // changes since instead of reading every reputation from the database.
 //
-//	"SGIDX001"                    magic
+//	"SGIDX002"                    magic: the format's version
 //	int64   change sequence number
 //	uint32  scam-type sets, then each: uint16 length, the types joined by ","
-//	uint64  entries n, uint64 arena length
-//	n × uint64 keys, n × (uint32 arena offset, 12-byte summary)
-//	(1<<20 + 1) × uint32 buckets
-//	the arena
+//	uint8   1 if the keys are lookup-hash prefixes, 0 if they are hashes under the seed
+//	uint64  seed of the key hash
+//	uint64  slots, uint64 home slots, uint64 entries n, uint64 arena length
+//	slots × uint64 keys (0 for an empty slot)
+//	n × 12-byte summaries, of the full slots in order
+//	(1<<20 + 1) × uint32 arena offsets of the lookup-hash prefixes
+//	the arena: length-prefixed "kind:value" strings
 //	[32]byte SHA-256 of everything before
 //
 // Integers are little-endian. Unlike a snapshot, a cache holds the identifiers: it stays on
-// the node, beside the database.
-const cacheMagic = "SGIDX001"
+// the node, beside the database. A cache of another version ("SGIDX001", the sorted table
+// before the open-addressing one) is refused, and the node reads the database instead.
+const cacheMagic = "SGIDX002"
+
+// cacheMagicPrefix starts every version of the cache header.
+const cacheMagicPrefix = "SGIDX"
 
 // WriteCache writes the index and the change number it reflects to w.
 func (x *Index) WriteCache(w io.Writer, seq int64) error {
@@ -53,15 +61,23 @@ func (x *Index) WriteCache(w io.Writer, seq int64) error {
 		bw.Write(le.AppendUint16(buf[:0], uint16(len(j))))
 		bw.WriteString(j)
 	}
-	bw.Write(le.AppendUint64(buf[:0], uint64(len(t.keys))))
-	bw.Write(le.AppendUint64(buf[:0], uint64(len(t.arena))))
+	mode := byte(0)
+	if t.sha {
+		mode = 1
+	}
+	bw.WriteByte(mode)
+	for _, v := range []uint64{t.seed, uint64(len(t.keys)), t.homes, uint64(t.n), uint64(len(t.arena))} {
+		bw.Write(le.AppendUint64(buf[:0], v))
+	}
 	for _, k := range t.keys {
 		bw.Write(le.AppendUint64(buf[:0], k))
 	}
-	for _, s := range t.side {
-		bw.Write(appendSummary(le.AppendUint32(buf[:0], s.off), s.sum))
+	for i, k := range t.keys {
+		if k != 0 {
+			bw.Write(appendSummary(buf[:0], t.sums[i]))
+		}
 	}
-	for _, b := range t.buckets {
+	for _, b := range t.starts {
 		bw.Write(le.AppendUint32(buf[:0], b))
 	}
 	bw.Write(t.arena)
@@ -74,19 +90,44 @@ func (x *Index) WriteCache(w io.Writer, seq int64) error {
 	return nil
 }
 
+// maxCacheSlots bounds the slots a cache may claim (an index of about 3.8 billion entries).
+const maxCacheSlots = 1 << 32
+
 // cacheReader reads a cache, hashing what it reads.
 type cacheReader struct {
-	r   *bufio.Reader
-	h   hash.Hash
-	err error
+	r    *bufio.Reader
+	h    hash.Hash
+	err  error
+	read uint64 // bytes read
 }
 
 func (c *cacheReader) full(b []byte) []byte {
 	if c.err == nil {
 		_, c.err = io.ReadFull(c.r, b)
 		c.h.Write(b)
+		c.read += uint64(len(b))
 	}
 	return b
+}
+
+// remaining returns how many bytes r has left to read, when r is a file or a reader of bytes
+// that knows it, or -1.
+func remaining(r io.Reader) int64 {
+	switch r := r.(type) {
+	case *os.File:
+		fi, err := r.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return -1
+		}
+		at, err := r.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		return fi.Size() - at
+	case interface{ Len() int }:
+		return int64(r.Len())
+	}
+	return -1
 }
 
 func (c *cacheReader) u16() uint16 { var b [2]byte; return binary.LittleEndian.Uint16(c.full(b[:])) }
@@ -96,6 +137,7 @@ func (c *cacheReader) u64() uint64 { var b [8]byte; return binary.LittleEndian.U
 // LoadCache replaces what x holds with a cache read from r and returns the change number it
 // reflects. A damaged cache is refused with an error and x is left as it was.
 func (x *Index) LoadCache(r io.Reader) (int64, error) {
+	size := remaining(r)
 	c := &cacheReader{r: bufio.NewReaderSize(r, 1<<20), h: sha256.New()}
 	bad := func(format string, args ...any) (int64, error) {
 		if c.err != nil && !errors.Is(c.err, io.ErrUnexpectedEOF) && !errors.Is(c.err, io.EOF) {
@@ -104,7 +146,11 @@ func (x *Index) LoadCache(r io.Reader) (int64, error) {
 		return 0, shopguard.Invalid("cache", "not a valid index cache: "+format, args...)
 	}
 	var magic [8]byte
-	if string(c.full(magic[:])) != cacheMagic {
+	switch m := string(c.full(magic[:])); {
+	case m == cacheMagic:
+	case strings.HasPrefix(m, cacheMagicPrefix) && c.err == nil:
+		return bad("it is of another version (%q, this program reads %q)", m, cacheMagic)
+	default:
 		return bad("it does not start with the cache header")
 	}
 	seq := int64(c.u64())
@@ -124,43 +170,84 @@ func (x *Index) LoadCache(r io.Reader) (int64, error) {
 			tt.ids[string(b)] = uint16(i)
 		}
 	}
-	n, arenaLen := c.u64(), c.u64()
-	if c.err != nil || n > 1<<32-2 || arenaLen > 1<<32-1 {
-		return bad("%d entries, %d bytes of identifiers", n, arenaLen)
+	var mode [1]byte
+	c.full(mode[:])
+	t := &table{sha: mode[0] == 1, seed: c.u64()}
+	slots, homes, n, arenaLen := c.u64(), c.u64(), c.u64(), c.u64()
+	if c.err != nil || mode[0] > 1 || slots > maxCacheSlots || homes == 0 || homes > slots || n > slots || arenaLen > 1<<32-1 {
+		return bad("%d slots, %d home slots, %d entries, %d bytes of identifiers", slots, homes, n, arenaLen)
 	}
-	t := &table{keys: make([]uint64, 0, n), side: make([]side, 0, n), buckets: make([]uint32, 0, 1<<bucketBits+1)}
-	for range n {
-		t.keys = append(t.keys, c.u64())
-	}
-	var rec [16]byte
-	for i := range n {
-		c.full(rec[:])
-		s := side{off: binary.LittleEndian.Uint32(rec[:4]), sum: readSummary(rec[4:])}
-		if int(s.sum.Types) >= len(tt.sets) || (s.off != hashedOnly && uint64(s.off) >= arenaLen) {
-			return bad("entry %d is out of range", i)
+	t.homes, t.n = homes, int(n)
+	// A header that claims more than the file holds must not make the reader allocate more
+	// than the file: where the file's size is known it must be what the header says, else
+	// the reader allocates in steps.
+	step := uint64(1 << 20)
+	if size >= 0 {
+		if uint64(size) != c.read+slots*8+n*12+(1<<prefixBits+1)*4+arenaLen+sha256.Size {
+			return bad("its size (%d bytes) is not what its header says", size)
 		}
-		t.side = append(t.side, s)
+		step = max(slots, arenaLen)
+	}
+	t.keys = make([]uint64, 0, min(slots, step))
+	runStart, full, last := uint64(0), uint64(0), uint64(0)
+	for i := range slots {
+		k := c.u64()
 		if c.err != nil {
 			return bad("cut short")
 		}
-	}
-	prev := uint32(0)
-	for b := range 1<<bucketBits + 1 {
-		v := c.u32()
-		if v < prev || uint64(v) > n || (b == 1<<bucketBits && uint64(v) != n) {
-			return bad("bucket %d is out of order", b)
+		switch {
+		case k == 0:
+			runStart = i + 1
+		case home(k, homes) < runStart || home(k, homes) > i || k < last:
+			// a lookup reads from the home slot through full slots of smaller keys
+			return bad("slot %d is out of order", i)
+		default:
+			full, last = full+1, k
 		}
-		t.buckets, prev = append(t.buckets, v), v
+		t.keys = append(t.keys, k)
 	}
-	t.arena = c.full(make([]byte, arenaLen))
+	if full != n {
+		return bad("%d full slots, %d entries", full, n)
+	}
+	t.sums = make([]Summary, 0, min(slots, step))
+	var rec [12]byte
+	for i, k := range t.keys {
+		var s Summary
+		if k != 0 {
+			s = readSummary(c.full(rec[:]))
+			if c.err != nil || int(s.Types) >= len(tt.sets) {
+				return bad("entry at slot %d is out of range", i)
+			}
+		}
+		t.sums = append(t.sums, s)
+	}
+	t.starts = make([]uint32, 0, 1<<prefixBits+1)
+	prev := uint32(0)
+	for p := range 1<<prefixBits + 1 {
+		v := c.u32()
+		if v < prev || uint64(v) > arenaLen || (p == 0 && v != 0) || (p == 1<<prefixBits && uint64(v) != arenaLen) {
+			return bad("prefix %d is out of order", p)
+		}
+		t.starts, prev = append(t.starts, v), v
+	}
+	t.arena = make([]byte, 0, min(arenaLen, step))
+	for uint64(len(t.arena)) < arenaLen && c.err == nil {
+		have, n := len(t.arena), int(min(arenaLen-uint64(len(t.arena)), max(step, 1<<24)))
+		t.arena = slices.Grow(t.arena, n)[:have+n]
+		c.full(t.arena[have:])
+	}
 	want := c.h.Sum(nil)
 	var sum [32]byte
 	if _, err := io.ReadFull(c.r, sum[:]); c.err != nil || err != nil || string(sum[:]) != string(want) {
 		return bad("its checksum does not match: the file is damaged or truncated")
 	}
-	for i, s := range t.side {
-		if s.off != hashedOnly && uint64(s.off)+1+uint64(t.arena[s.off]) > arenaLen {
-			return bad("entry %d runs past the identifiers", i)
+	for p := range 1 << prefixBits {
+		o := t.starts[p]
+		for o < t.starts[p+1] {
+			o += 1 + uint32(t.arena[o])
+		}
+		if o != t.starts[p+1] {
+			return bad("the identifiers of prefix %d run past it", p)
 		}
 	}
 	x.writeMu.Lock()

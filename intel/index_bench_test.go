@@ -156,3 +156,73 @@ func BenchmarkStartFromCache10M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLookupVsMap10M sets the index beside a Go map (map[string]intel.Summary) holding
+// the same 10 million indicators, both asked with the normalised "kind:value" key: hot keys
+// (1,024 of them, in the caches) and cold keys (a million picked at random among all, so
+// nearly every lookup misses the caches), half known and half not. It reports the heap each
+// holds per indicator, the "kind:value" strings included. Run it with -benchtime 3s:
+//
+//	go test -run '^$' -bench LookupVsMap10M -benchtime 3s ./intel
+func BenchmarkLookupVsMap10M(b *testing.B) {
+	if testing.Short() {
+		b.Skip("skipped in -short mode")
+	}
+	before := heap()
+	x := buildSynthetic(benchN)
+	indexHeap := heap() - before
+	sum, _ := x.SummaryOf([]byte(synthetic(0).String()))
+	before = heap()
+	m := make(map[string]intel.Summary)
+	for i := range benchN {
+		m[synthetic(i).String()] = sum
+	}
+	mapHeap := heap() - before
+	rng := rand.New(rand.NewPCG(5, 6))
+	keys := func(n int) [][]byte {
+		out := make([][]byte, n)
+		for i := range out {
+			j := rng.IntN(benchN)
+			if i%2 == 1 {
+				j += benchN // beyond the synthetic set: unknown
+			}
+			out[i] = []byte(synthetic(j).String())
+		}
+		return out
+	}
+	sets := []struct {
+		name string
+		keys [][]byte
+	}{{"hot", keys(1 << 10)}, {"cold", keys(1 << 20)}}
+	for _, set := range sets {
+		mask := len(set.keys) - 1
+		b.Run("index/"+set.name, func(b *testing.B) {
+			found, i := 0, 0
+			for b.Loop() {
+				if _, ok := x.SummaryOf(set.keys[i&mask]); ok {
+					found++
+				}
+				i++
+			}
+			b.ReportMetric(float64(indexHeap)/benchN, "heap-bytes/indicator")
+			if found < b.N/3 || found > b.N*2/3+1 {
+				b.Fatalf("found %d of %d", found, b.N)
+			}
+		})
+		b.Run("map/"+set.name, func(b *testing.B) {
+			found, i := 0, 0
+			for b.Loop() {
+				if _, ok := m[string(set.keys[i&mask])]; ok {
+					found++
+				}
+				i++
+			}
+			b.ReportMetric(float64(mapHeap)/benchN, "heap-bytes/indicator")
+			if found < b.N/3 || found > b.N*2/3+1 {
+				b.Fatalf("found %d of %d", found, b.N)
+			}
+		})
+	}
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(m)
+}

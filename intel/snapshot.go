@@ -43,21 +43,10 @@ func WriteSnapshot(w io.Writer, x *Index, created time.Time) (SnapshotInfo, erro
 		sum Summary
 	}
 	var recs []rec
-	x.mu.RLock()
-	t := x.base.Load()
-	for i := range t.keys {
-		if s := t.entry(i); s != "" {
-			if _, changed := x.overlay[s]; !changed {
-				recs = append(recs, rec{sha256.Sum256([]byte(s)), t.side[i].sum})
-			}
-		}
-	}
-	for s, e := range x.overlay {
-		if !e.removed {
-			recs = append(recs, rec{sha256.Sum256([]byte(s)), e.sum})
-		}
-	}
-	x.mu.RUnlock()
+	x.eachSummary(func(s string, sum Summary) bool {
+		recs = append(recs, rec{sha256.Sum256(unsafeBytes(s)), sum})
+		return true
+	})
 	sets := x.types.Load().sets
 
 	h := sha256.New()
@@ -153,18 +142,14 @@ func ReadSnapshot(r io.Reader) (*Index, SnapshotInfo, error) {
 	if n > maxSnapshotIndicators || uint64(len(p)) != n*28 {
 		return nil, SnapshotInfo{}, bad("it claims %d indicators but holds %d bytes of them", n, len(p))
 	}
-	b := &Builder{bkts: make([]uint32, 0, n), keys: make([]uint64, 0, n), side: make([]side, 0, n), types: tt}
-	var h [32]byte
+	b := &Builder{ents: make([]ent, 0, n), sha: true, types: tt}
 	for i := range int(n) {
 		rec := p[i*28 : i*28+28]
-		copy(h[:16], rec[:16])
 		s := readSummary(rec[16:])
 		if int(s.Types) >= len(tt.sets) {
 			return nil, SnapshotInfo{}, bad("indicator %d refers to scam-type set %d of %d", i, s.Types, len(tt.sets))
 		}
-		b.bkts = append(b.bkts, bucketOf(&h))
-		b.keys = append(b.keys, key(&h))
-		b.side = append(b.side, side{off: hashedOnly, sum: s})
+		b.ents = append(b.ents, ent{max(binary.BigEndian.Uint64(rec[:8]), 1), s})
 	}
 	info.Indicators = int(n)
 	x := NewIndex()
