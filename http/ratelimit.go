@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/every"
 )
 
 // limiter keeps one token bucket per client: per IP for anonymous callers, per account for
@@ -152,19 +153,12 @@ type seenTotal struct {
 // shareRates shares what the limits counted with the other nodes every interval until ctx
 // ends. A failure is logged and the next round tries again; meanwhile each node holds its
 // own limits.
-func (s *Server) shareRates(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.shareRatesOnce(ctx, time.Now()); err != nil && ctx.Err() == nil {
-				s.Logger.Warn("http: share rate limits", "err", err)
-			}
+func (s *Server) shareRates(ctx context.Context, interval time.Duration) {
+	every.Tick(ctx, interval, false, func() {
+		if err := s.shareRatesOnce(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			s.Logger.Warn("http: share rate limits", "err", err)
 		}
-	}
+	})
 }
 
 // rateKeep is how long a running total no node touched is kept: longer than any bucket takes
