@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/budget"
 )
 
 // DefaultGrace is how long a Dir keeps a file after a Put wrote or refreshed it, whatever
@@ -70,7 +71,7 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, si
 		}
 	}()
 	h := sha256.New()
-	size, err = io.Copy(io.MultiWriter(tmp, h), &ctxReader{ctx, io.LimitReader(r, limit+1)})
+	size, err = io.Copy(io.MultiWriter(tmp, h), budget.Reader(ctx, io.LimitReader(r, limit+1)))
 	if err != nil {
 		return "", 0, fmt.Errorf("blob: put: read: %w", err)
 	}
@@ -314,17 +315,4 @@ func (d *Dir) sweepTemp(ctx context.Context, p string, fi fs.FileInfo, inUse fun
 		return ignoreNotExist(os.Remove(p))
 	}
 	return nil
-}
-
-// ctxReader stops reading when its context is done, so an abandoned upload ends early.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c *ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/budget"
 )
 
 // S3Config says where an S3-compatible object store is and how to sign in to it.
@@ -162,7 +163,7 @@ func (s *S3) Put(ctx context.Context, r io.Reader, limit int64) (sum string, siz
 		os.Remove(tmp.Name())
 	}()
 	h := sha256.New()
-	size, err = io.Copy(io.MultiWriter(tmp, h), &ctxReader{ctx, io.LimitReader(r, limit+1)})
+	size, err = io.Copy(io.MultiWriter(tmp, h), budget.Reader(ctx, io.LimitReader(r, limit+1)))
 	if err != nil {
 		return "", 0, fmt.Errorf("blob: put: read: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/budget"
 )
 
 // PackageFormat names the layout of an evidence package in its manifest.
@@ -73,7 +74,7 @@ func WritePackage(ctx context.Context, w io.Writer, in PackageInput) error {
 			return ManifestFile{}, err
 		}
 		h := sha256.New()
-		n, err := io.Copy(io.MultiWriter(fw, h), r)
+		n, err := io.Copy(io.MultiWriter(fw, h), budget.Reader(ctx, r))
 		if err != nil {
 			return ManifestFile{}, fmt.Errorf("casework: package %s: %w", path, err)
 		}
@@ -101,6 +102,9 @@ func WritePackage(ctx context.Context, w io.Writer, in PackageInput) error {
 	var docs []ManifestFile
 	for _, name := range Documents {
 		for _, lang := range shopguard.Langs {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("casework: package: %w", err)
+			}
 			md, err := Markdown(name, lang, din)
 			if err != nil {
 				return err

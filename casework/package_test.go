@@ -5,18 +5,30 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 	"testing"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/internal/testenv"
 )
 
 // buildPackage makes a case with two files and returns its package.
 func buildPackage(t *testing.T) []byte { return buildPackageTB(t) }
 
 func buildPackageTB(t testing.TB) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := casework.WritePackage(context.Background(), &b, packageInput(t)); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// packageInput makes a case with two files and returns what its package is made from.
+func packageInput(t testing.TB) casework.PackageInput {
 	t.Helper()
 	ctx := context.Background()
 	v, _ := testVault(t)
@@ -33,12 +45,28 @@ func buildPackageTB(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	in := casework.PackageInput{Case: c, Evidence: log, Plan: testPlanner(t).Plan(c.Triage, c.Lang, day), Blobs: v.Blobs, Now: day}
-	if err := casework.WritePackage(ctx, &b, in); err != nil {
+	return casework.PackageInput{Case: c, Evidence: log, Plan: testPlanner(t).Plan(c.Triage, c.Lang, day), Blobs: v.Blobs, Now: day}
+}
+
+// TestPackageStopsWhenTheCallerLeaves cancels the building of a package at every point where
+// it looks at its context: each time it must end with the context's error at once.
+func TestPackageStopsWhenTheCallerLeaves(t *testing.T) {
+	in := packageInput(t)
+	all := testenv.CancelAfter(context.Background(), 1<<30)
+	if err := casework.WritePackage(all, io.Discard, in); err != nil {
 		t.Fatal(err)
 	}
-	return b.Bytes()
+	if all.Looks() < 2+len(casework.Documents)*len(shopguard.Langs) {
+		t.Fatalf("building a package looked at its context %d times: fewer than once per file", all.Looks())
+	}
+	// At the first file, in the middle, at the last look (each build takes a while: not all).
+	for _, k := range []int{0, 1, all.Looks() / 2, all.Looks() - 1} {
+		ctx := testenv.CancelAfter(context.Background(), k)
+		err := casework.WritePackage(ctx, io.Discard, in)
+		if !errors.Is(err, context.Canceled) || ctx.LooksAfterCancel() != 0 {
+			t.Errorf("cancelled after %d of %d looks: %v, %d looks after the cancel; want context.Canceled and none", k, all.Looks(), err, ctx.LooksAfterCancel())
+		}
+	}
 }
 
 func verify(t *testing.T, pkg []byte) *casework.Report {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/filetype"
+	"github.com/shopguard/shopguard/internal/budget"
 )
 
 // Limits bound what one case may hold.
@@ -156,6 +157,9 @@ func (v *Vault) Verify(ctx context.Context, caseID string) (*Report, error) {
 	r := &Report{Problems: []Problem{}}
 	checkChain(log, r)
 	for _, e := range log {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("casework: verify case %s: %w", caseID, err)
+		}
 		where := fmt.Sprintf("evidence #%d (%s)", e.Seq, e.Name)
 		rc, err := v.Blobs.Open(ctx, e.SHA256)
 		if err != nil {
@@ -163,7 +167,7 @@ func (v *Vault) Verify(ctx context.Context, caseID string) (*Report, error) {
 			continue
 		}
 		h := sha256.New()
-		n, err := io.Copy(h, rc)
+		n, err := io.Copy(h, budget.Reader(ctx, rc))
 		rc.Close()
 		switch {
 		case err != nil && !errors.Is(err, shopguard.ErrCorrupt):

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -180,7 +181,12 @@ func (s *Server) handleAPIDocument(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	body, ct, err := document(c, ev, r.PathValue("file"), lang)
+	var body []byte
+	var ct string
+	err = s.work(r, s.buildGate, func(context.Context) (err error) {
+		body, ct, err = document(c, ev, r.PathValue("file"), lang)
+		return err
+	})
 	if err != nil {
 		return err
 	}

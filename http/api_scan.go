@@ -43,7 +43,10 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res := s.checks().Scan(req.Conversation())
+	res, err := s.scan(r, req.Conversation())
+	if err != nil {
+		return err
+	}
 	res.Explain(s.Knowledge, lang)
 	writeJSON(w, http.StatusOK, scanResponse{ID: req.ID, Result: res})
 	return nil

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -30,25 +31,35 @@ type assessResponse struct {
 
 // assess answers a request: the site is read when asked and possible (a site that cannot be
 // read is listed as not checked, never as safe).
-func (s *Server) assess(r *http.Request, req combine.Request, fetch bool, lang shopguard.Lang) combine.Answer {
+func (s *Server) assess(r *http.Request, req combine.Request, fetch bool, lang shopguard.Lang) (combine.Answer, error) {
 	var sr *site.Result
 	var unread string
 	if req.Site != "" && fetch && s.Fetcher != nil {
-		res, err := s.readSite(r.Context(), req.Site, nil)
-		if err == nil {
+		res, err := s.readSite(r, req.Site, nil)
+		switch {
+		case err == nil:
 			sr = &res
 			s.learnOffers(res)
-		} else {
+		case turnedAway(r, err):
+			return combine.Answer{}, err
+		default:
 			unread = "site: " + shopguard.ErrorMessage(err)
 		}
 	}
-	a := s.checks().Assess(req, sr)
+	var a combine.Answer
+	err := s.work(r, s.scanGate, func(ctx context.Context) error {
+		a = s.checks().Assess(req, sr)
+		return ctx.Err()
+	})
+	if err != nil {
+		return combine.Answer{}, err
+	}
 	if unread != "" {
 		a.Unchecked = append(a.Unchecked, unread)
 	}
 	s.learnPrice(r, req)
 	a.Explain(s.Knowledge, lang)
-	return a
+	return a, nil
 }
 
 func (s *Server) handleAssess(w http.ResponseWriter, r *http.Request) error {
@@ -64,7 +75,11 @@ func (s *Server) handleAssess(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	fetch := req.Fetch == nil || *req.Fetch
-	writeJSON(w, http.StatusOK, assessResponse{ID: req.ID, Answer: s.assess(r, req.Request, fetch, lang)})
+	a, err := s.assess(r, req.Request, fetch, lang)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, assessResponse{ID: req.ID, Answer: a})
 	return nil
 }
 
@@ -151,7 +166,10 @@ func (s *Server) handleWizardForm(w http.ResponseWriter, r *http.Request) error 
 		s.render(w, r, http.StatusBadRequest, "assess", "assess.title", p)
 		return nil
 	}
-	a := s.assess(r, req, true, stateOf(r).lang)
+	a, err := s.assess(r, req, true, stateOf(r).lang)
+	if err != nil {
+		return err
+	}
 	p.Result = &a
 	s.render(w, r, http.StatusOK, "assess", "assess.title", p)
 	return nil

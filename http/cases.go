@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -321,7 +322,7 @@ func (s *Server) writePackage(w http.ResponseWriter, r *http.Request, c *shopgua
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if err := casework.WritePackage(r.Context(), tmp, in); err != nil {
+	if err := s.work(r, s.buildGate, func(ctx context.Context) error { return casework.WritePackage(ctx, tmp, in) }); err != nil {
 		return err
 	}
 	size, err := tmp.Seek(0, io.SeekCurrent)

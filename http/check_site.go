@@ -66,7 +66,7 @@ type siteRequest struct {
 // identifiers they show looked up in the community's reports): the pages handed, or the live
 // site when the server reads sites. It answers EUNAVAILABLE when no page was handed and the server reads
 // none.
-func (s *Server) readSite(ctx context.Context, url string, html []string) (site.Result, error) {
+func (s *Server) readSite(r *http.Request, url string, html []string) (site.Result, error) {
 	in := site.Input{URL: url}
 	if len(html) > 0 {
 		if len(html) > maxHandedPages {
@@ -83,13 +83,21 @@ func (s *Server) readSite(ctx context.Context, url string, html []string) (site.
 		if s.Fetcher == nil {
 			return site.Result{}, shopguard.Errorf(shopguard.EUNAVAILABLE, "this server does not read shops' sites: send the pages' HTML instead")
 		}
-		fs, err := s.Fetcher.Fetch(ctx, url)
+		fs, err := s.Fetcher.Fetch(r.Context(), url)
+		if requestEnded(r, err) {
+			return site.Result{}, err
+		}
 		if err != nil {
 			return site.Result{}, shopguard.Errorf(shopguard.EUNAVAILABLE, "the site could not be read: %v", err)
 		}
 		in = fs.Input()
 	}
-	return s.checks().Site(in)
+	var res site.Result
+	err := s.work(r, s.scanGate, func(ctx context.Context) (err error) {
+		res, err = s.checks().Site(in)
+		return err
+	})
+	return res, err
 }
 
 // learnOffers records the prices a site shows, one source per site, so that the references
@@ -129,7 +137,7 @@ func (s *Server) handleCheckSite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.readSite(r.Context(), req.URL, req.HTML)
+	res, err := s.readSite(r, req.URL, req.HTML)
 	if err != nil {
 		return err
 	}
@@ -163,9 +171,12 @@ func (s *Server) handleSiteForm(w http.ResponseWriter, r *http.Request) error {
 	if h := r.PostForm.Get("html"); strings.TrimSpace(h) != "" {
 		html = []string{h}
 	}
-	res, err := s.readSite(r.Context(), d.URL, html)
+	res, err := s.readSite(r, d.URL, html)
 	if d.URL == "" {
 		err = shopguard.Invalid("url", "give the shop's address")
+	}
+	if turnedAway(r, err) {
+		return err
 	}
 	if err != nil {
 		d.Error = shopguard.ErrorMessage(err)

@@ -69,6 +69,14 @@ func wantsHTML(r *http.Request) bool {
 // error answers with err: as JSON for the API, as a page for browsers. Internal errors are
 // logged with the request id and shown as a generic message.
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	if requestEnded(r, err) {
+		if !s.closing.Load() {
+			// The client left: nobody reads the answer, and it is no fault of the server.
+			w.WriteHeader(statusClientGone)
+			return
+		}
+		err = shuttingDown()
+	}
 	code := shopguard.ErrorCode(err)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

@@ -27,3 +27,26 @@ func (s *Server) ShareRatesNow(ctx context.Context) error {
 	s.disk.share()
 	return s.shareRatesOnce(ctx, time.Now())
 }
+
+// FillWork takes every slot of the scan and build budgets, as a crowd of expensive requests
+// would, until release is called.
+func (s *Server) FillWork() (release func()) {
+	var releases []func()
+	for _, g := range []interface {
+		Enter(context.Context) (func(), error)
+		Busy() int
+	}{s.scanGate, s.buildGate} {
+		for {
+			r, err := g.Enter(context.Background())
+			if err != nil {
+				break
+			}
+			releases = append(releases, r)
+		}
+	}
+	return func() {
+		for _, r := range releases {
+			r()
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/fetch"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/budget"
 	"github.com/shopguard/shopguard/knowledge"
 	"github.com/shopguard/shopguard/prices"
 )
@@ -64,13 +66,20 @@ type Config struct {
 	MetricsAddr string
 	// MetricsKey, when set, is the bearer token /metrics asks for ("Authorization: Bearer …").
 	MetricsKey string
+	// ScanSlots bounds the chat scans, assessments and site checks that run at once, and
+	// BuildSlots the PDFs and evidence packages being built; a request that finds no slot free
+	// within WorkWait is answered 503 with Retry-After, while cheap requests go on answering.
+	ScanSlots, BuildSlots int
+	// WorkWait is how long a request waits for a slot of ScanSlots or BuildSlots.
+	WorkWait time.Duration
 }
 
 // DefaultConfig returns the settings a fresh install runs with.
 func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", RateAnon: 10, RateKey: 50, MaxBodyBytes: 1 << 20,
 		MaxUploadBytes: casework.DefaultLimits.FileSize + 1<<20, Evidence: casework.DefaultLimits, PublicPending: true,
-		DiskQuota: 200 << 20, RateShare: 250 * time.Millisecond}
+		DiskQuota: 200 << 20, ScanSlots: 2 * runtime.GOMAXPROCS(0), BuildSlots: 2, WorkWait: 2 * time.Second,
+		RateShare: 250 * time.Millisecond}
 }
 
 // Server is shopguard's HTTP server. Fill the exported fields, then call Open.
@@ -118,6 +127,13 @@ type Server struct {
 	// apiDoc is the API reference page, made from the OpenAPI document.
 	apiDoc  *apiDoc
 	closing atomic.Bool
+	// base is the context every request's context derives from; cancelRequests ends it when
+	// shutdown runs out of time, so that the work of requests still running stops.
+	base           context.Context
+	cancelRequests context.CancelFunc
+	// scanGate and buildGate bound the expensive work running at once (Config.ScanSlots,
+	// Config.BuildSlots).
+	scanGate, buildGate *budget.Gate
 	// stopIntel stops following the change sequence.
 	stopIntel context.CancelFunc
 	// shop holds what the shop checks share, built on first use (after the caller has set
@@ -136,6 +152,9 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 		registry: prometheus.NewRegistry(),
 	}
 	s.metrics = newMetrics(s.registry)
+	s.base, s.cancelRequests = context.WithCancel(context.Background())
+	s.scanGate = budget.NewGate("checking chats and shops", cfg.ScanSlots, cfg.WorkWait)
+	s.buildGate = budget.NewGate("building documents", cfg.BuildSlots, cfg.WorkWait)
 	s.Intel = &intel.Service{Store: store, Index: intel.NewIndex(), Prover: &intel.Prover{}, Log: logger,
 		KnownScamType: func(id string) bool { _, ok := pack.ScamType(id); return ok }}
 	s.Links = link.New(pack, s.Intel)
@@ -234,6 +253,7 @@ func (s *Server) serveOn(ln net.Listener, h http.Handler) *http.Server {
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return s.base },
 	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -261,25 +281,30 @@ func (s *Server) URL() string {
 }
 
 // Close stops accepting requests, answers /readyz with 503 at once, and waits for requests in
-// flight to finish (until ctx ends).
+// flight to finish until ctx ends. Requests still running then are cancelled (their work
+// stops at its next look at the request's context) and their connections closed. Either
+// way the reputation index cache is saved.
 func (s *Server) Close(ctx context.Context) error {
 	s.closing.Store(true)
 	if s.stopIntel != nil {
 		defer s.stopIntel()
 	}
+	defer s.cancelRequests()
 	if s.srv == nil {
 		return nil
 	}
-	if s.metricsSrv != nil {
-		if err := s.metricsSrv.Shutdown(ctx); err != nil {
-			return fmt.Errorf("http: shutdown metrics: %w", err)
+	var errs []error
+	for _, srv := range []*http.Server{s.metricsSrv, s.srv} {
+		if srv == nil {
+			continue
+		}
+		if err := srv.Shutdown(ctx); err != nil {
+			s.cancelRequests()
+			errs = append(errs, fmt.Errorf("http: shutdown: %w", errors.Join(err, srv.Close())))
 		}
 	}
-	if err := s.srv.Shutdown(ctx); err != nil {
-		return fmt.Errorf("http: shutdown: %w", err)
-	}
 	if err := s.Intel.SaveCache(); err != nil {
-		return fmt.Errorf("http: shutdown: %w", err)
+		errs = append(errs, fmt.Errorf("http: shutdown: %w", err))
 	}
-	return nil
+	return errors.Join(errs...)
 }

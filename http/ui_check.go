@@ -62,7 +62,10 @@ func (s *Server) handleCheckChatForm(w http.ResponseWriter, r *http.Request) err
 	}
 	lang := stateOf(r).lang
 	msgs := text.ParseTranscript(d.Text)
-	res := s.checks().Scan(msgs)
+	res, err := s.scan(r, msgs)
+	if err != nil {
+		return err
+	}
 	res.Explain(s.Knowledge, lang)
 	a := res.Assessment()
 	d.Result, d.Stage, d.URLs = &a, res.Stage, res.URLs

@@ -22,6 +22,7 @@
 package combine
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,10 +96,27 @@ func (c Checks) Site(in site.Input) (site.Result, error) {
 // to act (click, confirm, pay, log in), a link's signs count even when they are too few to
 // make the link medium on its own.
 func (c Checks) Scan(msgs []text.Message) text.Result {
-	r := c.Text.Scan(msgs)
+	r, _ := c.ScanContext(context.Background(), msgs)
+	return r
+}
+
+// ScanContext is Scan for a caller that may go away: it stops with ctx's error once ctx has
+// ended, looking at it before each message, link and identifier it judges.
+func (c Checks) ScanContext(ctx context.Context, msgs []text.Message) (text.Result, error) {
+	r, err := c.Text.ScanContext(ctx, msgs)
+	if err != nil {
+		return text.Result{}, err
+	}
 	types := slices.Clone(r.Types)
-	extra := c.linkSignals(msgs, r, &types)
-	extra = append(extra, c.identSignals(msgs)...)
+	extra, err := c.linkSignals(ctx, msgs, r, &types)
+	if err != nil {
+		return text.Result{}, err
+	}
+	idents, err := c.identSignals(ctx, msgs)
+	if err != nil {
+		return text.Result{}, err
+	}
+	extra = append(extra, idents...)
 	r.Checked = slices.Clone(text.Checked)
 	if c.Links != nil {
 		r.Checked = append(r.Checked, link.Checked...)
@@ -115,7 +133,7 @@ func (c Checks) Scan(msgs []text.Message) text.Result {
 		r.Risk, r.Score, r.Signals = a.Risk, a.Score, a.Signals
 	}
 	r.Finding = r.Assessment().Finding
-	return r
+	return r, nil
 }
 
 // ModelSignal is the code of the learned layer's signal.
@@ -174,10 +192,10 @@ func acting(r text.Result, n int) []bool {
 // linkSignals judges each link of r in its message and returns the signals of the worst
 // link of every site whose verdict is medium or high, or that shows any sign in a message
 // asking the reader to act, adding its scam types to types.
-func (c Checks) linkSignals(msgs []text.Message, r text.Result, types *[]string) []shopguard.Signal {
+func (c Checks) linkSignals(ctx context.Context, msgs []text.Message, r text.Result, types *[]string) ([]shopguard.Signal, error) {
 	urls := r.URLs
 	if c.Links == nil || len(urls) == 0 {
-		return nil
+		return nil, nil
 	}
 	type judged struct {
 		url text.URL
@@ -187,6 +205,9 @@ func (c Checks) linkSignals(msgs []text.Message, r text.Result, types *[]string)
 	at := map[string]int{}
 	act, told := acting(r, len(msgs)), storied(r, len(msgs))
 	for _, u := range urls {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		l, err := link.Parse(u.URL)
 		if err != nil {
 			continue
@@ -227,7 +248,7 @@ func (c Checks) linkSignals(msgs []text.Message, r text.Result, types *[]string)
 			*types = appendOnce(*types, t)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // hasSign reports whether a link judged low on its own still shows a sign against it (a cheap
@@ -265,12 +286,15 @@ func appendOnce(s []string, v string) []string {
 
 // identSignals returns the reputation signals of the identifiers in the messages, links
 // left out.
-func (c Checks) identSignals(msgs []text.Message) []shopguard.Signal {
+func (c Checks) identSignals(ctx context.Context, msgs []text.Message) ([]shopguard.Signal, error) {
 	if c.Reputations == nil {
-		return nil
+		return nil, nil
 	}
 	var found []ident.Match
 	for i, m := range msgs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		for _, x := range ident.Extract(m.Text) {
 			if x.Kind == shopguard.KindDomain || x.Kind == shopguard.KindURL {
 				continue
@@ -279,7 +303,7 @@ func (c Checks) identSignals(msgs []text.Message) []shopguard.Signal {
 			found = append(found, x)
 		}
 	}
-	return intel.Signals(c.Reputations, found)
+	return intel.Signals(c.Reputations, found), nil
 }
 
 // Listing checks an offer that has passed Validate: the listing's own warning signs and,

@@ -13,6 +13,7 @@
 package text
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -335,6 +336,13 @@ func (d *Detector) ScanText(s string) Result {
 // the first MaxBytes bytes in all (what Input.Validate lets through; the rest is not read).
 // Its work is linear in what it reads.
 func (d *Detector) Scan(msgs []Message) Result {
+	r, _ := d.ScanContext(context.Background(), msgs)
+	return r
+}
+
+// ScanContext is Scan for a caller that may go away: it looks at ctx before each message and
+// stops with ctx's error once ctx has ended.
+func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, error) {
 	msgs = withinLimits(msgs)
 	st := d.states.Get().(*scanState)
 	defer d.states.Put(st)
@@ -345,6 +353,9 @@ func (d *Detector) Scan(msgs []Message) Result {
 	base, off := st.base[:0], int32(0)
 	defer func() { st.base = base }()
 	for mi, m := range msgs {
+		if err := ctx.Err(); err != nil {
+			return Result{}, err
+		}
 		base = append(base, off)
 		bit := senderBit(m.From)
 		if bit&d.heard == 0 {
@@ -400,10 +411,10 @@ func (d *Detector) Scan(msgs []Message) Result {
 		runeOffsets(hits[first:], m.Text, !buf.invalid)
 	}
 	if len(hits) == 0 { // most conversations: not worth judge's frame
-		return lowResult(urls)
+		return lowResult(urls), nil
 	}
 	st.base = base
-	return d.judge(msgs, hits, urls, st)
+	return d.judge(msgs, hits, urls, st), nil
 }
 
 // withinLimits returns msgs cut to MaxMessages messages and MaxBytes bytes of text, copied

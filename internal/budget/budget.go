@@ -4,6 +4,7 @@ package budget
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/shopguard/shopguard"
@@ -50,3 +51,19 @@ func (g *Gate) leave() { <-g.slots }
 
 // Busy reports how many slots are taken.
 func (g *Gate) Busy() int { return len(g.slots) }
+
+// Reader returns a reader of r that fails with ctx's error once ctx has ended, so that a
+// copy stops when the request it serves goes away.
+func Reader(ctx context.Context, r io.Reader) io.Reader { return &ctxReader{ctx, r} }
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
