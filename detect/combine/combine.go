@@ -94,7 +94,9 @@ func (c Checks) Site(in site.Input) (site.Result, error) {
 // the message names is link.not_sender, enough for medium when the message also asks the
 // reader to act; and in a message that tells a story (a hook or a pretext) and asks the reader
 // to act (click, confirm, pay, log in), a link's signs count even when they are too few to
-// make the link medium on its own.
+// make the link medium on its own. A single message whose only way to act is a brand's
+// official site (no number, code, transfer or other channel) gets link.own_site_only, which
+// takes off what an official link weighs, and the learned layer is not asked about it.
 func (c Checks) Scan(msgs []text.Message) text.Result {
 	r, _ := c.ScanContext(context.Background(), msgs)
 	return r
@@ -117,6 +119,10 @@ func (c Checks) ScanContext(ctx context.Context, msgs []text.Message) (text.Resu
 		return text.Result{}, err
 	}
 	extra = append(extra, idents...)
+	own, ownOnly := c.ownSiteOnly(msgs, r)
+	if ownOnly && r.Risk != shopguard.RiskLow {
+		extra = append(extra, own)
+	}
 	r.Checked = slices.Clone(text.Checked)
 	if c.Links != nil {
 		r.Checked = append(r.Checked, link.Checked...)
@@ -128,7 +134,7 @@ func (c Checks) ScanContext(ctx context.Context, msgs []text.Message) (text.Resu
 		a := shopguard.Assess(append(slices.Clone(r.Signals), extra...), types)
 		r.Risk, r.Score, r.Signals, r.Types = a.Risk, a.Score, a.Signals, a.ScamTypes
 	}
-	if s, ok := c.learned(msgs, r); ok {
+	if s, ok := c.learned(msgs, r); ok && !ownOnly {
 		a := shopguard.Assess(append(slices.Clone(r.Signals), s), r.Types)
 		r.Risk, r.Score, r.Signals = a.Risk, a.Score, a.Signals
 	}
@@ -143,7 +149,8 @@ const ModelSignal = "text.model"
 // holds a structural cue (Structural), when the model takes the chat for a scam: its weight
 // brings the score to medium exactly, and it names the words that weighed most and the
 // model's probability. Without a structural cue, or on a verdict already medium or high, the
-// model is not asked: it never raises an alarm on its own, and never raises one further.
+// model is not asked: it never raises an alarm on its own, and never raises one further. (Nor
+// does Scan ask it about a message whose only way to act is an official site.)
 func (c Checks) learned(msgs []text.Message, r text.Result) (shopguard.Signal, bool) {
 	if c.Model == nil || r.Risk != shopguard.RiskLow || !Structural(r) {
 		return shopguard.Signal{}, false
@@ -249,6 +256,57 @@ func (c Checks) linkSignals(ctx context.Context, msgs []text.Message, r text.Res
 		}
 	}
 	return out, nil
+}
+
+// routeCues are the cues that give the reader a way to act other than a link: a number to
+// call or text, a code, a password or a card to hand over, money to move, an app or a channel.
+var routeCues = []string{"contact_number", "short_code", "premium_number", "urgent_callback", "reply_digit",
+	"reply_to_activate", "off_platform_contact", "download_app", "screen_share", "asks_code", "asks_password",
+	"asks_card", "personal_transfer", "fee_unfreeze", "asks_loan", "guided_payment", "advance_payment", "deposit_request"}
+
+// ownSiteOnly returns link.own_site_only for a single message (a notice, an SMS, an e-mail)
+// whose every link goes to a brand's official site and which gives no other way to act
+// (routeCues): whatever it asks, doing it there is safe. A chat of several messages from the
+// other side never gets it, so that an official link cannot excuse what another message asks.
+func (c Checks) ownSiteOnly(msgs []text.Message, r text.Result) (shopguard.Signal, bool) {
+	if c.Links == nil || len(r.URLs) == 0 {
+		return shopguard.Signal{}, false
+	}
+	from := -1
+	for i, m := range msgs {
+		if m.From == text.FromMe {
+			continue
+		}
+		if from >= 0 {
+			return shopguard.Signal{}, false
+		}
+		from = i
+	}
+	var own shopguard.Signal
+	for _, u := range r.URLs {
+		if u.Message != from {
+			continue
+		}
+		l, err := link.Parse(u.URL)
+		if err != nil {
+			return shopguard.Signal{}, false
+		}
+		s, ok := c.Links.Official(l)
+		if !ok {
+			return shopguard.Signal{}, false
+		}
+		s.Span = &shopguard.Span{Message: u.Message, Start: u.Start, End: u.End}
+		own = s
+	}
+	if own.Code == "" {
+		return shopguard.Signal{}, false
+	}
+	for _, h := range r.Cues {
+		if h.Message == from && slices.Contains(routeCues, h.ID) {
+			return shopguard.Signal{}, false
+		}
+	}
+	return own, true
 }
 
 // hasSign reports whether a link judged low on its own still shows a sign against it (a cheap

@@ -271,6 +271,28 @@ func TestScanStoryActLink(t *testing.T) {
 	}
 }
 
+// TestOwnSiteOnly checks link.own_site_only: a single message whose only way to act is a
+// brand's official site is lowered; not when it also gives a number to call, nor when the
+// official link sits among other messages from the same side, nor next to another link.
+func TestOwnSiteOnly(t *testing.T) {
+	c, _ := checks(t, nil)
+	notice := "Royal Mail: your parcel could not be delivered because the address is incomplete. Please confirm your address and pay the redelivery fee at https://www.royalmail.com/redelivery"
+	r := c.Scan([]text.Message{{From: text.FromThem, Text: notice}})
+	if _, ok := find(r.Signals, link.CodeOwnSiteOnly); !ok || r.Risk != shopguard.RiskLow {
+		t.Errorf("official site only: %s %d %v", r.Risk, r.Score, r.Signals)
+	}
+	for name, msgs := range map[string][]text.Message{
+		"a number to call": {{From: text.FromThem, Text: notice + " or call 0845 600 0606 today."}},
+		"another link":     {{From: text.FromThem, Text: notice + " or at https://royal-redeliver.example.top/a"}},
+		"two messages":     {{From: text.FromThem, Text: notice}, {From: text.FromThem, Text: "请把收到的验证码发给我"}},
+	} {
+		r := c.Scan(msgs)
+		if _, ok := find(r.Signals, link.CodeOwnSiteOnly); ok || r.Risk == shopguard.RiskLow {
+			t.Errorf("%s: %s %d %v", name, r.Risk, r.Score, r.Signals)
+		}
+	}
+}
+
 func TestLinkNotSender(t *testing.T) {
 	c, _ := checks(t, nil)
 	for _, tc := range []struct {
@@ -299,9 +321,9 @@ func TestLinkNotSender(t *testing.T) {
 
 // knownNotices are the notices of testdata/notices.jsonl that the scan still flags: warnings
 // whose list of "never" requests runs past the negation's reach, and a bank notice that
-// points to its own site and says to call if a payment is not recognised.
+// points to its own site, a bank the brand registry does not hold.
 var knownNotices = map[string]bool{
-	"notice-en-tip-01": true, "notice-en-tip-02": true, "notice-zh-tip-07": true, "notice-en-bank-13": true,
+	"notice-en-tip-01": true, "notice-zh-tip-07": true, "notice-en-bank-13": true,
 }
 
 // TestNoticesStayLow checks what real services send that talks about fraud or asks the reader

@@ -84,6 +84,22 @@ func TestModelLiftsOnlyWithAStructuralCue(t *testing.T) {
 	}
 }
 
+// TestModelNotAskedAboutOwnSiteOnly checks that a message whose only way to act is an official
+// site is not lifted by the model, though the model takes its words for a scam.
+func TestModelNotAskedAboutOwnSiteOnly(t *testing.T) {
+	c, _ := checks(t, nil)
+	m := fixtureModel(t, c)
+	withModel := c
+	withModel.Model = m
+	official := "紫色仓库：星光补贴，您的包裹因地址不详无法派送，请在官网 https://www.sf-express.com/ 修改地址"
+	if p := m.Prob(model.Doc{Msgs: []text.Message{{From: text.FromThem, Text: official}}}); p < m.Threshold {
+		t.Fatalf("the fixture model does not take %q for a scam (%.2f): the test proves nothing", official, p)
+	}
+	if r := withModel.Scan([]text.Message{{From: text.FromThem, Text: official}}); r.Risk != shopguard.RiskLow || hasCode(r.Signals, combine.ModelSignal) {
+		t.Errorf("only an official site to act on: %s %d %+v", r.Risk, r.Score, r.Signals)
+	}
+}
+
 func hasCode(sigs []shopguard.Signal, code string) bool {
 	_, ok := find(sigs, code)
 	return ok

@@ -25,6 +25,24 @@ func StoryLink(l Link) shopguard.Signal {
 	return sig(CodeStoryLink, wStoryLink, "site", displaySite(l))
 }
 
+// CodeOwnSiteOnly is the signal of a message whose only way to act is a brand's own site:
+// every link in it goes to an official domain and it gives no number, code, transfer or
+// other channel (the chat check gives it).
+const CodeOwnSiteOnly = "link.own_site_only"
+
+// wOwnSiteOnly is what such a message takes off: as much as an official link weighs alone.
+const wOwnSiteOnly = wOfficial
+
+// Official returns the own-site signal for l when it is on an official domain of a brand.
+func (a *Analyzer) Official(l Link) (shopguard.Signal, bool) {
+	b, ok := a.ix.official[a.ix.rehost(l).Site]
+	if !ok || l.IP {
+		return shopguard.Signal{}, false
+	}
+	br := a.ix.brands[b]
+	return sig(CodeOwnSiteOnly, wOwnSiteOnly, "brand", br.name, "brand_zh", br.nameZH, "domain", l.Site), true
+}
+
 // Weights of a link away from the sender the message names: alone it is a sign that counts
 // with others; when the message also asks the reader to act (click, log in, pay, confirm,
 // give details) it is enough for medium.
