@@ -104,14 +104,54 @@ func (p Policy) Sniff(head []byte) (string, error) {
 		if !utf8.Valid(trimPartialRune(head)) {
 			return "", shopguard.Invalid("file", "the text is not UTF-8: save it as UTF-8 text, or as PDF or a screenshot")
 		}
-		if s := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n"); len(s) > 0 && (s[0] == '{' || s[0] == '[') {
+		s := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n\f")
+		switch {
+		case isMarkup(s):
+			return "", errMarkup
+		case len(s) > 0 && (s[0] == '{' || s[0] == '['):
 			return p.accept(JSON)
 		}
 		return p.accept(Text)
 	case strings.HasPrefix(t, "text/html"), strings.HasPrefix(t, "text/xml"):
-		return "", shopguard.Invalid("file", "web pages and SVG are not accepted (they can carry scripts): save the page as PDF or take a screenshot")
+		return "", errMarkup
 	}
 	return "", shopguard.Invalid("file", "this kind of file is not accepted: %s", p.accepted())
+}
+
+// errMarkup refuses web pages and SVG, with or without an XML prolog or a doctype.
+var errMarkup = shopguard.Invalid("file", "web pages and SVG are not accepted (they can carry scripts): save the page as PDF or take a screenshot")
+
+// activeTags are the tags, in lower case, that make markup able to run or show active content
+// when a browser opens it: a text holding one of them is not taken as text.
+var activeTags = []string{"<svg", "<html", "<script", "<iframe", "<object", "<embed", "<body", "<foreignobject", "<?xml", "<!doctype", "<xsl"}
+
+// isMarkup reports whether text (its leading spaces trimmed) is markup rather than text: it
+// starts with a tag, a comment or a prolog, or holds a tag of activeTags anywhere, in any case.
+// Browsers render SVG and HTML without a prolog, so the prolog proves nothing.
+func isMarkup(text []byte) bool {
+	if len(text) > 1 && text[0] == '<' && (text[1] == '!' || text[1] == '?' || isLetter(text[1])) {
+		return true
+	}
+	lower := bytes.ToLower(text)
+	for _, tag := range activeTags {
+		if i := bytes.Index(lower, []byte(tag)); i >= 0 {
+			if end := i + len(tag); end == len(lower) || !isLetter(lower[end]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// Served returns the content type to serve a stored file of type t with: t when it is a type
+// Sniff recognises, else application/octet-stream, which no browser renders.
+func Served(t string) string {
+	if slices.Contains(All, t) {
+		return t
+	}
+	return "application/octet-stream"
 }
 
 // accept returns t if the policy takes it.

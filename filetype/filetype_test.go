@@ -43,6 +43,12 @@ func TestSniff(t *testing.T) {
 		{"apk or zip", "PK\x03\x04\x14\x00", "!archive"},
 		{"html", "<html><body>退款</body></html>", "!web pages"},
 		{"svg", "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>", "!web pages"},
+		{"svg without a prolog", `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`, "!web pages"},
+		{"svg after a comment", "\xef\xbb\xbf\n<!-- exported --><svg><script>alert(1)</script></svg>", "!web pages"},
+		{"svg after words", "chat export\n<SVG onload=alert(1)>", "!web pages"},
+		{"html without its tag", "<p>退款</p><script>alert(1)</script>", "!web pages"},
+		{"script in a text", "聊天记录\n<script>alert(1)</script>", "!web pages"},
+		{"text with angle brackets", "价格 < 100 元，卖家说 >_< 先付定金 <3 <svgs are not tags", filetype.Text},
 		{"gbk text", "\xc4\xe3\xba\xc3\xa3\xac\xc2\xf4\xbc\xd2", "!UTF-8"},
 		{"binary junk", "\x00\x01\x02\x03\x04\x05", "!not accepted"},
 	}
@@ -95,7 +101,7 @@ func FuzzCleanName(f *testing.F) {
 }
 
 func FuzzSniff(f *testing.F) {
-	for _, s := range [][]byte{pngFile, pdfFile, chatFile, []byte("MZ"), []byte("#!AMR\n"), []byte("\x00\x00\x00\x18ftypheic")} {
+	for _, s := range [][]byte{pngFile, pdfFile, chatFile, []byte("MZ"), []byte("#!AMR\n"), []byte("\x00\x00\x00\x18ftypheic"), []byte("<svg onload=alert(1)>")} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, head []byte) {
@@ -106,12 +112,24 @@ func FuzzSniff(f *testing.F) {
 		if err != nil && shopguard.ErrorCode(err) != shopguard.EINVALID {
 			t.Fatalf("Sniff error %v is not EINVALID", err)
 		}
+		if (typ == filetype.Text || typ == filetype.JSON) && bytes.Contains(bytes.ToLower(head), []byte("<svg")) {
+			t.Fatalf("accepted SVG as %s", typ)
+		}
 		for _, magic := range []string{"\x7fELF", "MZ", "PK\x03\x04"} {
 			if strings.HasPrefix(string(head), magic) && err == nil {
 				t.Fatalf("accepted a file starting %q as %s", magic, typ)
 			}
 		}
 	})
+}
+
+func TestServed(t *testing.T) {
+	for in, want := range map[string]string{filetype.PNG: filetype.PNG, filetype.Text: filetype.Text,
+		"image/svg+xml": "application/octet-stream", "text/html": "application/octet-stream", "": "application/octet-stream"} {
+		if got := filetype.Served(in); got != want {
+			t.Errorf("Served(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 func TestPolicy(t *testing.T) {

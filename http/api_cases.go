@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -161,10 +160,7 @@ func (s *Server) handleEvidenceFile(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	defer rc.Close()
-	attachment(w, e.Type, e.Name)
-	w.Header().Set("Content-Security-Policy", "sandbox")
-	w.Header().Set("Content-Length", strconv.FormatInt(e.Size, 10))
-	io.Copy(w, rc)
+	serveEvidence(w, rc, e.Type, e.Name, e.Size)
 	return nil
 }
 

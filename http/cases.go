@@ -11,11 +11,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/casework"
+	"github.com/shopguard/shopguard/filetype"
 )
 
 // caseCookiePrefix starts the name of the cookie that holds a case key in a browser which
@@ -301,6 +303,24 @@ func attachment(w http.ResponseWriter, contentType, name string) {
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	w.Header().Set("Cache-Control", "no-store")
+}
+
+// serveEvidence sends an evidence file (of size bytes; -1 for a report's file, at most
+// shopguard.MaxEvidenceSize) as a download that no browser renders in the site's origin: an
+// attachment, its type one that Sniff recognises (anything else as
+// application/octet-stream), never sniffed, in a sandbox without scripts.
+func serveEvidence(w http.ResponseWriter, rc io.Reader, mediaType, name string, size int64) {
+	attachment(w, filetype.Served(mediaType), name)
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	limit := size
+	if size >= 0 {
+		h.Set("Content-Length", strconv.FormatInt(size, 10))
+	} else {
+		limit = shopguard.MaxEvidenceSize
+	}
+	io.Copy(w, io.LimitReader(rc, limit))
 }
 
 // writePackage streams the case's evidence package.

@@ -254,3 +254,35 @@ func TestRoleChangeEndsSessions(t *testing.T) {
 		t.Errorf("unknown user: %d %s, want 404", st, body)
 	}
 }
+
+// TestActiveEvidenceRefused: SVG and HTML are refused as evidence with or without an XML
+// prolog, on cases and on reports, and a file that is kept comes back as an attachment that
+// no browser renders or sniffs.
+func TestActiveEvidenceRefused(t *testing.T) {
+	ts := newTestServer(t, nil)
+	id, key := createCase(t, ts, `{"lang":"en"}`, nil)
+	for name, data := range map[string]string{
+		"no-prolog.svg": `<svg xmlns="http://www.w3.org/2000/svg" onload="fetch('/api/v1/cases')"/>`,
+		"comment.svg":   "<!-- saved from the shop --><svg><script>alert(1)</script></svg>",
+		"chat.txt":      "聊天记录\n<script>alert(1)</script>",
+		"page.html":     "<p>退款</p><iframe src=//evil.example>",
+	} {
+		st, body := upload(t, ts, id, key, name, "", []byte(data))
+		if st != 400 || errorOf(t, body).Field != "file" {
+			t.Errorf("case upload of %s = %d %s, want 400 naming file", name, st, body)
+		}
+		b64 := base64.StdEncoding.EncodeToString([]byte(data))
+		st, _, body = ts.do(t, "POST", "/api/v1/reports", `{"scam_type":"deposit_scam","identifiers":[{"kind":"phone","value":"13812345678"}],"narrative":"deposit","evidence":[{"name":"`+name+`","content_base64":"`+b64+`"}]}`, nil)
+		if st != 400 || !strings.HasPrefix(errorOf(t, body).Field, "evidence") {
+			t.Errorf("report with %s = %d %s, want 400 naming the evidence", name, st, body)
+		}
+	}
+	if st, body := upload(t, ts, id, key, "chat.txt", "", []byte("卖家：价格 < 100 元，先付定金")); st != 201 {
+		t.Fatalf("plain text with an angle bracket = %d %s", st, body)
+	}
+	st, h, body := ts.do(t, "GET", "/api/v1/cases/"+id+"/evidence/1", "", map[string]string{"Authorization": "Bearer " + key})
+	if st != 200 || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || h.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.Contains(h.Get("Content-Security-Policy"), "sandbox") || h.Get("Content-Type") != "text/plain; charset=utf-8" || !strings.Contains(string(body), "定金") {
+		t.Errorf("evidence download = %d %v", st, h)
+	}
+}
