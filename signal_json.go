@@ -73,3 +73,32 @@ func AppendSignals(dst []byte, signals []Signal) []byte {
 	}
 	return append(dst, ']')
 }
+
+// AppendJSONFields appends the assessment's members as encoding/json writes them, without
+// the braces, so that a type that embeds an Assessment writes it in place.
+func (a *Assessment) AppendJSONFields(dst []byte) []byte {
+	dst = append(dst, `"risk":`...)
+	dst = jsonw.String(dst, string(a.Risk))
+	dst = append(dst, `,"score":`...)
+	dst = jsonw.Int(dst, a.Score)
+	dst = append(dst, `,"signals":`...)
+	dst = AppendSignals(dst, a.Signals)
+	dst = append(dst, `,"scam_types":`...)
+	dst = jsonw.Strings(dst, a.ScamTypes)
+	if len(a.Advice) > 0 {
+		dst = append(dst, `,"advice":`...)
+		dst = jsonw.Strings(dst, a.Advice)
+	}
+	dst = append(dst, `,"finding":`...)
+	dst = jsonw.String(dst, a.Finding)
+	if len(a.Checked) > 0 {
+		dst = append(dst, `,"checked":`...)
+		dst = jsonw.Strings(dst, a.Checked)
+	}
+	return dst
+}
+
+// AppendJSON appends the assessment as JSON, byte for byte as encoding/json writes it.
+func (a *Assessment) AppendJSON(dst []byte) []byte {
+	return append(a.AppendJSONFields(append(dst, '{')), '}')
+}

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/shopguard/shopguard"
 )
@@ -108,6 +109,8 @@ func run(r io.Reader, w io.Writer, fn Func, workers int) (Stats, error) {
 		}
 		st.Errors += c.errors
 		bw.Write(c.out)
+		out := c.out[:0]
+		outs.Put(&out)
 		if c.flush {
 			if err := bw.Flush(); err != nil {
 				writeErr = err
@@ -177,9 +180,16 @@ func readChunks(r io.Reader, give func(*chunk) bool) error {
 	return nil
 }
 
+// outs holds the output buffers of chunks already written, for the next chunks to reuse
+// rather than grow their own.
+var outs sync.Pool
+
 // handle produces the output of every line of c.
 func (c *chunk) handle(fn Func) {
 	defer close(c.done)
+	if p, ok := outs.Get().(*[]byte); ok {
+		c.out = *p
+	}
 	for i, line := range c.lines {
 		if line == nil {
 			continue
@@ -272,10 +282,31 @@ func idOf(line []byte) (json.RawMessage, error) {
 	return head.ID, err
 }
 
-// scanID finds the value of key "id" (in any case, as encoding/json matches it; the last one
-// when repeated) at the top level of a valid JSON document, which must be an object. ok is
-// false when the document is no object or a key is not plain ASCII without escapes.
-func scanID(b []byte) (id json.RawMessage, ok bool) {
+// scanID finds the value of key "id" at the top level of a valid JSON document, as
+// scanField does.
+func scanID(b []byte) (id json.RawMessage, ok bool) { return scanField(b, "id") }
+
+// StringField returns the value of key (matched in any case, as encoding/json matches it; the
+// last one when repeated) at the top level of a line that Run handed to a Func, when it is a
+// JSON string without escapes in valid UTF-8, or "" when there is no such key: what
+// encoding/json would decode into a string field. ok is false otherwise (the line is no
+// object, a key is not plain ASCII without escapes, the value is of another kind), and the
+// caller must decode the line itself. It never fails on other input, but answers right only on
+// valid JSON, as Run hands a Func.
+func StringField(line []byte, key string) (s string, ok bool) {
+	raw, ok := scanField(line, key)
+	switch {
+	case !ok:
+		return "", false
+	case raw == nil:
+		return "", true
+	case len(raw) < 2 || raw[0] != '"' || bytes.IndexByte(raw, '\\') >= 0 || !utf8.Valid(raw):
+		return "", false
+	}
+	return string(raw[1 : len(raw)-1]), true
+}
+
+func scanField(b []byte, name string) (val []byte, ok bool) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return nil, false
@@ -283,26 +314,34 @@ func scanID(b []byte) (id json.RawMessage, ok bool) {
 	i++
 	for {
 		i = skipSpace(b, i)
-		if b[i] == '}' {
-			return id, true
-		}
-		if b[i] == ',' {
+		if i < len(b) && b[i] == ',' {
 			i = skipSpace(b, i+1)
+		}
+		if i >= len(b) {
+			return nil, false
+		}
+		if b[i] == '}' {
+			return val, true
 		}
 		// A key: b[i] is '"'.
 		j := i + 1
-		for b[j] != '"' {
+		for ; j < len(b) && b[j] != '"'; j++ {
 			if b[j] == '\\' || b[j] >= 0x80 {
 				return nil, false
 			}
-			j++
+		}
+		if j >= len(b) {
+			return nil, false
 		}
 		key := b[i+1 : j]
 		i = skipSpace(b, j+1) + 1 // past ':'
 		i = skipSpace(b, i)
 		end := skipValue(b, i)
-		if len(key) == 2 && key[0]|0x20 == 'i' && key[1]|0x20 == 'd' {
-			id = b[i:end]
+		if end <= i || end > len(b) {
+			return nil, false
+		}
+		if len(key) == len(name) && bytes.EqualFold(key, []byte(name)) {
+			val = b[i:end]
 		}
 		i = end
 	}
@@ -321,10 +360,13 @@ func skipValue(b []byte, i int) int {
 	for ; i < len(b); i++ {
 		switch b[i] {
 		case '"':
-			for i++; b[i] != '"'; i++ {
+			for i++; i < len(b) && b[i] != '"'; i++ {
 				if b[i] == '\\' {
 					i++
 				}
+			}
+			if i >= len(b) {
+				return len(b) + 1 // not valid JSON
 			}
 			if depth == 0 {
 				return i + 1
@@ -357,6 +399,9 @@ func skipValue(b []byte, i int) int {
 func withID(dst []byte, id json.RawMessage, lineNo int) []byte {
 	if len(id) > 0 {
 		dst = append(dst, `{"id":`...)
+		if bytes.IndexAny(id, " \t\r\n") < 0 {
+			return append(dst, id...) // compact already
+		}
 		var b bytes.Buffer
 		if json.Compact(&b, id) == nil {
 			return append(dst, b.Bytes()...)

@@ -151,3 +151,55 @@ func TestAppender(t *testing.T) {
 		}
 	}
 }
+
+// stringFieldLines are lines StringField reads itself and lines it leaves to encoding/json.
+var stringFieldLines = []string{
+	`{"id":1,"url":"paypa1.com"}`, `{"URL":"a.com","id":2}`, `{"url":"a.com","Url":"b.com"}`, `{"id":3}`,
+	`{"url":"淘宝.com"}`, `{"url":"a\"b"}`, `{"url":12}`, `{"url":null}`, `{"url":["x"]}`, `{ "pad" : {"url":"no"} , "url" : "yes" }`,
+	`{"ſurl":"x"}`, `{"url":"\u00e9"}`, `[1]`, `"url"`, `null`, `{}`,
+}
+
+// TestStringField: what StringField reads is what encoding/json decodes into a string field.
+func TestStringField(t *testing.T) {
+	fast := 0
+	for _, l := range stringFieldLines {
+		if checkStringField(t, []byte(l)) {
+			fast++
+		}
+	}
+	if fast < 7 {
+		t.Fatalf("StringField read only %d lines itself", fast)
+	}
+}
+
+// checkStringField fails when StringField reads line otherwise than encoding/json, and says
+// whether it read it itself.
+func checkStringField(t *testing.T, line []byte) bool {
+	t.Helper()
+	s, ok := StringField(line, "url")
+	if !ok {
+		return false
+	}
+	var in struct {
+		URL string `json:"url"`
+	}
+	if err := json.Unmarshal(line, &in); err != nil || in.URL != s {
+		t.Fatalf("StringField(%s) = %q; encoding/json: %q, %v", line, s, in.URL, err)
+	}
+	return true
+}
+
+// FuzzStringField: StringField never panics, and on valid JSON reads what encoding/json reads.
+func FuzzStringField(f *testing.F) {
+	for _, l := range stringFieldLines {
+		f.Add([]byte(l))
+	}
+	f.Add([]byte(`{"url":"a`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		if !json.Valid(line) {
+			StringField(line, "url")
+			return
+		}
+		checkStringField(t, line)
+	})
+}

@@ -196,13 +196,21 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 	check := func(raw string) (link.Result, error) { return a.Check(raw, pack, lang) }
 	if *jsonl {
 		_, err := batch.RunParallel(m.Stdin, m.Stdout, func(line []byte) (any, error) {
-			var in struct {
-				URL string `json:"url"`
+			url, ok := batch.StringField(line, "url")
+			if !ok {
+				var in struct {
+					URL string `json:"url"`
+				}
+				if err := json.Unmarshal(line, &in); err != nil {
+					return nil, shopguard.Invalid("url", "url must be a string")
+				}
+				url = in.URL
 			}
-			if err := json.Unmarshal(line, &in); err != nil {
-				return nil, shopguard.Invalid("url", "url must be a string")
+			res, err := check(url)
+			if err != nil {
+				return nil, err
 			}
-			return check(in.URL)
+			return &res, nil // a batch.Appender: written without reflection
 		})
 		return err
 	}

@@ -10,34 +10,76 @@ import (
 
 const hex = "0123456789abcdef"
 
+// plain[b] is true for a byte a JSON string holds as it is, in valid UTF-8: printable ASCII
+// but ", \, <, > and &; and every byte of a multi-byte character, but 0xE2, which starts
+// U+2028 and U+2029.
+var plain = func() (t [256]bool) {
+	for b := 0x20; b < 256; b++ {
+		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' && b != 0xE2
+	}
+	return t
+}()
+
 // String appends s as a JSON string, as encoding/json.Marshal writes it: <, > and & escaped,
-// U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
+// U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD. Valid UTF-8 is read a byte at a time
+// through a table.
 func String(dst []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		return stringInvalid(dst, s)
+	}
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case plain[b]:
+			continue
+		case b == 0xE2:
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, '\\', 'u', '2', '0', '2', hex[s[i+2]&0xF])
+				i += 2
+				start = i + 1
+			}
+			continue
+		}
+		dst = appendEscape(append(dst, s[start:i]...), b)
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// appendEscape appends the escape of the ASCII byte b.
+func appendEscape(dst []byte, b byte) []byte {
+	switch b {
+	case '"', '\\':
+		return append(dst, '\\', b)
+	case '\b':
+		return append(dst, '\\', 'b')
+	case '\f':
+		return append(dst, '\\', 'f')
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\r':
+		return append(dst, '\\', 'r')
+	case '\t':
+		return append(dst, '\\', 't')
+	}
+	return append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+}
+
+// stringInvalid is String for a string that is not valid UTF-8: a rune at a time.
+func stringInvalid(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+			if plain[b] {
 				i++
 				continue
 			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '"', '\\':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
+			dst = appendEscape(append(dst, s[start:i]...), b)
 			i++
 			start = i
 			continue

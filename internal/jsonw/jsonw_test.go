@@ -6,7 +6,7 @@ import (
 )
 
 func FuzzString(f *testing.F) {
-	for _, s := range []string{"", "plain", "<a href=\"x\">&amp;</a>", "\x00\x01\b\f\n\r\t\x1f", "中文\u2028\u2029", "bad \xff\xfe utf-8", "\\"} {
+	for _, s := range []string{"", "plain", "<a href=\"x\">&amp;</a>", "\x00\x01\b\f\n\r\t\x1f", "中文\u2028\u2029", "bad \xff\xfe utf-8", "\\", "\u2027\u202a\u20ac", "end \xe2\x80"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
