@@ -53,20 +53,20 @@ func TestCheckIdentifierIsPrivate(t *testing.T) {
 	rec := &recorder{next: http.DefaultTransport}
 	c := client.New(ts.URL, "")
 	c.HTTP = &http.Client{Transport: rec}
-	id, err := c.Report(ctx, map[string]any{"scam_type": "deposit_scam", "identifiers": []map[string]string{{"kind": "qq", "value": "12345678"}}, "narrative": "took a deposit"})
+	id, err := c.Report(ctx, map[string]any{"scam_type": "deposit_scam", "identifiers": []map[string]string{{"kind": "wechat", "value": "Fake_Shop_01"}}, "narrative": "took a deposit"})
 	if err != nil || id == 0 {
 		t.Fatalf("Report: %d, %v", id, err)
 	}
-	m, err := c.CheckIdentifier(ctx, shopguard.KindQQ, "1234 5678")
-	if err != nil || !m.Known || m.Finding != shopguard.FindingUnderReview || m.Reports != 0 || m.Display != "12****78" {
+	m, err := c.CheckIdentifier(ctx, shopguard.KindWeChat, "fake_shop_01")
+	if err != nil || !m.Known || m.Finding != shopguard.FindingUnderReview || m.Reports != 0 || m.Display != "fa*********1" {
 		t.Fatalf("CheckIdentifier(known) = %+v, %v", m, err)
 	}
-	m, err = c.CheckIdentifier(ctx, shopguard.KindQQ, "87654321")
+	m, err = c.CheckIdentifier(ctx, shopguard.KindWeChat, "honest_seller_9")
 	if err != nil || m.Known || m.Risk != shopguard.RiskLow || m.Finding != shopguard.FindingNone {
 		t.Fatalf("CheckIdentifier(unknown) = %+v, %v", m, err)
 	}
 	for _, u := range rec.urls[1:] {
-		if strings.Contains(u, "12345678") || strings.Contains(u, "87654321") || !strings.Contains(u, "/api/v1/lookup/qq/") {
+		if strings.Contains(u, "fake_shop") || strings.Contains(u, "honest_seller") || !strings.Contains(u, "/api/v1/lookup/wechat/") {
 			t.Fatalf("the client revealed the identifier: %s", u)
 		}
 	}
@@ -75,6 +75,11 @@ func TestCheckIdentifierIsPrivate(t *testing.T) {
 	}
 	if len(rec.urls) != 3 {
 		t.Fatalf("a bad value was sent: %v", rec.urls)
+	}
+	// A QQ number's hash could be reversed by trying every number: without a key the server
+	// does not answer, and the client says why.
+	if _, err := c.CheckIdentifier(ctx, shopguard.KindQQ, "12345678"); shopguard.ErrorCode(err) != shopguard.EUNAUTHORIZED || !strings.Contains(err.Error(), "API key") {
+		t.Fatalf("anonymous QQ lookup: %v", err)
 	}
 	_, err = c.Report(ctx, map[string]any{"scam_type": "deposit_scam", "identifiers": []map[string]string{{"kind": "qq", "value": "1"}}, "narrative": "x"})
 	if shopguard.ErrorCode(err) != shopguard.EINVALID || shopguard.ErrorField(err) != "identifiers[0].value" {

@@ -407,10 +407,20 @@ func (s *Server) handleIndicatorReports(w http.ResponseWriter, r *http.Request) 
 	return nil
 }
 
+// handlePrivateLookup answers a private lookup by hash prefix. Identifiers whose values can all
+// be tried (ident.LowEntropy: phone and QQ numbers, accounts…) are answered only to a signed-in
+// caller or an API key, whose requests are counted and limited per user: their full hashes
+// would give them away to anyone hashing every number. An anonymous caller asking for such a
+// kind gets 401; for e-mail addresses and WeChat ids it gets the others only.
 func (s *Server) handlePrivateLookup(w http.ResponseWriter, r *http.Request) error {
-	matches, err := s.Intel.Bucket(shopguard.Kind(r.PathValue("kind")), r.PathValue("prefix"))
+	kind := shopguard.Kind(r.PathValue("kind"))
+	known := principalOf(r).User != nil
+	matches, err := s.Intel.Bucket(kind, r.PathValue("prefix"), known)
 	if err != nil {
 		return err
+	}
+	if !known && ident.LowEntropyKind(kind) {
+		return shopguard.Errorf(shopguard.EUNAUTHORIZED, "a private lookup of %s needs an API key: the hashes of numbers can be reversed by trying every number; anyone may look one up by value at /api/v1/indicators/%s/{value}", kind, kind)
 	}
 	if !principalOf(r).Can(shopguard.ScopeModerate) {
 		for i, m := range matches {
@@ -600,9 +610,11 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// handleSnapshot serves the public snapshot: confirmed findings only, and no identifier of a
+// kind whose values can all be tried (see intel.WriteSnapshot).
 func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
-	if _, err := intel.WriteSnapshot(&buf, s.Intel.Index, time.Now()); err != nil {
+	if _, err := intel.WriteSnapshot(&buf, s.Intel.Index, time.Now(), nil); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")

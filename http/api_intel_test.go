@@ -83,11 +83,17 @@ func TestReportContract(t *testing.T) {
 		t.Fatalf("bad phone = %d %s", st, body)
 	}
 
-	// private lookup: the prefix of the hash, the full hash comes back
+	// private lookup: the prefix of the hash, the full hash comes back; for phone numbers,
+	// whose hashes anyone could reverse by hashing every number, only to a caller with a key
 	h := ident.HashHex(shopguard.KindPhone, "+8613812345678")
 	st, _, body = ts.do(t, "GET", "/api/v1/lookup/phone/"+h[:5], "", nil)
+	if st != 401 || strings.Contains(string(body), h) || errorOf(t, body).Code != shopguard.EUNAUTHORIZED {
+		t.Fatalf("anonymous private lookup of a phone = %d %s", st, body)
+	}
+	user := ts.mustKey(t, "user1", shopguard.RoleUser, shopguard.ScopeCheck)
+	st, _, body = ts.do(t, "GET", "/api/v1/lookup/phone/"+h[:5], "", bearer(user))
 	if st != 200 || !strings.Contains(string(body), `"hash":"`+h+`"`) {
-		t.Fatalf("private lookup = %d %s", st, body)
+		t.Fatalf("private lookup with a key = %d %s", st, body)
 	}
 	if st, _, _ := ts.do(t, "GET", "/api/v1/lookup/phone/xyz", "", nil); st != 400 {
 		t.Fatalf("bad prefix = %d", st)
@@ -251,12 +257,12 @@ func TestAppealAPI(t *testing.T) {
 func TestExportImportAndSnapshotAPI(t *testing.T) {
 	ts := newIntelServer(t)
 	admin := ts.mustKey(t, "admin1", shopguard.RoleAdmin, shopguard.ScopeAdmin)
-	csv := "kind,value,score,reports,confirmed,scam_types\nphone,13912345678,70,4,true,phishing\nphone,12,10,1,false,\n"
+	csv := "kind,value,score,reports,confirmed,scam_types\nphone,13912345678,70,4,true,phishing\nphone,12,10,1,false,\ndomain,fake-refund-shop.com,80,3,true,phishing\n"
 	if st, _, _ := ts.do(t, "POST", "/api/v1/indicators/import?format=csv&source=feed-a", csv, nil); st != 401 {
 		t.Fatalf("anonymous import = %d", st)
 	}
 	st, _, body := ts.do(t, "POST", "/api/v1/indicators/import?format=csv&source=feed-a", csv, bearer(admin))
-	if st != 200 || !strings.Contains(string(body), `"imported":1`) || !strings.Contains(string(body), `"record":2`) {
+	if st != 200 || !strings.Contains(string(body), `"imported":2`) || !strings.Contains(string(body), `"record":2`) {
 		t.Fatalf("import = %d %s", st, body)
 	}
 	if _, _, body := ts.do(t, "GET", "/api/v1/indicators/phone/13912345678", "", nil); !strings.Contains(string(body), `"risk":"high"`) {
@@ -266,17 +272,59 @@ func TestExportImportAndSnapshotAPI(t *testing.T) {
 	if st != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "application/stix+json") || !strings.Contains(string(body), "x-shopguard-phone:value = '+8613912345678'") {
 		t.Fatalf("export = %d %s", st, body)
 	}
+	// A domain whose only report a moderator rejected, and which a "not a scam" voice keeps
+	// known to the index, is no finding.
+	mod := ts.mustKey(t, "mod1", shopguard.RoleModerator, shopguard.ScopeReport, shopguard.ScopeModerate)
+	st, _, body = ts.do(t, "POST", "/api/v1/reports", `{"scam_type":"fake_shop","identifiers":[{"kind":"domain","value":"honest-tea-shop.com"}],"narrative":"never got the tea"}`, nil)
+	var created struct{ ID int64 }
+	if st != 201 || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("report: %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "POST", "/api/v1/reports/"+itoa(created.ID)+"/decision", `{"action":"reject","reason":"the parcel arrived"}`, bearer(mod)); st != 200 {
+		t.Fatalf("reject: %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "POST", "/api/v1/feedback", `{"kind":"domain","value":"honest-tea-shop.com","comment":"bought there twice"}`, bearer(mod)); st/100 != 2 {
+		t.Fatalf("feedback: %d %s", st, body)
+	}
+	if st, _, body := ts.do(t, "GET", "/api/v1/indicators/domain/honest-tea-shop.com/reports", "", bearer(mod)); st != 200 || !strings.Contains(string(body), `"not_scam":1`) {
+		t.Fatalf("the rejected domain is not known to the index: %d %s", st, body)
+	}
 	st, _, body = ts.do(t, "GET", "/api/v1/indicators/snapshot", "", nil)
 	if st != 200 {
 		t.Fatalf("snapshot = %d", st)
 	}
-	x, info, err := intel.ReadSnapshot(bytes.NewReader(body))
-	if err != nil || info.Indicators != 1 {
+	// The public snapshot holds the confirmed domain only: not the phone number, whose hash
+	// anyone could find by hashing every number, nor the rejected domain.
+	x, info, err := intel.ReadSnapshot(bytes.NewReader(body), nil)
+	if err != nil || info.Indicators != 1 || info.Keyed {
 		t.Fatalf("snapshot: %+v, %v", info, err)
 	}
-	if r, known, _ := x.Risk(shopguard.KindPhone, "13912345678", info.Created); !known || r != shopguard.RiskHigh {
-		t.Fatalf("snapshot lookup: %s %v", r, known)
+	for _, c := range []struct {
+		kind  shopguard.Kind
+		value string
+		known bool
+	}{{shopguard.KindDomain, "fake-refund-shop.com", true}, {shopguard.KindPhone, "13912345678", false}, {shopguard.KindDomain, "honest-tea-shop.com", false}} {
+		if r, known, _ := x.Risk(c.kind, c.value, info.Created); known != c.known || known && r != shopguard.RiskHigh {
+			t.Errorf("snapshot lookup %s %s: %s %v, want known %v", c.kind, c.value, r, known, c.known)
+		}
+		if h := ident.Hash(c.kind, mustCanonical(t, c.kind, c.value)); bytes.Contains(body, h[:16]) != c.known {
+			t.Errorf("the snapshot's bytes hold %s %s: %v", c.kind, c.value, !c.known)
+		}
 	}
+	// Nor does a private lookup give the rejected domain away.
+	h := ident.HashHex(shopguard.KindDomain, "honest-tea-shop.com")
+	if st, _, body := ts.do(t, "GET", "/api/v1/lookup/domain/"+h[:5], "", nil); st != 200 || strings.Contains(string(body), h) {
+		t.Errorf("private lookup of the rejected domain: %d %s", st, body)
+	}
+}
+
+func mustCanonical(t *testing.T, kind shopguard.Kind, value string) string {
+	t.Helper()
+	v, err := ident.Canonical(kind, value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // Money is one object in answers, {"amount","currency"}; a report takes it too, and a currency

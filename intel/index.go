@@ -2,6 +2,7 @@ package intel
 
 import (
 	"cmp"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -74,6 +75,7 @@ type table struct {
 	n      int       // entries
 	seed   uint64    // of the key hash, unless sha
 	sha    bool      // the key is the first 64 bits of the lookup hash
+	mac    []byte    // with sha, the key of a keyed snapshot's lookup hash (lookupHash); never cached
 	arena  []byte    // length-prefixed "kind:value" strings, grouped by prefix
 	starts []uint32  // starts[p] is the arena offset of prefix p's first string; len 1<<20 + 1
 }
@@ -93,16 +95,30 @@ func home(k, homes uint64) uint64 {
 	return hi
 }
 
-// keyOf returns the key of the "kind:value" string s in a table of this seed and kind.
-func keyOf(s []byte, seed uint64, sha bool) uint64 {
+// keyOf returns the key of the "kind:value" string s in a table of this seed and kind (mac
+// being the key of a keyed snapshot's lookup hash).
+func keyOf(s []byte, seed uint64, sha bool, mac []byte) uint64 {
 	var k uint64
 	if sha {
-		h := sha256.Sum256(s)
+		h := lookupHash(mac, s)
 		k = binary.BigEndian.Uint64(h[:8])
 	} else {
 		k = hash64(seed, s)
 	}
 	return max(k, 1) // 0 marks an empty slot
+}
+
+// lookupHash is the lookup hash of the "kind:value" string s: its SHA-256 (ident.Hash, the
+// private lookup's), or, under the key of a keyed snapshot, its HMAC-SHA256.
+func lookupHash(key, s []byte) [32]byte {
+	if key == nil {
+		return sha256.Sum256(s)
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write(s)
+	var h [32]byte
+	m.Sum(h[:0])
+	return h
 }
 
 // hash64 is a 64-bit hash of s under seed, in the style of wyhash (multiply, fold the 128-bit
@@ -134,7 +150,7 @@ func mix(a, b uint64) uint64 {
 }
 
 // key returns the key of the "kind:value" string s in t.
-func (t *table) key(s []byte) uint64 { return keyOf(s, t.seed, t.sha) }
+func (t *table) key(s []byte) uint64 { return keyOf(s, t.seed, t.sha, t.mac) }
 
 // find returns the slot of the entry with the key k.
 func (t *table) find(k uint64) (int, bool) {
@@ -213,6 +229,7 @@ type Builder struct {
 	arena []byte   // length-prefixed "kind:value" strings
 	seed  uint64
 	sha   bool
+	mac   []byte // with sha, the key of a keyed snapshot's lookup hash
 	types *typeTable
 	buf   []byte
 }
@@ -268,10 +285,13 @@ func (b *Builder) addRaw(s []byte, sum Summary) {
 
 // keyFromHash is keyOf for a string whose lookup hash h is known.
 func (b *Builder) keyFromHash(s []byte, h *[32]byte) uint64 {
-	if b.sha {
+	switch {
+	case b.sha && b.mac != nil:
+		return keyOf(s, 0, true, b.mac)
+	case b.sha:
 		return max(binary.BigEndian.Uint64(h[:8]), 1)
 	}
-	return keyOf(s, b.seed, false)
+	return keyOf(s, b.seed, false, nil)
 }
 
 func (b *Builder) addEntry(k uint64, sum Summary) {
@@ -387,7 +407,7 @@ func (b *Builder) table(others ...*Builder) *table {
 		n, size = n+len(p.ents), size+len(p.arena)
 	}
 	if n == 0 && size == 0 {
-		return &table{homes: 1, keys: make([]uint64, 1), sums: make([]Summary, 1), seed: b.seed, sha: b.sha, starts: noStarts()}
+		return &table{homes: 1, keys: make([]uint64, 1), sums: make([]Summary, 1), seed: b.seed, sha: b.sha, mac: b.mac, starts: noStarts()}
 	}
 	ranges := make([]uint32, 1<<rangeBits+1)
 	starts := make([]uint32, 1<<prefixBits+1)
@@ -432,7 +452,7 @@ func (b *Builder) table(others ...*Builder) *table {
 			slices.SortFunc(part, func(a, b ent) int { return cmp.Compare(a.key, b.key) })
 		}
 	}
-	t := &table{homes: homesFor(n), n: n, seed: b.seed, sha: b.sha, arena: arena, starts: starts}
+	t := &table{homes: homesFor(n), n: n, seed: b.seed, sha: b.sha, mac: b.mac, arena: arena, starts: starts}
 	slots := t.homes
 	if n > 0 { // the last entry's slot, where each is placed at its home or just after the one before
 		pos := uint64(0)
@@ -530,7 +550,7 @@ func (x *Index) compact() {
 	}
 	n := old.n + len(snap)
 	b := &Builder{ents: make([]ent, 0, n), strs: make([]strRef, 0, n), arena: make([]byte, 0, len(old.arena)),
-		seed: old.seed, sha: old.sha, types: x.types.Load()}
+		seed: old.seed, sha: old.sha, mac: old.mac, types: x.types.Load()}
 	for i, k := range old.keys {
 		if k != 0 && !changed[k] {
 			b.ents = append(b.ents, ent{k, old.sums[i]})
@@ -680,12 +700,20 @@ func ParsePrefix(p string) (uint32, error) {
 }
 
 // Bucket returns every indicator of kind whose lookup hash starts with the 20-bit prefix,
-// ordered by hash, so that a client can check an identifier without revealing it.
-func (x *Index) Bucket(kind shopguard.Kind, prefix uint32, now time.Time) []Match {
+// ordered by hash, so that a client can check an identifier without revealing it. Those whose
+// score is 0 at time now (every report rejected, delisted, faded) are left out: they are no
+// finding, and their hashes would only tell that someone once reported them. Without
+// guessable, identifiers whose values can all be tried (ident.LowEntropy) are left out too:
+// their full hashes would give them away (see WriteSnapshot); a server answers them only to
+// callers it knows. An index read from a snapshot holds no identifiers and answers none.
+func (x *Index) Bucket(kind shopguard.Kind, prefix uint32, now time.Time, guessable bool) []Match {
 	out := []Match{}
+	if !guessable && ident.LowEntropyKind(kind) {
+		return out
+	}
 	pre := string(kind) + ":"
 	add := func(s string, sum Summary) {
-		if !strings.HasPrefix(s, pre) {
+		if !strings.HasPrefix(s, pre) || sum.score(now) == 0 || !guessable && ident.LowEntropy(kind, s[len(pre):]) {
 			return
 		}
 		h := sha256.Sum256([]byte(s))

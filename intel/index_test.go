@@ -104,7 +104,7 @@ func TestIndexBucket(t *testing.T) {
 			t.Fatal(err)
 		}
 		found := false
-		for _, m := range x.Bucket(shopguard.KindPhone, p, now) {
+		for _, m := range x.Bucket(shopguard.KindPhone, p, now, true) {
 			if m.Hash[:5] != h[:5] {
 				t.Fatalf("bucket %s holds %s", h[:5], m.Hash)
 			}
@@ -113,7 +113,7 @@ func TestIndexBucket(t *testing.T) {
 		if !found {
 			t.Fatalf("hash of %s not in its bucket", v)
 		}
-		if got := x.Bucket(shopguard.KindQQ, p, now); len(got) != 0 {
+		if got := x.Bucket(shopguard.KindQQ, p, now, true); len(got) != 0 {
 			t.Fatalf("qq bucket holds phones: %v", got)
 		}
 	}

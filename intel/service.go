@@ -434,8 +434,9 @@ func (s *Service) Lookup(kind shopguard.Kind, value string) (shopguard.Indicator
 	return s.Index.Lookup(kind, value, s.now())
 }
 
-// Bucket answers a private lookup: every indicator of kind whose hash starts with prefix.
-func (s *Service) Bucket(kind shopguard.Kind, prefix string) ([]Match, error) {
+// Bucket answers a private lookup: every indicator of kind whose hash starts with prefix
+// (Index.Bucket; guessable lets in the identifiers whose values can all be tried).
+func (s *Service) Bucket(kind shopguard.Kind, prefix string, guessable bool) ([]Match, error) {
 	if _, err := shopguard.ParseKind(string(kind)); err != nil {
 		return nil, err
 	}
@@ -443,7 +444,7 @@ func (s *Service) Bucket(kind shopguard.Kind, prefix string) ([]Match, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Index.Bucket(kind, p, s.now()), nil
+	return s.Index.Bucket(kind, p, s.now(), guessable), nil
 }
 
 // Purge deletes the reports older than the retention period and recomputes what they named.

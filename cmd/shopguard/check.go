@@ -159,7 +159,7 @@ With --jsonl, each input line is such an object with an "id".`)
 	}
 	var checks combine.Checks
 	if *snapshot != "" {
-		if checks.Reputations, err = readSnapshot(*snapshot); err != nil {
+		if checks.Reputations, err = readSnapshot(c, *snapshot); err != nil {
 			return err
 		}
 	}

@@ -44,6 +44,8 @@ type Config struct {
 	RDAP      string `json:"rdap"`
 	// PublicPending shows the public "reports under review" for unconfirmed reports.
 	PublicPending bool `json:"public_pending"`
+	// SnapshotKey writes (snapshot --keyed) and reads keyed snapshots.
+	SnapshotKey string `json:"snapshot_key"`
 }
 
 // S3Config is where the S3-compatible object store of --blobs s3://… is and how to sign in.
@@ -90,7 +92,7 @@ func (m *Main) loadConfig() (Config, error) {
 		str("SHOPGUARD_KNOWLEDGE", &c.Knowledge), str("SHOPGUARD_SECURE_COOKIES", &secure), str("SHOPGUARD_PUBLIC_PENDING", &pending),
 		str("SHOPGUARD_TRUSTED_PROXIES", &c.TrustedProxies), num("SHOPGUARD_RATE_ANON", &c.RateAnon),
 		num("SHOPGUARD_RATE_KEY", &c.RateKey), str("SHOPGUARD_LOG_LEVEL", &c.LogLevel), str("SHOPGUARD_LOG_FORMAT", &c.LogFormat),
-		str("SHOPGUARD_FEED_URLS", &c.FeedURLs), str("SHOPGUARD_METRICS_ADDR", &c.MetricsAddr), str("SHOPGUARD_METRICS_KEY", &c.MetricsKey),
+		str("SHOPGUARD_SNAPSHOT_KEY", &c.SnapshotKey), str("SHOPGUARD_FEED_URLS", &c.FeedURLs), str("SHOPGUARD_METRICS_ADDR", &c.MetricsAddr), str("SHOPGUARD_METRICS_KEY", &c.MetricsKey),
 		// The AWS names first, so that SHOPGUARD_S3_* wins when both are set.
 		str("AWS_REGION", &c.S3.Region), str("AWS_ACCESS_KEY_ID", &c.S3.AccessKey), str("AWS_SECRET_ACCESS_KEY", &c.S3.SecretKey),
 		str("SHOPGUARD_S3_ENDPOINT", &c.S3.Endpoint), str("SHOPGUARD_S3_REGION", &c.S3.Region),
@@ -189,9 +191,12 @@ func (c Config) httpConfig() (shttp.Config, error) {
 // sqlitePath is where the SQLite database lives in the data directory.
 func (c Config) sqlitePath() string { return filepath.Join(c.Data, "shopguard.db") }
 
-// redacted returns the configuration with the database password, the metrics key and the
+// redacted returns the configuration with the database password, the snapshot key, the metrics key and the
 // object store's secret key hidden.
 func (c Config) redacted() Config {
+	if c.SnapshotKey != "" {
+		c.SnapshotKey = "REDACTED"
+	}
 	if c.MetricsKey != "" {
 		c.MetricsKey = "REDACTED"
 	}

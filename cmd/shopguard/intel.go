@@ -89,7 +89,7 @@ func localReports(ctx context.Context, c Config) (*intel.Service, func(), error)
 // localReports). The returned func closes what was opened.
 func checkReputations(ctx context.Context, c Config, snapshot string) (*intel.Service, func(), error) {
 	if snapshot != "" {
-		reps, err := readSnapshot(snapshot)
+		reps, err := readSnapshot(c, snapshot)
 		return reps, func() {}, err
 	}
 	return localReports(ctx, c)
@@ -196,7 +196,7 @@ func (m *Main) identLookup(ctx context.Context, c Config, server, key, snapshot 
 				Finding: r.Finding, Checked: []string{shopguard.CheckedCommunity}}, err
 		}, func() {}, nil
 	case snapshot != "":
-		reps, err := readSnapshot(snapshot)
+		reps, err := readSnapshot(c, snapshot)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -217,14 +217,18 @@ func (m *Main) identLookup(ctx context.Context, c Config, server, key, snapshot 
 
 // readSnapshot loads an offline snapshot (shopguard snapshot) into a reputation service
 // that answers from it alone: the identifiers' reputations and the link check's community
-// domains.
-func readSnapshot(path string) (*intel.Service, error) {
+// domains. A keyed snapshot is read with the configured snapshot key.
+func readSnapshot(c Config, path string) (*intel.Service, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, usagef("--snapshot: %v", err)
 	}
 	defer f.Close()
-	x, _, err := intel.ReadSnapshot(f)
+	var key []byte
+	if c.SnapshotKey != "" {
+		key = []byte(c.SnapshotKey)
+	}
+	x, _, err := intel.ReadSnapshot(f, key)
 	if err != nil {
 		return nil, err
 	}
@@ -520,28 +524,47 @@ func (m *Main) importIndicators(ctx context.Context, args []string) error {
 
 func (m *Main) snapshot(ctx context.Context, args []string) error {
 	var out string
+	var keyed bool
 	var cfg *Config
-	return m.withStore(ctx, "snapshot", "", "Write an offline snapshot of the indicators: hashes and summaries, no identifiers, so it can be shared.\nCheck against it with shopguard check KIND --snapshot FILE VALUE.",
+	return m.withStore(ctx, "snapshot", "", `Write an offline snapshot of the confirmed indicators: hashes and summaries, no identifiers.
+A public snapshot (the default, also served at /api/v1/indicators/snapshot) leaves out phone
+numbers, QQ numbers, bank accounts, Alipay accounts, shops and digit-made WeChat ids and
+e-mail addresses: their hashes could be reversed by trying every number. With --keyed every
+kind is written, hashed under SHOPGUARD_SNAPSHOT_KEY (or _FILE, at least 16 bytes): give it
+and its key only to those you trust with bulk access.
+Check against it with shopguard check KIND --snapshot FILE VALUE.`,
 		args, func(c *Config, fs *flag.FlagSet) {
 			cfg = c
 			fs.StringVar(&out, "out", "", "the snapshot file to write")
+			fs.BoolVar(&keyed, "keyed", false, "write every kind, hashed under SHOPGUARD_SNAPSHOT_KEY [SHOPGUARD_SNAPSHOT_KEY, SHOPGUARD_SNAPSHOT_KEY_FILE]")
 		}, func(db *sqlstore.DB, rest []string) error {
 			if out == "" {
 				return usagef("--out: name the snapshot file")
+			}
+			var key []byte
+			if keyed {
+				if cfg.SnapshotKey == "" {
+					return usagef("--keyed: set SHOPGUARD_SNAPSHOT_KEY or SHOPGUARD_SNAPSHOT_KEY_FILE to the key")
+				}
+				key = []byte(cfg.SnapshotKey)
 			}
 			s, err := m.readIndicators(ctx, db, *cfg, "snapshot")
 			if err != nil {
 				return err
 			}
 			var buf bytes.Buffer
-			info, err := intel.WriteSnapshot(&buf, s.Index, time.Now())
+			info, err := intel.WriteSnapshot(&buf, s.Index, time.Now(), key)
 			if err != nil {
 				return err
 			}
 			if err := m.writeOut(out, buf.Bytes()); err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stdout, "wrote %d indicators to %s\n", info.Indicators, out)
+			kind := "public"
+			if info.Keyed {
+				kind = "keyed"
+			}
+			fmt.Fprintf(m.Stdout, "wrote %d indicators to %s (%s)\n", info.Indicators, out, kind)
 			return nil
 		})
 }

@@ -203,6 +203,10 @@ func TestConfigRedactsSecrets(t *testing.T) {
 	if code != 0 || strings.Contains(out, "metrics-secret") || !strings.Contains(out, `"metrics_key": "REDACTED"`) || !strings.Contains(out, `"metrics_addr": "127.0.0.1:9090"`) {
 		t.Fatalf("config with a metrics key: %d %s %s", code, out, errOut)
 	}
+	code, out, errOut = run(t, map[string]string{"SHOPGUARD_SNAPSHOT_KEY": "snapshot-secret-0123456789"}, "", "config")
+	if code != 0 || strings.Contains(out, "snapshot-secret") || !strings.Contains(out, `"snapshot_key": "REDACTED"`) {
+		t.Fatalf("config with a snapshot key: %d %s %s", code, out, errOut)
+	}
 	code, _, errOut = run(t, nil, "", "config", "--metrics-key", "short")
 	if code != 2 || !strings.Contains(errOut, "metrics key") {
 		t.Fatalf("short metrics key: %d %s", code, errOut)

@@ -123,16 +123,33 @@ func TestChecksAskASnapshot(t *testing.T) {
 	if code, _, errOut := run(t, env, "", "import", "--format", "csv", "--source", "partner", csv); code != 0 {
 		t.Fatalf("import: %d %s", code, errOut)
 	}
-	snap := filepath.Join(t.TempDir(), "shopguard.snapshot")
-	if code, _, errOut := run(t, env, "", "snapshot", "--out", snap); code != 0 {
-		t.Fatalf("snapshot: %d %s", code, errOut)
+	// The public snapshot holds the domain, not the phone number, whose hash anyone could find
+	// by hashing every number; the keyed one holds both, under the operator's key.
+	public, snap := filepath.Join(t.TempDir(), "public.snapshot"), filepath.Join(t.TempDir(), "keyed.snapshot")
+	if code, out, errOut := run(t, env, "", "snapshot", "--out", public); code != 0 || !strings.Contains(out, "wrote 1 indicators") {
+		t.Fatalf("snapshot: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, env, "", "snapshot", "--keyed", "--out", snap); code != 2 || !strings.Contains(errOut, "SHOPGUARD_SNAPSHOT_KEY") {
+		t.Fatalf("snapshot --keyed without a key: %d %s", code, errOut)
+	}
+	env["SHOPGUARD_SNAPSHOT_KEY"] = "the operator's snapshot key"
+	if code, out, errOut := run(t, env, "", "snapshot", "--keyed", "--out", snap); code != 0 || !strings.Contains(out, "wrote 2 indicators") || !strings.Contains(out, "(keyed)") {
+		t.Fatalf("snapshot --keyed: %d %s %s", code, out, errOut)
 	}
 	offline := map[string]string{"SHOPGUARD_DATA": filepath.Join(t.TempDir(), "never-made")}
 	chat := "您好，台灯已经发货，有问题打我电话 138-1234-5678，店铺 sunny-gadgets.com"
 	if code, out, _ := run(t, offline, chat, "scan", "--lang", "en"); code != 0 || !strings.Contains(out, "Risk: low") {
 		t.Fatalf("scan without a snapshot: exit %d\n%s", code, out)
 	}
-	code, out, errOut := run(t, offline, chat, "scan", "--lang", "en", "--json", "--snapshot", snap)
+	code, out, errOut := run(t, offline, chat, "scan", "--lang", "en", "--json", "--snapshot", public)
+	if code != 1 || strings.Contains(out, `"intel.confirmed_identifier"`) || !strings.Contains(out, `"link.reported"`) {
+		t.Fatalf("scan --snapshot public: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := run(t, offline, chat, "scan", "--snapshot", snap); code != 2 || !strings.Contains(errOut, "keyed") {
+		t.Fatalf("scan --snapshot keyed without the key: exit %d %s", code, errOut)
+	}
+	offline["SHOPGUARD_SNAPSHOT_KEY"] = env["SHOPGUARD_SNAPSHOT_KEY"]
+	code, out, errOut = run(t, offline, chat, "scan", "--lang", "en", "--json", "--snapshot", snap)
 	if code != 1 || !strings.Contains(out, `"intel.confirmed_identifier"`) || !strings.Contains(out, `"link.reported"`) || strings.Contains(out, "13812345678") {
 		t.Fatalf("scan --snapshot: exit %d\n%s%s", code, out, errOut)
 	}

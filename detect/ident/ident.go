@@ -76,6 +76,48 @@ func HashHex(kind shopguard.Kind, canonical string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// LowEntropy reports whether an identifier (canonical) comes from a space small enough to try
+// every value of: phone numbers, QQ numbers, bank cards and accounts, Alipay accounts and
+// shops (a platform's numeric ids) always; a WeChat id or an e-mail address when it is made of
+// digits with fewer than three letters (a QQ or phone number as a WeChat id, "12345678@qq.com",
+// "wx13812345678"). A hash does not hide such a value: whoever hashes every candidate finds
+// it (a million guesses take about a second). Domains and URLs are not: they are public
+// names, whose hashes hide them only from someone without a list of names to try.
+func LowEntropy(kind shopguard.Kind, canonical string) bool {
+	switch kind {
+	case shopguard.KindEmail:
+		local, _, _ := strings.Cut(canonical, "@")
+		return fewLetters(local)
+	case shopguard.KindWeChat:
+		return fewLetters(canonical)
+	}
+	return LowEntropyKind(kind)
+}
+
+// LowEntropyKind reports whether every identifier of kind is LowEntropy: phone numbers, QQ
+// numbers, bank cards and accounts, Alipay accounts and shops.
+func LowEntropyKind(kind shopguard.Kind) bool {
+	switch kind {
+	case shopguard.KindPhone, shopguard.KindQQ, shopguard.KindBankAccount, shopguard.KindAlipay, shopguard.KindShop:
+		return true
+	}
+	return false
+}
+
+// fewLetters reports whether s holds digits and fewer than three ASCII letters.
+func fewLetters(s string) bool {
+	letters, digits := 0, 0
+	for i := range len(s) {
+		switch c := s[i] | 0x20; {
+		case c >= 'a' && c <= 'z':
+			letters++
+		case isDigit(s[i]):
+			digits++
+		}
+	}
+	return digits > 0 && letters < 3
+}
+
 func appendKey(dst []byte, kind shopguard.Kind, canonical string) []byte {
 	dst = append(dst, kind...)
 	dst = append(dst, ':')

@@ -174,3 +174,28 @@ func TestCard(t *testing.T) {
 		}
 	}
 }
+
+func TestLowEntropy(t *testing.T) {
+	for _, c := range []struct {
+		kind  shopguard.Kind
+		value string
+		low   bool
+	}{
+		{shopguard.KindPhone, "+8613812345678", true},
+		{shopguard.KindQQ, "12345678", true},
+		{shopguard.KindBankAccount, "6222021234567890128", true},
+		{shopguard.KindAlipay, "shop@example.com", true},
+		{shopguard.KindShop, "taobao:12345678", true},
+		{shopguard.KindEmail, "12345678@qq.com", true},
+		{shopguard.KindEmail, "qq12345678@qq.com", true},
+		{shopguard.KindEmail, "zhangwei1988@163.com", false},
+		{shopguard.KindWeChat, "wx13812345678", true},
+		{shopguard.KindWeChat, "fake_shop_01", false},
+		{shopguard.KindDomain, "sunny-gadgets.com", false},
+		{shopguard.KindURL, "https://sunny-gadgets.com/a", false},
+	} {
+		if got := ident.LowEntropy(c.kind, c.value); got != c.low {
+			t.Errorf("LowEntropy(%s, %s) = %v, want %v", c.kind, c.value, got, c.low)
+		}
+	}
+}
