@@ -88,6 +88,7 @@ func (s *Server) deleteCase(w http.ResponseWriter, r *http.Request) error {
 	if err := v.Delete(r.Context(), c.ID); err != nil {
 		return err
 	}
+	s.packages.forget(c.ID)
 	s.setCaseCookie(w, c.ID, "", -1)
 	return nil
 }

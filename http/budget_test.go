@@ -152,3 +152,36 @@ func TestShutdownSavesCacheWithSlowRequests(t *testing.T) {
 		t.Errorf("the slow request's connection is still open after Close: read %q", rest)
 	}
 }
+
+// TestPackageBuiltOncePerVersion: downloading the package of an unchanged case again sends
+// the one already built, byte for byte; a new file makes a new package.
+func TestPackageBuiltOncePerVersion(t *testing.T) {
+	ts := newTestServer(t, nil)
+	id, key := createCase(t, ts, `{"lang":"zh-CN","triage":{"what":"deposit","platform":"xianyu"}}`, nil)
+	hdr := map[string]string{"Authorization": "Bearer " + key}
+	if st, body := upload(t, ts, id, key, "chat.png", "", testPNG); st != 201 {
+		t.Fatalf("upload = %d %s", st, body)
+	}
+	get := func() []byte {
+		t.Helper()
+		st, h, body := ts.do(t, "GET", "/api/v1/cases/"+id+"/package.zip", "", hdr)
+		if st != 200 || h.Get("Content-Type") != "application/zip" || h.Get("Content-Length") != fmt.Sprint(len(body)) {
+			t.Fatalf("package = %d %v (%d bytes)", st, h, len(body))
+		}
+		return body
+	}
+	first, again := get(), get()
+	if n := ts.srv.PackageBuilds(); n != 1 || string(first) != string(again) {
+		t.Fatalf("two downloads of an unchanged case built %d packages (same bytes: %v), want 1", n, string(first) == string(again))
+	}
+	if st, body := upload(t, ts, id, key, "receipt.pdf", "", testPDF); st != 201 {
+		t.Fatalf("upload = %d %s", st, body)
+	}
+	if changed := get(); ts.srv.PackageBuilds() != 2 || string(changed) == string(first) {
+		t.Fatalf("after a new file: %d builds, want 2 and a new package", ts.srv.PackageBuilds())
+	}
+	get()
+	if n := ts.srv.PackageBuilds(); n != 2 {
+		t.Fatalf("a third download of the changed case built again: %d builds", n)
+	}
+}

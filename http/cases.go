@@ -334,28 +334,49 @@ func (s *Server) writePackage(w http.ResponseWriter, r *http.Request, c *shopgua
 		return err
 	}
 	now := time.Now()
-	in := casework.PackageInput{Case: c, Evidence: ev, Plan: s.planner.Plan(c.Triage, c.Lang, now), Blobs: v.Blobs, Now: now}
-	// Build in a temporary file first so that a failure is a clean error, not half an archive.
-	tmp, err := os.CreateTemp("", "shopguard-package-*.zip")
+	key := packageKey(c, ev, now)
+	f, size, ok := s.packages.open(key, now)
+	if !ok {
+		in := casework.PackageInput{Case: c, Evidence: ev, Plan: s.planner.Plan(c.Triage, c.Lang, now), Blobs: v.Blobs, Now: now}
+		if f, size, err = s.buildPackage(r, in, key); err != nil {
+			return err
+		}
+	}
+	defer f.Close()
+	attachment(w, "application/zip", fmt.Sprintf("shopguard-case-%s.zip", c.ID))
+	w.Header().Set("Content-Length", fmt.Sprint(size))
+	io.Copy(w, f)
+	return nil
+}
+
+// buildPackage builds a package within the build budget into a file of the package cache,
+// kept there under key, and returns it opened at its start with its size. It is built whole
+// before a byte is sent, so that a failure is a clean error, not half an archive.
+func (s *Server) buildPackage(r *http.Request, in casework.PackageInput, key string) (*os.File, int64, error) {
+	tmp, err := s.packages.tempFile()
 	if err != nil {
-		return fmt.Errorf("http: package: %w", err)
+		return nil, 0, err
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	if err := s.work(r, s.buildGate, func(ctx context.Context) error { return casework.WritePackage(ctx, tmp, in) }); err != nil {
-		return err
+	err = s.work(r, s.buildGate, func(ctx context.Context) error {
+		s.packages.builds.Add(1)
+		return casework.WritePackage(ctx, tmp, in)
+	})
+	var size int64
+	if err == nil {
+		size, err = tmp.Seek(0, io.SeekCurrent)
 	}
-	size, err := tmp.Seek(0, io.SeekCurrent)
 	if err == nil {
 		_, err = tmp.Seek(0, io.SeekStart)
 	}
 	if err != nil {
-		return fmt.Errorf("http: package: %w", err)
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, 0, fmt.Errorf("http: package: %w", err)
 	}
-	attachment(w, "application/zip", fmt.Sprintf("shopguard-case-%s.zip", c.ID))
-	w.Header().Set("Content-Length", fmt.Sprint(size))
-	io.Copy(w, tmp)
-	return nil
+	if !s.packages.keep(key, in.Case.ID, tmp.Name(), size, in.Now) {
+		os.Remove(tmp.Name()) // not kept: the open file still reads until closed
+	}
+	return tmp, size, nil
 }
 
 // caseURL is the web page of a case.

@@ -28,6 +28,9 @@ func (s *Server) ShareRatesNow(ctx context.Context) error {
 	return s.shareRatesOnce(ctx, time.Now())
 }
 
+// PackageBuilds returns how many evidence packages the server has built.
+func (s *Server) PackageBuilds() int64 { return s.packages.builds.Load() }
+
 // FillWork takes every slot of the scan and build budgets, as a crowd of expensive requests
 // would, until release is called.
 func (s *Server) FillWork() (release func()) {

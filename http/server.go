@@ -134,6 +134,8 @@ type Server struct {
 	// scanGate and buildGate bound the expensive work running at once (Config.ScanSlots,
 	// Config.BuildSlots).
 	scanGate, buildGate *budget.Gate
+	// packages keeps the evidence packages built lately.
+	packages packageCache
 	// stopIntel stops following the change sequence.
 	stopIntel context.CancelFunc
 	// shop holds what the shop checks share, built on first use (after the caller has set
@@ -291,7 +293,7 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	defer s.cancelRequests()
 	if s.srv == nil {
-		return nil
+		return s.packages.close()
 	}
 	var errs []error
 	for _, srv := range []*http.Server{s.metricsSrv, s.srv} {
@@ -306,5 +308,6 @@ func (s *Server) Close(ctx context.Context) error {
 	if err := s.Intel.SaveCache(); err != nil {
 		errs = append(errs, fmt.Errorf("http: shutdown: %w", err))
 	}
+	errs = append(errs, s.packages.close())
 	return errors.Join(errs...)
 }

@@ -64,6 +64,7 @@ func newTestServerOn(t testing.TB, store shopguard.Store, tune func(*shttp.Confi
 	if srv.Blobs, err = blob.NewDir(blobDir); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { srv.Close(context.Background()) }) // after the listener's: removes the package cache
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return &testServer{Server: ts, srv: srv, auth: auth.NewService(store), logs: logs, blobDir: blobDir}
