@@ -121,6 +121,7 @@ var accessTable = map[string]access{
 	"GET /check/link":               anyone,
 	"GET /check/chat":               anyone,
 	"POST /check/chat":              anyone,
+	"POST /check":                   anyone,
 	"GET /lang/{lang}":              anyone,
 	"GET /check/seller":             anyone,
 	"POST /check/seller":            anyone,

@@ -181,6 +181,7 @@ func TestBrowserCaseReport(t *testing.T) {
 		t.Fatalf("proposed scam type = %q, %v; want cod_switch (a seller, cash on delivery)", proposed, err)
 	}
 	do(t, ctx, "report without consent",
+		chromedp.Click("#report > summary"), // the report section is folded until opened
 		chromedp.SendKeys("#value0", "138 1234 5678"),
 		chromedp.Click(`#report-evidence input[name="evidence"]`),
 		chromedp.Click("#report-submit"),

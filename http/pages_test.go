@@ -160,6 +160,9 @@ func everyPage(t *testing.T) []shownPage {
 		{"GET /check/link", "/check/link?url=https://quiet-corner-books.example/item/7", "", "", anon, 200},
 		{"GET /check/link", "/check/link?url=http://taobao-secure-login.top/pay", "", "", anon, 200},
 		{"GET /check/chat", "/check/chat", "", "", anon, 200},
+		{"POST /check", "/check", "POST", url.Values{"q": {"亲，我是平台客服，请开启屏幕共享。"}}.Encode(), anon, 200},
+		{"POST /check", "/check", "POST", url.Values{"q": {"138 1234 5678"}}.Encode(), anon, 200},
+		{"POST /check", "/check", "POST", url.Values{"q": {"taobao-secure-login.top/pay"}}.Encode(), anon, 200},
 		{"POST /check/chat", "/check/chat", "POST", chat, anon, 200},
 		{"GET /check/seller", "/check/seller", "", "", anon, 200},
 		{"POST /check/seller", "/check/seller", "POST", url.Values{"price": {"1999"}, "payment": {"bank_transfer"}}.Encode(), anon, 200},
@@ -201,6 +204,7 @@ func everyPage(t *testing.T) []shownPage {
 		{"", "/appeal", "POST", url.Values{"kind": {"phone"}, "value": {"12"}, "reason": {"是我的号码"}}.Encode(), anon, 400},
 		{"", "/login", "POST", url.Values{"name": {"mia"}, "password": {"wrong password"}}.Encode(), anon, 401},
 		{"", "/check/chat", "POST", url.Values{"text": {""}}.Encode(), anon, 400},
+		{"", "/check", "POST", url.Values{"q": {" "}}.Encode(), anon, 400},
 		{"", "/check/link", "POST", "", anon, 405},
 	}
 	var out []shownPage

@@ -86,6 +86,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /{$}", s.handleHome)
 	s.handle("GET /learn", s.handleLearn)
 	s.handle("GET /learn/{id}", s.handleLearnType)
+	s.handle("POST /check", s.handleQuickCheck)
 	s.handle("GET /check/link", s.handleCheckLinkPage)
 	s.handle("GET /check/chat", s.handleCheckChatPage)
 	s.handle("POST /check/chat", s.handleCheckChatForm)

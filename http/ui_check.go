@@ -46,11 +46,20 @@ func (s *Server) handleCheckChatPage(w http.ResponseWriter, r *http.Request) err
 func (s *Server) handleCheckChatForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxPastedChat+4096)
 	if err := r.ParseForm(); err != nil {
-		s.render(w, r, http.StatusRequestEntityTooLarge, "check_chat", "check.title", checkChat{Error: "check.too_long"})
-		return nil
+		return s.checkChat(w, r, "", err)
 	}
-	d := checkChat{Text: r.PostFormValue("text")}
+	return s.checkChat(w, r, r.PostFormValue("text"), nil)
+}
+
+// checkChat answers the chat check of the pasted text on the chat page; a form that could not be read
+// (formErr) is too long.
+func (s *Server) checkChat(w http.ResponseWriter, r *http.Request, pasted string, formErr error) error {
+	d := checkChat{Text: pasted}
 	switch {
+	case formErr != nil:
+		d.Error = "check.too_long"
+		s.render(w, r, http.StatusRequestEntityTooLarge, "check_chat", "check.title", d)
+		return nil
 	case strings.TrimSpace(d.Text) == "":
 		d.Error = "check.empty"
 		s.render(w, r, http.StatusBadRequest, "check_chat", "check.title", d)
@@ -74,7 +83,7 @@ func (s *Server) handleCheckChatForm(w http.ResponseWriter, r *http.Request) err
 		if len(msgs) > 1 {
 			from = msgs[i].From
 		}
-		d.Messages = append(d.Messages, chatMessage{From: from, Segments: segs})
+		d.Messages = append(d.Messages, chatMessage{From: from, Segments: text.Marked(segs)})
 	}
 	d.Cues = explainCues(s.Knowledge, res, lang)
 	s.render(w, r, http.StatusOK, "check_chat", "check.title", d)

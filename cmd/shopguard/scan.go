@@ -169,7 +169,7 @@ func printScan(m *Main, pack *knowledge.Pack, msgs []text.Message, res text.Resu
 		fmt.Fprintf(w, "\n## %s\n", h[3])
 		for i, segs := range res.Highlight(msgs) {
 			var b strings.Builder
-			for _, s := range segs {
+			for _, s := range text.Marked(segs) {
 				if len(s.Cues) > 0 {
 					b.WriteString("[[" + s.Text + "]]")
 				} else {

@@ -67,3 +67,24 @@ func (r *Result) Highlight(msgs []Message) [][]Segment {
 	}
 	return out
 }
+
+// Marked joins each run of adjacent marked segments (segments with cues) into one segment
+// that holds the cues of all, in order of first appearance, so that overlapping cues such as
+// "开启屏幕" and "屏幕共享" read as one marked phrase. Unmarked segments are kept as they are.
+func Marked(segs []Segment) []Segment {
+	out := make([]Segment, 0, len(segs))
+	for _, s := range segs {
+		if n := len(out); n > 0 && len(s.Cues) > 0 && len(out[n-1].Cues) > 0 {
+			last := &out[n-1]
+			last.Text += s.Text
+			for _, c := range s.Cues {
+				if !slices.Contains(last.Cues, c) {
+					last.Cues = append(last.Cues, c)
+				}
+			}
+			continue
+		}
+		out = append(out, Segment{Text: s.Text, Cues: slices.Clone(s.Cues)})
+	}
+	return out
+}
