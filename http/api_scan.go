@@ -6,6 +6,7 @@ import (
 	"github.com/shopguard/shopguard/detect/combine"
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/jsonw"
 )
 
 // checks returns the detectors the check doors compose: the server's text detector, its link
@@ -31,6 +32,18 @@ type scanResponse struct {
 	text.Result
 }
 
+// AppendJSON appends the answer as encoding/json writes it, without reflection.
+func (r *scanResponse) AppendJSON(dst []byte) []byte {
+	if r.ID == "" {
+		return r.Result.AppendJSON(dst)
+	}
+	dst = jsonw.String(append(dst, `{"id":`...), r.ID)
+	at := len(dst)
+	dst = r.Result.AppendJSON(dst) // {"risk":…: its members follow the id's
+	dst[at] = ','
+	return dst
+}
+
 func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	var req scanRequest
 	if err := decodeJSON(r, &req); err != nil {
@@ -48,6 +61,6 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res.Explain(s.Knowledge, lang)
-	writeJSON(w, http.StatusOK, scanResponse{ID: req.ID, Result: res})
+	writeJSON(w, http.StatusOK, &scanResponse{ID: req.ID, Result: res})
 	return nil
 }

@@ -29,7 +29,7 @@ func (s *Server) handleCheckURL(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, http.StatusOK, &res)
 	return nil
 }
 
