@@ -102,7 +102,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &se) && se.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.RetryAfter.Seconds()))))
 	}
-	detail := ErrorDetail{Code: code, Message: shopguard.ErrorMessage(err), Field: shopguard.ErrorField(err), RequestID: st.id}
+	detail := ErrorDetail{Code: code, Message: s.sayAPIError(r, err), Field: shopguard.ErrorField(err), RequestID: st.id}
 	if wantsHTML(r) {
 		detail.Message = s.sayError(r, err, nil)
 		s.renderError(w, r, status, detail)

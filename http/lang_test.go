@@ -228,3 +228,64 @@ func readPage(t *testing.T, req *http.Request) (int, string) {
 	}
 	return resp.StatusCode, string(b)
 }
+
+// Every validation error of the API is in the language the caller chose (Accept-Language)
+// and names the field as the form asking the same question labels it; without a chosen
+// language the API answers in English, as its reference documents.
+func TestAPIErrorsSpeakTheCallersLanguage(t *testing.T) {
+	ts := newTestServer(t, nil)
+	cases := []struct {
+		name, method, path, body, field string
+		want                            map[shopguard.Lang]string
+	}{
+		{"listing price", "POST", "/api/v1/check/listing", `{"price":"便宜"}`, "price",
+			map[shopguard.Lang]string{shopguard.LangZH: "卖家报价（元）", shopguard.LangEN: "The seller's price"}},
+		{"empty link", "POST", "/api/v1/check/url", `{"url":" "}`, "url",
+			map[shopguard.Lang]string{shopguard.LangZH: "链接或域名", shopguard.LangEN: "Link or domain"}},
+		{"report without identifiers", "POST", "/api/v1/reports", `{"scam_type":"fake_shop","narrative":"没发货"}`, "identifiers",
+			map[shopguard.Lang]string{shopguard.LangZH: "对方用过的号码和账号", shopguard.LangEN: "The scammer's numbers and accounts"}},
+		{"report identifier", "POST", "/api/v1/reports", `{"scam_type":"fake_shop","narrative":"没发货","identifiers":[{"kind":"phone","value":"12"}]}`, "identifiers[0].value",
+			map[shopguard.Lang]string{shopguard.LangZH: "号码或账号（第 1 行）", shopguard.LangEN: "Number or account (row 1)"}},
+		{"appeal value", "POST", "/api/v1/appeals", `{"kind":"phone","value":"12","reason":"是我的号码","method":"review"}`, "identifier.value",
+			map[shopguard.Lang]string{shopguard.LangZH: "号码或账号", shopguard.LangEN: "Number or account"}},
+		{"case amount", "POST", "/api/v1/cases", `{"lang":"zh-CN","triage":{"what":"买手机被骗","amount":"三百"}}`, "amount",
+			map[shopguard.Lang]string{shopguard.LangZH: "金额（元）", shopguard.LangEN: "How much, in yuan?"}},
+		{"scan without text", "POST", "/api/v1/scan", `{"messages":[{"from":"them","text":"hi"}],"lang":"xx"}`, "lang",
+			map[shopguard.Lang]string{shopguard.LangZH: "「lang」", shopguard.LangEN: "lang"}},
+		{"malformed JSON", "POST", "/api/v1/scan", `{"text":`, "",
+			map[shopguard.Lang]string{shopguard.LangZH: "请求内容无法识别", shopguard.LangEN: "JSON"}},
+	}
+	han := regexp.MustCompile(`\p{Han}`)
+	// Words of English, beyond the examples and names a Chinese text keeps (links, JSON).
+	latinWord := regexp.MustCompile(`https?://\S+|JSON|([A-Za-z]{4,})`)
+	for _, lang := range shopguard.Langs {
+		for _, tc := range cases {
+			st, _, body := ts.do(t, tc.method, tc.path, tc.body, map[string]string{"Accept-Language": string(lang)})
+			e := errorOf(t, body)
+			if st != 400 || e.Field != tc.field || !strings.Contains(e.Message, tc.want[lang]) {
+				t.Errorf("%s in %s: %d field %q %q, want 400 field %q naming %q", tc.name, lang, st, e.Field, e.Message, tc.field, tc.want[lang])
+			}
+			// A Chinese message is Chinese: no English words beyond the field path it names.
+			if lang == shopguard.LangZH && (!han.MatchString(e.Message) || englishWords(latinWord, strings.ReplaceAll(e.Message, tc.field, ""))) {
+				t.Errorf("%s in Chinese: %q", tc.name, e.Message)
+			}
+			if lang == shopguard.LangEN && han.MatchString(strings.ReplaceAll(e.Message, "三百", "")) {
+				t.Errorf("%s in English: %q", tc.name, e.Message)
+			}
+		}
+	}
+	// No language chosen: the core's English message, as before.
+	if st, _, body := ts.do(t, "POST", "/api/v1/check/url", `{"url":" "}`, nil); st != 400 || errorOf(t, body).Message != "give the link to check" {
+		t.Errorf("no language chosen: %d %s", st, body)
+	}
+}
+
+// englishWords reports whether s holds a word the pattern captures in its group.
+func englishWords(pattern *regexp.Regexp, s string) bool {
+	for _, m := range pattern.FindAllStringSubmatch(s, -1) {
+		if m[1] != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/shopguard/shopguard"
 )
@@ -57,7 +58,11 @@ func (s *Server) sayError(r *http.Request, err error, labels formLabels) string 
 	field := shopguard.ErrorField(err)
 	generic := rowIndex.ReplaceAllString(field, "[]")
 	label := ""
-	if key, ok := labels[generic]; ok {
+	key, ok := labels[generic]
+	if _, inner, nested := strings.Cut(generic, "."); !ok && nested {
+		key, ok = labels[inner] // the API nests some answers: triage.amount is the form's amount
+	}
+	if ok {
 		label = p.T(key)
 		if m := rowIndex.FindStringSubmatch(field); m != nil {
 			n, _ := strconv.Atoi(m[1])
@@ -79,6 +84,71 @@ func (s *Server) sayError(r *http.Request, err error, labels formLabels) string 
 		return p.Tf("error.invalid", "field", label, "hint", shopguard.ErrorMessage(err))
 	}
 	return p.Tf("error.invalid_field", "field", label)
+}
+
+// sayAPIError is the message of an API error: the core's English message unless the caller
+// chose a language (?lang=, the language cookie or Accept-Language). In English an invalid
+// field is then named as the form labels it before the core's message; in Chinese the whole
+// message is the catalog's, naming the field by its label (or its path, when no form has it).
+func (s *Server) sayAPIError(r *http.Request, err error) string {
+	msg := shopguard.ErrorMessage(err)
+	if !chosenLang(r) {
+		return msg
+	}
+	lang := stateOf(r).lang
+	code := shopguard.ErrorCode(err)
+	if lang == shopguard.LangEN && code != shopguard.EINVALID {
+		return msg
+	}
+	said := s.sayError(r, err, apiLabels(stateOf(r).route))
+	p := page{Lang: lang, cat: s.ui.catalogs[lang]}
+	if lang == shopguard.LangEN || said != p.T("error.invalid_form") {
+		return said
+	}
+	// Neither label nor hint: name the field by its path, or the body.
+	switch field := shopguard.ErrorField(err); {
+	case field == "":
+		return p.T("error.invalid_body")
+	default:
+		return p.Tf("error.invalid_field", "field", field)
+	}
+}
+
+// chosenLang reports whether the caller chose a language rather than getting the default.
+func chosenLang(r *http.Request) bool {
+	if _, ok := shopguard.ParseLang(r.URL.Query().Get("lang")); ok {
+		return true
+	}
+	if _, err := r.Cookie(langCookie); err == nil {
+		return true
+	}
+	return r.Header.Get("Accept-Language") != ""
+}
+
+// apiRouteLabels gives the API routes the labels of the form that asks the same questions,
+// by the start of the route's path.
+var apiRouteLabels = []struct {
+	prefix string
+	labels formLabels
+}{
+	{"POST /api/v1/cases/{id}/report", caseReportLabels},
+	{"POST /api/v1/cases", caseLabels}, {"PUT /api/v1/cases", caseLabels},
+	{"POST /api/v1/reports", reportLabels},
+	{"POST /api/v1/check/listing", sellerLabels},
+	{"POST /api/v1/check/url", linkLabels},
+	{"POST /api/v1/appeals", appealLabels},
+	{"POST /api/v1/feedback", appealLabels},
+	{"GET /api/v1/indicators", lookupLabels}, {"GET /api/v1/lookup", lookupLabels},
+}
+
+// apiLabels returns the labels for the errors of an API route (none for a route no form mirrors).
+func apiLabels(route string) formLabels {
+	for _, l := range apiRouteLabels {
+		if strings.HasPrefix(route, l.prefix) {
+			return l.labels
+		}
+	}
+	return nil
 }
 
 // caseReportLabels are the labels of the case page's report form.
