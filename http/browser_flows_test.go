@@ -3,9 +3,6 @@ package http_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,25 +13,10 @@ import (
 )
 
 // fitsAt checks the page open in ctx at both widths (1280 px desktop, 390 px phone): nothing
-// overflows sideways. With SHOPGUARD_SCREENSHOTS set, it saves a screenshot of each there.
+// overflows sideways.
 func fitsAt(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	for _, w := range []int64{1280, 390} {
-		do(t, ctx, "resize", chromedp.EmulateViewport(w, 900))
-		over, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
-		if err != nil || over {
-			t.Errorf("%s at %d px overflows sideways (%v)", name, w, err)
-		}
-		if dir := os.Getenv("SHOPGUARD_SCREENSHOTS"); dir != "" {
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			if err == nil {
-				err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, w)), png, 0o644)
-			}
-			if err != nil {
-				t.Errorf("screenshot of %s: %v", name, err)
-			}
-		}
-	}
+	widths(t, ctx, name, false)
 }
 
 // An anonymous reporter files a report, keeps the private link, and answers there when a

@@ -11,8 +11,15 @@ import (
 	"github.com/shopguard/shopguard/internal/testenv"
 )
 
-// newBrowser starts headless Chromium for a test, or skips the test saying why.
+// newBrowser starts headless Chromium for a test of up to a minute, or skips the test saying
+// why.
 func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	return newBrowserWithin(t, 60*time.Second)
+}
+
+// newBrowserWithin is newBrowser for a test that may take up to d.
+func newBrowserWithin(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
 	path := testenv.Chromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -29,7 +36,7 @@ func newBrowser(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, d)
 	t.Cleanup(cancel3)
 	return ctx
 }

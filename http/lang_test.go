@@ -30,6 +30,10 @@ var agencies = regexp.MustCompile(`Action Fraud|Scamwatch|ReportCyber|ECC-Net`)
 // linkLike matches addresses and file names, which read the same in every language.
 var linkLike = regexp.MustCompile(`(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:/\S*)?|\.[a-z]{2,}\b`)
 
+// rawCode matches an identifier of the code (a scam type, a stage, a payment) shown as it is
+// written in the code instead of in words.
+var rawCode = regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`)
+
 // quotedInput matches words quoted from what the user gave, between curly quotes.
 var quotedInput = regexp.MustCompile(`“[^“”]*”`)
 
@@ -98,6 +102,9 @@ var latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z'’-]*[A-Za-z]`)
 func foreignIn(lang, s string) []string {
 	var out []string
 	s = quotedInput.ReplaceAllString(s, " ")
+	for _, c := range rawCode.FindAllString(s, -1) {
+		out = append(out, "code "+c)
+	}
 	switch lang {
 	case string(shopguard.LangZH):
 		s = agencies.ReplaceAllString(linkLike.ReplaceAllString(s, " "), " ")

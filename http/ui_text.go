@@ -6,6 +6,23 @@ import (
 	"strings"
 )
 
+// codeWord is a value of the API written as the code writes it: words joined by "_".
+var codeWord = regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`)
+
+// Code returns text with the API's values in it (bank_account, needs_info) set as code, so
+// that a reader sees them as what to send, not as words.
+func (p page) Code(text string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range codeWord.FindAllStringIndex(text, -1) {
+		b.WriteString(template.HTMLEscapeString(text[last:m[0]]))
+		b.WriteString("<code>" + template.HTMLEscapeString(text[m[0]:m[1]]) + "</code>")
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(text[last:]))
+	return template.HTML(b.String())
+}
+
 // hotlines are the numbers a victim may be told to call, as the texts write them, with the
 // address a phone dials: mainland China's police, anti-fraud, consumer, government-service,
 // internet-report and court lines, and the lines abroad that the knowledge names.
