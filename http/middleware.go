@@ -84,6 +84,14 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if need := bodyMemory(r, limit); need > 0 && s.bodies != nil {
+				release, err := s.bodies.Take(r.Context(), need)
+				if err != nil {
+					s.error(w, r, err)
+					return
+				}
+				defer release()
+			}
 		}
 		if err := s.authenticate(r); err != nil {
 			s.error(w, r, err)
@@ -121,6 +129,20 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}()
 		inner.ServeHTTP(sw, r)
 	})
+}
+
+// bodyMemory is the memory a request's body counts against Config.BodyMemory: eight times
+// its size (its length, else the limit), or nothing for a small body or an upload, which
+// streams to disk.
+func bodyMemory(r *http.Request, limit int64) int64 {
+	n := r.ContentLength
+	if n < 0 || n > limit {
+		n = limit
+	}
+	if n < 64<<10 || isUpload(r) {
+		return 0
+	}
+	return 8 * n
 }
 
 // isUpload reports whether r uploads evidence to a case, which may be larger than other

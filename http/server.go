@@ -70,8 +70,15 @@ type Config struct {
 	// BuildSlots the PDFs and evidence packages being built; a request that finds no slot free
 	// within WorkWait is answered 503 with Retry-After, while cheap requests go on answering.
 	ScanSlots, BuildSlots int
-	// WorkWait is how long a request waits for a slot of ScanSlots or BuildSlots.
+	// WorkWait is how long a request waits for a slot of ScanSlots or BuildSlots, or for
+	// room in BodyMemory.
 	WorkWait time.Duration
+	// BodyMemory bounds the memory the large request bodies being handled at once may take,
+	// each counted at eight times its size (the bytes, what is decoded from them, the scan of
+	// them); evidence uploads stream to disk and do not count, nor do bodies under 64 KiB. A
+	// request that finds no room within WorkWait is answered 503 with Retry-After; 0 for no
+	// bound.
+	BodyMemory int64
 }
 
 // DefaultConfig returns the settings a fresh install runs with.
@@ -79,7 +86,7 @@ func DefaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", RateAnon: 10, RateKey: 50, MaxBodyBytes: 1 << 20,
 		MaxUploadBytes: casework.DefaultLimits.FileSize + 1<<20, Evidence: casework.DefaultLimits, PublicPending: true,
 		DiskQuota: 200 << 20, ScanSlots: 2 * runtime.GOMAXPROCS(0), BuildSlots: 2, WorkWait: 2 * time.Second,
-		RateShare: 250 * time.Millisecond}
+		RateShare: 250 * time.Millisecond, BodyMemory: 128 << 20}
 }
 
 // Server is shopguard's HTTP server. Fill the exported fields, then call Open.
@@ -136,6 +143,9 @@ type Server struct {
 	scanGate, buildGate *budget.Gate
 	// packages keeps the evidence packages built lately.
 	packages packageCache
+	// bodies bounds the memory of the large request bodies in hand (Config.BodyMemory); nil
+	// for no bound.
+	bodies *budget.Pool
 	// stopIntel stops following the change sequence.
 	stopIntel context.CancelFunc
 	// shop holds what the shop checks share, built on first use (after the caller has set
@@ -157,6 +167,9 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 	s.base, s.cancelRequests = context.WithCancel(context.Background())
 	s.scanGate = budget.NewGate("checking chats and shops", cfg.ScanSlots, cfg.WorkWait)
 	s.buildGate = budget.NewGate("building documents", cfg.BuildSlots, cfg.WorkWait)
+	if cfg.BodyMemory > 0 {
+		s.bodies = budget.NewPool("reading large requests", cfg.BodyMemory, cfg.WorkWait)
+	}
 	s.Intel = &intel.Service{Store: store, Index: intel.NewIndex(), Prover: &intel.Prover{}, Log: logger,
 		KnownScamType: func(id string) bool { _, ok := pack.ScamType(id); return ok }}
 	s.Links = link.New(pack, s.Intel)

@@ -332,3 +332,86 @@ func TestFullDiskCorruptsNothing(t *testing.T) {
 	}
 	t.Logf("answers by status: %v", f.status)
 }
+
+// Overloaded with large chat scans from 160 clients at once, a node sheds what it cannot
+// take with 503 or 429 and Retry-After, never a 500 or a dropped connection; its memory stays
+// bounded (Config.BodyMemory: without it the peak was 642 MiB); cheap requests keep
+// answering meanwhile, and it serves normally once the storm ends.
+func TestOverloadShedsAndRecovers(t *testing.T) {
+	bin := buildBinary(t)
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir(), "SHOPGUARD_TRUSTED_PROXIES": "127.0.0.1/32"}
+	var stderr testenv.Buffer
+	cmd, base := startBinary(t, bin, env, &stderr)
+	f := newFaultClient(t, base)
+	f.client.Timeout = time.Minute
+	// About 900 KB of chat (the body stays under the 1 MiB limit), scams and ordinary talk in turn, each message with a link and a number.
+	var chat strings.Builder
+	for i := 0; chat.Len() < 900<<10; i++ {
+		if i%2 == 0 {
+			fmt.Fprintf(&chat, "客服：您的订单异常，请点击 http://taobao-refund-%d.top/pay 填写银行卡号和验证码办理退款，或加QQ %d。\n", i, 100000+i)
+		} else {
+			fmt.Fprintf(&chat, "Seller: your parcel %d left today, track it on the order page; call 400-800-%04d with questions.\n", i, i%10000)
+		}
+	}
+	body, _ := json.Marshal(map[string]string{"text": chat.String()})
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for c := range 160 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				f.do("POST", "/api/v1/scan", "application/json", body, "X-Forwarded-For", fmt.Sprintf("10.7.%d.%d", c, i%250))
+			}
+		})
+	}
+	// Cheap requests during the storm: a link check from a client of its own.
+	time.Sleep(2 * time.Second)
+	cheap := 0
+	for i := range 10 {
+		if st, _ := f.do("POST", "/api/v1/check/url", "application/json", []byte(`{"url":"https://www.jd.com/"}`), "X-Forwarded-For", fmt.Sprintf("10.8.0.%d", i)); st == http.StatusOK {
+			cheap++
+		}
+	}
+	time.Sleep(3 * time.Second)
+	close(stop)
+	wg.Wait()
+	if cheap < 8 {
+		t.Errorf("cheap requests during the storm: %d of 10 answered 200", cheap)
+	}
+	shed := f.status[http.StatusServiceUnavailable] + f.status[http.StatusTooManyRequests]
+	if shed == 0 || f.status[http.StatusOK] == 0 {
+		t.Errorf("answers %v: want some scans served and some shed", f.status)
+	}
+	peak := peakRSS(t, cmd.Process.Pid)
+	t.Logf("answers by status: %v; peak RSS %d MiB", f.status, peak>>20)
+	if peak > 512<<20 {
+		t.Errorf("peak RSS %d MiB: memory is not bounded under overload", peak>>20)
+	}
+	// After the storm: served normally.
+	until(t, "a scan after the storm", http.StatusOK, func() int {
+		st, _ := f.do("POST", "/api/v1/scan", "application/json", []byte(`{"text":"您好，包裹已发出"}`), "X-Forwarded-For", "10.9.9.9")
+		return st
+	})
+}
+
+// peakRSS returns the most memory the process has held (VmHWM).
+func peakRSS(t *testing.T, pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Skipf("cannot read the process's memory: %v", err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
+			return kb << 10
+		}
+	}
+	t.Skip("no VmHWM in /proc: cannot measure memory")
+	return 0
+}
