@@ -5,7 +5,9 @@
 #
 #   SHOPGUARD_BENCH_DB='postgres://postgres@127.0.0.1:5432/bench?sslmode=disable' scripts/bench-nodes.sh
 #
-# Knobs: NODES (default "1 3"), CONC (32), DUR (20s), MIX, RATE (open loop instead of CONC).
+# Knobs: NODES (default "1 3"), CONC (32), DUR (20s), MIX, RATE (open loop instead of CONC),
+# NETWORKS (4096 made-up client networks, so that the per-network report limit does not decide
+# the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${SHOPGUARD_BENCH_DB:?set SHOPGUARD_BENCH_DB to the postgres:// URL of a scratch database}
@@ -36,7 +38,7 @@ for n in ${NODES:-1 3}; do
   mode=(--concurrency "${CONC:-32}")
   [ -n "${RATE:-}" ] && mode=(--rate "$RATE")
   before=$(cpu_ticks "${pids[@]}")
-  "$work/shopguard-load" run --target "$list" "${mode[@]}" --duration "${DUR:-20s}" --mix "$mix" --json >"$work/report.json"
+  "$work/shopguard-load" run --target "$list" "${mode[@]}" --duration "${DUR:-20s}" --mix "$mix" --networks "${NETWORKS:-4096}" --json >"$work/report.json"
   after=$(cpu_ticks "${pids[@]}")
   reqs=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["latency"]["requests"])' "$work/report.json")
   echo "== $n node(s), ${mode[*]}, $mix"

@@ -28,8 +28,12 @@ type Config struct {
 	Duration    time.Duration // how long requests are sent
 	Mix         []mixEntry
 	Key         string // API key, sent as "Authorization: Bearer"
-	Timeout     time.Duration
-	JSON        bool
+	// Networks, when above 0, spreads the requests over this many made-up client networks
+	// (X-Forwarded-For 10.a.b.1, one /24 each), so that limits per network (reports) do not
+	// decide the run; the server must trust the generator's address as a proxy.
+	Networks int
+	Timeout  time.Duration
+	JSON     bool
 }
 
 func parseRun(args []string) (Config, error) {
@@ -45,12 +49,13 @@ func parseRun(args []string) (Config, error) {
 	dur := fs.Duration("duration", 10*time.Second, "how long to send requests")
 	mix := fs.String("mix", "check_url=1", "operations and weights, such as check_url=5,scan=3,lookup=2,report=1,case=1 (operations: "+opNames()+")")
 	key := fs.String("key", "", "API key to send as Authorization: Bearer (env SHOPGUARD_LOAD_KEY)")
+	networks := fs.Int("networks", 0, "spread requests over this many client networks with X-Forwarded-For (the server must trust this host: --trusted-proxies)")
 	timeout := fs.Duration("timeout", 30*time.Second, "timeout of one request")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
-	c := Config{Rate: *rate, Concurrency: *conc, MaxInFlight: *inflight, Duration: *dur, Key: *key, Timeout: *timeout, JSON: *asJSON}
+	c := Config{Rate: *rate, Concurrency: *conc, MaxInFlight: *inflight, Duration: *dur, Key: *key, Timeout: *timeout, JSON: *asJSON, Networks: *networks}
 	if len(targets) == 0 {
 		targets = []string{"http://127.0.0.1:8080"}
 	}
@@ -76,6 +81,8 @@ func parseRun(args []string) (Config, error) {
 		return c, errors.New("give either --rate (open loop) or --concurrency (closed loop)")
 	case c.Duration <= 0:
 		return c, errors.New("--duration must be above 0")
+	case c.Networks < 0 || c.Networks > 1<<16:
+		return c, errors.New("--networks takes 0 to 65536")
 	case c.Rate > 0 && c.MaxInFlight < 1:
 		return c, errors.New("--max-inflight must be at least 1")
 	}
@@ -94,6 +101,9 @@ func opNames() string {
 type Client struct {
 	http *http.Client
 	key  string
+	// networks and next choose each request's X-Forwarded-For (Config.Networks).
+	networks int
+	next     atomic.Uint64
 }
 
 // Do sends one request and reads the whole answer. bearer, when set, is sent instead of the
@@ -116,6 +126,10 @@ func (c *Client) Do(ctx context.Context, method, url, contentType string, body [
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
+	if c.networks > 0 {
+		n := c.next.Add(1) % uint64(c.networks)
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.1", n/256%256, n%256))
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -133,7 +147,7 @@ func Load(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	tr := &http.Transport{MaxIdleConns: conns * len(cfg.Targets), MaxIdleConnsPerHost: conns, DisableCompression: true, IdleConnTimeout: time.Minute}
 	defer tr.CloseIdleConnections()
-	c := &Client{http: &http.Client{Transport: tr, Timeout: cfg.Timeout}, key: cfg.Key}
+	c := &Client{http: &http.Client{Transport: tr, Timeout: cfg.Timeout}, key: cfg.Key, networks: cfg.Networks}
 	slots := schedule(cfg.Mix)
 	rec := newRecorder()
 	var seq atomic.Uint64

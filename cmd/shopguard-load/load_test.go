@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -102,4 +103,28 @@ func delayed(h http.Handler, d time.Duration) http.Handler {
 		time.Sleep(d)
 		h.ServeHTTP(w, r)
 	})
+}
+
+// TestNetworksSpreadTheClients: --networks N sends X-Forwarded-For from N made-up /24s in
+// turn, so that limits per network do not decide a run.
+func TestNetworksSpreadTheClients(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Header.Get("X-Forwarded-For")]++
+		mu.Unlock()
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"run", "--target", srv.URL, "--duration", "300ms", "--concurrency", "2", "--networks", "3", "--json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 3 || seen[""] != 0 || seen["10.0.1.1"] == 0 {
+		t.Fatalf("X-Forwarded-For seen: %v, want three networks 10.0.{0,1,2}.1", seen)
+	}
+	if err := run(context.Background(), []string{"run", "--target", srv.URL, "--concurrency", "1", "--networks", "-1"}, &out); err == nil {
+		t.Fatal("--networks -1 was taken")
+	}
 }
