@@ -1,11 +1,17 @@
 package http_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/shopguard/shopguard/internal/lineartest"
 )
 
 // BenchmarkHandlers measures the handlers in process (no network), beside a trivial handler
@@ -42,6 +48,41 @@ func BenchmarkHandlers(b *testing.B) {
 					b.Fatalf("%s %s = %d %s", c.method, c.path, w.Code, w.Body)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkScanAdversarial1MB sends 1 MB of each adversarial shape of text (lineartest.Texts)
+// through POST /api/v1/scan, in process, and reports the median time of an answer per shape:
+// the target is under a second. Run it with a few iterations:
+//
+//	go test ./http -run '^$' -bench ScanAdversarial1MB -benchtime 5x
+func BenchmarkScanAdversarial1MB(b *testing.B) {
+	ts := newTestServer(b, nil)
+	h := ts.srv.Handler()
+	for _, shape := range lineartest.Texts {
+		b.Run(strings.ReplaceAll(shape.Name, " ", "_"), func(b *testing.B) {
+			text := strings.ToValidUTF8(lineartest.Repeat(shape.Unit, 1_000_000), "") // not cut in a character
+			body, err := json.Marshal(map[string]string{"text": text})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var times []time.Duration
+			for b.Loop() {
+				req := httptest.NewRequest("POST", "/api/v1/scan", bytes.NewReader(body))
+				req.RemoteAddr = "192.0.2.1:1234"
+				req.Header.Set("Content-Type", "application/json")
+				w := httptest.NewRecorder()
+				start := time.Now()
+				h.ServeHTTP(w, req)
+				times = append(times, time.Since(start))
+				if w.Code != 200 {
+					b.Fatalf("%s: %d %.300s", shape.Name, w.Code, w.Body)
+				}
+			}
+			slices.Sort(times)
+			b.ReportMetric(times[len(times)/2].Seconds(), "median-s")
+			b.ReportMetric(float64(len(body))/1e6, "body-MB")
 		})
 	}
 }

@@ -331,10 +331,11 @@ func (x *extractor) number(start, end int, first bool) bool {
 	case ctx(start, bankWords):
 		return x.add(shopguard.KindBankAccount, start, end)
 	}
-	if x.add(shopguard.KindPhone, start, end) {
+	digits := countDigits(x.text[start:end])
+	if digits >= minPhoneDigits && x.add(shopguard.KindPhone, start, end) {
 		return true
 	}
-	if digits := countDigits(x.text[start:end]); digits >= 13 && digits <= 19 {
+	if digits >= 13 && digits <= 19 {
 		v, err := Canonical(shopguard.KindBankAccount, x.text[start:end])
 		if _, card := Card(v); err == nil && card {
 			return x.add(shopguard.KindBankAccount, start, end)
@@ -342,6 +343,11 @@ func (x *extractor) number(start, end int, first bool) bool {
 	}
 	return false
 }
+
+// minPhoneDigits is the fewest digits of a phone number appendPhone accepts (an international
+// number's 8): a shorter run of digits is not tried, which spares the error that would refuse
+// it (its message is formatted), the most of the cost of a text of short numbers.
+const minPhoneDigits = 8
 
 func countDigits(s string) int {
 	n := 0

@@ -7,30 +7,12 @@ import (
 	"github.com/shopguard/shopguard/internal/lineartest"
 )
 
-// adversarialTexts are the shapes of text that made a scan's work grow faster than its input:
-// many links, digits, cues, negations and exceptions, and long lines without a break.
-var adversarialTexts = []struct{ name, unit string }{
-	{"digits", "1 "},
-	{"digit groups", "0800 542 0826 "},
-	{"separators", "-–- "},
-	{"a.co runs", "a.co "},
-	{"a link's trimmed tail", "a.co.!.!.!.!.!.!.!.!"},
-	{"links and phones", "a.co 13812345678 "},
-	{"e-mails", "pay@shop-help.com "},
-	{"nested brackets", "(([[{{"},
-	{"cues", "退款客服转账验证码"},
-	{"negated cues", "不要转账 never pay by transfer "},
-	{"exceptions", "我是客服能不能"},
-	{"one long line", "您好亲我们这边是官方售后请您配合处理一下谢谢"},
-	{"mixed", "亲，点击 jd-refund.top/a 退款，加QQ 12345678，never share the code 9981. "},
-}
-
 func TestScanIsLinear(t *testing.T) {
 	d, _ := mustDetector(t)
 	var cases []lineartest.Case
-	for _, a := range adversarialTexts {
-		cases = append(cases, lineartest.Case{Name: a.name, Make: func(n int) func() {
-			s := lineartest.Repeat(a.unit, n)
+	for _, a := range lineartest.Texts {
+		cases = append(cases, lineartest.Case{Name: a.Name, Make: func(n int) func() {
+			s := lineartest.Repeat(a.Unit, n)
 			return func() { d.ScanText(s) }
 		}})
 	}

@@ -31,6 +31,28 @@ func Repeat(unit string, n int) string {
 	return strings.Repeat(unit, n/len(unit)+1)[:n]
 }
 
+// Shape is a shape of adversarial text: a unit repeated to the size wanted.
+type Shape struct{ Name, Unit string }
+
+// Texts are the shapes of text that made a scan's work grow faster than its input: many
+// links, digits, cues, negations and exceptions, and long lines without a break. The text
+// detector's linearity test and the HTTP scan benchmark both feed them.
+var Texts = []Shape{
+	{"digits", "1 "},
+	{"digit groups", "0800 542 0826 "},
+	{"separators", "-–- "},
+	{"a.co runs", "a.co "},
+	{"a link's trimmed tail", "a.co.!.!.!.!.!.!.!.!"},
+	{"links and phones", "a.co 13812345678 "},
+	{"e-mails", "pay@shop-help.com "},
+	{"nested brackets", "(([[{{"},
+	{"cues", "退款客服转账验证码"},
+	{"negated cues", "不要转账 never pay by transfer "},
+	{"exceptions", "我是客服能不能"},
+	{"one long line", "您好亲我们这边是官方售后请您配合处理一下谢谢"},
+	{"mixed", "亲，点击 jd-refund.top/a 退款，加QQ 12345678，never share the code 9981. "},
+}
+
 // Check fails t for each case whose cost per byte at Large is more than MaxGrowth times that
 // at Small. A Small trial runs the code Large/Small times, so both trials read as many bytes.
 // A case over the bound is measured again twice, as the least time of three trials each,
