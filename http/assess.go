@@ -92,6 +92,9 @@ var wizardFields = []string{"platform", "site", "links", "seller_name", "company
 	"contact_qq", "contact_wechat", "contact_email", "payment_method", "bank_number", "bank_holder",
 	"item_title", "item_category", "price", "currency", "chat", "deposit", "cancel_order", "off_platform", "refuses_escrow"}
 
+// wizardChecks are the wizard's checkboxes, which no answer can make wrong.
+var wizardChecks = []string{"deposit", "cancel_order", "off_platform", "refuses_escrow"}
+
 // wizardPage is the data of the wizard: the step shown, the answers so far and, once asked,
 // the verdict.
 type wizardPage struct {
@@ -162,7 +165,7 @@ func (s *Server) handleWizardForm(w http.ResponseWriter, r *http.Request) error 
 				p = s.wizard(i, values)
 			}
 		}
-		p.Error, p.Field = shopguard.ErrorMessage(err), field
+		p.Error, p.Field = s.sayError(r, shopguard.Invalid(field, "%s", shopguard.ErrorMessage(err)), wizardLabels), field
 		s.render(w, r, http.StatusBadRequest, "assess", "assess.title", p)
 		return nil
 	}

@@ -178,8 +178,14 @@ func (s *Server) handleSiteForm(w http.ResponseWriter, r *http.Request) error {
 	if turnedAway(r, err) {
 		return err
 	}
+	switch code := shopguard.ErrorCode(err); {
+	case code == shopguard.EUNAVAILABLE:
+		lang := stateOf(r).lang
+		d.Error = page{Lang: lang, cat: s.ui.catalogs[lang]}.T("site.unreadable")
+	case err != nil:
+		d.Error = s.sayError(r, err, siteLabels)
+	}
 	if err != nil {
-		d.Error = shopguard.ErrorMessage(err)
 		s.render(w, r, statusOf(shopguard.ErrorCode(err)), "check_site", "site.title", d)
 		return nil
 	}

@@ -19,7 +19,7 @@ import (
 // Words a Chinese page may show in Latin letters: the product's name, formats, codes,
 // brands that are written so in Chinese too.
 var latinInChinese = map[string]bool{"shopguard": true, "QQ": true, "PDF": true, "PNG": true, "JPEG": true, "GIF": true,
-	"SHA": true, "CNY": true, "App": true, "APP": true, "TXT": true, "DNS": true, "ID": true, "KB": true, "MB": true,
+	"SHA": true, "CNY": true, "USD": true, "App": true, "APP": true, "TXT": true, "DNS": true, "ID": true, "KB": true, "MB": true,
 	"GB": true, "MiB": true, "ZIP": true, "ICP": true, "Markdown": true, "API": true, "IP": true, "URL": true, "MP4": true,
 	"UTC": true, "JSON": true, "HTTPS": true, "https": true, "eBay": true, "Shopee": true, "Temu": true,
 	"WebP": true, "MOV": true, "WebM": true, "3GP": true, "HTML": true, "Cookie": true, "PayPal": true, "Visa": true, "Wi-Fi": true}
@@ -188,6 +188,12 @@ func TestErrorsSpeakThePagesLanguage(t *testing.T) {
 			map[shopguard.Lang]string{shopguard.LangZH: "卖家报价（元）", shopguard.LangEN: "The seller's price"}},
 		{"appeal value", "POST", "/appeal", url.Values{"kind": {"phone"}, "value": {"12"}, "reason": {"是我的号码"}}.Encode(), 400,
 			map[shopguard.Lang]string{shopguard.LangZH: "号码或账号", shopguard.LangEN: "Number or account"}},
+		{"site address", "POST", "/check/site", url.Values{"url": {" "}, "html": {"<html></html>"}}.Encode(), 400,
+			map[shopguard.Lang]string{shopguard.LangZH: "网店地址", shopguard.LangEN: "The shop's address"}},
+		{"site unreadable", "POST", "/check/site", url.Values{"url": {"https://shop.example.com"}}.Encode(), 503,
+			map[shopguard.Lang]string{shopguard.LangZH: "读不到这家网店的页面", shopguard.LangEN: "could not be read"}},
+		{"wizard price", "POST", "/assess", url.Values{"go": {"check"}, "step": {"2"}, "item_title": {"手机"}, "price": {"便宜"}, "currency": {"CNY"}}.Encode(), 400,
+			map[shopguard.Lang]string{shopguard.LangZH: "价格", shopguard.LangEN: "The price"}},
 	}
 	for _, lang := range shopguard.Langs {
 		for _, tc := range cases {

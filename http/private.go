@@ -156,7 +156,7 @@ func (s *Server) handleReporterAnswer(w http.ResponseWriter, r *http.Request) er
 		if code := shopguard.ErrorCode(err); code != shopguard.EINVALID && code != shopguard.ECONFLICT {
 			return err
 		}
-		return s.renderReporter(w, r, id, statusOf(shopguard.ErrorCode(err)), reporterPage{Text: text, Error: shopguard.ErrorMessage(err)})
+		return s.renderReporter(w, r, id, statusOf(shopguard.ErrorCode(err)), reporterPage{Text: text, Error: s.sayError(r, err, reporterLabels)})
 	}
 	http.Redirect(w, r, r.URL.Path+"?sent=1", http.StatusSeeOther)
 	return nil

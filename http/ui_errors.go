@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,7 +32,20 @@ var (
 	lookupLabels = formLabels{"kind": "report.kind", "value": "report.value", "identifier.kind": "report.kind", "identifier.value": "report.value"}
 	appealLabels = formLabels{"kind": "report.kind", "value": "report.value", "identifier.kind": "report.kind", "identifier.value": "report.value",
 		"reason": "appeal.reason", "contact": "appeal.contact", "method": "appeal.method"}
-	linkLabels = formLabels{"url": "check_link.label"}
+	linkLabels     = formLabels{"url": "check_link.label"}
+	siteLabels     = formLabels{"url": "site.url", "html": "site.html_optional"}
+	reporterLabels = formLabels{"text": "reporter.answer"}
+	// wizardLabels are the labels of the "Should I pay?" wizard: assess.FIELD for each
+	// field that takes text or a choice.
+	wizardLabels = func() formLabels {
+		l := formLabels{}
+		for _, f := range wizardFields {
+			if !slices.Contains(wizardChecks, f) {
+				l[f] = "assess." + f
+			}
+		}
+		return l
+	}()
 )
 
 // rowIndex finds the row number in a field path such as identifiers[2].value.
