@@ -20,12 +20,15 @@ import (
 // screensDir is where the journeys' screenshots are kept for the README, from this package.
 const screensDir = "../docs/screens"
 
-// shoot checks the page open in ctx for the journeys: in the page's language, and fitting at
-// both widths; with SHOPGUARD_SCREENS=1 it saves a screenshot of the first screen at each
+// shoot checks the page open in ctx for the journeys: in the page's language, free of script,
+// and fitting at both widths; with SHOPGUARD_SCREENS=1 it saves a screenshot of the first screen at each
 // width as docs/screens/NAME-WIDTH.png (CI leaves the committed ones as they are).
 func shoot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	shownInOneLanguage(t, ctx, name)
+	if js(t, ctx, `document.scripts.length > 0 || [...document.querySelectorAll("*")].some(e => [...e.attributes].some(a => a.name.startsWith("on")))`) {
+		t.Errorf("%s runs script", name)
+	}
 	widths(t, ctx, name, os.Getenv("SHOPGUARD_SCREENS") == "1")
 }
 

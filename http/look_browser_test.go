@@ -153,6 +153,9 @@ func TestBrowserCaseOnAPhone(t *testing.T) {
 	if !js(t, ctx, inView("#next-step")) {
 		t.Errorf("the next step is not on the first screen of a phone")
 	}
+	if !js(t, ctx, `!!document.querySelector('#next-step a[href="tel:110"]')`) {
+		t.Errorf("the next step, the police, has no tap-to-call link: %q", text(t, ctx, "#next-step"))
+	}
 	if !js(t, ctx, `document.querySelectorAll("#plan details.step").length > 1 && document.querySelectorAll("#plan details.step[open]").length === 1`) {
 		t.Errorf("the plan's steps are not folded to the next one")
 	}
