@@ -13,6 +13,7 @@ import (
 	"github.com/shopguard/shopguard/detect/listing"
 	"github.com/shopguard/shopguard/detect/text"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/lineartest"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -221,6 +222,9 @@ func FuzzScan(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s, from string) {
 		msgs := []text.Message{{From: from, Text: s}, {From: text.FromThem, Text: s}}
+		// work budget: 1 MB of "1 1 1 …", the costliest shape, allocates 19 times a byte
+		// (identifier candidates refused), "a.co " runs 2.4 times
+		lineartest.AllocBudget(t, 2*len(s)+len(from), 24, 1024, func() { c.Scan(msgs) })
 		r := c.Scan(msgs)
 		if r.Score != sum(r.Signals) || r.Risk != shopguard.RiskOf(r.Score) {
 			t.Fatalf("score %d risk %s, signals %+v", r.Score, r.Risk, r.Signals)

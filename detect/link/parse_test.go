@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/lineartest"
 )
 
 func TestParse(t *testing.T) {
@@ -81,6 +82,8 @@ func FuzzFindURLs(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
+		// work budget: a link takes 4 bytes at least ("a.co"), and each found allocates a little
+		lineartest.AllocBudget(t, len(text), 1, 64, func() { FindURLs(text) })
 		runes := []rune(text)
 		for _, c := range FindURLs(text) {
 			if c.Span.Start < 0 || c.Span.End > len(runes) || c.Span.Start >= c.Span.End {

@@ -97,6 +97,8 @@ func FuzzListing(f *testing.F) {
 		if json.Unmarshal([]byte(in), &l) != nil || l.Validate() != nil {
 			return
 		}
+		// work budget, counted in allocations per byte of the listing
+		lineartest.AllocBudget(t, len(in), 2, 256, func() { Check(l) })
 		a := Check(l)
 		if a.Score < 0 || a.Score > 100 || a.Risk != shopguard.RiskOf(a.Score) {
 			t.Fatalf("bad assessment %+v", a)

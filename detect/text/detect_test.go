@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/lineartest"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -372,6 +373,8 @@ func FuzzNormalize(f *testing.F) {
 		if utf8.ValidString(s) && runeStarts(s) != utf8.RuneCountInString(s) {
 			t.Fatalf("%q: %d rune starts, %d runes", s, runeStarts(s), utf8.RuneCountInString(s))
 		}
+		// work budget: the text scan allocates per cue and link found, not per byte
+		lineartest.AllocBudget(t, len(s), 1, 64, func() { d.Scan([]Message{{From: FromThem, Text: s}}) })
 		r := d.Scan([]Message{{From: FromThem, Text: s}})
 		runes := utf8.RuneCountInString(s)
 		for _, c := range r.Cues {
@@ -499,6 +502,8 @@ func FuzzParseTranscript(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		// work budget: a message per line at most, and a line takes 2 bytes ("a\n")
+		lineartest.AllocBudget(t, len(s), 1, 16, func() { ParseTranscript(s) })
 		msgs := ParseTranscript(s)
 		if len(msgs) == 0 {
 			t.Fatal("no messages")

@@ -31,6 +31,16 @@ func Repeat(unit string, n int) string {
 	return strings.Repeat(unit, n/len(unit)+1)[:n]
 }
 
+// AllocBudget fails t when one run of fn allocates more than perByte times n plus base
+// times: the work budget a fuzz target checks on its input of n bytes, counted in
+// allocations, which do not depend on the machine's speed.
+func AllocBudget(t testing.TB, n int, perByte, base float64, fn func()) {
+	t.Helper()
+	if got := testing.AllocsPerRun(1, fn); got > perByte*float64(n)+base {
+		t.Fatalf("%.0f allocations for %d bytes of input, more than %.2f a byte + %.0f", got, n, perByte, base)
+	}
+}
+
 // Shape is a shape of adversarial text: a unit repeated to the size wanted.
 type Shape struct{ Name, Unit string }
 
