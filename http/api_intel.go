@@ -14,6 +14,7 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/budget"
 	"github.com/shopguard/shopguard/internal/every"
 )
 
@@ -599,7 +600,7 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	if source == "" {
 		return shopguard.Invalid("source", "name the feed the indicators come from")
 	}
-	reps, errs, err := intel.Import(r.Body, f, source)
+	reps, errs, err := intel.Import(budget.Reader(r.Context(), r.Body), f, source) // stops when the client leaves
 	if err != nil {
 		return err
 	}

@@ -185,3 +185,22 @@ func TestPackageBuiltOncePerVersion(t *testing.T) {
 		t.Fatalf("a third download of the changed case built again: %d builds", n)
 	}
 }
+
+// TestCancelledImportStops: an import whose client leaves stops reading its records.
+func TestCancelledImportStops(t *testing.T) {
+	ts := newTestServer(t, nil)
+	key := ts.mustKey(t, "feeder", "admin", "admin")
+	var csv strings.Builder
+	csv.WriteString("kind,value,score,scam_types,first_seen,last_seen\n")
+	for i := range 10000 {
+		fmt.Fprintf(&csv, "domain,shop%d.example,80,fake_shop,2026-11-01,2026-11-02\n", i)
+	}
+	ctx := testenv.CancelAfter(context.Background(), 3)
+	req := httptest.NewRequest("POST", "/api/v1/indicators/import?format=csv&source=feed", strings.NewReader(csv.String())).WithContext(ctx)
+	req.Header.Set("Authorization", "Bearer "+key)
+	rec := httptest.NewRecorder()
+	ts.srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != 499 || ctx.Looks() > 8 {
+		t.Errorf("import cancelled after 3 looks: status %d, %d looks; want 499 and a stop at once", rec.Code, ctx.Looks())
+	}
+}

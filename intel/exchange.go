@@ -1,9 +1,11 @@
 package intel
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -203,6 +205,9 @@ func Import(r io.Reader, f Format, source string) (reps []*shopguard.Reputation,
 	default:
 		_, err = ParseFormat(string(f))
 		return nil, nil, err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil, nil, err // the reader stopped: the caller left, the file is not at fault
 	}
 	if err != nil {
 		return nil, nil, shopguard.Invalid("file", "cannot read the %s file: %v", f, err)
