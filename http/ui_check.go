@@ -16,7 +16,7 @@ type checkChat struct {
 	Text     string
 	Error    string
 	Result   *shopguard.Assessment // for the shared "assessment" template
-	Stage    string
+	Stage    string                // the stage the script reached, in words
 	URLs     []text.URL
 	Messages []chatMessage
 	Cues     []cueExplained
@@ -77,7 +77,7 @@ func (s *Server) checkChat(w http.ResponseWriter, r *http.Request, pasted string
 	}
 	res.Explain(s.Knowledge, lang)
 	a := res.Assessment()
-	d.Result, d.Stage, d.URLs = &a, res.Stage, res.URLs
+	d.Result, d.Stage, d.URLs = &a, knowledge.Stage(res.Stage).Name(lang), res.URLs
 	for i, segs := range res.Highlight(msgs) {
 		from := ""
 		if len(msgs) > 1 {

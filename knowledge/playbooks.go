@@ -3,6 +3,8 @@ package knowledge
 import (
 	"slices"
 	"strings"
+
+	"github.com/shopguard/shopguard"
 )
 
 // Stages of a scam script, in the order a conversation moves through them: the hook that
@@ -12,6 +14,22 @@ var Stages = []Stage{"hook", "pretext", "off_platform", "request"}
 
 // Stage is the id of a stage of a scam script, one of Stages.
 type Stage string
+
+// stageNames say the stages in words, for people.
+var stageNames = map[Stage]Text{
+	"hook":         {ZH: "开场诱饵", EN: "the hook"},
+	"pretext":      {ZH: "编造理由", EN: "the pretext"},
+	"off_platform": {ZH: "引你离开平台", EN: "moving you off the platform"},
+	"request":      {ZH: "索要钱款、验证码或信息", EN: "asking for money, codes or data"},
+}
+
+// Name returns the stage in words in lang; a stage outside Stages is returned as it is.
+func (s Stage) Name(lang shopguard.Lang) string {
+	if t, ok := stageNames[s]; ok {
+		return t.Get(lang)
+	}
+	return string(s)
+}
 
 // Senders are the parties of a conversation: the shopper (me), the other side (them) and the
 // platform's own notices (platform).

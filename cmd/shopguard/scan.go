@@ -163,7 +163,7 @@ func printScan(m *Main, pack *knowledge.Pack, msgs []text.Message, res text.Resu
 		fmt.Fprintf(w, "%s: %s\n", h[1], strings.Join(names, ", "))
 	}
 	if res.Stage != "" {
-		fmt.Fprintf(w, "%s: %s\n", h[2], res.Stage)
+		fmt.Fprintf(w, "%s: %s\n", h[2], knowledge.Stage(res.Stage).Name(lang))
 	}
 	if len(res.Cues) > 0 {
 		fmt.Fprintf(w, "\n## %s\n", h[3])

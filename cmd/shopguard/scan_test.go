@@ -114,6 +114,15 @@ func TestScanReadsAPastedChat(t *testing.T) {
 			t.Errorf("the code request is placed in message %d, want 2", c.Message)
 		}
 	}
+	// For a person, the stage reached is said in words, not as its code.
+	_, out, _ = run(t, env, chat, "scan")
+	if !strings.Contains(out, "套路进行到: 索要钱款、验证码或信息") || strings.Contains(out, ": request") {
+		t.Errorf("the stage is not in words:\n%s", out)
+	}
+	_, out, _ = run(t, env, chat, "scan", "--lang", "en")
+	if !strings.Contains(out, "Stage reached: asking for money, codes or data") {
+		t.Errorf("the stage is not in words in English:\n%s", out)
+	}
 }
 
 func TestChecksAskASnapshot(t *testing.T) {
