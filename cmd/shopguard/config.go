@@ -46,6 +46,11 @@ type Config struct {
 	PublicPending bool `json:"public_pending"`
 	// SnapshotKey writes (snapshot --keyed) and reads keyed snapshots.
 	SnapshotKey string `json:"snapshot_key"`
+	// ScanSlots, BuildSlots and BodyMemoryMB are the server's budgets for expensive work
+	// (shttp.Config.ScanSlots, BuildSlots and BodyMemory, the last in MiB).
+	ScanSlots    int `json:"scan_slots"`
+	BuildSlots   int `json:"build_slots"`
+	BodyMemoryMB int `json:"body_memory_mb"`
 }
 
 // S3Config is where the S3-compatible object store of --blobs s3://… is and how to sign in.
@@ -60,7 +65,8 @@ type S3Config struct {
 func (m *Main) loadConfig() (Config, error) {
 	def := shttp.DefaultConfig()
 	c := Config{Data: "shopguard-data", Addr: def.Addr, RateAnon: def.RateAnon, RateKey: def.RateKey, LogLevel: "info", LogFormat: "text",
-		ReadSites: true, RDAP: fetch.DefaultRDAP, PublicPending: def.PublicPending}
+		ReadSites: true, RDAP: fetch.DefaultRDAP, PublicPending: def.PublicPending,
+		ScanSlots: def.ScanSlots, BuildSlots: def.BuildSlots, BodyMemoryMB: int(def.BodyMemory >> 20)}
 	str := func(name string, dst *string) error {
 		if v := m.Getenv(name); v != "" {
 			*dst = v
@@ -84,8 +90,20 @@ func (m *Main) loadConfig() (Config, error) {
 		}
 		return nil
 	}
+	count := func(name string, dst *int, what string) error {
+		if v := m.Getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return usagef("%s=%q: want %s, at least 1", name, v, what)
+			}
+			*dst = n
+		}
+		return nil
+	}
 	var secure, retention, readSites, pending string
 	for _, err := range []error{
+		count("SHOPGUARD_SCAN_SLOTS", &c.ScanSlots, "a number of scans"), count("SHOPGUARD_BUILD_SLOTS", &c.BuildSlots, "a number of documents"),
+		count("SHOPGUARD_BODY_MEMORY_MB", &c.BodyMemoryMB, "a number of MiB"),
 		str("SHOPGUARD_READ_SITES", &readSites), str("SHOPGUARD_RDAP", &c.RDAP),
 		str("SHOPGUARD_REPORT_RETENTION_DAYS", &retention),
 		str("SHOPGUARD_DATA", &c.Data), str("SHOPGUARD_DB", &c.DB), str("SHOPGUARD_BLOBS", &c.Blobs), str("SHOPGUARD_ADDR", &c.Addr),
@@ -156,6 +174,9 @@ func (c *Config) serverFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsKey, "metrics-key", c.MetricsKey, "bearer token /metrics asks for; better set SHOPGUARD_METRICS_KEY or SHOPGUARD_METRICS_KEY_FILE than the flag [SHOPGUARD_METRICS_KEY]")
 	fs.BoolVar(&c.ReadSites, "read-sites", c.ReadSites, "read shops' live sites for the site check and the assessment (private addresses are always refused) [SHOPGUARD_READ_SITES]")
 	fs.StringVar(&c.RDAP, "rdap", c.RDAP, "RDAP service asked for a shop domain's registration date; empty asks none [SHOPGUARD_RDAP]")
+	fs.IntVar(&c.ScanSlots, "scan-slots", c.ScanSlots, "chat scans, assessments and site checks run at once; more wait up to 2 s, then get 503 [SHOPGUARD_SCAN_SLOTS]")
+	fs.IntVar(&c.BuildSlots, "build-slots", c.BuildSlots, "PDFs and evidence packages built at once [SHOPGUARD_BUILD_SLOTS]")
+	fs.IntVar(&c.BodyMemoryMB, "body-memory-mb", c.BodyMemoryMB, "MiB the large request bodies in hand may take together, each counted at 8 times its size [SHOPGUARD_BODY_MEMORY_MB]")
 	c.retentionFlag(fs)
 }
 
@@ -172,6 +193,10 @@ func (c Config) httpConfig() (shttp.Config, error) {
 	h := shttp.DefaultConfig()
 	h.Addr, h.SecureCookies, h.RateAnon, h.RateKey = c.Addr, c.SecureCookies, c.RateAnon, c.RateKey
 	h.MetricsAddr, h.MetricsKey, h.PublicPending = c.MetricsAddr, c.MetricsKey, c.PublicPending
+	if c.ScanSlots < 1 || c.BuildSlots < 1 || c.BodyMemoryMB < 1 {
+		return h, usagef("--scan-slots, --build-slots and --body-memory-mb take numbers of at least 1")
+	}
+	h.ScanSlots, h.BuildSlots, h.BodyMemory = c.ScanSlots, c.BuildSlots, int64(c.BodyMemoryMB)<<20
 	if k := c.MetricsKey; k != "" && (len(k) < 16 || strings.HasPrefix(k, auth.KeyPrefix)) {
 		return h, usagef("metrics key: want a secret of at least 16 characters that does not start with %q (that is how API keys start)", auth.KeyPrefix)
 	}

@@ -217,6 +217,31 @@ func TestConfigRedactsSecrets(t *testing.T) {
 	}
 }
 
+// The budgets for expensive work are set by environment or flag and reach the server.
+func TestBudgetSettings(t *testing.T) {
+	code, out, errOut := run(t, map[string]string{"SHOPGUARD_SCAN_SLOTS": "3"}, "", "config", "--build-slots", "1", "--body-memory-mb", "64")
+	if code != 0 || !strings.Contains(out, `"scan_slots": 3`) || !strings.Contains(out, `"build_slots": 1`) || !strings.Contains(out, `"body_memory_mb": 64`) {
+		t.Fatalf("config: %d %s %s", code, out, errOut)
+	}
+	env := map[string]string{"SHOPGUARD_BODY_MEMORY_MB": "32", "SHOPGUARD_SCAN_SLOTS": "5"}
+	m := &Main{Getenv: func(k string) string { return env[k] }}
+	c, err := m.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := c.httpConfig()
+	if err != nil || h.ScanSlots != 5 || h.BodyMemory != 32<<20 || h.BuildSlots < 1 {
+		t.Fatalf("server budgets: %d scan slots, %d build slots, %d bytes of bodies, %v", h.ScanSlots, h.BuildSlots, h.BodyMemory, err)
+	}
+	code, _, errOut = run(t, map[string]string{"SHOPGUARD_BUILD_SLOTS": "none"}, "", "config")
+	if code != 2 || !strings.Contains(errOut, "SHOPGUARD_BUILD_SLOTS") {
+		t.Fatalf("bad build slots: %d %s", code, errOut)
+	}
+	if code, _, errOut = run(t, nil, "", "serve", "--scan-slots", "0"); code != 2 || !strings.Contains(errOut, "--scan-slots") {
+		t.Fatalf("no scan slots: %d %s", code, errOut)
+	}
+}
+
 // An operator's pack given with --knowledge adds and overrides entries; a broken one is
 // refused with its file and line.
 func TestKnowledgeOverlay(t *testing.T) {
