@@ -7,7 +7,7 @@
 #
 # Knobs: NODES (default "1 3"), CONC (32), DUR (20s), MIX, RATE (open loop instead of CONC),
 # NETWORKS (4096 made-up client networks, so that the per-network report limit does not decide
-# the run).
+# the run), NODE_PROCS (GOMAXPROCS of each node; 0, the default, is every core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${SHOPGUARD_BENCH_DB:?set SHOPGUARD_BENCH_DB to the postgres:// URL of a scratch database}
@@ -28,7 +28,7 @@ for n in ${NODES:-1 3}; do
   pids=() targets=()
   for i in $(seq "$n"); do
     port=$((18080 + i))
-    SHOPGUARD_DB=$db "$work/shopguard" serve --addr "127.0.0.1:$port" --data "$work/data$i" \
+    GOMAXPROCS=${NODE_PROCS:-0} SHOPGUARD_DB=$db "$work/shopguard" serve --addr "127.0.0.1:$port" --data "$work/data$i" \
       --rate-anon 0 --rate-key 0 --trusted-proxies 127.0.0.1/32 --log-level warn 2>"$work/node$i.log" &
     pids+=($!)
     targets+=("http://127.0.0.1:$port")
