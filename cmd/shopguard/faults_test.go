@@ -130,8 +130,20 @@ func until(t *testing.T, what string, want int, fn func() int) {
 // load keeps writing reports and running checks from four clients until stop closes,
 // tallying the answers, as the traffic a node meets during an outage.
 func (f *faultClient) load(stop chan struct{}) *sync.WaitGroup {
+	return storm(4, stop, func(w, i int) {
+		if i%2 == 0 {
+			f.report(100000*(w+1) + i)
+		} else {
+			f.checkURL()
+		}
+	})
+}
+
+// storm runs n clients, each calling send with its number and a count of its calls, until
+// stop closes.
+func storm(n int, stop chan struct{}, send func(client, i int)) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	for w := range 4 {
+	for c := range n {
 		wg.Go(func() {
 			for i := 0; ; i++ {
 				select {
@@ -139,11 +151,7 @@ func (f *faultClient) load(stop chan struct{}) *sync.WaitGroup {
 					return
 				default:
 				}
-				if i%2 == 0 {
-					f.report(100000*(w+1) + i)
-				} else {
-					f.checkURL()
-				}
+				send(c, i)
 			}
 		})
 	}
@@ -356,19 +364,9 @@ func TestOverloadShedsAndRecovers(t *testing.T) {
 	body, _ := json.Marshal(map[string]string{"text": chat.String()})
 
 	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for c := range 160 {
-		wg.Go(func() {
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				f.do("POST", "/api/v1/scan", "application/json", body, "X-Forwarded-For", fmt.Sprintf("10.7.%d.%d", c, i%250))
-			}
-		})
-	}
+	wg := storm(160, stop, func(c, i int) {
+		f.do("POST", "/api/v1/scan", "application/json", body, "X-Forwarded-For", fmt.Sprintf("10.7.%d.%d", c, i%250))
+	})
 	// Cheap requests during the storm: a link check from a client of its own.
 	time.Sleep(2 * time.Second)
 	cheap := 0

@@ -403,15 +403,7 @@ func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool)
 	}
 	if strings.ContainsAny(name, "01") {
 		var buf [64]byte
-		read := append(buf[:0], name...)
-		for i, c := range read {
-			switch c {
-			case '0':
-				read[i] = 'o'
-			case '1':
-				read[i] = 'l'
-			}
-		}
+		read := readDigits(append(buf[:0], name...))
 		// Only a brand spelt with a digit counts: "1ebay" is not eBay in disguise.
 		spelt := func(start, end int) bool { return strings.ContainsAny(name[start:end], "01") }
 		if hit, ok := a.combo(read, &ix.brandRaw, &ix.wordsRaw, false, l, spelt); ok {
@@ -419,6 +411,20 @@ func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool)
 		}
 	}
 	return shopguard.Signal{}, false
+}
+
+// readDigits reads the digits that stand for letters in a brand spelt with them, 0 as o and
+// 1 as l, in place, and returns b.
+func readDigits(b []byte) []byte {
+	for i, c := range b {
+		switch c {
+		case '0':
+			b[i] = 'o'
+		case '1':
+			b[i] = 'l'
+		}
+	}
+	return b
 }
 
 // combo looks in name for a brand token joined with other words; folded says name and the
@@ -625,16 +631,8 @@ func (a *Analyzer) lookalikeSub(sc *scratch, subs string, l Link) (shopguard.Sig
 		}
 		// The brand spelt with digits inside a longer label (paypa1secure).
 		if strings.ContainsAny(label, "01") {
-			read := append(sc.f1[:0], label...)
+			read := readDigits(append(sc.f1[:0], label...))
 			sc.f1 = read
-			for i, c := range read {
-				switch c {
-				case '0':
-					read[i] = 'o'
-				case '1':
-					read[i] = 'l'
-				}
-			}
 			ix.brandRaw.scan(read, func(id int32, start, end int) bool {
 				t := ix.tokens[id]
 				if t.short || !strings.ContainsAny(label[start:end], "01") {
