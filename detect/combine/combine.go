@@ -198,7 +198,9 @@ func acting(r text.Result, n int) []bool {
 
 // linkSignals judges each link of r in its message and returns the signals of the worst
 // link of every site whose verdict is medium or high, or that shows any sign in a message
-// asking the reader to act, adding its scam types to types.
+// asking the reader to act, adding its scam types to types. A link written again in the same
+// message is judged once: its verdict depends only on the link and its message, so a repeat
+// costs a map lookup, not a new analysis.
 func (c Checks) linkSignals(ctx context.Context, msgs []text.Message, r text.Result, types *[]string) ([]shopguard.Signal, error) {
 	urls := r.URLs
 	if c.Links == nil || len(urls) == 0 {
@@ -208,38 +210,31 @@ func (c Checks) linkSignals(ctx context.Context, msgs []text.Message, r text.Res
 		url text.URL
 		as  shopguard.Assessment
 	}
+	type place struct {
+		msg int
+		url string
+	}
 	var worst []judged // in the order the sites first appear
 	at := map[string]int{}
+	done := map[place]linkVerdict{}
 	act, told := acting(r, len(msgs)), storied(r, len(msgs))
 	for _, u := range urls {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		l, err := link.Parse(u.URL)
-		if err != nil {
+		v, ok := done[place{u.Message, u.URL}]
+		if !ok {
+			v = c.judgeLink(msgs, u, act, told)
+			done[place{u.Message, u.URL}] = v
+		}
+		if v.site == "" {
 			continue
 		}
-		as := c.Links.Analyze(l)
-		if u.Message < len(msgs) {
-			if s, ok := c.Links.NotSender(msgs[u.Message].Text, l, act[u.Message]); ok {
-				as = shopguard.Assess(append(slices.Clone(as.Signals), s), appendOnce(as.ScamTypes, link.ScamPhishing))
-			}
-		}
-		if as.Risk == shopguard.RiskLow {
-			if !(u.Message < len(act) && act[u.Message] && told[u.Message] && hasSign(as)) {
-				continue
-			}
-			as = shopguard.Assess(append(slices.Clone(as.Signals), link.StoryLink(l)), appendOnce(as.ScamTypes, link.ScamPhishing))
-		}
-		site := l.Site
-		if site == "" {
-			site = l.Host
-		}
-		if i, ok := at[site]; !ok {
-			at[site] = len(worst)
-			worst = append(worst, judged{u, as})
-		} else if as.Score > worst[i].as.Score {
-			worst[i] = judged{u, as}
+		if i, ok := at[v.site]; !ok {
+			at[v.site] = len(worst)
+			worst = append(worst, judged{u, v.as})
+		} else if v.as.Score > worst[i].as.Score {
+			worst[i] = judged{u, v.as}
 		}
 	}
 	var out []shopguard.Signal
@@ -256,6 +251,40 @@ func (c Checks) linkSignals(ctx context.Context, msgs []text.Message, r text.Res
 		}
 	}
 	return out, nil
+}
+
+// linkVerdict is a link's verdict in its message and its site (the host when it has no
+// registrable domain); no site for a link of no concern (it does not parse, or it is low and
+// shows no sign that counts in its message).
+type linkVerdict struct {
+	site string
+	as   shopguard.Assessment
+}
+
+// judgeLink judges link u in its message (act and told say, by message, whether the text
+// detector found a request and a story in it).
+func (c Checks) judgeLink(msgs []text.Message, u text.URL, act, told []bool) (v linkVerdict) {
+	l, err := link.Parse(u.URL)
+	if err != nil {
+		return v
+	}
+	as := c.Links.Analyze(l)
+	if u.Message < len(msgs) {
+		if s, ok := c.Links.NotSender(msgs[u.Message].Text, l, act[u.Message]); ok {
+			as = shopguard.Assess(append(slices.Clone(as.Signals), s), appendOnce(as.ScamTypes, link.ScamPhishing))
+		}
+	}
+	if as.Risk == shopguard.RiskLow {
+		if !(u.Message < len(act) && act[u.Message] && told[u.Message] && hasSign(as)) {
+			return v
+		}
+		as = shopguard.Assess(append(slices.Clone(as.Signals), link.StoryLink(l)), appendOnce(as.ScamTypes, link.ScamPhishing))
+	}
+	v.site, v.as = l.Site, as
+	if v.site == "" {
+		v.site = l.Host
+	}
+	return v
 }
 
 // routeCues are the cues that give the reader a way to act other than a link: a number to
@@ -283,17 +312,21 @@ func (c Checks) ownSiteOnly(msgs []text.Message, r text.Result) (shopguard.Signa
 		from = i
 	}
 	var own shopguard.Signal
+	official := map[string]shopguard.Signal{} // by link: each is parsed once
 	for _, u := range r.URLs {
 		if u.Message != from {
 			continue
 		}
-		l, err := link.Parse(u.URL)
-		if err != nil {
-			return shopguard.Signal{}, false
-		}
-		s, ok := c.Links.Official(l)
+		s, ok := official[u.URL]
 		if !ok {
-			return shopguard.Signal{}, false
+			l, err := link.Parse(u.URL)
+			if err != nil {
+				return shopguard.Signal{}, false
+			}
+			if s, ok = c.Links.Official(l); !ok {
+				return shopguard.Signal{}, false
+			}
+			official[u.URL] = s
 		}
 		s.Span = &shopguard.Span{Message: u.Message, Start: u.Start, End: u.End}
 		own = s

@@ -360,3 +360,41 @@ func TestNoticesStayLow(t *testing.T) {
 		t.Fatalf("only %d notices", n)
 	}
 }
+
+// countingLookup is a link.DomainLookup that knows nothing and counts the questions.
+type countingLookup struct{ n int }
+
+func (c *countingLookup) LookupDomain(string) []link.Hit { c.n++; return nil }
+
+// TestRepeatedLinkJudgedOnce checks that a link written many times in a message is analysed
+// once (the analysis asks the domain lookup the same questions each time), with the verdict
+// of the link written once.
+func TestRepeatedLinkJudgedOnce(t *testing.T) {
+	c, pack := checks(t, nil)
+	var asked countingLookup
+	c.Links = link.New(pack, &asked)
+	const unit = "退款请点 taobao-tuikuan.com/refund a.co "
+	once := c.Scan([]text.Message{{From: text.FromThem, Text: unit}})
+	perScan := asked.n
+	asked.n = 0
+	many := c.Scan([]text.Message{{From: text.FromThem, Text: strings.Repeat(unit, 1000)}})
+	if asked.n != perScan {
+		t.Errorf("1000 copies of two links asked the domain lookup %d times, one copy %d", asked.n, perScan)
+	}
+	if many.Risk != once.Risk || !sameCodes(many.Signals, once.Signals) {
+		t.Errorf("1000 copies: %s %v; one: %s %v", many.Risk, many.Signals, once.Risk, once.Signals)
+	}
+}
+
+// sameCodes reports whether two lists of signals have the same codes in the same order.
+func sameCodes(a, b []shopguard.Signal) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Code != b[i].Code {
+			return false
+		}
+	}
+	return true
+}
