@@ -263,7 +263,11 @@ func (d *Detector) addPattern(raw string, ci int32, except bool, patIdx map[stri
 	if norm == "" {
 		return fmt.Errorf("pattern %q is empty once normalised", raw)
 	}
-	for _, v := range expandAliases(norm) {
+	spellings := expandAliases(norm)
+	for _, v := range spellings[:len(spellings):len(spellings)] {
+		spellings = append(spellings, baseForms(v)...)
+	}
+	for _, v := range spellings {
 		key := v
 		if prefix {
 			key += "*"

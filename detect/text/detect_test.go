@@ -146,6 +146,8 @@ func TestEvasionsAreCaught(t *testing.T) {
 		{"homophone", "加威信好友", "off_platform_contact"},
 		{"zero width", "屏\u200b幕\u200b共\u200b享", "screen_share"},
 		{"leet", "Y0u have w0n a prize", "prize_lure"},
+		{"verbs in the base form", "sorry, your card have be block", "account_abnormal"},
+		{"verbs in the base form", "you have be select to receive a reward", "prize_lure"},
 	} {
 		r := d.ScanText(tc.text)
 		if !slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == tc.cue }) {
@@ -580,6 +582,36 @@ func TestPremiumNumber(t *testing.T) {
 	for _, s := range []string{"On Tue, 08 Oct 2002 23:15:07 -0700, Ben wrote:\n> the build is fixed", "Meet at 0700 tomorrow, platform 09."} {
 		if r := d.ScanText(s); has(r) {
 			t.Errorf("%q: premium_number found in %v", s, cueIDs(r))
+		}
+	}
+}
+
+func TestBaseForms(t *testing.T) {
+	for _, tc := range []struct {
+		phrase string
+		want   []string // spellings that must be among the base forms
+		none   bool     // the phrase has no other spelling
+	}{
+		{phrase: "account has been locked", want: []string{"account have be lock", "account has been lock", "account have been locked"}},
+		{phrase: "you have won", want: []string{"you have win"}},
+		{phrase: "payment received", want: []string{"payment receive"}},
+		{phrase: "account verified", want: []string{"account verify"}},
+		{phrase: "delivery stopped", want: []string{"delivery stop"}},
+		{phrase: "locked", none: true},       // a lone word stays as written
+		{phrase: "your parcels", none: true}, // nouns keep their number
+		{phrase: "扣 扣", none: true},
+	} {
+		got := baseForms(tc.phrase)
+		if tc.none && len(got) != 0 {
+			t.Errorf("baseForms(%q) = %q, want none", tc.phrase, got)
+		}
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("baseForms(%q) = %q, want %q among them", tc.phrase, got, w)
+			}
+		}
+		if slices.Contains(got, tc.phrase) || len(got) > maxBaseForms {
+			t.Errorf("baseForms(%q) = %q: holds the phrase itself or too many", tc.phrase, got)
 		}
 	}
 }
