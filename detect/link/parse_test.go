@@ -77,6 +77,22 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+func TestFindURLsWithoutScheme(t *testing.T) {
+	// A screenshot read by a text recogniser loses the colon: "http //host/path".
+	for _, tc := range []struct{ text, want string }{
+		{"Pay the toll at http //toll-pay.top/a1 today", "toll-pay.top/a1"},
+		{"see //parcel-hold.xyz/x?id=2.", "parcel-hold.xyz/x?id=2"},
+	} {
+		got := FindURLs(tc.text)
+		if len(got) != 1 || got[0].URL != tc.want || string([]rune(tc.text)[got[0].Span.Start:got[0].Span.End]) != tc.want {
+			t.Errorf("FindURLs(%q) = %+v, want %q", tc.text, got, tc.want)
+		}
+	}
+	if got := FindURLs("open /index.html or /a/b.php"); len(got) != 0 {
+		t.Errorf("paths taken for links: %+v", got)
+	}
+}
+
 func FuzzFindURLs(f *testing.F) {
 	for _, s := range []string{"点击 https://taobao.com.refund-center.xyz/tk?id=1 退款", "mail kefu@qq.com or visit jd-kefu.top.", "(see http://[::1]:8/x)"} {
 		f.Add(s)

@@ -75,7 +75,9 @@ func trimCandidate(word string) (string, int) {
 		skip, word = i, word[i:]
 	}
 	word = strings.TrimRight(word, ".,;:!?)]}'\"")
-	for len(word) > 0 && strings.IndexByte("([{'\"<", word[0]) >= 0 {
+	// A link whose scheme was lost ("http //x.co/a", as a text recogniser reads a screenshot,
+	// or "//x.co/a") is read from its host.
+	for len(word) > 0 && strings.IndexByte("([{'\"</", word[0]) >= 0 {
 		word, skip = word[1:], skip+1
 	}
 	if word == "" {

@@ -191,6 +191,14 @@ func TestNegationAndSender(t *testing.T) {
 	}
 }
 
+func TestURLWithoutScheme(t *testing.T) {
+	d, _ := mustDetector(t)
+	r := d.ScanText("Your parcel is held. Update your address at http //parcel-hold.top/x today")
+	if len(r.URLs) != 1 || r.URLs[0].URL != "parcel-hold.top/x" {
+		t.Errorf("urls = %+v, want parcel-hold.top/x", r.URLs)
+	}
+}
+
 func TestStageAndURLs(t *testing.T) {
 	d, _ := mustDetector(t)
 	r := d.Scan([]Message{

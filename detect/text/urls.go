@@ -60,6 +60,12 @@ func findURLs(s string, msg int) []URL {
 			lo += k
 			tok = tok[k:]
 		}
+		// A link whose scheme was lost ("http //x.co/a", as a text recogniser reads a
+		// screenshot, or "//x.co/a") is read from its host.
+		for len(tok) > 0 && tok[0] == '/' {
+			lo++
+			tok = tok[1:]
+		}
 		if isLink(tok) {
 			rr += utf8.RuneCountInString(s[rb:lo])
 			rb = lo
