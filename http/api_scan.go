@@ -60,6 +60,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	res.Summarize() // a link or cue repeated thousands of times: its first places and a count
 	res.Explain(s.Knowledge, lang)
 	writeJSON(w, http.StatusOK, &scanResponse{ID: req.ID, Result: res})
 	return nil

@@ -73,6 +73,36 @@ func TestScanAPI(t *testing.T) {
 	}
 }
 
+// TestScanAnswerSummarisesRepeats checks that the answer to a link written 20,000 times
+// stays small: it lists the link's first places and counts the rest.
+func TestScanAnswerSummarisesRepeats(t *testing.T) {
+	ts := newTestServer(t, nil)
+	const copies = 20000
+	body, err := json.Marshal(map[string]string{"text": strings.Repeat("a.co ", copies)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _, out := ts.do(t, "POST", "/api/v1/scan", string(body), nil)
+	if st != 200 {
+		t.Fatalf("scan: %d %.300s", st, out)
+	}
+	var res struct {
+		Cues        []json.RawMessage `json:"cues"`
+		CuesOmitted int               `json:"cues_omitted"`
+		URLs        []json.RawMessage `json:"urls"`
+		URLsOmitted int               `json:"urls_omitted"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.URLs) == 0 || len(res.URLs)+res.URLsOmitted != copies || len(res.Cues) == 0 || res.CuesOmitted == 0 {
+		t.Errorf("%d links listed and %d omitted, %d cues and %d omitted, for %d copies", len(res.URLs), res.URLsOmitted, len(res.Cues), res.CuesOmitted, copies)
+	}
+	if len(out) > 64<<10 {
+		t.Errorf("the answer for %d copies of a link is %d bytes", copies, len(out))
+	}
+}
+
 func TestCheckChatPage(t *testing.T) {
 	ts := newTestServer(t, nil)
 	st, _, body := ts.do(t, "GET", "/check/chat", "", map[string]string{"Accept-Language": "en"})

@@ -55,14 +55,18 @@ type CueHit struct {
 // reached, the cues found, the signals that make up the score, the links found (for the link
 // check) and, once explained, the advice.
 type Result struct {
-	Risk    shopguard.Risk     `json:"risk"`
-	Score   int                `json:"score"`
-	Types   []string           `json:"types"`
-	Stage   string             `json:"stage,omitempty"`
-	Cues    []CueHit           `json:"cues"`
-	Signals []shopguard.Signal `json:"signals"`
-	URLs    []URL              `json:"urls,omitempty"`
-	Advice  []string           `json:"advice,omitempty"`
+	Risk  shopguard.Risk `json:"risk"`
+	Score int            `json:"score"`
+	Types []string       `json:"types"`
+	Stage string         `json:"stage,omitempty"`
+	Cues  []CueHit       `json:"cues"`
+	// CuesOmitted and URLsOmitted count the cue hits and links a summarised result does not
+	// list (Summarize).
+	CuesOmitted int                `json:"cues_omitted,omitempty"`
+	Signals     []shopguard.Signal `json:"signals"`
+	URLs        []URL              `json:"urls,omitempty"`
+	URLsOmitted int                `json:"urls_omitted,omitempty"`
+	Advice      []string           `json:"advice,omitempty"`
 	// Finding and Checked are as in shopguard.Assessment: whether anything was found, and
 	// where it was looked for.
 	Finding string   `json:"finding"`

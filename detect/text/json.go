@@ -44,6 +44,10 @@ func (r *Result) AppendJSON(dst []byte) []byte {
 		}
 		dst = append(dst, ']')
 	}
+	if r.CuesOmitted != 0 {
+		dst = append(dst, `,"cues_omitted":`...)
+		dst = jsonw.Int(dst, r.CuesOmitted)
+	}
 	dst = append(dst, `,"signals":`...)
 	dst = shopguard.AppendSignals(dst, r.Signals)
 	if len(r.URLs) > 0 {
@@ -63,6 +67,10 @@ func (r *Result) AppendJSON(dst []byte) []byte {
 			dst = append(dst, '}')
 		}
 		dst = append(dst, ']')
+	}
+	if r.URLsOmitted != 0 {
+		dst = append(dst, `,"urls_omitted":`...)
+		dst = jsonw.Int(dst, r.URLsOmitted)
 	}
 	if len(r.Advice) > 0 {
 		dst = append(dst, `,"advice":`...)
