@@ -9,7 +9,7 @@ import (
 
 // appendDigits appends the digits of raw (full-width ones folded), dropping spaces and dashes;
 // anything else is an error naming what, such as "a QQ number".
-func appendDigits(dst []byte, raw, what string) ([]byte, error) {
+func appendDigits(dst []byte, raw, what string) ([]byte, fault) {
 	start := len(dst)
 	for _, r := range raw {
 		r = fold(r)
@@ -18,132 +18,135 @@ func appendDigits(dst []byte, raw, what string) ([]byte, error) {
 			dst = append(dst, byte(r))
 		case r == ' ' || r == '-':
 		default:
-			return dst[:start], invalid("%s holds only digits; found %q", what, r)
+			return dst[:start], failStrChar("%s holds only digits; found %q", what, r)
 		}
 	}
-	return dst, nil
+	return dst, fault{}
 }
 
 // appendQQ appends the digits of a QQ number: 5 to 11 digits, not starting with 0.
-func appendQQ(dst []byte, raw string) ([]byte, error) {
+func appendQQ(dst []byte, raw string) ([]byte, fault) {
 	start := len(dst)
-	dst, err := appendDigits(dst, raw, "a QQ number")
-	if err != nil {
-		return dst, err
+	dst, f := appendDigits(dst, raw, "a QQ number")
+	if f.bad() {
+		return dst, f
 	}
 	d := dst[start:]
 	switch {
 	case len(d) < 5 || len(d) > 11:
-		return dst[:start], invalid("a QQ number has 5 to 11 digits, got %d", len(d))
+		return dst[:start], failNum("a QQ number has 5 to 11 digits, got %d", len(d))
 	case d[0] == '0':
-		return dst[:start], invalid("a QQ number does not start with 0")
+		return dst[:start], fail("a QQ number does not start with 0")
 	}
-	return dst, nil
+	return dst, fault{}
 }
 
 // appendWeChat appends a WeChat id in lower case: 6 to 20 letters, digits, "_" or "-",
 // starting with a letter.
-func appendWeChat(dst []byte, raw string) ([]byte, error) {
+func appendWeChat(dst []byte, raw string) ([]byte, fault) {
 	var buf [64]byte
 	if len(raw) > len(buf) {
-		return dst, invalid("a WeChat id has at most 20 characters")
+		return dst, fail("a WeChat id has at most 20 characters")
 	}
 	v, ascii := foldASCII(buf[:0], raw)
 	switch {
 	case !ascii:
-		return dst, invalid("a WeChat id holds only letters, digits, _ and -")
+		return dst, fail("a WeChat id holds only letters, digits, _ and -")
 	case len(v) < 6 || len(v) > 20:
-		return dst, invalid("a WeChat id has 6 to 20 characters, got %d", len(v))
+		return dst, failNum("a WeChat id has 6 to 20 characters, got %d", len(v))
 	case v[0] < 'a' || v[0] > 'z':
-		return dst, invalid("a WeChat id starts with a letter (a phone number is reported as kind phone, a QQ number as kind qq)")
+		return dst, fail("a WeChat id starts with a letter (a phone number is reported as kind phone, a QQ number as kind qq)")
 	}
 	for _, c := range v {
 		if !(c >= 'a' && c <= 'z' || isDigit(c) || c == '_' || c == '-') {
-			return dst, invalid("a WeChat id holds only letters, digits, _ and -; found %q", c)
+			return dst, failChar("a WeChat id holds only letters, digits, _ and -; found %q", rune(c))
 		}
 	}
-	return append(dst, v...), nil
+	return append(dst, v...), fault{}
 }
 
 // appendEmail appends an e-mail address in lower case, its domain in ASCII.
-func appendEmail(dst []byte, raw string) ([]byte, error) {
+func appendEmail(dst []byte, raw string) ([]byte, fault) {
 	var buf [64]byte
 	s := raw
 	if len(s) > 254 {
-		return dst, invalid("an e-mail address has at most 254 characters")
+		return dst, fail("an e-mail address has at most 254 characters")
 	}
 	at := strings.LastIndexAny(s, "@＠")
 	if at < 0 {
-		return dst, invalid("an e-mail address needs an @")
+		return dst, fail("an e-mail address needs an @")
 	}
 	local, ascii := foldASCII(buf[:0], s[:at])
 	_, size := firstRune(s[at:])
 	domain := s[at+size:]
 	switch {
 	case !ascii:
-		return dst, invalid("the part of an e-mail address before the @ holds only ASCII letters, digits and . _ %% + -")
+		return dst, fail("the part of an e-mail address before the @ holds only ASCII letters, digits and . _ % + -")
 	case len(local) == 0 || len(local) > 64:
-		return dst, invalid("the part of an e-mail address before the @ has 1 to 64 characters")
+		return dst, fail("the part of an e-mail address before the @ has 1 to 64 characters")
 	case local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(string(local), ".."):
-		return dst, invalid("the part of an e-mail address before the @ cannot start or end with a dot or hold two in a row")
+		return dst, fail("the part of an e-mail address before the @ cannot start or end with a dot or hold two in a row")
 	}
 	for _, c := range local {
 		if !(c >= 'a' && c <= 'z' || isDigit(c) || strings.IndexByte("._%+-", c) >= 0) {
-			return dst, invalid("the part of an e-mail address before the @ holds only letters, digits and . _ %% + -; found %q", c)
+			return dst, failChar("the part of an e-mail address before the @ holds only letters, digits and . _ %% + -; found %q", rune(c))
 		}
 	}
 	start := len(dst)
 	dst = append(dst, local...)
 	dst = append(dst, '@')
-	out, err := appendHost(dst, domain, false)
-	if err != nil {
-		return dst[:start], invalid("the domain of the e-mail address: %s", shopguard.ErrorMessage(err))
+	out, f := appendHost(dst, domain, false)
+	if f.bad() {
+		return dst[:start], f.of(emailDomain)
 	}
-	return out, nil
+	return out, fault{}
 }
 
 // appendAlipay appends an Alipay account: a mobile number in E.164 or an e-mail address.
-func appendAlipay(dst []byte, raw string) ([]byte, error) {
+func appendAlipay(dst []byte, raw string) ([]byte, fault) {
 	if strings.ContainsAny(raw, "@＠") {
 		return appendEmail(dst, raw)
 	}
-	out, err := appendPhone(dst, raw)
-	if err != nil {
-		return dst, invalid("an Alipay account is a phone number or an e-mail address: %s", shopguard.ErrorMessage(err))
+	out, f := appendPhone(dst, raw)
+	if f.bad() {
+		return dst, f.of(alipayPhone)
 	}
-	return out, nil
+	return out, fault{}
 }
+
+// unknownPlatform is the message for a shop on a platform not in shopguard.Platforms.
+var unknownPlatform = "unknown platform %q: want one of " + strings.Join(shopguard.Platforms, ", ")
 
 // appendShop appends a shop as "platform:shop id", both in lower case. The platform is one of
 // shopguard.Platforms; raw may separate the two with ":", "/" or a space.
-func appendShop(dst []byte, raw string) ([]byte, error) {
+func appendShop(dst []byte, raw string) ([]byte, fault) {
 	var buf [96]byte
 	if len(raw) > len(buf) {
-		return dst, invalid("a shop is platform:shop id, at most 96 characters")
+		return dst, fail("a shop is platform:shop id, at most 96 characters")
 	}
 	v, ascii := foldASCII(buf[:0], raw)
 	if !ascii {
-		return dst, invalid("a shop is written platform:shop id in ASCII, such as taobao:12345678")
+		return dst, fail("a shop is written platform:shop id in ASCII, such as taobao:12345678")
 	}
 	sep := strings.IndexAny(string(v), ":/ ")
 	if sep < 0 {
-		return dst, invalid("a shop is written platform:shop id, such as taobao:12345678")
+		return dst, fail("a shop is written platform:shop id, such as taobao:12345678")
 	}
 	platform, id := string(v[:sep]), strings.TrimLeft(string(v[sep+1:]), ":/ ")
 	if !slices.Contains(shopguard.Platforms, platform) {
-		return dst, invalid("unknown platform %q: want one of %s", platform, strings.Join(shopguard.Platforms, ", "))
+		return dst, failStr(unknownPlatform, platform)
 	}
 	if len(id) == 0 || len(id) > 64 {
-		return dst, invalid("a shop id has 1 to 64 characters")
+		return dst, fail("a shop id has 1 to 64 characters")
 	}
 	for _, c := range []byte(id) {
 		if !(c >= 'a' && c <= 'z' || isDigit(c) || c == '_' || c == '-' || c == '.') {
-			return dst, invalid("a shop id holds only letters, digits and _ - .; found %q", c)
+			return dst, failChar("a shop id holds only letters, digits and _ - .; found %q", rune(c))
 		}
 	}
 	dst = append(dst, platform...)
 	dst = append(dst, ':')
-	return append(dst, id...), nil
+	return append(dst, id...), fault{}
 }
 
 // maskAccount keeps the first and last few characters of an account and hides the rest.

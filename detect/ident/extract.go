@@ -43,10 +43,6 @@ var (
 // Every step of Extract is linear in the text, so this bounds its work per call.
 const MaxText = 4 << 20
 
-// maxNumberDigits is the most digits any identifier written as a number has (a bank account:
-// 25). A longer run of digit groups is read as several numbers, never as one.
-const maxNumberDigits = 25
-
 // Extract returns every identifier found in text, in order of position. It reads the first
 // MaxText bytes of text. Numbers are read with
 // their context: digits after "QQ" are a QQ number, after "卡号" or "account" a bank account,
@@ -150,7 +146,9 @@ type extractor struct {
 	// The byte ranges already matched, which never overlap: taken, those of the passes
 	// before, by start; fresh, those of the pass under way, found left to right.
 	taken, fresh [][2]int
-	work         int // candidates weighed, for the tests' work budget
+	work         int    // candidates weighed, for the tests' work budget
+	buf          []byte // the canonical form of the candidate weighed
+	digs         []byte // the digits of the run of digits being read
 }
 
 func runeOffsets(s string) []int32 {
@@ -185,13 +183,14 @@ func (x *extractor) add(kind shopguard.Kind, start, end int) bool {
 
 // addAs records text[start:end] as kind if it is valid, overlap or not.
 func (x *extractor) addAs(kind shopguard.Kind, start, end int) bool {
-	v, err := Canonical(kind, x.text[start:end])
-	if err != nil {
+	v, f := appendCanonical(x.buf[:0], kind, x.text[start:end])
+	x.buf = v
+	if f.bad() {
 		return false
 	}
 	rs, re := int(x.runeAt[start]), int(x.runeAt[end])
 	x.out = append(x.out, Match{
-		Identifier: shopguard.Identifier{Kind: kind, Value: v},
+		Identifier: shopguard.Identifier{Kind: kind, Value: string(v)},
 		Span:       shopguard.Span{Start: rs, End: re},
 		Raw:        x.orig[x.origAt[rs]:x.origAt[re]],
 	})
@@ -267,22 +266,44 @@ func (x *extractor) digits(start, end int) {
 		return
 	}
 	bounds := groupBounds(x.text, start, end)
-	// digitsTo[j] counts the digits of groups 0 to j-1: a span of groups holding more than
-	// maxNumberDigits is no identifier and is not tried, which keeps the work per group
+	// digitsTo[j] counts the digits of groups 0 to j-1: a span of groups holding more digits
+	// than any identifier its context allows is not tried, which keeps the work per group
 	// bounded.
 	digitsTo := make([]int, len(bounds)+1)
+	x.digs = x.digs[:0] // the digits of the run, those of a span of groups side by side
 	for j, g := range bounds {
-		digitsTo[j+1] = digitsTo[j] + countDigits(x.text[g[0]:g[1]])
+		for k := g[0]; k < g[1]; k++ {
+			if isDigit(x.text[k]) {
+				x.digs = append(x.digs, x.text[k])
+			}
+		}
+		digitsTo[j+1] = len(x.digs)
 	}
-	last := 0 // the last group a span from group i can reach
+	// A run starts with its digits or with "+" or a bracketed area code: after that, and from
+	// its second group on, its text holds digits and separators, which the parsers read as
+	// the digits alone.
+	plainFrom := 0
+	if !isDigit(x.text[start]) {
+		plainFrom = 1
+	}
+	ctx := x.context(start) // the words before the run say what its first number is
+	last := 0               // the last group a span from group i can reach
 	for i := 0; i < len(bounds); {
+		c := noContext
+		if i == 0 {
+			c = ctx
+		}
+		most := c.maxDigits()
 		last = max(last, i)
-		for last+1 < len(bounds) && digitsTo[last+2]-digitsTo[i] <= maxNumberDigits {
+		for last+1 < len(bounds) && digitsTo[last+2]-digitsTo[i] <= most {
 			last++
+		}
+		for last > i && digitsTo[last+1]-digitsTo[i] > most {
+			last-- // a span from an earlier group, which its context let reach further
 		}
 		done := false
 		for j := last; j >= i && !done; j-- {
-			done = x.number(bounds[i][0], bounds[j][1], i == 0)
+			done = x.number(bounds[i][0], bounds[j][1], x.digs[digitsTo[i]:digitsTo[j+1]], i >= plainFrom, c)
 			if done {
 				i = j + 1
 			}
@@ -315,46 +336,83 @@ func groupBounds(s string, start, end int) [][2]int {
 	return out
 }
 
-// number records text[start:end] as the identifier its context and shape say it is.
-func (x *extractor) number(start, end int, first bool) bool {
-	x.work++
-	ctx := x.after
-	if !first {
-		ctx = func(int, []string) bool { return false }
+// numberContext is what the words just before a number say it is: flags, as "支付宝账号"
+// says both an Alipay account and a bank account.
+type numberContext uint8
+
+const (
+	qqContext numberContext = 1 << iota
+	alipayContext
+	bankContext
+	noContext numberContext = 0
+)
+
+// context returns what the words before text[start:] say a number there is.
+func (x *extractor) context(start int) numberContext {
+	var c numberContext
+	if x.after(start, qqWords) {
+		c |= qqContext
 	}
+	if x.after(start, alipayWords) {
+		c |= alipayContext
+	}
+	if x.after(start, bankWords) {
+		c |= bankContext
+	}
+	return c
+}
+
+// The most digits of a number that each reading accepts: a QQ number 11, a phone 17 ("00"
+// and 15 digits of an international number), a bank card 19, a bank account 25.
+const (
+	maxQQDigits          = 11
+	maxPhoneDigits       = 17
+	maxCardDigits        = 19
+	maxBankAccountDigits = 25
+)
+
+// maxDigits is the most digits a number read in context c can have: a longer span of digit
+// groups is refused by every reading number gives it.
+func (c numberContext) maxDigits() int {
 	switch {
-	case ctx(start, qqWords):
+	case c&qqContext != 0:
+		return maxQQDigits
+	case c&bankContext != 0:
+		return maxBankAccountDigits
+	}
+	return max(maxPhoneDigits, maxCardDigits)
+}
+
+// number records text[start:end] as the identifier its context and shape say it is. d are its
+// digits; plain says that it holds nothing else but separators, so that the shape of d alone
+// can refuse it as a phone or a card without reading the text again.
+func (x *extractor) number(start, end int, d []byte, plain bool, c numberContext) bool {
+	x.work++
+	switch {
+	case c&qqContext != 0:
 		return x.add(shopguard.KindQQ, start, end)
-	case ctx(start, alipayWords) && x.add(shopguard.KindPhone, start, end):
+	case c&alipayContext != 0 && x.add(shopguard.KindPhone, start, end):
 		x.addAs(shopguard.KindAlipay, start, end)
 		return true
-	case ctx(start, bankWords):
+	case c&bankContext != 0:
 		return x.add(shopguard.KindBankAccount, start, end)
 	}
-	digits := countDigits(x.text[start:end])
-	if digits >= minPhoneDigits && x.add(shopguard.KindPhone, start, end) {
+	if len(d) >= minPhoneDigits && len(d) <= maxPhoneDigits && (!plain || x.phoneShaped(d)) && x.add(shopguard.KindPhone, start, end) {
 		return true
 	}
-	if digits >= 13 && digits <= 19 {
-		v, err := Canonical(shopguard.KindBankAccount, x.text[start:end])
-		if _, card := Card(v); err == nil && card {
-			return x.add(shopguard.KindBankAccount, start, end)
-		}
+	if len(d) >= 13 && len(d) <= maxCardDigits && cardNetwork(d) != "" && luhn(d) {
+		return x.add(shopguard.KindBankAccount, start, end) // refused if not written as one
 	}
 	return false
 }
 
-// minPhoneDigits is the fewest digits of a phone number appendPhone accepts (an international
-// number's 8): a shorter run of digits is not tried, which spares the error that would refuse
-// it (its message is formatted), the most of the cost of a text of short numbers.
-const minPhoneDigits = 8
-
-func countDigits(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if isDigit(s[i]) {
-			n++
-		}
-	}
-	return n
+// phoneShaped reports whether the digits d, written without a "+", are a phone number.
+func (x *extractor) phoneShaped(d []byte) bool {
+	v, f := appendPhoneDigits(x.buf[:0], d, false)
+	x.buf = v
+	return !f.bad()
 }
+
+// minPhoneDigits is the fewest digits of a phone number appendPhone accepts (an international
+// number's 8): a shorter run of digits is not tried.
+const minPhoneDigits = 8

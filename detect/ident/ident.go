@@ -14,6 +14,7 @@ package ident
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -39,6 +40,16 @@ func Canonical(kind shopguard.Kind, raw string) (string, error) {
 // AppendCanonical appends the canonical form of raw as an identifier of kind to dst. It is
 // Canonical without an allocation for the common kinds, for the lookup hot path.
 func AppendCanonical(dst []byte, kind shopguard.Kind, raw string) ([]byte, error) {
+	out, f := appendCanonical(dst, kind, raw)
+	if f.bad() {
+		return out, f.err(kind)
+	}
+	return out, nil
+}
+
+// appendCanonical is AppendCanonical with the reason of a refusal not yet made an error, so
+// that refusing costs no allocation: Extract weighs many candidates that are no identifier.
+func appendCanonical(dst []byte, kind shopguard.Kind, raw string) ([]byte, fault) {
 	switch kind {
 	case shopguard.KindPhone:
 		return appendPhone(dst, raw)
@@ -59,8 +70,7 @@ func AppendCanonical(dst []byte, kind shopguard.Kind, raw string) ([]byte, error
 	case shopguard.KindShop:
 		return appendShop(dst, raw)
 	}
-	_, err := shopguard.ParseKind(string(kind))
-	return dst, err
+	return dst, fault{format: "unknown kind", args: unknownKind}
 }
 
 // Hash is the key of the private lookup: SHA-256 over the UTF-8 bytes of kind + ":" +
@@ -124,9 +134,85 @@ func appendKey(dst []byte, kind shopguard.Kind, canonical string) []byte {
 	return append(dst, canonical...)
 }
 
-// invalid is the error for a bad value.
-func invalid(format string, args ...any) error {
-	return shopguard.Invalid("value", format, args...)
+// fault is why a value is refused, its message not yet formatted: the parsers return it, and
+// only the public API (Parse, Canonical, AppendCanonical) makes it an EINVALID error about field
+// "value", so that Extract refuses its many candidates that are no identifier without an
+// allocation. It is small, to be returned in registers. The zero fault is no fault.
+type fault struct {
+	format string    // the message, a fmt format taking args (as it is for noArgs); "" for no fault
+	str    string    // the format's string argument, when it takes one (before a number)
+	num    int32     // the format's number argument, when it takes one
+	args   faultArgs // the arguments the format takes
+	part   valuePart // the part of the value the message is about
+}
+
+// faultArgs says which arguments a fault's format takes.
+type faultArgs uint8
+
+const (
+	noArgs      faultArgs = iota // the format is the message as it is
+	numArg                       // %d of num
+	charArg                      // %q of num as a rune
+	strArg                       // %s or %q of str
+	strCharArgs                  // str, then num as a rune
+	unknownKind                  // the kind is none of shopguard.Kinds: shopguard.ParseKind's error
+)
+
+// valuePart is the part of a value that a fault is about, said before its message.
+type valuePart uint8
+
+const (
+	wholeValue  valuePart = iota
+	emailDomain           // the domain of an e-mail address
+	alipayPhone           // an Alipay account read as a phone number
+)
+
+var partPrefix = [...]string{
+	wholeValue:  "",
+	emailDomain: "the domain of the e-mail address: ",
+	alipayPhone: "an Alipay account is a phone number or an e-mail address: ",
+}
+
+func fail(format string) fault           { return fault{format: format} }
+func failNum(format string, n int) fault { return fault{format: format, args: numArg, num: int32(n)} }
+func failChar(format string, r rune) fault {
+	return fault{format: format, args: charArg, num: r}
+}
+func failStr(format, s string) fault { return fault{format: format, args: strArg, str: s} }
+func failStrChar(format, s string, r rune) fault {
+	return fault{format: format, args: strCharArgs, str: s, num: r}
+}
+
+// bad reports whether f is a fault: the value is refused.
+func (f fault) bad() bool { return f.format != "" }
+
+// of returns f said of part of a value (a fault is about one part at most: no parser nests
+// deeper).
+func (f fault) of(part valuePart) fault {
+	f.part = part
+	return f
+}
+
+// err is f, a fault of a value of kind, as the EINVALID error the public API returns: about
+// field "value", or about field "kind" when kind is unknown.
+func (f fault) err(kind shopguard.Kind) error {
+	var msg string
+	switch f.args {
+	case unknownKind:
+		_, err := shopguard.ParseKind(string(kind))
+		return err
+	case numArg:
+		msg = fmt.Sprintf(f.format, f.num)
+	case charArg:
+		msg = fmt.Sprintf(f.format, rune(f.num))
+	case strArg:
+		msg = fmt.Sprintf(f.format, f.str)
+	case strCharArgs:
+		msg = fmt.Sprintf(f.format, f.str, rune(f.num))
+	default:
+		msg = f.format
+	}
+	return shopguard.Invalid("value", "%s", partPrefix[f.part]+msg)
 }
 
 // fold maps a full-width ASCII form (ＱＱ, １３８, ＠) to ASCII and the ideographic space to a
