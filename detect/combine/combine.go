@@ -110,10 +110,11 @@ func (c Checks) ScanContext(ctx context.Context, msgs []text.Message) (text.Resu
 		return text.Result{}, err
 	}
 	types := slices.Clone(r.Types)
-	extra, err := c.linkSignals(ctx, msgs, r, &types)
+	extra, unchecked, err := c.linkSignals(ctx, msgs, r, &types)
 	if err != nil {
 		return text.Result{}, err
 	}
+	r.LinksUnchecked = unchecked
 	idents, err := c.identSignals(ctx, msgs)
 	if err != nil {
 		return text.Result{}, err
@@ -196,15 +197,22 @@ func acting(r text.Result, n int) []bool {
 	return act
 }
 
+// MaxJudgedLinks is how many different links (a link in a message) a scan judges, in the
+// order they are found; the places of the others are counted in the result's LinksUnchecked.
+// A link written again is judged once, so only a text of thousands of different links (1 MB
+// of them is some 60,000) reaches it.
+const MaxJudgedLinks = 1000
+
 // linkSignals judges each link of r in its message and returns the signals of the worst
 // link of every site whose verdict is medium or high, or that shows any sign in a message
-// asking the reader to act, adding its scam types to types. A link written again in the same
-// message is judged once: its verdict depends only on the link and its message, so a repeat
-// costs a map lookup, not a new analysis.
-func (c Checks) linkSignals(ctx context.Context, msgs []text.Message, r text.Result, types *[]string) ([]shopguard.Signal, error) {
+// asking the reader to act, adding its scam types to types, and the number of places of links
+// left unjudged past MaxJudgedLinks. A link written again in the same message is judged once:
+// its verdict depends only on the link and its message, so a repeat costs a map lookup, not a
+// new analysis.
+func (c Checks) linkSignals(ctx context.Context, msgs []text.Message, r text.Result, types *[]string) ([]shopguard.Signal, int, error) {
 	urls := r.URLs
 	if c.Links == nil || len(urls) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	type judged struct {
 		url text.URL
@@ -218,12 +226,17 @@ func (c Checks) linkSignals(ctx context.Context, msgs []text.Message, r text.Res
 	at := map[string]int{}
 	done := map[place]linkVerdict{}
 	act, told := acting(r, len(msgs)), storied(r, len(msgs))
+	unchecked := 0
 	for _, u := range urls {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		v, ok := done[place{u.Message, u.URL}]
 		if !ok {
+			if len(done) == MaxJudgedLinks {
+				unchecked++
+				continue
+			}
 			v = c.judgeLink(msgs, u, act, told)
 			done[place{u.Message, u.URL}] = v
 		}
@@ -250,7 +263,7 @@ func (c Checks) linkSignals(ctx context.Context, msgs []text.Message, r text.Res
 			*types = appendOnce(*types, t)
 		}
 	}
-	return out, nil
+	return out, unchecked, nil
 }
 
 // linkVerdict is a link's verdict in its message and its site (the host when it has no

@@ -2,6 +2,7 @@ package combine_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -397,4 +398,25 @@ func sameCodes(a, b []shopguard.Signal) bool {
 		}
 	}
 	return true
+}
+
+// TestScanJudgesAThousandLinks checks that a text of thousands of different links has its
+// first MaxJudgedLinks judged and the others counted, not analysed.
+func TestScanJudgesAThousandLinks(t *testing.T) {
+	c, pack := checks(t, nil)
+	var asked countingLookup
+	c.Links = link.New(pack, &asked)
+	const n = combine.MaxJudgedLinks + 500
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "x%d.top/p ", i)
+	}
+	r := c.Scan([]text.Message{{From: text.FromThem, Text: b.String()}})
+	if len(r.URLs) != n || r.LinksUnchecked != n-combine.MaxJudgedLinks || asked.n != combine.MaxJudgedLinks {
+		t.Errorf("%d links found, %d unchecked, the domain lookup asked %d times; want %d, %d, %d",
+			len(r.URLs), r.LinksUnchecked, asked.n, n, n-combine.MaxJudgedLinks, combine.MaxJudgedLinks)
+	}
+	if r := c.Scan([]text.Message{{From: text.FromThem, Text: "x1.top/p x2.top/p"}}); r.LinksUnchecked != 0 {
+		t.Errorf("two links: %d unchecked", r.LinksUnchecked)
+	}
 }

@@ -66,7 +66,10 @@ type Result struct {
 	Signals     []shopguard.Signal `json:"signals"`
 	URLs        []URL              `json:"urls,omitempty"`
 	URLsOmitted int                `json:"urls_omitted,omitempty"`
-	Advice      []string           `json:"advice,omitempty"`
+	// LinksUnchecked counts the places of links the link check did not judge: a scan judges
+	// the first combine.MaxJudgedLinks different links it finds.
+	LinksUnchecked int      `json:"links_unchecked,omitempty"`
+	Advice         []string `json:"advice,omitempty"`
 	// Finding and Checked are as in shopguard.Assessment: whether anything was found, and
 	// where it was looked for.
 	Finding string   `json:"finding"`

@@ -72,6 +72,10 @@ func (r *Result) AppendJSON(dst []byte) []byte {
 		dst = append(dst, `,"urls_omitted":`...)
 		dst = jsonw.Int(dst, r.URLsOmitted)
 	}
+	if r.LinksUnchecked != 0 {
+		dst = append(dst, `,"links_unchecked":`...)
+		dst = jsonw.Int(dst, r.LinksUnchecked)
+	}
 	if len(r.Advice) > 0 {
 		dst = append(dst, `,"advice":`...)
 		dst = jsonw.Strings(dst, r.Advice)

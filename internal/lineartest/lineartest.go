@@ -4,6 +4,7 @@
 package lineartest
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -45,8 +46,9 @@ func AllocBudget(t testing.TB, n int, perByte, base float64, fn func()) {
 type Shape struct{ Name, Unit string }
 
 // Texts are the shapes of text that made a scan's work grow faster than its input: many
-// links, digits, cues, negations and exceptions, and long lines without a break. The text
-// detector's linearity test and the HTTP scan benchmark both feed them.
+// links (the same or all different), digits, cues, negations and exceptions, and long lines
+// without a break. The text detector's linearity test and the HTTP scan benchmark both feed
+// them.
 var Texts = []Shape{
 	{"digits", "1 "},
 	{"digit groups", "0800 542 0826 "},
@@ -61,6 +63,19 @@ var Texts = []Shape{
 	{"exceptions", "我是客服能不能"},
 	{"one long line", "您好亲我们这边是官方售后请您配合处理一下谢谢"},
 	{"mixed", "亲，点击 jd-refund.top/a 退款，加QQ 12345678，never share the code 9981. "},
+	{"different links", differentLinks(Large)},
+}
+
+// differentLinks returns at least n bytes of links that are all different ("x0.top/p x1.top/p
+// …"): a unit as long as the largest input, so that no link is written twice.
+func differentLinks(n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		b.WriteString("x")
+		b.WriteString(strconv.Itoa(i))
+		b.WriteString(".top/p ")
+	}
+	return b.String()
 }
 
 // Check fails t for each case whose cost per byte at Large is more than MaxGrowth times that
