@@ -124,14 +124,45 @@ func (r *Reputation) Empty() bool {
 	return r.Reports == 0 && !r.Confirmed && !r.Delisted && r.NotScam == 0
 }
 
+// ReputationInputs is everything stored about one identifier that its reputation is computed
+// from. A report in it carries what scoring reads (status, scam type, amount, dates, reporter,
+// trust and network), not its narrative, evidence or identifiers.
+type ReputationInputs struct {
+	Identifier Identifier
+	Reports    []*Report
+	Feedback   []*Feedback
+	Appeals    []*Appeal
+	Imported   *Reputation // nil when no feed names it
+}
+
+// ScoreFunc computes a reputation from its inputs (intel.Score).
+type ScoreFunc func(ReputationInputs) *Reputation
+
 // ReputationStore keeps the reputation of every identifier and the indicators imported from
 // feeds.
+//
+// A reputation is computed once, by the node whose write changes it: once ScoreWith has told
+// the store how, every write that appends identifiers to the change sequence also computes
+// their reputations and stores them, in the same transaction, after every earlier write to
+// the sequence committed, and marks its changes Scored. The other nodes read the stored
+// reputations (ReputationsOf). A change appended without (before ScoreWith, or by a node
+// that does not score) is scored later by ScoreChanges, by whichever node reaches it first.
 type ReputationStore interface {
 	ChangeStore
+	// ScoreWith sets how the writes compute reputations from now on (see above).
+	ScoreWith(score ScoreFunc)
+	// ScoreChanges computes and stores, with score, the reputation of every identifier that
+	// has a change not yet Scored numbered up to through, and marks those changes Scored, in
+	// one transaction ordered after every write to the change sequence before it (so that a
+	// node that does it second finds nothing left to do). It returns how many identifiers it
+	// scored.
+	ScoreChanges(ctx context.Context, through int64, score ScoreFunc) (int, error)
+	// ReputationsOf returns the stored reputations of ids, in one query, in no order; an
+	// identifier with none (its reputation is empty) is left out.
+	ReputationsOf(ctx context.Context, ids []Identifier) ([]*Reputation, error)
 	// PutReputation stores r, replacing the identifier's reputation, or removes it when r is
-	// Empty. applied is the change sequence number r reflects: the store keeps the highest
-	// applied number, for a node that starts to know where to resume.
-	PutReputation(ctx context.Context, r *Reputation, applied int64) error
+	// Empty, outside the change sequence (to load reputations computed elsewhere).
+	PutReputation(ctx context.Context, r *Reputation) error
 	// ReputationOf returns the stored reputation. ENOTFOUND if there is none.
 	ReputationOf(ctx context.Context, id Identifier) (*Reputation, error)
 	// EachReputationRow calls fn for every stored reputation, in no order, with only what
@@ -139,7 +170,9 @@ type ReputationStore interface {
 	// several connections: fn is then called concurrently for different parts (numbered from
 	// 0) and in turn within one. fn must not keep the row's slices.
 	EachReputationRow(ctx context.Context, parts int, fn func(part int, r *ReputationRow) error) error
-	// AppliedChange returns the highest change number recorded by PutReputation.
+	// AppliedChange returns the highest change number up to which every change is Scored:
+	// the stored reputations reflect every change up to it, and a node that builds its index
+	// from them resumes the change sequence there.
 	AppliedChange(ctx context.Context) (int64, error)
 	// PutImported stores indicators from a feed (Source set), replacing earlier imports of the
 	// same identifiers, and appends them to the change sequence.

@@ -115,6 +115,9 @@ type Change struct {
 	Seq        int64      `json:"seq"`
 	Identifier Identifier `json:"identifier"`
 	At         time.Time  `json:"at"`
+	// Scored is set when the identifier's stored reputation reflects the change (see
+	// ReputationStore).
+	Scored bool `json:"scored"`
 }
 
 // ChangeStore is the change sequence.

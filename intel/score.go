@@ -35,13 +35,7 @@ const (
 )
 
 // Inputs is everything known about one identifier, read from the store.
-type Inputs struct {
-	Identifier shopguard.Identifier
-	Reports    []*shopguard.Report
-	Feedback   []*shopguard.Feedback
-	Appeals    []*shopguard.Appeal
-	Imported   *shopguard.Reputation // nil when no feed names it
-}
+type Inputs = shopguard.ReputationInputs
 
 // Score combines the inputs into a reputation (its score before decay).
 //

@@ -85,9 +85,10 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// Start builds the index from the cache, or else from the stored reputations, then recomputes
-// the identifiers changed since.
+// Start tells the store to compute reputations with Score as it writes, builds the index from
+// the cache, or else from the stored reputations, then follows the changes since.
 func (s *Service) Start(ctx context.Context) error {
+	s.Store.ScoreWith(Score)
 	pruned, err := s.Store.PrunedThrough(ctx)
 	if err != nil {
 		return fmt.Errorf("intel: start: %w", err)
@@ -123,8 +124,11 @@ func (s *Service) Start(ctx context.Context) error {
 	return s.Sync(ctx)
 }
 
-// Sync brings the index up to date with the change sequence: every identifier changed since
-// the last sync is recomputed from the store, stored and put into the index.
+// Sync brings the index up to date with the change sequence: the stored reputations of the
+// identifiers changed since the last sync are read, a batch at a time in one query, and put
+// into the index. The node that wrote a change computed and stored the reputation in the same
+// transaction; changes not scored so (written by a node that does not score) are scored
+// first, once, by whichever node gets there first (Store.ScoreChanges).
 func (s *Service) Sync(ctx context.Context) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
@@ -139,20 +143,30 @@ func (s *Service) Sync(ctx context.Context) error {
 		last := changes[len(changes)-1].Seq
 		var ids []shopguard.Identifier
 		seen := map[shopguard.Identifier]bool{}
+		scored := true
 		for _, c := range changes {
+			scored = scored && c.Scored
 			if !seen[c.Identifier] {
 				seen[c.Identifier] = true
 				ids = append(ids, c.Identifier)
 			}
 		}
-		for i, id := range ids {
-			// only the batch's last write records it applied: a crash midway replays it all
-			applied := int64(0)
-			if i == len(ids)-1 {
-				applied = last
+		if !scored {
+			if _, err := s.Store.ScoreChanges(ctx, last, Score); err != nil {
+				return fmt.Errorf("intel: sync: %w", err)
 			}
-			if err := s.refresh(ctx, id, applied); err != nil {
-				return err
+		}
+		reps, err := s.Store.ReputationsOf(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("intel: sync: %w", err)
+		}
+		for _, r := range reps {
+			delete(seen, r.Identifier)
+			s.Index.Put(r)
+		}
+		for _, id := range ids {
+			if seen[id] { // no stored reputation: it is empty
+				s.Index.Put(&shopguard.Reputation{Identifier: id})
 			}
 		}
 		s.cursor = last
@@ -183,34 +197,6 @@ func (s *Service) Follow(ctx context.Context, interval time.Duration) {
 			s.Log.Error("intel: follow changes", "err", err)
 		}
 	})
-}
-
-func (s *Service) refresh(ctx context.Context, id shopguard.Identifier, seq int64) error {
-	in := Inputs{Identifier: id}
-	var err error
-	if in.Reports, err = s.Store.ReportsFor(ctx, id); err != nil {
-		return fmt.Errorf("intel: recompute: %w", err)
-	}
-	if in.Feedback, err = s.Store.FeedbackFor(ctx, id); err != nil {
-		return fmt.Errorf("intel: recompute: %w", err)
-	}
-	if in.Appeals, err = s.Store.AppealsFor(ctx, id); err != nil {
-		return fmt.Errorf("intel: recompute: %w", err)
-	}
-	imp, err := s.Store.ImportedOf(ctx, id)
-	switch shopguard.ErrorCode(err) {
-	case "":
-		in.Imported = imp
-	case shopguard.ENOTFOUND:
-	default:
-		return fmt.Errorf("intel: recompute: %w", err)
-	}
-	rep := Score(in)
-	if err := s.Store.PutReputation(ctx, rep, seq); err != nil {
-		return fmt.Errorf("intel: recompute: %w", err)
-	}
-	s.Index.Put(rep)
-	return nil
 }
 
 // Reporter is who files a report or feedback.

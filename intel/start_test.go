@@ -52,7 +52,7 @@ func TestStartFromDatabaseMatchesMemory(t *testing.T) {
 		mem := intel.NewBuilder(n)
 		for i := range n {
 			r := variedReputation(i)
-			if err := db.PutReputation(ctx, r, 0); err != nil {
+			if err := db.PutReputation(ctx, r); err != nil {
 				t.Fatal(err)
 			}
 			mem.Add(r)

@@ -43,8 +43,8 @@ func scanAppeal(row interface{ Scan(...any) error }) (*shopguard.Appeal, error) 
 	return &a, nil
 }
 
-func (db *DB) queryAppeals(ctx context.Context, op, query string, args ...any) ([]*shopguard.Appeal, error) {
-	rows, err := db.Read.QueryContext(ctx, query, args...)
+func (db *DB) queryAppeals(ctx context.Context, q querier, op, query string, args ...any) ([]*shopguard.Appeal, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, db.wrap(op, "appeals", err)
 	}
@@ -71,12 +71,16 @@ func (db *DB) ListAppeals(ctx context.Context, status shopguard.AppealStatus, li
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	return db.queryAppeals(ctx, "list appeals", `SELECT `+appealColumns+` FROM appeals WHERE ($1 = '' OR status = $1) ORDER BY id LIMIT $2`, string(status), limit)
+	return db.queryAppeals(ctx, db.Read, "list appeals", `SELECT `+appealColumns+` FROM appeals WHERE ($1 = '' OR status = $1) ORDER BY id LIMIT $2`, string(status), limit)
 }
 
 // AppealsFor returns the appeals about an identifier.
 func (db *DB) AppealsFor(ctx context.Context, id shopguard.Identifier) ([]*shopguard.Appeal, error) {
-	return db.queryAppeals(ctx, "appeals for identifier", `SELECT `+appealColumns+` FROM appeals WHERE kind = $1 AND value = $2 ORDER BY id`, string(id.Kind), id.Value)
+	return db.appealsFor(ctx, db.Read, id)
+}
+
+func (db *DB) appealsFor(ctx context.Context, q querier, id shopguard.Identifier) ([]*shopguard.Appeal, error) {
+	return db.queryAppeals(ctx, q, "appeals for identifier", `SELECT `+appealColumns+` FROM appeals WHERE kind = $1 AND value = $2 ORDER BY id`, string(id.Kind), id.Value)
 }
 
 // UpdateAppeal stores a's status, verification and decision with the audit entry.
@@ -103,7 +107,7 @@ func (db *DB) UpdateAppeal(ctx context.Context, a *shopguard.Appeal, audit shopg
 
 // ChangesSince returns up to limit changes after seq, in order.
 func (db *DB) ChangesSince(ctx context.Context, seq int64, limit int) ([]shopguard.Change, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT seq, kind, value, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
+	rows, err := db.Read.QueryContext(ctx, `SELECT seq, kind, value, at, scored FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
 	if err != nil {
 		return nil, db.wrap("read changes", "changes", err)
 	}
@@ -112,7 +116,7 @@ func (db *DB) ChangesSince(ctx context.Context, seq int64, limit int) ([]shopgua
 	for rows.Next() {
 		var c shopguard.Change
 		var at int64
-		if err := rows.Scan(&c.Seq, &c.Identifier.Kind, &c.Identifier.Value, &at); err != nil {
+		if err := rows.Scan(&c.Seq, &c.Identifier.Kind, &c.Identifier.Value, &at, &c.Scored); err != nil {
 			return nil, db.wrap("read changes", "changes", err)
 		}
 		c.At = fromDB(at)
@@ -181,29 +185,29 @@ type details struct {
 	LostMinor map[string]int64               `json:"lost_minor,omitempty"`
 }
 
-// PutReputation stores r, or removes it when empty, and records the change applied.
-func (db *DB) PutReputation(ctx context.Context, r *shopguard.Reputation, applied int64) error {
+// PutReputation stores r, or removes it when empty.
+func (db *DB) PutReputation(ctx context.Context, r *shopguard.Reputation) error {
+	return db.inTx(ctx, "put reputation", func(tx *sql.Tx) error { return db.putReputation(ctx, tx, r) })
+}
+
+// putReputation stores r in tx, or removes it when empty.
+func (db *DB) putReputation(ctx context.Context, tx *sql.Tx, r *shopguard.Reputation) error {
 	d, err := json.Marshal(details{r.ByStatus, r.LostMinor})
 	if err != nil {
 		return fmt.Errorf("%s: put reputation: %w", db.Dialect.Name, err)
 	}
-	return db.inTx(ctx, "put reputation", func(tx *sql.Tx) error {
-		if r.Empty() && r.Source == "" {
-			_, err = tx.ExecContext(ctx, `DELETE FROM reputations WHERE kind = $1 AND value = $2`, string(r.Identifier.Kind), r.Identifier.Value)
-		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO reputations (kind, value, score, reports, reporters, confirmed, delisted, not_scam,
-				scam_types, first_seen, last_seen, source, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-				ON CONFLICT (kind, value) DO UPDATE SET score = excluded.score, reports = excluded.reports, reporters = excluded.reporters,
-				confirmed = excluded.confirmed, delisted = excluded.delisted, not_scam = excluded.not_scam, scam_types = excluded.scam_types,
-				first_seen = excluded.first_seen, last_seen = excluded.last_seen, source = excluded.source, details = excluded.details`,
-				string(r.Identifier.Kind), r.Identifier.Value, r.Score, r.Reports, r.Reporters, r.Confirmed, r.Delisted, r.NotScam,
-				strings.Join(r.ScamTypes, ","), timeOrZero(r.FirstSeen), timeOrZero(r.LastSeen), r.Source, string(d))
-		}
-		if err != nil {
-			return db.wrap("put reputation", "reputation", err)
-		}
-		return db.wrap("put reputation", "reputation", raiseCounter(ctx, tx, "applied_change", applied))
-	})
+	if r.Empty() && r.Source == "" {
+		_, err = tx.ExecContext(ctx, `DELETE FROM reputations WHERE kind = $1 AND value = $2`, string(r.Identifier.Kind), r.Identifier.Value)
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO reputations (kind, value, score, reports, reporters, confirmed, delisted, not_scam,
+			scam_types, first_seen, last_seen, source, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			ON CONFLICT (kind, value) DO UPDATE SET score = excluded.score, reports = excluded.reports, reporters = excluded.reporters,
+			confirmed = excluded.confirmed, delisted = excluded.delisted, not_scam = excluded.not_scam, scam_types = excluded.scam_types,
+			first_seen = excluded.first_seen, last_seen = excluded.last_seen, source = excluded.source, details = excluded.details`,
+			string(r.Identifier.Kind), r.Identifier.Value, r.Score, r.Reports, r.Reporters, r.Confirmed, r.Delisted, r.NotScam,
+			strings.Join(r.ScamTypes, ","), timeOrZero(r.FirstSeen), timeOrZero(r.LastSeen), r.Source, string(d))
+	}
+	return db.wrap("put reputation", "reputation", err)
 }
 
 const reputationColumns = `kind, value, score, reports, reporters, confirmed, delisted, not_scam, scam_types, first_seen, last_seen, source, details`
@@ -348,9 +352,13 @@ func appendText(b []byte, v driver.Value) ([]byte, bool) {
 	return b, false
 }
 
-// AppliedChange returns the highest change number recorded by PutReputation.
+// AppliedChange returns the highest change number up to which every change is scored: the
+// one before the first change not scored (the partial index changes_unscored finds it), else
+// the last change.
 func (db *DB) AppliedChange(ctx context.Context) (int64, error) {
-	return db.counter(ctx, "applied_change", "read applied change")
+	var n sql.NullInt64
+	err := db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT min(seq) - 1 FROM changes WHERE NOT scored), (SELECT max(seq) FROM changes))`).Scan(&n)
+	return n.Int64, db.wrap("read applied change", "changes", err)
 }
 
 // PutImported stores indicators from a feed and appends them to the change sequence.
@@ -380,10 +388,14 @@ func (db *DB) PutImported(ctx context.Context, rs []*shopguard.Reputation) error
 
 // ImportedOf returns the imported indicator for an identifier.
 func (db *DB) ImportedOf(ctx context.Context, id shopguard.Identifier) (*shopguard.Reputation, error) {
+	return db.importedOf(ctx, db.Read, id)
+}
+
+func (db *DB) importedOf(ctx context.Context, q querier, id shopguard.Identifier) (*shopguard.Reputation, error) {
 	r := &shopguard.Reputation{Identifier: id}
 	var types string
 	var first, last int64
-	err := db.Read.QueryRowContext(ctx, `SELECT source, score, reports, reporters, confirmed, scam_types, first_seen, last_seen FROM imported WHERE kind = $1 AND value = $2`,
+	err := q.QueryRowContext(ctx, `SELECT source, score, reports, reporters, confirmed, scam_types, first_seen, last_seen FROM imported WHERE kind = $1 AND value = $2`,
 		string(id.Kind), id.Value).Scan(&r.Source, &r.Score, &r.Reports, &r.Reporters, &r.Confirmed, &types, &first, &last)
 	if err != nil {
 		return nil, db.wrap("find imported indicator", "imported indicator", err)

@@ -30,19 +30,26 @@ func (db *DB) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) er
 	return nil
 }
 
-// addChanges appends identifiers to the change sequence inside tx.
+// addChanges appends identifiers to the change sequence inside tx and, when the store scores
+// (ScoreWith), computes and stores their reputations and marks the changes scored: after the
+// change lock, so that the reads see every earlier write to the sequence, committed.
 func (db *DB) addChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, at time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if db.Dialect.ChangeLock != "" {
-		if _, err := tx.ExecContext(ctx, db.Dialect.ChangeLock); err != nil {
-			return fmt.Errorf("lock the change sequence: %w", err)
+	if err := db.lockChanges(ctx, tx); err != nil {
+		return err
+	}
+	score := db.scorer()
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, value, at, scored) VALUES ($1, $2, $3, $4)`,
+			string(id.Kind), id.Value, toDB(at), score != nil); err != nil {
+			return fmt.Errorf("append a change: %w", err)
 		}
 	}
-	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, value, at) VALUES ($1, $2, $3)`, string(id.Kind), id.Value, toDB(at)); err != nil {
-			return fmt.Errorf("append a change: %w", err)
+	if score != nil {
+		if err := db.scoreAll(ctx, tx, ids, score); err != nil {
+			return fmt.Errorf("score the changes: %w", err)
 		}
 	}
 	if db.Dialect.Notify != "" {
@@ -386,7 +393,11 @@ func (db *DB) AddFeedback(ctx context.Context, f *shopguard.Feedback) error {
 
 // FeedbackFor returns the feedback on an identifier.
 func (db *DB) FeedbackFor(ctx context.Context, id shopguard.Identifier) ([]*shopguard.Feedback, error) {
-	rows, err := db.Read.QueryContext(ctx, `SELECT id, user_id, source, comment, created_at FROM feedback WHERE kind = $1 AND value = $2 ORDER BY id`, string(id.Kind), id.Value)
+	return db.feedbackFor(ctx, db.Read, id)
+}
+
+func (db *DB) feedbackFor(ctx context.Context, q querier, id shopguard.Identifier) ([]*shopguard.Feedback, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, user_id, source, comment, created_at FROM feedback WHERE kind = $1 AND value = $2 ORDER BY id`, string(id.Kind), id.Value)
 	if err != nil {
 		return nil, db.wrap("feedback for identifier", "feedback", err)
 	}

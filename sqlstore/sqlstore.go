@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/shopguard/shopguard"
@@ -48,6 +49,8 @@ type Dialect struct {
 type DB struct {
 	Read, Write *sql.DB
 	Dialect     Dialect
+
+	score atomic.Pointer[shopguard.ScoreFunc] // ScoreWith's
 }
 
 var _ shopguard.Store = (*DB)(nil)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -237,11 +238,11 @@ func testReputations(t *testing.T, s shopguard.Store) {
 	r := &shopguard.Reputation{Identifier: testPhone, Score: 55, Reports: 3, Reporters: 2, Confirmed: true, NotScam: 1,
 		ScamTypes: []string{"deposit_scam", "phishing"}, FirstSeen: day, LastSeen: day.Add(48 * time.Hour),
 		ByStatus: map[shopguard.ReportStatus]int{shopguard.ReportConfirmed: 3}, LostMinor: map[string]int64{"CNY": 30000}}
-	if err := s.PutReputation(ctx, r, 7); err != nil {
+	if err := s.PutReputation(ctx, r); err != nil {
 		t.Fatalf("PutReputation: %v", err)
 	}
 	r.Score = 60
-	if err := s.PutReputation(ctx, r, 5); err != nil {
+	if err := s.PutReputation(ctx, r); err != nil {
 		t.Fatalf("PutReputation again: %v", err)
 	}
 	got, err := s.ReputationOf(ctx, testPhone)
@@ -249,15 +250,12 @@ func testReputations(t *testing.T, s shopguard.Store) {
 		!got.LastSeen.Equal(r.LastSeen) || got.LostMinor["CNY"] != 30000 || got.ByStatus[shopguard.ReportConfirmed] != 3 {
 		t.Fatalf("ReputationOf = %+v, %v", got, err)
 	}
-	if n, _ := s.AppliedChange(ctx); n != 7 {
-		t.Fatalf("AppliedChange = %d, want the highest, 7", n)
-	}
-	s.PutReputation(ctx, &shopguard.Reputation{Identifier: testQQ, Score: 20, Reports: 1, Reporters: 1, ScamTypes: []string{}}, 8)
+	s.PutReputation(ctx, &shopguard.Reputation{Identifier: testQQ, Score: 20, Reports: 1, Reporters: 1, ScamTypes: []string{}})
 	n := 0
 	if err := s.EachReputationRow(ctx, 1, func(int, *shopguard.ReputationRow) error { n++; return nil }); err != nil || n != 2 {
 		t.Fatalf("EachReputationRow saw %d, %v", n, err)
 	}
-	if err := s.PutReputation(ctx, &shopguard.Reputation{Identifier: testQQ}, 9); err != nil {
+	if err := s.PutReputation(ctx, &shopguard.Reputation{Identifier: testQQ}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.ReputationOf(ctx, testQQ)
@@ -310,7 +308,7 @@ func testReputationRows(t *testing.T, s shopguard.Store) {
 		if i == 149 {
 			r.Reports, r.Reporters = 70_000, 100_000 // beyond what the index counts
 		}
-		if err := s.PutReputation(ctx, r, int64(i)); err != nil {
+		if err := s.PutReputation(ctx, r); err != nil {
 			t.Fatalf("PutReputation: %v", err)
 		}
 		if r.Empty() && r.Source == "" {
@@ -349,5 +347,137 @@ func testReputationRows(t *testing.T, s shopguard.Store) {
 	err := s.EachReputationRow(ctx, 3, func(int, *shopguard.ReputationRow) error { calls.Add(1); return stop })
 	if err != stop || calls.Load() > 3 {
 		t.Fatalf("EachReputationRow after fn failed: %d calls, %v; want at most one a part and fn's error", calls.Load(), err)
+	}
+}
+
+// countingScore is a stand-in for intel.Score that says what it was given: the number of
+// reports, feedback and appeals, the imported source, and the reports' scam types and
+// networks, so that a test can tell the inputs were read in full.
+func countingScore(in shopguard.ReputationInputs) *shopguard.Reputation {
+	r := &shopguard.Reputation{Identifier: in.Identifier, Reports: len(in.Reports), NotScam: len(in.Feedback), Score: len(in.Appeals), ScamTypes: []string{}}
+	for _, rep := range in.Reports {
+		if rep.Status == "" || rep.CreatedAt.IsZero() || rep.Amount == "" || rep.Trust == 0 {
+			r.ScamTypes = append(r.ScamTypes, "incomplete")
+		}
+		r.ScamTypes = append(r.ScamTypes, rep.ScamType+"@"+rep.Source)
+	}
+	if in.Imported != nil {
+		r.Source = in.Imported.Source
+	}
+	return r
+}
+
+// testScoring checks that a write computes the reputations of the identifiers it changes in
+// its own transaction once ScoreWith is set, marking its changes scored; that ScoreChanges
+// scores what was written without, once; that AppliedChange stops before the first change not
+// scored; and that ReputationsOf reads several kinds at once.
+func testScoring(t *testing.T, s shopguard.Store) {
+	ctx := context.Background()
+	u := MustUser(t, s, "reporter", shopguard.RoleUser)
+	mod := MustUser(t, s, "mod", shopguard.RoleModerator)
+	reputation := func(id shopguard.Identifier) *shopguard.Reputation {
+		t.Helper()
+		r, err := s.ReputationOf(ctx, id)
+		if err != nil {
+			t.Fatalf("ReputationOf(%s): %v", id, err)
+		}
+		return r
+	}
+
+	// written without a scorer: not scored, until ScoreChanges
+	MustReport(t, s, u.ID, testPhone, testQQ)
+	changes, err := s.ChangesSince(ctx, 0, 100)
+	if err != nil || len(changes) != 2 || changes[0].Scored || changes[1].Scored {
+		t.Fatalf("changes written without a scorer: %+v, %v; want 2 not scored", changes, err)
+	}
+	if n, err := s.AppliedChange(ctx); err != nil || n != changes[0].Seq-1 {
+		t.Fatalf("AppliedChange = %d, %v; want %d, before the first change not scored", n, err, changes[0].Seq-1)
+	}
+	_, err = s.ReputationOf(ctx, testPhone)
+	wantCode(t, err, shopguard.ENOTFOUND, "reputation before scoring")
+	if n, err := s.ScoreChanges(ctx, changes[0].Seq, countingScore); err != nil || n != 1 {
+		t.Fatalf("ScoreChanges(through the first change) = %d, %v; want 1 identifier", n, err)
+	}
+	if n, _ := s.AppliedChange(ctx); n != changes[0].Seq {
+		t.Fatalf("AppliedChange = %d, want %d", n, changes[0].Seq)
+	}
+	if n, err := s.ScoreChanges(ctx, changes[1].Seq, countingScore); err != nil || n != 1 {
+		t.Fatalf("ScoreChanges(through the second) = %d, %v; want the 1 identifier left", n, err)
+	}
+	if n, err := s.ScoreChanges(ctx, changes[1].Seq, countingScore); err != nil || n != 0 {
+		t.Fatalf("ScoreChanges again = %d, %v; want nothing left to score", n, err)
+	}
+	if r := reputation(testPhone); r.Reports != 1 || !slices.Equal(r.ScamTypes, []string{"deposit_scam@net-1"}) {
+		t.Fatalf("scored reputation = %+v", r)
+	}
+	if left, _ := s.ChangesSince(ctx, 0, 100); !left[0].Scored || !left[1].Scored {
+		t.Fatalf("changes after ScoreChanges: %+v; want them scored", left)
+	}
+
+	// with a scorer, every write stores the reputations it changes
+	s.ScoreWith(countingScore)
+	second := MustReport(t, s, 0, testPhone)
+	if r := reputation(testPhone); r.Reports != 2 {
+		t.Fatalf("after a second report: %+v, want 2 reports", r)
+	}
+	f := &shopguard.Feedback{Identifier: testPhone, UserID: u.ID, Comment: "fine"}
+	if err := s.AddFeedback(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if r := reputation(testPhone); r.NotScam != 1 {
+		t.Fatalf("after feedback: %+v", r)
+	}
+	if _, err := s.DecideReport(ctx, shopguard.Decision{ReportID: second.ID, Action: shopguard.ActionDelete, Reason: "test", ModeratorID: mod.ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if r := reputation(testPhone); r.Reports != 1 {
+		t.Fatalf("after deleting a report: %+v", r)
+	}
+	a := &shopguard.Appeal{Identifier: testQQ, Reason: "mine", Method: shopguard.ProofReview, Status: shopguard.AppealReview}
+	if err := s.CreateAppeal(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	a.Status = shopguard.AppealUpheld
+	if err := s.UpdateAppeal(ctx, a, shopguard.AuditEntry{Action: "appeal.uphold", Subject: "appeal", Reason: "proved", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if r := reputation(testQQ); r.Score != 1 || r.Reports != 1 {
+		t.Fatalf("after an appeal: %+v", r)
+	}
+	dom := shopguard.Identifier{Kind: shopguard.KindDomain, Value: "fake-shop.example"}
+	if err := s.PutImported(ctx, []*shopguard.Reputation{{Identifier: dom, Source: "feed-a", Score: 80, ScamTypes: []string{}}}); err != nil {
+		t.Fatal(err)
+	}
+	if r := reputation(dom); r.Source != "feed-a" {
+		t.Fatalf("after an import: %+v", r)
+	}
+	all, _ := s.ChangesSince(ctx, changes[1].Seq, 100)
+	for _, c := range all {
+		if !c.Scored {
+			t.Fatalf("change written with a scorer not scored: %+v", c)
+		}
+	}
+	if applied, _ := s.AppliedChange(ctx); applied != all[len(all)-1].Seq {
+		t.Fatalf("AppliedChange = %d, want the last change, %d", applied, all[len(all)-1].Seq)
+	}
+
+	// the reputations of several kinds at once; an empty one is gone
+	missing := shopguard.Identifier{Kind: shopguard.KindPhone, Value: "+8613900000000"}
+	reps, err := s.ReputationsOf(ctx, []shopguard.Identifier{testPhone, dom, missing, testQQ})
+	if err != nil || len(reps) != 3 {
+		t.Fatalf("ReputationsOf = %d, %v; want 3", len(reps), err)
+	}
+	for _, r := range reps {
+		if want := reputation(r.Identifier); r.Reports != want.Reports || r.NotScam != want.NotScam || r.Source != want.Source {
+			t.Fatalf("ReputationsOf: %+v, ReputationOf: %+v", r, want)
+		}
+	}
+	if _, _, err := s.PurgeReports(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.ReputationOf(ctx, testPhone)
+	wantCode(t, err, shopguard.ENOTFOUND, "reputation after every report and feedback was purged")
+	if reps, _ := s.ReputationsOf(ctx, []shopguard.Identifier{testPhone}); len(reps) != 0 {
+		t.Fatalf("ReputationsOf after the purge: %+v", reps)
 	}
 }
