@@ -3,8 +3,8 @@ package storetest
 import (
 	"bytes"
 	"context"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
