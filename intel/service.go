@@ -132,8 +132,9 @@ func (s *Service) Start(ctx context.Context) error {
 func (s *Service) Sync(ctx context.Context) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
+	const batch = 1000
 	for {
-		changes, err := s.Store.ChangesSince(ctx, s.cursor, 1000)
+		changes, err := s.Store.ChangesSince(ctx, s.cursor, batch)
 		if err != nil {
 			return fmt.Errorf("intel: sync: %w", err)
 		}
@@ -170,6 +171,10 @@ func (s *Service) Sync(ctx context.Context) error {
 			}
 		}
 		s.cursor = last
+		if len(changes) < batch {
+			// that was all before this sync; a change committed since wakes the next one
+			return nil
+		}
 	}
 }
 
@@ -433,7 +438,8 @@ func (s *Service) Bucket(kind shopguard.Kind, prefix string, guessable bool) ([]
 	return s.Index.Bucket(kind, p, s.now(), guessable), nil
 }
 
-// Purge deletes the reports older than the retention period and recomputes what they named.
+// Purge deletes the reports older than the retention period; the store rescores what they named
+// in the same transaction.
 func (s *Service) Purge(ctx context.Context) (int64, error) {
 	if s.Limits.Retention <= 0 {
 		return 0, nil

@@ -243,7 +243,7 @@ func (db *DB) ReputationOf(ctx context.Context, id shopguard.Identifier) (*shopg
 // numbers, each on its own connection. The ranges are read in different snapshots: a
 // reputation rewritten meanwhile may be seen in either state or, moved to a new row, missed,
 // as the caller that replays the change sequence from AppliedChange read before
-// (intel.Service.Start) recomputes it.
+// (intel.Service.Start) reads it again.
 func (db *DB) EachReputationRow(ctx context.Context, parts int, fn func(part int, r *shopguard.ReputationRow) error) error {
 	const cols = `SELECT kind || ':' || value,
 		score * 8 + CASE WHEN confirmed THEN 1 ELSE 0 END + CASE WHEN delisted THEN 2 ELSE 0 END + CASE WHEN source <> '' THEN 4 ELSE 0 END,
