@@ -373,7 +373,7 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 			// No cue counts from this sender (the shopper, with the default pack): only
 			// its links are wanted.
 			if strings.IndexByte(m.Text, '.') >= 0 {
-				urls = append(urls, findURLs(m.Text, mi)...)
+				urls = findURLs(urls, m.Text, mi)
 			}
 			continue
 		}
@@ -408,8 +408,9 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 		}
 		var found []URL
 		if strings.IndexByte(m.Text, '.') >= 0 {
-			found = findURLs(m.Text, mi)
-			urls = append(urls, found...)
+			n := len(urls)
+			urls = findURLs(urls, m.Text, mi)
+			found = urls[n:]
 			hits = d.linkHits(hits, found, buf, bit)
 		}
 		if len(d.phoneCues)+len(d.shortCues)+len(d.premCues) > 0 && buf.digits >= minShortDigits {
@@ -573,10 +574,22 @@ func premium(num []byte, digits int) bool {
 	return false
 }
 
-// linkHits adds a hit of every link cue for each link found.
+// linkHits adds a hit of every link cue for each link found (urls, by place, of the message
+// in buf). The links' places in the normalised text are searched for from the place of the one
+// before, in steps that double: the search costs the log of the gap between two links, not of
+// the text. hits grows once for them all.
 func (d *Detector) linkHits(hits []hit, urls []URL, buf *normText, bit uint8) []hit {
+	hits = slices.Grow(hits, len(urls)*len(d.linkCues))
+	from := 0 // where the link before was found
 	for _, u := range urls {
-		ns := int32(sort.Search(len(buf.b), func(i int) bool { return buf.origAt(i) >= u.bs }))
+		before := func(i int) bool { return buf.origAt(i) < u.bs }
+		lo, step := from, 1 // the link is at lo or after
+		for lo+step < len(buf.b) && before(lo+step) {
+			lo, step = lo+step, step*2
+		}
+		hi := min(lo+step, len(buf.b)) // and at hi or before
+		from = lo + sort.Search(hi-lo, func(i int) bool { return !before(lo + i) })
+		ns := int32(from)
 		for _, ci := range d.linkCues {
 			if d.cues[ci].from&bit != 0 {
 				hits = append(hits, hit{cue: ci, msg: int32(u.Message), ns: ns, ne: ns, bs: u.bs, be: u.be})

@@ -1,6 +1,8 @@
 package text
 
 import (
+	"runtime"
+	"sort"
 	"strings"
 	"testing"
 
@@ -77,7 +79,7 @@ func TestScanReadsWithinItsLimits(t *testing.T) {
 
 // TestFindURLsOnce: a link's trimmed tail does not give the same link again.
 func TestFindURLsOnce(t *testing.T) {
-	got := findURLs("see a.co.!.!.! and b.cn, ok", 0)
+	got := findURLs(nil, "see a.co.!.!.! and b.cn, ok", 0)
 	var urls []string
 	for _, u := range got {
 		urls = append(urls, u.URL)
@@ -87,5 +89,48 @@ func TestFindURLsOnce(t *testing.T) {
 	}
 	if got[1].Start != 19 || got[1].End != 23 {
 		t.Errorf("b.cn at [%d,%d), want [19,23)", got[1].Start, got[1].End)
+	}
+}
+
+// TestLinksAllocateTheirSize checks that the links of a text full of them cost about their
+// own size in memory: growing their list and their cue hits link by link allocated five times
+// their size (80 bytes a byte of "a.co a.co …", where the links, their cue hits and their
+// places take 30).
+func TestLinksAllocateTheirSize(t *testing.T) {
+	d, _ := mustDetector(t)
+	s := lineartest.Repeat("a.co ", lineartest.Large)
+	var r Result
+	least := uint64(1<<64 - 1)
+	for range 3 { // the least of three: a collection may empty the pool of the scan's memory
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		r = d.ScanText(s)
+		runtime.ReadMemStats(&after)
+		least = min(least, after.TotalAlloc-before.TotalAlloc)
+	}
+	perByte := float64(least) / float64(len(s))
+	t.Logf("%.1f bytes allocated a byte of text", perByte)
+	if len(r.URLs) != len(s)/5 || perByte > 40 {
+		t.Errorf("%d links in %d bytes: %.1f bytes allocated a byte of text, more than 40", len(r.URLs), len(s), perByte)
+	}
+}
+
+// TestLinkHitsInPlace checks that each link's cue hit is at the link's place in the normalised
+// text: the first byte that comes from the link or after it.
+func TestLinkHitsInPlace(t *testing.T) {
+	d, _ := mustDetector(t)
+	text := "ＡＢＣ点击 a.co 或 ｗｗｗ x.cn/a?b=1，再看 https://jd-refund.top/a 和 b.co. c.top"
+	var buf normText
+	normalize(text, &buf)
+	urls := findURLs(nil, text, 0)
+	hits := d.linkHits(nil, urls, &buf, bitThem)
+	if len(urls) != 5 || len(hits) != len(urls)*len(d.linkCues) {
+		t.Fatalf("%d links, %d hits", len(urls), len(hits))
+	}
+	for _, h := range hits {
+		want := sort.Search(len(buf.b), func(i int) bool { return buf.origAt(i) >= h.bs })
+		if int(h.ns) != want {
+			t.Errorf("the link at byte %d of the text is at %d of the normalised text, want %d", h.bs, h.ns, want)
+		}
 	}
 }
