@@ -9,7 +9,7 @@ import (
 
 // appendDigits appends the digits of raw (full-width ones folded), dropping spaces and dashes;
 // anything else is an error naming what, such as "a QQ number".
-func appendDigits(dst []byte, raw, what string) ([]byte, fault) {
+func appendDigits(dst []byte, raw, what string, why *fault) ([]byte, bool) {
 	start := len(dst)
 	for _, r := range raw {
 		r = fold(r)
@@ -18,100 +18,100 @@ func appendDigits(dst []byte, raw, what string) ([]byte, fault) {
 			dst = append(dst, byte(r))
 		case r == ' ' || r == '-':
 		default:
-			return dst[:start], failStrChar("%s holds only digits; found %q", what, r)
+			return dst[:start], why.failStrChar("%s holds only digits; found %q", what, r)
 		}
 	}
-	return dst, fault{}
+	return dst, true
 }
 
 // appendQQ appends the digits of a QQ number: 5 to 11 digits, not starting with 0.
-func appendQQ(dst []byte, raw string) ([]byte, fault) {
+func appendQQ(dst []byte, raw string, why *fault) ([]byte, bool) {
 	start := len(dst)
-	dst, f := appendDigits(dst, raw, "a QQ number")
-	if f.bad() {
-		return dst, f
+	dst, ok := appendDigits(dst, raw, "a QQ number", why)
+	if !ok {
+		return dst, false
 	}
 	d := dst[start:]
 	switch {
 	case len(d) < 5 || len(d) > 11:
-		return dst[:start], failNum("a QQ number has 5 to 11 digits, got %d", len(d))
+		return dst[:start], why.failNum("a QQ number has 5 to 11 digits, got %d", len(d))
 	case d[0] == '0':
-		return dst[:start], fail("a QQ number does not start with 0")
+		return dst[:start], why.fail("a QQ number does not start with 0")
 	}
-	return dst, fault{}
+	return dst, true
 }
 
 // appendWeChat appends a WeChat id in lower case: 6 to 20 letters, digits, "_" or "-",
 // starting with a letter.
-func appendWeChat(dst []byte, raw string) ([]byte, fault) {
+func appendWeChat(dst []byte, raw string, why *fault) ([]byte, bool) {
 	var buf [64]byte
 	if len(raw) > len(buf) {
-		return dst, fail("a WeChat id has at most 20 characters")
+		return dst, why.fail("a WeChat id has at most 20 characters")
 	}
 	v, ascii := foldASCII(buf[:0], raw)
 	switch {
 	case !ascii:
-		return dst, fail("a WeChat id holds only letters, digits, _ and -")
+		return dst, why.fail("a WeChat id holds only letters, digits, _ and -")
 	case len(v) < 6 || len(v) > 20:
-		return dst, failNum("a WeChat id has 6 to 20 characters, got %d", len(v))
+		return dst, why.failNum("a WeChat id has 6 to 20 characters, got %d", len(v))
 	case v[0] < 'a' || v[0] > 'z':
-		return dst, fail("a WeChat id starts with a letter (a phone number is reported as kind phone, a QQ number as kind qq)")
+		return dst, why.fail("a WeChat id starts with a letter (a phone number is reported as kind phone, a QQ number as kind qq)")
 	}
 	for _, c := range v {
 		if !(c >= 'a' && c <= 'z' || isDigit(c) || c == '_' || c == '-') {
-			return dst, failChar("a WeChat id holds only letters, digits, _ and -; found %q", rune(c))
+			return dst, why.failChar("a WeChat id holds only letters, digits, _ and -; found %q", rune(c))
 		}
 	}
-	return append(dst, v...), fault{}
+	return append(dst, v...), true
 }
 
 // appendEmail appends an e-mail address in lower case, its domain in ASCII.
-func appendEmail(dst []byte, raw string) ([]byte, fault) {
+func appendEmail(dst []byte, raw string, why *fault) ([]byte, bool) {
 	var buf [64]byte
 	s := raw
 	if len(s) > 254 {
-		return dst, fail("an e-mail address has at most 254 characters")
+		return dst, why.fail("an e-mail address has at most 254 characters")
 	}
 	at := strings.LastIndexAny(s, "@＠")
 	if at < 0 {
-		return dst, fail("an e-mail address needs an @")
+		return dst, why.fail("an e-mail address needs an @")
 	}
 	local, ascii := foldASCII(buf[:0], s[:at])
 	_, size := firstRune(s[at:])
 	domain := s[at+size:]
 	switch {
 	case !ascii:
-		return dst, fail("the part of an e-mail address before the @ holds only ASCII letters, digits and . _ % + -")
+		return dst, why.fail("the part of an e-mail address before the @ holds only ASCII letters, digits and . _ % + -")
 	case len(local) == 0 || len(local) > 64:
-		return dst, fail("the part of an e-mail address before the @ has 1 to 64 characters")
+		return dst, why.fail("the part of an e-mail address before the @ has 1 to 64 characters")
 	case local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(string(local), ".."):
-		return dst, fail("the part of an e-mail address before the @ cannot start or end with a dot or hold two in a row")
+		return dst, why.fail("the part of an e-mail address before the @ cannot start or end with a dot or hold two in a row")
 	}
 	for _, c := range local {
 		if !(c >= 'a' && c <= 'z' || isDigit(c) || strings.IndexByte("._%+-", c) >= 0) {
-			return dst, failChar("the part of an e-mail address before the @ holds only letters, digits and . _ %% + -; found %q", rune(c))
+			return dst, why.failChar("the part of an e-mail address before the @ holds only letters, digits and . _ %% + -; found %q", rune(c))
 		}
 	}
 	start := len(dst)
 	dst = append(dst, local...)
 	dst = append(dst, '@')
-	out, f := appendHost(dst, domain, false)
-	if f.bad() {
-		return dst[:start], f.of(emailDomain)
+	out, ok := appendHost(dst, domain, false, why)
+	if !ok {
+		return dst[:start], why.of(emailDomain)
 	}
-	return out, fault{}
+	return out, true
 }
 
 // appendAlipay appends an Alipay account: a mobile number in E.164 or an e-mail address.
-func appendAlipay(dst []byte, raw string) ([]byte, fault) {
+func appendAlipay(dst []byte, raw string, why *fault) ([]byte, bool) {
 	if strings.ContainsAny(raw, "@＠") {
-		return appendEmail(dst, raw)
+		return appendEmail(dst, raw, why)
 	}
-	out, f := appendPhone(dst, raw)
-	if f.bad() {
-		return dst, f.of(alipayPhone)
+	out, ok := appendPhone(dst, raw, why)
+	if !ok {
+		return dst, why.of(alipayPhone)
 	}
-	return out, fault{}
+	return out, true
 }
 
 // unknownPlatform is the message for a shop on a platform not in shopguard.Platforms.
@@ -119,34 +119,34 @@ var unknownPlatform = "unknown platform %q: want one of " + strings.Join(shopgua
 
 // appendShop appends a shop as "platform:shop id", both in lower case. The platform is one of
 // shopguard.Platforms; raw may separate the two with ":", "/" or a space.
-func appendShop(dst []byte, raw string) ([]byte, fault) {
+func appendShop(dst []byte, raw string, why *fault) ([]byte, bool) {
 	var buf [96]byte
 	if len(raw) > len(buf) {
-		return dst, fail("a shop is platform:shop id, at most 96 characters")
+		return dst, why.fail("a shop is platform:shop id, at most 96 characters")
 	}
 	v, ascii := foldASCII(buf[:0], raw)
 	if !ascii {
-		return dst, fail("a shop is written platform:shop id in ASCII, such as taobao:12345678")
+		return dst, why.fail("a shop is written platform:shop id in ASCII, such as taobao:12345678")
 	}
 	sep := strings.IndexAny(string(v), ":/ ")
 	if sep < 0 {
-		return dst, fail("a shop is written platform:shop id, such as taobao:12345678")
+		return dst, why.fail("a shop is written platform:shop id, such as taobao:12345678")
 	}
 	platform, id := string(v[:sep]), strings.TrimLeft(string(v[sep+1:]), ":/ ")
 	if !slices.Contains(shopguard.Platforms, platform) {
-		return dst, failStr(unknownPlatform, platform)
+		return dst, why.failStr(unknownPlatform, platform)
 	}
 	if len(id) == 0 || len(id) > 64 {
-		return dst, fail("a shop id has 1 to 64 characters")
+		return dst, why.fail("a shop id has 1 to 64 characters")
 	}
 	for _, c := range []byte(id) {
 		if !(c >= 'a' && c <= 'z' || isDigit(c) || c == '_' || c == '-' || c == '.') {
-			return dst, failChar("a shop id holds only letters, digits and _ - .; found %q", rune(c))
+			return dst, why.failChar("a shop id holds only letters, digits and _ - .; found %q", rune(c))
 		}
 	}
 	dst = append(dst, platform...)
 	dst = append(dst, ':')
-	return append(dst, id...), fault{}
+	return append(dst, id...), true
 }
 
 // maskAccount keeps the first and last few characters of an account and hides the rest.

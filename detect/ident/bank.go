@@ -3,20 +3,20 @@ package ident
 // appendBankAccount appends the digits of a bank card or account: 10 to 25 digits, spaces and
 // dashes dropped. A number that is a payment card of a known network (see Card) must pass the
 // Luhn check; other accounts (company accounts, old passbooks) have no check digit to test.
-func appendBankAccount(dst []byte, raw string) ([]byte, fault) {
+func appendBankAccount(dst []byte, raw string, why *fault) ([]byte, bool) {
 	start := len(dst)
-	dst, f := appendDigits(dst, raw, "a bank card or account number")
-	if f.bad() {
-		return dst, f
+	dst, ok := appendDigits(dst, raw, "a bank card or account number", why)
+	if !ok {
+		return dst, false
 	}
 	d := dst[start:]
 	if len(d) < 10 || len(d) > 25 {
-		return dst[:start], failNum("a bank card or account number has 10 to 25 digits, got %d", len(d))
+		return dst[:start], why.failNum("a bank card or account number has 10 to 25 digits, got %d", len(d))
 	}
 	if network := cardNetwork(d); network != "" && !luhn(d) {
-		return dst[:start], failStr("this %s card number fails its check digit (Luhn): a digit is probably mistyped", network)
+		return dst[:start], why.failStr("this %s card number fails its check digit (Luhn): a digit is probably mistyped", network)
 	}
-	return dst, fault{}
+	return dst, true
 }
 
 // luhn reports whether the digits d pass the Luhn check.

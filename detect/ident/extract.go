@@ -1,10 +1,11 @@
 package ident
 
 import (
-	"regexp"
+	"bytes"
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/shopguard/shopguard"
@@ -17,18 +18,6 @@ type Match struct {
 	Span shopguard.Span `json:"span"`
 	Raw  string         `json:"raw"`
 }
-
-var (
-	// A link ends at the first character that is not ASCII: in Chinese text the words
-	// after a link follow it without a space.
-	urlRE   = regexp.MustCompile(`(?i)\b(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+`)
-	emailRE = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+`)
-	// A bare domain, with a path when one follows ("u.example.cn/abc" is a link).
-	domainRE = regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{1,59})\b(/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]*)?`)
-	wxidRE   = regexp.MustCompile(`(?i)\bwxid_[a-z0-9_-]{4,20}`)
-	wechatRE = regexp.MustCompile(`(?i)(?:微信|威信|薇信|v信|vx|wx|weixin|wechat)(?:号|号码|id)?\s*[:：=]?\s*([a-z][a-z0-9_-]{5,19})\b`)
-	digitsRE = regexp.MustCompile(`(?:\+|\(0\d{2,3}\)\s?)?\d+(?:[ \-–]\d+)*`)
-)
 
 // Words that, just before a number or id, say what it is. They are matched on lower-case text
 // with full-width forms folded.
@@ -55,7 +44,20 @@ func Extract(text string) []Match {
 }
 
 // extract is Extract, and says how much work it did: the candidates it weighed.
-func extract(text string) ([]Match, int) {
+func extract(text string) ([]Match, int) { return extractWith(text, scanners) }
+
+// finder appends to dst the candidates of one pass of Extract found in the folded text s.
+type finder func(dst []span, s string) []span
+
+// finders are the passes of Extract, in the order they run: a candidate that overlaps one
+// found by an earlier pass is dropped.
+type finders struct{ links, emails, domains, wxids, wechatIDs, numbers finder }
+
+// scanners are Extract's finders (see scan.go).
+var scanners = finders{findLinks, findEmails, findDomains, findWXIDs, findWeChatIDs, findNumbers}
+
+// extractWith is extract with the candidates found by find.
+func extractWith(text string, find finders) ([]Match, int) {
 	if len(text) > MaxText {
 		cut := MaxText
 		for cut > 0 && !utf8.RuneStart(text[cut]) {
@@ -68,73 +70,45 @@ func extract(text string) ([]Match, int) {
 	}
 	folded := strings.Map(fold, text) // one rune for one rune: offsets carry over
 	x := extractor{text: folded, runeAt: runeOffsets(folded), orig: text, origAt: byteOffsets(text)}
-	// Each expression runs only when the text holds what every one of its matches must
-	// (a regular expression costs about a microsecond per 100 bytes even when it finds
-	// nothing).
-	has := func(lit string) bool { return strings.Contains(folded, lit) }
-	for _, loc := range findAll(urlRE, folded, has("://") || containsFoldASCII(folded, "www.")) {
-		end := loc[0] + len(strings.TrimRight(folded[loc[0]:loc[1]], ".,;:!?)]}'\""))
-		x.add(shopguard.KindURL, loc[0], end)
+	// A link ends at the first character that is not ASCII (in Chinese text the words after
+	// a link follow it without a space), and not at the punctuation that ends a sentence.
+	trim := func(m span) int { return m.start + len(strings.TrimRight(folded[m.start:m.end], ".,;:!?)]}'\"")) }
+	found := find.links(nil, folded)
+	for _, m := range found {
+		x.add(shopguard.KindURL, m.start, trim(m))
 	}
 	x.endPhase()
-	for _, loc := range findAll(emailRE, folded, has("@")) {
-		if x.add(shopguard.KindEmail, loc[0], loc[1]) && x.after(loc[0], alipayWords) {
-			x.addAs(shopguard.KindAlipay, loc[0], loc[1])
+	found = find.emails(found[:0], folded)
+	for _, m := range found {
+		if x.add(shopguard.KindEmail, m.start, m.end) && x.after(m.start, alipayWords) {
+			x.addAs(shopguard.KindAlipay, m.start, m.end)
 		}
 	}
 	x.endPhase()
-	for _, loc := range findAllSubmatch(domainRE, folded, has(".")) {
-		if loc[2] >= 0 {
-			end := loc[0] + len(strings.TrimRight(folded[loc[0]:loc[1]], ".,;:!?)]}'\""))
-			x.add(shopguard.KindURL, loc[0], end)
+	found = find.domains(found[:0], folded)
+	for _, m := range found {
+		if m.path { // "u.example.cn/abc" is a link
+			x.add(shopguard.KindURL, m.start, trim(m))
 			continue
 		}
-		x.add(shopguard.KindDomain, loc[0], loc[1])
+		x.add(shopguard.KindDomain, m.start, m.end)
 	}
 	x.endPhase()
-	for _, loc := range findAll(wxidRE, folded, has("_")) {
-		x.add(shopguard.KindWeChat, loc[0], loc[1])
+	found = find.wxids(found[:0], folded)
+	for _, m := range found {
+		x.add(shopguard.KindWeChat, m.start, m.end)
 	}
 	x.endPhase()
-	for _, loc := range findAllSubmatch(wechatRE, folded, has("信") || strings.ContainsAny(folded, "vVwW")) {
-		x.add(shopguard.KindWeChat, loc[2], loc[3])
+	found = find.wechatIDs(found[:0], folded)
+	for _, m := range found {
+		x.add(shopguard.KindWeChat, m.start, m.end)
 	}
 	x.endPhase()
-	for _, loc := range findAll(digitsRE, folded, strings.ContainsAny(folded, "0123456789")) {
-		x.digits(loc[0], loc[1])
+	for _, m := range find.numbers(found[:0], folded) {
+		x.digits(m.start, m.end)
 	}
 	slices.SortStableFunc(x.out, func(a, b Match) int { return a.Span.Start - b.Span.Start })
 	return x.out, x.work
-}
-
-// findAll is re.FindAllStringIndex(s, -1), or nothing when may is false.
-func findAll(re *regexp.Regexp, s string, may bool) [][]int {
-	if !may {
-		return nil
-	}
-	return re.FindAllStringIndex(s, -1)
-}
-
-// findAllSubmatch is re.FindAllStringSubmatchIndex(s, -1), or nothing when may is false.
-func findAllSubmatch(re *regexp.Regexp, s string, may bool) [][]int {
-	if !may {
-		return nil
-	}
-	return re.FindAllStringSubmatchIndex(s, -1)
-}
-
-// containsFoldASCII reports whether s holds lit (lower-case ASCII) in any ASCII case.
-func containsFoldASCII(s, lit string) bool {
-	for i := 0; i+len(lit) <= len(s); i++ {
-		j := 0
-		for j < len(lit) && s[i+j]|0x20 == lit[j] {
-			j++
-		}
-		if j == len(lit) {
-			return true
-		}
-	}
-	return false
 }
 
 type extractor struct {
@@ -183,9 +157,9 @@ func (x *extractor) add(kind shopguard.Kind, start, end int) bool {
 
 // addAs records text[start:end] as kind if it is valid, overlap or not.
 func (x *extractor) addAs(kind shopguard.Kind, start, end int) bool {
-	v, f := appendCanonical(x.buf[:0], kind, x.text[start:end])
+	v, ok := appendCanonical(x.buf[:0], kind, x.text[start:end], nil)
 	x.buf = v
-	if f.bad() {
+	if !ok {
 		return false
 	}
 	rs, re := int(x.runeAt[start]), int(x.runeAt[end])
@@ -234,14 +208,40 @@ func (x *extractor) endPhase() {
 // after reports whether the text just before start ends with one of words, allowing
 // separators such as "号", ":" and spaces in between.
 func (x *extractor) after(start int, words []string) bool {
+	var buf [96]byte
+	return endsWithWord(x.wordsBefore(buf[:0], start), words)
+}
+
+// wordsBefore appends to dst, in lower case as strings.ToLower writes it, the text just
+// before start (48 bytes of it at most) without the separators " :：=#" that may follow a word.
+func (x *extractor) wordsBefore(dst []byte, start int) []byte {
 	before := x.text[:start]
 	if len(before) > 48 {
 		before = before[len(before)-48:]
 	}
-	before = strings.ToLower(strings.TrimRight(before, " :：=#"))
-	for _, b := range []string{before, strings.TrimRight(before, " 是为号码")} {
+	before = strings.TrimRight(before, " :：=#")
+	for i := 0; i < len(before); {
+		if c := before[i]; c < utf8.RuneSelf {
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(before[i:]) // U+FFFD for a byte cut from its rune
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		i += n
+	}
+	return dst
+}
+
+// endsWithWord reports whether the lower-case text b ends with one of words, allowing "是",
+// "为", "号", "码" and spaces after it.
+func endsWithWord(b []byte, words []string) bool {
+	for _, b := range [...][]byte{b, bytes.TrimRight(b, " 是为号码")} {
 		for _, w := range words {
-			if strings.HasSuffix(b, w) {
+			if len(b) >= len(w) && string(b[len(b)-len(w):]) == w {
 				if len(w) == 1 && len(b) > 1 && isLetter(b[len(b)-2]) {
 					continue // the "q" in "faq" is not QQ
 				}
@@ -349,14 +349,16 @@ const (
 
 // context returns what the words before text[start:] say a number there is.
 func (x *extractor) context(start int) numberContext {
+	var buf [96]byte
+	before := x.wordsBefore(buf[:0], start)
 	var c numberContext
-	if x.after(start, qqWords) {
+	if endsWithWord(before, qqWords) {
 		c |= qqContext
 	}
-	if x.after(start, alipayWords) {
+	if endsWithWord(before, alipayWords) {
 		c |= alipayContext
 	}
-	if x.after(start, bankWords) {
+	if endsWithWord(before, bankWords) {
 		c |= bankContext
 	}
 	return c
@@ -408,9 +410,9 @@ func (x *extractor) number(start, end int, d []byte, plain bool, c numberContext
 
 // phoneShaped reports whether the digits d, written without a "+", are a phone number.
 func (x *extractor) phoneShaped(d []byte) bool {
-	v, f := appendPhoneDigits(x.buf[:0], d, false)
+	v, ok := appendPhoneDigits(x.buf[:0], d, false, nil)
 	x.buf = v
-	return !f.bad()
+	return ok
 }
 
 // minPhoneDigits is the fewest digits of a phone number appendPhone accepts (an international

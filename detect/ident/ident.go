@@ -40,37 +40,39 @@ func Canonical(kind shopguard.Kind, raw string) (string, error) {
 // AppendCanonical appends the canonical form of raw as an identifier of kind to dst. It is
 // Canonical without an allocation for the common kinds, for the lookup hot path.
 func AppendCanonical(dst []byte, kind shopguard.Kind, raw string) ([]byte, error) {
-	out, f := appendCanonical(dst, kind, raw)
-	if f.bad() {
-		return out, f.err(kind)
+	var why fault
+	out, ok := appendCanonical(dst, kind, raw, &why)
+	if !ok {
+		return out, why.err(kind)
 	}
 	return out, nil
 }
 
-// appendCanonical is AppendCanonical with the reason of a refusal not yet made an error, so
-// that refusing costs no allocation: Extract weighs many candidates that are no identifier.
-func appendCanonical(dst []byte, kind shopguard.Kind, raw string) ([]byte, fault) {
+// appendCanonical is AppendCanonical that says whether raw is good, and why not in why when
+// why is not nil: Extract refuses its many candidates that are no identifier without
+// formatting a message.
+func appendCanonical(dst []byte, kind shopguard.Kind, raw string, why *fault) ([]byte, bool) {
 	switch kind {
 	case shopguard.KindPhone:
-		return appendPhone(dst, raw)
+		return appendPhone(dst, raw, why)
 	case shopguard.KindQQ:
-		return appendQQ(dst, raw)
+		return appendQQ(dst, raw, why)
 	case shopguard.KindWeChat:
-		return appendWeChat(dst, raw)
+		return appendWeChat(dst, raw, why)
 	case shopguard.KindEmail:
-		return appendEmail(dst, raw)
+		return appendEmail(dst, raw, why)
 	case shopguard.KindBankAccount:
-		return appendBankAccount(dst, raw)
+		return appendBankAccount(dst, raw, why)
 	case shopguard.KindAlipay:
-		return appendAlipay(dst, raw)
+		return appendAlipay(dst, raw, why)
 	case shopguard.KindDomain:
-		return appendDomain(dst, raw)
+		return appendDomain(dst, raw, why)
 	case shopguard.KindURL:
-		return appendURL(dst, raw)
+		return appendURL(dst, raw, why)
 	case shopguard.KindShop:
-		return appendShop(dst, raw)
+		return appendShop(dst, raw, why)
 	}
-	return dst, fault{format: "unknown kind", args: unknownKind}
+	return dst, why.set(fault{args: unknownKind})
 }
 
 // Hash is the key of the private lookup: SHA-256 over the UTF-8 bytes of kind + ":" +
@@ -134,15 +136,16 @@ func appendKey(dst []byte, kind shopguard.Kind, canonical string) []byte {
 	return append(dst, canonical...)
 }
 
-// fault is why a value is refused, its message not yet formatted: the parsers return it, and
-// only the public API (Parse, Canonical, AppendCanonical) makes it an EINVALID error about field
-// "value", so that Extract refuses its many candidates that are no identifier without an
-// allocation. It is small, to be returned in registers. The zero fault is no fault.
+// fault is why a value is refused, its message not yet formatted. A parser takes a *fault
+// and, when it refuses a value, says why in it if it is not nil; only the public API (Parse,
+// Canonical, AppendCanonical) asks, and makes the fault an EINVALID error about field "value".
+// Extract passes nil: refusing its many candidates that are no identifier costs no
+// formatting and no allocation.
 type fault struct {
-	format string    // the message, a fmt format taking args (as it is for noArgs); "" for no fault
-	str    string    // the format's string argument, when it takes one (before a number)
-	num    int32     // the format's number argument, when it takes one
+	format string    // the message, a fmt format taking args (as it is for noArgs)
 	args   faultArgs // the arguments the format takes
+	str    string    // the format's string argument, when it takes one (before a number)
+	num    int       // the format's number argument, when it takes one
 	part   valuePart // the part of the value the message is about
 }
 
@@ -173,29 +176,42 @@ var partPrefix = [...]string{
 	alipayPhone: "an Alipay account is a phone number or an e-mail address: ",
 }
 
-func fail(format string) fault           { return fault{format: format} }
-func failNum(format string, n int) fault { return fault{format: format, args: numArg, num: int32(n)} }
-func failChar(format string, r rune) fault {
-	return fault{format: format, args: charArg, num: r}
-}
-func failStr(format, s string) fault { return fault{format: format, args: strArg, str: s} }
-func failStrChar(format, s string, r rune) fault {
-	return fault{format: format, args: strCharArgs, str: s, num: r}
+// set records f in why, if why is not nil, and returns false: the value is refused.
+func (why *fault) set(f fault) bool {
+	if why != nil {
+		*why = f
+	}
+	return false
 }
 
-// bad reports whether f is a fault: the value is refused.
-func (f fault) bad() bool { return f.format != "" }
+// The faults of the parsers, by the arguments of their message: each records the fault in
+// why (if not nil) and returns false.
+func (why *fault) fail(format string) bool { return why.set(fault{format: format}) }
+func (why *fault) failNum(format string, n int) bool {
+	return why.set(fault{format: format, args: numArg, num: n})
+}
+func (why *fault) failChar(format string, r rune) bool {
+	return why.set(fault{format: format, args: charArg, num: int(r)})
+}
+func (why *fault) failStr(format, s string) bool {
+	return why.set(fault{format: format, args: strArg, str: s})
+}
+func (why *fault) failStrChar(format, s string, r rune) bool {
+	return why.set(fault{format: format, args: strCharArgs, str: s, num: int(r)})
+}
 
-// of returns f said of part of a value (a fault is about one part at most: no parser nests
-// deeper).
-func (f fault) of(part valuePart) fault {
-	f.part = part
-	return f
+// of says that the fault recorded in why is about part of the value (a fault is about one
+// part at most: no parser nests deeper), and returns false.
+func (why *fault) of(part valuePart) bool {
+	if why != nil {
+		why.part = part
+	}
+	return false
 }
 
 // err is f, a fault of a value of kind, as the EINVALID error the public API returns: about
 // field "value", or about field "kind" when kind is unknown.
-func (f fault) err(kind shopguard.Kind) error {
+func (f *fault) err(kind shopguard.Kind) error {
 	var msg string
 	switch f.args {
 	case unknownKind:

@@ -12,102 +12,102 @@ import (
 
 // appendDomain appends a host name in ASCII (punycode), lower case, without a trailing dot or a
 // leading "www.". A URL given as a domain is reduced to its host.
-func appendDomain(dst []byte, raw string) ([]byte, fault) {
+func appendDomain(dst []byte, raw string, why *fault) ([]byte, bool) {
 	s := strings.TrimSpace(raw)
 	if i := strings.Index(s, "://"); i >= 0 {
 		u, err := url.Parse(s)
 		if err != nil || u.Hostname() == "" {
-			return dst, fail("this looks like a URL but has no host name; give the domain alone, such as example.com")
+			return dst, why.fail("this looks like a URL but has no host name; give the domain alone, such as example.com")
 		}
 		s = u.Hostname()
 	}
-	return appendHost(dst, s, true)
+	return appendHost(dst, s, true, why)
 }
 
 // appendHost appends the host name raw in canonical form; it must end in a known public suffix
 // (com, cn, com.cn, …) and have a name before it.
-func appendHost(dst []byte, raw string, stripWWW bool) ([]byte, fault) {
+func appendHost(dst []byte, raw string, stripWWW bool, why *fault) ([]byte, bool) {
 	var buf [256]byte
 	if len(raw) > 1000 {
-		return dst, fail("a domain has at most 253 characters")
+		return dst, why.fail("a domain has at most 253 characters")
 	}
 	h, ascii := foldASCII(buf[:0], raw)
 	host := string(h)
 	if !ascii {
 		a, err := idna.Lookup.ToASCII(strings.TrimSpace(strings.Map(fold, raw)))
 		if err != nil {
-			return dst, fail("not a valid international domain name")
+			return dst, why.fail("not a valid international domain name")
 		}
 		host = a
 	}
 	host = strings.TrimSuffix(host, ".")
 	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
-		return dst, fail("an IP address is not a domain; report the full link as kind url")
+		return dst, why.fail("an IP address is not a domain; report the full link as kind url")
 	}
 	if len(host) > 253 {
-		return dst, failNum("a domain has at most 253 characters, got %d", len(host))
+		return dst, why.failNum("a domain has at most 253 characters, got %d", len(host))
 	}
-	if f := checkLabels(host); f.bad() {
-		return dst, f
+	if !checkLabels(host, why) {
+		return dst, false
 	}
 	if stripWWW && strings.HasPrefix(host, "www.") && strings.Count(host, ".") >= 2 {
 		host = host[4:]
 	}
 	suffix, icann := publicsuffix.PublicSuffix(host)
 	if !icann && !strings.Contains(suffix, ".") {
-		return dst, failStr("%q is not a known top-level domain", suffix)
+		return dst, why.failStr("%q is not a known top-level domain", suffix)
 	}
 	// A host that is itself a suffix under which the public registers names (com.cn) is no
 	// one's; a private suffix (a dynamic-DNS provider's domain) is its provider's, and kept.
 	if suffix == host && icann {
-		return dst, failStr("%q is a public suffix, not a domain someone owns; add the name before it", host)
+		return dst, why.failStr("%q is a public suffix, not a domain someone owns; add the name before it", host)
 	}
-	return append(dst, host...), fault{}
+	return append(dst, host...), true
 }
 
 // checkLabels checks the dot-separated labels of an ASCII host name.
-func checkLabels(host string) fault {
+func checkLabels(host string, why *fault) bool {
 	if !strings.Contains(host, ".") {
-		return fail("a domain has a name and a suffix, such as example.com")
+		return why.fail("a domain has a name and a suffix, such as example.com")
 	}
 	for label := range strings.SplitSeq(host, ".") {
 		switch {
 		case label == "":
-			return fail("a domain has no empty parts between dots")
+			return why.fail("a domain has no empty parts between dots")
 		case len(label) > 63:
-			return fail("each part of a domain has at most 63 characters")
+			return why.fail("each part of a domain has at most 63 characters")
 		case label[0] == '-' || label[len(label)-1] == '-':
-			return fail("a part of a domain cannot start or end with a dash")
+			return why.fail("a part of a domain cannot start or end with a dash")
 		}
 		for i := 0; i < len(label); i++ {
 			c := label[i]
 			if !(c >= 'a' && c <= 'z' || isDigit(c) || c == '-') {
-				return failChar("a domain holds only letters, digits, dashes and dots; found %q", rune(c))
+				return why.failChar("a domain holds only letters, digits, dashes and dots; found %q", rune(c))
 			}
 		}
 	}
-	return fault{}
+	return true
 }
 
 // appendURL appends an http or https URL in canonical form: scheme and host in lower case, the
 // host in ASCII, no default port, no user info (a classic disguise: http://taobao.com@evil.example/),
 // no fragment, and "/" for an empty path. A URL without a scheme is taken as http.
-func appendURL(dst []byte, raw string) ([]byte, fault) {
+func appendURL(dst []byte, raw string, why *fault) ([]byte, bool) {
 	s := strings.TrimSpace(strings.Map(fold, raw))
 	if len(s) > 2048 {
-		return dst, fail("a URL has at most 2048 characters")
+		return dst, why.fail("a URL has at most 2048 characters")
 	}
 	if i := strings.Index(s, "://"); i < 0 {
 		s = "http://" + s
 	} else if scheme := strings.ToLower(s[:i]); scheme != "http" && scheme != "https" {
-		return dst, failStr("only http and https links can be reported, got %q", scheme)
+		return dst, why.failStr("only http and https links can be reported, got %q", scheme)
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return dst, failStr("not a valid URL: %s", strings.TrimPrefix(err.Error(), "parse "))
+		return dst, why.failStr("not a valid URL: %s", strings.TrimPrefix(err.Error(), "parse "))
 	}
 	if u.Opaque != "" || u.Hostname() == "" {
-		return dst, fail("a URL needs a host name after the scheme")
+		return dst, why.fail("a URL needs a host name after the scheme")
 	}
 	scheme := strings.ToLower(u.Scheme)
 	start := len(dst)
@@ -122,15 +122,15 @@ func appendURL(dst []byte, raw string) ([]byte, fault) {
 		} else {
 			dst = ip.AppendTo(dst)
 		}
-	} else if out, f := appendHost(dst, host, false); f.bad() {
-		return dst[:start], f
+	} else if out, ok := appendHost(dst, host, false, why); !ok {
+		return dst[:start], false
 	} else {
 		dst = out
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return dst[:start], failStr("a port is a number from 1 to 65535, got %q", p)
+			return dst[:start], why.failStr("a port is a number from 1 to 65535, got %q", p)
 		}
 		if !(scheme == "http" && n == 80 || scheme == "https" && n == 443) {
 			dst = append(dst, ':')
@@ -146,5 +146,5 @@ func appendURL(dst []byte, raw string) ([]byte, fault) {
 		dst = append(dst, '?')
 		dst = append(dst, u.RawQuery...)
 	}
-	return dst, fault{}
+	return dst, true
 }
