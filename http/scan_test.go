@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -124,6 +125,32 @@ func TestCheckChatPage(t *testing.T) {
 	st, _, _ = ts.do(t, "POST", "/check/chat", "text=+", map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 	if st != 400 {
 		t.Errorf("empty text: %d, want 400", st)
+	}
+}
+
+// TestCheckChatPageBoundsLinks checks that the chat page lists the first places of a link
+// written thousands of times and says how many more there are, and says how many links of a
+// text of more than 1,000 different ones were not checked.
+func TestCheckChatPageBoundsLinks(t *testing.T) {
+	ts := newTestServer(t, nil)
+	var many strings.Builder
+	for i := range 1200 {
+		fmt.Fprintf(&many, "x%d.top/p ", i)
+	}
+	for _, c := range []struct{ text, want string }{
+		{strings.Repeat("a.co ", 5000), "Not listed: 4900 more occurrences of links."},
+		{many.String(), "Not checked: 200 occurrences of links."},
+	} {
+		form := url.Values{"text": {c.text}}
+		st, _, body := ts.do(t, "POST", "/check/chat", form.Encode(), map[string]string{
+			"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en"})
+		page := string(body)
+		if st != 200 || !strings.Contains(page, c.want) {
+			t.Errorf("%.20s…: %d, page lacks %q", c.text, st, c.want)
+		}
+		if n := strings.Count(page, `href="/check/link?url=`); n > 1000 {
+			t.Errorf("%.20s…: %d links listed", c.text, n)
+		}
 	}
 }
 

@@ -18,7 +18,10 @@ type checkChat struct {
 	Result   *shopguard.Assessment // for the shared "assessment" template
 	Stage    string                // the stage the script reached, in words
 	URLs     []text.URL
-	Messages []chatMessage
+	// URLsOmitted and LinksUnchecked are the result's: places of links not listed, and of
+	// links the link check did not judge.
+	URLsOmitted, LinksUnchecked int
+	Messages                    []chatMessage
 	Cues     []cueExplained
 }
 
@@ -77,7 +80,7 @@ func (s *Server) checkChat(w http.ResponseWriter, r *http.Request, pasted string
 	}
 	res.Explain(s.Knowledge, lang)
 	a := res.Assessment()
-	d.Result, d.Stage, d.URLs = &a, knowledge.Stage(res.Stage).Name(lang), res.URLs
+	d.Result, d.Stage = &a, knowledge.Stage(res.Stage).Name(lang)
 	for i, segs := range res.Highlight(msgs) {
 		from := ""
 		if len(msgs) > 1 {
@@ -86,6 +89,8 @@ func (s *Server) checkChat(w http.ResponseWriter, r *http.Request, pasted string
 		d.Messages = append(d.Messages, chatMessage{From: from, Segments: text.Marked(segs)})
 	}
 	d.Cues = explainCues(s.Knowledge, res, lang)
+	res.Summarize() // the text is marked where every cue is; the list of links is bounded
+	d.URLs, d.URLsOmitted, d.LinksUnchecked = res.URLs, res.URLsOmitted, res.LinksUnchecked
 	s.render(w, r, http.StatusOK, "check_chat", "check.title", d)
 	return nil
 }
