@@ -13,16 +13,16 @@ import (
 // checkChat is the data of the "Check a chat" page: the text as pasted and, once checked, the
 // verdict with the text cut into highlighted segments and every cue explained.
 type checkChat struct {
-	Text     string
-	Error    string
-	Result   *shopguard.Assessment // for the shared "assessment" template
-	Stage    string                // the stage the script reached, in words
-	URLs     []text.URL
+	Text   string
+	Error  string
+	Result *shopguard.Assessment // for the shared "assessment" template
+	Stage  string                // the stage the script reached, in words
+	URLs   []text.URL
 	// URLsOmitted and LinksUnchecked are the result's: places of links not listed, and of
 	// links the link check did not judge.
 	URLsOmitted, LinksUnchecked int
 	Messages                    []chatMessage
-	Cues     []cueExplained
+	Cues                        []cueExplained
 }
 
 // chatMessage is one message of the pasted chat, cut into highlighted segments.
