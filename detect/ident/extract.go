@@ -69,7 +69,7 @@ func extractWith(text string, find finders) ([]Match, int) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
 	folded := strings.Map(fold, text) // one rune for one rune: offsets carry over
-	x := extractor{text: folded, runeAt: runeOffsets(folded), orig: text, origAt: byteOffsets(text)}
+	x := extractor{text: folded, orig: text}
 	// A link ends at the first character that is not ASCII (in Chinese text the words after
 	// a link follow it without a space), and not at the punctuation that ends a sentence.
 	trim := func(m span) int { return m.start + len(strings.TrimRight(folded[m.start:m.end], ".,;:!?)]}'\"")) }
@@ -108,42 +108,53 @@ func extractWith(text string, find finders) ([]Match, int) {
 		x.digits(m.start, m.end)
 	}
 	slices.SortStableFunc(x.out, func(a, b Match) int { return a.Span.Start - b.Span.Start })
+	x.locate()
 	return x.out, x.work
 }
 
 type extractor struct {
-	text   string  // the text with full-width forms folded
-	runeAt []int32 // rune offset of each byte offset of text
-	orig   string  // the text as given
-	origAt []int   // byte offset in orig of each rune offset
-	out    []Match
+	text string // the text with full-width forms folded
+	orig string // the text as given
+	// The identifiers found; their spans are byte offsets in text until locate makes them
+	// rune offsets and sets Raw.
+	out []Match
 	// The byte ranges already matched, which never overlap: taken, those of the passes
 	// before, by start; fresh, those of the pass under way, found left to right.
 	taken, fresh [][2]int
-	work         int    // candidates weighed, for the tests' work budget
-	buf          []byte // the canonical form of the candidate weighed
-	digs         []byte // the digits of the run of digits being read
+	work         int      // candidates weighed, for the tests' work budget
+	buf          []byte   // the canonical form of the candidate weighed
+	digs         []byte   // the digits of the run of digits being read
+	bounds       [][2]int // the groups of digits of that run
+	digitsTo     []int    // how many of digs groups 0 to j-1 hold
 }
 
-func runeOffsets(s string) []int32 {
-	at := make([]int32, len(s)+1)
-	n := int32(0)
-	for i := range s {
-		for j := i; j < len(s) && (j == i || !utf8.RuneStart(s[j])); j++ {
-			at[j] = n
+// locate turns the spans of out, byte offsets in text, by start, into rune offsets, and sets
+// Raw to what each span holds in orig: one walk through both texts, rune by rune (folding
+// maps a rune to one rune, not always of as many bytes), up to the last span's end.
+func (x *extractor) locate() {
+	i, o, r := 0, 0, 0 // a byte offset in text, the same place's in orig and its rune offset
+	to := func(at int) {
+		for i < at {
+			_, n := utf8.DecodeRuneInString(x.text[i:])
+			_, m := utf8.DecodeRuneInString(x.orig[o:])
+			i, o, r = i+n, o+m, r+1
 		}
-		n++
 	}
-	at[len(s)] = n
-	return at
-}
-
-func byteOffsets(s string) []int {
-	at := make([]int, 0, len(s)+1)
-	for i := range s {
-		at = append(at, i)
+	prevEnd := 0 // the last span's end, in bytes
+	for k := range x.out {
+		m := &x.out[k]
+		// Spans do not overlap (an Alipay account repeats the span before it): their ends
+		// come by start too.
+		if k > 0 && m.Span.Start < prevEnd {
+			m.Span, m.Raw = x.out[k-1].Span, x.out[k-1].Raw
+			continue
+		}
+		prevEnd = m.Span.End
+		to(m.Span.Start)
+		start, ostart := r, o
+		to(m.Span.End)
+		m.Span, m.Raw = shopguard.Span{Start: start, End: r}, x.orig[ostart:o]
 	}
-	return append(at, len(s))
 }
 
 // add records text[start:end] as kind if it is valid and overlaps nothing found before.
@@ -162,11 +173,9 @@ func (x *extractor) addAs(kind shopguard.Kind, start, end int) bool {
 	if !ok {
 		return false
 	}
-	rs, re := int(x.runeAt[start]), int(x.runeAt[end])
 	x.out = append(x.out, Match{
 		Identifier: shopguard.Identifier{Kind: kind, Value: string(v)},
-		Span:       shopguard.Span{Start: rs, End: re},
-		Raw:        x.orig[x.origAt[rs]:x.origAt[re]],
+		Span:       shopguard.Span{Start: start, End: end}, // bytes, until locate
 	})
 	x.fresh = append(x.fresh, [2]int{start, end})
 	return true
@@ -265,20 +274,22 @@ func (x *extractor) digits(start, end int) {
 	if end < len(x.text) && (isLetter(x.text[end]) || x.text[end] == '@') {
 		return
 	}
-	bounds := groupBounds(x.text, start, end)
+	x.bounds = groupBounds(x.bounds[:0], x.text, start, end)
+	bounds := x.bounds
 	// digitsTo[j] counts the digits of groups 0 to j-1: a span of groups holding more digits
 	// than any identifier its context allows is not tried, which keeps the work per group
 	// bounded.
-	digitsTo := make([]int, len(bounds)+1)
-	x.digs = x.digs[:0] // the digits of the run, those of a span of groups side by side
-	for j, g := range bounds {
+	digitsTo := append(slices.Grow(x.digitsTo[:0], len(bounds)+1), 0)
+	x.digs = slices.Grow(x.digs[:0], end-start) // the digits of the run, those of a span of groups side by side
+	for _, g := range bounds {
 		for k := g[0]; k < g[1]; k++ {
 			if isDigit(x.text[k]) {
 				x.digs = append(x.digs, x.text[k])
 			}
 		}
-		digitsTo[j+1] = len(x.digs)
+		digitsTo = append(digitsTo, len(x.digs))
 	}
+	x.digitsTo = digitsTo
 	// A run starts with its digits or with "+" or a bracketed area code: after that, and from
 	// its second group on, its text holds digits and separators, which the parsers read as
 	// the digits alone.
@@ -314,9 +325,10 @@ func (x *extractor) digits(start, end int) {
 	}
 }
 
-// groupBounds splits a run of digits at its separators.
-func groupBounds(s string, start, end int) [][2]int {
-	var out [][2]int
+// groupBounds appends to out the groups of the run of digits s[start:end], split at its
+// separators.
+func groupBounds(out [][2]int, s string, start, end int) [][2]int {
+	out = slices.Grow(out, (end-start+1)/2) // a group and its separator take two bytes or more
 	g := start
 	for i := start; i < end; i++ {
 		if s[i] == ' ' || s[i] == '-' || s[i] == 0xE2 {

@@ -11,7 +11,8 @@ import (
 // tried with at most the 25 digits after it, each try a few candidates.
 const workPerByte = 64
 
-// adversarial are the shapes of text that made Extract's work grow faster than its input.
+// adversarial are the shapes of text that made Extract's work grow faster than its input, and
+// those that could make its scanners'.
 var adversarial = []struct{ name, unit string }{
 	{"repeated digits", "1 "},
 	{"digits and dashes", "12-"},
@@ -21,6 +22,17 @@ var adversarial = []struct{ name, unit string }{
 	{"qq numbers", "QQ 12345678 "},
 	{"nested brackets", "(([[{{"},
 	{"one long line", "您好亲我们这边是官方售后"},
+	// The scanners' own: chains a domain or an address may be read along, and names and
+	// prefixes that start a candidate and then fail.
+	{"label chain", "a."},
+	{"dashed labels", "a-b-"},
+	{"long label chain", "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz."},
+	{"at signs", "a@b."},
+	{"punycode labels", "xn--a-."},
+	{"link schemes", "http://"},
+	{"wxid prefixes", "wxid_"},
+	{"WeChat names", "微信号 "},
+	{"area codes", "(010)"},
 }
 
 func TestExtractIsLinear(t *testing.T) {
