@@ -125,7 +125,8 @@ func FuzzExtract(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		n := utf8.RuneCountInString(strings.ToValidUTF8(text, "\uFFFD"))
+		runes := []rune(strings.ToValidUTF8(text, "\uFFFD"))
+		n := len(runes)
 		found, work := ident.ExtractWork(text)
 		if budget := workPerByte*len(text) + 128; work > budget {
 			t.Fatalf("%d candidates weighed in %d bytes, more than %d", work, len(text), budget)
@@ -133,6 +134,9 @@ func FuzzExtract(f *testing.F) {
 		for _, m := range found {
 			if m.Span.Start < 0 || m.Span.End > n || m.Span.Start >= m.Span.End {
 				t.Fatalf("span %v outside the text of %d runes", m.Span, n)
+			}
+			if raw := string(runes[m.Span.Start:m.Span.End]); raw != m.Raw {
+				t.Fatalf("span %v of %s holds %q, but Raw is %q", m.Span, m.Kind, raw, m.Raw)
 			}
 			if v, err := ident.Canonical(m.Kind, m.Value); err != nil || v != m.Value {
 				t.Fatalf("extracted %s %q is not canonical: %q, %v", m.Kind, m.Value, v, err)
