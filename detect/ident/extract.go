@@ -3,7 +3,6 @@ package ident
 import (
 	"bytes"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -121,6 +120,7 @@ type extractor struct {
 	// The byte ranges already matched, which never overlap: taken, those of the passes
 	// before, by start; fresh, those of the pass under way, found left to right.
 	taken, fresh [][2]int
+	next         int      // the first range of taken that may overlap a candidate of this pass
 	work         int      // candidates weighed, for the tests' work budget
 	buf          []byte   // the canonical form of the candidate weighed
 	digs         []byte   // the digits of the run of digits being read
@@ -181,22 +181,25 @@ func (x *extractor) addAs(kind shopguard.Kind, start, end int) bool {
 	return true
 }
 
-// overlaps reports whether [start, end) overlaps a range already matched: a binary search
-// in each list.
+// overlaps reports whether [start, end) overlaps a range already matched. A pass weighs its
+// candidates by start (each lies in a match of its finder, and those come left to right), so
+// the ranges of the passes before are passed over once, with a cursor, and of the ranges of
+// this pass only the last can reach past start.
 func (x *extractor) overlaps(start, end int) bool {
-	return overlapsAny(x.taken, start, end) || overlapsAny(x.fresh, start, end)
-}
-
-// overlapsAny reports whether [start, end) overlaps one of ranges, which do not overlap each
-// other and are by start (and so by end).
-func overlapsAny(ranges [][2]int, start, end int) bool {
-	i := sort.Search(len(ranges), func(i int) bool { return ranges[i][1] > start }) // the first ending after start
-	return i < len(ranges) && ranges[i][0] < end
+	for x.next < len(x.taken) && x.taken[x.next][1] <= start {
+		x.next++
+	}
+	if x.next < len(x.taken) && x.taken[x.next][0] < end {
+		return true
+	}
+	n := len(x.fresh)
+	return n > 0 && x.fresh[n-1][0] < end && x.fresh[n-1][1] > start
 }
 
 // endPhase merges the ranges of the pass just done into those taken before, keeping them by
 // start.
 func (x *extractor) endPhase() {
+	x.next = 0
 	if len(x.fresh) == 0 {
 		return
 	}
