@@ -331,7 +331,13 @@ func (x *extractor) digits(start, end int) {
 // groupBounds appends to out the groups of the run of digits s[start:end], split at its
 // separators.
 func groupBounds(out [][2]int, s string, start, end int) [][2]int {
-	out = slices.Grow(out, (end-start+1)/2) // a group and its separator take two bytes or more
+	seps := 0
+	for i := start; i < end; i++ {
+		if s[i] == ' ' || s[i] == '-' || s[i] == 0xE2 {
+			seps++
+		}
+	}
+	out = slices.Grow(out, seps+1) // room for every group, and no more: a run may be megabytes
 	g := start
 	for i := start; i < end; i++ {
 		if s[i] == ' ' || s[i] == '-' || s[i] == 0xE2 {
