@@ -86,6 +86,29 @@ func (m *Main) userList(ctx context.Context, args []string) error {
 		})
 }
 
+func (m *Main) userRole(ctx context.Context, args []string) error {
+	return m.withStore(ctx, "user role", "NAME ROLE",
+		"Give an account another role (user, moderator or admin). Its signed-in sessions end, so\nthat no browser keeps acting on the old grant; its API keys keep only the scopes the new\nrole allows.",
+		args, nil, func(db *sqlstore.DB, rest []string) error {
+			if len(rest) != 2 {
+				return usagef("user role takes a user name and a role (user, moderator or admin)")
+			}
+			r, err := shopguard.ParseRole(rest[1])
+			if err != nil {
+				return err
+			}
+			u, err := db.UserByName(ctx, rest[0])
+			if err != nil {
+				return err
+			}
+			if u, err = auth.NewService(db).SetRole(ctx, u.ID, r); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "%s is now %s (id %d)\n", u.Name, u.Role, u.ID)
+			return nil
+		})
+}
+
 func (m *Main) keyCreate(ctx context.Context, args []string) error {
 	var user, scopes string
 	var asJSON bool

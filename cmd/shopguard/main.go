@@ -63,6 +63,7 @@ var commands = []command{
 	{"restore", "restore a backup into a fresh data directory, checking every file", (*Main).restore},
 	{"user add", "make an account", (*Main).userAdd},
 	{"user list", "list the accounts", (*Main).userList},
+	{"user role", "give an account another role; its signed-in sessions end", (*Main).userRole},
 	{"key create", "make an API key for an account (shown once)", (*Main).keyCreate},
 	{"key list", "list an account's API keys", (*Main).keyList},
 	{"key revoke", "revoke an API key", (*Main).keyRevoke},

@@ -169,7 +169,8 @@ func TestCLIConventions(t *testing.T) {
 		{[]string{"learn", "--help"}, 0, "", "Usage: shopguard learn"},
 		{[]string{"serve", "--help"}, 0, "", "-addr string"},
 		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
-		{[]string{"user"}, 2, "", "user needs one of: add, list"},
+		{[]string{"user"}, 2, "", "user needs one of: add, list, role"},
+		{[]string{"user", "role", "x"}, 2, "", "takes a user name and a role"},
 		{[]string{"user", "add", "x"}, 2, "", "no password"},
 		{[]string{"user", "add", "--role", "king", "x"}, 2, "", "unknown role"},
 		{[]string{"key", "revoke", "abc"}, 2, "", "not a number"},
@@ -190,6 +191,25 @@ func TestCLIConventions(t *testing.T) {
 	}
 	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || st.ID != "phishing" || st.Name["en"] == "" {
 		t.Errorf("learn --json phishing: %d %s", code, out)
+	}
+}
+
+func TestUserRole(t *testing.T) {
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir(), "SHOPGUARD_PASSWORD": "a long password 1"}
+	if code, _, errOut := run(t, env, "", "user", "add", "ana"); code != 0 {
+		t.Fatalf("user add: %d %s", code, errOut)
+	}
+	if code, out, errOut := run(t, env, "", "user", "role", "ana", "moderator"); code != 0 || !strings.Contains(out, "ana is now moderator") {
+		t.Fatalf("user role: %d %q %s", code, out, errOut)
+	}
+	if code, out, _ := run(t, env, "", "user", "list"); code != 0 || !strings.Contains(out, "\tana\tmoderator\t") {
+		t.Errorf("user list after the change: %d %q", code, out)
+	}
+	if code, _, errOut := run(t, env, "", "user", "role", "ana", "king"); code != 2 || !strings.Contains(errOut, "unknown role") {
+		t.Errorf("an unknown role: %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, env, "", "user", "role", "nobody", "admin"); code == 0 || errOut == "" {
+		t.Errorf("an unknown user: %d %s", code, errOut)
 	}
 }
 
