@@ -357,7 +357,7 @@ func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool)
 	}
 	if len(f1) >= ix.minLen-2 && len(f1) <= ix.maxLen+2 {
 		if !idn {
-			if t, ok := a.nearest(sc, ix.del, bare, func(t token) string { return t.raw }); ok {
+			if t, ok := a.nearest(sc, bare); ok {
 				how := editKind(string(bare), t.raw)
 				if joined {
 					return a.typoSignal(t, l, "dot", wTypo), true
@@ -401,11 +401,11 @@ func (a *Analyzer) judgeName(sc *scratch, name, uni string, l Link, joined bool)
 	if hit, ok := a.combo(raw, &ix.brandRaw, &ix.wordsRaw, false, l, nil); ok {
 		return hit, true
 	}
-	if strings.ContainsAny(name, "01") {
+	if hasDigitLetter(name) {
 		var buf [64]byte
 		read := readDigits(append(buf[:0], name...))
 		// Only a brand spelt with a digit counts: "1ebay" is not eBay in disguise.
-		spelt := func(start, end int) bool { return strings.ContainsAny(name[start:end], "01") }
+		spelt := func(start, end int) bool { return hasDigitLetter(name[start:end]) }
 		if hit, ok := a.combo(read, &ix.brandRaw, &ix.wordsRaw, false, l, spelt); ok {
 			return hit, true
 		}
@@ -425,6 +425,16 @@ func readDigits(b []byte) []byte {
 		}
 	}
 	return b
+}
+
+// hasDigitLetter reports whether s holds a 0 or a 1, the digits read as letters.
+func hasDigitLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '0' || s[i] == '1' {
+			return true
+		}
+	}
+	return false
 }
 
 // combo looks in name for a brand token joined with other words; folded says name and the
@@ -461,25 +471,43 @@ func (a *Analyzer) weakOr(t token, strong, weak int) int {
 	return strong
 }
 
-// nearest returns a token within one edit of name by symmetric deletion over del, whose
-// keys are the tokens' forms that form gives.
-func (a *Analyzer) nearest(sc *scratch, del map[string][]int32, name []byte, form func(token) string) (token, bool) {
+// nearest returns a long token within one edit of name by symmetric deletion: name and each
+// of its one-letter deletions are looked up in ix.del, in that order. The keys' hashes, all
+// computed from one pass of prefix and suffix hashes, are first tried against ix.delKeys, so
+// that the map is only asked about keys that may be in it.
+func (a *Analyzer) nearest(sc *scratch, name []byte) (token, bool) {
 	ix := a.ix
 	try := func(key []byte) (token, bool) {
-		for _, id := range del[string(key)] {
+		for _, id := range ix.del[string(key)] {
 			t := ix.tokens[id]
-			if osa(name, []byte(form(t)), 1) <= 1 {
+			if osa(name, []byte(t.raw), 1) <= 1 {
 				return t, true
 			}
 		}
 		return token{}, false
 	}
-	if t, ok := try(name); ok {
-		return t, true
+	n := len(name)
+	if n > maxHashed {
+		return token{}, false // longer than any key and its one insertion
+	}
+	var pre, suf [maxHashed + 1]uint64 // hashes of name[:j] and name[j:]
+	for j := 0; j < n; j++ {
+		pre[j+1] = pre[j]*hashMul + uint64(name[j])
+	}
+	for j := n - 1; j >= 0; j-- {
+		suf[j] = uint64(name[j])*hashPow[n-1-j] + suf[j+1]
+	}
+	if ix.delKeys.has(pre[n]) {
+		if t, ok := try(name); ok {
+			return t, true
+		}
 	}
 	k := sc.key[:0]
 	defer func() { sc.key = k }()
 	for j := range name {
+		if !ix.delKeys.has(pre[j]*hashPow[n-1-j] + suf[j+1]) {
+			continue
+		}
 		k = append(append(k[:0], name[:j]...), name[j+1:]...)
 		if t, ok := try(k); ok {
 			return t, true
@@ -630,12 +658,12 @@ func (a *Analyzer) lookalikeSub(sc *scratch, subs string, l Link) (shopguard.Sig
 			continue
 		}
 		// The brand spelt with digits inside a longer label (paypa1secure).
-		if strings.ContainsAny(label, "01") {
+		if hasDigitLetter(label) {
 			read := readDigits(append(sc.f1[:0], label...))
 			sc.f1 = read
 			ix.brandRaw.scan(read, func(id int32, start, end int) bool {
 				t := ix.tokens[id]
-				if t.short || !strings.ContainsAny(label[start:end], "01") {
+				if t.short || !hasDigitLetter(label[start:end]) {
 					return true
 				}
 				consider(t, wLookalikeSub)
@@ -685,7 +713,7 @@ func (a *Analyzer) lookalikePart(sc *scratch, part string) (int, token, bool) {
 		}
 	}
 	if len(part) >= shortLen+1 {
-		if t, ok := a.nearest(sc, ix.del, []byte(part), func(t token) string { return t.raw }); ok && !t.word {
+		if t, ok := a.nearest(sc, []byte(part)); ok && !t.word {
 			return wNearSub, t, true
 		}
 	}

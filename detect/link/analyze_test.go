@@ -269,3 +269,49 @@ func TestHostAndPathSigns(t *testing.T) {
 		t.Errorf("redirect through an official site to a login page on a cheap ending: %s %v", as.Risk, as.Signals)
 	}
 }
+
+// TestDelKeysHashed checks the filter in front of the deletion map: every key is in it, and
+// the hash of a name with one letter left out, put together from prefix and suffix hashes as
+// nearest does, is the hash of that string.
+func TestDelKeysHashed(t *testing.T) {
+	a := mustAnalyzer(t, nil)
+	for k := range a.ix.del {
+		if !a.ix.delKeys.has(hashOf(k)) {
+			t.Errorf("key %q not in the filter", k)
+		}
+	}
+	name := "paypal-secure0"
+	n := len(name)
+	for j := range n {
+		pre, suf := hashOf(name[:j]), hashOf(name[j+1:])
+		if got, want := pre*hashPow[n-1-j]+suf, hashOf(name[:j]+name[j+1:]); got != want {
+			t.Errorf("deletion %d: %x, want %x", j, got, want)
+		}
+	}
+}
+
+// TestNearestFindsEveryOneEdit checks that every one-letter change, insertion, deletion or
+// swap of a long brand token is found within one edit of some token.
+func TestNearestFindsEveryOneEdit(t *testing.T) {
+	a := mustAnalyzer(t, nil)
+	sc := &scratch{}
+	for _, tok := range a.ix.tokens {
+		if tok.short {
+			continue
+		}
+		r := tok.raw
+		var edits []string
+		for i := range len(r) {
+			edits = append(edits, r[:i]+r[i+1:], r[:i]+"x"+r[i+1:], r[:i]+"q"+r[i:])
+			if i+1 < len(r) {
+				edits = append(edits, r[:i]+r[i+1:i+2]+r[i:i+1]+r[i+2:])
+			}
+		}
+		for _, e := range edits {
+			got, ok := a.nearest(sc, []byte(e))
+			if !ok || osa([]byte(e), []byte(got.raw), 1) > 1 {
+				t.Errorf("nearest(%q) = %q, %v: want a token within one edit", e, got.raw, ok)
+			}
+		}
+	}
+}

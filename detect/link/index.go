@@ -44,6 +44,7 @@ type index struct {
 	f1       map[string][]int32 // fold1 → tokens
 	f2       map[string][]int32 // fold2 → long tokens
 	del      map[string][]int32 // raw and its one-letter deletions → long tokens
+	delKeys  hashSet            // the hashes of del's keys
 	minLen   int
 	maxLen   int
 	// brandRaw finds tokens in ASCII labels, brandF1 their folded forms in IDN labels.
@@ -102,6 +103,9 @@ func newIndex(p *knowledge.Pack) *index {
 			ix.del[k] = appendOnce(ix.del[k], id)
 		}
 	}
+	for k := range ix.del {
+		ix.delKeys.add(hashOf(k))
+	}
 	for _, l := range p.LinkTerms {
 		for _, term := range l.Terms {
 			switch l.Kind {
@@ -156,17 +160,24 @@ type trie struct {
 	ends [][]int32
 }
 
-func symbol(c byte) int {
-	switch {
-	case c >= 'a' && c <= 'z':
-		return int(c - 'a')
-	case c >= '0' && c <= '9':
-		return 26 + int(c-'0')
-	case c == '-':
-		return 36
+func symbol(c byte) int { return int(symbols[c]) }
+
+// symbols maps a byte to its trie symbol: a-z 0–25, 0-9 26–35, - 36, anything else -1.
+var symbols = func() (t [256]int8) {
+	for c := range t {
+		switch {
+		case c >= 'a' && c <= 'z':
+			t[c] = int8(c - 'a')
+		case c >= '0' && c <= '9':
+			t[c] = 26 + int8(c-'0')
+		case c == '-':
+			t[c] = 36
+		default:
+			t[c] = -1
+		}
 	}
-	return -1
-}
+	return t
+}()
 
 func (t *trie) add(s string, id int32) {
 	if len(t.next) == 0 {
@@ -258,3 +269,47 @@ func segmentEnd(s []byte, i, j int) bool {
 }
 
 func isSep(c byte) bool { return c == '-' || c == '.' || c >= '0' && c <= '9' }
+
+// maxHashed is the longest name whose deletions nearest hashes: osa finds no longer name
+// within an edit of a token.
+const maxHashed = 64
+
+// hashMul is the multiplier of the polynomial hash of a name, hashOf; hashPow its powers.
+const hashMul = 0x100000001b3
+
+var hashPow = func() (p [maxHashed + 1]uint64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * hashMul
+	}
+	return p
+}()
+
+// hashOf returns the polynomial hash of s: s[0]·m^(n-1) + … + s[n-1] (m = hashMul,
+// arithmetic mod 2^64), which can be put together from the hashes of a prefix and a suffix.
+func hashOf(s string) uint64 {
+	var h uint64
+	for i := 0; i < len(s); i++ {
+		h = h*hashMul + uint64(s[i])
+	}
+	return h
+}
+
+// hashSet is a one-hash Bloom filter of 2^15 bits over hashOf values: has is false for a
+// value never added, and true for about 1 in 40 others at a thousand keys.
+type hashSet [1 << 9]uint64
+
+func (s *hashSet) slot(h uint64) (int, uint64) {
+	i := (h * 0x9e3779b97f4a7c15) >> (64 - 15)
+	return int(i >> 6), 1 << (i & 63)
+}
+
+func (s *hashSet) add(h uint64) {
+	w, bit := s.slot(h)
+	s[w] |= bit
+}
+
+func (s *hashSet) has(h uint64) bool {
+	w, bit := s.slot(h)
+	return s[w]&bit != 0
+}
