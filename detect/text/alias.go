@@ -1,6 +1,9 @@
 package text
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // aliases are the spellings chats use to dodge filters, by the normalised word they stand
 // for: abbreviations of pinyin initials, homophones and look-alikes. Every pattern holding
@@ -25,22 +28,34 @@ var aliases = []struct {
 // maxVariants bounds the spellings one pattern may expand into.
 const maxVariants = 64
 
+// normAliases returns aliases normalised, as patterns are: done once, not for every pattern.
+var normAliases = sync.OnceValue(func() [][]string {
+	out := make([][]string, len(aliases))
+	for i, al := range aliases {
+		out[i] = append(out[i], normalizeString(al.word))
+		for _, a := range al.alts {
+			out[i] = append(out[i], normalizeString(a))
+		}
+	}
+	return out
+})
+
 // expandAliases returns p (normalised) and its spellings with aliases in place of the words
 // they stand for.
 func expandAliases(p string) []string {
 	out := []string{p}
-	for _, al := range aliases {
-		w := normalizeString(al.word)
+	for _, al := range normAliases() {
+		w, alts := al[0], al[1:]
 		n := len(out)
 		for i := 0; i < n && len(out) < maxVariants; i++ {
 			if !strings.Contains(out[i], w) {
 				continue
 			}
-			for _, a := range al.alts {
+			for _, a := range alts {
 				if len(out) >= maxVariants {
 					break
 				}
-				out = append(out, strings.Replace(out[i], w, normalizeString(a), 1))
+				out = append(out, strings.Replace(out[i], w, a, 1))
 			}
 		}
 	}

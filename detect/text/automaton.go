@@ -2,7 +2,8 @@ package text
 
 import (
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -46,11 +47,39 @@ type match struct {
 	end     int32
 }
 
+// trieNode is a state of the automaton while it is built: a prefix of some pattern (or, past
+// the trie, a mid state with no prefix). Its children are a list in increasing order of byte.
 type trieNode struct {
-	next map[byte]int32
-	fail int32
-	rest int // bytes of its last character still to come: 0 for a boundary state
-	out  []int32
+	first int32 // its first child, or -1
+	next  int32 // its next sibling, or -1
+	b     byte  // the byte that leads to it from its parent
+	rest  int   // bytes of its last character still to come: 0 for a boundary state
+	fail  int32
+	out   []int32
+}
+
+// trie is the patterns' trie: its nodes (node 0 the start) and, for the start, its child on
+// each byte (0 for none), the node most text comes back to.
+type trie struct {
+	nodes []trieNode
+	root  [256]int32
+	used  [256]bool // the bytes that occur in some pattern
+}
+
+// child returns s's child on byte b, or -1.
+func (tr *trie) child(s int32, b byte) int32 {
+	if s == 0 {
+		if t := tr.root[b]; t != 0 {
+			return t
+		}
+		return -1
+	}
+	for t := tr.nodes[s].first; t >= 0 && tr.nodes[t].b <= b; t = tr.nodes[t].next {
+		if tr.nodes[t].b == b {
+			return t
+		}
+	}
+	return -1
 }
 
 // utf8Rest returns how many continuation bytes follow byte c at the start of a character: 0
@@ -71,47 +100,78 @@ func utf8Rest(c byte) int {
 
 // newAutomaton builds the automaton of patterns; a match of patterns[i] reports i. It panics
 // if a pattern is not valid UTF-8.
+//
+// The trie is built from the patterns in sorted order, so that a node's children come in
+// order of byte and each new node is its parent's last child: no map, and the breadth-first
+// walk below reads children in order of byte without sorting them.
 func newAutomaton(patterns []string) *automaton {
-	nodes := []trieNode{{next: map[byte]int32{}}}
-	for id, p := range patterns {
+	for _, p := range patterns {
 		if !utf8.ValidString(p) {
 			panic(fmt.Sprintf("text: pattern %q is not valid UTF-8", p))
 		}
-		s := int32(0)
-		for i := 0; i < len(p); i++ {
-			nx, ok := nodes[s].next[p[i]]
-			if !ok {
-				rest := utf8Rest(p[i])
-				if !utf8.RuneStart(p[i]) {
-					rest = nodes[s].rest - 1
-				}
-				nx = int32(len(nodes))
-				nodes = append(nodes, trieNode{next: map[byte]int32{}, rest: rest})
-				nodes[s].next[p[i]] = nx
-			}
-			s = nx
-		}
-		nodes[s].out = append(nodes[s].out, int32(id))
 	}
+	ids := make([]int32, len(patterns))
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	slices.SortStableFunc(ids, func(a, b int32) int { return strings.Compare(patterns[a], patterns[b]) })
+	tr := &trie{nodes: make([]trieNode, 1, len(patterns)*8)}
+	tr.nodes[0] = trieNode{first: -1, next: -1}
+	path := []int32{0} // the nodes of the last pattern added, by depth
+	prev := ""
+	for _, id := range ids {
+		p := patterns[id]
+		l := 0 // the prefix p shares with prev, which is in the trie
+		for l < len(p) && l < len(prev) && p[l] == prev[l] {
+			l++
+		}
+		last := int32(-1) // the last child of path[l]: the node of prev after the shared prefix
+		if len(path) > l+1 {
+			last = path[l+1]
+		}
+		path = path[:l+1]
+		s := path[l]
+		for i := l; i < len(p); i++ {
+			rest := utf8Rest(p[i])
+			if !utf8.RuneStart(p[i]) {
+				rest = tr.nodes[s].rest - 1
+			}
+			t := int32(len(tr.nodes))
+			tr.nodes = append(tr.nodes, trieNode{first: -1, next: -1, b: p[i], rest: rest})
+			tr.used[p[i]] = true
+			if last >= 0 {
+				tr.nodes[last].next = t
+			} else {
+				tr.nodes[s].first = t
+			}
+			if s == 0 {
+				tr.root[p[i]] = t
+			}
+			path = append(path, t)
+			s, last = t, -1
+		}
+		tr.nodes[s].out = append(tr.nodes[s].out, id)
+		prev = p
+	}
+	nodes := tr.nodes
 	// The mid states with no prefix: inside[k] has k bytes to come (inside[0] is the start).
 	var inside [4]int32
 	for k := 1; k <= 3; k++ {
 		inside[k] = int32(len(nodes))
-		nodes = append(nodes, trieNode{rest: k})
+		nodes = append(nodes, trieNode{first: -1, next: -1, rest: k})
 	}
-	// Breadth-first: failure links, outputs inherited along them. A state with no proper
-	// suffix in the trie fails to the state with no prefix of its kind.
-	order := []int32{inside[1], inside[2], inside[3]}
-	queue := []int32{0}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		order = append(order, s)
-		for _, b := range sortedKeys(nodes[s].next) {
-			t := nodes[s].next[b]
+	tr.nodes = nodes
+	// Breadth-first (order is the queue): failure links, outputs inherited along them. A
+	// state with no proper suffix in the trie fails to the state with no prefix of its kind.
+	order := make([]int32, 0, len(nodes))
+	order = append(order, inside[1], inside[2], inside[3], 0)
+	for head := 3; head < len(order); head++ {
+		s := order[head]
+		for t := nodes[s].first; t >= 0; t = nodes[t].next {
+			b := nodes[t].b
 			nodes[t].fail = inside[nodes[t].rest]
 			for f := nodes[s].fail; s != 0; f = nodes[f].fail {
-				if nx, ok := nodes[f].next[b]; ok {
+				if nx := tr.child(f, b); nx >= 0 {
 					nodes[t].fail = nx
 					break
 				}
@@ -120,22 +180,17 @@ func newAutomaton(patterns []string) *automaton {
 				}
 			}
 			nodes[t].out = append(nodes[t].out, nodes[nodes[t].fail].out...)
-			queue = append(queue, t)
+			order = append(order, t)
 		}
 	}
-	return compile(nodes, order, inside)
+	return compile(tr, order, inside)
 }
 
 // compile lays out the automaton of the trie nodes, with their failure links and outputs,
 // in breadth-first order.
-func compile(nodes []trieNode, order []int32, inside [4]int32) *automaton {
+func compile(tr *trie, order []int32, inside [4]int32) *automaton {
+	nodes := tr.nodes
 	// Classes: continuation bytes (mid states' columns) and the others (boundary states').
-	used := [256]bool{}
-	for _, n := range nodes {
-		for b := range n.next {
-			used[b] = true
-		}
-	}
 	var class [256]int
 	mids, bounds := 0, 1           // classes of each kind; boundary class 0 is the reset class
 	other := [4]int{0, -1, -1, -1} // the class of unused lead bytes, by bytes to come
@@ -143,7 +198,7 @@ func compile(nodes []trieNode, order []int32, inside [4]int32) *automaton {
 	for b := 0; b < 256; b++ {
 		c, rest := byte(b), utf8Rest(byte(b))
 		switch {
-		case !utf8.RuneStart(c) && used[b]:
+		case !utf8.RuneStart(c) && tr.used[b]:
 			class[b] = mids
 			mids++
 		case !utf8.RuneStart(c):
@@ -152,7 +207,7 @@ func compile(nodes []trieNode, order []int32, inside [4]int32) *automaton {
 				mids++
 			}
 			class[b] = otherCont
-		case used[b]:
+		case tr.used[b]:
 			class[b] = bounds
 			bounds++
 		case rest > 0:
@@ -202,61 +257,68 @@ func compile(nodes []trieNode, order []int32, inside [4]int32) *automaton {
 		}
 	}
 	a.reset = uint32(mids)*m - m
-	delta := make([]uint32, uint32(mids)*m+uint32(bounds)*nb)
-	// at returns the index of state id's next state on class c (of id's kind).
-	at := func(id uint32, c int, mid bool) uint32 {
-		if mid {
-			return uint32(c)*m + id
-		}
-		return uint32(mids)*m + uint32(c)*nb + id - m
+	l := layout{class: &class, newID: newID, m: m, nb: nb, mids: mids, bounds: bounds, inside: inside}
+	size := uint32(mids)*m + uint32(bounds)*nb
+	if len(nodes) <= 1<<16 {
+		a.delta16 = make([]uint16, size)
+		fillDelta(tr, order, &l, a.delta16)
+	} else {
+		a.delta32 = make([]uint32, size)
+		fillDelta(tr, order, &l, a.delta32)
 	}
-	// Rows in breadth-first order, so that a state's failure row is filled before it.
+	return a
+}
+
+// layout is where compile puts the states and classes in the table.
+type layout struct {
+	class        *[256]int
+	newID        []uint32 // by trie node: its state
+	m, nb        uint32   // mid and boundary states
+	mids, bounds int      // classes of each kind
+	inside       [4]int32
+}
+
+// at returns the index of state id's next state on class c (of id's kind).
+func (l *layout) at(id uint32, c int, mid bool) uint32 {
+	if mid {
+		return uint32(c)*l.m + id
+	}
+	return uint32(l.mids)*l.m + uint32(c)*l.nb + id - l.m
+}
+
+// fillDelta fills the table: the rows in breadth-first order, so that a state's failure row
+// is filled before it.
+func fillDelta[T uint16 | uint32](tr *trie, order []int32, l *layout, delta []T) {
+	nodes, newID, inside := tr.nodes, l.newID, l.inside
 	for _, s := range order {
 		id, mid := newID[s], nodes[s].rest > 0
-		classes := bounds
+		classes := l.bounds
 		if mid {
-			classes = mids
+			classes = l.mids
 		}
 		switch {
 		case s >= inside[1]: // no prefix, k to come: one byte less to come
+			next := T(newID[inside[nodes[s].rest-1]])
 			for c := range classes {
-				delta[at(id, c, true)] = newID[inside[nodes[s].rest-1]]
+				delta[l.at(id, c, true)] = next
 			}
 		case s == 0: // the start: a character no pattern starts with is skipped
-			delta[at(id, 0, false)] = id
-			for b := range class {
+			delta[l.at(id, 0, false)] = T(id)
+			for b := range l.class {
 				if rest := utf8Rest(byte(b)); rest >= 0 {
-					delta[at(id, class[b], false)] = newID[inside[rest]]
+					delta[l.at(id, l.class[b], false)] = T(newID[inside[rest]])
 				}
 			}
 		default:
 			fail := newID[nodes[s].fail]
 			for c := range classes {
-				delta[at(id, c, mid)] = delta[at(fail, c, mid)]
+				delta[l.at(id, c, mid)] = delta[l.at(fail, c, mid)]
 			}
 		}
-		for b, t := range nodes[s].next {
-			delta[at(id, class[b], mid)] = newID[t]
+		for t := nodes[s].first; t >= 0; t = nodes[t].next {
+			delta[l.at(id, l.class[nodes[t].b], mid)] = T(newID[t])
 		}
 	}
-	if len(nodes) <= 1<<16 {
-		a.delta16 = make([]uint16, len(delta))
-		for i, v := range delta {
-			a.delta16[i] = uint16(v)
-		}
-	} else {
-		a.delta32 = delta
-	}
-	return a
-}
-
-func sortedKeys(m map[byte]int32) []byte {
-	ks := make([]byte, 0, len(m))
-	for b := range m {
-		ks = append(ks, b)
-	}
-	sort.Slice(ks, func(i, j int) bool { return ks[i] < ks[j] })
-	return ks
 }
 
 // scan appends every match in b to out, in order of end, and returns it, with spare: memory

@@ -94,3 +94,15 @@ func BenchmarkScan200Bytes(b *testing.B) {
 		d.Scan(msg)
 	}
 }
+
+// BenchmarkNew measures compiling the embedded pack's cues and playbooks into a Detector:
+// what every start of the CLI pays before its first scan.
+func BenchmarkNew(b *testing.B) {
+	_, p := mustDetector(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
