@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,4 +87,68 @@ func BenchmarkConfirmSeenOnOtherNode(b *testing.B) {
 	slices.Sort(ds)
 	b.ReportMetric(float64(ds[len(ds)/2])/1e6, "median-ms")
 	b.ReportMetric(float64(ds[len(ds)*99/100])/1e6, "p99-ms")
+}
+
+// listeningStore is a store that says it tells of changes, with the notifications sent by the
+// test (wake, once ListenChanges is called), and counts the reads of the change sequence.
+type listeningStore struct {
+	intel.Store
+	wake  chan func()
+	reads atomic.Int32
+}
+
+func (s *listeningStore) Listens() bool { return true }
+
+func (s *listeningStore) ListenChanges(ctx context.Context, wake func()) {
+	s.wake <- wake
+	<-ctx.Done()
+}
+
+func (s *listeningStore) ChangesSince(ctx context.Context, seq int64, limit int) ([]shopguard.Change, error) {
+	s.reads.Add(1)
+	return s.Store.ChangesSince(ctx, seq, limit)
+}
+
+// A burst of notifications costs one sync, not one each: Follow leaves FollowGap between its
+// syncs, and what was notified meanwhile waits for the next one, which sees it.
+func TestFollowServesABurstWithOneSync(t *testing.T) {
+	engines(t, func(t *testing.T, open func() *sqlstore.DB) {
+		writer := newService(t, open())
+		store := &listeningStore{Store: open(), wake: make(chan func(), 1)}
+		follower := &intel.Service{Store: store, Index: intel.NewIndex(), FollowGap: 500 * time.Millisecond}
+		if err := follower.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go follower.Follow(ctx, time.Hour)
+		wake := <-store.wake
+		start, before := time.Now(), store.reads.Load()
+		wake()
+		for store.reads.Load() == before { // the first notification is served at once
+			time.Sleep(time.Millisecond)
+		}
+		synced := store.reads.Load()
+		if err := writer.Submit(ctx, newReport("13800003000"), intel.Reporter{IP: ip("192.0.2.10")}); err != nil {
+			t.Fatal(err)
+		}
+		for range 100 {
+			wake()
+		}
+		if d := 300*time.Millisecond - time.Since(start); d > 0 { // else the machine was too slow to tell
+			time.Sleep(d)
+			if n := store.reads.Load() - synced; n != 0 {
+				t.Fatalf("notifications within the gap read the change sequence %d more times; want none", n)
+			}
+		}
+		for { // the sync after the gap serves the notifications that waited
+			if in, _ := follower.Lookup(shopguard.KindPhone, "13800003000"); in.Reports > 0 {
+				break
+			}
+			if time.Since(start) > 10*time.Second {
+				t.Fatal("the follower did not see the report within 10 s")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	})
 }

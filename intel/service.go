@@ -73,6 +73,8 @@ type Service struct {
 	// CachePath is the node's index cache file; "" for none. With one, a node starts by
 	// reading it and replaying the changes since, instead of reading every reputation.
 	CachePath string
+	// FollowGap is the least time between two syncs of Follow; 0 for DefaultFollowGap.
+	FollowGap time.Duration
 
 	syncMu sync.Mutex
 	cursor int64
@@ -183,10 +185,18 @@ func (s *Service) Sync(ctx context.Context) error {
 // of truth.
 const SlowPoll = 30 * time.Second
 
+// DefaultFollowGap is the least time between two syncs of Follow, unless Service.FollowGap
+// says otherwise. The notifications of the writes that commit within it are served by one
+// sync at its end, so that a node syncs at most 20 times a second (two queries each) however
+// many writes the other nodes make, for at most this much more delay in seeing a change; a
+// notification after a quiet spell is served at once.
+const DefaultFollowGap = 50 * time.Millisecond
+
 // Follow syncs until ctx ends, so that changes made on other nodes reach this node's index:
 // whenever the store tells of a change (PostgreSQL), and every interval (SlowPoll at the
-// least, where the store tells).
+// least, where the store tells); never twice within FollowGap.
 func (s *Service) Follow(ctx context.Context, interval time.Duration) {
+	gap := cmpOr(s.FollowGap, DefaultFollowGap)
 	wake := make(chan struct{}, 1)
 	if s.Store.Listens() {
 		go s.Store.ListenChanges(ctx, func() {
@@ -200,6 +210,10 @@ func (s *Service) Follow(ctx context.Context, interval time.Duration) {
 	every.TickOr(ctx, interval, wake, func() {
 		if err := s.Sync(ctx); err != nil && ctx.Err() == nil && s.Log != nil {
 			s.Log.Error("intel: follow changes", "err", err)
+		}
+		select { // a notification meanwhile waits in wake for the next sync
+		case <-ctx.Done():
+		case <-time.After(gap):
 		}
 	})
 }
@@ -259,7 +273,7 @@ func (s *Service) SubmitWith(ctx context.Context, r *shopguard.Report, who Repor
 	return s.Sync(ctx)
 }
 
-func cmpOr(v, def int) int {
+func cmpOr[T int | time.Duration](v, def T) T {
 	if v > 0 {
 		return v
 	}
