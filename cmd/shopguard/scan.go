@@ -84,7 +84,7 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	defer closeIn()
 	if *jsonl {
 		_, err := batch.RunParallel(in, m.Stdout, func(line []byte) (any, error) {
-			input, err := text.ParseInput(line)
+			input, err := text.ParseValidInput(line) // batch hands valid JSON
 			if err != nil {
 				return nil, err
 			}

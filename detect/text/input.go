@@ -1,0 +1,239 @@
+package text
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
+
+// ParseValidInput is ParseInput for data already known to be valid JSON, as batch.Run hands
+// a line to its Func. The common shape, an object whose keys are plain ASCII and whose "id",
+// "text" and "messages" (each at most once) hold a string, a string and an array of objects
+// with string members, is read in one pass without reflection; anything else goes through
+// ParseInput, whose answer (and error) it is. On data that is not valid JSON its answer is
+// undefined.
+func ParseValidInput(data []byte) (Input, error) {
+	s := inputScanner{b: data}
+	in, ok := s.input()
+	if !ok {
+		return ParseInput(data)
+	}
+	return in, in.Validate()
+}
+
+// inputScanner reads an Input from valid JSON; each method reports false on a shape it
+// leaves to encoding/json.
+type inputScanner struct {
+	b []byte
+	i int
+}
+
+func (s *inputScanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// peek skips white space and returns the next byte (0 at the end).
+func (s *inputScanner) peek() byte {
+	s.space()
+	if s.i >= len(s.b) {
+		return 0
+	}
+	return s.b[s.i]
+}
+
+// literal returns the string literal at s.i, quotes included, and moves past it.
+func (s *inputScanner) literal() []byte {
+	start := s.i
+	for s.i++; s.i < len(s.b); s.i++ {
+		switch s.b[s.i] {
+		case '\\':
+			s.i++
+		case '"':
+			s.i++
+			return s.b[start:s.i]
+		}
+	}
+	return s.b[start:]
+}
+
+// str reads a string value as encoding/json decodes it: escapes resolved and invalid UTF-8
+// replaced (both by encoding/json itself, on the literal alone).
+func (s *inputScanner) str() (string, bool) {
+	if s.peek() != '"' {
+		return "", false
+	}
+	raw := s.literal()
+	if len(raw) >= 2 && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var v string
+	return v, json.Unmarshal(raw, &v) == nil
+}
+
+// key reads an object's key and the colon after it: plain ASCII without escapes only, so
+// that it matches a field as encoding/json would only when it is the field's name exactly
+// (fold reports a key that matches one of names in another case).
+func (s *inputScanner) key(names ...string) (key string, ok bool) {
+	if s.peek() != '"' {
+		return "", false
+	}
+	raw := s.literal()
+	if len(raw) < 2 {
+		return "", false
+	}
+	raw = raw[1 : len(raw)-1]
+	for _, c := range raw {
+		if c == '\\' || c >= utf8.RuneSelf {
+			return "", false
+		}
+	}
+	key = string(raw)
+	for _, n := range names {
+		if key != n && strings.EqualFold(key, n) {
+			return "", false
+		}
+	}
+	if s.peek() != ':' {
+		return "", false
+	}
+	s.i++
+	return key, true
+}
+
+// skip moves past a value of any kind.
+func (s *inputScanner) skip() {
+	depth := 0
+	s.space()
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			s.literal()
+		case c == '{' || c == '[':
+			depth++
+			s.i++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				return // the end of the enclosing object or array
+			}
+			depth--
+			s.i++
+		case depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			return // the end of a number, true, false or null
+		default:
+			s.i++
+		}
+		if depth == 0 && (c == '"' || c == '}' || c == ']') {
+			return // a string, object or array ended
+		}
+	}
+}
+
+// object reads the members of an object, calling member with each key after its colon;
+// member reads the value.
+func (s *inputScanner) object(names []string, member func(key string) bool) bool {
+	if s.peek() != '{' {
+		return false
+	}
+	s.i++
+	if s.peek() == '}' {
+		s.i++
+		return true
+	}
+	for {
+		k, ok := s.key(names...)
+		if !ok || !member(k) {
+			return false
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (s *inputScanner) input() (Input, bool) {
+	var in Input
+	var seen [3]bool
+	ok := s.object([]string{"id", "text", "messages"}, func(k string) bool {
+		var ok bool
+		switch k {
+		case "id":
+			in.ID, ok = s.str()
+			return ok && once(&seen[0])
+		case "text":
+			in.Text, ok = s.str()
+			return ok && once(&seen[1])
+		case "messages":
+			in.Messages, ok = s.messages()
+			return ok && once(&seen[2])
+		}
+		s.skip()
+		return true
+	})
+	return in, ok && s.peek() == 0
+}
+
+// once reports whether *seen was false, and sets it: a key given twice is left to
+// encoding/json.
+func once(seen *bool) bool {
+	first := !*seen
+	*seen = true
+	return first
+}
+
+func (s *inputScanner) messages() ([]Message, bool) {
+	if s.peek() != '[' {
+		return nil, false
+	}
+	s.i++
+	msgs := []Message{}
+	if s.peek() == ']' {
+		s.i++
+		return msgs, true
+	}
+	for {
+		var m Message
+		ok := s.object([]string{"from", "text", "time"}, func(k string) bool {
+			var ok bool
+			switch k {
+			case "from":
+				m.From, ok = s.str()
+			case "text":
+				m.Text, ok = s.str()
+			case "time":
+				m.Time, ok = s.str()
+			default:
+				s.skip()
+				ok = true
+			}
+			return ok
+		})
+		if !ok {
+			return nil, false
+		}
+		msgs = append(msgs, m)
+		switch s.peek() {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			return msgs, true
+		default:
+			return nil, false
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package text
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// sameAsParseInput checks that ParseValidInput answers as ParseInput on valid JSON.
+func sameAsParseInput(t *testing.T, data string) {
+	t.Helper()
+	if !json.Valid([]byte(data)) {
+		return
+	}
+	want, wantErr := ParseInput([]byte(data))
+	got, err := ParseValidInput([]byte(data))
+	if !reflect.DeepEqual(got, want) || (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
+		t.Errorf("%s:\n got %#v, %v\nwant %#v, %v", data, got, err, want, wantErr)
+	}
+}
+
+var inputSeeds = []string{
+	`{"id": "uci-0", "text": "Go until jurong point", "label": "ok", "type": "", "source": "UCI"}`,
+	`{"id":"a","messages":[{"from":"them","text":"x","time":"10:00"},{"from":"me","text":"y"}],"n":[1,{"a":[2,"]"]},true,null,-1.5e3]}`,
+	` {"text":"esc \"q\" \u00e9 \ud83d\ude00 \/ \n"} `,
+	`{"text":"bad utf8 ` + "\xff" + `"}`,
+	`{"Text":"case folds"}`, `{"TEXT":"x","text":"y"}`, `{"text":"a","text":"b"}`,
+	`{"messages":[{"from":"me","text":"a","time":"x"}],"messages":[{"from":"them","text":"b"}]}`,
+	`{"id":7,"text":"number id"}`, `{"text":null}`, `{"messages":null,"text":"t"}`, `{"messages":[]}`,
+	`{"messages":[null]}`, `{"messages":[{"from":"bot","text":"x"}]}`, `{"text":"a","messages":[{"from":"me","text":"b"}]}`,
+	`{"messages":[{"From":"me","text":"b"}]}`, `{"messages":[{"from":"me","text":"b","x":{"y":[]},"z":1}]}`,
+	`{}`, `[1,2]`, `"text"`, `{"id":"a"}`, `{"\u0074ext":"escaped key"}`, `{"tеxt":"cyrillic e"}`, `{"":1,"text":"k"}`,
+	`{"x":123,"text":"after a number"}`, `{"x": false ,"text":"after false"}`, `{"text":"   "}`,
+}
+
+func TestParseValidInput(t *testing.T) {
+	for _, s := range inputSeeds {
+		sameAsParseInput(t, s)
+	}
+}
+
+// FuzzParseValidInput checks ParseValidInput against ParseInput on any valid JSON.
+func FuzzParseValidInput(f *testing.F) {
+	for _, s := range inputSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(sameAsParseInput)
+}
