@@ -80,10 +80,6 @@ func loadList[T any, P interface {
 			return nil, &LoadError{File: file, Field: k, Msg: fmt.Sprintf("unknown top-level key: want %q", key)}
 		}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(file, err)
-	}
 	items := doc[key]
 	seen := map[string]int{}
 	for i := range items {
@@ -95,6 +91,12 @@ func loadList[T any, P interface {
 		}
 		seen[p.key()] = i
 		if len(errs) > 0 {
+			// The document's nodes, for the line, are read only now: a second parse of
+			// every file would cost every start as much as the first.
+			var root yaml.Node
+			if err := yaml.Unmarshal(data, &root); err != nil {
+				return nil, yamlError(file, err)
+			}
 			path := key + "." + itoa(i) + "." + errs[0].path
 			return nil, &LoadError{File: file, Line: lineOf(&root, path), Field: path, Msg: errs[0].msg}
 		}

@@ -163,3 +163,13 @@ func TestAdviseOrderAndLength(t *testing.T) {
 		t.Errorf("low risk: want only the general advice, got %q", adv)
 	}
 }
+
+// BenchmarkDefault measures reading the embedded pack: what every start of the CLI pays.
+func BenchmarkDefault(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Default(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
