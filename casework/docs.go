@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -31,8 +32,9 @@ func ValidDocument(name string) bool { return slices.Contains(Documents, name) }
 var templateFS embed.FS
 
 // templates holds, per language, the documents and the blocks they share. Templates are
-// parsed once: they are fixed at build time, so a broken one is a programming error.
-var templates = func() map[shopguard.Lang]*template.Template {
+// parsed once, at their first use (not at every start of the program): they are fixed at
+// build time, so a broken one is a programming error.
+var templates = sync.OnceValue(func() map[shopguard.Lang]*template.Template {
 	funcs := template.FuncMap{"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }}
 	m := map[shopguard.Lang]*template.Template{}
 	for _, lang := range shopguard.Langs {
@@ -41,7 +43,7 @@ var templates = func() map[shopguard.Lang]*template.Template {
 		m[lang] = template.Must(t.ParseFS(templateFS, pattern))
 	}
 	return m
-}()
+})
 
 // DocInput is what a document is drafted from.
 type DocInput struct {
@@ -94,7 +96,7 @@ func Markdown(name string, lang shopguard.Lang, in DocInput) ([]byte, error) {
 		d.ChainHead = in.Evidence[n-1].Hash
 	}
 	var b bytes.Buffer
-	if err := templates[lang].ExecuteTemplate(&b, fmt.Sprintf("%s.%s.md.tmpl", name, lang), d); err != nil {
+	if err := templates()[lang].ExecuteTemplate(&b, fmt.Sprintf("%s.%s.md.tmpl", name, lang), d); err != nil {
 		return nil, fmt.Errorf("casework: draft %s in %s: %w", name, lang, err)
 	}
 	return b.Bytes(), nil

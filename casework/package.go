@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shopguard/shopguard"
@@ -57,7 +58,10 @@ type PackageInput struct {
 //go:embed templates/index.html.tmpl
 var indexHTML string
 
-var indexTemplate = template.Must(template.New("index").Parse(indexHTML))
+// indexTemplate is the package's index page, parsed at its first use.
+var indexTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("index").Parse(indexHTML))
+})
 
 // WritePackage writes a case's evidence package to w as a ZIP: evidence/ with the files,
 // documents/ with every document in both languages as Markdown and PDF, index.html to open
@@ -126,7 +130,7 @@ func WritePackage(ctx context.Context, w io.Writer, in PackageInput) error {
 		}
 	}
 	var index bytes.Buffer
-	if err := indexTemplate.Execute(&index, indexData(in, m, docs)); err != nil {
+	if err := indexTemplate().Execute(&index, indexData(in, m, docs)); err != nil {
 		return fmt.Errorf("casework: package index: %w", err)
 	}
 	if _, err := put("index.html", in.Now, &index); err != nil {

@@ -3,6 +3,7 @@ package site
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // provinces are the one-character abbreviations that begin an ICP filing number.
@@ -10,8 +11,11 @@ const provinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋�
 
 // icpRE finds anything written like an ICP filing or licence number, well formed or not, so
 // that a malformed one is caught too: an optional character, "ICP", the kind (备 filing, 证
-// licence), digits, 号 and a site number.
-var icpRE = regexp.MustCompile(`(?i)(\p{Han})?\s*ICP\s*(备案|备|證|证|備)?\s*(?:号|號)?\s*[:：]?\s*(\d*)\s*(号|號)?(-\d{1,3})?`)
+// licence), digits, 号 and a site number. Compiled at its first use, not at every start of
+// the program (its character classes take milliseconds).
+var icpRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(\p{Han})?\s*ICP\s*(备案|备|證|证|備)?\s*(?:号|號)?\s*[:：]?\s*(\d*)\s*(号|號)?(-\d{1,3})?`)
+})
 
 // ICP is an ICP number found on a page: as written, and whether it has the form of a real one.
 type ICP struct {
@@ -22,7 +26,7 @@ type ICP struct {
 // findICP returns the ICP numbers written in text, at most 5.
 func findICP(text string) []ICP {
 	var out []ICP
-	for _, m := range icpRE.FindAllStringSubmatch(text, 5) {
+	for _, m := range icpRE().FindAllStringSubmatch(text, 5) {
 		out = append(out, ICP{Text: strings.TrimSpace(m[0]), Valid: validICP(m[1], m[2], m[3], m[4])})
 	}
 	return out
@@ -69,8 +73,11 @@ func ValidUSCC(code string) bool {
 	return code[17] == uscc[check]
 }
 
-// licenceRE finds a business licence number after the words that introduce it.
-var licenceRE = regexp.MustCompile(`(?:统一社会信用代码|社会信用代码|信用代码|营业执照注册号|营业执照号码|营业执照号|营业执照|注册号)\s*[:：]?\s*([0-9A-Za-z]{8,24})`)
+// licenceRE finds a business licence number after the words that introduce it (compiled at
+// its first use, as icpRE).
+var licenceRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:统一社会信用代码|社会信用代码|信用代码|营业执照注册号|营业执照号码|营业执照号|营业执照|注册号)\s*[:：]?\s*([0-9A-Za-z]{8,24})`)
+})
 
 // Licence is a business licence number found on a page and whether its check character is right.
 type Licence struct {
@@ -82,7 +89,7 @@ type Licence struct {
 // code must pass the check; a 15-digit one is the registration number used before 2015.
 func findLicences(text string) []Licence {
 	var out []Licence
-	for _, m := range licenceRE.FindAllStringSubmatch(text, 5) {
+	for _, m := range licenceRE().FindAllStringSubmatch(text, 5) {
 		c := strings.ToUpper(m[1])
 		out = append(out, Licence{Code: c, Valid: ValidUSCC(c) || len(c) == 15 && allDigits(c)})
 	}
