@@ -34,8 +34,9 @@ type Store interface {
 // that a limit per account holds however the account's requests are spread over the nodes.
 type RateStore interface {
 	// ShareRates adds used (what each client took on this node since the previous call) to
-	// the node's running totals, forgets totals no node has touched since expired, and returns
-	// the other nodes' running totals touched since `since`.
+	// the node's running totals, forgets totals no node has touched since expired (nothing
+	// when expired is the zero time), and returns the other nodes' running totals touched
+	// since `since`. With nothing used and no expiry it only reads.
 	ShareRates(ctx context.Context, node string, used map[string]int64, since, expired time.Time) ([]RateUsage, error)
 }
 

@@ -173,7 +173,14 @@ func (s *Server) shareRatesOnce(ctx context.Context, now time.Time) error {
 	// A total touched a moment before the previous read may have committed after it: read
 	// back a little further than that.
 	since := s.rates.read.Add(-5 * time.Second)
-	others, err := s.Store.ShareRates(ctx, s.rates.node, used, since, now.Add(-rateKeep))
+	// Old totals are forgotten once a minute, so that a round in which this node counted
+	// nothing only reads (four rounds a second on every node).
+	sweep := now.Sub(s.rates.swept) > time.Minute
+	var expired time.Time
+	if sweep {
+		expired = now.Add(-rateKeep)
+	}
+	others, err := s.Store.ShareRates(ctx, s.rates.node, used, since, expired)
 	if err != nil {
 		return fmt.Errorf("http: share rate limits: %w", err)
 	}
@@ -196,7 +203,7 @@ func (s *Server) shareRatesOnce(ctx context.Context, now time.Time) error {
 			s.disk.absorb(client, grew, now)
 		}
 	}
-	if now.Sub(s.rates.swept) > time.Minute {
+	if sweep {
 		for k, v := range s.rates.seen {
 			if now.Sub(v.at) > rateKeep {
 				delete(s.rates.seen, k)

@@ -2,11 +2,14 @@ package http_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/shopguard/shopguard"
 	shttp "github.com/shopguard/shopguard/http"
 	"github.com/shopguard/shopguard/postgres"
+	"github.com/shopguard/shopguard/sqlite"
 	"github.com/shopguard/shopguard/storetest"
 )
 
@@ -48,5 +51,36 @@ func TestRateLimitHoldsAcrossNodes(t *testing.T) {
 	// Anonymous callers are limited per node: their addresses are not written to the database.
 	if st, _, _ := b.do(t, "GET", "/api/v1/knowledge", "", nil); st != 200 {
 		t.Fatalf("anonymous request on node B = %d", st)
+	}
+}
+
+// expiries is a store that records the expiry each ShareRates call passes.
+type expiries struct {
+	shopguard.Store
+	got []time.Time
+}
+
+func (s *expiries) ShareRates(ctx context.Context, node string, used map[string]int64, since, expired time.Time) ([]shopguard.RateUsage, error) {
+	s.got = append(s.got, expired)
+	return s.Store.ShareRates(ctx, node, used, since, expired)
+}
+
+// A node forgets old running totals once a minute, not in every round of sharing (four a
+// second): a round in which it counted nothing then only reads.
+func TestShareRatesForgetsOncePerMinute(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shopguard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	store := &expiries{Store: db}
+	n := newTestServerOn(t, store, nil)
+	for range 3 {
+		if err := n.srv.ShareRatesNow(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(store.got) != 3 || store.got[0].IsZero() || !store.got[1].IsZero() || !store.got[2].IsZero() {
+		t.Fatalf("expiries passed in three rounds within a minute: %v; want one, in the first", store.got)
 	}
 }

@@ -36,6 +36,9 @@ func testRates(t *testing.T, s shopguard.Store) {
 	if got, err = s.ShareRates(ctx, "node-a", nil, time.Now().Add(time.Minute), long); err != nil || len(got) != 0 {
 		t.Fatalf("totals touched before since: %+v, %v", got, err)
 	}
+	if got, err = s.ShareRates(ctx, "node-c", nil, long, time.Time{}); err != nil || len(got) != 3 {
+		t.Fatalf("without an expiry every total is kept: %+v, %v", got, err)
+	}
 	if _, err = s.ShareRates(ctx, "node-c", nil, long, time.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
