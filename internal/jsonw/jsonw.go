@@ -10,41 +10,56 @@ import (
 
 const hex = "0123456789abcdef"
 
-// plain[b] is true for a byte a JSON string holds as it is, in valid UTF-8: printable ASCII
-// but ", \, <, > and &; and every byte of a multi-byte character, but 0xE2, which starts
-// U+2028 and U+2029.
-var plain = func() (t [256]bool) {
-	for b := 0x20; b < 256; b++ {
-		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' && b != 0xE2
+// plain[b] is true for an ASCII byte a JSON string holds as it is: printable but ", \, <, >
+// and &.
+var plain = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
 	}
 	return t
 }()
 
 // String appends s as a JSON string, as encoding/json.Marshal writes it: <, > and & escaped,
-// U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD. Valid UTF-8 is read a byte at a time
-// through a table.
+// U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD. One pass: ASCII through a table, the
+// three-byte characters of Chinese text checked in place, the rest decoded.
 func String(dst []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		return stringInvalid(dst, s)
-	}
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		b := s[i]
-		switch {
-		case plain[b]:
-			continue
-		case b == 0xE2:
-			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, '\\', 'u', '2', '0', '2', hex[s[i+2]&0xF])
-				i += 2
-				start = i + 1
+		if b < utf8.RuneSelf {
+			if plain[b] {
+				i++
+				continue
 			}
+			dst = appendEscape(append(dst, s[start:i]...), b)
+			i++
+			start = i
 			continue
 		}
-		dst = appendEscape(append(dst, s[start:i]...), b)
-		start = i + 1
+		if b >= 0xE1 && b <= 0xEF && b != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// A valid three-byte character whose lead byte takes any continuation
+			// (U+1000–U+CFFF, U+E000–U+FFFF): as it is, but U+2028 and U+2029.
+			if b == 0xE2 && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, '\\', 'u', '2', '0', '2', hex[s[i+2]&0xF])
+				start = i + 3
+			}
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			start = i + size
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			start = i + size
+		}
+		i += size
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
@@ -67,42 +82,6 @@ func appendEscape(dst []byte, b byte) []byte {
 		return append(dst, '\\', 't')
 	}
 	return append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-}
-
-// stringInvalid is String for a string that is not valid UTF-8: a rune at a time.
-func stringInvalid(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if plain[b] {
-				i++
-				continue
-			}
-			dst = appendEscape(append(dst, s[start:i]...), b)
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 // Int appends n.

@@ -29,3 +29,29 @@ func TestStringsNil(t *testing.T) {
 		t.Errorf("Strings([]) = %s", got)
 	}
 }
+
+// TestStringThreeByteEdges holds the characters at the edges of the three-byte ranges that
+// String checks in place, and the malformed ones beside them, to encoding/json.
+func TestStringThreeByteEdges(t *testing.T) {
+	for _, s := range []string{"\u1000\ucfff\ud7ff\ue000\uffff\u0800\u2027\u2028\u2029\u202a",
+		"\xe1\x80", "\xe1\x80x", "\xe1\xc0\x80", "\xed\xa0\x80", "\xe0\x80\x80", "\xef\xbf\xbd", "a\xe2\x80\xa8b", "\xe2\x80\xa9"} {
+		want, _ := json.Marshal(s)
+		if got := String(nil, s); string(got) != string(want) {
+			t.Errorf("String(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+// BenchmarkString writes an advice text in Chinese and one in English, as the answers of
+// the checks hold them.
+func BenchmarkString(b *testing.B) {
+	texts := []string{"没有发现明显的诈骗迹象，但付款前仍请通过官方渠道核实。“淘宝”不会让你点这个链接。",
+		"No clear sign of a scam, but check through the official channel before you pay."}
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range texts {
+			buf = String(buf[:0], s)
+		}
+	}
+}
