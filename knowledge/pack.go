@@ -11,7 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 
@@ -43,6 +46,7 @@ type Pack struct {
 	advice    map[string]*Advice
 	brands    map[string]*Brand
 	cues      map[string]*Cue
+	advised   adviceCache
 }
 
 type meta struct {
@@ -302,8 +306,24 @@ const MaxAdvice = 8
 // Advise returns the advice for an assessment in lang, without repeats and at most
 // MaxAdvice: at high risk the urgent general advice first (stop, call 96110), then the first
 // steps for the two scam types suspected most; at medium risk those steps first, then the
-// general advice; at low risk the general advice alone.
+// general advice; at low risk the general advice alone. The list is made once per risk,
+// language and scam types known to the pack, and shared: callers must not change it.
 func (p *Pack) Advise(a shopguard.Assessment, lang shopguard.Lang) []string {
+	k, ok := p.adviceKeyOf(a, lang)
+	if !ok {
+		return p.advise(a, lang)
+	}
+	if out, ok := p.advised.get(k); ok {
+		return out
+	}
+	out := p.advise(a, lang)
+	out = out[:len(out):len(out)] // an append by a caller copies
+	p.advised.put(k, out)
+	return out
+}
+
+// advise makes the advice list that Advise returns.
+func (p *Pack) advise(a shopguard.Assessment, lang shopguard.Lang) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(ts []Text) {
@@ -334,4 +354,67 @@ func (p *Pack) Advise(a shopguard.Assessment, lang shopguard.Lang) []string {
 		add(general)
 	}
 	return out
+}
+
+// adviceKey is what the advice for an assessment depends on: its risk, whether it is read in
+// English (every other language reads the Chinese texts) and, above low risk, the first two
+// scam types suspected.
+type adviceKey struct {
+	risk   shopguard.Risk
+	en     bool
+	t1, t2 string
+}
+
+// adviceKeyOf returns the key of a's advice in lang, or false when the advice is not to be
+// kept: a risk other than the three, or a scam type the pack does not know (so that the
+// lists kept are bounded by the pack).
+func (p *Pack) adviceKeyOf(a shopguard.Assessment, lang shopguard.Lang) (adviceKey, bool) {
+	switch a.Risk {
+	case shopguard.RiskLow:
+		return adviceKey{risk: a.Risk, en: lang == shopguard.LangEN}, true
+	case shopguard.RiskMedium, shopguard.RiskHigh:
+	default:
+		return adviceKey{}, false
+	}
+	k := adviceKey{risk: a.Risk, en: lang == shopguard.LangEN}
+	types := a.ScamTypes[:min(2, len(a.ScamTypes))]
+	for _, id := range types {
+		if p.scamTypes[id] == nil {
+			return adviceKey{}, false
+		}
+	}
+	if len(types) > 0 {
+		k.t1 = types[0]
+	}
+	if len(types) > 1 {
+		k.t2 = types[1]
+	}
+	return k, true
+}
+
+// adviceCache keeps the advice lists made, by key: a map read without a lock and copied on
+// write (there are a few dozen keys at most in practice).
+type adviceCache struct {
+	mu sync.Mutex
+	m  atomic.Pointer[map[adviceKey][]string]
+}
+
+func (c *adviceCache) get(k adviceKey) ([]string, bool) {
+	m := c.m.Load()
+	if m == nil {
+		return nil, false
+	}
+	out, ok := (*m)[k]
+	return out, ok
+}
+
+func (c *adviceCache) put(k adviceKey, out []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := map[adviceKey][]string{}
+	if old := c.m.Load(); old != nil {
+		m = maps.Clone(*old)
+	}
+	m[k] = out
+	c.m.Store(&m)
 }

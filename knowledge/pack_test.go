@@ -173,3 +173,40 @@ func BenchmarkDefault(b *testing.B) {
 		}
 	}
 }
+
+// TestAdviseKeptEqualsMade checks the lists Advise keeps against lists made anew, for every
+// risk, both languages and pairs of scam types (known, unknown, repeated), asked twice; and
+// that asking again allocates nothing.
+func TestAdviseKeptEqualsMade(t *testing.T) {
+	p := mustDefault(t)
+	ids := []string{"", "no_such_type"}
+	for _, st := range p.ScamTypes {
+		ids = append(ids, st.ID)
+	}
+	for _, risk := range []shopguard.Risk{shopguard.RiskLow, shopguard.RiskMedium, shopguard.RiskHigh, "odd"} {
+		for _, lang := range []shopguard.Lang{shopguard.LangZH, shopguard.LangEN, "fr"} {
+			for _, a := range ids {
+				for _, b := range append(ids, "-") {
+					types := []string{}
+					if a != "" {
+						types = append(types, a)
+					}
+					if b != "-" {
+						types = append(types, b)
+					}
+					as := shopguard.Assessment{Risk: risk, ScamTypes: types}
+					want := p.advise(as, lang)
+					for range 2 {
+						if got := p.Advise(as, lang); !slices.Equal(got, want) {
+							t.Fatalf("Advise(%s, %v, %s) = %q, want %q", risk, types, lang, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+	as := shopguard.Assessment{Risk: shopguard.RiskHigh, ScamTypes: []string{"phishing"}}
+	if n := testing.AllocsPerRun(100, func() { p.Advise(as, shopguard.LangZH) }); n != 0 {
+		t.Errorf("Advise asked again allocates %v times", n)
+	}
+}
