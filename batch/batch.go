@@ -270,7 +270,7 @@ func handle(dst, line []byte, tooLong bool, lineNo int, fn Func) ([]byte, bool) 
 // scan of its top level; anything else goes through encoding/json, whose answer (and error
 // message) it is.
 func idOf(line []byte) (json.RawMessage, error) {
-	if json.Valid(line) {
+	if valid(line) {
 		if id, ok := scanID(line); ok {
 			return id, nil
 		}

@@ -1,0 +1,51 @@
+package batch
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+var validSeeds = []string{``, ` `, `{}`, `[]`, `{"id":"a","url":"x.com"}`, ` {"a" : [1, -2.5e+3, true, false, null, "\u00e9\n"] } `,
+	`{"a":}`, `{"a" 1}`, `{,}`, `[1,]`, `[,1]`, `{"a":1,}`, `01`, `-`, `1.`, `1e`, `1e+`, `-0.0E-0`, `"\x01"`, `"\ud83d"`,
+	`"\u12g4"`, `"\q"`, `"unterminated`, `tru`, `nulll`, `{"a":1}{}`, `[[[]]]`, `[[[]]`, `"\xff"`, "{\"a\":\"\t\"}", `{"a":[}`,
+	`[1 2]`, `{"a":1 "b":2}`, `{1:2}`, `[{"a":[{}]},{}]`}
+
+func TestValidIsEncodingJSON(t *testing.T) {
+	seeds := append(validSeeds, strings.Repeat("[", maxDepth)+strings.Repeat("]", maxDepth),
+		strings.Repeat("[", maxDepth+1)+strings.Repeat("]", maxDepth+1),
+		strings.Repeat(`{"a":`, maxDepth)+"1"+strings.Repeat("}", maxDepth),
+		strings.Repeat(`{"a":`, maxDepth)+"{}"+strings.Repeat("}", maxDepth))
+	for _, s := range seeds {
+		if got, want := valid([]byte(s)), json.Valid([]byte(s)); got != want {
+			t.Errorf("valid(%.40q) = %v, json.Valid %v", s, got, want)
+		}
+	}
+}
+
+func FuzzValid(f *testing.F) {
+	for _, s := range validSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := valid([]byte(s)), json.Valid([]byte(s)); got != want {
+			t.Fatalf("valid(%q) = %v, json.Valid %v", s, got, want)
+		}
+	})
+}
+
+// BenchmarkValid checks a line of the development URL file's shape.
+func BenchmarkValid(b *testing.B) {
+	line := []byte(`{"id": "jarelllama-2", "url": "00100.zzzly0925.workers.dev", "label": "scam", "target": "", "source": "jarelllama Scam-Blocklist light"}`)
+	for _, c := range []struct {
+		name string
+		f    func([]byte) bool
+	}{{"batch", valid}, {"encoding_json", json.Valid}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(line)))
+			for b.Loop() {
+				c.f(line)
+			}
+		})
+	}
+}
