@@ -13,9 +13,12 @@ type checkURLRequest struct {
 	Lang string `json:"lang"`
 }
 
+// checkURLKeys are checkURLRequest's JSON names, in its order, for decodeStrings.
+var checkURLKeys = []string{"url", "lang"}
+
 func (s *Server) handleCheckURL(w http.ResponseWriter, r *http.Request) error {
 	var req checkURLRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeStrings(r, &req, checkURLKeys, []*string{&req.URL, &req.Lang}); err != nil {
 		return err
 	}
 	if strings.TrimSpace(req.URL) == "" {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"runtime/debug"
@@ -124,8 +125,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			d := time.Since(start)
 			s.metrics.observe(st.route, r.Method, sw.status, d)
 			// The route pattern, never the path: paths may hold phone numbers or accounts.
-			s.Logger.Info("request", "request_id", st.id, "method", r.Method, "route", st.route,
-				"status", sw.status, "duration_ms", float64(d.Microseconds())/1000)
+			s.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("request_id", st.id),
+				slog.String("method", r.Method), slog.String("route", st.route), slog.Int("status", sw.status),
+				slog.Float64("duration_ms", float64(d.Microseconds())/1000)) // attributes, not pairs: nothing boxed
 		}()
 		inner.ServeHTTP(sw, r)
 	})
