@@ -20,12 +20,19 @@ type server struct {
 	store     *sqlstore.DB
 	http      *shttp.Server
 	logger    *slog.Logger
+	logs      *logWriter
 	stopFeeds context.CancelFunc
 }
 
 // openServer opens the store, loads the knowledge and starts serving.
-func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
-	logger, err := newLogger(m.Stderr, c.LogLevel, c.LogFormat)
+func (m *Main) openServer(ctx context.Context, c Config) (srv *server, err error) {
+	logs := newLogWriter(m.Stderr)
+	defer func() {
+		if err != nil {
+			logs.Close()
+		}
+	}()
+	logger, err := newLogger(logs, c.LogLevel, c.LogFormat)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +82,7 @@ func (m *Main) openServer(ctx context.Context, c Config) (*server, error) {
 		engine = "postgres"
 	}
 	logger.Info("shopguard serving", "url", h.URL(), "engine", engine, "knowledge", pack.Version)
-	return &server{store: store, http: h, logger: logger, stopFeeds: stopFeeds}, nil
+	return &server{store: store, http: h, logger: logger, logs: logs, stopFeeds: stopFeeds}, nil
 }
 
 // close stops the server gracefully: requests in flight finish (for up to 30 s), then the
@@ -87,7 +94,7 @@ func (s *server) close() error {
 	err := s.http.Close(ctx)
 	err = errors.Join(err, s.store.Close())
 	s.logger.Info("shopguard stopped")
-	return err
+	return errors.Join(err, s.logs.Close())
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {
