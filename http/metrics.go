@@ -5,6 +5,8 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +21,25 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// series keeps the children of requests and duration by route, method and status
+	// (seriesKey → *series), so that a request does not build and hash its labels; at most
+	// maxSeries of them (methods are the client's to choose), the rest are asked of the vectors.
+	series  sync.Map
+	nseries atomic.Int64
+}
+
+// maxSeries bounds metrics.series.
+const maxSeries = 1024
+
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+// series are the children of metrics' vectors for one seriesKey.
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -36,8 +57,18 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 }
 
 func (m *metrics) observe(route, method string, status int, d time.Duration) {
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(route).Observe(d.Seconds())
+	k := seriesKey{route, method, status}
+	var s *series
+	if v, ok := m.series.Load(k); ok {
+		s = v.(*series)
+	} else {
+		s = &series{m.requests.WithLabelValues(route, method, strconv.Itoa(status)), m.duration.WithLabelValues(route)}
+		if m.nseries.Add(1) <= maxSeries {
+			m.series.Store(k, s)
+		}
+	}
+	s.requests.Inc()
+	s.duration.Observe(d.Seconds())
 }
 
 // Registry returns the server's Prometheus registry, for other parts to add their series.

@@ -124,13 +124,25 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 			d := time.Since(start)
 			s.metrics.observe(st.route, r.Method, sw.status, d)
-			// The route pattern, never the path: paths may hold phone numbers or accounts.
-			s.Logger.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("request_id", st.id),
-				slog.String("method", r.Method), slog.String("route", st.route), slog.Int("status", sw.status),
-				slog.Float64("duration_ms", float64(d.Microseconds())/1000)) // attributes, not pairs: nothing boxed
+			s.logRequest(st, r.Method, sw.status, d)
 		}()
 		inner.ServeHTTP(sw, r)
 	})
+}
+
+// logRequest writes a request's log line: Logger.LogAttrs without the caller's program counter
+// (runtime.Callers on every request, for a source that would always be this function).
+func (s *Server) logRequest(st *requestState, method string, status int, d time.Duration) {
+	ctx := context.Background()
+	h := s.Logger.Handler()
+	if !h.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+	// The route pattern, never the path: paths may hold phone numbers or accounts.
+	rec.AddAttrs(slog.String("request_id", st.id), slog.String("method", method), slog.String("route", st.route),
+		slog.Int("status", status), slog.Float64("duration_ms", float64(d.Microseconds())/1000)) // attributes, not pairs: nothing boxed
+	_ = h.Handle(ctx, rec) // as Logger.LogAttrs: a log that fails to write has nowhere to say so
 }
 
 // bodyMemory is the memory a request's body counts against Config.BodyMemory: eight times

@@ -75,15 +75,21 @@ const langCookie = "sg_lang"
 // langOf picks the language of a request: a ?lang= parameter (for API callers), the
 // switcher's cookie, else Accept-Language, else Chinese.
 func (u *ui) langOf(r *http.Request) shopguard.Lang {
-	if l, ok := shopguard.ParseLang(r.URL.Query().Get("lang")); ok {
-		return l
+	if r.URL.RawQuery != "" { // most requests have no query: nothing to parse
+		if l, ok := shopguard.ParseLang(r.URL.Query().Get("lang")); ok {
+			return l
+		}
 	}
 	if c, err := r.Cookie(langCookie); err == nil {
 		if l, ok := shopguard.ParseLang(c.Value); ok {
 			return l
 		}
 	}
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	al := r.Header.Get("Accept-Language")
+	if al == "" {
+		return shopguard.LangZH
+	}
+	tags, _, _ := language.ParseAcceptLanguage(al)
 	if len(tags) == 0 {
 		return shopguard.LangZH
 	}

@@ -75,8 +75,14 @@ const CommunitySource = "community"
 // the community, as a report (link.reported). Lower scores give nothing: the link check's
 // report signal stands for a confirmed verdict.
 func (s *Service) LookupDomain(domain string) []link.Hit {
-	in, err := s.Lookup(shopguard.KindDomain, domain)
-	if err != nil || in.Risk != shopguard.RiskHigh {
+	now := s.now()
+	// The risk alone first: most domains are unknown, and the whole indicator (masked display,
+	// dates, types) is built only for the one hit.
+	if r, _, err := s.Index.Risk(shopguard.KindDomain, domain, now); err != nil || r != shopguard.RiskHigh {
+		return nil
+	}
+	in, err := s.Index.Lookup(shopguard.KindDomain, domain, now)
+	if err != nil {
 		return nil
 	}
 	return []link.Hit{{Source: CommunitySource, Entry: in.Display, Report: true, Exact: true}}
