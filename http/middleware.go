@@ -108,12 +108,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		st := &requestState{id: requestID(r), clientIP: s.clientIP(r), route: "unmatched"}
 		st.lang = s.ui.langOf(r)
 		r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+		// Header.Set's effect, with the values in one array of this request's (one allocation,
+		// not five; the names are canonical already).
+		v := &[5]string{st.id, "nosniff", "no-referrer", "DENY", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"}
 		h := w.Header()
-		h.Set("X-Request-Id", st.id)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h["X-Request-Id"] = v[0:1:1]
+		h["X-Content-Type-Options"] = v[1:2:2]
+		h["Referrer-Policy"] = v[2:3:3]
+		h["X-Frame-Options"] = v[3:4:4]
+		h["Content-Security-Policy"] = v[4:5:5]
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {

@@ -224,12 +224,16 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request) bool {
 	st := stateOf(r)
 	// One bucket per account, whichever of its keys or sessions the request came with: minting
 	// more keys buys no more requests.
-	client, perSec := "ip:"+st.clientIP, s.Config.RateAnon
+	perSec := s.Config.RateAnon
 	if st.principal.User != nil {
-		client, perSec = "user:"+strconv.FormatInt(st.principal.User.ID, 10), s.Config.RateKey
+		perSec = s.Config.RateKey
 	}
 	if perSec <= 0 {
 		return true
+	}
+	client := "ip:" + st.clientIP
+	if st.principal.User != nil {
+		client = "user:" + strconv.FormatInt(st.principal.User.ID, 10)
 	}
 	if wait := s.limits.take(client, perSec, time.Now()); wait > 0 {
 		e := shopguard.Errorf(shopguard.ERATELIMIT, "too many requests: try again in %d s", int(math.Ceil(wait.Seconds())))

@@ -95,6 +95,9 @@ func TestCanonicalErrors(t *testing.T) {
 		{shopguard.KindDomain, "example.notatld", "not a known top-level domain"},
 		{shopguard.KindDomain, "com.cn", "public suffix"},
 		{shopguard.KindDomain, "1.2.3.4", "IP address"},
+		{shopguard.KindDomain, "[1.2.3.4]", "IP address"},
+		{shopguard.KindDomain, "[2001:db8::1]", "IP address"},
+		{shopguard.KindDomain, "::ffff:1.2.3.4", "IP address"},
 		{shopguard.KindDomain, "-bad.com", "dash"},
 		{shopguard.KindURL, "ftp://example.com/x", "only http and https"},
 		{shopguard.KindURL, "http://example.com:99999/", "port"},
@@ -115,6 +118,21 @@ func TestCanonicalErrors(t *testing.T) {
 				t.Fatalf("error %q does not say %q", shopguard.ErrorMessage(err), tt.msg)
 			}
 		})
+	}
+}
+
+// TestAppendCanonicalDomainAllocs holds the link check's reputation lookup of a domain already
+// in canonical form to the public suffix list's own allocation (its IP test): no copy of the
+// host, no error of a failed IP parse.
+func TestAppendCanonicalDomainAllocs(t *testing.T) {
+	buf := make([]byte, 0, 128)
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := ident.AppendCanonical(buf[:0], shopguard.KindDomain, "taobao-refund-center.top"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 1 {
+		t.Fatalf("AppendCanonical(domain) = %v allocations, want at most 1", allocs)
 	}
 }
 

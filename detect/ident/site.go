@@ -32,7 +32,10 @@ func appendHost(dst []byte, raw string, stripWWW bool, why *fault) ([]byte, bool
 		return dst, why.fail("a domain has at most 253 characters")
 	}
 	h, ascii := foldASCII(buf[:0], raw)
-	host := string(h)
+	host := raw // already canonical (the usual case): no copy
+	if string(h) != raw {
+		host = string(h)
+	}
 	if !ascii {
 		a, err := idna.Lookup.ToASCII(strings.TrimSpace(strings.Map(fold, raw)))
 		if err != nil {
@@ -41,8 +44,10 @@ func appendHost(dst []byte, raw string, stripWWW bool, why *fault) ([]byte, bool
 		host = a
 	}
 	host = strings.TrimSuffix(host, ".")
-	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
-		return dst, why.fail("an IP address is not a domain; report the full link as kind url")
+	if ip := strings.Trim(host, "[]"); mayBeIP(ip) {
+		if _, err := netip.ParseAddr(ip); err == nil {
+			return dst, why.fail("an IP address is not a domain; report the full link as kind url")
+		}
 	}
 	if len(host) > 253 {
 		return dst, why.failNum("a domain has at most 253 characters, got %d", len(host))
@@ -63,6 +68,12 @@ func appendHost(dst []byte, raw string, stripWWW bool, why *fault) ([]byte, bool
 		return dst, why.failStr("%q is a public suffix, not a domain someone owns; add the name before it", host)
 	}
 	return append(dst, host...), true
+}
+
+// mayBeIP reports whether netip.ParseAddr could accept s: IPv6 has a colon and IPv4 ends in
+// a digit. It spares the usual host name the parse, whose error is an allocation.
+func mayBeIP(s string) bool {
+	return strings.IndexByte(s, ':') >= 0 || s != "" && isDigit(s[len(s)-1])
 }
 
 // checkLabels checks the dot-separated labels of an ASCII host name.
