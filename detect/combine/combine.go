@@ -109,7 +109,7 @@ func (c Checks) ScanContext(ctx context.Context, msgs []text.Message) (text.Resu
 	if err != nil {
 		return text.Result{}, err
 	}
-	types := slices.Clone(r.Types)
+	types := slices.Clip(r.Types) // linkSignals's additions go to a copy
 	extra, unchecked, err := c.linkSignals(ctx, msgs, r, &types)
 	if err != nil {
 		return text.Result{}, err
@@ -124,13 +124,14 @@ func (c Checks) ScanContext(ctx context.Context, msgs []text.Message) (text.Resu
 	if ownOnly && r.Risk != shopguard.RiskLow {
 		extra = append(extra, own)
 	}
-	r.Checked = slices.Clone(text.Checked)
+	checked := 0
 	if c.Links != nil {
-		r.Checked = append(r.Checked, link.Checked...)
+		checked |= checkedLinks
 	}
 	if c.Reputations != nil {
-		r.Checked = append(r.Checked, shopguard.CheckedCommunity)
+		checked |= checkedCommunity
 	}
+	r.Checked = chatChecked[checked]
 	if len(extra) > 0 {
 		a := shopguard.Assess(append(slices.Clone(r.Signals), extra...), types)
 		r.Risk, r.Score, r.Signals, r.Types = a.Risk, a.Score, a.Signals, a.ScamTypes
@@ -142,6 +143,28 @@ func (c Checks) ScanContext(ctx context.Context, msgs []text.Message) (text.Resu
 	r.Finding = r.Assessment().Finding
 	return r, nil
 }
+
+// What a chat scan checked besides the text, as bits of an index into chatChecked.
+const (
+	checkedLinks     = 1 << iota // the links were judged
+	checkedCommunity             // the community was asked
+)
+
+// chatChecked is what a chat scan checked, by the bits of what it checked besides the text;
+// built once and shared by every answer (as text.Checked is by the text detector's).
+var chatChecked = func() (out [4][]string) {
+	for i := range out {
+		c := slices.Clone(text.Checked)
+		if i&checkedLinks != 0 {
+			c = append(c, link.Checked...)
+		}
+		if i&checkedCommunity != 0 {
+			c = append(c, shopguard.CheckedCommunity)
+		}
+		out[i] = slices.Clip(c)
+	}
+	return out
+}()
 
 // ModelSignal is the code of the learned layer's signal.
 const ModelSignal = "text.model"

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/shopguard/shopguard/detect/text"
@@ -21,12 +22,12 @@ const (
 	maxFeatures  = 1 << 15
 )
 
-// feature is one hashed feature of a conversation: its index and value, and, when the
-// extraction keeps them (to explain a verdict), the words it stands for.
+// feature is one hashed feature of a conversation: its index and value, and, for a word or
+// n-gram, the byte span in the walk's buffer of the words it stands for (empty for a fact).
 type feature struct {
-	idx   uint32
-	val   float32
-	words string
+	idx  uint32
+	val  float32
+	s, e int32
 }
 
 // Feature kinds, mixed into the hash so that a word and a cue of the same name differ.
@@ -45,7 +46,7 @@ const (
 )
 
 // hash is 32-bit FNV-1a of kind and s.
-func hash(kind byte, s string) uint32 {
+func hash[S string | []byte](kind byte, s S) uint32 {
 	return hashOn(start(kind), s)
 }
 
@@ -59,7 +60,7 @@ func mix(h uint32, r rune) uint32 {
 }
 
 // hashOn continues h over s, reading every digit as 0.
-func hashOn(h uint32, s string) uint32 {
+func hashOn[S string | []byte](h uint32, s S) uint32 {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= '0' && c <= '9' {
@@ -81,31 +82,49 @@ type Doc struct {
 
 // NewDoc returns what the model reads of a conversation and the detectors' verdict on it.
 func NewDoc(msgs []text.Message, r text.Result) Doc {
-	return Doc{Msgs: msgs, URLs: r.URLs, Facts: facts(msgs, r)}
+	return Doc{Msgs: msgs, URLs: r.URLs, Facts: facts(r)}
 }
 
 // facts returns the structural facts of a verdict the model weighs: each cue found, each
 // scam script that fired and each link check signal. The cues that make the structural gate
 // itself (a link, a phone number, a short code: see combine.Structural) and the stage reached
 // are left out: every conversation the model is asked about has them, so they must not speak
-// for it.
-func facts(msgs []text.Message, r text.Result) []string {
-	var out []string
+// for it. The facts are cut from one string, built in one allocation.
+func facts(r text.Result) []string {
+	size, n := 0, 0
+	eachFact(r, func(kind, name string) { size, n = size+len(kind)+len(name), n+1 })
+	if n == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.Grow(size)
+	eachFact(r, func(kind, name string) { b.WriteString(kind); b.WriteString(name) })
+	all, at := b.String(), 0
+	out := make([]string, 0, n)
+	eachFact(r, func(kind, name string) {
+		out = append(out, all[at:at+len(kind)+len(name)])
+		at += len(kind) + len(name)
+	})
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// eachFact calls f with the kind ("cue:", "type:", "signal:") and name of each fact of r (see
+// facts), in the order of r, repeats included.
+func eachFact(r text.Result, f func(kind, name string)) {
 	for _, c := range r.Cues {
 		if !gateCues[c.ID] {
-			out = append(out, "cue:"+c.ID)
+			f("cue:", c.ID)
 		}
 	}
 	for _, t := range r.Types {
-		out = append(out, "type:"+t)
+		f("type:", t)
 	}
 	for _, s := range r.Signals {
 		if strings.HasPrefix(s.Code, "link.") {
-			out = append(out, "signal:"+s.Code)
+			f("signal:", s.Code)
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // gateCues are the cues that stand for a link or a number as such, found by the text
@@ -114,42 +133,56 @@ var gateCues = map[string]bool{"link": true, "contact_number": true, "short_code
 
 // walk calls emit for every feature of d: the words and character n-grams of the other
 // side's messages (normalised as the text detector reads them, links left out; the shopper's
-// own messages are left out, as the cues leave them out), with the normalised text and the
-// span of the words, then the facts (fact true). It stops after maxTextBytes of text.
-func walk(d Doc, emit func(h uint32, fact bool, n string, s, e int)) {
+// own messages are left out, as the cues leave them out), with the byte span of the words in
+// buf, then the facts (fact true). It appends the normalised text to buf (its memory reused:
+// see buffers) and returns it; it stops after maxTextBytes of text.
+func walk(d Doc, buf []byte, emit func(h uint32, fact bool, s, e int)) []byte {
 	read := 0
 	for i, m := range d.Msgs {
 		if m.From == text.FromMe || read >= maxTextBytes {
 			continue
 		}
-		n := text.Normalize(withoutLinks(m.Text, i, d.URLs))
-		if len(n) > maxTextBytes-read {
-			n = n[:maxTextBytes-read]
+		at := len(buf)
+		buf = text.AppendNormalized(buf, withoutLinks(m.Text, i, d.URLs))
+		if len(buf)-at > maxTextBytes-read {
+			buf = buf[:at+maxTextBytes-read]
 		}
-		read += len(n)
-		grams(n, func(h uint32, s, e int) { emit(h, false, n, s, e) })
+		read += len(buf) - at
+		grams(buf[at:], func(h uint32, s, e int) { emit(h, false, at+s, at+e) })
 	}
 	for _, f := range d.Facts {
-		emit(hash(kindFact, f), true, "", 0, 0)
+		emit(hash(kindFact, f), true, 0, 0)
+	}
+	return buf
+}
+
+// buffers holds the memory walks write the normalised text in, so that scoring a
+// conversation allocates nothing for it.
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// withBuffer calls f with a pooled buffer and gives the buffer f returns back to the pool.
+func withBuffer(f func(buf []byte) []byte) {
+	b := buffers.Get().(*[]byte)
+	*b = f((*b)[:0])
+	if cap(*b) <= 4*maxTextBytes {
+		buffers.Put(b)
 	}
 }
 
 // extract returns the features of d (see walk), at most maxFeatures of the text: each word or n-gram
-// worth 1/√n for n of them (the text is of unit length, however long), each fact worth 1.
-// With words, each text feature keeps the words it stands for.
-func extract(d Doc, words bool) []feature {
+// worth 1/√n for n of them (the text is of unit length, however long), each fact worth 1,
+// and the buffer of the normalised text their spans point into (appended to buf).
+func extract(d Doc, buf []byte) ([]feature, []byte) {
 	var fs []feature
 	texts := 0
-	walk(d, func(h uint32, fact bool, n string, s, e int) {
+	buf = walk(d, buf, func(h uint32, fact bool, s, e int) {
 		f := feature{idx: h & (dim - 1), val: 1}
 		if !fact {
 			if texts >= maxFeatures {
 				return
 			}
 			texts++
-			if words {
-				f.words = n[s:e]
-			}
+			f.s, f.e = int32(s), int32(e)
 		}
 		fs = append(fs, f)
 	})
@@ -159,7 +192,7 @@ func extract(d Doc, words bool) []feature {
 			fs[i].val = scale
 		}
 	}
-	return fs
+	return fs, buf
 }
 
 // functionWords are English words that say nothing of what a message is about (pronouns,
@@ -213,7 +246,7 @@ func withoutLinks(s string, msg int, urls []text.URL) string {
 // numbers alone and function words are skipped) and pair of words, and each pair and triple of
 // other characters in a row, of a normalised text. A clause end ('\n') or a change of script
 // ends a run.
-func grams(n string, add func(h uint32, s, e int)) {
+func grams(n []byte, add func(h uint32, s, e int)) {
 	ps, pe := -1, -1       // the previous word, if the last thing read was a word
 	run, p1, p2 := 0, 0, 0 // characters in the current run of non-Latin ones; where the last two start
 	var r1, r2 rune        // the last two of them
@@ -233,7 +266,7 @@ func grams(n string, add func(h uint32, s, e int)) {
 				ps = -1
 				continue
 			}
-			if !functionWords[n[s:e]] {
+			if !functionWords[string(n[s:e])] {
 				add(hash(kindWord, n[s:e]), s, e)
 			}
 			if ps >= 0 {
@@ -248,7 +281,7 @@ func grams(n string, add func(h uint32, s, e int)) {
 			i++
 		default:
 			ps = -1
-			r, size := utf8.DecodeRuneInString(n[i:])
+			r, size := utf8.DecodeRune(n[i:])
 			run++
 			if run >= 2 {
 				add(mix(mix(kindChars2, r1), r), p1, i+size)

@@ -56,19 +56,21 @@ const (
 func (m *Model) Learned(source string) bool { return m.Sources[source] > 0 }
 
 // Prob returns the calibrated probability that a conversation is a scam. It sums the
-// weights as it reads, keeping no features: the fast path.
+// weights as it reads, keeping no features, in pooled memory: the fast path.
 func (m *Model) Prob(d Doc) float64 {
 	var texts, facts float64
 	n := 0
-	walk(d, func(h uint32, fact bool, _ string, _, _ int) {
-		if fact {
-			facts += float64(m.w[h&(dim-1)])
-			return
-		}
-		if n < maxFeatures {
-			texts += float64(m.w[h&(dim-1)])
-			n++
-		}
+	withBuffer(func(buf []byte) []byte {
+		return walk(d, buf, func(h uint32, fact bool, _, _ int) {
+			if fact {
+				facts += float64(m.w[h&(dim-1)])
+				return
+			}
+			if n < maxFeatures {
+				texts += float64(m.w[h&(dim-1)])
+				n++
+			}
+		})
 	})
 	raw := m.Bias + facts
 	if n > 0 {
@@ -103,8 +105,17 @@ type Verdict struct {
 const maxWords = 5
 
 // Judge scores a conversation and names the words that weighed most towards "scam".
-func (m *Model) Judge(d Doc) Verdict {
-	fs := extract(d, true)
+func (m *Model) Judge(d Doc) (v Verdict) {
+	withBuffer(func(buf []byte) []byte {
+		fs, buf := extract(d, buf)
+		v = m.judge(fs, buf)
+		return buf
+	})
+	return v
+}
+
+// judge is Judge of the features fs, whose spans point into buf.
+func (m *Model) judge(fs []feature, buf []byte) Verdict {
 	v := Verdict{Prob: m.calibrate(m.raw(fs))}
 	v.Scam = v.Prob >= m.Threshold
 	slices.SortStableFunc(fs, func(a, b feature) int {
@@ -121,8 +132,12 @@ func (m *Model) Judge(d Doc) Verdict {
 		if len(v.Words) == maxWords || m.w[f.idx] <= 0 {
 			break
 		}
-		if f.words != "" && !slices.ContainsFunc(v.Words, func(w string) bool { return overlap(w, f.words) }) {
-			v.Words = append(v.Words, f.words)
+		if f.e == f.s { // a fact
+			continue
+		}
+		words := string(buf[f.s:f.e])
+		if !slices.ContainsFunc(v.Words, func(w string) bool { return overlap(w, words) }) {
+			v.Words = append(v.Words, words)
 		}
 	}
 	return v

@@ -51,7 +51,8 @@ func Train(examples []Example, o Options) (*Model, error) {
 	m := &Model{Meta: Meta{Version: version, Bits: Bits, Seed: o.Seed, Epochs: o.Epochs, L2: o.L2, Sources: map[string]int{}}}
 	pos, neg := 0, 0
 	for _, e := range examples {
-		r := row{extract(e.Doc, false), e.Scam, e.Asked, e.Source}
+		fs, _ := extract(e.Doc, nil)
+		r := row{fs, e.Scam, e.Asked, e.Source}
 		m.Sources[e.Source]++
 		if heldOut(e.ID, o.HeldOut) {
 			held = append(held, r)

@@ -389,5 +389,24 @@ func normalizeString(s string) string {
 
 // Normalize returns s as the detector reads it (see normText): folded forms, lower case,
 // simplified characters, separators dropped, clause ends as '\n'. The learned layer
-// (detect/model) reads the same text.
+// (detect/model) reads the same text (see AppendNormalized).
 func Normalize(s string) string { return normalizeString(s) }
+
+// normTexts holds the normTexts AppendNormalized works in.
+var normTexts = sync.Pool{New: func() any { return new(normText) }}
+
+// AppendNormalized appends Normalize(s) to dst and returns the extended buffer. It works in
+// pooled memory: with room in dst, it allocates nothing.
+func AppendNormalized(dst []byte, s string) []byte {
+	t := normTexts.Get().(*normText)
+	t.reset()
+	normalize(s, t)
+	dst = append(dst, t.b...)
+	if cap(t.b) <= maxPooledNorm {
+		normTexts.Put(t)
+	}
+	return dst
+}
+
+// maxPooledNorm is the largest normalised text whose memory AppendNormalized keeps for reuse.
+const maxPooledNorm = 1 << 20
