@@ -123,19 +123,22 @@ var jsonBufs sync.Pool
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
 	if a, ok := v.(appender); ok { // the hot answers: no reflection, one write
 		bp, _ := jsonBufs.Get().(*[]byte)
 		if bp == nil {
 			bp = new([]byte)
 		}
 		*bp = append(a.AppendJSON((*bp)[:0]), '\n')
+		// Its length, known: net/http then sends it whole, not in chunks.
+		w.Header().Set("Content-Length", strconv.Itoa(len(*bp)))
+		w.WriteHeader(status)
 		w.Write(*bp)
 		if cap(*bp) <= 64<<10 { // keep no large buffer
 			jsonBufs.Put(bp)
 		}
 		return
 	}
+	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
