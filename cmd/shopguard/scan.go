@@ -60,6 +60,7 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	if fs.NArg() > 1 {
 		return usagef("scan takes at most one FILE")
 	}
+	go model.Default() // decode the learned layer's weights while the detector compiles (Default keeps them)
 	pack, det, err := loadTextDetector(c)
 	if err != nil {
 		return err
