@@ -24,6 +24,8 @@ type requestState struct {
 	principal auth.Principal
 	lang      shopguard.Lang
 	clientIP  string
+	// w is the request's writer as the middleware wraps it (kept here: one allocation for both).
+	w statusWriter
 }
 
 type stateKey struct{}
@@ -117,7 +119,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		h["Referrer-Policy"] = v[2:3:3]
 		h["X-Frame-Options"] = v[3:4:4]
 		h["Content-Security-Policy"] = v[4:5:5]
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &st.w
+		sw.ResponseWriter = w
 		defer func() {
 			if p := recover(); p != nil {
 				s.Logger.Error("panic", "request_id", st.id, "route", st.route, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
