@@ -113,7 +113,7 @@ func facts(r text.Result) []string {
 // facts), in the order of r, repeats included.
 func eachFact(r text.Result, f func(kind, name string)) {
 	for _, c := range r.Cues {
-		if !gateCues[c.ID] {
+		if !gateCue(c.ID) {
 			f("cue:", c.ID)
 		}
 	}
@@ -127,9 +127,15 @@ func eachFact(r text.Result, f func(kind, name string)) {
 	}
 }
 
-// gateCues are the cues that stand for a link or a number as such, found by the text
+// gateCue reports whether a cue stands for a link or a number as such, found by the text
 // detector's finders rather than by words.
-var gateCues = map[string]bool{"link": true, "contact_number": true, "short_code": true}
+func gateCue(id string) bool {
+	switch id {
+	case "link", "contact_number", "short_code":
+		return true
+	}
+	return false
+}
 
 // walk calls emit for every feature of d: the words and character n-grams of the other
 // side's messages (normalised as the text detector reads them, links left out; the shopper's
