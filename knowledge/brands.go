@@ -30,7 +30,8 @@ var brandCategories = map[string]bool{
 // brand itself uses, including short-link, static-content and country domains: a link on one
 // of them is the brand's own. Tokens are the brand's names as they appear in domain names and
 // text: Latin, pinyin and Chinese ("taobao", "淘宝"), lower case. Word marks a brand whose
-// name is an everyday word ("apple", "target"): a domain containing one of its names is not
+// name is an everyday word ("apple", "target") or a common topic of talk ("microsoft"): a
+// message naming it is not taken to come from it, a domain containing one of its names is not
 // taken to be about the brand without another sign, and misspellings of them are judged
 // leniently, since real words lie one letter away.
 type Brand struct {

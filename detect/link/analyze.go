@@ -179,10 +179,12 @@ func (a *Analyzer) AnalyzeURL(raw string) (shopguard.Assessment, error) {
 // community reports) that name it.
 var Checked = []string{"link.address", "link.brands", "link.lists"}
 
-// Analyze judges a parsed link. A redirector's link (a known parameter such as url=, q= or
+// Analyze judges a parsed link. A web archive's copy of a page is judged by the address it
+// copies. A redirector's link (a known parameter such as url=, q= or
 // next= holding another site's address) is judged by where it sends the reader as well: the
 // target's signals count, and an official redirector no longer vouches for it.
 func (a *Analyzer) Analyze(l Link) shopguard.Assessment {
+	l, _ = archived(l)
 	var buf [12]shopguard.Signal
 	sigs := a.signals(l, buf[:0])
 	if t, ok := a.redirectTarget(l.Path); ok {

@@ -91,6 +91,17 @@ func TestAnalyzeURL(t *testing.T) {
 		{"myhuaweicloud.com", shopguard.RiskLow, ""},
 		{"a.b.c.d.e.evil-shop.top", shopguard.RiskLow, CodeDeepSubdomain},
 		{"http://shop.example.top/account/login", shopguard.RiskMedium, CodeNoHTTPS},
+		// Banks, accounts, carriers, tolls and exchanges that western phishing imitates.
+		{"https://www.wellsfargo.com/locator", shopguard.RiskLow, CodeOfficial},
+		{"https://www.hsbc.co.uk/", shopguard.RiskLow, CodeOfficial},
+		{"wellsfargo-secure-login.top", shopguard.RiskHigh, CodeCombo},
+		{"netflix-billing-update.com", shopguard.RiskHigh, CodeCombo},
+		{"ezpass-unpaid-toll.com", shopguard.RiskMedium, CodeCombo},
+		{"coinbase.account-verify.xyz", shopguard.RiskHigh, CodeInSubdomain},
+		{"microsoft-account-verify.com", shopguard.RiskHigh, CodeCombo},
+		// A web archive's copy is judged by the address it copies.
+		{"https://web.archive.org/web/20200406042559/https://www.wellsfargo.com/locator", shopguard.RiskLow, CodeOfficial},
+		{"https://web.archive.org/web/2020id_/http://wellsfargo-secure-login.top/", shopguard.RiskHigh, CodeCombo},
 	} {
 		t.Run(tc.url, func(t *testing.T) {
 			got, err := a.AnalyzeURL(tc.url)

@@ -172,3 +172,31 @@ func generated(label string) bool {
 	}
 	return maxRun >= 6 || digits >= 2 && letters >= 3 && switches >= 3 || len(label) >= 12 && letters >= 10 && vowels*6 < letters
 }
+
+// archiveSites are the registrable domains of the Wayback Machine, whose links
+// web.archive.org/web/<time>/<address> show the archive's copy of another page.
+var archiveSites = map[string]bool{"archive.org": true}
+
+// archived returns the address an archive link shows a copy of, parsed, when l is one
+// (web.archive.org/web/20200406042559/https://example.com/page): the copy is judged by the
+// address it copies, since that page is what the reader sees. Linear in the path.
+func archived(l Link) (Link, bool) {
+	if !archiveSites[l.Site] || !strings.HasPrefix(l.Path, "/web/") {
+		return l, false
+	}
+	rest := l.Path[len("/web/"):]
+	i := strings.IndexByte(rest, '/')
+	if i <= 0 {
+		return l, false
+	}
+	for _, c := range []byte(rest[:i]) { // a time and flags: 20200406042559, 2020id_, *
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '_' || c == '*') {
+			return l, false
+		}
+	}
+	t, err := Parse(rest[i+1:])
+	if err != nil || archiveSites[t.Site] {
+		return l, false
+	}
+	return t, true
+}

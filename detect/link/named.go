@@ -33,8 +33,10 @@ const CodeOwnSiteOnly = "link.own_site_only"
 // wOwnSiteOnly is what such a message takes off: as much as an official link weighs alone.
 const wOwnSiteOnly = wOfficial
 
-// Official returns the own-site signal for l when it is on an official domain of a brand.
+// Official returns the own-site signal for l when it is on an official domain of a brand (or
+// is a web archive's copy of a page there).
 func (a *Analyzer) Official(l Link) (shopguard.Signal, bool) {
+	l, _ = archived(l)
 	b, ok := a.ix.official[a.ix.rehost(l).Site]
 	if !ok || l.IP {
 		return shopguard.Signal{}, false
@@ -61,11 +63,13 @@ const (
 
 // NotSender returns the link.not_sender signal when text, the message a link was found in,
 // names a brand of the registry (in its first senderHead bytes when the message is long) and
-// the link is none of that brand's domains, nor any brand's, nor a short link. act says the message asks the
+// the link is none of that brand's domains, nor any brand's, nor a short link (a web
+// archive's copy counts as the address it copies). act says the message asks the
 // reader to act on the link, which weighs more. Brands called by an everyday word are not
 // taken for a sender, and short names (UPS, DHL, JD) only when written in capitals.
 // Linear in the text.
 func (a *Analyzer) NotSender(text string, l Link, act bool) (shopguard.Signal, bool) {
+	l, _ = archived(l)
 	site := l.Site
 	if l.IP {
 		site = l.Host

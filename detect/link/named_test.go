@@ -26,3 +26,26 @@ func FuzzNotSender(f *testing.F) {
 		}
 	})
 }
+
+// TestNotSenderArchivedCopy checks that a web archive's copy of the named brand's own page is
+// not taken for a link away from the sender, while a copy of another site still is.
+func TestNotSenderArchivedCopy(t *testing.T) {
+	a := mustAnalyzer(t, nil)
+	const text = "HSBC: to find a branch near you, see "
+	for _, tc := range []struct {
+		url  string
+		away bool
+	}{
+		{"https://web.archive.org/web/20200406042559/https://www.hsbc.co.uk/branch-finder", false},
+		{"https://web.archive.org/web/20200406042559/https://hsbc-branch.example.top/", true},
+		{"https://hsbc-branch.example.top/", true},
+	} {
+		l, err := Parse(tc.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, away := a.NotSender(text+tc.url, l, true); away != tc.away {
+			t.Errorf("%s: link.not_sender %v, want %v", tc.url, away, tc.away)
+		}
+	}
+}
