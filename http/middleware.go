@@ -220,6 +220,9 @@ func (s *Server) clientIP(r *http.Request) string {
 }
 
 func (s *Server) trusted(ip string) bool {
+	if len(s.Config.TrustedProxies) == 0 {
+		return false // no proxy to trust: nothing to parse
+	}
 	p := net.ParseIP(ip)
 	for _, n := range s.Config.TrustedProxies {
 		if p != nil && n.Contains(p) {
