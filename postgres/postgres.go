@@ -57,8 +57,8 @@ var dialect = sqlstore.Dialect{
 		return errors.As(err, &e) && e.Code == "23505"
 	},
 	MigrationLock: `SELECT pg_advisory_xact_lock(7406001)`,
-	// two 32-bit keys: apart from the one-key locks (7406002 is the change lock, taken by the
-	// trigger of migrations/0070_changes_numbered_at_commit.sql) and from TryLock's
+	ChangeLock:    `SELECT pg_advisory_xact_lock(7406002)`,
+	// two 32-bit keys: apart from the one-key locks above and from TryLock's
 	IdentifierLock: `SELECT pg_advisory_xact_lock(7406003, $1)`,
 	Notify:         `SELECT pg_notify('` + changesChannel + `', '')`,
 	TryLock:        `SELECT pg_try_advisory_lock($1)`,

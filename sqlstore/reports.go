@@ -34,11 +34,10 @@ func (db *DB) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) er
 // (ScoreWith), computes and stores their reputations and marks the changes scored.
 //
 // The scoring runs under the identifiers' locks (lockIdentifiers), so that it reads every
-// earlier write to them, committed, while writes to other identifiers score at the same time.
-// The sequence numbers must commit in order, so that a node following the sequence never
-// skips one: on SQLite the writes are serial; on PostgreSQL a trigger deferred to the commit
-// numbers the changes under the change lock, held from there to the end of the commit, so
-// that writes wait on one another for their commits only.
+// earlier write to them, committed, while writes to other identifiers score at the same time;
+// only then does tx take the change lock, which it holds until it commits, to append to the
+// sequence: one statement. Writes wait on one another for that append and their commits, not
+// for one another's scoring.
 func (db *DB) addChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, at time.Time) error {
 	if len(ids) == 0 {
 		return nil
@@ -57,6 +56,9 @@ func (db *DB) addChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identi
 		if _, err := tx.ExecContext(ctx, db.Dialect.Notify); err != nil {
 			return fmt.Errorf("notify the change: %w", err)
 		}
+	}
+	if err := db.lockChanges(ctx, tx); err != nil {
+		return err
 	}
 	var q strings.Builder
 	q.WriteString(`INSERT INTO changes (kind, value, at, scored) VALUES `)

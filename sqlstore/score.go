@@ -35,6 +35,18 @@ func (db *DB) scorer() shopguard.ScoreFunc {
 	return nil
 }
 
+// lockChanges takes the change lock for tx (Dialect.ChangeLock): the writes to the change
+// sequence commit in turn, in the order of their sequence numbers.
+func (db *DB) lockChanges(ctx context.Context, tx *sql.Tx) error {
+	if db.Dialect.ChangeLock == "" {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, db.Dialect.ChangeLock); err != nil {
+		return fmt.Errorf("lock the change sequence: %w", err)
+	}
+	return nil
+}
+
 // lockIdentifiers takes, for tx, the locks of ids (Dialect.IdentifierLock, each with a number
 // hashed from the identifier, in increasing order so that two writes never wait on each
 // other in a circle): once they are held, every earlier write that scored one of ids has
