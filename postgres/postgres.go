@@ -58,11 +58,9 @@ var dialect = sqlstore.Dialect{
 	},
 	MigrationLock: `SELECT pg_advisory_xact_lock(7406001)`,
 	ChangeLock:    `SELECT pg_advisory_xact_lock(7406002)`,
-	// two 32-bit keys: apart from the one-key locks above and from TryLock's
-	IdentifierLock: `SELECT pg_advisory_xact_lock(7406003, $1)`,
-	Notify:         `SELECT pg_notify('` + changesChannel + `', '')`,
-	TryLock:        `SELECT pg_try_advisory_lock($1)`,
-	Unlock:         `SELECT pg_advisory_unlock($1)`,
+	Notify:        `SELECT pg_notify('` + changesChannel + `', '')`,
+	TryLock:       `SELECT pg_try_advisory_lock($1)`,
+	Unlock:        `SELECT pg_advisory_unlock($1)`,
 }
 
 // changesChannel is the channel of the notifications a write to the change sequence sends.

@@ -31,47 +31,31 @@ func (db *DB) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) er
 }
 
 // addChanges appends identifiers to the change sequence inside tx and, when the store scores
-// (ScoreWith), computes and stores their reputations and marks the changes scored.
-//
-// The scoring runs under the identifiers' locks (lockIdentifiers), so that it reads every
-// earlier write to them, committed, while writes to other identifiers score at the same time;
-// only then does tx take the change lock, which it holds until it commits, to append to the
-// sequence: one statement. Writes wait on one another for that append and their commits, not
-// for one another's scoring.
+// (ScoreWith), computes and stores their reputations and marks the changes scored: after the
+// change lock, so that the reads see every earlier write to the sequence, committed.
 func (db *DB) addChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, at time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	if err := db.lockChanges(ctx, tx); err != nil {
+		return err
+	}
 	score := db.scorer()
-	if score != nil {
-		if err := db.lockIdentifiers(ctx, tx, ids); err != nil {
-			return err
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, value, at, scored) VALUES ($1, $2, $3, $4)`,
+			string(id.Kind), id.Value, toDB(at), score != nil); err != nil {
+			return fmt.Errorf("append a change: %w", err)
 		}
+	}
+	if score != nil {
 		if err := db.scoreAll(ctx, tx, ids, score); err != nil {
 			return fmt.Errorf("score the changes: %w", err)
 		}
 	}
 	if db.Dialect.Notify != "" {
-		// heard once tx commits, wherever in it this runs
 		if _, err := tx.ExecContext(ctx, db.Dialect.Notify); err != nil {
 			return fmt.Errorf("notify the change: %w", err)
 		}
-	}
-	if err := db.lockChanges(ctx, tx); err != nil {
-		return err
-	}
-	var q strings.Builder
-	q.WriteString(`INSERT INTO changes (kind, value, at, scored) VALUES `)
-	args := make([]any, 0, 4*len(ids))
-	for i, id := range ids {
-		if i > 0 {
-			q.WriteByte(',')
-		}
-		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", len(args)+1, len(args)+2, len(args)+3, len(args)+4)
-		args = append(args, string(id.Kind), id.Value, toDB(at), score != nil)
-	}
-	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-		return fmt.Errorf("append a change: %w", err)
 	}
 	return nil
 }

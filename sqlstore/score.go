@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"hash/fnv"
-	"slices"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -36,7 +34,7 @@ func (db *DB) scorer() shopguard.ScoreFunc {
 }
 
 // lockChanges takes the change lock for tx (Dialect.ChangeLock): the writes to the change
-// sequence commit in turn, in the order of their sequence numbers.
+// sequence commit in turn, and what tx reads after it includes every one committed before.
 func (db *DB) lockChanges(ctx context.Context, tx *sql.Tx) error {
 	if db.Dialect.ChangeLock == "" {
 		return nil
@@ -47,50 +45,25 @@ func (db *DB) lockChanges(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// lockIdentifiers takes, for tx, the locks of ids (Dialect.IdentifierLock, each with a number
-// hashed from the identifier, in increasing order so that two writes never wait on each
-// other in a circle): once they are held, every earlier write that scored one of ids has
-// committed, and what tx reads after includes it.
-func (db *DB) lockIdentifiers(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier) error {
-	if db.Dialect.IdentifierLock == "" {
-		return nil
-	}
-	keys := make([]int32, 0, len(ids))
-	for _, id := range ids {
-		h := fnv.New32a()
-		h.Write([]byte(id.Kind))
-		h.Write([]byte{0})
-		h.Write([]byte(id.Value))
-		keys = append(keys, int32(h.Sum32()))
-	}
-	slices.Sort(keys)
-	for _, k := range slices.Compact(keys) {
-		if _, err := tx.ExecContext(ctx, db.Dialect.IdentifierLock, k); err != nil {
-			return fmt.Errorf("lock the identifiers to score: %w", err)
-		}
-	}
-	return nil
-}
-
 // ScoreChanges computes and stores the reputation of every identifier with a change not yet
-// scored up to through, and marks those changes scored, under the identifiers' locks: a node
-// that comes second finds them scored and does nothing. Every change up to through has
-// committed (the sequence commits in order), so no change joins them meanwhile.
+// scored up to through, and marks those changes scored, under the change lock: a node that
+// comes second finds them scored and does nothing.
 func (db *DB) ScoreChanges(ctx context.Context, through int64, score shopguard.ScoreFunc) (int, error) {
 	var n int
 	err := db.inTx(ctx, "score changes", func(tx *sql.Tx) error {
-		ids, err := db.unscored(ctx, tx, through)
-		if err != nil || len(ids) == 0 {
+		if err := db.lockChanges(ctx, tx); err != nil {
 			return err
 		}
-		if err := db.lockIdentifiers(ctx, tx, ids); err != nil {
-			return err
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT kind, value FROM changes WHERE NOT scored AND seq <= $1`, through)
+		if err != nil {
+			return db.wrap("score changes", "changes", err)
 		}
-		if db.Dialect.IdentifierLock != "" {
-			// another node may have scored them while tx waited
-			if ids, err = db.unscored(ctx, tx, through); err != nil || len(ids) == 0 {
-				return err
-			}
+		ids, err := scanIdentifiers(rows)
+		if err != nil {
+			return db.wrap("score changes", "changes", err)
+		}
+		if len(ids) == 0 {
+			return nil
 		}
 		if err := db.scoreAll(ctx, tx, ids, score); err != nil {
 			return err
@@ -102,16 +75,6 @@ func (db *DB) ScoreChanges(ctx context.Context, through int64, score shopguard.S
 		return nil
 	})
 	return n, err
-}
-
-// unscored returns the identifiers with a change not yet scored up to through.
-func (db *DB) unscored(ctx context.Context, tx *sql.Tx, through int64) ([]shopguard.Identifier, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT kind, value FROM changes WHERE NOT scored AND seq <= $1`, through)
-	if err != nil {
-		return nil, db.wrap("score changes", "changes", err)
-	}
-	ids, err := scanIdentifiers(rows)
-	return ids, db.wrap("score changes", "changes", err)
 }
 
 // scanIdentifiers reads rows of kind and value, and closes them.

@@ -24,15 +24,10 @@ type Dialect struct {
 	// MigrationLock is run first in every migration transaction, to keep two nodes from
 	// migrating at once ("" for none).
 	MigrationLock string
-	// ChangeLock is run before a transaction appends to the change sequence, and held until
-	// it ends, so that sequence numbers commit in order and a node following the sequence
-	// never skips one ("" where writes are serial already, as on SQLite).
+	// ChangeLock is run before a transaction appends to the change sequence, so that
+	// sequence numbers commit in order and a node following the sequence never skips one
+	// ("" where writes are serial already, as on SQLite).
 	ChangeLock string
-	// IdentifierLock is run with a number hashed from an identifier ($1, an int32) before a
-	// transaction computes the identifier's reputation, and held until it ends, so that the
-	// writes to one identifier score in turn, each reading what the one before committed
-	// ("" where writes are serial already).
-	IdentifierLock string
 	// Notify is run in a transaction that appended to the change sequence, so that the nodes
 	// listening (Listen) hear of it once it commits ("" for none).
 	Notify string
