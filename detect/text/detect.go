@@ -118,6 +118,7 @@ type cue struct {
 	from      uint8
 	negatable bool
 	negator   bool
+	sentence  bool // a negator that reaches to the end of its sentence
 }
 
 type pattern struct {
@@ -182,7 +183,7 @@ func New(p *knowledge.Pack) (*Detector, error) {
 			}
 		}
 		d.cues = append(d.cues, cue{id: c.ID, code: c.SignalCode(), stage: slices.Index(knowledge.Stages, c.Stage),
-			weight: c.Weight, from: from, negatable: c.Negatable, negator: c.Negator})
+			weight: c.Weight, from: from, negatable: c.Negatable, negator: c.Negator, sentence: c.Scope == knowledge.ScopeSentence})
 		if !c.Negator {
 			d.heard |= from
 		}
@@ -418,7 +419,7 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 		}
 		slices.SortStableFunc(hits[first:], func(a, b hit) int { return int(a.ns - b.ns) })
 		if len(negs) > 0 || len(excs) > 0 {
-			hits = d.dropNegated(hits, first, negs, excs, buf.b)
+			hits = d.dropNegated(hits, first, negs, excs, buf.b, m.Text)
 		}
 		runeOffsets(hits[first:], m.Text, !buf.invalid)
 	}
@@ -603,11 +604,14 @@ func (d *Detector) linkHits(hits []hit, urls []URL, buf *normText, bit uint8) []
 // exception of their cue, and the negatable ones that a negator reaches: one that ends at
 // most negationReach bytes before the hit in the same clause, or, for a list ("never add
 // WeChat, transfer or give codes"), a hit so negated just before it, or one that starts at
-// most negationReach bytes after it in the same clause.
-func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte) []hit {
+// most negationReach bytes after it in the same clause; a negator of sentence scope ("we
+// will never ask for…") reaches every hit up to the end of its sentence in text, the
+// message's original text.
+func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte, text string) []hit {
 	msgHits := hits[first:]
 	kept := hits[:first]
-	reach := int32(-1) // end of the last negator or negated hit seen, -1 for none
+	reach := int32(-1)   // end of the last negator or negated hit seen, -1 for none
+	sentence := int32(0) // end in text of the last sentence a negator of sentence scope reaches
 	ni := 0
 	slices.SortStableFunc(excs, func(a, b hit) int { return int(a.ns - b.ns) })
 	negs = slices.DeleteFunc(negs, func(n hit) bool { return excepted(n, excs, d.maxPat) }) // "能不能" asks, it does not forbid
@@ -615,18 +619,49 @@ func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte
 	for _, h := range msgHits {
 		for ni < len(negs) && negs[ni].ne <= h.ns {
 			reach = max(reach, negs[ni].ne)
+			if d.cues[negs[ni].cue].sentence && negs[ni].be > sentence {
+				sentence = sentenceEnd(text, negs[ni].be)
+			}
 			ni++
 		}
 		if excepted(h, excs, d.maxPat) {
 			continue
 		}
-		if d.cues[h.cue].negatable && (reach >= 0 && (h.ns <= reach || h.ns-reach <= negationReach && !clauseBreak(b[reach:h.ns])) || negatedAfter(h, negs[ni:], b, d.maxPat)) {
+		if d.cues[h.cue].negatable && (h.bs < sentence || reach >= 0 && (h.ns <= reach || h.ns-reach <= negationReach && !clauseBreak(b[reach:h.ns])) || negatedAfter(h, negs[ni:], b, d.maxPat)) {
 			reach = max(reach, h.ne)
 			continue
 		}
 		kept = append(kept, h)
 	}
 	return kept
+}
+
+// sentenceEnd returns the offset in text of the end of the sentence that holds offset i: its
+// first full stop (a '.' before a space or the end), '!', '?', ';', line break, or Chinese
+// 。！？；or comma, full-width or after a Chinese character (a Chinese comma parts clauses, an
+// English one often only the items of a list) from i on, or len(text). dropNegated asks only past the end it was last given,
+// so a message is read once.
+func sentenceEnd(text string, i int32) int32 {
+	for j := int(i); j < len(text); j++ {
+		switch c := text[j]; c {
+		case '!', '?', ';', '\n':
+			return int32(j)
+		case ',':
+			if j > 0 && text[j-1] >= utf8.RuneSelf { // after a Chinese character: a Chinese comma typed narrow
+				return int32(j)
+			}
+		case '.':
+			if j+1 == len(text) || text[j+1] == ' ' || text[j+1] == '\n' {
+				return int32(j)
+			}
+		case 0xE3, 0xEF: // lead bytes of 。 (E3 80 82) and ！？；， (EF BC 81, 9F, 9B, 8C)
+			if strings.HasPrefix(text[j:], "。") || strings.HasPrefix(text[j:], "！") || strings.HasPrefix(text[j:], "？") ||
+				strings.HasPrefix(text[j:], "；") || strings.HasPrefix(text[j:], "，") {
+				return int32(j)
+			}
+		}
+	}
+	return int32(len(text))
 }
 
 // negatedAfter reports whether a negator follows h closely in the same clause ("验证码请勿

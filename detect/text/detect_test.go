@@ -191,6 +191,33 @@ func TestNegationAndSender(t *testing.T) {
 	}
 }
 
+func TestSentenceNegation(t *testing.T) {
+	d, _ := mustDetector(t)
+	requests := func(r Result) bool {
+		return slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "asks_code" || c.ID == "personal_transfer" || c.ID == "asks_card" })
+	}
+	for _, tip := range []string{
+		// A list runs past the few words a plain "never" reaches.
+		"Your bank will never ask for your PIN, your full card number or a code we sent you, and never asks you to move money to a safe account.",
+		"银行不会要求您提供密码、短信里的动态码或者把钱转到所谓的安全账户。",
+		"平台不会通过短信链接让您重新认证或填写银行卡信息",
+	} {
+		if r := d.ScanText(tip); requests(r) || r.Risk != shopguard.RiskLow {
+			t.Errorf("%q: %s %v", tip, r.Risk, cueIDs(r))
+		}
+	}
+	for _, ask := range []string{
+		// The sentence ends, and so does what the warning covers.
+		"We never ask for your PIN. Now please read me the code we sent you.",
+		"客服不会要求您付费，请提供收到的验证码。",
+		"客服不会要求您付费,请提供收到的验证码。", // a Chinese comma typed narrow
+	} {
+		if r := d.ScanText(ask); !requests(r) {
+			t.Errorf("%q: the request after the warning's sentence was cancelled: %v", ask, cueIDs(r))
+		}
+	}
+}
+
 func TestURLWithoutScheme(t *testing.T) {
 	d, _ := mustDetector(t)
 	r := d.ScanText("Your parcel is held. Update your address at http //parcel-hold.top/x today")

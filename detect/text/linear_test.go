@@ -18,6 +18,13 @@ func TestScanIsLinear(t *testing.T) {
 			return func() { d.ScanText(s) }
 		}})
 	}
+	// Negators that reach to the end of their sentence, in one long sentence and in many.
+	for _, unit := range []string{"we never ask for a code or a transfer, ", "we never ask for a code. ", "不会要求您转账或验证码"} {
+		cases = append(cases, lineartest.Case{Name: "sentence negators " + unit, Make: func(n int) func() {
+			s := lineartest.Repeat(unit, n)
+			return func() { d.ScanText(s) }
+		}})
+	}
 	// Many messages, with cues of windowed and ordered rules in each.
 	for _, unit := range []string{"加我微信", "先交押金", "取消订单", "转到我的卡上"} {
 		cases = append(cases, lineartest.Case{Name: "many messages " + unit, Make: func(n int) func() {
