@@ -25,6 +25,9 @@ var smallBodies = sync.Pool{New: func() any { return new([smallBody]byte) }}
 // read by one scan, without reflection; any other body goes through decodeJSON, on the same
 // bytes, whose answer and errors it is.
 func decodeStrings(r *http.Request, v any, keys []string, vals []*string) error {
+	if err := checkJSONType(r); err != nil {
+		return err
+	}
 	buf := smallBodies.Get().(*[smallBody]byte)
 	defer smallBodies.Put(buf)
 	n, err := io.ReadFull(r.Body, buf[:])

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"mime"
 	"net"
 	"net/http"
 	"slices"
@@ -41,6 +42,8 @@ func statusOf(code string) int {
 		return http.StatusServiceUnavailable
 	case EMETHOD:
 		return http.StatusMethodNotAllowed
+	case EMEDIATYPE:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -147,6 +150,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // decodeJSON reads one JSON object from the request body into v, refusing unknown fields and
 // trailing data, with an EINVALID error naming the field at fault.
 func decodeJSON(r *http.Request, v any) error {
+	if err := checkJSONType(r); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -156,6 +162,29 @@ func decodeJSON(r *http.Request, v any) error {
 		return shopguard.Invalid("", "the body holds more than one JSON value")
 	}
 	return shopguard.CheckAllText(v)
+}
+
+// EMEDIATYPE is the code of a body the API reads as JSON sent with another content type (415).
+const EMEDIATYPE = "unsupported_media_type"
+
+// checkJSONType refuses a JSON body sent with a content type other than JSON's
+// (application/json or a type ending in +json; no header at all is taken as JSON). A form's
+// type is what curl -d sends, whose body was read as a form and found empty; a cross-site
+// request that carries a cookie is refused before this by CrossOriginProtection, whatever
+// its type.
+func checkJSONType(r *http.Request) error {
+	v := r.Header.Get("Content-Type")
+	if v == "" || v == "application/json" {
+		return nil
+	}
+	ct, _, err := mime.ParseMediaType(v)
+	if err == nil && (ct == "application/json" || strings.HasSuffix(ct, "+json")) {
+		return nil
+	}
+	if err != nil || len(ct) > 100 {
+		ct = "unreadable"
+	}
+	return shopguard.Errorf(EMEDIATYPE, "send the body as JSON with the header Content-Type: application/json, not %s (curl -d sends a form's type: add -H 'Content-Type: application/json')", ct)
 }
 
 // jsonError turns an encoding/json error into an EINVALID error that names the field.
