@@ -7,11 +7,14 @@ package knowledge
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
+	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -63,13 +66,54 @@ func Embedded() (fs.FS, error) {
 	return sub, nil
 }
 
-// Default returns the pack built into the program.
+// Default returns the pack built into the program. It is made from the Go values of
+// pack_gen.go, which hold the embedded files as loaded and checked, so that a start parses no
+// YAML; when they were made from other files than those embedded (data/*.yaml changed since
+// the last go generate), the files are read instead.
 func Default() (*Pack, error) {
 	sub, err := Embedded()
 	if err != nil {
 		return nil, err
 	}
-	return Load(sub)
+	if !builtInFresh() {
+		return Load(sub)
+	}
+	b := &builtIn
+	p := &Pack{Name: b.Name, Version: b.Version, ScamTypes: b.ScamTypes, Channels: b.Channels,
+		Laws: b.Laws, Tips: b.Tips, Signals: b.Signals, Advice: b.Advice, Brands: b.Brands,
+		LinkTerms: b.LinkTerms, Cues: b.Cues, Playbooks: b.Playbooks}
+	if err := p.index(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+//go:generate go test -run TestBuiltInFresh -update
+
+// builtInFresh reports whether builtIn was made from the files embedded: the SHA-256 of
+// their names and contents is builtInSum.
+var builtInFresh = sync.OnceValue(func() bool {
+	sum, err := filesSum(embedded, "data")
+	return err == nil && sum == builtInSum
+})
+
+// filesSum returns the SHA-256 of the files in dir of fsys, in order of name: each name,
+// its length and its contents.
+func filesSum(fsys fs.FS, dir string) (string, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return "", fmt.Errorf("knowledge: sum %s: %w", dir, err)
+	}
+	h := sha256.New()
+	for _, e := range entries {
+		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return "", fmt.Errorf("knowledge: sum %s: %w", dir, err)
+		}
+		fmt.Fprintf(h, "%s\n%d\n", e.Name(), len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Load reads a pack from base, then each overlay in turn: an overlay's entries are added, or

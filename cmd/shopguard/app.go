@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"strings"
@@ -33,21 +32,20 @@ func openStore(ctx context.Context, c Config) (*sqlstore.DB, error) {
 
 // loadKnowledge loads the embedded pack and, when configured, the operator's pack over it.
 func loadKnowledge(c Config) (*knowledge.Pack, error) {
+	if c.Knowledge == "" {
+		return knowledge.Default()
+	}
 	base, err := knowledge.Embedded()
 	if err != nil {
 		return nil, err
 	}
-	var overlays []fs.FS
-	if c.Knowledge != "" {
-		st, err := os.Stat(c.Knowledge)
-		if err != nil || !st.IsDir() {
-			return nil, usagef("--knowledge %q: not a directory", c.Knowledge)
-		}
-		overlays = append(overlays, os.DirFS(c.Knowledge))
+	st, err := os.Stat(c.Knowledge)
+	if err != nil || !st.IsDir() {
+		return nil, usagef("--knowledge %q: not a directory", c.Knowledge)
 	}
-	pack, err := knowledge.Load(base, overlays...)
+	pack, err := knowledge.Load(base, os.DirFS(c.Knowledge))
 	var le *knowledge.LoadError
-	if errors.As(err, &le) && c.Knowledge != "" {
+	if errors.As(err, &le) {
 		return nil, usagef("knowledge pack %s: %v", c.Knowledge, err)
 	}
 	return pack, err
