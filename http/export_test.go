@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/shopguard/shopguard"
@@ -52,4 +53,14 @@ func (s *Server) FillWork() (release func()) {
 			r()
 		}
 	}
+}
+
+// RoutePatterns returns the pattern of r's literal route ("" when it has none) and the
+// pattern the mux chooses for r.
+func (s *Server) RoutePatterns(r *http.Request) (literal, mux string) {
+	_, mux = s.mux.Handler(r)
+	if lr, ok := s.literal[r.Method+" "+r.URL.Path]; ok && r.URL.RawPath == "" {
+		literal = lr.pattern
+	}
+	return literal, mux
 }

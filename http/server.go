@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -118,6 +119,9 @@ type Server struct {
 
 	planner *casework.Planner
 	mux     *http.ServeMux
+	// literal holds the routes whose pattern is a method and a path without wildcards, by
+	// pattern: for a request of that method and path the mux would choose the same.
+	literal map[string]literalRoute
 	srv     *http.Server
 	ln      net.Listener
 	// metricsSrv and metricsLn serve /metrics on Config.MetricsAddr, when set.
@@ -158,6 +162,7 @@ func NewServer(cfg Config, store shopguard.Store, pack *knowledge.Pack, logger *
 	s := &Server{
 		Config: cfg, Store: store, Auth: auth.NewService(store), Knowledge: pack, Logger: logger,
 		mux:      http.NewServeMux(),
+		literal:  map[string]literalRoute{},
 		limits:   newLimiter("req"),
 		disk:     newLimiter("disk"),
 		rates:    rateShare{node: rand.Text(), seen: map[[2]string]seenTotal{}},
@@ -203,7 +208,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 func (s *Server) handle(pattern string, h handlerFunc) {
 	s.routes = append(s.routes, pattern)
 	h = s.guard(pattern, h)
-	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	serve := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		stateOf(r).route = pattern
 		err := checkInput(r)
 		if err == nil {
@@ -212,14 +217,42 @@ func (s *Server) handle(pattern string, h handlerFunc) {
 		if err != nil {
 			s.error(w, r, err)
 		}
-	}))
+	})
+	s.mux.Handle(pattern, serve)
+	if method, path, _ := strings.Cut(pattern, " "); method != "" && strings.HasPrefix(path, "/") &&
+		!strings.HasSuffix(path, "/") && !strings.ContainsAny(path, "{}") {
+		s.literal[pattern] = literalRoute{pattern, serve}
+	}
+}
+
+// literalRoute is a route of Server.literal.
+type literalRoute struct {
+	pattern string
+	h       http.Handler
+}
+
+// route serves r by its literal route when it has one, without the mux's search of every
+// pattern, else by the mux. A literal pattern with the request's method and exactly its
+// path is the one the mux chooses: no pattern is more specific (none names a host), and such
+// a path is clean. A path with escapes of its own (RawPath) is left to the mux.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if r.URL.RawPath == "" && len(r.Method)+1+len(r.URL.Path) <= 64 {
+		var buf [64]byte
+		key := append(append(append(buf[:0], r.Method...), ' '), r.URL.Path...)
+		if lr, ok := s.literal[string(key)]; ok { // no allocation: the key is only looked up
+			r.Pattern = lr.pattern
+			lr.h.ServeHTTP(w, r)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
 }
 
 // Routes lists the registered route patterns.
 func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
 
 // Handler returns the whole server as one http.Handler, middleware included.
-func (s *Server) Handler() http.Handler { return s.middleware(s.mux) }
+func (s *Server) Handler() http.Handler { return s.middleware(http.HandlerFunc(s.route)) }
 
 // Open loads the reputation index, then starts listening on Config.Addr and serving in the
 // background.
