@@ -37,7 +37,8 @@ func (s *Signal) AppendJSON(dst []byte) []byte {
 	}
 	if len(s.Args) > 0 {
 		dst = append(dst, `,"args":{`...)
-		keys := make([]string, 0, len(s.Args))
+		var buf [8]string // a signal's few args: their keys sorted on the stack
+		keys := buf[:0]
 		for k := range s.Args {
 			keys = append(keys, k)
 		}

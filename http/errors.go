@@ -121,11 +121,16 @@ type appender interface {
 	AppendJSON(dst []byte) []byte
 }
 
+// jsonType is the Content-Type of every JSON answer, shared: no one changes a header's
+// values in place (Set and Add make a new slice).
+var jsonType = []string{"application/json; charset=utf-8"}
+
 // jsonBufs holds the buffers the answers written by AppendJSON are built in.
 var jsonBufs sync.Pool
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// Header.Set's effect without a slice per answer.
+	w.Header()["Content-Type"] = jsonType
 	if a, ok := v.(appender); ok { // the hot answers: no reflection, one write
 		bp, _ := jsonBufs.Get().(*[]byte)
 		if bp == nil {

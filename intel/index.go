@@ -631,8 +631,8 @@ func (x *Index) Risk(kind shopguard.Kind, raw string, now time.Time) (shopguard.
 
 // Score returns the decayed score of a summary at time now.
 func (s Summary) score(now time.Time) int {
-	if s.Flags&flagDelisted != 0 {
-		return 0
+	if s.Flags&flagDelisted != 0 || s.Score == 0 {
+		return 0 // Decay's answer for 0, without the date (most identifiers looked up are unknown)
 	}
 	return Decay(int(s.Score), fromDay(s.LastDay), s.Flags&flagConfirmed != 0, now)
 }
