@@ -164,7 +164,10 @@ type Detector struct {
 }
 
 // New compiles the cues and playbooks of a pack into a Detector.
-func New(p *knowledge.Pack) (*Detector, error) {
+func New(p *knowledge.Pack) (*Detector, error) { return newDetector(p, compileAutomaton) }
+
+// newDetector is New with the automaton of the patterns made by compile.
+func newDetector(p *knowledge.Pack, compile func(patterns []string) *automaton) (*Detector, error) {
 	d := &Detector{}
 	d.states.New = func() any { // d is complete by the time a scan asks for one
 		return &scanState{seen: newBitSet(len(d.cues)), tried: newBitSet(len(d.playbooks))}
@@ -248,7 +251,7 @@ func New(p *knowledge.Pack) (*Detector, error) {
 	for _, p := range d.patterns {
 		d.maxPat = max(d.maxPat, int32(p.n))
 	}
-	d.ac = newAutomaton(texts)
+	d.ac = compile(texts)
 	return d, nil
 }
 

@@ -1,0 +1,126 @@
+package text
+
+import (
+	"crypto/sha256"
+	_ "embed" // the precompiled automaton
+	"encoding/binary"
+)
+
+// The automaton of the embedded pack's patterns is compiled ahead, by go generate, into
+// data/automaton.bin: compiling it is most of New's time, which every start of the CLI pays.
+// The file is keyed by the SHA-256 of the patterns it was compiled from, so a detector of any
+// other patterns (an operator's pack, or cues changed since the last go generate) compiles
+// its own. TestPrecompiledFresh fails when the file is not the compilation of the embedded
+// pack's patterns by this code.
+
+//go:generate go test -run TestPrecompiledFresh -update
+
+//go:embed data/automaton.bin
+var precompiled []byte
+
+// tablesMagic starts an encoded automaton; the number changes with the encoding.
+const tablesMagic = "SGAC1"
+
+// compileAutomaton returns the automaton of patterns: the precompiled one when it was
+// compiled from them, else a new one.
+func compileAutomaton(patterns []string) *automaton {
+	if a, ok := decodeAutomaton(precompiled, patternsKey(patterns)); ok {
+		return a
+	}
+	return newAutomaton(patterns)
+}
+
+// patternsKey returns the SHA-256 of patterns, each with its length.
+func patternsKey(patterns []string) [sha256.Size]byte {
+	h := sha256.New()
+	var n [4]byte
+	for _, p := range patterns {
+		binary.LittleEndian.PutUint32(n[:], uint32(len(p)))
+		h.Write(n[:])
+		h.Write([]byte(p))
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	return key
+}
+
+// appendEncoded appends a, compiled from the patterns of key, to b: the magic, the key,
+// then little-endian 32-bit numbers (reset, start, firstOut, the bits of the table's entries,
+// the lengths of the table, outStart and outs), the columns, and the entries of the table,
+// outStart and outs.
+func (a *automaton) appendEncoded(b []byte, key [sha256.Size]byte) []byte {
+	b = append(b, tablesMagic...)
+	b = append(b, key[:]...)
+	bits := 16
+	if a.delta16 == nil {
+		bits = 32
+	}
+	for _, n := range []int{int(a.reset), int(a.start), int(a.firstOut), bits, len(a.delta16) + len(a.delta32), len(a.outStart), len(a.outs)} {
+		b = binary.LittleEndian.AppendUint32(b, uint32(n))
+	}
+	for _, c := range a.column {
+		b = binary.LittleEndian.AppendUint32(b, c)
+	}
+	for _, e := range a.delta16 {
+		b = binary.LittleEndian.AppendUint16(b, e)
+	}
+	for _, e := range a.delta32 {
+		b = binary.LittleEndian.AppendUint32(b, e)
+	}
+	for _, o := range a.outStart {
+		b = binary.LittleEndian.AppendUint32(b, o)
+	}
+	for _, o := range a.outs {
+		b = binary.LittleEndian.AppendUint32(b, uint32(o))
+	}
+	return b
+}
+
+// decodeAutomaton decodes what appendEncoded wrote, if it was compiled from the patterns of
+// key and is whole.
+func decodeAutomaton(data []byte, key [sha256.Size]byte) (*automaton, bool) {
+	head := len(tablesMagic) + len(key)
+	if len(data) < head+4*(7+256) || string(data[:len(tablesMagic)]) != tablesMagic || string(data[len(tablesMagic):head]) != string(key[:]) {
+		return nil, false
+	}
+	data = data[head:]
+	next := func() uint32 {
+		v := binary.LittleEndian.Uint32(data)
+		data = data[4:]
+		return v
+	}
+	a := &automaton{reset: next(), start: next(), firstOut: next()}
+	bits, n, nStarts, nOuts := next(), int(next()), int(next()), int(next())
+	if (bits != 16 && bits != 32) || len(data) != 4*256+n*int(bits/8)+4*nStarts+4*nOuts {
+		return nil, false
+	}
+	for i := range a.column {
+		a.column[i] = next()
+	}
+	if bits == 16 {
+		a.delta16 = make([]uint16, n)
+		for i := range a.delta16 {
+			a.delta16[i] = binary.LittleEndian.Uint16(data[2*i:])
+		}
+		data = data[2*n:]
+	} else {
+		a.delta32 = decodeUint32s(data[:4*n])
+		data = data[4*n:]
+	}
+	a.outStart = decodeUint32s(data[:4*nStarts])
+	outs := decodeUint32s(data[4*nStarts:])
+	a.outs = make([]int32, nOuts)
+	for i, o := range outs {
+		a.outs[i] = int32(o)
+	}
+	return a, true
+}
+
+// decodeUint32s decodes little-endian 32-bit numbers.
+func decodeUint32s(b []byte) []uint32 {
+	out := make([]uint32, len(b)/4)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return out
+}

@@ -1,0 +1,63 @@
+package text
+
+import (
+	"flag"
+	"os"
+	"reflect"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite data/automaton.bin from the embedded pack")
+
+// TestPrecompiledFresh checks that data/automaton.bin is the automaton this code compiles
+// from the embedded pack's patterns, and that it decodes to that automaton; with -update (go
+// generate ./detect/text) it rewrites the file.
+func TestPrecompiledFresh(t *testing.T) {
+	_, p := mustDetector(t)
+	var fresh *automaton
+	var key [32]byte
+	if _, err := newDetector(p, func(patterns []string) *automaton {
+		fresh, key = newAutomaton(patterns), patternsKey(patterns)
+		return fresh
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := fresh.appendEncoded(nil, key)
+	if *update {
+		if err := os.WriteFile("data/automaton.bin", want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if string(precompiled) != string(want) {
+		t.Fatal("data/automaton.bin is not the automaton of the embedded pack's patterns: run go generate ./detect/text")
+	}
+	got, ok := decodeAutomaton(precompiled, key)
+	if !ok || !reflect.DeepEqual(got, fresh) {
+		t.Fatalf("data/automaton.bin decodes (%v) to another automaton than it was made from", ok)
+	}
+	key[0]++
+	if _, ok := decodeAutomaton(precompiled, key); ok {
+		t.Error("the automaton of other patterns was decoded")
+	}
+	key[0]--
+	if _, ok := decodeAutomaton(precompiled[:len(precompiled)-1], key); ok {
+		t.Error("a cut file was decoded")
+	}
+}
+
+// TestEncodedWide checks that an automaton of 32-bit entries decodes to itself.
+func TestEncodedWide(t *testing.T) {
+	patterns := []string{"定金", "he", "she", "hers"}
+	a := newAutomaton(patterns)
+	a.delta32 = make([]uint32, len(a.delta16))
+	for i, e := range a.delta16 {
+		a.delta32[i] = uint32(e)
+	}
+	a.delta16 = nil
+	key := patternsKey(patterns)
+	got, ok := decodeAutomaton(a.appendEncoded(nil, key), key)
+	if !ok || !reflect.DeepEqual(got, a) {
+		t.Fatalf("decoded %v: %+v, want %+v", ok, got, a)
+	}
+}
