@@ -111,7 +111,7 @@ func TestDanglingReferenceRefused(t *testing.T) {
 func TestScopeOnlyOnNegators(t *testing.T) {
 	for _, c := range []struct{ yaml, want string }{
 		{"  - id: x\n    stage: request\n    weight: 5\n    scope: sentence\n    en: [pay now]\n", "only a negator cue has a scope"},
-		{"  - id: x\n    negator: true\n    scope: paragraph\n    en: [never]\n", `scope is empty or "sentence"`},
+		{"  - id: x\n    negator: true\n    scope: paragraph\n    en: [never]\n", `scope is empty, "ahead" or "sentence"`},
 	} {
 		sub := fstest.MapFS{"cues.yaml": {Data: []byte("cues:\n" + c.yaml)}}
 		if _, err := Load(mustEmbedded(t), sub); err == nil || !strings.Contains(err.Error(), c.want) {

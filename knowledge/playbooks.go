@@ -44,10 +44,11 @@ var Senders = []string{"me", "them", "platform"}
 // "^" makes a pattern start a clause and a trailing "$" end one ("^爸$" is 爸 said alone, as
 // in "爸，是我"). Negator
 // cues are not scored: they cancel a Negatable cue that follows them closely in the same
-// clause ("never share your code"), or, with Scope "sentence", every Negatable cue after them
-// to the end of their sentence ("we will never ask for your PIN, your password or a code");
-// a negator's Except lists the words it hides in without negating (the question "能不能"
-// holds "不能").
+// clause ("never share your code") or, in Chinese, precedes them closely ("验证码请勿告诉
+// 他人"); with Scope "ahead", only one that follows them; with Scope "sentence", every
+// Negatable cue after them to the end of their sentence ("we will never ask for your PIN,
+// your password or a code"). A negator's Except lists the words it hides in without negating
+// (the question "能不能" holds "不能").
 type Cue struct {
 	ID        string   `yaml:"id" json:"id"`
 	Stage     Stage    `yaml:"stage,omitempty" json:"stage,omitempty"`
@@ -55,7 +56,7 @@ type Cue struct {
 	From      []string `yaml:"from,omitempty" json:"from,omitempty"` // who must say it; empty: them or platform
 	Negatable bool     `yaml:"negatable,omitempty" json:"negatable,omitempty"`
 	Negator   bool     `yaml:"negator,omitempty" json:"negator,omitempty"`
-	Scope     string   `yaml:"scope,omitempty" json:"scope,omitempty"` // a negator's reach: empty for a few words, "sentence" for the rest of its sentence
+	Scope     string   `yaml:"scope,omitempty" json:"scope,omitempty"` // a negator's reach: empty for a few words either side, "ahead" for a few words after, "sentence" for the rest of its sentence
 	ZH        []string `yaml:"zh-CN,omitempty" json:"zh-CN,omitempty"`
 	EN        []string `yaml:"en,omitempty" json:"en,omitempty"`
 	Except    []string `yaml:"except,omitempty" json:"except,omitempty"` // longer words a pattern hides in ("一定金额" for "定金"): a hit inside one is dropped
@@ -68,8 +69,11 @@ type Cue struct {
 // or 070: the UK's premium-rate and personal numbers) and link (a URL).
 var Finders = []string{"phone_number", "short_code", "premium_number", "link"}
 
-// ScopeSentence is the Scope of a negator that reaches to the end of its sentence.
-const ScopeSentence = "sentence"
+// Scopes of a negator besides the default, a few words either side.
+const (
+	ScopeAhead    = "ahead"    // a few words after it only
+	ScopeSentence = "sentence" // every word after it to the end of its sentence
+)
 
 // SignalCode returns the code of the signal a hit of the cue gives.
 func (c *Cue) SignalCode() string { return "text." + c.ID }
@@ -88,8 +92,8 @@ func (c *Cue) check(errs *fieldErrors) {
 		errs.add("stage", "stage is one of hook, pretext, off_platform, request, got %q", c.Stage)
 	}
 	switch {
-	case c.Scope != "" && c.Scope != ScopeSentence:
-		errs.add("scope", "scope is empty or %q, got %q", ScopeSentence, c.Scope)
+	case c.Scope != "" && c.Scope != ScopeAhead && c.Scope != ScopeSentence:
+		errs.add("scope", "scope is empty, %q or %q, got %q", ScopeAhead, ScopeSentence, c.Scope)
 	case c.Scope != "" && !c.Negator:
 		errs.add("scope", "only a negator cue has a scope")
 	}

@@ -118,6 +118,7 @@ type cue struct {
 	from      uint8
 	negatable bool
 	negator   bool
+	ahead     bool // a negator that reaches only the words after it
 	sentence  bool // a negator that reaches to the end of its sentence
 }
 
@@ -186,7 +187,8 @@ func newDetector(p *knowledge.Pack, compile func(patterns []string) *automaton) 
 			}
 		}
 		d.cues = append(d.cues, cue{id: c.ID, code: c.SignalCode(), stage: slices.Index(knowledge.Stages, c.Stage),
-			weight: c.Weight, from: from, negatable: c.Negatable, negator: c.Negator, sentence: c.Scope == knowledge.ScopeSentence})
+			weight: c.Weight, from: from, negatable: c.Negatable, negator: c.Negator,
+			ahead: c.Scope == knowledge.ScopeAhead, sentence: c.Scope == knowledge.ScopeSentence})
 		if !c.Negator {
 			d.heard |= from
 		}
@@ -630,7 +632,7 @@ func (d *Detector) dropNegated(hits []hit, first int, negs, excs []hit, b []byte
 		if excepted(h, excs, d.maxPat) {
 			continue
 		}
-		if d.cues[h.cue].negatable && (h.bs < sentence || reach >= 0 && (h.ns <= reach || h.ns-reach <= negationReach && !clauseBreak(b[reach:h.ns])) || negatedAfter(h, negs[ni:], b, d.maxPat)) {
+		if d.cues[h.cue].negatable && (h.bs < sentence || reach >= 0 && (h.ns <= reach || h.ns-reach <= negationReach && !clauseBreak(b[reach:h.ns])) || d.negatedAfter(h, negs[ni:], b)) {
 			reach = max(reach, h.ne)
 			continue
 		}
@@ -667,16 +669,16 @@ func sentenceEnd(text string, i int32) int32 {
 	return int32(len(text))
 }
 
-// negatedAfter reports whether a negator follows h closely in the same clause ("验证码请勿
-// 告诉他人", "anyone asking you to pay by transfer is a scam"). negs are those ending after
-// h starts, by end; none is longer than maxPat, so those ending past h.ne+negationReach+maxPat
-// start too far to count.
-func negatedAfter(h hit, negs []hit, b []byte, maxPat int32) bool {
+// negatedAfter reports whether a negator that may follow what it negates follows h closely
+// in the same clause ("验证码请勿告诉他人", "anyone asking you to pay by transfer is a scam").
+// negs are those ending after h starts, by end; none is longer than d.maxPat, so those ending
+// past h.ne+negationReach+d.maxPat start too far to count.
+func (d *Detector) negatedAfter(h hit, negs []hit, b []byte) bool {
 	for _, n := range negs {
-		if n.ne > h.ne+negationReach+maxPat {
+		if n.ne > h.ne+negationReach+d.maxPat {
 			break
 		}
-		if n.ns >= h.ne && n.ns-h.ne <= negationReach && !clauseBreak(b[h.ne:n.ns]) {
+		if !d.cues[n.cue].ahead && n.ns >= h.ne && n.ns-h.ne <= negationReach && !clauseBreak(b[h.ne:n.ns]) {
 			return true
 		}
 	}

@@ -218,6 +218,21 @@ func TestSentenceNegation(t *testing.T) {
 	}
 }
 
+func TestEnglishNegatorsLookAhead(t *testing.T) {
+	d, _ := mustDetector(t)
+	// "to avoid…" after a request says why to do it; it does not warn against it.
+	r := d.ScanText("Your payment could not be processed. Update your billing information within 48 hours to avoid cancellation.")
+	if !slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "asks_card" }) {
+		t.Errorf("the request before \"to avoid\" was cancelled: %v", cueIDs(r))
+	}
+	// A Chinese negator after the request still cancels it, and so does "is a scam".
+	for _, warn := range []string{"验证码请勿告诉任何人。", "Anyone asking you for your card number is a scam."} {
+		if r := d.ScanText(warn); slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "asks_code" || c.ID == "asks_card" }) {
+			t.Errorf("%q: the warning was taken for a request: %v", warn, cueIDs(r))
+		}
+	}
+}
+
 func TestURLWithoutScheme(t *testing.T) {
 	d, _ := mustDetector(t)
 	r := d.ScanText("Your parcel is held. Update your address at http //parcel-hold.top/x today")
