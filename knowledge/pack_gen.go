@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "ce70f5f64ce12431d31b03b2815c67fc7d465df3c6827d3f7ac2fb424e72e59b"
+const builtInSum = "2c69495cb8e139fb3572449d76171a7a9598ca1382611a358d693c036952a315"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -3014,6 +3014,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"will be cancelled",
 		"will be canceled",
 		"will be deactivated",
+	}, Except: []string{
+		"if you didn't request this",
+		"if you did not request this",
+		"if you didn't request a",
+		"if you did not request a",
+		"if you didn't request it",
+		"if you did not request it",
+		"if you didn't ask for this",
+		"if you did not ask for this",
 	}},
 	{ID: "membership_charge", Stage: "pretext", Weight: 12, ZH: []string{
 		"自动续费",
@@ -3903,6 +3912,27 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"keep your password",
 		"keep the same password",
 		"keep same password",
+	}, Except: []string{
+		"密码已修改",
+		"密码已重置",
+		"密码修改成功",
+		"密码重置成功",
+		"重置登录密码",
+		"重置密码",
+		"修改登录密码",
+		"修改密码",
+		"忘记密码",
+		"reset your password",
+		"change your password",
+		"changed your password",
+		"your password was changed",
+		"your password has been changed",
+		"your password was reset",
+		"your password has been reset",
+		"forgot your password",
+		"forgotten your password",
+		"create a new password",
+		"choose a new password",
 	}},
 	{ID: "asks_card", Stage: "request", Weight: 15, Negatable: true, ZH: []string{
 		"银行卡号",
@@ -3946,6 +3976,13 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"online banking details",
 		"national insurance number",
 		"tax file number",
+	}, Except: []string{
+		"拨打卡背面",
+		"拨打银行卡背面",
+		"卡背面的客服",
+		"卡背面客服",
+		"卡背面的电话",
+		"卡背面的号码",
 	}},
 	{ID: "personal_info", Stage: "request", Weight: 8, Negatable: true, ZH: []string{
 		"个人信息",
@@ -4985,6 +5022,22 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"凡是",
 		"凡自称",
 	}, EN: []string{
+		"is a scam",
+		"are scams",
+		"are fraudulent",
+		"is fraud",
+		"is not us",
+		"isn't us",
+		"not us",
+	}, Except: []string{
+		"能不能",
+		"会不会",
+		"要不要",
+		"可不可以",
+		"是不是",
+		"行不行",
+	}},
+	{ID: "negation_ahead", Negator: true, Scope: "ahead", EN: []string{
 		"never",
 		"do not",
 		"don't",
@@ -5000,22 +5053,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"not share",
 		"not to share",
 		"not give",
-		"is a scam",
-		"are scams",
-		"are fraudulent",
-		"is fraud",
-		"is not us",
-		"isn't us",
-		"not us",
 		"anyone asking",
 		"anyone who asks",
-	}, Except: []string{
-		"能不能",
-		"会不会",
-		"要不要",
-		"可不可以",
-		"是不是",
-		"行不行",
 	}},
 	{ID: "never_ask", Negator: true, Scope: "sentence", ZH: []string{
 		"不会要求",
