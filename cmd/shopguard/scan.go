@@ -60,15 +60,22 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	if fs.NArg() > 1 {
 		return usagef("scan takes at most one FILE")
 	}
-	go model.Default() // decode the learned layer's weights while the detector compiles (Default keeps them)
-	pack, det, err := loadTextDetector(c)
+	go model.Default() // decode the learned layer's weights meanwhile (Default keeps them)
+	pack, err := loadKnowledge(c)
 	if err != nil {
 		return err
 	}
-	checks := combine.Checks{Text: det}
-	if checks.Model, err = model.Default(); err != nil {
-		return err
+	// The text detector is built while the reports are opened and the link check built.
+	type built struct {
+		det *text.Detector
+		err error
 	}
+	detector := make(chan built, 1)
+	go func() {
+		det, err := text.New(pack)
+		detector <- built{det, err}
+	}()
+	var checks combine.Checks
 	reps, closeReps, err := checkReputations(ctx, c, *snapshot)
 	if err != nil {
 		return err
@@ -76,6 +83,14 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	defer closeReps()
 	checks.Reputations = publicReputations(reps)
 	if checks.Links, err = linkAnalyzer(ctx, c, pack, reps); err != nil {
+		return err
+	}
+	b := <-detector
+	if b.err != nil {
+		return b.err
+	}
+	checks.Text = b.det
+	if checks.Model, err = model.Default(); err != nil {
 		return err
 	}
 	in, closeIn, err := m.openInput(fs.Arg(0))
