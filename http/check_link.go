@@ -32,7 +32,7 @@ func (s *Server) handleCheckURL(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, &res)
+	writeAppended(w, http.StatusOK, res.AppendJSON)
 	return nil
 }
 

@@ -132,24 +132,32 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	// Header.Set's effect without a slice per answer.
 	w.Header()["Content-Type"] = jsonType
 	if a, ok := v.(appender); ok { // the hot answers: no reflection, one write
-		bp, _ := jsonBufs.Get().(*[]byte)
-		if bp == nil {
-			bp = new([]byte)
-		}
-		*bp = append(a.AppendJSON((*bp)[:0]), '\n')
-		// Its length, known: net/http then sends it whole, not in chunks.
-		w.Header().Set("Content-Length", strconv.Itoa(len(*bp)))
-		w.WriteHeader(status)
-		w.Write(*bp)
-		if cap(*bp) <= 64<<10 { // keep no large buffer
-			jsonBufs.Put(bp)
-		}
+		writeAppended(w, status, a.AppendJSON)
 		return
 	}
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
+}
+
+// writeAppended writes the JSON that appendJSON appends (an appender's AppendJSON) with the
+// status, in one write. A handler that calls it with its answer's method, rather than
+// writeJSON with the answer, keeps the answer on its stack: an interface holding it escapes.
+func writeAppended(w http.ResponseWriter, status int, appendJSON func(dst []byte) []byte) {
+	w.Header()["Content-Type"] = jsonType
+	bp, _ := jsonBufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	*bp = append(appendJSON((*bp)[:0]), '\n')
+	// Its length, known: net/http then sends it whole, not in chunks.
+	w.Header().Set("Content-Length", strconv.Itoa(len(*bp)))
+	w.WriteHeader(status)
+	w.Write(*bp)
+	if cap(*bp) <= 64<<10 { // keep no large buffer
+		jsonBufs.Put(bp)
+	}
 }
 
 // decodeJSON reads one JSON object from the request body into v, refusing unknown fields and

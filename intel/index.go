@@ -1,6 +1,7 @@
 package intel
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -115,7 +116,9 @@ func lookupHash(key, s []byte) [32]byte {
 		return sha256.Sum256(s)
 	}
 	m := hmac.New(sha256.New, key)
-	m.Write(s)
+	// A copy: an interface's Write keeps its argument, and s would leave every caller's
+	// stack for it (Risk's key buffer, on every link checked); HMAC allocates more anyway.
+	m.Write(bytes.Clone(s))
 	var h [32]byte
 	m.Sum(h[:0])
 	return h

@@ -154,3 +154,22 @@ func TestIndexConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// Risk, the link check's question about every domain, allocates nothing of its own for a
+// domain known or unknown: its key stays on the stack. The one allocation left is
+// golang.org/x/net/publicsuffix's (its failed IP parse of the name).
+func TestRiskAllocs(t *testing.T) {
+	x := intel.NewIndex()
+	b := intel.NewBuilder(2)
+	b.Add(rep(shopguard.KindDomain, "taobao-refund-center.top", 70, 3, true))
+	b.Build(x)
+	now := day0.Add(time.Hour)
+	for _, d := range []string{"taobao-refund-center.top", "www.example.org"} {
+		if n := testing.AllocsPerRun(100, func() { x.Risk(shopguard.KindDomain, d, now) }); n > 1 {
+			t.Errorf("Risk(%s): %.0f allocations", d, n)
+		}
+	}
+	if r, ok, err := x.Risk(shopguard.KindDomain, "taobao-refund-center.top", now); r != shopguard.RiskHigh || !ok || err != nil {
+		t.Errorf("Risk = %s %v %v", r, ok, err)
+	}
+}
