@@ -296,7 +296,7 @@ func (d *Detector) addPattern(raw string, ci int32, except bool, patIdx map[stri
 			i = len(d.patterns)
 			patIdx[key] = i
 			*texts = append(*texts, v)
-			d.patterns = append(d.patterns, pattern{n: len(v), startBound: isWordByte(v[0]),
+			d.patterns = append(d.patterns, pattern{n: len(v), startBound: isASCIILetter(v[0]), // "0元" ends any sum
 				endBound: !prefix && isWordByte(v[len(v)-1]), wholeStart: wholeStart, wholeEnd: wholeEnd})
 		}
 		list := &d.patterns[i].cues

@@ -233,6 +233,20 @@ func TestEnglishNegatorsLookAhead(t *testing.T) {
 	}
 }
 
+func TestSumsOfSeveralDigits(t *testing.T) {
+	d, _ := mustDetector(t)
+	// "0元" is written for any sum that ends in 0: the digits before it are part of the sum.
+	for _, s := range []string{"先交69800元", "入会费3980元", "转5元"} {
+		if r := d.ScanText(s); !slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "money_sum" }) {
+			t.Errorf("%q: no money_sum in %v", s, cueIDs(r))
+		}
+	}
+	// An English pattern still matches whole words only.
+	if r := d.ScanText("we will revisit it next week"); slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "click_link" }) {
+		t.Errorf("a pattern matched inside a longer word: %v", cueIDs(r))
+	}
+}
+
 func TestURLWithoutScheme(t *testing.T) {
 	d, _ := mustDetector(t)
 	r := d.ScanText("Your parcel is held. Update your address at http //parcel-hold.top/x today")
