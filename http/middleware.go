@@ -133,24 +133,29 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 			d := time.Since(start)
 			s.metrics.observe(st.route, r.Method, sw.status, d)
-			s.logRequest(st, r.Method, sw.status, d)
+			s.logRequest(time.Now(), st, r.Method, sw.status, d)
 		}()
 		inner.ServeHTTP(sw, r)
 	})
 }
 
-// logRequest writes a request's log line: Logger.LogAttrs without the caller's program counter
-// (runtime.Callers on every request, for a source that would always be this function).
-func (s *Server) logRequest(st *requestState, method string, status int, d time.Duration) {
+// logRequest writes a request's log line, of time now: by RequestLog when set, else Logger.LogAttrs without
+// the caller's program counter (runtime.Callers on every request, for a source that would
+// always be this function).
+func (s *Server) logRequest(now time.Time, st *requestState, method string, status int, d time.Duration) {
+	ms := float64(d.Microseconds()) / 1000
+	if s.RequestLog != nil && s.RequestLog.write(now, st.id, method, st.route, status, ms) {
+		return
+	}
 	ctx := context.Background()
 	h := s.Logger.Handler()
 	if !h.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+	rec := slog.NewRecord(now, slog.LevelInfo, "request", 0)
 	// The route pattern, never the path: paths may hold phone numbers or accounts.
 	rec.AddAttrs(slog.String("request_id", st.id), slog.String("method", method), slog.String("route", st.route),
-		slog.Int("status", status), slog.Float64("duration_ms", float64(d.Microseconds())/1000)) // attributes, not pairs: nothing boxed
+		slog.Int("status", status), slog.Float64("duration_ms", ms)) // attributes, not pairs: nothing boxed
 	_ = h.Handle(ctx, rec) // as Logger.LogAttrs: a log that fails to write has nowhere to say so
 }
 

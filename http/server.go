@@ -97,6 +97,9 @@ type Server struct {
 	Auth      *auth.Service
 	Knowledge *knowledge.Pack
 	Logger    *slog.Logger
+	// RequestLog, when set, writes the request log lines instead of Logger, as Logger's
+	// handler would (see RequestLog).
+	RequestLog *RequestLog
 	// Text finds scam scripts in chats; NewServer builds it from Knowledge.
 	Text *text.Detector
 	// Model is the chat check's learned layer; NewServer loads the one embedded in the

@@ -49,6 +49,11 @@ func (m *Main) openServer(ctx context.Context, c Config) (srv *server, err error
 		return nil, err
 	}
 	h, err := shttp.NewServer(hc, store, pack, logger)
+	if err == nil && logger.Enabled(ctx, slog.LevelInfo) {
+		// logger is newLogger's handler, without options but its level: the request lines
+		// can be written as it writes them, without slog's walk of their attributes.
+		h.RequestLog = &shttp.RequestLog{W: logs, JSON: c.LogFormat == "json"}
+	}
 	feeds := feed.NewSet()
 	feedCtx, stopFeeds := context.WithCancel(context.Background())
 	if err == nil {
