@@ -39,6 +39,7 @@ type automaton struct {
 	firstOut uint32      // states at or above end at least one pattern
 	outStart []uint32    // per output state (from firstOut): range of outs
 	outs     []int32     // pattern ids
+	longest  uint32      // the length of the longest pattern
 }
 
 // match is a pattern found by the automaton, ending before byte end.
@@ -111,8 +112,10 @@ func newAutomaton(patterns []string) *automaton {
 		}
 	}
 	ids := make([]int32, len(patterns))
-	for i := range ids {
+	longest := 0
+	for i, p := range patterns {
 		ids[i] = int32(i)
+		longest = max(longest, len(p))
 	}
 	slices.SortStableFunc(ids, func(a, b int32) int { return strings.Compare(patterns[a], patterns[b]) })
 	tr := &trie{nodes: make([]trieNode, 1, len(patterns)*8)}
@@ -183,7 +186,9 @@ func newAutomaton(patterns []string) *automaton {
 			order = append(order, t)
 		}
 	}
-	return compile(tr, order, inside)
+	a := compile(tr, order, inside)
+	a.longest = uint32(longest)
+	return a
 }
 
 // compile lays out the automaton of the trie nodes, with their failure links and outputs,
@@ -324,9 +329,13 @@ func fillDelta[T uint16 | uint32](tr *trie, order []int32, l *layout, delta []T)
 // scan appends every match in b to out, in order of end, and returns it, with spare: memory
 // it works in, to pass again.
 //
-// A step waits on its lookup, which the cache often misses. So a long b is cut in two at an
-// ASCII byte that no pattern holds, after which the automaton is at its start whatever came
-// before, and both halves are read side by side: their lookups overlap.
+// A step waits on its lookup, which the cache often misses. So a long b is cut in two and
+// both halves are read side by side: their lookups overlap. The cut is at an ASCII byte that
+// no pattern holds, after which the automaton is at its start whatever came before, if there
+// is one near the middle; else the second half starts early enough before the cut for every
+// pattern that ends after the cut to be read whole (a character start at least the longest
+// pattern's length less one before it), and keeps only the matches that end after the cut:
+// from there on its states are those of a single pass.
 func (a *automaton) scan(b []byte, out, spare []match) ([]match, []match) {
 	if a.delta16 != nil {
 		return scanWith(a, a.delta16, b, out, spare)
@@ -339,11 +348,8 @@ const minCut = 32
 
 // scanWith is scan with the table delta, of 16- or 32-bit entries.
 func scanWith[T uint16 | uint32](a *automaton, delta []T, b []byte, out, spare []match) ([]match, []match) {
-	cut := len(b)
-	if len(b) >= minCut {
-		cut = a.cut(b)
-	}
-	b1, b2 := b[:cut], b[min(cut+1, len(b)):]
+	cut, from := a.cut(b) // the first half is b[:cut], the second b[from:]
+	b1, b2 := b[:cut], b[from:]
 	s1, s2 := a.start, a.start
 	column, first := &a.column, a.firstOut
 	later := spare[:0] // the second half's matches
@@ -363,12 +369,12 @@ func scanWith[T uint16 | uint32](a *automaton, delta []T, b []byte, out, spare [
 		if s1 >= first {
 			out = a.emit(out, s1, i)
 		}
-		if s2 >= first {
-			later = a.emit(later, s2, cut+1+i)
+		if s2 >= first && from+i >= cut {
+			later = a.emit(later, s2, from+i)
 		}
 	}
 	out = scanRest(a, delta, b1, n, 0, s1, out)
-	later = scanRest(a, delta, b2, n, cut+1, s2, later)
+	later = scanRest(a, delta, b2, n, from, s2, later) // from+n >= cut
 	return append(out, later...), later
 }
 
@@ -390,19 +396,32 @@ func scanRest[T uint16 | uint32](a *automaton, delta []T, b []byte, i, off int, 
 	return out
 }
 
-// cut returns where scan cuts b: at an ASCII byte no pattern holds, the nearest to the middle within
-// a quarter of b's length, or else len(b).
-func (a *automaton) cut(b []byte) int {
+// cut returns where scan cuts b: the end of the first half and the start of the second.
+// Short of minCut, or of twice the longest pattern when no byte resets the automaton near
+// the middle, the first half is the whole of b.
+func (a *automaton) cut(b []byte) (int, int) {
+	if len(b) < minCut {
+		return len(b), len(b)
+	}
 	mid := len(b) / 2
 	for d := 0; d < len(b)/4; d++ {
 		if a.resets(b[mid+d]) {
-			return mid + d
+			return mid + d, mid + d + 1
 		}
 		if a.resets(b[mid-d]) {
-			return mid - d
+			return mid - d, mid - d + 1
 		}
 	}
-	return len(b)
+	back := int(a.longest) - 1 // the second half reads this many bytes of the first again
+	if len(b) < 2*int(a.longest) || back < 0 {
+		return len(b), len(b)
+	}
+	cut := (len(b) + back) / 2
+	from := cut - back
+	for from > 0 && !utf8.RuneStart(b[from]) {
+		from--
+	}
+	return cut, from
 }
 
 // resets reports whether the automaton is at its start after byte c, whatever came before.

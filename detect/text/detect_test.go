@@ -364,9 +364,9 @@ func TestAutomatonFindsEveryOccurrence(t *testing.T) {
 	for _, text := range []string{
 		"ushers 验证码 his",
 		"ushers 验证码 his, she said: hers is 码 and his hers 验证码", // long: read in two halves
-		"hehehehehehehehehehehehehehehehehehehehehe",           // long, but nowhere to cut
+		"hehehehehehehehehehehehehehehehehehehehehe",           // long, no byte resets: the halves overlap
 		"3倍赔偿, café 𠀋x 中𠀋 ü 证码 and 偿 赔偿 in a text that is cut in two halves 验证码赔偿",
-		"验证码验证码验证码验证码验证码验证码验证码验证码验证码验证码", // continuation bytes in the middle: no cut
+		"验证码验证码验证码验证码验证码验证码验证码验证码验证码验证码", // no byte resets, the second half starts at a character
 	} {
 		spare = checkAutomaton(t, a, text, spare)
 	}

@@ -19,7 +19,7 @@ import (
 var precompiled []byte
 
 // tablesMagic starts an encoded automaton; the number changes with the encoding.
-const tablesMagic = "SGAC1"
+const tablesMagic = "SGAC2"
 
 // compileAutomaton returns the automaton of patterns: the precompiled one when it was
 // compiled from them, else a new one.
@@ -45,8 +45,8 @@ func patternsKey(patterns []string) [sha256.Size]byte {
 }
 
 // appendEncoded appends a, compiled from the patterns of key, to b: the magic, the key,
-// then little-endian 32-bit numbers (reset, start, firstOut, the bits of the table's entries,
-// the lengths of the table, outStart and outs), the columns, and the entries of the table,
+// then little-endian 32-bit numbers (reset, start, firstOut, longest, the bits of the
+// table's entries, the lengths of the table, outStart and outs), the columns, and the entries of the table,
 // outStart and outs.
 func (a *automaton) appendEncoded(b []byte, key [sha256.Size]byte) []byte {
 	b = append(b, tablesMagic...)
@@ -55,7 +55,7 @@ func (a *automaton) appendEncoded(b []byte, key [sha256.Size]byte) []byte {
 	if a.delta16 == nil {
 		bits = 32
 	}
-	for _, n := range []int{int(a.reset), int(a.start), int(a.firstOut), bits, len(a.delta16) + len(a.delta32), len(a.outStart), len(a.outs)} {
+	for _, n := range []int{int(a.reset), int(a.start), int(a.firstOut), int(a.longest), bits, len(a.delta16) + len(a.delta32), len(a.outStart), len(a.outs)} {
 		b = binary.LittleEndian.AppendUint32(b, uint32(n))
 	}
 	for _, c := range a.column {
@@ -80,7 +80,7 @@ func (a *automaton) appendEncoded(b []byte, key [sha256.Size]byte) []byte {
 // key and is whole.
 func decodeAutomaton(data []byte, key [sha256.Size]byte) (*automaton, bool) {
 	head := len(tablesMagic) + len(key)
-	if len(data) < head+4*(7+256) || string(data[:len(tablesMagic)]) != tablesMagic || string(data[len(tablesMagic):head]) != string(key[:]) {
+	if len(data) < head+4*(8+256) || string(data[:len(tablesMagic)]) != tablesMagic || string(data[len(tablesMagic):head]) != string(key[:]) {
 		return nil, false
 	}
 	data = data[head:]
@@ -89,7 +89,7 @@ func decodeAutomaton(data []byte, key [sha256.Size]byte) (*automaton, bool) {
 		data = data[4:]
 		return v
 	}
-	a := &automaton{reset: next(), start: next(), firstOut: next()}
+	a := &automaton{reset: next(), start: next(), firstOut: next(), longest: next()}
 	bits, n, nStarts, nOuts := next(), int(next()), int(next()), int(next())
 	if (bits != 16 && bits != 32) || len(data) != 4*256+n*int(bits/8)+4*nStarts+4*nOuts {
 		return nil, false
