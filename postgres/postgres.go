@@ -57,10 +57,17 @@ var dialect = sqlstore.Dialect{
 		return errors.As(err, &e) && e.Code == "23505"
 	},
 	MigrationLock: `SELECT pg_advisory_xact_lock(7406001)`,
-	ChangeLock:    `SELECT pg_advisory_xact_lock(7406002)`,
-	Notify:        `SELECT pg_notify('` + changesChannel + `', '')`,
-	TryLock:       `SELECT pg_try_advisory_lock($1)`,
-	Unlock:        `SELECT pg_advisory_unlock($1)`,
+	// the identifiers' locks, in the order of the array (ascending: see sqlstore.Dialect)
+	LockIdentifiers: `SELECT pg_advisory_xact_lock(7406003, k) FROM unnest($1::integer[]) AS k`,
+	// migration 0090: under the change lock, pg_advisory_xact_lock(7406002)
+	NumberChanges: `SELECT changes_number()`,
+	// on its own after the write's commit, which it does not wait for: a notifying
+	// transaction holds the notification queue's lock through its commit, so a write that
+	// notified would commit one at a time again; this one does not wait for its commit to
+	// reach the disk (a notification lost in a crash is caught up after reconnecting)
+	Notify:  `SELECT set_config('synchronous_commit', 'off', true), pg_notify('` + changesChannel + `', '')`,
+	TryLock: `SELECT pg_try_advisory_lock($1)`,
+	Unlock:  `SELECT pg_advisory_unlock($1)`,
 }
 
 // changesChannel is the channel of the notifications a write to the change sequence sends.

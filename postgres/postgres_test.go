@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/postgres"
@@ -92,5 +93,78 @@ func TestRunAloneOnOneNode(t *testing.T) {
 	}
 	if ran, err := nodes[1].RunAlone(ctx, 42, func(context.Context) error { return nil }); err != nil || !ran {
 		t.Fatalf("the second node once the first is done: ran %v, %v", ran, err)
+	}
+}
+
+// Writes commit in another order than they append to the change sequence, and a follower
+// reads each change once: a report held before its commit (its reputation's row locked by
+// another transaction) does not hold up a report on another identifier, whose change the
+// follower reads at once; the held report's change is read once it commits, after the other.
+func TestWritesCommitOutOfOrder(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.ScoreWith(func(in shopguard.ReputationInputs) *shopguard.Reputation {
+		return &shopguard.Reputation{Identifier: in.Identifier, Reports: len(in.Reports), ScamTypes: []string{}}
+	})
+	held := shopguard.Identifier{Kind: shopguard.KindPhone, Value: "+8613800000001"}
+	free := shopguard.Identifier{Kind: shopguard.KindPhone, Value: "+8613800000002"}
+	report := func(id shopguard.Identifier) error {
+		return db.CreateReport(ctx, &shopguard.Report{ScamType: "deposit_scam", Identifiers: []shopguard.Identifier{id},
+			Narrative: "paid a deposit, the seller vanished", Trust: shopguard.TrustAnonymous, Source: "net-1"})
+	}
+
+	blocker, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blocker.Rollback()
+	if _, err := blocker.ExecContext(ctx, `INSERT INTO reputations (kind, value, score, reports, reporters, confirmed, delisted, not_scam,
+		scam_types, first_seen, last_seen, source, details) VALUES ($1, $2, 0, 0, 0, FALSE, FALSE, 0, '', 0, 0, '', '{}')`, string(held.Kind), held.Value); err != nil {
+		t.Fatal(err)
+	}
+	var xid string
+	if err := blocker.QueryRowContext(ctx, `SELECT pg_current_xact_id()::text`).Scan(&xid); err != nil {
+		t.Fatal(err)
+	}
+	heldDone := make(chan error, 1)
+	go func() { heldDone <- report(held) }()
+	for waiting := 0; waiting == 0; time.Sleep(10 * time.Millisecond) { // the held report waits on the row
+		if err := db.Read.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted AND transactionid::text = $1`, xid).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	freeDone := make(chan error, 1)
+	go func() { freeDone <- report(free) }()
+	select {
+	case err := <-freeDone:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a report on another identifier waited for the held report")
+	}
+	first, err := db.ChangesSince(ctx, 0, 100)
+	if err != nil || len(first) != 1 || first[0].Identifier != free {
+		t.Fatalf("changes while the first report is held: %+v, %v; want the second report's alone", first, err)
+	}
+
+	if err := blocker.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-heldDone; err != nil {
+		t.Fatal(err)
+	}
+	then, err := db.ChangesSince(ctx, first[0].Seq, 100)
+	if err != nil || len(then) != 1 || then[0].Identifier != held || then[0].Seq <= first[0].Seq {
+		t.Fatalf("changes after %d once the held report committed: %+v, %v; want the held report's", first[0].Seq, then, err)
+	}
+	if r, err := db.ReputationOf(ctx, held); err != nil || r.Reports != 1 {
+		t.Fatalf("reputation of the held identifier = %+v, %v; want 1 report", r, err)
 	}
 }

@@ -88,7 +88,7 @@ func (db *DB) UpdateAppeal(ctx context.Context, a *shopguard.Appeal, audit shopg
 	if err := shopguard.CheckAllText([]any{a, audit}); err != nil {
 		return err
 	}
-	return db.inTx(ctx, "update appeal", func(tx *sql.Tx) error {
+	return db.changeTx(ctx, "update appeal", func(tx *sql.Tx) error {
 		var decided sql.NullInt64
 		if a.DecidedAt != nil {
 			decided = sql.NullInt64{Int64: toDB(*a.DecidedAt), Valid: true}
@@ -105,8 +105,23 @@ func (db *DB) UpdateAppeal(ctx context.Context, a *shopguard.Appeal, audit shopg
 	})
 }
 
-// ChangesSince returns up to limit changes after seq, in order.
+// numberChanges numbers the changes committed since it last ran (Dialect.NumberChanges).
+func (db *DB) numberChanges(ctx context.Context) error {
+	if db.Dialect.NumberChanges == "" {
+		return nil
+	}
+	if _, err := db.Write.ExecContext(ctx, db.Dialect.NumberChanges); err != nil {
+		return db.wrap("number changes", "changes", err)
+	}
+	return nil
+}
+
+// ChangesSince numbers the changes committed since the last numbering (numberChanges), then
+// returns up to limit changes after seq, in order.
 func (db *DB) ChangesSince(ctx context.Context, seq int64, limit int) ([]shopguard.Change, error) {
+	if err := db.numberChanges(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := db.Read.QueryContext(ctx, `SELECT seq, kind, value, at, scored FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`, seq, limit)
 	if err != nil {
 		return nil, db.wrap("read changes", "changes", err)
@@ -125,24 +140,33 @@ func (db *DB) ChangesSince(ctx context.Context, seq int64, limit int) ([]shopgua
 	return out, db.wrap("read changes", "changes", rows.Err())
 }
 
-// LastChange returns the highest change number, 0 when there is none.
+// LastChange numbers the changes committed since the last numbering (numberChanges), then
+// returns the highest change number, 0 when there is none.
 func (db *DB) LastChange(ctx context.Context) (int64, error) {
+	if err := db.numberChanges(ctx); err != nil {
+		return 0, err
+	}
 	var n sql.NullInt64
 	err := db.Read.QueryRowContext(ctx, `SELECT max(seq) FROM changes`).Scan(&n)
 	return n.Int64, db.wrap("read changes", "changes", err)
 }
 
-// PruneChanges deletes the changes recorded before t, keeping the last one, records the
-// highest sequence number pruned, and returns how many changes it deleted.
+// PruneChanges numbers the changes committed since the last numbering (numberChanges),
+// deletes the changes recorded before t, keeping the last one, records the highest sequence
+// number pruned, and returns how many changes it deleted. A change not numbered yet (its write
+// has not committed) is kept.
 func (db *DB) PruneChanges(ctx context.Context, before time.Time) (int64, error) {
+	if err := db.numberChanges(ctx); err != nil {
+		return 0, err
+	}
 	var n int64
 	err := db.inTx(ctx, "prune changes", func(tx *sql.Tx) error {
 		var top sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM changes WHERE at < $1 AND seq < (SELECT max(seq) FROM changes)`, toDB(before)).Scan(&top)
+		err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM changes WHERE at < $1 AND seq > 0 AND seq < (SELECT max(seq) FROM changes)`, toDB(before)).Scan(&top)
 		if err != nil || !top.Valid {
 			return db.wrap("prune changes", "changes", err)
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq <= $1`, top.Int64)
+		res, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq > 0 AND seq <= $1`, top.Int64)
 		if err != nil {
 			return db.wrap("prune changes", "changes", err)
 		}
@@ -353,18 +377,18 @@ func appendText(b []byte, v driver.Value) ([]byte, bool) {
 }
 
 // AppliedChange returns the highest change number up to which every change is scored: the
-// one before the first change not scored (the partial index changes_unscored finds it), else
-// the last change.
+// one before the first numbered change not scored (the partial index changes_unscored finds
+// it), else the last change. A change not numbered yet will be numbered above it.
 func (db *DB) AppliedChange(ctx context.Context) (int64, error) {
 	var n sql.NullInt64
-	err := db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT min(seq) - 1 FROM changes WHERE NOT scored), (SELECT max(seq) FROM changes))`).Scan(&n)
+	err := db.Read.QueryRowContext(ctx, `SELECT coalesce((SELECT min(seq) - 1 FROM changes WHERE NOT scored AND seq > 0), (SELECT max(seq) FROM changes))`).Scan(&n)
 	return n.Int64, db.wrap("read applied change", "changes", err)
 }
 
 // PutImported stores indicators from a feed and appends them to the change sequence.
 func (db *DB) PutImported(ctx context.Context, rs []*shopguard.Reputation) error {
 	at := now()
-	return db.inTx(ctx, "import indicators", func(tx *sql.Tx) error {
+	return db.changeTx(ctx, "import indicators", func(tx *sql.Tx) error {
 		ids := make([]shopguard.Identifier, 0, len(rs))
 		for _, r := range rs {
 			if r.Source == "" {

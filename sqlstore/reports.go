@@ -30,34 +30,67 @@ func (db *DB) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) er
 	return nil
 }
 
-// addChanges appends identifiers to the change sequence inside tx and, when the store scores
-// (ScoreWith), computes and stores their reputations and marks the changes scored: after the
-// change lock, so that the reads see every earlier write to the sequence, committed.
+// changeTx runs fn in a write transaction, as inTx, for a write that appends to the change
+// sequence (addChanges); once it has committed, it tells the listening nodes
+// (Dialect.Notify). A notification that fails is not the write's failure (the write is
+// committed): the followers read it at the next notification, or at their slow poll.
+func (db *DB) changeTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	if err := db.inTx(ctx, op, fn); err != nil {
+		return err
+	}
+	if db.Dialect.Notify != "" {
+		db.Write.ExecContext(ctx, db.Dialect.Notify)
+	}
+	return nil
+}
+
+// addChanges appends identifiers to the change sequence inside tx, in one statement, and,
+// when the store scores (ScoreWith), computes and stores their reputations and marks the
+// changes scored: under the identifiers' locks (lockIdentifiers), so that the reads see every
+// earlier write to them, committed. It runs in a changeTx.
 func (db *DB) addChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, at time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if err := db.lockChanges(ctx, tx); err != nil {
+	score := db.scorer()
+	for rest := ids; len(rest) > 0; {
+		n := min(len(rest), changesPerInsert)
+		if err := db.insertChanges(ctx, tx, rest[:n], at, score != nil); err != nil {
+			return fmt.Errorf("append changes: %w", err)
+		}
+		rest = rest[n:]
+	}
+	if score == nil {
+		return nil
+	}
+	if err := db.lockIdentifiers(ctx, tx, ids); err != nil {
 		return err
 	}
-	score := db.scorer()
-	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, value, at, scored) VALUES ($1, $2, $3, $4)`,
-			string(id.Kind), id.Value, toDB(at), score != nil); err != nil {
-			return fmt.Errorf("append a change: %w", err)
-		}
-	}
-	if score != nil {
-		if err := db.scoreAll(ctx, tx, ids, score); err != nil {
-			return fmt.Errorf("score the changes: %w", err)
-		}
-	}
-	if db.Dialect.Notify != "" {
-		if _, err := tx.ExecContext(ctx, db.Dialect.Notify); err != nil {
-			return fmt.Errorf("notify the change: %w", err)
-		}
+	if err := db.scoreAll(ctx, tx, ids, score); err != nil {
+		return fmt.Errorf("score the changes: %w", err)
 	}
 	return nil
+}
+
+// changesPerInsert bounds the rows of one INSERT into the change sequence (4 parameters each,
+// well within either engine's limit on parameters).
+const changesPerInsert = 500
+
+// insertChanges appends ids to the change sequence in one INSERT.
+func (db *DB) insertChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, at time.Time, scored bool) error {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO changes (kind, value, at, scored) VALUES `)
+	args := make([]any, 0, 4*len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		n := len(args)
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+		args = append(args, string(id.Kind), id.Value, toDB(at), scored)
+	}
+	_, err := tx.ExecContext(ctx, q.String(), args...)
+	return err
 }
 
 func addAudit(ctx context.Context, tx *sql.Tx, e shopguard.AuditEntry) error {
@@ -91,7 +124,7 @@ func (db *DB) createReport(ctx context.Context, op string, r *shopguard.Report, 
 		ev = []byte("[]")
 	}
 	at := now()
-	err = db.inTx(ctx, op, func(tx *sql.Tx) error {
+	err = db.changeTx(ctx, op, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO reports (status, scam_type, platform, amount, currency, occurred_on, narrative,
 			evidence, reporter_id, trust, source, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
@@ -259,7 +292,7 @@ func (db *DB) DecideReport(ctx context.Context, d shopguard.Decision, at time.Ti
 		return nil, err
 	}
 	var r *shopguard.Report
-	err := db.inTx(ctx, "decide report", func(tx *sql.Tx) error {
+	err := db.changeTx(ctx, "decide report", func(tx *sql.Tx) error {
 		rs, err := db.queryReportsTx(ctx, tx, d.ReportID)
 		if err != nil {
 			return err
@@ -332,7 +365,7 @@ func (db *DB) AddReportInfo(ctx context.Context, id, userID int64, text string, 
 		return nil, err
 	}
 	var r *shopguard.Report
-	err := db.inTx(ctx, "add report info", func(tx *sql.Tx) error {
+	err := db.changeTx(ctx, "add report info", func(tx *sql.Tx) error {
 		var err error
 		if r, err = db.queryReportsTx(ctx, tx, id); err != nil {
 			return err
@@ -377,7 +410,7 @@ func (db *DB) AddFeedback(ctx context.Context, f *shopguard.Feedback) error {
 		return err
 	}
 	at := now()
-	err := db.inTx(ctx, "add feedback", func(tx *sql.Tx) error {
+	err := db.changeTx(ctx, "add feedback", func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO feedback (kind, value, user_id, source, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			string(f.Identifier.Kind), f.Identifier.Value, nullID(f.UserID), f.Source, f.Comment, toDB(at)).Scan(&f.ID)
 		if err != nil {
@@ -445,7 +478,7 @@ func (db *DB) PurgeReports(ctx context.Context, before time.Time) (int64, []stri
 	var n int64
 	var files []string
 	at := now()
-	err := db.inTx(ctx, "purge reports", func(tx *sql.Tx) error {
+	err := db.changeTx(ctx, "purge reports", func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT sha256 FROM report_evidence
 			WHERE report_id IN (SELECT id FROM reports WHERE created_at < $1)`, toDB(before))
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -33,42 +35,70 @@ func (db *DB) scorer() shopguard.ScoreFunc {
 	return nil
 }
 
-// lockChanges takes the change lock for tx (Dialect.ChangeLock): the writes to the change
-// sequence commit in turn, and what tx reads after it includes every one committed before.
-func (db *DB) lockChanges(ctx context.Context, tx *sql.Tx) error {
-	if db.Dialect.ChangeLock == "" {
+// identifierBuckets is how many lock keys the identifiers share (identifierLocks): enough
+// that two writes to different identifiers seldom wait for each other, few enough that a
+// write changing thousands (a feed's import, the retention purge) takes at most this many
+// locks.
+const identifierBuckets = 256
+
+// identifierLocks returns the lock keys of ids, each once, ascending: every transaction takes
+// its locks in the same order, so none waits for another that waits for it.
+func identifierLocks(ids []shopguard.Identifier) []int32 {
+	keys := make([]int32, 0, len(ids))
+	for _, id := range ids {
+		h := fnv.New32a()
+		h.Write([]byte(id.Kind))
+		h.Write([]byte{':'})
+		h.Write([]byte(id.Value))
+		keys = append(keys, int32(h.Sum32()%identifierBuckets))
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// lockIdentifiers takes the locks of ids for tx (Dialect.LockIdentifiers): what tx reads
+// after it includes every write to those identifiers' reputations committed before, and a
+// write to one of them that comes after waits for tx to end.
+func (db *DB) lockIdentifiers(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier) error {
+	if db.Dialect.LockIdentifiers == "" || len(ids) == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, db.Dialect.ChangeLock); err != nil {
-		return fmt.Errorf("lock the change sequence: %w", err)
+	if _, err := tx.ExecContext(ctx, db.Dialect.LockIdentifiers, identifierLocks(ids)); err != nil {
+		return fmt.Errorf("lock the identifiers: %w", err)
 	}
 	return nil
 }
 
 // ScoreChanges computes and stores the reputation of every identifier with a change not yet
-// scored up to through, and marks those changes scored, under the change lock: a node that
-// comes second finds them scored and does nothing.
+// scored up to through, and marks those changes scored, under the identifiers' locks: a node
+// that comes second reads the changes again once it holds the locks, and finds them scored.
 func (db *DB) ScoreChanges(ctx context.Context, through int64, score shopguard.ScoreFunc) (int, error) {
 	var n int
 	err := db.inTx(ctx, "score changes", func(tx *sql.Tx) error {
-		if err := db.lockChanges(ctx, tx); err != nil {
+		unscored := func() ([]shopguard.Identifier, error) {
+			rows, err := tx.QueryContext(ctx, `SELECT DISTINCT kind, value FROM changes WHERE NOT scored AND seq > 0 AND seq <= $1`, through)
+			if err != nil {
+				return nil, db.wrap("score changes", "changes", err)
+			}
+			ids, err := scanIdentifiers(rows)
+			return ids, db.wrap("score changes", "changes", err)
+		}
+		ids, err := unscored()
+		if err != nil || len(ids) == 0 {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT kind, value FROM changes WHERE NOT scored AND seq <= $1`, through)
-		if err != nil {
-			return db.wrap("score changes", "changes", err)
+		if err := db.lockIdentifiers(ctx, tx, ids); err != nil {
+			return err
 		}
-		ids, err := scanIdentifiers(rows)
-		if err != nil {
-			return db.wrap("score changes", "changes", err)
-		}
-		if len(ids) == 0 {
-			return nil
+		// what another node scored while this one waited for the locks (the changes up to
+		// through are all committed: no others come to be scored)
+		if ids, err = unscored(); err != nil || len(ids) == 0 {
+			return err
 		}
 		if err := db.scoreAll(ctx, tx, ids, score); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE changes SET scored = TRUE WHERE NOT scored AND seq <= $1`, through); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE changes SET scored = TRUE WHERE NOT scored AND seq > 0 AND seq <= $1`, through); err != nil {
 			return db.wrap("score changes", "changes", err)
 		}
 		n = len(ids)

@@ -24,12 +24,23 @@ type Dialect struct {
 	// MigrationLock is run first in every migration transaction, to keep two nodes from
 	// migrating at once ("" for none).
 	MigrationLock string
-	// ChangeLock is run before a transaction appends to the change sequence, so that
-	// sequence numbers commit in order and a node following the sequence never skips one
-	// ("" where writes are serial already, as on SQLite).
-	ChangeLock string
-	// Notify is run in a transaction that appended to the change sequence, so that the nodes
-	// listening (Listen) hear of it once it commits ("" for none).
+	// LockIdentifiers is run in a transaction before it computes the reputations of the
+	// identifiers it changes, with the lock keys of those identifiers (identifierLocks: an
+	// array of small integers, ascending) as $1, and holds them to its end: two writes that
+	// change one identifier score it in turn, the second reading what the first committed,
+	// while writes to other identifiers go on at once ("" where writes are serial already,
+	// as on SQLite).
+	LockIdentifiers string
+	// NumberChanges is run before the change sequence is read, to number the changes
+	// committed since the last time ("" where a change is numbered as it is written, as on
+	// SQLite, whose writes are serial). On PostgreSQL a write appends its changes unnumbered
+	// and commits without waiting on other writes; the numbering, one node at a time, gives
+	// what has committed the next numbers, so that the numbers become visible in order and a
+	// node reading past the last one it saw never skips one.
+	NumberChanges string
+	// Notify is run after a transaction that appended to the change sequence commits, so
+	// that the nodes listening (Listen) hear of it ("" for none). It is not part of the
+	// write: a notification lost is caught up by the next one or the slow poll.
 	Notify string
 	// Listen, when set, calls wake each time a transaction that ran Notify commits, and once
 	// whenever it (re)connects (what committed meanwhile was not heard), until ctx ends. It

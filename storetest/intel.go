@@ -481,3 +481,80 @@ func testScoring(t *testing.T, s shopguard.Store) {
 		t.Fatalf("ReputationsOf after the purge: %+v", reps)
 	}
 }
+
+// testConcurrentWrites has writers file reports at once on a few shared identifiers while a
+// follower reads the change sequence, and checks that the follower read every change exactly
+// once and that every identifier's stored reputation counts all its reports: writes that
+// commit in another order than they were written in skip no change, and two writes scoring
+// one identifier at once do not lose each other's report.
+func testConcurrentWrites(t *testing.T, s shopguard.Store) {
+	ctx := context.Background()
+	s.ScoreWith(countingScore)
+	var ids []shopguard.Identifier
+	for i := range 4 {
+		ids = append(ids, shopguard.Identifier{Kind: shopguard.KindPhone, Value: "+86138000000" + strconv.Itoa(10+i)})
+	}
+	const writers, each = 8, 15
+	var cursor int64
+	seen := map[int64]bool{}
+	got := map[shopguard.Identifier]int{}
+	follow := func() error {
+		changes, err := s.ChangesSince(ctx, cursor, 1000)
+		if err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if seen[c.Seq] || c.Seq <= cursor {
+				t.Errorf("change %d read twice, or at or below the cursor %d", c.Seq, cursor)
+			}
+			seen[c.Seq] = true
+			got[c.Identifier]++
+			cursor = c.Seq
+		}
+		return nil
+	}
+	stop, followed := make(chan struct{}), make(chan error)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				followed <- follow()
+				return
+			default:
+			}
+			if err := follow(); err != nil {
+				followed <- err
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				r := &shopguard.Report{ScamType: "deposit_scam", Identifiers: []shopguard.Identifier{ids[(w+i)%len(ids)], ids[(w+i+1)%len(ids)]},
+					Narrative: "paid a deposit, the seller vanished", Trust: shopguard.TrustAnonymous, Source: "net-" + strconv.Itoa(w)}
+				if err := s.CreateReport(ctx, r); err != nil {
+					t.Errorf("writer %d: CreateReport: %v", w, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	if err := <-followed; err != nil {
+		t.Fatalf("following: %v", err)
+	}
+	want := writers * each * 2 / len(ids)
+	for _, id := range ids {
+		if got[id] != want {
+			t.Errorf("the follower read %d changes of %s, want %d", got[id], id.Value, want)
+		}
+		if r, err := s.ReputationOf(ctx, id); err != nil || r.Reports != want {
+			t.Errorf("stored reputation of %s = %+v, %v; want %d reports", id.Value, r, err, want)
+		}
+	}
+}
