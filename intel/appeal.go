@@ -193,5 +193,5 @@ func (s *Service) DecideAppeal(ctx context.Context, id int64, uphold bool, moder
 	if err := s.Store.UpdateAppeal(ctx, a, audit); err != nil {
 		return nil, err
 	}
-	return a, s.Sync(ctx)
+	return a, s.show(ctx, []shopguard.Identifier{a.Identifier})
 }

@@ -179,18 +179,8 @@ func (s *Service) sync(ctx context.Context) error {
 				return fmt.Errorf("intel: sync: %w", err)
 			}
 		}
-		reps, err := s.Store.ReputationsOf(ctx, ids)
-		if err != nil {
+		if err := s.putStored(ctx, ids); err != nil {
 			return fmt.Errorf("intel: sync: %w", err)
-		}
-		for _, r := range reps {
-			delete(seen, r.Identifier)
-			s.Index.Put(r)
-		}
-		for _, id := range ids {
-			if seen[id] { // no stored reputation: it is empty
-				s.Index.Put(&shopguard.Reputation{Identifier: id})
-			}
 		}
 		s.cursor = last
 		if len(changes) < batch {
@@ -198,6 +188,42 @@ func (s *Service) sync(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// putStored reads the stored reputations of ids, in one query, and puts them into the index;
+// an identifier without one is empty. It runs under syncMu, so that what it puts is never
+// older than what a sync put before it.
+func (s *Service) putStored(ctx context.Context, ids []shopguard.Identifier) error {
+	reps, err := s.Store.ReputationsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	empty := make(map[shopguard.Identifier]bool, len(ids))
+	for _, id := range ids {
+		empty[id] = true
+	}
+	for _, r := range reps {
+		delete(empty, r.Identifier)
+		s.Index.Put(r)
+	}
+	for id := range empty {
+		s.Index.Put(&shopguard.Reputation{Identifier: id})
+	}
+	return nil
+}
+
+// show puts into the index the stored reputations of the identifiers a write of this node
+// changed, once it has committed, so that the node shows the write at once: the write stored
+// them (the store scores as it writes, ScoreWith), and reading them is one query, where a sync
+// would number and read the change sequence too. The changes reach the other nodes, and this
+// node's cursor, by Follow.
+func (s *Service) show(ctx context.Context, ids []shopguard.Identifier) error {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	if err := s.putStored(ctx, ids); err != nil {
+		return fmt.Errorf("intel: show a write: %w", err)
+	}
+	return nil
 }
 
 // SlowPoll is how often Follow reads the change sequence when the store tells of changes as
@@ -290,7 +316,7 @@ func (s *Service) SubmitWith(ctx context.Context, r *shopguard.Report, who Repor
 	if err := create(ctx, r); err != nil {
 		return err
 	}
-	return s.Sync(ctx)
+	return s.show(ctx, r.Identifiers)
 }
 
 func cmpOr[T int | time.Duration](v, def T) T {
@@ -389,7 +415,7 @@ func (s *Service) Decide(ctx context.Context, d shopguard.Decision) (*shopguard.
 			return r, err
 		}
 	}
-	return r, s.Sync(ctx)
+	return r, s.show(ctx, r.Identifiers)
 }
 
 // dropUnused deletes the files that no report or case uses any more.
@@ -432,7 +458,7 @@ func (s *Service) AddInfo(ctx context.Context, id int64, who Reporter, text stri
 	if err != nil {
 		return nil, err
 	}
-	return r, s.Sync(ctx)
+	return r, s.show(ctx, r.Identifiers)
 }
 
 // NotScam records a user's word that an identifier is not a scam.
@@ -448,7 +474,7 @@ func (s *Service) NotScam(ctx context.Context, kind shopguard.Kind, value, comme
 	if err := s.Store.AddFeedback(ctx, f); err != nil {
 		return err
 	}
-	return s.Sync(ctx)
+	return s.show(ctx, []shopguard.Identifier{id})
 }
 
 // Lookup answers what is known about an identifier, from the index.

@@ -368,6 +368,9 @@ func TestIndexCache(t *testing.T) {
 	if err := s.Submit(ctx, newReport("13800000201"), intel.Reporter{}); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Sync(ctx); err != nil { // the write shows at once; the cursor passes it as the node follows
+		t.Fatal(err)
+	}
 	if err := s.SaveCache(); err != nil {
 		t.Fatal(err)
 	}
