@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/shopguard/shopguard"
@@ -79,8 +78,6 @@ type Service struct {
 
 	syncMu sync.Mutex
 	cursor int64
-	syncs  atomic.Uint64 // the syncs begun, each one's ticket
-	synced uint64        // the ticket of the last sync that succeeded (under syncMu)
 }
 
 func (s *Service) now() time.Time {
@@ -129,31 +126,14 @@ func (s *Service) Start(ctx context.Context) error {
 	return s.Sync(ctx)
 }
 
-// Sync brings the index up to date with every change committed before it was called: the
-// stored reputations of the identifiers changed since the last sync are read, a batch at a
-// time in one query, and put into the index. The node that wrote a change computed and stored
-// the reputation in the same transaction; changes not scored so (written by a node that does
-// not score) are scored first, once, by whichever node gets there first (Store.ScoreChanges).
-// Callers at once share a sync: one that waited while another's sync ran, begun after it was
-// called, returns when that sync has succeeded, so that the writes of one node, each followed
-// by a Sync, do not sync one at a time.
+// Sync brings the index up to date with the change sequence: the stored reputations of the
+// identifiers changed since the last sync are read, a batch at a time in one query, and put
+// into the index. The node that wrote a change computed and stored the reputation in the same
+// transaction; changes not scored so (written by a node that does not score) are scored
+// first, once, by whichever node gets there first (Store.ScoreChanges).
 func (s *Service) Sync(ctx context.Context) error {
-	called := s.syncs.Load()
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
-	if s.synced > called {
-		return nil
-	}
-	ticket := s.syncs.Add(1)
-	if err := s.sync(ctx); err != nil {
-		return err
-	}
-	s.synced = ticket
-	return nil
-}
-
-// sync is Sync's work, under syncMu.
-func (s *Service) sync(ctx context.Context) error {
 	const batch = 1000
 	for {
 		changes, err := s.Store.ChangesSince(ctx, s.cursor, batch)
