@@ -144,7 +144,7 @@ type ScoreFunc func(ReputationInputs) *Reputation
 // A reputation is computed once, by the node whose write changes it: once ScoreWith has told
 // the store how, every write that appends identifiers to the change sequence also computes
 // their reputations and stores them, in the same transaction, after every earlier write to
-// the sequence committed, and marks its changes Scored. The other nodes read the stored
+// those identifiers committed, and marks its changes Scored. The other nodes read the stored
 // reputations (ReputationsOf). A change appended without (before ScoreWith, or by a node
 // that does not score) is scored later by ScoreChanges, by whichever node reaches it first.
 type ReputationStore interface {
@@ -153,7 +153,7 @@ type ReputationStore interface {
 	ScoreWith(score ScoreFunc)
 	// ScoreChanges computes and stores, with score, the reputation of every identifier that
 	// has a change not yet Scored numbered up to through, and marks those changes Scored, in
-	// one transaction ordered after every write to the change sequence before it (so that a
+	// one transaction ordered after every write to those identifiers before it (so that a
 	// node that does it second finds nothing left to do). It returns how many identifiers it
 	// scored.
 	ScoreChanges(ctx context.Context, through int64, score ScoreFunc) (int, error)

@@ -76,8 +76,9 @@ type Service struct {
 	// FollowGap is the least time between two syncs of Follow; 0 for DefaultFollowGap.
 	FollowGap time.Duration
 
-	syncMu sync.Mutex
+	syncMu sync.Mutex // one sync at a time, and the cursor
 	cursor int64
+	putMu  sync.Mutex // a read of stored reputations and its puts at a time (putStored)
 }
 
 func (s *Service) now() time.Time {
@@ -171,9 +172,11 @@ func (s *Service) Sync(ctx context.Context) error {
 }
 
 // putStored reads the stored reputations of ids, in one query, and puts them into the index;
-// an identifier without one is empty. It runs under syncMu, so that what it puts is never
-// older than what a sync put before it.
+// an identifier without one is empty. One runs at a time (putMu), so that what it puts is
+// never older than what one before it put.
 func (s *Service) putStored(ctx context.Context, ids []shopguard.Identifier) error {
+	s.putMu.Lock()
+	defer s.putMu.Unlock()
 	reps, err := s.Store.ReputationsOf(ctx, ids)
 	if err != nil {
 		return err
@@ -195,11 +198,9 @@ func (s *Service) putStored(ctx context.Context, ids []shopguard.Identifier) err
 // show puts into the index the stored reputations of the identifiers a write of this node
 // changed, once it has committed, so that the node shows the write at once: the write stored
 // them (the store scores as it writes, ScoreWith), and reading them is one query, where a sync
-// would number and read the change sequence too. The changes reach the other nodes, and this
-// node's cursor, by Follow.
+// would number and read the change sequence too, and wait for the sync running. The changes
+// reach the other nodes, and this node's cursor, by Follow.
 func (s *Service) show(ctx context.Context, ids []shopguard.Identifier) error {
-	s.syncMu.Lock()
-	defer s.syncMu.Unlock()
 	if err := s.putStored(ctx, ids); err != nil {
 		return fmt.Errorf("intel: show a write: %w", err)
 	}
