@@ -1,5 +1,7 @@
 package batch
 
+import "encoding/binary"
+
 // maxDepth is how deeply encoding/json lets arrays and objects nest.
 const maxDepth = 10000
 
@@ -98,6 +100,13 @@ func skipString(b []byte, i int) int {
 		return -1
 	}
 	for i++; i < len(b); i++ {
+		// Eight bytes at a time while none of them is a quote, a backslash or a control.
+		for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
 		switch c := b[i]; {
 		case c == '"':
 			return i + 1
@@ -121,6 +130,16 @@ func skipString(b []byte, i int) int {
 		}
 	}
 	return -1
+}
+
+// special reports whether one of the eight bytes of x is a quote, a backslash or below 0x20:
+// some byte is below n when subtracting n from each byte sets a top bit that was clear (a
+// borrow may set others, but only above a byte that is below n), and equal to c when its xor
+// with c is below 1.
+func special(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
+	return (x-0x20*ones)&^x&highs|zero(x^'"'*ones)|zero(x^'\\'*ones) != 0
 }
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }

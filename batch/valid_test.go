@@ -1,7 +1,10 @@
 package batch
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -47,5 +50,35 @@ func BenchmarkValid(b *testing.B) {
 				c.f(line)
 			}
 		})
+	}
+}
+
+// TestSpecial checks the eight-byte test of skipString against a byte-by-byte one: every byte
+// value in every place among plain bytes, and words of random bytes.
+func TestSpecial(t *testing.T) {
+	isSpecial := func(c byte) bool { return c < 0x20 || c == '"' || c == '\\' }
+	check := func(w [8]byte) {
+		want := slices.ContainsFunc(w[:], isSpecial)
+		if got := special(binary.LittleEndian.Uint64(w[:])); got != want {
+			t.Fatalf("special(%q) = %v, want %v", w, got, want)
+		}
+	}
+	for c := range 256 {
+		for at := range 8 {
+			w := [8]byte{'a', 0xff, ' ', '!', 0x80, '#', '[', 0x21}
+			w[at] = byte(c)
+			check(w)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		var w [8]byte
+		for i := range w {
+			w[i] = byte(r.IntN(256))
+			if r.IntN(2) == 0 {
+				w[i] = byte(0x20 + r.IntN(0xe0)) // mostly plain
+			}
+		}
+		check(w)
 	}
 }
