@@ -49,19 +49,26 @@ func (s *inputScanner) peek() byte {
 	return s.b[s.i]
 }
 
-// literal returns the string literal at s.i, quotes included, and moves past it.
+// literal returns the string literal at s.i, quotes included, and moves past it: to the
+// first quote after an even run of backslashes.
 func (s *inputScanner) literal() []byte {
 	start := s.i
-	for s.i++; s.i < len(s.b); s.i++ {
-		switch s.b[s.i] {
-		case '\\':
-			s.i++
-		case '"':
+	for s.i++; ; s.i++ {
+		q := bytes.IndexByte(s.b[s.i:], '"')
+		if q < 0 {
+			s.i = len(s.b)
+			return s.b[start:]
+		}
+		s.i += q
+		n := 0
+		for k := s.i - 1; k > start && s.b[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
 			s.i++
 			return s.b[start:s.i]
 		}
 	}
-	return s.b[start:]
 }
 
 // str reads a string value as encoding/json decodes it: escapes resolved and invalid UTF-8
