@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "59fd35d89c89492832125db912232752aaaca3f02ad7afa661e65babff3b62c7"
+const builtInSum = "a56755fb0d9b097881c7394b7c51fd79119536439c5d550c45ab1edb4aa6037d"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -3562,6 +3562,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"send back the difference",
 		"send back the extra",
 		"the extra amount",
+		"mail you a check",
+		"send you a check",
+		"deposit the check",
+		"deposit it and send",
+		"keep a part for yourself",
+		"keep your share and send",
 	}},
 	{ID: "prove_real", Stage: "pretext", Weight: 5, ZH: []string{
 		"确认你是真人",
@@ -3820,6 +3826,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"install the attached",
 		"open the attachment",
 		"open the attached",
+		"open an account on",
+		"sign up on this platform",
+		"register on this platform",
+		"register on the platform",
+		"create an account on this",
 	}},
 	{ID: "guided_payment", Stage: "request", Weight: 10, Negatable: true, ZH: []string{
 		"打开支付宝",
@@ -4255,6 +4266,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"the extra to my",
 		"send it back to my",
 		"send the extra",
+		"wire the",
+		"wire me",
+		"wire it",
+		"send the rest to",
+		"send the remaining",
 	}},
 	{ID: "fee_unfreeze", Stage: "request", Weight: 20, Negatable: true, ZH: []string{
 		"解冻",
@@ -4297,6 +4313,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"to unlock the payment",
 		"refunded with the payment",
 		"refunded along with the payment",
+		"fee to release",
+		"to release my package",
+		"release the parcel",
 	}, Except: []string{
 		"流水号",
 		"流水线",
@@ -4770,6 +4789,13 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"outside amazon",
 		"outside of amazon",
 		"no buyer protection needed",
+		"because of the fees",
+		"because of their fees",
+		"because of the fee",
+		"fees are too high",
+		"takes too much commission",
+		"takes a big cut",
+		"takes too big a cut",
 	}},
 	{ID: "advance_payment", Stage: "request", Weight: 10, Negatable: true, ZH: []string{
 		"先垫付",
@@ -4910,6 +4936,16 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"god bless you",
 		"dearest one",
 		"my dear friend",
+		"soldier on a mission",
+		"deployed abroad",
+		"peacekeeping mission",
+		"on a mission abroad",
+		"working on an oil rig",
+		"offshore engineer",
+		"fallen in love with you",
+		"package of gold",
+		"box of gold",
+		"gold bars",
 	}},
 	{ID: "reply_to_activate", Stage: "request", Weight: 15, ZH: []string{
 		"回复1获取链接",
