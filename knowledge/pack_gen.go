@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "a56755fb0d9b097881c7394b7c51fd79119536439c5d550c45ab1edb4aa6037d"
+const builtInSum = "2d479d935c1e93111ac6cc0cf949d7a8259c3ae7c8077c276783822aa46563f6"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2455,6 +2455,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"补助金",
 		"民生补贴",
 		"发放补贴",
+		"奖品登记",
 	}, EN: []string{
 		"you have won",
 		"you've won",
@@ -2881,6 +2882,13 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"已被停用",
 		"将被停用",
 		"将被注销",
+		"未完成认证",
+		"需要先完成认证",
+		"卖家认证",
+		"商家认证",
+		"诚信认证",
+		"未开通担保",
+		"未开通保障",
 	}, EN: []string{
 		"account suspended",
 		"account has been suspended",
@@ -3147,6 +3155,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"订单取消了再",
 		"退款后私下",
 		"取消平台订单",
+		"订单您先取消",
+		"订单你先取消",
+		"订单先取消",
+		"先把订单取消",
+		"把平台订单取消",
+		"订单取消掉",
+		"先取消平台订单",
+		"订单先退掉",
+		"先申请退款再",
 	}, EN: []string{
 		"order failed",
 		"order was cancelled due to",
@@ -3862,6 +3879,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"指导您操作",
 		"指导你操作",
 		"按照我们的操作步骤",
+		"客服指导",
+		"按照指导操作",
+		"按指导操作",
+		"按照客服的指导",
+		"按客服说的",
 	}, EN: []string{
 		"open your banking app",
 		"open your bank app",
@@ -4331,6 +4353,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"服务费",
 		"充值",
 		"缴费",
+		"补缴",
+		"清关费",
+		"关税",
+		"补交",
+		"补运费",
+		"运费险费用",
 	}, EN: []string{
 		"processing fee",
 		"customs fee",
@@ -4419,6 +4447,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"额度已",
 		"贷款app",
 		"贷款软件",
+		"把额度转出",
+		"额度转出来",
+		"套出额度",
+		"把额度套出来",
+		"额度转到",
 	}, EN: []string{
 		"take out a loan",
 		"loan app",
@@ -4469,6 +4502,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"扫码",
 		"扫描二维码",
 		"二维码",
+		"点击填写",
+		"点击办理",
+		"点击登录",
 	}, EN: []string{
 		"click the link",
 		"click here",
@@ -4771,6 +4807,14 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"还要手续费",
 		"平台审核慢",
 		"到账太慢",
+		"平台要扣",
+		"平台上拍要扣",
+		"在平台拍要扣",
+		"要扣手续费",
+		"扣手续费",
+		"平台收手续费",
+		"平台收费高",
+		"平台扣钱",
 	}, EN: []string{
 		"avoid the fees",
 		"save the fees",
@@ -5459,7 +5503,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{All: []string{
 			"parcel_problem",
 			"fee_request|fee_unfreeze",
-			"click_link|call_number",
+			"click_link|call_number|off_platform_contact",
 		}, Weight: 40},
 		{All: []string{
 			"parcel_problem",
