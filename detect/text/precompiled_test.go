@@ -61,3 +61,19 @@ func TestEncodedWide(t *testing.T) {
 		t.Fatalf("decoded %v: %+v, want %+v", ok, got, a)
 	}
 }
+
+// TestDecodedAtAnyAddress checks that an automaton decodes to itself from bytes at any address.
+func TestDecodedAtAnyAddress(t *testing.T) {
+	patterns := []string{"定金", "he", "she", "hers"}
+	a := newAutomaton(patterns)
+	key := patternsKey(patterns)
+	enc := a.appendEncoded(nil, key)
+	for shift := range 4 {
+		buf := make([]byte, shift+len(enc))
+		copy(buf[shift:], enc)
+		got, ok := decodeAutomaton(buf[shift:], key)
+		if !ok || !reflect.DeepEqual(got, a) {
+			t.Fatalf("shifted by %d: decoded %v: %+v, want %+v", shift, ok, got, a)
+		}
+	}
+}
