@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shopguard/shopguard"
@@ -79,6 +80,9 @@ type Service struct {
 	syncMu sync.Mutex // one sync at a time, and the cursor
 	cursor int64
 	putMu  sync.Mutex // a read of stored reputations and its puts at a time (putStored)
+	// scoring is set by Start, once the store scores as it writes: until then a write is
+	// shown by a sync, which scores what it reads (ScoreChanges).
+	scoring atomic.Bool
 }
 
 func (s *Service) now() time.Time {
@@ -92,6 +96,7 @@ func (s *Service) now() time.Time {
 // the cache, or else from the stored reputations, then follows the changes since.
 func (s *Service) Start(ctx context.Context) error {
 	s.Store.ScoreWith(Score)
+	s.scoring.Store(true)
 	pruned, err := s.Store.PrunedThrough(ctx)
 	if err != nil {
 		return fmt.Errorf("intel: start: %w", err)
@@ -199,8 +204,12 @@ func (s *Service) putStored(ctx context.Context, ids []shopguard.Identifier) err
 // changed, once it has committed, so that the node shows the write at once: the write stored
 // them (the store scores as it writes, ScoreWith), and reading them is one query, where a sync
 // would number and read the change sequence too, and wait for the sync running. The changes
-// reach the other nodes, and this node's cursor, by Follow.
+// reach the other nodes, and this node's cursor, by Follow. A Service not started shows a
+// write by a sync.
 func (s *Service) show(ctx context.Context, ids []shopguard.Identifier) error {
+	if !s.scoring.Load() { // not started: the store did not score the write
+		return s.Sync(ctx)
+	}
 	if err := s.putStored(ctx, ids); err != nil {
 		return fmt.Errorf("intel: show a write: %w", err)
 	}
