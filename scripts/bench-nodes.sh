@@ -7,7 +7,9 @@
 #
 # Knobs: NODES (default "1 3"), CONC (32), DUR (20s), MIX, RATE (open loop instead of CONC),
 # NETWORKS (4096 made-up client networks, so that the per-network report limit does not decide
-# the run), NODE_PROCS (GOMAXPROCS of each node; 0, the default, is every core).
+# the run), NODE_PROCS (GOMAXPROCS of each node; 0, the default, is every core; "share" gives
+# each node its share of the machine's cores, at least one: one node all, three on two cores
+# one each, as an operator co-locating nodes would).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${SHOPGUARD_BENCH_DB:?set SHOPGUARD_BENCH_DB to the postgres:// URL of a scratch database}
@@ -26,9 +28,11 @@ cpu_ticks() { # user+system ticks of the given pids
 
 for n in ${NODES:-1 3}; do
   pids=() targets=()
+  procs=${NODE_PROCS:-0}
+  [ "$procs" = share ] && procs=$(( $(nproc) / n > 0 ? $(nproc) / n : 1 ))
   for i in $(seq "$n"); do
     port=$((18080 + i))
-    GOMAXPROCS=${NODE_PROCS:-0} SHOPGUARD_DB=$db "$work/shopguard" serve --addr "127.0.0.1:$port" --data "$work/data$i" \
+    GOMAXPROCS=$procs SHOPGUARD_DB=$db "$work/shopguard" serve --addr "127.0.0.1:$port" --data "$work/data$i" \
       --rate-anon 0 --rate-key 0 --trusted-proxies 127.0.0.1/32 --log-level warn 2>"$work/node$i.log" &
     pids+=($!)
     targets+=("http://127.0.0.1:$port")
@@ -41,7 +45,7 @@ for n in ${NODES:-1 3}; do
   "$work/shopguard-load" run --target "$list" "${mode[@]}" --duration "${DUR:-20s}" --mix "$mix" --networks "${NETWORKS:-4096}" --json >"$work/report.json"
   after=$(cpu_ticks "${pids[@]}")
   reqs=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["latency"]["requests"])' "$work/report.json")
-  echo "== $n node(s), ${mode[*]}, $mix"
+  echo "== $n node(s), GOMAXPROCS ${procs/#0/every core}, ${mode[*]}, $mix"
   cat "$work/report.json"
   echo "server CPU: $(( (after - before) * 1000 / hz )) ms for $reqs requests: $(python3 -c "print(round(($after-$before)/$hz*1e6/max(1,$reqs),1))") µs per request"
   kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
