@@ -422,6 +422,9 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 		if len(d.phoneCues)+len(d.shortCues)+len(d.premCues) > 0 && buf.digits >= minShortDigits {
 			hits = d.findPhones(hits, buf, m.Text, int32(mi), bit, found)
 		}
+		if o := findOthersWords(m.Text); o.any() {
+			hits = hits[:first+len(slices.DeleteFunc(hits[first:], func(h hit) bool { return o.has(h.bs) }))]
+		}
 		slices.SortStableFunc(hits[first:], func(a, b hit) int { return int(a.ns - b.ns) })
 		if len(negs) > 0 || len(excs) > 0 {
 			hits = d.dropNegated(hits, first, negs, excs, buf.b, m.Text)

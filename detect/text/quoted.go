@@ -1,0 +1,149 @@
+package text
+
+import (
+	"bytes"
+	"strings"
+)
+
+// Words in an e-mail that its sender did not write do not count against it: the lines of an
+// earlier message quoted in a reply ("> …"), and the footer a mailing list appends (the list's
+// sponsor advertisement, how to unsubscribe, the list's address). A scam is in what the sender
+// writes; a list's "Free DVDs, join now" advertisement under a colleague's note is not.
+
+// footerWindow is how far from the end of a message a mailing list's footer may start.
+const footerWindow = 1500
+
+// listMarkers are the words of a mailing list's own footer (lower case): its sponsor's box,
+// its management page and address. A sender's own "unsubscribe" line is not one: a marketer's
+// or a scammer's message carries that too.
+var listMarkers = []string{"mailing list", "listinfo", "groups sponsor", "mailman", "email is sponsored by", "unsubscribe from this group"}
+
+// othersWords holds the parts of a message its sender did not write: quoted lines, by byte
+// offsets in the original text, and where a mailing list's footer starts (maxOffset when
+// there is none).
+type othersWords struct {
+	quoted [][2]int32 // [start, end) of each run of quoted lines, in order
+	footer int32
+}
+
+// findOthersWords returns the quoted lines and list footer of text. Quoted lines count only
+// in a message that also has lines of its own, so a message cannot hide whole behind "> ".
+// Most messages hold neither a line break followed by '>' nor a separator line, and cost two
+// byte searches.
+func findOthersWords(text string) othersWords {
+	o := othersWords{footer: listFooter(text)}
+	if strings.Contains(text, "\n>") || strings.HasPrefix(text, ">") {
+		o.quoted = quotedLines(text)
+	}
+	return o
+}
+
+// quotedLines returns the runs of lines of text that start with '>' (after up to three
+// spaces), or nil when every line with words is quoted.
+func quotedLines(text string) [][2]int32 {
+	var runs [][2]int32
+	own := false
+	for at := 0; at < len(text); {
+		end := strings.IndexByte(text[at:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += at + 1
+		}
+		line := strings.TrimLeft(text[at:end], " ")
+		switch {
+		case strings.HasPrefix(line, ">") && len(text[at:end])-len(line) <= 3:
+			if n := len(runs); n > 0 && runs[n-1][1] == int32(at) {
+				runs[n-1][1] = int32(end)
+			} else {
+				runs = append(runs, [2]int32{int32(at), int32(end)})
+			}
+		case strings.TrimSpace(line) != "":
+			own = true
+		}
+		at = end
+	}
+	if !own {
+		return nil
+	}
+	return runs
+}
+
+// listFooter returns where the footer of a mailing list starts in text: the first separator
+// line (five or more of - _ = * ~ starting a line, or the signature mark "-- ") within the
+// last footerWindow bytes that has a word of listMarkers after it; maxOffset when none has.
+func listFooter(text string) int32 {
+	from := max(0, len(text)-footerWindow)
+	tail := text[from:]
+	seps := separatorLines(tail)
+	if len(seps) == 0 {
+		return maxOffset
+	}
+	lower := bytes.ToLower([]byte(tail))
+	last := -1 // where the last list marker starts in tail
+	for _, m := range listMarkers {
+		if i := bytes.LastIndex(lower, []byte(m)); i > last {
+			last = i
+		}
+	}
+	if last >= 0 && seps[0] < last {
+		return int32(from + seps[0])
+	}
+	return maxOffset
+}
+
+// separatorLines returns where the separator lines of tail start, in order.
+func separatorLines(tail string) []int {
+	var out []int
+	for at := 0; at < len(tail); {
+		end := strings.IndexByte(tail[at:], '\n')
+		if end < 0 {
+			end = len(tail)
+		} else {
+			end += at
+		}
+		if isSeparator(tail[at:end]) {
+			out = append(out, at)
+		}
+		at = end + 1
+	}
+	return out
+}
+
+// isSeparator reports whether line draws a line across an e-mail: it starts with five or more
+// of - _ = * ~ (the rest may be a title, "---- Yahoo! Groups Sponsor ----"), or is the
+// signature mark "-- ".
+func isSeparator(line string) bool {
+	line = strings.TrimRight(line, "\r")
+	if line == "-- " || line == "--" {
+		return true
+	}
+	n := 0
+	for n < len(line) && strings.IndexByte("-_=*~", line[n]) >= 0 {
+		n++
+	}
+	return n >= 5
+}
+
+// has reports whether the byte offset at of the original text lies in words the sender did
+// not write.
+func (o *othersWords) has(at int32) bool {
+	if at >= o.footer {
+		return true
+	}
+	for _, q := range o.quoted {
+		if at < q[0] {
+			return false
+		}
+		if at < q[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// any reports whether the message has words its sender did not write.
+func (o *othersWords) any() bool { return len(o.quoted) > 0 || o.footer != maxOffset }
+
+// maxOffset is more than any offset in a message.
+const maxOffset = int32(^uint32(0) >> 1)

@@ -1,0 +1,60 @@
+package text
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/shopguard/shopguard"
+)
+
+// A mailing list's sponsor box under a member's note, written by the project.
+const listFooterText = `------------------------ Club List Sponsor ---------------------~-->
+Free photo prints for new members, join now
+http://ads.example.com/click/a8f3
+Text PRINTS to find out more.
+---------------------------------------------------------------------~->
+To unsubscribe from this group, send an email to:
+birders-unsubscribe@lists.example.org
+`
+
+// TestOthersWordsDoNotCount checks that the lines a reply quotes and the footer a mailing list
+// appends do not count against the sender, while the same words written by the sender do.
+func TestOthersWordsDoNotCount(t *testing.T) {
+	d, _ := mustDetector(t)
+	note := "Subject: [birders] Saturday walk moved\nThe walk along the estuary starts at 9 instead of 8, because of the tide.\nAnna\n\n"
+	quote := "Your account has been suspended due to unusual activity, verify your details at http://club-login.example.net within 24 hours."
+	cases := []struct {
+		name, text string
+		risky      bool
+	}{
+		{"footer", note + listFooterText, false},
+		{"footer's words as the sender's", note + strings.NewReplacer("-", "", "~", "", ">", "").Replace(listFooterText), true},
+		{"quoted", "Thanks, I got that one too and deleted it.\n\nOn Tue, Sam wrote:\n> " + quote + "\n", false},
+		{"not quoted", "Thanks, I got that one too and deleted it.\n\n" + quote + "\n", true},
+		{"all quoted", "> " + quote + "\n", true},
+	}
+	for _, tc := range cases {
+		r := d.ScanText(tc.text)
+		if risky := r.Risk != shopguard.RiskLow; risky != tc.risky {
+			t.Errorf("%s: %s %d %v, want risky %v", tc.name, r.Risk, r.Score, cueIDs(r), tc.risky)
+		}
+	}
+}
+
+func TestListFooter(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"hello\n" + listFooterText, true},
+		{"hello\n-- \nAnna, from the birders mailing list", true},
+		{"hello\n_______________\nrpm-list mailing list\nhttp://lists.example.org/mailman/listinfo/rpm-list\n", true},
+		{"hello\n---------------\nTo stop these offers, unsubscribe here: http://shop.example.com/u\n", false},
+		{"mailing list news\n---------------\nhello\n", false},
+		{"hello\n" + strings.Repeat("words ", 300) + "\n---------------\n" + strings.Repeat("more ", 400) + "mailing list", false},
+	} {
+		if got := listFooter(tc.text) != maxOffset; got != tc.want {
+			t.Errorf("listFooter(%.40q…) found %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
