@@ -23,7 +23,8 @@ const MaxLine = 4 << 20
 
 // Func handles one input line (a JSON object) and returns its result, which must marshal to a
 // JSON object, or an error to report for that line. RunParallel calls it from several
-// goroutines at once.
+// goroutines at once. The line's bytes are reused once the result is written: fn must not
+// keep them (nor anything aliasing them) after it returns.
 type Func func(line []byte) (any, error)
 
 // Appender is a result that writes itself as a JSON object, without reflection: Run appends
@@ -37,21 +38,82 @@ type Stats struct {
 	Lines, Errors int
 }
 
-// chunkLines and chunkBytes bound the lines handed to a worker at once.
+// chunkLines and chunkBytes bound the lines handed to a worker at once: small enough that the
+// chunks in flight (a few per worker) stay in a few hundred kilobytes of memory the process
+// has already touched, and that the last chunks of an input keep every worker busy.
 const (
 	chunkLines = 256
-	chunkBytes = 256 << 10
+	chunkBytes = 64 << 10
 )
 
-// chunk is a run of input lines handed to a worker, and, once done, its output.
+// chunk is a run of input lines handed to a worker, and, once done, its output. A chunk that
+// has been written goes back to the reader, which fills it again: its buffers are reused.
 type chunk struct {
 	first  int      // line number of lines[0]
-	lines  [][]byte // nil for a blank line
+	buf    []byte   // the lines' bytes, one after the other
+	spans  []span   // where each line lies in buf, while the chunk is read
+	lines  [][]byte // the lines in buf, once read; nil for a blank line
 	long   []bool   // lines too long (by index), nil when none
 	flush  bool     // the input had nothing more buffered after it: write it out at once
 	out    []byte
 	errors int
 	done   chan struct{}
+}
+
+// span is where a line lies in its chunk's buf; blank and too long lines have none.
+type span struct {
+	start, end int
+	kind       lineKind
+}
+
+// lineKind says whether a line has content.
+type lineKind uint8
+
+const (
+	lineText lineKind = iota
+	lineBlank
+	lineTooLong
+)
+
+// reset empties c for the lines from line number first on, keeping its buffers.
+func (c *chunk) reset(first int) {
+	c.first = first
+	c.buf, c.spans, c.lines, c.long, c.out = c.buf[:0], c.spans[:0], c.lines[:0], nil, c.out[:0]
+	c.flush, c.errors = false, 0
+	c.done = make(chan struct{})
+}
+
+// add appends one line, as readLine returned it, to c.
+func (c *chunk) add(line []byte, tooLong bool) {
+	sp := span{start: len(c.buf), end: len(c.buf), kind: lineText}
+	switch {
+	case tooLong:
+		sp.kind = lineTooLong
+	case len(bytes.TrimSpace(line)) == 0:
+		sp.kind = lineBlank
+	default:
+		c.buf = append(c.buf, line...)
+		sp.end = len(c.buf)
+	}
+	c.spans = append(c.spans, sp)
+}
+
+// seal makes c.lines (and c.long) from the spans, now that buf no longer moves.
+func (c *chunk) seal() {
+	for i, sp := range c.spans {
+		switch sp.kind {
+		case lineText:
+			c.lines = append(c.lines, c.buf[sp.start:sp.end:sp.end])
+		case lineBlank:
+			c.lines = append(c.lines, nil)
+		case lineTooLong:
+			if c.long == nil {
+				c.long = make([]bool, len(c.spans))
+			}
+			c.long[i] = true
+			c.lines = append(c.lines, []byte{})
+		}
+	}
 }
 
 // Run reads lines from r, calls fn on each, one line after the other, and writes the results
@@ -69,6 +131,10 @@ func RunParallel(r io.Reader, w io.Writer, fn Func) (Stats, error) {
 func run(r io.Reader, w io.Writer, fn Func, workers int) (Stats, error) {
 	todo := make(chan *chunk, workers)
 	order := make(chan *chunk, 2*workers) // chunks in input order, for the writer
+	// free holds the chunks written, for the reader to fill again; it has room for every
+	// chunk that can be in flight (in order, in todo, in the workers' hands, in the reader's
+	// and the writer's), so that the writer never waits on it.
+	free := make(chan *chunk, 4*workers+2)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -84,7 +150,7 @@ func run(r io.Reader, w io.Writer, fn Func, workers int) (Stats, error) {
 	go func() {
 		defer close(order)
 		defer close(todo)
-		readErr = readChunks(r, func(c *chunk) bool {
+		readErr = readChunks(r, free, func(c *chunk) bool {
 			select {
 			case order <- c:
 			case <-stop:
@@ -109,9 +175,12 @@ func run(r io.Reader, w io.Writer, fn Func, workers int) (Stats, error) {
 		}
 		st.Errors += c.errors
 		bw.Write(c.out)
-		out := c.out[:0]
-		outs.Put(&out)
-		if c.flush {
+		flush := c.flush
+		select {
+		case free <- c:
+		default:
+		}
+		if flush {
 			if err := bw.Flush(); err != nil {
 				writeErr = err
 				close(stop)
@@ -128,68 +197,59 @@ func run(r io.Reader, w io.Writer, fn Func, workers int) (Stats, error) {
 	return st, readErr
 }
 
-// readChunks reads r into chunks and hands each to give, which returns false to stop.
-func readChunks(r io.Reader, give func(*chunk) bool) error {
+// readChunks reads r into chunks, filling again those written (from free) before making new
+// ones, and hands each to give, which returns false to stop.
+func readChunks(r io.Reader, free <-chan *chunk, give func(*chunk) bool) error {
 	br := bufio.NewReaderSize(r, 64<<10)
-	c := &chunk{first: 1, done: make(chan struct{})}
-	size := 0
-	send := func(next int) bool {
+	var scratch []byte // a line longer than br's buffer, pieced together
+	next := func(first int) *chunk {
+		var c *chunk
+		select {
+		case c = <-free:
+		default:
+			c = &chunk{buf: make([]byte, 0, chunkBytes+chunkBytes/4), out: make([]byte, 0, 4*chunkBytes)}
+		}
+		c.reset(first)
+		return c
+	}
+	c := next(1)
+	send := func(nextLine int) bool {
+		c.seal()
 		ok := give(c)
-		c, size = &chunk{first: next, done: make(chan struct{})}, 0
+		c = next(nextLine)
 		return ok
 	}
 	for lineNo := 1; ; lineNo++ {
-		line, tooLong, err := readLine(br)
+		line, tooLong, err := readLine(br, &scratch)
 		if err == io.EOF && len(line) == 0 && !tooLong {
 			break
 		}
 		if err != nil && err != io.EOF {
-			if len(c.lines) > 0 {
+			if len(c.spans) > 0 {
 				send(lineNo)
 			}
 			return fmt.Errorf("batch: read line %d: %w", lineNo, err)
 		}
-		switch {
-		case tooLong:
-			if c.long == nil {
-				c.long = make([]bool, len(c.lines), chunkLines)
-			}
-			c.lines = append(c.lines, []byte{})
-			c.long = append(c.long, true)
-		case len(bytes.TrimSpace(line)) > 0:
-			c.lines = append(c.lines, line)
-		default:
-			c.lines = append(c.lines, nil)
-		}
-		if c.long != nil && len(c.long) < len(c.lines) {
-			c.long = append(c.long, false)
-		}
-		size += len(line)
+		c.add(line, tooLong)
 		c.flush = br.Buffered() == 0
 		if err == io.EOF {
 			break
 		}
-		if (c.flush || len(c.lines) >= chunkLines || size >= chunkBytes) && !send(lineNo+1) {
+		if (c.flush || len(c.spans) >= chunkLines || len(c.buf) >= chunkBytes) && !send(lineNo+1) {
 			return nil
 		}
 	}
-	if len(c.lines) > 0 {
+	if len(c.spans) > 0 {
 		c.flush = true
+		c.seal()
 		give(c)
 	}
 	return nil
 }
 
-// outs holds the output buffers of chunks already written, for the next chunks to reuse
-// rather than grow their own.
-var outs sync.Pool
-
 // handle produces the output of every line of c.
 func (c *chunk) handle(fn Func) {
 	defer close(c.done)
-	if p, ok := outs.Get().(*[]byte); ok {
-		c.out = *p
-	}
 	for i, line := range c.lines {
 		if line == nil {
 			continue
@@ -204,25 +264,26 @@ func (c *chunk) handle(fn Func) {
 }
 
 // readLine reads one line without its newline; past MaxLine it discards the rest of the line
-// and reports it too long. The line is a copy, the caller's to keep.
-func readLine(br *bufio.Reader) ([]byte, bool, error) {
-	var line []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if len(line)+len(chunk) <= MaxLine {
-			line = append(line, chunk...)
-		} else {
-			line = line[:0]
+// and reports it too long. The line lies in br's buffer or in *scratch, and is good until the
+// next call.
+func readLine(br *bufio.Reader, scratch *[]byte) ([]byte, bool, error) {
+	piece, err := br.ReadSlice('\n')
+	if err != bufio.ErrBufferFull {
+		return bytes.TrimRight(piece, "\r\n"), false, err
+	}
+	line := append((*scratch)[:0], piece...)
+	defer func() { *scratch = line[:0] }()
+	for err == bufio.ErrBufferFull {
+		piece, err = br.ReadSlice('\n')
+		if len(line)+len(piece) > MaxLine {
 			for err == bufio.ErrBufferFull {
 				_, err = br.ReadSlice('\n')
 			}
 			return nil, true, err
 		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		return bytes.TrimRight(line, "\r\n"), false, err
+		line = append(line, piece...)
 	}
+	return bytes.TrimRight(line, "\r\n"), false, err
 }
 
 type errorOut struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"strings"
 	"testing"
@@ -202,4 +203,48 @@ func FuzzStringField(f *testing.F) {
 		}
 		checkStringField(t, line)
 	})
+}
+
+// TestRunParallelLinesIntact: lines of every length (blank, CRLF, longer than the reader's
+// buffer, too long) over many chunks, whose buffers are filled again once written, reach fn
+// whole and in order.
+func TestRunParallelLinesIntact(t *testing.T) {
+	var in, want strings.Builder
+	for i := range 3000 {
+		switch {
+		case i%997 == 5:
+			in.WriteString(`{"id":` + fmt.Sprint(i) + `,"pad":"` + strings.Repeat("y", MaxLine) + "\"}\n")
+			fmt.Fprintf(&want, `{"id":null,"line":%d,"error":{"code":"too_large","message":"line longer than %d bytes"}}`+"\n", i+1, MaxLine)
+		case i%7 == 3:
+			in.WriteString("  \r\n")
+		default:
+			pad := strings.Repeat(string(rune('a'+i%26)), (i*i*31)%300)
+			if i%401 == 9 {
+				pad = strings.Repeat("z", 100<<10+i) // several pieces of the reader's buffer
+			}
+			line := `{"id":` + fmt.Sprint(i) + `,"pad":"` + pad + `"}`
+			in.WriteString(line)
+			if i%2 == 0 {
+				in.WriteString("\r")
+			}
+			in.WriteString("\n")
+			fmt.Fprintf(&want, `{"id":%d,"n":%d,"sum":%d}`+"\n", i, len(line), crc32.ChecksumIEEE([]byte(line)))
+		}
+	}
+	var out bytes.Buffer
+	_, err := RunParallel(strings.NewReader(in.String()), &out, func(l []byte) (any, error) {
+		return appended(fmt.Sprintf(`{"n":%d,"sum":%d}`, len(l), crc32.ChecksumIEEE(l))), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != want.String() {
+		got, w := strings.Split(out.String(), "\n"), strings.Split(want.String(), "\n")
+		for i := range min(len(got), len(w)) {
+			if got[i] != w[i] {
+				t.Fatalf("output line %d:\n got %.200s\nwant %.200s", i+1, got[i], w[i])
+			}
+		}
+		t.Fatalf("%d output lines, want %d", len(got), len(w))
+	}
 }
