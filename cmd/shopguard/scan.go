@@ -60,6 +60,8 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	if fs.NArg() > 1 {
 		return usagef("scan takes at most one FILE")
 	}
+	setupDone := collectLessDuringSetup()
+	defer setupDone()
 	go model.Default() // decode the learned layer's weights meanwhile (Default keeps them)
 	pack, err := loadKnowledge(c)
 	if err != nil {
@@ -93,6 +95,7 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	if checks.Model, err = model.Default(); err != nil {
 		return err
 	}
+	setupDone()
 	in, closeIn, err := m.openInput(fs.Arg(0))
 	if err != nil {
 		return err

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"runtime/debug"
+	"testing"
+)
+
+// TestCollectLessDuringSetup: overlapping setups, ended in any order, put back the target
+// found before the first, and keep a higher one or the collector off as it was.
+func TestCollectLessDuringSetup(t *testing.T) {
+	orig := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(orig)
+	current := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	for _, before := range []int{100, 50, 1000, -1} {
+		debug.SetGCPercent(before)
+		want := max(before, setupGCPercent)
+		if before < 0 {
+			want = before
+		}
+		a := collectLessDuringSetup()
+		b := collectLessDuringSetup()
+		if got := current(); got != want {
+			t.Errorf("from %d: during setup %d, want %d", before, got, want)
+		}
+		a()
+		a() // again: no effect
+		if got := current(); got != want {
+			t.Errorf("from %d: one setup still on: %d, want %d", before, got, want)
+		}
+		b()
+		if got := current(); got != before {
+			t.Errorf("from %d: after both, %d", before, got)
+		}
+	}
+}
