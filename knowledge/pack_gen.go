@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "c614bcc4b0c9c31936d19976942d8efac6b8b693b2525b2c3bd08f523d1f2778"
+const builtInSum = "3eb0e6ffe4e44584c33cf36d08c6dfb34798a3aa551923f6350f4be4af55f4d9"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -583,6 +583,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	{Code: "text.extortion_threat", Title: Text{ZH: "以隐私视频或入侵设备相威胁", EN: "Threatens with a private video or a hacked device"}, Explain: Text{ZH: "说入侵了你的设备、录下了你的视频或知道你的密码，要发给你的亲友。这类勒索多为群发，真正的视频通常并不存在；不要付钱，改掉提到的密码并报警。", EN: "Says your device was hacked, a video of you was recorded or your password is known, and threatens to send it to people you know. Such extortion is mostly sent in bulk and there is usually no video; do not pay, change the password it quotes and report it."}},
 	{Code: "text.gift_card_request", Title: Text{ZH: "要你买充值卡或礼品卡", EN: "Asks you to buy gift cards"}, Explain: Text{ZH: "要你买充值卡、礼品卡或游戏点卡并把卡密发过去。正规单位、领导和客服都不会用卡密收钱，这几乎一定是诈骗。", EN: "Asks you to buy gift cards and send the codes. No employer, office or service is paid in gift-card codes; this is almost always a scam."}},
 	{Code: "text.script.extortion", Title: Text{ZH: "符合敲诈勒索的套路", EN: "Follows the extortion script"}, Explain: Text{ZH: "消息与敲诈勒索一致：声称掌握你的隐私或入侵了设备，限时要钱。", EN: "Matches extortion: claims to hold something private or to have hacked your device, and demands money by a deadline."}},
+	{Code: "text.rogue_pharmacy", Title: Text{ZH: "不要处方就卖药", EN: "Sells medicine without a prescription"}, Explain: Text{ZH: "声称不需要处方就能买处方药，或推销“特效药”“包治百病”。这类网店卖的多是假药或根本不发货；处方药请到正规医院和药店购买。", EN: "Offers prescription drugs without a prescription, or a miracle cure. Such shops sell fakes or ship nothing; buy prescription medicine through a doctor and a licensed pharmacy."}},
+	{Code: "text.script.fake_shop", Title: Text{ZH: "符合虚假网店的套路", EN: "Follows the fake-shop script"}, Explain: Text{ZH: "消息与虚假网店一致：推销来路不明的商品，让你在陌生网站或私下下单付款。", EN: "Matches a fake shop: goods of unknown origin offered for an order on an unknown site or in private."}},
 	{Code: "text.advance_fee", Title: Text{ZH: "许诺巨额资金或遗产", EN: "Promises a fortune or an inheritance"}, Explain: Text{ZH: "声称有遗产、巨额资金或包裹要转给你，只要你提供资料或先付手续费。这是典型的预付费诈骗，钱永远不会到。", EN: "Says an inheritance, a large sum or a consignment is waiting for you if you send your details or pay a fee first. This is the classic advance-fee fraud: the money never comes."}},
 	{Code: "text.pyramid_recruit", Title: Text{ZH: "拉人头、发展下线", EN: "Recruiting a downline"}, Explain: Text{ZH: "收益靠拉人入会、发展下线或交“入门费”来拿。这是传销和资金盘的标志，后来者的钱付给先来者，迟早崩盘。", EN: "Earnings come from recruiting members or paying a joining fee. That is the mark of a pyramid scheme: newcomers' money pays earlier ones until it collapses."}},
 	{Code: "text.gambling", Title: Text{ZH: "赌博或“稳赢”投注", EN: "Gambling or a sure win"}, Explain: Text{ZH: "谈下注、彩票计划、“稳赢”“回血”。网络赌博平台由对方控制，先让你小赢，大额充值后就无法提现。", EN: "Talks of bets, tips or a sure win. Online betting sites run by strangers let you win small, then keep what you deposit."}},
@@ -2590,6 +2592,17 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"free usdt",
 		"crypto bonus",
 		"usdt bonus",
+		"has been credited to your",
+		"credited to your wallet",
+		"credited to your account",
+		"ready for withdrawal",
+		"available for withdrawal",
+		"withdraw your balance",
+		"withdraw your bitcoin",
+		"withdraw your btc",
+		"bitcoin giveaway",
+		"btc giveaway",
+		"crypto giveaway",
 	}, Except: []string{
 		"you won't",
 		"you wont",
@@ -5216,6 +5229,40 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"send me the card numbers",
 		"the codes on the back",
 	}},
+	{ID: "rogue_pharmacy", Stage: "hook", Weight: 8, ZH: []string{
+		"无需处方",
+		"不用处方",
+		"免处方",
+		"没有处方也能买",
+		"处方药低价",
+		"壮阳药",
+		"包治百病",
+	}, EN: []string{
+		"no prescription needed",
+		"no prescription required",
+		"no prescription",
+		"without a prescription",
+		"without prescription",
+		"no rx required",
+		"cheap viagra",
+		"generic viagra",
+		"buy viagra",
+		"viagra online",
+		"buy cialis",
+		"cialis online",
+		"canadian pharmacy",
+		"online pharmacy",
+		"cheap meds",
+		"cheap medications",
+		"discount meds",
+		"male enhancement",
+		"erectile dysfunction",
+		"weight loss pills",
+		"diet pills",
+		"miracle cure",
+		"keto pills",
+		"ozempic without",
+	}},
 	{ID: "reply_to_activate", Stage: "request", Weight: 15, ZH: []string{
 		"回复1获取链接",
 		"回复y激活链接",
@@ -5994,5 +6041,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "I got into your computer and recorded you through your webcam. Send 1,200 dollars in Bitcoin to the wallet address below within 48 hours, or the video goes to all your contacts.", Scam: true},
 		{Text: "你的裸聊视频我已经录下来了，今天之内转五千到这个账户，否则就发给你的通讯录好友。", Scam: true},
 		{Text: "Security tip: messages claiming someone recorded you through your webcam and asking for Bitcoin are bulk extortion scams. Do not pay; change the password they quote."},
+	}},
+	{ID: "fake_shop", Rules: []Rule{
+		{All: []string{
+			"rogue_pharmacy",
+			"click_link|link|contact_number|off_platform_contact|personal_transfer|call_number",
+		}, Near: 600, Weight: 35},
+	}, Examples: []Example{
+		{Text: "Brand-name pills at 80% off, no prescription needed, shipped discreetly worldwide. Order now at the link: http://meds-direct.example.top", Scam: true},
+		{Text: "进口特效药，无需处方，低价包邮，加微信下单。", Scam: true},
+		{Text: "Your prescription is ready for pickup at the pharmacy counter. Bring your ID."},
 	}},
 }}
