@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "3eb0e6ffe4e44584c33cf36d08c6dfb34798a3aa551923f6350f4be4af55f4d9"
+const builtInSum = "8dd7ce2b7785968c80e69b437a1ec86ec946b6ba5c435fc40a7105b2c041f0ba"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -3788,8 +3788,6 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"购买一批",
 		"需要订购",
 		"计划订购",
-		"订餐",
-		"订早餐",
 		"采购员",
 		"代采购",
 		"帮忙采购",
@@ -3804,7 +3802,6 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"大量供应",
 		"大批量",
 		"计划购买",
-		"订购餐",
 	}, EN: []string{
 		"bulk order",
 		"large order",
@@ -5745,6 +5742,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "Hi mum, my phone broke so I'm using Sam's. Home by six, don't wait for dinner."},
 		{Text: "亲，降价的差价12元已经退还给你了，请注意查收，能不能给个好评呀？"},
 		{Text: "爸，我到学校了，这个月生活费还够，不用给我打钱。"},
+		{Text: "您好，我是您的订餐助手，今天想订餐吗？附近有几家评价不错的面馆，订餐后在App里付款，半小时送达。"},
 	}},
 	{ID: "lottery_prize", Rules: []Rule{
 		{All: []string{
@@ -5778,12 +5776,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"lure_free",
 			"contact_number|short_code",
 			"call_number",
-		}, Near: 200, Weight: 30},
+		}, Near: 200, Short: 2000, Weight: 30},
 		{All: []string{
 			"lure_free",
 			"link",
 			"call_number|click_link",
-		}, Near: 200, Weight: 30},
+		}, Near: 200, Short: 2000, Weight: 30},
 		{All: []string{
 			"advance_fee",
 			"personal_info|call_number|contact_number|off_platform_contact|fee_request|fee_unfreeze|asks_card|personal_transfer",
@@ -5799,6 +5797,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "You won't believe the queue at the post office. Call me when you're free."},
 		{Text: "Dear friend, I am a barrister handling the estate of a deceased client who shares your surname. As next of kin you may claim the sum of 4.5 million US dollars. Reply with your full name, address and phone number so the fund release can begin.", Scam: true},
 		{Text: "The inheritance tax guide for executors has been updated; read it on the government's website before filing."},
+		{Text: "The Riverside Cycling Club newsletter, October. Thank you to everyone who came to the autumn ride; forty-two riders set off from the bridge, and the tea stop at the mill was as popular as ever. The club's winter programme starts next month with shorter rides on Sunday mornings, leaving at nine from the car park behind the library. Please check your lights before the clocks change, and remember that mudguards are expected on group rides from November to March. The maintenance evenings return to the scout hut on the first Wednesday of each month: bring your bike, a spare tube and a question, and our volunteers will show you how to adjust brakes, replace a chain or true a wheel. The committee has agreed the budget for next year, and the membership fee stays the same. New kit is on order in the club colours; sizes run small, so try one on at the next social before you order. We are still looking for ride leaders for the beginners' group, which meets on Saturday afternoons and never goes faster than the slowest rider; a short course for new leaders is planned for January. Our thanks go to the bike shop on Station Road for lending us the trailer for the charity ride, which raised a good sum for the hospice. The council has finally resurfaced the lane past the water works, so the reservoir loop is open again, though the gravel at the far gate is still loose after rain; walk that stretch if in doubt. A reminder that the club's insurance covers members on club rides only, and that helmets are required on every ride we organise. The junior section had a fine season, with six riders completing their first fifty-mile ride and two taking part in the regional time trial for the first time, both finishing well inside their targets. Lost property from the autumn ride, a blue rain jacket and a pump, is with the secretary. Members' rides this month: the reservoir loop on the 6th, the hill climb practice on the 13th, a café ride on the 20th and the end-of-season social on the 27th, with a quiz and a raffle. Photos from the autumn ride are on the club's pages. Members ride free on the guided routes this winter; visit the club's pages to book a place: https://riverside-cycling.example.org/rides Reply to this e-mail if you would like to help at the social."},
 		{Text: "Minutes of the allotment society. The winner of this year's marrow prize is Jean, who asked us to thank everyone who voted. The hedge along the east path will be cut in March, so please move any pots and tools before then. The water tanks are now working again after the frost, and the new lock on the shed gate uses the same code as before. Our next meeting is on the first Tuesday of the month in the church hall. Tea and biscuits are free for members. Meeting notes and the plot map are on the society's page: https://allotments.example.org/notes"},
 	}},
 	{ID: "phishing", Rules: []Rule{

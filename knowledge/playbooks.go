@@ -143,12 +143,16 @@ func (p *Playbook) SignalCode() string { return "text.script." + p.ID }
 // all fall within that many consecutive messages; with Near > 0 they must all fall within a
 // stretch of that many bytes of normalised text (the messages read one after the other), as
 // a lure and its request sit together in a short message while the same words scattered over
-// a long e-mail or chat make no script. Weight is added to the score when it fires.
+// a long e-mail or chat make no script. With Short > 0 only the cues of messages of at most
+// that many bytes of normalised text count: a lure as weak as "free" with a link and "call"
+// makes a script when they are the whole of a text message, while a newsletter or an article
+// holds them in passing. Weight is added to the score when it fires.
 type Rule struct {
 	All     []string `yaml:"all" json:"all"`
 	Ordered bool     `yaml:"ordered,omitempty" json:"ordered,omitempty"`
 	Within  int      `yaml:"within,omitempty" json:"within,omitempty"`
 	Near    int      `yaml:"near,omitempty" json:"near,omitempty"`
+	Short   int      `yaml:"short,omitempty" json:"short,omitempty"`
 	Weight  int      `yaml:"weight" json:"weight"`
 }
 
@@ -202,6 +206,9 @@ func (p *Playbook) check(errs *fieldErrors) {
 		}
 		if r.Near < 0 {
 			errs.add(path+".near", "near is a number of bytes, got %d", r.Near)
+		}
+		if r.Short < 0 {
+			errs.add(path+".short", "short is a number of bytes, got %d", r.Short)
 		}
 		if r.Near > 0 && r.Within > 0 {
 			errs.add(path+".near", "a rule has near or within, not both")

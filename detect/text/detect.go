@@ -138,6 +138,7 @@ type rule struct {
 	ordered bool
 	within  int
 	near    int32 // bytes of normalised text, 0 for no limit
+	short   int32 // the most bytes of normalised text a message of its hits may have, 0 for no limit
 	weight  int
 }
 
@@ -223,7 +224,7 @@ func newDetector(p *knowledge.Pack, compile func(patterns []string) *automaton) 
 		pi := int32(len(d.playbooks))
 		b := playbook{id: pb.ID, code: pb.SignalCode(), args: map[string]string{"type": pb.ID}}
 		for _, r := range pb.Rules {
-			rl := rule{ordered: r.Ordered, within: r.Within, near: int32(r.Near), weight: r.Weight}
+			rl := rule{ordered: r.Ordered, within: r.Within, near: int32(r.Near), short: int32(r.Short), weight: r.Weight}
 			for _, step := range r.Steps() {
 				var s []int32
 				for _, id := range step {
@@ -318,6 +319,8 @@ type scanState struct {
 	norm             normText
 	hits, negs, excs []hit
 	base             []int32 // by message: where its normalised text starts, the messages read one after the other
+	size             []int32 // by message: the bytes of its normalised text (0 for a sender not heard)
+	short            []hit   // the hits in short messages (rules with a Short limit)
 	seen             bitSet  // the cues found
 	tried            bitSet  // the playbooks worth trying
 	count            []int32 // by step of a rule: its hits in a window (near rules)
@@ -368,12 +371,14 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 	defer func() { st.hits, st.negs, st.excs = hits, negs, excs }()
 	var urls []URL
 	base, off := st.base[:0], int32(0)
-	defer func() { st.base = base }()
+	size := st.size[:0]
+	defer func() { st.base, st.size = base, size }()
 	for mi, m := range msgs {
 		if err := ctx.Err(); err != nil {
 			return Result{}, err
 		}
 		base = append(base, off)
+		size = append(size, 0)
 		bit := senderBit(m.From)
 		if bit&d.heard == 0 {
 			// No cue counts from this sender (the shopper, with the default pack): only
@@ -386,6 +391,7 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 		buf.reset()
 		normalize(m.Text, buf)
 		off += int32(len(buf.b)) + 1
+		size[mi] = int32(len(buf.b))
 		negs, excs = negs[:0], excs[:0]
 		first := len(hits)
 		buf.matches, buf.spare = d.ac.scan(buf.b, buf.matches[:0], buf.spare)
@@ -434,7 +440,7 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 	if len(hits) == 0 { // most conversations: not worth judge's frame
 		return lowResult(urls), nil
 	}
-	st.base = base
+	st.base, st.size = base, size
 	return d.judge(msgs, hits, urls, st), nil
 }
 
@@ -727,7 +733,7 @@ func (d *Detector) judge(msgs []Message, hits []hit, urls []URL, st *scanState) 
 		w := 0
 		for i := range pb.rules {
 			rl := &pb.rules[i]
-			if rl.weight > w && rl.possible(seen) && rl.fires(hits, len(msgs), st) {
+			if rl.weight > w && rl.possible(seen) && rl.fires(st.inShort(hits, rl.short), len(msgs), st) {
 				w = rl.weight
 			}
 		}
@@ -821,6 +827,21 @@ func (s bitSet) meets(t bitSet) bool {
 		}
 	}
 	return false
+}
+
+// inShort returns the hits that lie in messages of at most limit bytes of normalised text
+// (all of hits when limit is 0), in st's memory.
+func (st *scanState) inShort(hits []hit, limit int32) []hit {
+	if limit == 0 {
+		return hits
+	}
+	st.short = st.short[:0]
+	for _, h := range hits {
+		if st.size[h.msg] <= limit {
+			st.short = append(st.short, h)
+		}
+	}
+	return st.short
 }
 
 // fires reports whether every step of the rule is seen among hits (sorted), in order if the
