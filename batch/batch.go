@@ -421,12 +421,7 @@ func skipValue(b []byte, i int) int {
 	for ; i < len(b); i++ {
 		switch b[i] {
 		case '"':
-			for i++; i < len(b) && b[i] != '"'; i++ {
-				if b[i] == '\\' {
-					i++
-				}
-			}
-			if i >= len(b) {
+			if i = closingQuote(b, i); i >= len(b) {
 				return len(b) + 1 // not valid JSON
 			}
 			if depth == 0 {
@@ -453,6 +448,27 @@ func skipValue(b []byte, i int) int {
 		}
 	}
 	return i
+}
+
+// closingQuote returns where the string whose opening quote is b[open] ends (its closing
+// quote: the first after an even run of backslashes), or len(b) when it does not end. It
+// looks for quotes with bytes.IndexByte, and counts back over the backslashes before each:
+// every backslash is counted for one quote at most.
+func closingQuote(b []byte, open int) int {
+	for i := open + 1; ; i++ {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			return len(b)
+		}
+		i += q
+		j := i - 1
+		for j > open && b[j] == '\\' {
+			j--
+		}
+		if (i-1-j)%2 == 0 {
+			return i
+		}
+	}
 }
 
 // withID appends {"id":ID to dst: an object's start, its members to follow. A line without an

@@ -248,3 +248,26 @@ func TestRunParallelLinesIntact(t *testing.T) {
 		t.Fatalf("%d output lines, want %d", len(got), len(w))
 	}
 }
+
+// TestClosingQuote: the string's end is the first quote after an even run of backslashes,
+// as a reader of every byte finds it.
+func TestClosingQuote(t *testing.T) {
+	naive := func(b []byte, i int) int {
+		for i++; i < len(b) && b[i] != '"'; i++ {
+			if b[i] == '\\' {
+				i++
+			}
+		}
+		return min(i, len(b))
+	}
+	for _, s := range []string{`""`, `"a"`, `"\""`, `"\\"`, `"\\\""x"`, `"\\\\"`, `"a\\\\\"b\"c"d`, `"no end`, `"\`, `"ab\\`, `"中\"文"`, `x"\\\\\\""`} {
+		for open := range len(s) {
+			if s[open] != '"' {
+				continue
+			}
+			if got, want := closingQuote([]byte(s), open), naive([]byte(s), open); got != want {
+				t.Errorf("closingQuote(%s, %d) = %d, want %d", s, open, got, want)
+			}
+		}
+	}
+}
