@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "8dd7ce2b7785968c80e69b437a1ec86ec946b6ba5c435fc40a7105b2c041f0ba"
+const builtInSum = "026d55f27fedf53476b2cd70fafcc2f4192c1aa89dd536758d193a767309ba01"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2732,6 +2732,13 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"外汇平台",
 		"量化交易",
 		"套利",
+		"带你操作",
+		"带你做单",
+		"跟着我操作",
+		"跟着我投",
+		"数字货币合约",
+		"账户盈利",
+		"盈利已经",
 	}, EN: []string{
 		"guaranteed return*",
 		"guaranteed profit*",
@@ -3947,6 +3954,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"小鱼易连",
 		"飞书会议",
 		"zoom",
+		"平台注册",
+		"在平台上注册",
+		"注册一下",
 	}, EN: []string{
 		"download the app",
 		"download this app",
@@ -4343,6 +4353,13 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"退还给我",
 		"转回给我",
 		"转回来给我",
+		"扫这个码",
+		"扫这个二维码",
+		"扫码支付",
+		"重新支付",
+		"重新付款",
+		"再支付一次",
+		"再付一次",
 	}, EN: []string{
 		"transfer to",
 		"wire to",
@@ -4432,6 +4449,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"解封",
 		"解除冻结",
 		"资金验证",
+		"才能提现",
+		"方可提现",
+		"个人所得税",
+		"缴纳税款",
+		"先交税",
+		"交税才能",
 	}, EN: []string{
 		"release fee",
 		"unlock fee",
@@ -5317,6 +5340,16 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"分红模式",
 		"消费返利",
 		"全返",
+		"每拉一个",
+		"拉一个人进来",
+		"拉人进来",
+		"推荐一人",
+		"三级分销",
+		"多级分销",
+		"三级以内",
+		"直推",
+		"见点奖",
+		"发展会员",
 	}, EN: []string{
 		"recruit others",
 		"recruit new members",
@@ -5349,6 +5382,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"平台漏洞",
 		"系统漏洞",
 		"内部计划",
+		"投注",
+		"流水不足",
+		"打码量",
+		"注单异常",
+		"注单",
 	}, EN: []string{
 		"sure win",
 		"betting tips",
@@ -5369,7 +5407,6 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"授权费",
 		"首批货款",
 		"先囤货",
-		"囤货",
 		"一件代发",
 		"零成本开店",
 		"零投资开店",
@@ -5988,7 +6025,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		}, Weight: 40},
 		{All: []string{
 			"agent_recruit",
-			"fee_request|personal_transfer|deposit_request|fee_unfreeze|advance_payment",
+			"fee_request|personal_transfer|deposit_request|fee_unfreeze|advance_payment|money_sum",
 		}, Weight: 35},
 	}, Examples: []Example{
 		{Text: "老师带单稳赚不赔，高收益理财平台，下载APP注册后充值即可跟单。", Scam: true},
