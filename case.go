@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/shopguard/shopguard/internal/lazyre"
 )
 
 // Case is a victim's case file: what happened (the triage answers), the evidence kept for it
@@ -153,10 +154,10 @@ func (t *Triage) Validate(now time.Time) error {
 	return nil
 }
 
-var caseIDRE = regexp.MustCompile(`^[a-z2-7]{16}$`)
+var caseIDRE = lazyre.New(`^[a-z2-7]{16}$`)
 
 // ValidCaseID reports whether id has the form of a case id (16 base32 letters, lower case).
-func ValidCaseID(id string) bool { return caseIDRE.MatchString(id) }
+func ValidCaseID(id string) bool { return caseIDRE().MatchString(id) }
 
 // Validate checks a case before it is stored.
 func (c *Case) Validate(now time.Time) error {
@@ -192,10 +193,10 @@ type EvidenceEntry struct {
 // MaxEvidenceNote is the longest note, in runes, an evidence entry keeps.
 const MaxEvidenceNote = 1000
 
-var sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var sha256RE = lazyre.New(`^[0-9a-f]{64}$`)
 
 // ValidSHA256 reports whether s is a SHA-256 in lower-case hex.
-func ValidSHA256(s string) bool { return sha256RE.MatchString(s) }
+func ValidSHA256(s string) bool { return sha256RE().MatchString(s) }
 
 // Validate checks an evidence entry's fields (not its place in the chain).
 func (e *EvidenceEntry) Validate() error {

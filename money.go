@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // currencyList is the ISO 4217 list of the currencies in use.
@@ -12,8 +13,8 @@ import (
 //go:embed currencies.txt
 var currencyList string
 
-// currencies holds the codes of currencyList.
-var currencies = func() map[string]bool {
+// currencies holds the codes of currencyList, read at its first use.
+var currencies = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, l := range strings.Split(currencyList, "\n") {
 		if strings.HasPrefix(l, "#") {
@@ -24,7 +25,7 @@ var currencies = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})
 
 // Money is an amount in a currency, the one form the API answers money in:
 // {"amount":"3299.00","currency":"CNY"}.
@@ -42,7 +43,7 @@ func YuanMoney(fen int64) *Money {
 }
 
 // ValidCurrency reports whether code is the ISO 4217 code of a currency in use, such as CNY.
-func ValidCurrency(code string) bool { return currencies[code] }
+func ValidCurrency(code string) bool { return currencies()[code] }
 
 // CheckCurrency returns an EINVALID error about field unless code is a currency in use.
 func CheckCurrency(field, code string) error {

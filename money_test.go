@@ -13,7 +13,7 @@ func TestCurrencyISO4217(t *testing.T) {
 			t.Errorf("%q: %v", c, err)
 		}
 	}
-	if n := len(currencies); n < 150 || n > 200 {
+	if n := len(currencies()); n < 150 || n > 200 {
 		t.Errorf("%d currencies in the list", n)
 	}
 }

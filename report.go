@@ -2,12 +2,13 @@ package shopguard
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/shopguard/shopguard/internal/lazyre"
 )
 
 // Platforms lists the platforms a deal or a shop can be on, by stable code. "other" is any
@@ -90,14 +91,14 @@ const (
 )
 
 var (
-	scamTypeRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,63}$`)
-	amountRE   = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,2})?$`)
+	scamTypeRE = lazyre.New(`^[a-z][a-z0-9_]{1,63}$`)
+	amountRE   = lazyre.New(`^[0-9]{1,12}(\.[0-9]{1,2})?$`)
 )
 
 // Validate checks the fields of a report as filed. Identifier values must already be in
 // canonical form (the intel service puts them so); it checks only that they are there.
 func (r *Report) Validate() error {
-	if !scamTypeRE.MatchString(r.ScamType) {
+	if !scamTypeRE().MatchString(r.ScamType) {
 		return Invalid("scam_type", "a scam type is a code such as deposit_scam, got %q", r.ScamType)
 	}
 	if len(r.Identifiers) == 0 {
@@ -118,7 +119,7 @@ func (r *Report) Validate() error {
 	if r.Platform != "" && !slices.Contains(Platforms, r.Platform) {
 		return Invalid("platform", "unknown platform %q: want one of %s", r.Platform, strings.Join(Platforms, ", "))
 	}
-	if r.Amount != "" && !amountRE.MatchString(r.Amount) {
+	if r.Amount != "" && !amountRE().MatchString(r.Amount) {
 		return Invalid("amount", "an amount is a number with at most two decimals, such as 300.00, got %q", r.Amount)
 	}
 	if r.Amount != "" || r.Currency != "" {

@@ -2,9 +2,10 @@ package shopguard
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"time"
+
+	"github.com/shopguard/shopguard/internal/lazyre"
 )
 
 // Role is what an account may do. Operators are moderators and admins.
@@ -42,11 +43,11 @@ type User struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-var userNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]{1,39}$`)
+var userNameRE = lazyre.New(`^[a-zA-Z0-9][a-zA-Z0-9._-]{1,39}$`)
 
 // Validate checks a user's name and role.
 func (u *User) Validate() error {
-	if !userNameRE.MatchString(u.Name) {
+	if !userNameRE().MatchString(u.Name) {
 		return Invalid("name", "a user name has 2 to 40 letters, digits, dots, dashes or underscores and starts with a letter or digit")
 	}
 	if _, err := ParseRole(string(u.Role)); err != nil {

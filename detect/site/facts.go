@@ -1,7 +1,6 @@
 package site
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
 	"github.com/shopguard/shopguard/detect/listing"
+	"github.com/shopguard/shopguard/internal/lazyre"
 )
 
 // Contact is a way to reach the shop found on its pages. Kind is one of "landline",
@@ -64,16 +64,18 @@ const (
 	maxOffers   = 60
 )
 
+// The patterns of the facts, compiled at their first use (as icpRE), not at every start of
+// the program.
 var (
-	addressRE = regexp.MustCompile(`(?i)(?:公司地址|联系地址|办公地址|门店地址|地址|地 址|address|addr\.)\s*[:：]\s*([^\n]{6,80})`)
+	addressRE = lazyre.New(`(?i)(?:公司地址|联系地址|办公地址|门店地址|地址|地 址|address|addr\.)\s*[:：]\s*([^\n]{6,80})`)
 	// A Chinese street address without a label: province or city, district, road and number.
-	addressZhRE = regexp.MustCompile(`\p{Han}{2,8}[省市]\p{Han}{0,12}[区县市]\p{Han}{1,16}(?:路|街|道|大道|巷)\d{1,5}号`)
-	companyRE   = regexp.MustCompile(`(?:公司名称|企业名称|运营主体|经营主体|主办单位|经营者|运营方|版权所有|Copyright|©)\s*[:：]?\s*(?:©\s*)?(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\s*)?([\p{Han}（）()]{2,30}(?:有限责任公司|股份有限公司|有限公司))`)
-	companyEnRE = regexp.MustCompile(`(?:©|Copyright|Company|Operated by|Legal name|Registered name|Seller)\s*:?\s*(?:©\s*)?(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\s*)?([A-Z][A-Za-z0-9&'. -]{1,50}?\s(?:Co\., ?Ltd\.?|Ltd\.?|Limited|LLC|Inc\.?|GmbH|Corp\.?|S\.A\.|B\.V\.|Pty Ltd|plc|SE|AG))`)
-	priceRE     = regexp.MustCompile(`(?i)(US\$|USD|RMB|CNY|EUR|GBP|[¥￥$€£])\s?(\d{1,3}(?:,\d{3})+|\d{1,7})(\.\d{1,2})?|(\d{1,7})(\.\d{1,2})?\s?(元|块)`)
-	percentRE   = regexp.MustCompile(`(?i)(?:-\s?(\d{1,2})\s?%|(\d{1,2})\s?% off|(\d(?:\.\d)?)\s?折)`)
-	timerRE     = regexp.MustCompile(`\d{1,2}\s?[:：时]\s?\d{2}\s?[:：分]\s?\d{2}`)
-	countdownRE = regexp.MustCompile(`(?i)(倒计时|距结束|仅剩\s?\d+\s?件|限时\S{0,6}|ends? in|only \d+ left|hurry|offer expires)`)
+	addressZhRE = lazyre.New(`\p{Han}{2,8}[省市]\p{Han}{0,12}[区县市]\p{Han}{1,16}(?:路|街|道|大道|巷)\d{1,5}号`)
+	companyRE   = lazyre.New(`(?:公司名称|企业名称|运营主体|经营主体|主办单位|经营者|运营方|版权所有|Copyright|©)\s*[:：]?\s*(?:©\s*)?(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\s*)?([\p{Han}（）()]{2,30}(?:有限责任公司|股份有限公司|有限公司))`)
+	companyEnRE = lazyre.New(`(?:©|Copyright|Company|Operated by|Legal name|Registered name|Seller)\s*:?\s*(?:©\s*)?(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\s*)?([A-Z][A-Za-z0-9&'. -]{1,50}?\s(?:Co\., ?Ltd\.?|Ltd\.?|Limited|LLC|Inc\.?|GmbH|Corp\.?|S\.A\.|B\.V\.|Pty Ltd|plc|SE|AG))`)
+	priceRE     = lazyre.New(`(?i)(US\$|USD|RMB|CNY|EUR|GBP|[¥￥$€£])\s?(\d{1,3}(?:,\d{3})+|\d{1,7})(\.\d{1,2})?|(\d{1,7})(\.\d{1,2})?\s?(元|块)`)
+	percentRE   = lazyre.New(`(?i)(?:-\s?(\d{1,2})\s?%|(\d{1,2})\s?% off|(\d(?:\.\d)?)\s?折)`)
+	timerRE     = lazyre.New(`\d{1,2}\s?[:：时]\s?\d{2}\s?[:：分]\s?\d{2}`)
+	countdownRE = lazyre.New(`(?i)(倒计时|距结束|仅剩\s?\d+\s?件|限时\S{0,6}|ends? in|only \d+ left|hurry|offer expires)`)
 )
 
 // gather reads the facts of every document.
@@ -89,16 +91,16 @@ func gather(docs []Doc) Facts {
 		f.contacts(d, i)
 		f.ICP = appendNew(f.ICP, findICP(d.Text)...)
 		f.Licences = appendNew(f.Licences, findLicences(d.Text)...)
-		for _, m := range companyRE.FindAllStringSubmatch(d.Text, maxItems) {
+		for _, m := range companyRE().FindAllStringSubmatch(d.Text, maxItems) {
 			f.Companies = appendNew(f.Companies, m[1])
 		}
-		for _, m := range companyEnRE.FindAllStringSubmatch(d.Text, maxItems) {
+		for _, m := range companyEnRE().FindAllStringSubmatch(d.Text, maxItems) {
 			f.Companies = appendNew(f.Companies, strings.TrimSpace(m[1]))
 		}
 		f.payments(d)
 		f.prices(d)
 		if f.Countdown == "" {
-			if m := countdownRE.FindString(d.Text); m != "" && (timerRE.MatchString(d.Text) || strings.ContainsAny(m, "0123456789")) {
+			if m := countdownRE().FindString(d.Text); m != "" && (timerRE().MatchString(d.Text) || strings.ContainsAny(m, "0123456789")) {
 				f.Countdown = m
 			}
 		}
@@ -178,13 +180,13 @@ func (f *Facts) contacts(d Doc, page int) {
 			add("chat_app", app)
 		}
 	}
-	for _, m := range addressRE.FindAllStringSubmatch(d.Text, maxItems) {
+	for _, m := range addressRE().FindAllStringSubmatch(d.Text, maxItems) {
 		if a := strings.TrimSpace(m[1]); hasDigit(a) {
 			add("address", a)
 			f.Addresses = appendNew(f.Addresses, a)
 		}
 	}
-	for _, a := range addressZhRE.FindAllString(d.Text, maxItems) {
+	for _, a := range addressZhRE().FindAllString(d.Text, maxItems) {
 		if !slices.ContainsFunc(f.Addresses, func(x string) bool { return strings.Contains(x, a) || strings.Contains(a, x) }) {
 			add("address", a)
 			f.Addresses = appendNew(f.Addresses, a)
@@ -299,7 +301,7 @@ func (f *Facts) prices(d Doc) {
 			item, taken = line, false
 			continue
 		}
-		ps := priceRE.FindAllStringSubmatchIndex(line, 8)
+		ps := priceRE().FindAllStringSubmatchIndex(line, 8)
 		var amounts []struckPrice
 		for _, loc := range ps {
 			amt, cur, ok := parsePrice(line, loc)
@@ -319,7 +321,7 @@ func (f *Facts) prices(d Doc) {
 				f.Discounts = append(f.Discounts, int(100-now.amount*100/was.amount))
 			}
 		}
-		for _, m := range percentRE.FindAllStringSubmatch(line, 8) {
+		for _, m := range percentRE().FindAllStringSubmatch(line, 8) {
 			if len(f.Discounts) >= maxOffers {
 				break
 			}

@@ -1,9 +1,9 @@
 package site
 
 import (
-	"regexp"
 	"strings"
-	"sync"
+
+	"github.com/shopguard/shopguard/internal/lazyre"
 )
 
 // provinces are the one-character abbreviations that begin an ICP filing number.
@@ -13,9 +13,7 @@ const provinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋�
 // that a malformed one is caught too: an optional character, "ICP", the kind (备 filing, 证
 // licence), digits, 号 and a site number. Compiled at its first use, not at every start of
 // the program (its character classes take milliseconds).
-var icpRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)(\p{Han})?\s*ICP\s*(备案|备|證|证|備)?\s*(?:号|號)?\s*[:：]?\s*(\d*)\s*(号|號)?(-\d{1,3})?`)
-})
+var icpRE = lazyre.New(`(?i)(\p{Han})?\s*ICP\s*(备案|备|證|证|備)?\s*(?:号|號)?\s*[:：]?\s*(\d*)\s*(号|號)?(-\d{1,3})?`)
 
 // ICP is an ICP number found on a page: as written, and whether it has the form of a real one.
 type ICP struct {
@@ -75,9 +73,7 @@ func ValidUSCC(code string) bool {
 
 // licenceRE finds a business licence number after the words that introduce it (compiled at
 // its first use, as icpRE).
-var licenceRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?:统一社会信用代码|社会信用代码|信用代码|营业执照注册号|营业执照号码|营业执照号|营业执照|注册号)\s*[:：]?\s*([0-9A-Za-z]{8,24})`)
-})
+var licenceRE = lazyre.New(`(?:统一社会信用代码|社会信用代码|信用代码|营业执照注册号|营业执照号码|营业执照号|营业执照|注册号)\s*[:：]?\s*([0-9A-Za-z]{8,24})`)
 
 // Licence is a business licence number found on a page and whether its check character is right.
 type Licence struct {
