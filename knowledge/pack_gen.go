@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "026d55f27fedf53476b2cd70fafcc2f4192c1aa89dd536758d193a767309ba01"
+const builtInSum = "89ee0f8ed2a3f669d42d15db7623ed22f0e1e5a0e720854ddd52badf920fdf4b"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -585,6 +585,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	{Code: "text.script.extortion", Title: Text{ZH: "符合敲诈勒索的套路", EN: "Follows the extortion script"}, Explain: Text{ZH: "消息与敲诈勒索一致：声称掌握你的隐私或入侵了设备，限时要钱。", EN: "Matches extortion: claims to hold something private or to have hacked your device, and demands money by a deadline."}},
 	{Code: "text.rogue_pharmacy", Title: Text{ZH: "不要处方就卖药", EN: "Sells medicine without a prescription"}, Explain: Text{ZH: "声称不需要处方就能买处方药，或推销“特效药”“包治百病”。这类网店卖的多是假药或根本不发货；处方药请到正规医院和药店购买。", EN: "Offers prescription drugs without a prescription, or a miracle cure. Such shops sell fakes or ship nothing; buy prescription medicine through a doctor and a licensed pharmacy."}},
 	{Code: "text.script.fake_shop", Title: Text{ZH: "符合虚假网店的套路", EN: "Follows the fake-shop script"}, Explain: Text{ZH: "消息与虚假网店一致：推销来路不明的商品，让你在陌生网站或私下下单付款。", EN: "Matches a fake shop: goods of unknown origin offered for an order on an unknown site or in private."}},
+	{Code: "text.extra_fee", Title: Text{ZH: "付了一笔，又要再交一笔", EN: "One payment, then another fee"}, Explain: Text{ZH: "付过一笔后又以托运、检疫、保险或手续费为由要你再交钱。这是收定金诈骗的典型升级：每交一次就会有下一次，请停止付款。", EN: "After one payment comes another fee: shipping, quarantine, insurance or processing. This is how deposit scams escalate; each payment brings the next, so stop paying."}},
 	{Code: "text.advance_fee", Title: Text{ZH: "许诺巨额资金或遗产", EN: "Promises a fortune or an inheritance"}, Explain: Text{ZH: "声称有遗产、巨额资金或包裹要转给你，只要你提供资料或先付手续费。这是典型的预付费诈骗，钱永远不会到。", EN: "Says an inheritance, a large sum or a consignment is waiting for you if you send your details or pay a fee first. This is the classic advance-fee fraud: the money never comes."}},
 	{Code: "text.pyramid_recruit", Title: Text{ZH: "拉人头、发展下线", EN: "Recruiting a downline"}, Explain: Text{ZH: "收益靠拉人入会、发展下线或交“入门费”来拿。这是传销和资金盘的标志，后来者的钱付给先来者，迟早崩盘。", EN: "Earnings come from recruiting members or paying a joining fee. That is the mark of a pyramid scheme: newcomers' money pays earlier ones until it collapses."}},
 	{Code: "text.gambling", Title: Text{ZH: "赌博或“稳赢”投注", EN: "Gambling or a sure win"}, Explain: Text{ZH: "谈下注、彩票计划、“稳赢”“回血”。网络赌博平台由对方控制，先让你小赢，大额充值后就无法提现。", EN: "Talks of bets, tips or a sure win. Online betting sites run by strangers let you win small, then keep what you deposit."}},
@@ -2975,6 +2976,18 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"诚信认证",
 		"未开通担保",
 		"未开通保障",
+		"没有开通诚信",
+		"没有开通保障",
+		"没有开通保证金",
+		"未开通保证金",
+		"钱被冻结",
+		"冻结在平台",
+		"款项被冻结",
+		"违规被",
+		"被平台下架",
+		"被下架",
+		"存在交易风险",
+		"交易存在风险",
 	}, EN: []string{
 		"account suspended",
 		"account has been suspended",
@@ -3884,6 +3897,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"通过qq",
 		"在微信上",
 		"微信是",
+		"退款群",
+		"理赔群",
+		"进群退款",
+		"拉你进群",
 	}, EN: []string{
 		"whatsapp",
 		"telegram",
@@ -4360,6 +4377,13 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"重新付款",
 		"再支付一次",
 		"再付一次",
+		"退到我",
+		"退到我的",
+		"先转钱",
+		"先把钱转",
+		"先转账",
+		"转到我支付宝",
+		"转到我的支付宝",
 	}, EN: []string{
 		"transfer to",
 		"wire to",
@@ -4455,6 +4479,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"缴纳税款",
 		"先交税",
 		"交税才能",
+		"违规金",
+		"恢复交易",
+		"开通保证金",
+		"交保证金才能",
 	}, EN: []string{
 		"release fee",
 		"unlock fee",
@@ -4552,6 +4580,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"先交",
 		"先打款",
 		"款到发货",
+		"先付",
 	}, EN: []string{
 		"pay first",
 		"upfront payment",
@@ -4571,6 +4600,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"ship it once you pay",
 		"ship after you pay",
 		"only ship after",
+		"pay the shipping first",
+		"pay for shipping first",
+		"shipping fee first",
 	}, Except: []string{
 		"一定金额",
 		"固定金额",
@@ -4965,6 +4997,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"平台收手续费",
 		"平台收费高",
 		"平台扣钱",
+		"要等好几天才到账",
+		"平台到账慢",
+		"到账要好几天",
+		"平台要等",
 	}, EN: []string{
 		"avoid the fees",
 		"save the fees",
@@ -5283,6 +5319,33 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"keto pills",
 		"ozempic without",
 	}},
+	{ID: "extra_fee", Stage: "request", Weight: 5, ZH: []string{
+		"还要再交",
+		"还得再交",
+		"还需要再交",
+		"再交一笔",
+		"再付一笔",
+		"还要交",
+		"还需缴纳",
+		"还要缴纳",
+		"又要交",
+		"托运费",
+		"检疫费",
+		"航空箱",
+		"宠物保险",
+	}, EN: []string{
+		"another fee",
+		"one more fee",
+		"an additional fee",
+		"additional payment",
+		"another payment",
+		"pay again",
+		"one more payment",
+		"pet insurance",
+		"crate fee",
+		"shipping crate",
+		"quarantine fee",
+	}},
 	{ID: "reply_to_activate", Stage: "request", Weight: 15, ZH: []string{
 		"回复1获取链接",
 		"回复y激活链接",
@@ -5433,6 +5496,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"扫码收款",
 		"扫我的收款码",
 		"收款二维码",
+		"这个交易平台",
+		"交易平台下单",
+		"我把链接发你",
+		"我发你链接",
+		"发你个链接",
+		"第三方交易平台",
 	}, EN: []string{
 		"escrow link",
 		"escrow service link",
@@ -5641,6 +5710,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 }, Playbooks: []Playbook{
 	{ID: "fake_customer_service", Rules: []Rule{
 		{All: []string{
+			"account_abnormal",
+			"fee_unfreeze",
+			"money_sum|personal_transfer|fee_request",
+		}, Weight: 35},
+		{All: []string{
+			"refund_lure|cancel_order",
+			"off_platform_contact",
+		}, Within: 6, Weight: 30},
+		{All: []string{
 			"gift_card_request",
 			"claims_support|membership_charge|refund_lure|account_abnormal",
 		}, Weight: 40},
@@ -5676,6 +5754,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"call_number|contact_number|click_link",
 		}, Near: 500, Weight: 35},
 	}, Examples: []Example{
+		{Text: "你的商品违规被平台下架了，需要缴纳一千元违规金才能恢复交易。", Scam: true},
+		{Messages: []ExampleMessage{
+			{From: "them", Text: "亲，您拍的这件库存不足，给您退款。"},
+			{From: "them", Text: "请加我微信，我拉您进退款群办理。"},
+		}, Scam: true},
+		{Text: "亲，您拍的这件库存不足，已为您在平台发起退款，原路退回，无需任何操作。"},
 		{Text: "Your refund is ready, but our system can only pay it back once you verify with a store card: buy gift cards for 300 and read me the codes on the back.", Scam: true},
 		{Text: "您好，我是店铺售后，您买的面霜这批次检测不合格，我们给您三倍赔偿。请下载会议软件开启屏幕共享，我指导您领取。", Scam: true},
 		{Messages: []ExampleMessage{
@@ -5978,6 +6062,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	}},
 	{ID: "deposit_scam", Rules: []Rule{
 		{All: []string{
+			"deposit_request|fee_request|fee_unfreeze",
+			"extra_fee",
+		}, Within: 6, Weight: 35},
+		{All: []string{
 			"fake_escrow",
 			"link|click_link|personal_transfer|fee_unfreeze|fee_request|deposit_request|off_platform_contact|avoid_platform",
 		}, Weight: 35},
@@ -5990,6 +6078,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"fee_unfreeze",
 		}, Within: 6, Weight: 35},
 	}, Examples: []Example{
+		{Messages: []ExampleMessage{
+			{From: "them", Text: "小狗八百包邮，你先付三百托运费，到了再付尾款。"},
+			{From: "them", Text: "托运那边说还要交检疫费和保险费，交完马上发车。"},
+		}, Scam: true},
+		{Text: "The puppy is yours for 400. Pay the shipping first; the airline then needs a crate fee and pet insurance before it can fly.", Scam: true},
+		{Text: "预售商品先付定金，尾款在平台下单页支付，无其他费用。"},
 		{Text: "这台二手相机很抢手，想要的话先付五百定金，转我个人卡上，我马上给你留着。", Scam: true},
 		{Text: "想要的话先付三成定金我给你留货，发货前还要再交五百保证金。", Scam: true},
 		{Text: "预售商品请在活动页支付定金，尾款在平台按时支付即可，定金可在订单页查看。"},
