@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "89ee0f8ed2a3f669d42d15db7623ed22f0e1e5a0e720854ddd52badf920fdf4b"
+const builtInSum = "29be483eb2163bbd0e469761a6c8061198fc2800583c0f5cee8e4f63bba3051e"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -5136,7 +5136,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"外交包裹",
 	}, EN: []string{
 		"next of kin",
-		"inheritance",
+		"an inheritance",
+		"your inheritance",
+		"inheritance fund*",
+		"inheritance claim",
+		"inheritance payment",
 		"consignment box",
 		"diplomatic bag",
 		"diplomatic courier",
@@ -5789,7 +5793,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{All: []string{
 			"claims_authority",
 			"investigation|account_abnormal|secrecy|personal_info|asks_card|credit_threat|download_app|off_platform_contact|personal_transfer|screen_share|asks_code|asks_password",
-		}, Near: 800, Weight: 40},
+		}, Near: 800, Short: 2000, Weight: 40},
 		{All: []string{
 			"investigation",
 			"download_app|off_platform_contact|personal_transfer|screen_share|asks_code|asks_password|asks_card|personal_info|secrecy",
@@ -5798,6 +5802,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "我是市公安局的民警，你的银行卡涉嫌洗钱案件，现在需要你配合调查，把资金转入安全账户，不要告诉家人。", Scam: true},
 		{Text: "This is officer Grant from the tax office. There is a warrant in your name; to clear it today you must pay by gift cards and keep this confidential.", Scam: true},
 		{Text: "【反诈中心】提醒：公安机关不会通过电话办案，更不会要求转账到安全账户，请勿轻信。"},
+		{Text: "Weekly news from the valley. The police say the investigation into last month's fire at the old paper mill is almost complete, and that they no longer think anyone started it on purpose; the fire service believes an electrical fault in the disused boiler room was to blame. The owners have agreed to fence the site and take down the chimney before the winter storms. At the council meeting on Tuesday, members voted to keep the swimming pool open on Sunday evenings after a petition signed by more than eight hundred residents, and to spend the money left over from the roads budget on new crossings near the two primary schools. The library's autumn talks begin on Thursday with a local historian on the canal's first hundred years, followed in November by a session on family history for beginners. The farmers' market moves indoors to the corn exchange from the first weekend of November, with the same stalls and a few new ones, including a cheese maker from the hills and a baker who has just opened on the high street. The rugby club's new clubhouse was opened by its oldest member, who played for the first team sixty years ago and still watches every home game. Work on the bypass is a month behind because of the wet summer, and the contractor now expects the first section to open in the spring. The hospital's friends group thanks everyone who bought a raffle ticket at the summer fair; the money will pay for two new chairs for the children's ward. The choir is looking for tenors and basses for its Christmas concert, and rehearsals are on Monday evenings in the church hall. The walking group's route for Saturday follows the river to the weir and back over the hill, about eight miles, leaving from the station at ten. Letters this week ask about the bus timetable, the state of the footpath by the cemetery and the parking on market days; the council's replies are printed on page four. The weather looks settled until Friday, when rain is expected to return from the west, so the bonfire on the green has been moved to Thursday night, and the fireworks will start at seven as usual. The full stories, with photos, are on our pages: https://valley-news.example.org/this-week"},
 	}},
 	{ID: "loan_or_credit", Rules: []Rule{
 		{All: []string{
@@ -5918,6 +5923,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "You won't believe the queue at the post office. Call me when you're free."},
 		{Text: "Dear friend, I am a barrister handling the estate of a deceased client who shares your surname. As next of kin you may claim the sum of 4.5 million US dollars. Reply with your full name, address and phone number so the fund release can begin.", Scam: true},
 		{Text: "The inheritance tax guide for executors has been updated; read it on the government's website before filing."},
+		{Text: "Multiple inheritance in Python: when you call a method, the method resolution order decides which parent class's version runs. There is a short guide at https://docs.example.org/mro"},
 		{Text: "The Riverside Cycling Club newsletter, October. Thank you to everyone who came to the autumn ride; forty-two riders set off from the bridge, and the tea stop at the mill was as popular as ever. The club's winter programme starts next month with shorter rides on Sunday mornings, leaving at nine from the car park behind the library. Please check your lights before the clocks change, and remember that mudguards are expected on group rides from November to March. The maintenance evenings return to the scout hut on the first Wednesday of each month: bring your bike, a spare tube and a question, and our volunteers will show you how to adjust brakes, replace a chain or true a wheel. The committee has agreed the budget for next year, and the membership fee stays the same. New kit is on order in the club colours; sizes run small, so try one on at the next social before you order. We are still looking for ride leaders for the beginners' group, which meets on Saturday afternoons and never goes faster than the slowest rider; a short course for new leaders is planned for January. Our thanks go to the bike shop on Station Road for lending us the trailer for the charity ride, which raised a good sum for the hospice. The council has finally resurfaced the lane past the water works, so the reservoir loop is open again, though the gravel at the far gate is still loose after rain; walk that stretch if in doubt. A reminder that the club's insurance covers members on club rides only, and that helmets are required on every ride we organise. The junior section had a fine season, with six riders completing their first fifty-mile ride and two taking part in the regional time trial for the first time, both finishing well inside their targets. Lost property from the autumn ride, a blue rain jacket and a pump, is with the secretary. Members' rides this month: the reservoir loop on the 6th, the hill climb practice on the 13th, a café ride on the 20th and the end-of-season social on the 27th, with a quiz and a raffle. Photos from the autumn ride are on the club's pages. Members ride free on the guided routes this winter; visit the club's pages to book a place: https://riverside-cycling.example.org/rides Reply to this e-mail if you would like to help at the social."},
 		{Text: "Minutes of the allotment society. The winner of this year's marrow prize is Jean, who asked us to thank everyone who voted. The hedge along the east path will be cut in March, so please move any pots and tools before then. The water tanks are now working again after the frost, and the new lock on the shed gate uses the same code as before. Our next meeting is on the first Tuesday of the month in the church hall. Tea and biscuits are free for members. Meeting notes and the plot map are on the society's page: https://allotments.example.org/notes"},
 	}},
