@@ -99,6 +99,31 @@ func TestFindURLsOnce(t *testing.T) {
 	}
 }
 
+// TestLinksWithALostScheme: after "http" and slashes whose colon a text recogniser lost (or
+// set apart), a host is a link's whatever its ending, an IPv4 address too; without the scheme
+// such an ending is not enough.
+func TestLinksWithALostScheme(t *testing.T) {
+	for text, want := range map[string]string{
+		"track it at http //rb.gy/x7k now":     "rb.gy/x7k",
+		"go to HTTPS: //is.gd/abc.":            "is.gd/abc",
+		"login http //203.0.113.9/acct":        "203.0.113.9/acct",
+		"see https://shorturl.at/q1":           "https://shorturl.at/q1",
+		"version 2.do is out, like rb.gy/x7k":  "",
+		"it was a http //1.2.3 page":           "",
+		"weather //rb.gy/x7k":                  "",
+		"the file at http //notes.x2/readme":   "",
+		"http //10.0.0.1.5/a has five numbers": "",
+	} {
+		var got []string
+		for _, u := range findURLs(nil, text, 0) {
+			got = append(got, u.URL)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("findURLs(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
 // TestLinksAllocateTheirSize checks that the links of a text full of them cost about their
 // own size in memory: growing their list and their cue hits link by link allocated five times
 // their size (80 bytes a byte of "a.co a.co …", where the links, their cue hits and their

@@ -83,12 +83,15 @@ func eachURL(s string, found func(tok string, lo int)) {
 			tok = tok[k:]
 		}
 		// A link whose scheme was lost ("http //x.co/a", as a text recogniser reads a
-		// screenshot, or "//x.co/a") is read from its host.
+		// screenshot, or "//x.co/a") is read from its host; after "http" and slashes, any
+		// host is a link's, whatever its ending ("http //rb.gy/a", "http //10.1.2.3/a").
+		slashes := 0
 		for len(tok) > 0 && tok[0] == '/' {
 			lo++
 			tok = tok[1:]
+			slashes++
 		}
-		if isLink(tok) {
+		if isLink(tok) || slashes > 0 && afterScheme(s[:lo-slashes]) && isHostLink(tok) {
 			found(tok, lo)
 			floor = lo + len(tok)
 			i = max(floor, dot+1)
@@ -106,6 +109,69 @@ func isTrailing(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// afterScheme reports whether before, the text before a link's slashes, ends in a scheme
+// whose colon was lost or set apart: "http ", "https: ", "HTTP". It reads at most a few
+// bytes from the end.
+func afterScheme(before string) bool {
+	before = strings.TrimRight(before, " ")
+	before = strings.TrimSuffix(before, ":")
+	before = strings.TrimRight(before, " ")
+	n := len(before)
+	for _, sch := range [...]string{"https", "http"} {
+		if n >= len(sch) && strings.EqualFold(before[n-len(sch):], sch) &&
+			(n == len(sch) || !isASCIILetter(before[n-len(sch)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// isHostLink reports whether tok, read after a scheme, starts with a host: labels of letters,
+// digits and dashes joined by dots, the last of two or more letters (any top-level domain) or
+// four numbers (an IPv4 address).
+func isHostLink(tok string) bool {
+	host := tok
+	if k := strings.IndexAny(host, "/?#:"); k >= 0 {
+		host = host[:k]
+	}
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if len(labels) < 2 {
+		return false
+	}
+	numeric := 0
+	for _, l := range labels {
+		if l == "" {
+			return false
+		}
+		digits := 0
+		for i := 0; i < len(l); i++ {
+			switch c := l[i]; {
+			case c >= '0' && c <= '9':
+				digits++
+			case isASCIILetter(c), c == '-':
+			default:
+				return false
+			}
+		}
+		if digits == len(l) {
+			numeric++
+		}
+	}
+	if numeric == len(labels) {
+		return len(labels) == 4
+	}
+	last := labels[len(labels)-1]
+	if len(last) < 2 {
+		return false
+	}
+	for i := 0; i < len(last); i++ {
+		if !isASCIILetter(last[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func isLink(tok string) bool {
