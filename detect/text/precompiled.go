@@ -22,13 +22,33 @@ var precompiled []byte
 // tablesMagic starts an encoded automaton; the number changes with the encoding.
 const tablesMagic = "SGAC2"
 
-// compileAutomaton returns the automaton of patterns: the precompiled one when it was
-// compiled from them, else a new one.
-func compileAutomaton(patterns []string) *automaton {
-	if a, ok := decodeAutomaton(precompiled, patternsKey(patterns)); ok {
-		return a
+// decodePrecompiled decodes the precompiled automaton, whichever patterns it was compiled
+// from; nil when the file is not whole.
+func decodePrecompiled() *automaton {
+	key, ok := precompiledKey()
+	if !ok {
+		return nil
+	}
+	a, _ := decodeAutomaton(precompiled, key)
+	return a
+}
+
+// precompiledOr returns pre, the precompiled automaton (or nil), when it was compiled from
+// patterns, else a new automaton of them.
+func precompiledOr(pre *automaton, patterns []string) *automaton {
+	if key, ok := precompiledKey(); pre != nil && ok && key == patternsKey(patterns) {
+		return pre
 	}
 	return newAutomaton(patterns)
+}
+
+// precompiledKey returns the key the precompiled automaton was compiled from.
+func precompiledKey() (key [sha256.Size]byte, ok bool) {
+	if len(precompiled) < len(tablesMagic)+len(key) || string(precompiled[:len(tablesMagic)]) != tablesMagic {
+		return key, false
+	}
+	copy(key[:], precompiled[len(tablesMagic):])
+	return key, true
 }
 
 // patternsKey returns the SHA-256 of patterns, each with its length.

@@ -77,3 +77,27 @@ func TestDecodedAtAnyAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestPrecompiledOr: the automaton decoded ahead of the patterns is used for the embedded
+// pack's patterns only; other patterns get their own, and no file gets none.
+func TestPrecompiledOr(t *testing.T) {
+	_, p := mustDetector(t)
+	var patterns []string
+	if _, err := newDetector(p, func(ps []string) *automaton { patterns = ps; return newAutomaton(ps) }); err != nil {
+		t.Fatal(err)
+	}
+	pre := decodePrecompiled()
+	if pre == nil {
+		t.Fatal("the precompiled automaton did not decode")
+	}
+	if got := precompiledOr(pre, patterns); got != pre {
+		t.Error("the embedded pack's patterns did not get the precompiled automaton")
+	}
+	other := append([]string{"定金定金"}, patterns...)
+	if got := precompiledOr(pre, other); got == pre || !reflect.DeepEqual(got, newAutomaton(other)) {
+		t.Error("other patterns did not get an automaton of their own")
+	}
+	if got := precompiledOr(nil, patterns); got == nil || !reflect.DeepEqual(got, pre) {
+		t.Error("without a decoded automaton, the patterns did not get their own")
+	}
+}
