@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "29be483eb2163bbd0e469761a6c8061198fc2800583c0f5cee8e4f63bba3051e"
+const builtInSum = "73286bbfa8308648d5071a38040015b37d5f6380b2181f30946d17c40201b8ad"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -4455,6 +4455,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"wire it",
 		"send the rest to",
 		"send the remaining",
+	}, Except: []string{
+		"个人账户养老金",
+		"养老金个人账户",
+		"医保个人账户",
+		"社保个人账户",
+		"基本养老保险个人账户",
+		"公积金个人账户",
+		"个人账户储存额",
+		"个人账户累计",
 	}},
 	{ID: "fee_unfreeze", Stage: "request", Weight: 20, Negatable: true, ZH: []string{
 		"解冻",
@@ -4514,6 +4523,13 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"流水号",
 		"流水线",
 		"免流水",
+		"银行流水",
+		"工资流水",
+		"流水记录",
+		"流水明细",
+		"流水单",
+		"紧急备用金",
+		"应急备用金",
 	}},
 	{ID: "fee_request", Stage: "request", Weight: 5, Negatable: true, ZH: []string{
 		"手续费",
@@ -5779,6 +5795,18 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "【平台】您的退款已原路退回，预计1-3个工作日到账。客服不会索要验证码，请勿向任何人透露。"},
 		{Text: "Your annual plan has been renewed and 399.99 has been charged to your card. If you did not authorize this, call our billing team now at 1 888 555 0142 to cancel.", Scam: true},
 		{Text: "Your subscription has been renewed for another year. You can see the receipt or turn off renewal in Settings > Subscriptions."},
+		{Messages: []ExampleMessage{
+			{From: "me", Text: "我明年退休，退休金怎么算？"},
+			{From: "them", Text: "您好，这里是社保服务中心。退休金由基础养老金和个人账户养老金两部分组成，个人账户养老金是个人账户储存额除以计发月数，缴费满十五年可以按月领取。"},
+		}},
+		{Messages: []ExampleMessage{
+			{From: "me", Text: "我想申请房贷，需要准备什么？"},
+			{From: "them", Text: "您好，我是银行的客户经理。请准备身份证、收入证明和近六个月的银行流水，到网点柜台办理，不需要提前交任何费用。"},
+		}},
+		{Messages: []ExampleMessage{
+			{From: "me", Text: "退休后的钱怎么安排比较好？"},
+			{From: "them", Text: "您好，我是理财客服。建议先留出半年开支作为紧急备用金，其余再按风险承受能力选择存款或国债。"},
+		}},
 	}},
 	{ID: "impersonate_authority", Rules: []Rule{
 		{All: []string{
