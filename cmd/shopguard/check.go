@@ -88,11 +88,7 @@ func (v *verdicts) print(subject string, a shopguard.Assessment) error {
 		return writeJSON(v.m, a)
 	}
 	w := v.m.Stdout
-	if a.Finding == shopguard.FindingNone {
-		fmt.Fprintf(w, "%s: no finding (checked: %s); unknown is not the same as safe\n", subject, strings.Join(a.Checked, ", "))
-	} else {
-		fmt.Fprintf(w, "%s: %s (%d/100)\n", subject, a.Risk, a.Score)
-	}
+	fmt.Fprintf(w, "%s: %s\n", subject, headline(a.Risk, a.Score, a.Finding, a.Checked, v.lang))
 	for _, s := range a.Signals {
 		mark := "!"
 		if s.Weight < 0 {
@@ -189,4 +185,16 @@ With --jsonl, each input line is such an object with an "id".`)
 		return err
 	}
 	return v.done()
+}
+
+// headline is a verdict in a few words for a person: its risk and score, or, when nothing
+// was found, that it is not known (with what was checked): unknown never reads as low risk.
+func headline(risk shopguard.Risk, score int, finding string, checked []string, lang shopguard.Lang) string {
+	if finding != shopguard.FindingNone {
+		return fmt.Sprintf("%s (%d/100)", risk, score)
+	}
+	if lang == shopguard.LangZH {
+		return fmt.Sprintf("未发现问题，结果未知（已检查：%s）；未知不等于安全", strings.Join(checked, ", "))
+	}
+	return fmt.Sprintf("no finding (checked: %s); unknown is not the same as safe", strings.Join(checked, ", "))
 }

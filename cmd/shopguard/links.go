@@ -230,7 +230,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 		}
 	} else {
 		for _, r := range results {
-			printLinkResult(m.Stdout, r)
+			printLinkResult(m.Stdout, r, lang)
 		}
 	}
 	if found {
@@ -239,12 +239,16 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 	return nil
 }
 
-func printLinkResult(w io.Writer, r link.Result) {
+func printLinkResult(w io.Writer, r link.Result, lang shopguard.Lang) {
 	host := r.Unicode
 	if r.Unicode != r.Host {
 		host += " (" + r.Host + ")"
 	}
-	fmt.Fprintf(w, "%s  %s %d  → %s\n", r.URL, strings.ToUpper(string(r.Risk)), r.Score, host)
+	if r.Finding == shopguard.FindingNone {
+		fmt.Fprintf(w, "%s  %s  → %s\n", r.URL, headline(r.Risk, r.Score, r.Finding, r.Checked, lang), host)
+	} else {
+		fmt.Fprintf(w, "%s  %s %d  → %s\n", r.URL, strings.ToUpper(string(r.Risk)), r.Score, host)
+	}
 	for _, s := range r.Signals {
 		fmt.Fprintf(w, "  %+4d %-26s %s\n", s.Weight, s.Code, s.Message)
 	}

@@ -25,6 +25,15 @@ func TestCheckURLCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 1 || len(res) != 1 || res[0].Risk != "high" || res[0].Site != "refund-center.xyz" {
 		t.Errorf("look-alike: exit %d, %v, %+v, want exit 1 and high risk", code, err, res)
 	}
+	// A site the checks know nothing about is not known, in the reader's language, never "LOW".
+	code, out, _ = run(t, env, "", "check", "url", "--lang", "en", "qwzx-lamps.example.net/item/1")
+	if code != 0 || strings.Contains(out, "LOW") || !strings.Contains(out, "no finding (checked: link.address") {
+		t.Errorf("unknown site: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, env, "", "check", "url", "qwzx-lamps.example.net/item/1")
+	if code != 0 || strings.Contains(out, "LOW") || !strings.Contains(out, "未知不等于安全") {
+		t.Errorf("unknown site in Chinese: exit %d\n%s", code, out)
+	}
 	code, _, errOut := run(t, env, "", "check", "url", "not a link")
 	if code != 2 || !strings.Contains(errOut, "url:") {
 		t.Errorf("bad link: exit %d %q, want 2 and a message naming the url", code, errOut)

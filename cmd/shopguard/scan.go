@@ -171,7 +171,7 @@ func printScan(m *Main, pack *knowledge.Pack, msgs []text.Message, res text.Resu
 		shopguard.LangEN: {"Risk", "Looks like", "Stage reached", "The words that gave it away", "Why they matter", "Links in the text (each checked)", "What to do"},
 	}[lang]
 	w := m.Stdout
-	fmt.Fprintf(w, "%s: %s (%d/100)\n", h[0], res.Risk, res.Score)
+	fmt.Fprintf(w, "%s: %s\n", h[0], headline(res.Risk, res.Score, res.Finding, res.Checked, lang))
 	if len(res.Types) > 0 {
 		var names []string
 		for _, id := range res.Types {

@@ -37,6 +37,10 @@ func TestScanCommand(t *testing.T) {
 	if code, _, errOut := run(t, env, "", "scan", "a", "b"); code != 2 || !strings.Contains(errOut, "at most one FILE") {
 		t.Errorf("two files: %d %s", code, errOut)
 	}
+	// A message with nothing in it that the checks know is not known, never "low".
+	if code, out, _ := run(t, env, "明天下午三点在公司门口见，记得带伞。", "scan", "--lang", "en"); code != 0 || strings.Contains(out, "Risk: low") || !strings.Contains(out, "Risk: no finding (checked: ") {
+		t.Errorf("calm message: exit %d\n%s", code, out)
+	}
 	if code, _, errOut := run(t, env, "   ", "scan"); code != 2 || !strings.Contains(errOut, "give a text") {
 		t.Errorf("empty input: %d %s", code, errOut)
 	}
