@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shopguard/shopguard"
@@ -124,65 +125,126 @@ func scanIdentifiers(rows *sql.Rows) ([]shopguard.Identifier, error) {
 // scoreAll computes the reputation of each identifier (once each) from what tx reads, and
 // stores it.
 func (db *DB) scoreAll(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, score shopguard.ScoreFunc) error {
-	done := make(map[shopguard.Identifier]bool, len(ids))
-	for _, id := range ids {
-		if done[id] {
-			continue
-		}
-		done[id] = true
-		in, err := db.inputsOf(ctx, tx, id)
+	ids = uniqueIdentifiers(ids)
+	for rest := ids; len(rest) > 0; {
+		n := min(len(rest), inputsPerQuery)
+		ins, err := db.inputsOf(ctx, tx, rest[:n])
 		if err != nil {
 			return err
 		}
-		if err := db.putReputation(ctx, tx, score(in)); err != nil {
-			return err
+		for _, in := range ins {
+			if err := db.putReputation(ctx, tx, score(in)); err != nil {
+				return err
+			}
 		}
+		rest = rest[n:]
 	}
 	return nil
 }
 
-// inputsOf reads what the reputation of id is computed from.
-func (db *DB) inputsOf(ctx context.Context, q querier, id shopguard.Identifier) (shopguard.ReputationInputs, error) {
-	in := shopguard.ReputationInputs{Identifier: id}
-	var err error
-	if in.Reports, err = db.scoredReports(ctx, q, id); err != nil {
-		return in, err
+// uniqueIdentifiers returns ids without repeats, in their first order.
+func uniqueIdentifiers(ids []shopguard.Identifier) []shopguard.Identifier {
+	seen := make(map[shopguard.Identifier]bool, len(ids))
+	out := make([]shopguard.Identifier, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
 	}
-	if in.Feedback, err = db.feedbackFor(ctx, q, id); err != nil {
-		return in, err
-	}
-	if in.Appeals, err = db.appealsFor(ctx, q, id); err != nil {
-		return in, err
-	}
-	in.Imported, err = db.importedOf(ctx, q, id)
-	if shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
-		err = nil
-	}
-	return in, err
+	return out
 }
 
-// scoredReports returns the reports naming id with only what scoring reads: one query, without
-// the narrative, the evidence or the reports' other identifiers.
-func (db *DB) scoredReports(ctx context.Context, q querier, id shopguard.Identifier) ([]*shopguard.Report, error) {
-	rows, err := q.QueryContext(ctx, `SELECT r.id, r.status, r.scam_type, r.amount, r.currency, r.occurred_on, r.reporter_id, r.trust, r.source, r.created_at
-		FROM report_identifiers i JOIN reports r ON r.id = i.report_id WHERE i.kind = $1 AND i.value = $2 ORDER BY r.id`, string(id.Kind), id.Value)
+// inputsPerQuery bounds the identifiers whose inputs one query reads (2 parameters each).
+const inputsPerQuery = 200
+
+// The sources of a row of inputsQuery, in its first column.
+const (
+	fromReports = iota
+	fromFeedback
+	fromAppeals
+	fromImported
+)
+
+// inputsQuery reads everything the reputations of some identifiers are computed from, in one
+// statement: the reports naming them (only what scoring reads), their feedback, appeals and
+// imported indicators, as rows of one shape (source, kind, value, six integers, six texts;
+// see scanInputs for which column holds what), in each source's order of id. where is the
+// condition on kind and value, the same in every part (in the first, report_identifiers' are
+// the only columns of those names). The first part's NULLs are cast: PostgreSQL resolves the
+// columns' types part by part.
+func inputsQuery(where string) string {
+	return `SELECT ` + strconv.Itoa(fromReports) + `, i.kind, i.value, r.id, r.reporter_id, r.trust, r.created_at, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
+			r.status, r.scam_type, r.amount, r.currency, r.occurred_on, r.source
+			FROM report_identifiers i JOIN reports r ON r.id = i.report_id WHERE ` + where + `
+		UNION ALL SELECT ` + strconv.Itoa(fromFeedback) + `, kind, value, id, user_id, NULL, created_at, NULL, NULL,
+			comment, NULL, NULL, NULL, NULL, source FROM feedback WHERE ` + where + `
+		UNION ALL SELECT ` + strconv.Itoa(fromAppeals) + `, kind, value, id, decided_by, CASE WHEN verified THEN 1 ELSE 0 END, created_at, decided_at, NULL,
+			reason, contact, method, token, status, decision FROM appeals WHERE ` + where + `
+		UNION ALL SELECT ` + strconv.Itoa(fromImported) + `, kind, value, score, reports, reporters, first_seen, last_seen, CASE WHEN confirmed THEN 1 ELSE 0 END,
+			source, scam_types, NULL, NULL, NULL, NULL FROM imported WHERE ` + where + `
+		ORDER BY 1, 4`
+}
+
+// inputsOf reads what the reputations of ids (each once) are computed from, in one query
+// (inputsQuery), and returns them in the order of ids.
+func (db *DB) inputsOf(ctx context.Context, q querier, ids []shopguard.Identifier) ([]shopguard.ReputationInputs, error) {
+	var where strings.Builder
+	args := make([]any, 0, 2*len(ids))
+	at := make(map[shopguard.Identifier]int, len(ids))
+	out := make([]shopguard.ReputationInputs, len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			where.WriteString(" OR ")
+		}
+		fmt.Fprintf(&where, "(kind = $%d AND value = $%d)", len(args)+1, len(args)+2)
+		args = append(args, string(id.Kind), id.Value)
+		at[id] = i
+		out[i].Identifier = id
+	}
+	rows, err := q.QueryContext(ctx, inputsQuery("("+where.String()+")"), args...)
 	if err != nil {
-		return nil, db.wrap("score reports", "reports", err)
+		return nil, db.wrap("score inputs", "reputation inputs", err)
 	}
 	defer rows.Close()
-	var out []*shopguard.Report
 	for rows.Next() {
-		var r shopguard.Report
-		var reporter sql.NullInt64
-		var trust int
-		var created int64
-		if err := rows.Scan(&r.ID, &r.Status, &r.ScamType, &r.Amount, &r.Currency, &r.OccurredOn, &reporter, &trust, &r.Source, &created); err != nil {
-			return nil, db.wrap("score reports", "reports", err)
+		if err := scanInputs(rows, func(id shopguard.Identifier) *shopguard.ReputationInputs { return &out[at[id]] }); err != nil {
+			return nil, db.wrap("score inputs", "reputation inputs", err)
 		}
-		r.ReporterID, r.Trust, r.CreatedAt = reporter.Int64, shopguard.Trust(trust), fromDB(created)
-		out = append(out, &r)
 	}
-	return out, db.wrap("score reports", "reports", rows.Err())
+	return out, db.wrap("score inputs", "reputation inputs", rows.Err())
+}
+
+// scanInputs reads one row of inputsQuery into the inputs of its identifier.
+func scanInputs(row interface{ Scan(...any) error }, of func(shopguard.Identifier) *shopguard.ReputationInputs) error {
+	var src int
+	var id shopguard.Identifier
+	var n [6]sql.NullInt64
+	var s [6]sql.NullString
+	if err := row.Scan(&src, &id.Kind, &id.Value, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &s[0], &s[1], &s[2], &s[3], &s[4], &s[5]); err != nil {
+		return err
+	}
+	in := of(id)
+	switch src {
+	case fromReports:
+		in.Reports = append(in.Reports, &shopguard.Report{ID: n[0].Int64, ReporterID: n[1].Int64, Trust: shopguard.Trust(n[2].Int64),
+			CreatedAt: fromDB(n[3].Int64), Status: shopguard.ReportStatus(s[0].String), ScamType: s[1].String, Amount: s[2].String,
+			Currency: s[3].String, OccurredOn: s[4].String, Source: s[5].String})
+	case fromFeedback:
+		in.Feedback = append(in.Feedback, &shopguard.Feedback{ID: n[0].Int64, Identifier: id, UserID: n[1].Int64,
+			CreatedAt: fromDB(n[3].Int64), Comment: s[0].String, Source: s[5].String})
+	case fromAppeals:
+		in.Appeals = append(in.Appeals, &shopguard.Appeal{ID: n[0].Int64, Identifier: id, DecidedBy: n[1].Int64, Verified: n[2].Int64 != 0,
+			CreatedAt: fromDB(n[3].Int64), DecidedAt: fromDBNull(n[4]), Reason: s[0].String, Contact: s[1].String,
+			Method: shopguard.ProofMethod(s[2].String), Token: s[3].String, Status: shopguard.AppealStatus(s[4].String), Decision: s[5].String})
+	case fromImported:
+		in.Imported = &shopguard.Reputation{Identifier: id, Score: int(n[0].Int64), Reports: int(n[1].Int64), Reporters: int(n[2].Int64),
+			FirstSeen: timeFromDB(n[3].Int64), LastSeen: timeFromDB(n[4].Int64), Confirmed: n[5].Int64 != 0,
+			Source: s[0].String, ScamTypes: splitList(s[1].String)}
+	default:
+		return fmt.Errorf("a row of inputs from source %d", src)
+	}
+	return nil
 }
 
 // ReputationsOf returns the stored reputations of ids in one query: for each kind among them,

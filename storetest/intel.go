@@ -3,6 +3,8 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -557,4 +559,99 @@ func testConcurrentWrites(t *testing.T, s shopguard.Store) {
 			t.Errorf("stored reputation of %s = %+v, %v; want %d reports", id.Value, r, err, want)
 		}
 	}
+}
+
+// testScoreInputs checks that a write gives the scorer, for each identifier it changes,
+// exactly what the store's own readers return of it (ReportsFor, less what scoring does not
+// read; FeedbackFor, AppealsFor, ImportedOf), with every field, when the identifiers have
+// reports, feedback, an appeal and an import each and one write changes several at once.
+func testScoreInputs(t *testing.T, s shopguard.Store) {
+	ctx := context.Background()
+	u := MustUser(t, s, "reporter", shopguard.RoleUser)
+	dom := shopguard.Identifier{Kind: shopguard.KindDomain, Value: "fake-shop.example"}
+	bare := shopguard.Identifier{Kind: shopguard.KindWeChat, Value: "wxid_nobody"}
+	for _, r := range []*shopguard.Report{
+		{ScamType: "deposit_scam", Identifiers: []shopguard.Identifier{testPhone, dom}, Narrative: "n", Amount: "12.50", Currency: "CNY",
+			OccurredOn: "2026-11-02", ReporterID: u.ID, Trust: shopguard.TrustAccount, Source: "net-1"},
+		{ScamType: "phishing", Identifiers: []shopguard.Identifier{testPhone}, Narrative: "n", Trust: shopguard.TrustAnonymous, Source: "net-2"},
+	} {
+		if err := s.CreateReport(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []*shopguard.Feedback{{Identifier: testPhone, UserID: u.ID, Comment: "fine"}, {Identifier: dom, Source: "net-3"}} {
+		if err := s.AddFeedback(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := &shopguard.Appeal{Identifier: dom, Reason: "ours", Contact: "c", Method: shopguard.ProofDNS, Token: "sg-1", Status: shopguard.AppealAwaitingProof}
+	if err := s.CreateAppeal(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	decided := time.Now().UTC().Truncate(time.Microsecond)
+	a.Status, a.Verified, a.DecidedAt, a.DecidedBy, a.Decision = shopguard.AppealRejected, true, &decided, u.ID, "no"
+	if err := s.UpdateAppeal(ctx, a, shopguard.AuditEntry{Action: "appeal.reject", Subject: "appeal", Reason: "no", At: decided}); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	if err := s.PutImported(ctx, []*shopguard.Reputation{{Identifier: dom, Source: "feed-a", Score: 80, Reports: 4, Reporters: 3, Confirmed: true,
+		ScamTypes: []string{"fake_shop", "phishing"}, FirstSeen: day, LastSeen: day.Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	got := map[shopguard.Identifier]shopguard.ReputationInputs{}
+	s.ScoreWith(func(in shopguard.ReputationInputs) *shopguard.Reputation {
+		mu.Lock()
+		defer mu.Unlock()
+		got[in.Identifier] = in
+		return countingScore(in)
+	})
+	MustReport(t, s, 0, testPhone, dom, bare)
+	for _, id := range []shopguard.Identifier{testPhone, dom, bare} {
+		want := shopguard.ReputationInputs{Identifier: id}
+		reports, err := s.ReportsFor(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range reports { // what scoring reads of a report
+			want.Reports = append(want.Reports, &shopguard.Report{ID: r.ID, Status: r.Status, ScamType: r.ScamType, Amount: r.Amount,
+				Currency: r.Currency, OccurredOn: r.OccurredOn, ReporterID: r.ReporterID, Trust: r.Trust, Source: r.Source, CreatedAt: r.CreatedAt})
+		}
+		if want.Feedback, err = s.FeedbackFor(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if want.Appeals, err = s.AppealsFor(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if want.Imported, err = s.ImportedOf(ctx, id); shopguard.ErrorCode(err) == shopguard.ENOTFOUND {
+			want.Imported = nil
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got[id], want) {
+			t.Errorf("the scorer was given for %s:\n%s\nthe store's readers return:\n%s", id, dump(got[id]), dump(want))
+		}
+	}
+	if in := got[dom]; len(in.Reports) != 2 || len(in.Feedback) != 1 || len(in.Appeals) != 1 || in.Imported == nil {
+		t.Errorf("inputs of %s: %s; want 2 reports, 1 feedback, 1 appeal, 1 import", dom, dump(in))
+	}
+}
+
+// dump shows inputs field by field.
+func dump(in shopguard.ReputationInputs) string {
+	var b strings.Builder
+	for _, r := range in.Reports {
+		fmt.Fprintf(&b, "report %+v\n", *r)
+	}
+	for _, f := range in.Feedback {
+		fmt.Fprintf(&b, "feedback %+v\n", *f)
+	}
+	for _, a := range in.Appeals {
+		fmt.Fprintf(&b, "appeal %+v\n", *a)
+	}
+	if in.Imported != nil {
+		fmt.Fprintf(&b, "imported %+v\n", *in.Imported)
+	}
+	return b.String()
 }

@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Reputations", func(t *testing.T) { testReputations(t, open(t)) })
 	t.Run("ReputationRows", func(t *testing.T) { testReputationRows(t, open(t)) })
 	t.Run("Scoring", func(t *testing.T) { testScoring(t, open(t)) })
+	t.Run("ScoreInputs", func(t *testing.T) { testScoreInputs(t, open(t)) })
 	t.Run("ConcurrentWrites", func(t *testing.T) { testConcurrentWrites(t, open(t)) })
 	t.Run("ReportFacts", func(t *testing.T) { testReportFacts(t, open(t)) })
 	t.Run("Prices", func(t *testing.T) { testPrices(t, open(t)) })
