@@ -167,31 +167,32 @@ func (db *DB) AppendEvidence(ctx context.Context, e *shopguard.EvidenceEntry) er
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	tx, err := db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return db.wrap("append evidence", "evidence", err)
-	}
-	defer tx.Rollback()
-	var one int
-	if err := tx.QueryRowContext(ctx, `SELECT 1 FROM cases WHERE id = $1`, e.CaseID).Scan(&one); err != nil {
-		return db.wrap("append evidence", "case", err)
-	}
-	var lastSeq int
-	var lastHash string
-	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM evidence WHERE case_id = $1 ORDER BY seq DESC LIMIT 1`, e.CaseID).Scan(&lastSeq, &lastHash)
-	if err != nil && err != sql.ErrNoRows {
-		return db.wrap("append evidence", "evidence", err)
-	}
-	if e.Seq != lastSeq+1 || e.PrevHash != lastHash {
-		return shopguard.Errorf(shopguard.ECONFLICT, "the evidence log of case %s moved on (now %d entries): read it again and retry", e.CaseID, lastSeq)
-	}
-	_, err = tx.ExecContext(ctx,
-		`INSERT INTO evidence (case_id, seq, sha256, name, type, size, note, received_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+	// one statement, which inserts nothing unless the case exists and e follows its log's
+	// last entry; two appends racing past that check both insert the same seq, and the second
+	// is refused by the primary key (ECONFLICT)
+	res, err := db.Write.ExecContext(ctx,
+		`INSERT INTO evidence (case_id, seq, sha256, name, type, size, note, received_at, prev_hash, hash)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+		WHERE EXISTS (SELECT 1 FROM cases WHERE id = $1)
+			AND coalesce((SELECT max(seq) FROM evidence WHERE case_id = $1), 0) + 1 = $2
+			AND coalesce((SELECT hash FROM evidence WHERE case_id = $1 ORDER BY seq DESC LIMIT 1), '') = $9`,
 		e.CaseID, e.Seq, e.SHA256, e.Name, e.Type, e.Size, e.Note, toDB(e.ReceivedAt), e.PrevHash, e.Hash)
 	if err != nil {
 		return db.wrap("append evidence", "evidence entry", err)
 	}
-	return db.wrap("append evidence", "evidence", tx.Commit())
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return db.wrap("append evidence", "evidence", err)
+	}
+	// refused: say why
+	var one int
+	if err := db.Read.QueryRowContext(ctx, `SELECT 1 FROM cases WHERE id = $1`, e.CaseID).Scan(&one); err != nil {
+		return db.wrap("append evidence", "case", err)
+	}
+	var lastSeq int
+	if err := db.Read.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM evidence WHERE case_id = $1`, e.CaseID).Scan(&lastSeq); err != nil {
+		return db.wrap("append evidence", "evidence", err)
+	}
+	return shopguard.Errorf(shopguard.ECONFLICT, "the evidence log of case %s moved on (now %d entries): read it again and retry", e.CaseID, lastSeq)
 }
 
 // ListEvidence returns a case's evidence log in order.

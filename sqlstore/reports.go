@@ -31,16 +31,14 @@ func (db *DB) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) er
 }
 
 // changeTx runs fn in a write transaction, as inTx, for a write that appends to the change
-// sequence (addChanges); once it has committed, it tells the listening nodes
-// (Dialect.Notify). A notification that fails is not the write's failure (the write is
+// sequence (addChanges); once it has committed, it has the listening nodes told
+// (notifyLater). A notification that fails is not the write's failure (the write is
 // committed): the followers read it at the next notification, or at their slow poll.
 func (db *DB) changeTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
 	if err := db.inTx(ctx, op, fn); err != nil {
 		return err
 	}
-	if db.Dialect.Notify != "" {
-		db.Write.ExecContext(ctx, db.Dialect.Notify)
-	}
+	db.notifyLater()
 	return nil
 }
 
@@ -78,19 +76,32 @@ const changesPerInsert = 500
 
 // insertChanges appends ids to the change sequence in one INSERT.
 func (db *DB) insertChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, at time.Time, scored bool) error {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO changes (kind, value, at, scored) VALUES `)
 	args := make([]any, 0, 4*len(ids))
-	for i, id := range ids {
-		if i > 0 {
-			q.WriteByte(',')
-		}
-		n := len(args)
-		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+	for _, id := range ids {
 		args = append(args, string(id.Kind), id.Value, toDB(at), scored)
 	}
-	_, err := tx.ExecContext(ctx, q.String(), args...)
+	_, err := tx.ExecContext(ctx, `INSERT INTO changes (kind, value, at, scored) VALUES `+valueRows(len(ids), 4), args...)
 	return err
+}
+
+// valueRows returns the rows of a VALUES list with n rows of cols parameters each, numbered
+// in order: "($1, $2), ($3, $4)".
+func valueRows(n, cols int) string {
+	var q strings.Builder
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "$%d", i*cols+c+1)
+		}
+		q.WriteByte(')')
+	}
+	return q.String()
 }
 
 func addAudit(ctx context.Context, tx *sql.Tx, e shopguard.AuditEntry) error {
@@ -133,11 +144,8 @@ func (db *DB) createReport(ctx context.Context, op string, r *shopguard.Report, 
 		if err != nil {
 			return db.wrap(op, "report", err)
 		}
-		for _, id := range r.Identifiers {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO report_identifiers (report_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-				r.ID, string(id.Kind), id.Value); err != nil {
-				return db.wrap(op, "report", err)
-			}
+		if err := insertReportIdentifiers(ctx, tx, r.ID, r.Identifiers); err != nil {
+			return db.wrap(op, "report", err)
 		}
 		if then != nil {
 			if err := then(tx); err != nil {
@@ -155,6 +163,20 @@ func (db *DB) createReport(ctx context.Context, op string, r *shopguard.Report, 
 	}
 	r.Status, r.CreatedAt, r.UpdatedAt = shopguard.ReportPending, at, at
 	return nil
+}
+
+// insertReportIdentifiers records the identifiers a report names, in one INSERT (a report
+// names at most shopguard.MaxIdentifiers, 3 parameters each).
+func insertReportIdentifiers(ctx context.Context, tx *sql.Tx, reportID int64, ids []shopguard.Identifier) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 3*len(ids))
+	for _, id := range ids {
+		args = append(args, reportID, string(id.Kind), id.Value)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO report_identifiers (report_id, kind, value) VALUES `+valueRows(len(ids), 3)+` ON CONFLICT DO NOTHING`, args...)
+	return err
 }
 
 // addReportEvidence records which files a report carries, so that deleting a case that

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,8 +39,9 @@ type Dialect struct {
 	// what has committed the next numbers, so that the numbers become visible in order and a
 	// node reading past the last one it saw never skips one.
 	NumberChanges string
-	// Notify is run after a transaction that appended to the change sequence commits, so
-	// that the nodes listening (Listen) hear of it ("" for none). It is not part of the
+	// Notify is run after a transaction that appended to the change sequence commits, by a
+	// goroutine of its own that the write does not wait for (notifyLater), so that the nodes
+	// listening (Listen) hear of it ("" for none). It is not part of the
 	// write: a notification lost is caught up by the next one or the slow poll.
 	Notify string
 	// Listen, when set, calls wake each time a transaction that ran Notify commits, and once
@@ -62,13 +64,65 @@ type DB struct {
 	Dialect     Dialect
 
 	score atomic.Pointer[shopguard.ScoreFunc] // ScoreWith's
+
+	// the notifier (notifyLoop), when the dialect notifies
+	notifyWake chan struct{}
+	notifyStop chan struct{}
+	notifyDone chan struct{}
+	stopNotify sync.Once
 }
 
 var _ shopguard.Store = (*DB)(nil)
 
-// New returns a DB over the two pools.
+// New returns a DB over the two pools. When the dialect notifies, it starts the notifier,
+// which Close stops.
 func New(read, write *sql.DB, d Dialect) *DB {
-	return &DB{Read: read, Write: write, Dialect: d}
+	db := &DB{Read: read, Write: write, Dialect: d}
+	if d.Notify != "" {
+		db.notifyWake, db.notifyStop, db.notifyDone = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+		go db.notifyLoop()
+	}
+	return db
+}
+
+// notifyTimeout bounds one notification.
+const notifyTimeout = 5 * time.Second
+
+// notifyLater has the listening nodes told (Dialect.Notify) that the change sequence grew,
+// by the notifier, so that the write that committed does not wait for it: the notification
+// starts after the call, and the writes that commit while one is sent share the next.
+func (db *DB) notifyLater() {
+	if db.notifyWake == nil {
+		return
+	}
+	select {
+	case db.notifyWake <- struct{}{}:
+	default: // one is due already, and will start after this write's commit
+	}
+}
+
+// notifyLoop sends a notification for each wake of notifyLater, until Close; one due then
+// is sent before it returns.
+func (db *DB) notifyLoop() {
+	defer close(db.notifyDone)
+	send := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+		defer cancel()
+		db.Write.ExecContext(ctx, db.Dialect.Notify)
+	}
+	for {
+		select {
+		case <-db.notifyWake:
+			send()
+		case <-db.notifyStop:
+			select {
+			case <-db.notifyWake:
+				send()
+			default:
+			}
+			return
+		}
+	}
 }
 
 // Ping checks that the database answers.
@@ -115,8 +169,12 @@ func (db *DB) RunAlone(ctx context.Context, job int64, fn func(context.Context) 
 	return true, fn(ctx)
 }
 
-// Close closes both pools.
+// Close stops the notifier and closes both pools.
 func (db *DB) Close() error {
+	if db.notifyStop != nil {
+		db.stopNotify.Do(func() { close(db.notifyStop) })
+		<-db.notifyDone
+	}
 	err := db.Write.Close()
 	if db.Read != db.Write {
 		err = errors.Join(err, db.Read.Close())
