@@ -21,7 +21,7 @@ import (
 
 // Config is what a run does.
 type Config struct {
-	Targets     []string      // base URLs, used in turn
+	Targets     []string      // base URLs, used in turn (targetOf)
 	Rate        float64       // requests per second (open loop); 0 for a closed loop
 	Concurrency int           // clients of a closed loop
 	MaxInFlight int           // open loop: the most requests outstanding at once
@@ -139,6 +139,15 @@ func (c *Client) Do(ctx context.Context, method, url, contentType string, body [
 	return resp.StatusCode, b, err
 }
 
+// targetOf returns which of targets servers request n goes to, when the mix repeats every
+// slots requests: the servers in turn, and each operation of the mix to every server in turn
+// (n mod targets alone would send one slot of the mix always to the same server when
+// targets divides slots: with three servers and a mix of twelve, every report to one of them,
+// which a load balancer in front of real nodes does not do).
+func targetOf(n uint64, slots, targets int) int {
+	return int((n%uint64(slots) + n/uint64(slots)) % uint64(targets))
+}
+
 // Load runs the load cfg describes and reports what happened.
 func Load(ctx context.Context, cfg Config) (*Report, error) {
 	conns := cfg.Concurrency
@@ -154,7 +163,7 @@ func Load(ctx context.Context, cfg Config) (*Report, error) {
 	one := func(due time.Time) {
 		n := seq.Add(1) - 1
 		op := slots[n%uint64(len(slots))]
-		base := cfg.Targets[n%uint64(len(cfg.Targets))]
+		base := cfg.Targets[targetOf(n, len(slots), len(cfg.Targets))]
 		st, err := op.Do(ctx, c, base, n)
 		rec.add(op.Name, time.Since(due), st, err)
 	}

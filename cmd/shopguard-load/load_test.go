@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +30,42 @@ func TestHistogramQuantiles(t *testing.T) {
 	for v := time.Duration(0); v < time.Hour; v = v*9/8 + 1 {
 		if i := bucketOf(v); bucketTop(i) < v || i > 0 && bucketTop(i-1) >= v {
 			t.Fatalf("%v in bucket %d of top %v (the one before tops at %v)", v, i, bucketTop(i), bucketTop(i-1))
+		}
+	}
+}
+
+// Every operation of the mix goes to every server, as many times each, whether or not the
+// number of servers divides the mix's length; and the servers share the requests evenly.
+func TestTargetsShareEveryOperation(t *testing.T) {
+	for _, c := range []struct {
+		mix     string
+		targets int
+	}{
+		{"check_url=5,scan=3,lookup=2,report=1,case=1", 3}, {"check_url=5,scan=3,lookup=2,report=1,case=1", 5},
+		{"check_url=1,report=1", 2}, {"check_url=2,report=1", 3}, {"report", 3},
+	} {
+		mix, err := parseMix(c.mix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slots := schedule(mix)
+		count := map[string][]int{}
+		perTarget := make([]int, c.targets)
+		for n := range uint64(len(slots) * c.targets) {
+			op, to := slots[n%uint64(len(slots))].Name, targetOf(n, len(slots), c.targets)
+			if count[op] == nil {
+				count[op] = make([]int, c.targets)
+			}
+			count[op][to]++
+			perTarget[to]++
+		}
+		for op, byTarget := range count {
+			if slices.Min(byTarget) != slices.Max(byTarget) {
+				t.Errorf("mix %s, %d servers: %s goes to them %v times", c.mix, c.targets, op, byTarget)
+			}
+		}
+		if slices.Min(perTarget) != slices.Max(perTarget) {
+			t.Errorf("mix %s, %d servers: requests per server %v", c.mix, c.targets, perTarget)
 		}
 	}
 }

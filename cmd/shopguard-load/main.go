@@ -9,7 +9,8 @@
 // the server does, and a request's latency counts from when it was due, not from when it
 // could be sent, so a stalled server is not hidden by requests that were never sent
 // (coordinated omission). With --concurrency it is a closed loop: that many clients, each
-// sending its next request when the last is answered. Requests go to the targets in turn.
+// sending its next request when the last is answered. Requests go to the targets in turn, each
+// operation of the mix to every target.
 //
 // anchor serves a trivial Go handler (it reads the body and answers a small JSON object) so
 // that a server's figures can be set against what the same machine does for a handler that
