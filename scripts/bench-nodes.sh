@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench-nodes: one node and then three on this machine, sharing one PostgreSQL database, under
 # cmd/shopguard-load's mix; prints the load generator's report and the servers' CPU time per
-# request (user+system from /proc, summed over the nodes). docs/benchmarks.md holds its output.
+# request (user+system from /proc, summed over the nodes), the load generator's CPU time and how
+# busy the machine's cores were meanwhile (/proc/stat, every process). docs/benchmarks.md holds
+# its output.
 #
 #   SHOPGUARD_BENCH_DB='postgres://postgres@127.0.0.1:5432/bench?sslmode=disable' scripts/bench-nodes.sh
 #
@@ -25,6 +27,19 @@ cpu_ticks() { # user+system ticks of the given pids
   for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
   echo "$t"
 }
+busy_ticks() { # ticks the machine's cores spent busy (not idle, not waiting for I/O), every process
+  awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat
+}
+pg_ticks() { # user+system ticks of a local PostgreSQL's processes, and of those that ended (the postmaster's children)
+  local t=0 p main
+  main=$(pgrep -o -u postgres -x postgres) || { echo 0; return; }
+  t=$(awk '{print $16 + $17}' "/proc/$main/stat")
+  for p in $(pgrep -u postgres -x postgres); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
+ms_of_times() { # milliseconds of user+system time of the children in the output of bash's times
+  awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", ((u[1] * 60 + u[2]) + (s[1] * 60 + s[2])) * 1000}' "$1"
+}
 
 for n in ${NODES:-1 3}; do
   pids=() targets=()
@@ -41,12 +56,15 @@ for n in ${NODES:-1 3}; do
   list=$(IFS=,; echo "${targets[*]}")
   mode=(--concurrency "${CONC:-32}")
   [ -n "${RATE:-}" ] && mode=(--rate "$RATE")
-  before=$(cpu_ticks "${pids[@]}")
-  "$work/shopguard-load" run --target "$list" "${mode[@]}" --duration "${DUR:-20s}" --mix "$mix" --networks "${NETWORKS:-4096}" --json >"$work/report.json"
-  after=$(cpu_ticks "${pids[@]}")
+  before=$(cpu_ticks "${pids[@]}") busy0=$(busy_ticks) pg0=$(pg_ticks)
+  # in a shell of its own, whose times then are the load generator's
+  bash -c '"$@" >"$0" || exit; times >"$0.times"' "$work/report.json" \
+    "$work/shopguard-load" run --target "$list" "${mode[@]}" --duration "${DUR:-20s}" --mix "$mix" --networks "${NETWORKS:-4096}" --json
+  after=$(cpu_ticks "${pids[@]}") busy1=$(busy_ticks) pg1=$(pg_ticks)
   reqs=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["latency"]["requests"])' "$work/report.json")
   echo "== $n node(s), GOMAXPROCS ${procs/#0/every core}, ${mode[*]}, $mix"
   cat "$work/report.json"
   echo "server CPU: $(( (after - before) * 1000 / hz )) ms for $reqs requests: $(python3 -c "print(round(($after-$before)/$hz*1e6/max(1,$reqs),1))") µs per request"
+  echo "load generator CPU: $(ms_of_times "$work/report.json.times") ms; PostgreSQL (local, every database): $(( (pg1 - pg0) * 1000 / hz )) ms; the machine's cores busy: $(( (busy1 - busy0) * 1000 / hz )) ms (every process: nodes, load generator, PostgreSQL, anyone else's) over $(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["seconds"], 1))' "$work/report.json") s on $(nproc) cores"
   kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
 done
