@@ -78,12 +78,6 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, si
 	if size > limit {
 		return "", 0, shopguard.Errorf(shopguard.ETOOLARGE, "the file is larger than %d bytes", limit)
 	}
-	if err := tmp.Sync(); err != nil {
-		return "", 0, fmt.Errorf("blob: put: sync: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", 0, fmt.Errorf("blob: put: close: %w", err)
-	}
 	sum = hex.EncodeToString(h.Sum(nil))
 	dst, _ := d.path(sum)
 	// A file already there is refreshed, not just seen, so that a Delete racing this upload
@@ -100,6 +94,13 @@ func (d *Dir) Put(ctx context.Context, r io.Reader, limit int64) (sum string, si
 		return sum, size, nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return "", 0, fmt.Errorf("blob: put %s: refresh: %w", sum, err)
+	}
+	// only a file that is moved in is synced: one already there was synced when it came
+	if err := tmp.Sync(); err != nil {
+		return "", 0, fmt.Errorf("blob: put: sync: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", 0, fmt.Errorf("blob: put: close: %w", err)
 	}
 	if err := d.move(tmp.Name(), dst); err != nil {
 		return "", 0, fmt.Errorf("blob: put %s: %w", sum, err)
