@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -166,5 +167,40 @@ func TestWritesCommitOutOfOrder(t *testing.T) {
 	}
 	if r, err := db.ReputationOf(ctx, held); err != nil || r.Reports != 1 {
 		t.Fatalf("reputation of the held identifier = %+v, %v; want 1 report", r, err)
+	}
+}
+
+// A write's notification is sent after its commit without the write waiting for it, and
+// still when the store is closed right after the write: the other nodes hear of every write.
+func TestNotifiedAfterCloseRightAfterWrite(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	listener, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	woken := make(chan struct{}, 100)
+	go listener.ListenChanges(ctx, func() { woken <- struct{}{} })
+	wait := func(what string) {
+		t.Helper()
+		select {
+		case <-woken:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no notification %s within 5 s", what)
+		}
+	}
+	wait("on connecting")
+	for i := range 10 {
+		db, err := postgres.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.MustReport(t, db, 0, shopguard.Identifier{Kind: shopguard.KindQQ, Value: "1000" + strconv.Itoa(i)})
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		wait("of write " + strconv.Itoa(i) + ", its store closed right after")
 	}
 }
