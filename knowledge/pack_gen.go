@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "73286bbfa8308648d5071a38040015b37d5f6380b2181f30946d17c40201b8ad"
+const builtInSum = "55bce643d990922a88b7c79ffcb8d725a8cc4fa6092722b3f2ee95474a9c5d28"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -4066,11 +4066,25 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"screen shar*",
 		"share your screen",
 		"share screen",
-		"remote access",
 		"anydesk",
 		"teamviewer",
-		"remote control",
 		"remote desktop",
+		"remote access to your",
+		"remote access app",
+		"remote access software",
+		"remote access tool",
+		"give me remote access",
+		"allow remote access",
+		"grant remote access",
+		"remote control of your",
+		"remotely control your",
+		"control your computer",
+		"access your computer",
+		"access to your computer",
+		"access your device",
+		"access to your device",
+		"access your phone",
+		"access to your phone",
 	}},
 	{ID: "asks_code", Stage: "request", Weight: 25, Negatable: true, ZH: []string{
 		"把验证码",
@@ -5795,6 +5809,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "【平台】您的退款已原路退回，预计1-3个工作日到账。客服不会索要验证码，请勿向任何人透露。"},
 		{Text: "Your annual plan has been renewed and 399.99 has been charged to your card. If you did not authorize this, call our billing team now at 1 888 555 0142 to cancel.", Scam: true},
 		{Text: "Your subscription has been renewed for another year. You can see the receipt or turn off renewal in Settings > Subscriptions."},
+		{Text: "The new 55-inch TV with a voice remote control is back in stock, and the model with remote access for your security camera arrives next week. Call the shop on 020 7946 0321 or see https://tvshop.example.com/new"},
 		{Messages: []ExampleMessage{
 			{From: "me", Text: "我明年退休，退休金怎么算？"},
 			{From: "them", Text: "您好，这里是社保服务中心。退休金由基础养老金和个人账户养老金两部分组成，个人账户养老金是个人账户储存额除以计发月数，缴费满十五年可以按月领取。"},
