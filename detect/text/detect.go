@@ -555,7 +555,7 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 			if len(d.premCues) > 0 && premium(b[i:j], digits) {
 				cues = append(slices.Clip(cues), d.premCues...)
 			}
-		case word && !glued && digits >= minShortDigits && digits <= maxShortDigits && i >= 3 && string(b[i-3:i]) == "to " && (i == 3 || !isWordByte(b[i-4])):
+		case word && !glued && digits >= minShortDigits && digits <= maxShortDigits && i >= 3 && string(b[i-3:i]) == "to " && (i == 3 || !isWordByte(b[i-4])) && !decimal(text, buf, i, j):
 			cues = d.shortCues
 		}
 		for _, ci := range cues {
@@ -566,6 +566,13 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 		i = j
 	}
 	return hits
+}
+
+// decimal reports whether the digits [i, j) of buf are written in text with a point or a
+// comma between them: a price or an index ("rose to 965.29", "to 12,500"), which
+// normalisation, dropping separators, would make one number. No short code is written so.
+func decimal(text string, buf *normText, i, j int) bool {
+	return strings.ContainsAny(text[buf.origAt(i):buf.origAt(j-1)], ".,")
 }
 
 // premiumPrefixes begin the UK's premium-rate (09…), revenue-sharing (087…) and "personal"

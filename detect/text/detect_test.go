@@ -650,6 +650,25 @@ func TestPremiumNumber(t *testing.T) {
 	}
 }
 
+// TestShortCode checks that a short code is five or six digits after "to", and that a price
+// or an index written with a point or a comma is none.
+func TestShortCode(t *testing.T) {
+	d, _ := mustDetector(t)
+	has := func(r Result) bool {
+		return slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "short_code" })
+	}
+	for _, s := range []string{"Text WIN to 80086 now.", "Reply STOP to 123456."} {
+		if r := d.ScanText(s); !has(r) {
+			t.Errorf("%q: no short_code in %v", s, cueIDs(r))
+		}
+	}
+	for _, s := range []string{"The index rose to 965.29 at the close.", "Earn up to 12,500 a year with the new savings plan."} {
+		if r := d.ScanText(s); has(r) {
+			t.Errorf("%q: short_code found in %v", s, cueIDs(r))
+		}
+	}
+}
+
 func TestBaseForms(t *testing.T) {
 	for _, tc := range []struct {
 		phrase string
