@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "55bce643d990922a88b7c79ffcb8d725a8cc4fa6092722b3f2ee95474a9c5d28"
+const builtInSum = "f2dbc1102a6ff31645e1829536a58ca3de949477667e5b057432475f25e882e7"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -3656,6 +3656,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"百元",
 		"千元",
 		"万元",
+	}, Detect: []string{
+		"money",
 	}},
 	{ID: "investigation", Stage: "pretext", Weight: 8, ZH: []string{
 		"配合调查",

@@ -65,9 +65,11 @@ type Cue struct {
 
 // Finders are the built-in finders a cue may use besides patterns: phone_number (a run of 9
 // to 15 digits, maybe split by spaces or dashes), short_code (5 or 6 digits after "to", as in
-// "text WIN to 80086", not a price written with a point or comma: "rose to 965.29"), premium_number (a phone number of 10 or 11 digits starting 09, 087
-// or 070: the UK's premium-rate and personal numbers) and link (a URL).
-var Finders = []string{"phone_number", "short_code", "premium_number", "link"}
+// "text WIN to 80086", not a price written with a point or comma: "rose to 965.29"),
+// premium_number (a phone number of 10 or 11 digits starting 09, 087 or 070: the UK's
+// premium-rate and personal numbers), link (a URL) and money (a number right after a
+// currency sign: "$500", "£1.45", "€ 20", "¥300").
+var Finders = []string{"phone_number", "short_code", "premium_number", "link", "money"}
 
 // Scopes of a negator besides the default, a few words either side.
 const (

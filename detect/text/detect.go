@@ -160,6 +160,7 @@ type Detector struct {
 	shortCues []int32   // cues with the short_code finder
 	premCues  []int32   // cues with the premium_number finder
 	linkCues  []int32   // cues with the link finder
+	moneyCues []int32   // cues with the money finder
 	heard     uint8     // the senders some cue counts from
 	maxPat    int32     // the longest pattern, in normalised bytes
 	states    sync.Pool // of *scanState
@@ -209,6 +210,8 @@ func newDetector(p *knowledge.Pack, compile func(patterns []string) *automaton) 
 				d.premCues = append(d.premCues, ci)
 			case "link":
 				d.linkCues = append(d.linkCues, ci)
+			case "money":
+				d.moneyCues = append(d.moneyCues, ci)
 			}
 		}
 		for _, raw := range append(append([]string(nil), c.ZH...), c.EN...) {
@@ -431,8 +434,9 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 			found = urls[n:]
 			hits = d.linkHits(hits, found, buf, bit)
 		}
-		if len(d.phoneCues)+len(d.shortCues)+len(d.premCues) > 0 && buf.digits >= minShortDigits {
-			hits = d.findPhones(hits, buf, m.Text, int32(mi), bit, found)
+		if len(d.phoneCues)+len(d.shortCues)+len(d.premCues) > 0 && buf.digits >= minShortDigits ||
+			len(d.moneyCues) > 0 && buf.digits > 0 {
+			hits = d.findNumbers(hits, buf, m.Text, int32(mi), bit, found)
 		}
 		if o := findOthersWords(m.Text); o.any() {
 			hits = hits[:first+len(slices.DeleteFunc(hits[first:], func(h hit) bool { return o.has(h.bs) }))]
@@ -519,12 +523,12 @@ const (
 	minShortDigits, maxShortDigits = 5, 6
 )
 
-// findPhones adds a hit of every phone_number cue for each run of 9 to 15 digits (groups may
+// findNumbers adds a hit of every phone_number cue for each run of 9 to 15 digits (groups may
 // be split by single spaces; letters may run into it, as in "call0906…") that ends a word,
 // outside the links found (and of every premium_number cue when it is a premium-rate
-// number), and of every
-// short_code cue for each word of 5 or 6 digits right after "to" ("text WIN to 80086").
-func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32, bit uint8, urls []URL) []hit {
+// number), of every short_code cue for each word of 5 or 6 digits right after "to" ("text
+// WIN to 80086"), and of every money cue for each number right after a currency sign.
+func (d *Detector) findNumbers(hits []hit, buf *normText, text string, msg int32, bit uint8, urls []URL) []hit {
 	b := buf.b
 	u := 0 // the first of urls (by place, apart) that does not end before i
 	for i := 0; i < len(b); i++ {
@@ -558,6 +562,9 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 		case word && !glued && digits >= minShortDigits && digits <= maxShortDigits && i >= 3 && string(b[i-3:i]) == "to " && (i == 3 || !isWordByte(b[i-4])) && !decimal(text, buf, i, j):
 			cues = d.shortCues
 		}
+		if len(d.moneyCues) > 0 && !glued && afterCurrency(text[:at]) {
+			cues = append(slices.Clip(cues), d.moneyCues...)
+		}
 		for _, ci := range cues {
 			if d.cues[ci].from&bit != 0 {
 				hits = append(hits, hitAt(ci, msg, buf, text, i, j))
@@ -573,6 +580,18 @@ func (d *Detector) findPhones(hits []hit, buf *normText, text string, msg int32,
 // normalisation, dropping separators, would make one number. No short code is written so.
 func decimal(text string, buf *normText, i, j int) bool {
 	return strings.ContainsAny(text[buf.origAt(i):buf.origAt(j-1)], ".,")
+}
+
+// afterCurrency reports whether before, the text before a number, ends in a currency sign,
+// maybe followed by one space: "$500", "£ 20", "US$9", "¥300".
+func afterCurrency(before string) bool {
+	before = strings.TrimSuffix(before, " ")
+	r, _ := utf8.DecodeLastRuneInString(before)
+	switch r {
+	case '$', '£', '€', '¥', '￥', '₹', '₩', '₱':
+		return true
+	}
+	return false
 }
 
 // premiumPrefixes begin the UK's premium-rate (09…), revenue-sharing (087…) and "personal"

@@ -698,3 +698,28 @@ func TestBaseForms(t *testing.T) {
 		}
 	}
 }
+
+// TestMoneyAfterCurrencySign: a number right after a currency sign (maybe one space apart) is
+// a sum in any language; a bare number, or one glued to a word, is not.
+func TestMoneyAfterCurrencySign(t *testing.T) {
+	d, _ := mustDetector(t)
+	for text, want := range map[string]string{
+		"please send $500 today":      "500",
+		"a fee of £ 1.45 is due":      "1.45",
+		"only ¥300 for the lamp":      "300",
+		"转我￥300就行":                    "300",
+		"see page 500 of the manual":  "",
+		"order A500 shipped":          "",
+		"call 0800 542 0826 for help": "",
+	} {
+		var got []string
+		for _, c := range d.ScanText(text).Cues {
+			if c.ID == "money_sum" {
+				got = append(got, c.Text)
+			}
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("sums in %q = %q, want %q", text, got, want)
+		}
+	}
+}
