@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "f2dbc1102a6ff31645e1829536a58ca3de949477667e5b057432475f25e882e7"
+const builtInSum = "19449a692d6dd2bc12dd7d2bc790804f580e95b8436fd527f464827839a4c8d5"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -4837,6 +4837,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"give us a call",
 		"speak to an agent",
 	}, Except: []string{
+		"call them",
+		"ring them",
 		"call the number on the back",
 		"call the number on your card",
 		"call us on the number on",
@@ -5966,6 +5968,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "The winner of the photo competition is Sam, and the prize draw for members is on Friday. Photos are on the club's page: https://club.example.org/photos"},
 		{Text: "This week's prize draw: a 500 shopping voucher could be yours. Text DRAW to 80062 to enter.", Scam: true},
 		{Text: "You won't believe the queue at the post office. Call me when you're free."},
+		{Messages: []ExampleMessage{
+			{From: "me", Text: "Does the Harbour Café have a lunch menu on Sundays?"},
+			{From: "them", Text: "They don't offer lunch on Sundays, only brunch. You can call them on 020 7946 0321 to book a table."},
+		}},
 		{Text: "Dear friend, I am a barrister handling the estate of a deceased client who shares your surname. As next of kin you may claim the sum of 4.5 million US dollars. Reply with your full name, address and phone number so the fund release can begin.", Scam: true},
 		{Text: "The inheritance tax guide for executors has been updated; read it on the government's website before filing."},
 		{Text: "Multiple inheritance in Python: when you call a method, the method resolution order decides which parent class's version runs. There is a short guide at https://docs.example.org/mro"},
