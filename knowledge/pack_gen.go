@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "19449a692d6dd2bc12dd7d2bc790804f580e95b8436fd527f464827839a4c8d5"
+const builtInSum = "09f6ce7ce8e894c9175c46c5fd17b6cac7ec2bc0ddcc8938040a7f9a009827d1"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -252,6 +252,18 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{ZH: "保留消息，向警方报案；真被录了视频的，更要尽快报警。", EN: "Keep the message and report it to the police; if a video really was recorded, report it at once."},
 	}, Channels: []string{
 		"police",
+	}},
+	{ID: "recovery_scam", Name: Text{ZH: "帮你“追回损失”的二次诈骗", EN: "Fake fund recovery (the second scam)"}, Summary: Text{ZH: "被骗之后，有人自称律师、黑客、“追款中心”或执法人员，说能帮你追回被骗的钱，先要你交服务费、保证金或提供银行卡信息。", EN: "After a scam, someone posing as a lawyer, a hacker, a \"recovery service\" or an officer says they can get your lost money back, if you first pay a fee or a deposit, or hand over your card details."}, HowItWorks: Text{ZH: "骗子从受害者名单、投诉帖或社交媒体找到刚被骗的人，冒充律所、网警或“资金追回专家”，拿出伪造的冻结令或追回进度截图，让你先付手续费、税费或“解冻金”。付款之后，还会有下一笔费用。", EN: "Fraudsters find recent victims through victim lists, complaint posts or social media, pose as a law firm, the police or a \"funds recovery expert\", show forged freezing orders or progress screenshots, and ask for a fee, a tax or a \"release payment\" first. Each payment brings the next."}, WarningSigns: []Text{
+		{ZH: "主动找上门，说能追回你被骗的钱。", EN: "They contact you first and say they can recover what you lost."},
+		{ZH: "追回之前要先交费，或要你提供银行卡、验证码。", EN: "They want a fee first, or your card details or codes."},
+		{ZH: "自称黑客、律师或“追损中心”，只在社交软件上联系。", EN: "They call themselves hackers, lawyers or a \"recovery centre\" and talk only through chat apps."},
+	}, WhatToDo: []Text{
+		{ZH: "不要付款。真正的追赃挽损由公安机关和法院负责，不收费。", EN: "Do not pay. Recovering stolen money is the job of the police and the courts, and they charge nothing for it."},
+		{ZH: "只通过你报案的派出所或平台的官方渠道了解进展。", EN: "Follow your case only through the police station you reported to, or the platform's official channels."},
+		{ZH: "把对方的账号和聊天记录一并提供给警方。", EN: "Give the police their accounts and the chat as well."},
+	}, Channels: []string{
+		"police",
+		"platform",
 	}},
 }, Channels: []Channel{
 	{ID: "merchant", Name: Text{ZH: "与商家协商", EN: "Settle it with the seller"}, When: Text{ZH: "对方是真实经营的商家，问题是质量、发错货、退换货之类的普通纠纷时，先直接和商家谈。对方是骗子时跳过这一步。", EN: "Start here when the seller is a real business and the problem is an ordinary one such as quality, a wrong item or a return. Skip it when the seller is a fraudster."}, Bring: []Text{
@@ -586,6 +598,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	{Code: "text.rogue_pharmacy", Title: Text{ZH: "不要处方就卖药", EN: "Sells medicine without a prescription"}, Explain: Text{ZH: "声称不需要处方就能买处方药，或推销“特效药”“包治百病”。这类网店卖的多是假药或根本不发货；处方药请到正规医院和药店购买。", EN: "Offers prescription drugs without a prescription, or a miracle cure. Such shops sell fakes or ship nothing; buy prescription medicine through a doctor and a licensed pharmacy."}},
 	{Code: "text.script.fake_shop", Title: Text{ZH: "符合虚假网店的套路", EN: "Follows the fake-shop script"}, Explain: Text{ZH: "消息与虚假网店一致：推销来路不明的商品，让你在陌生网站或私下下单付款。", EN: "Matches a fake shop: goods of unknown origin offered for an order on an unknown site or in private."}},
 	{Code: "text.extra_fee", Title: Text{ZH: "付了一笔，又要再交一笔", EN: "One payment, then another fee"}, Explain: Text{ZH: "付过一笔后又以托运、检疫、保险或手续费为由要你再交钱。这是收定金诈骗的典型升级：每交一次就会有下一次，请停止付款。", EN: "After one payment comes another fee: shipping, quarantine, insurance or processing. This is how deposit scams escalate; each payment brings the next, so stop paying."}},
+	{Code: "text.recovery_offer", Title: Text{ZH: "说能帮你追回被骗的钱", EN: "Offers to recover money you lost"}, Explain: Text{ZH: "有人主动说能帮你追回被骗的钱。追赃挽损是公安机关和法院的事，不收费；先要你交钱或提供银行卡的“追款”几乎都是第二次诈骗。", EN: "Someone offers to get back money you lost. Recovery is the job of the police and courts and costs nothing; a \"recovery\" that needs a fee or your card first is almost always a second scam."}},
+	{Code: "text.script.recovery_scam", Title: Text{ZH: "符合“帮你追损”的二次诈骗套路", EN: "Follows the fake-recovery script"}, Explain: Text{ZH: "消息与追损诈骗一致：说能追回你被骗的钱，先要你付费、交保证金或提供资料。", EN: "Matches a fake recovery: promises to get back what you lost, first for a fee, a deposit or your details."}},
 	{Code: "text.advance_fee", Title: Text{ZH: "许诺巨额资金或遗产", EN: "Promises a fortune or an inheritance"}, Explain: Text{ZH: "声称有遗产、巨额资金或包裹要转给你，只要你提供资料或先付手续费。这是典型的预付费诈骗，钱永远不会到。", EN: "Says an inheritance, a large sum or a consignment is waiting for you if you send your details or pay a fee first. This is the classic advance-fee fraud: the money never comes."}},
 	{Code: "text.pyramid_recruit", Title: Text{ZH: "拉人头、发展下线", EN: "Recruiting a downline"}, Explain: Text{ZH: "收益靠拉人入会、发展下线或交“入门费”来拿。这是传销和资金盘的标志，后来者的钱付给先来者，迟早崩盘。", EN: "Earnings come from recruiting members or paying a joining fee. That is the mark of a pyramid scheme: newcomers' money pays earlier ones until it collapses."}},
 	{Code: "text.gambling", Title: Text{ZH: "赌博或“稳赢”投注", EN: "Gambling or a sure win"}, Explain: Text{ZH: "谈下注、彩票计划、“稳赢”“回血”。网络赌博平台由对方控制，先让你小赢，大额充值后就无法提现。", EN: "Talks of bets, tips or a sure win. Online betting sites run by strangers let you win small, then keep what you deposit."}},
@@ -5384,6 +5398,44 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"shipping crate",
 		"quarantine fee",
 	}},
+	{ID: "recovery_offer", Stage: "hook", Weight: 10, Negatable: true, ZH: []string{
+		"帮你追回",
+		"帮您追回",
+		"追回损失",
+		"追回被骗",
+		"挽回损失",
+		"追款",
+		"追损",
+		"黑客追回",
+		"全额追回",
+		"追回资金",
+		"资金追回",
+		"追回款项",
+		"被骗的钱追回",
+		"可以追回",
+	}, EN: []string{
+		"recover your lost funds",
+		"recover your lost money",
+		"recover your funds",
+		"recover your money",
+		"recover your losses",
+		"recover lost funds",
+		"recover stolen funds",
+		"funds recovery",
+		"fund recovery",
+		"asset recovery",
+		"recovery service",
+		"recovery expert",
+		"recovery agent",
+		"get your money back from",
+		"we have recovered your",
+		"we recovered your",
+		"recovered your funds",
+		"hack back",
+		"trace your funds",
+		"retrieve your funds",
+		"retrieve your lost",
+	}},
 	{ID: "reply_to_activate", Stage: "request", Weight: 15, ZH: []string{
 		"回复1获取链接",
 		"回复y激活链接",
@@ -5681,6 +5733,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"is not us",
 		"isn't us",
 		"not us",
+		"is a second scam",
+		"are a second scam",
 	}, Except: []string{
 		"能不能",
 		"会不会",
@@ -5707,6 +5761,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"not give",
 		"anyone asking",
 		"anyone who asks",
+		"anyone who offers",
+		"anyone offering",
 	}},
 	{ID: "never_ask", Negator: true, Scope: "sentence", ZH: []string{
 		"不会要求",
@@ -6238,5 +6294,19 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "Brand-name pills at 80% off, no prescription needed, shipped discreetly worldwide. Order now at the link: http://meds-direct.example.top", Scam: true},
 		{Text: "进口特效药，无需处方，低价包邮，加微信下单。", Scam: true},
 		{Text: "Your prescription is ready for pickup at the pharmacy counter. Bring your ID."},
+	}},
+	{ID: "recovery_scam", Rules: []Rule{
+		{All: []string{
+			"recovery_offer",
+			"fee_request|fee_unfreeze|personal_transfer|personal_info|asks_card|asks_code|off_platform_contact|contact_number|deposit_request|advance_payment|money_sum|download_app|screen_share",
+		}, Near: 600, Weight: 40},
+	}, Examples: []Example{
+		{Text: "We are a licensed funds recovery service. We traced the money you lost to the fake store and can recover your funds within 72 hours; a refundable processing fee of $300 is due first.", Scam: true},
+		{Messages: []ExampleMessage{
+			{From: "them", Text: "看到你在网上说被骗了，我们是专业追款团队，可以帮你追回损失。"},
+			{From: "them", Text: "先交两千保证金，追回来以后再按比例收费，加我微信详谈。"},
+		}, Scam: true},
+		{Text: "If you lost money to a scam, report it to the police and your bank. Beware of anyone who offers to recover your losses for a fee: that is a second scam."},
+		{Text: "被骗后请及时报警，追赃挽损由公安机关依法办理，不收取任何费用，谨防自称能帮你追回损失的人。"},
 	}},
 }}
