@@ -6,12 +6,16 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/sqlite"
 )
 
 const contractReport = `{"scam_type":"deposit_scam","identifiers":[{"kind":"phone","value":"138 1234 5678"}],"platform":"xianyu","amount":"300.00","currency":"CNY","occurred_on":"2026-11-01","narrative":"the seller asked for a deposit and vanished"}`
@@ -359,5 +363,48 @@ func TestMoneyOneForm(t *testing.T) {
 	st, _, b = ts.do(t, "GET", "/api/v1/cases/"+c.ID, "", bearer(c.Key))
 	if st != 200 || !strings.Contains(string(b), `"money":{"amount":"3299.00","currency":"CNY"}`) {
 		t.Errorf("case answer: %d %.600s", st, b)
+	}
+}
+
+// secretCounter is a store that counts the reads of the secret of the private links.
+type secretCounter struct {
+	shopguard.Store
+	reads atomic.Int64
+}
+
+func (s *secretCounter) Secret(ctx context.Context, name string) ([]byte, error) {
+	if name == "links" {
+		s.reads.Add(1)
+	}
+	return s.Store.Secret(ctx, name)
+}
+
+// Filing reports reads the secret of the private links from the store once, not once a
+// report (two round trips to the database each), and every report's link opens its page.
+func TestReportsReadTheLinksSecretOnce(t *testing.T) {
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shopguard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	counted := &secretCounter{Store: store}
+	ts := newTestServerOn(t, counted, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	if err := ts.srv.StartIntel(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		st, _, body := ts.do(t, "POST", "/api/v1/reports", contractReport, map[string]string{"X-Forwarded-For": "10.0." + strconv.Itoa(i) + ".1"})
+		var created struct{ Link string }
+		if st != 201 || json.Unmarshal(body, &created) != nil || created.Link == "" {
+			t.Fatalf("POST /api/v1/reports = %d %s", st, body)
+		}
+		if st, _, body := ts.do(t, "GET", strings.TrimPrefix(created.Link, ts.URL), "", nil); st != 200 {
+			t.Fatalf("GET the report's private link = %d %.200s", st, body)
+		}
+	}
+	if n := counted.reads.Load(); n != 1 {
+		t.Errorf("the secret of the private links was read %d times for 3 reports and their pages, want once", n)
 	}
 }

@@ -23,13 +23,28 @@ const linkPrefix = "sgl_"
 
 // linkToken returns the token of the private link to what ("report" or "appeal") id.
 func (s *Server) linkToken(ctx context.Context, what string, id int64) (string, error) {
-	secret, err := s.Store.Secret(ctx, "links")
+	secret, err := s.linksSecret(ctx)
 	if err != nil {
 		return "", err
 	}
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte(what + ":" + strconv.FormatInt(id, 10)))
 	return linkPrefix + base64.RawURLEncoding.EncodeToString(m.Sum(nil)), nil
+}
+
+// linksSecret returns the secret of the private links. It is read from the store once: a
+// secret, once made, never changes, and every report filed would otherwise read it again (two
+// round trips to the database).
+func (s *Server) linksSecret(ctx context.Context) ([]byte, error) {
+	if p := s.links.Load(); p != nil {
+		return *p, nil
+	}
+	secret, err := s.Store.Secret(ctx, "links")
+	if err != nil {
+		return nil, err
+	}
+	s.links.Store(&secret)
+	return secret, nil
 }
 
 // privateLink returns the path of the private page of what id.

@@ -150,6 +150,8 @@ type Server struct {
 	scanGate, buildGate *budget.Gate
 	// packages keeps the evidence packages built lately.
 	packages packageCache
+	// links is the secret of the private links, read from the store once (linksSecret).
+	links atomic.Pointer[[]byte]
 	// bodies bounds the memory of the large request bodies in hand (Config.BodyMemory); nil
 	// for no bound.
 	bodies *budget.Pool
