@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "09f6ce7ce8e894c9175c46c5fd17b6cac7ec2bc0ddcc8938040a7f9a009827d1"
+const builtInSum = "59c1485ed328c17f7f1a628c45ecf01522494e9c53eafe14492f902f1f033bf2"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -4025,8 +4025,6 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"按我的指示",
 		"按照我们的指示",
 		"按照我们的引导",
-		"我来指导您",
-		"我指导您",
 		"一步一步操作",
 		"配合我们的业务员",
 		"配合操作",
@@ -5869,6 +5867,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "【平台】您的退款已原路退回，预计1-3个工作日到账。客服不会索要验证码，请勿向任何人透露。"},
 		{Text: "Your annual plan has been renewed and 399.99 has been charged to your card. If you did not authorize this, call our billing team now at 1 888 555 0142 to cancel.", Scam: true},
 		{Text: "Your subscription has been renewed for another year. You can see the receipt or turn off renewal in Settings > Subscriptions."},
+		{Messages: []ExampleMessage{
+			{From: "me", Text: "怎么预约研究室？"},
+			{From: "them", Text: "您好，我是图书馆的客服。预约研究室请打开图书馆官网，我来指导您填写预约表，选好时间段提交就可以。"},
+		}},
 		{Text: "The new 55-inch TV with a voice remote control is back in stock, and the model with remote access for your security camera arrives next week. Call the shop on 020 7946 0321 or see https://tvshop.example.com/new"},
 		{Messages: []ExampleMessage{
 			{From: "me", Text: "我明年退休，退休金怎么算？"},
