@@ -25,6 +25,13 @@ func TestScanIsLinear(t *testing.T) {
 			return func() { d.ScanText(s) }
 		}})
 	}
+	// Links whose scheme lost its colon, and the spaces a scheme is looked for across.
+	for _, unit := range []string{"http //rb.gy/a1 ", "https: //10.2.3.4/x ", "http" + strings.Repeat(" ", 64) + "//x.q1 ", "$5 ¥ 6 "} {
+		cases = append(cases, lineartest.Case{Name: "lost schemes and sums " + unit[:6], Make: func(n int) func() {
+			s := lineartest.Repeat(unit, n)
+			return func() { d.ScanText(s) }
+		}})
+	}
 	// Many messages, with cues of windowed and ordered rules in each.
 	for _, unit := range []string{"加我微信", "先交押金", "取消订单", "转到我的卡上"} {
 		cases = append(cases, lineartest.Case{Name: "many messages " + unit, Make: func(n int) func() {
@@ -165,4 +172,26 @@ func TestLinkHitsInPlace(t *testing.T) {
 			t.Errorf("the link at byte %d of the text is at %d of the normalised text, want %d", h.bs, h.ns, want)
 		}
 	}
+}
+
+// FuzzFindURLs checks the link finder on any text: each link is where it says, as written
+// there, after the one before, and there are at most as many links as a link of three bytes
+// each would make (its cost per byte is TestScanIsLinear's).
+func FuzzFindURLs(f *testing.F) {
+	for _, s := range []string{"see a.co, b.cn.", "http //rb.gy/x", "HTTPS : //10.1.2.3/a", "点击https://x.top/a", "//x.y.z", "http" + strings.Repeat(" ", 40) + "//a.bc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		urls := findURLs(nil, s, 0)
+		end := int32(0)
+		for _, u := range urls {
+			if u.bs < end || u.be > int32(len(s)) || s[u.bs:u.be] != u.URL || u.URL == "" {
+				t.Fatalf("%q: link %q at [%d,%d) after %d", s, u.URL, u.bs, u.be, end)
+			}
+			end = u.be
+		}
+		if len(urls) > len(s)/3+1 {
+			t.Fatalf("%q: %d links in %d bytes", s, len(urls), len(s))
+		}
+	})
 }
