@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "949575b86181a360ccc2387797d730cc4b68a98d5d853ad4be593f3a95e40785"
+const builtInSum = "4257f8e363e441abe7b74b27873e7227ff0400ac3fb3b91f25676405d9c38774"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2754,6 +2754,19 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"数字货币合约",
 		"账户盈利",
 		"盈利已经",
+		"内部消息",
+		"涨停",
+		"牛股",
+		"荐股",
+		"推荐股票",
+		"养老项目",
+		"养老投资",
+		"养老基地",
+		"国家扶持的项目",
+		"数字藏品",
+		"元宇宙项目",
+		"上线后至少",
+		"上线后翻",
 	}, EN: []string{
 		"guaranteed return*",
 		"guaranteed profit*",
@@ -3425,6 +3438,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"别告诉爸妈",
 		"别跟爸妈说",
 		"不要告诉爸妈",
+		"不许报警",
+		"不准报警",
+		"别报警",
+		"不要报警",
 	}, EN: []string{
 		"don't tell anyone",
 		"do not tell anyone",
@@ -3558,6 +3575,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"赔偿对方",
 		"和解",
 		"私了",
+		"在我们手上",
+		"在我手上",
+		"被人扣住",
+		"被扣住了",
+		"被绑架",
+		"绑架了",
 	}, EN: []string{
 		"in trouble",
 		"hospital bill",
@@ -3992,6 +4015,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"理赔群",
 		"进群退款",
 		"拉你进群",
+		"vip群",
+		"股票群",
+		"炒股群",
+		"投资群",
 	}, EN: []string{
 		"whatsapp",
 		"telegram",
@@ -4073,6 +4100,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"平台注册",
 		"在平台上注册",
 		"注册一下",
+		"交易软件",
+		"交易app",
 	}, EN: []string{
 		"download the app",
 		"download this app",
@@ -4510,6 +4539,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"先转账",
 		"转到我支付宝",
 		"转到我的支付宝",
+		"入金",
 	}, EN: []string{
 		"transfer to",
 		"wire to",
