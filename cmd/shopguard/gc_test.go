@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"runtime/debug"
 	"testing"
 )
@@ -30,6 +31,23 @@ func TestCollectLessDuringSetup(t *testing.T) {
 		b()
 		if got := current(); got != before {
 			t.Errorf("from %d: after both, %d", before, got)
+		}
+	}
+}
+
+// TestScanPutsCollectorBack: scan, done or failed after it began building its detectors,
+// leaves the collector's target as it found it.
+func TestScanPutsCollectorBack(t *testing.T) {
+	orig := debug.SetGCPercent(137)
+	defer debug.SetGCPercent(orig)
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir()}
+	for _, args := range [][]string{
+		{"scan", "--jsonl"},
+		{"scan", "--snapshot", filepath.Join(t.TempDir(), "missing.snapshot")},
+	} {
+		run(t, env, `{"id":"a","text":"hello"}`+"\n", args...)
+		if p := debug.SetGCPercent(137); p != 137 {
+			t.Errorf("%v: the collector's target is %d after it, want 137", args, p)
 		}
 	}
 }
