@@ -6,7 +6,8 @@ import (
 )
 
 // Words in an e-mail that its sender did not write do not count against it: the lines of an
-// earlier message quoted in a reply ("> …"), and the footer a mailing list appends (the list's
+// earlier message quoted in a reply ("> …", or everything under Outlook's "-----Original
+// Message-----"), and the footer a mailing list appends (the list's
 // sponsor advertisement, how to unsubscribe, the list's address). A scam is in what the sender
 // writes; a list's "Free DVDs, join now" advertisement under a colleague's note is not.
 
@@ -19,8 +20,9 @@ const footerWindow = 1500
 var listMarkers = []string{"mailing list", "listinfo", "groups sponsor", "mailman", "email is sponsored by", "unsubscribe from this group"}
 
 // othersWords holds the parts of a message its sender did not write: quoted lines, by byte
-// offsets in the original text, and where a mailing list's footer starts (maxOffset when
-// there is none).
+// offsets in the original text, and where the rest of the message stops being the sender's
+// (a mailing list's footer or an earlier message under Outlook's mark; maxOffset when it
+// never does).
 type othersWords struct {
 	quoted [][2]int32 // [start, end) of each run of quoted lines, in order
 	footer int32
@@ -31,7 +33,7 @@ type othersWords struct {
 // Most messages hold neither a line break followed by '>' nor a separator line, and cost two
 // byte searches.
 func findOthersWords(text string) othersWords {
-	o := othersWords{footer: listFooter(text)}
+	o := othersWords{footer: min(listFooter(text), earlierMessage(text))}
 	if strings.Contains(text, "\n>") || strings.HasPrefix(text, ">") {
 		o.quoted = quotedLines(text)
 	}
@@ -88,6 +90,20 @@ func listFooter(text string) int32 {
 	}
 	if last >= 0 && seps[0] < last {
 		return int32(from + seps[0])
+	}
+	return maxOffset
+}
+
+// originalMarks start the earlier message that Outlook puts under a reply, unquoted.
+var originalMarks = []string{"-----Original Message-----", "----- Original Message -----"}
+
+// earlierMessage returns where an earlier message under Outlook's mark starts in text, when the
+// reply has words of its own above it; maxOffset otherwise.
+func earlierMessage(text string) int32 {
+	for _, m := range originalMarks {
+		if i := strings.Index(text, m); i > 0 && strings.TrimSpace(text[:i]) != "" {
+			return int32(i)
+		}
 	}
 	return maxOffset
 }

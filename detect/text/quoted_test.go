@@ -32,6 +32,8 @@ func TestOthersWordsDoNotCount(t *testing.T) {
 		{"quoted", "Thanks, I got that one too and deleted it.\n\nOn Tue, Sam wrote:\n> " + quote + "\n", false},
 		{"not quoted", "Thanks, I got that one too and deleted it.\n\n" + quote + "\n", true},
 		{"all quoted", "> " + quote + "\n", true},
+		{"under Outlook's mark", "Thanks, I got that one too and deleted it.\n\n-----Original Message-----\nFrom: Sam\n" + quote + "\n", false},
+		{"Outlook's mark first", "-----Original Message-----\nFrom: Sam\n" + quote + "\n", true},
 	}
 	for _, tc := range cases {
 		r := d.ScanText(tc.text)
