@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "4257f8e363e441abe7b74b27873e7227ff0400ac3fb3b91f25676405d9c38774"
+const builtInSum = "7090f28d39472579acf3e31dcd6a6ffa1973254814b0b76a129494cba9a98dcf"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2767,6 +2767,16 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"元宇宙项目",
 		"上线后至少",
 		"上线后翻",
+		"投资项目",
+		"收益非常可观",
+		"收益可观",
+		"收益很高",
+		"风险很低",
+		"低风险高收益",
+		"分析师",
+		"投资顾问",
+		"投资经理",
+		"胜率",
 	}, EN: []string{
 		"guaranteed return*",
 		"guaranteed profit*",
@@ -4102,6 +4112,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"注册一下",
 		"交易软件",
 		"交易app",
+		"app上注册",
+		"在我们的app上",
+		"在我们的平台上注册",
 	}, EN: []string{
 		"download the app",
 		"download this app",
