@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "7090f28d39472579acf3e31dcd6a6ffa1973254814b0b76a129494cba9a98dcf"
+const builtInSum = "f8bb1c4976f99235abc68edbfbfea390238f27c370c5c01722bf73b20e467182"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -1645,6 +1645,46 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"mcafee.net",
 	}, Tokens: []string{
 		"mcafee",
+	}},
+	{ID: "china_mobile", Name: Text{ZH: "中国移动", EN: "China Mobile"}, Category: "services", Domains: []string{
+		"10086.cn",
+		"chinamobile.com",
+		"139.com",
+		"migu.cn",
+	}, Tokens: []string{
+		"chinamobile",
+		"10086",
+		"中国移动",
+	}},
+	{ID: "china_unicom", Name: Text{ZH: "中国联通", EN: "China Unicom"}, Category: "services", Domains: []string{
+		"10010.com",
+		"10010.cn",
+		"chinaunicom.com",
+		"chinaunicom.cn",
+		"wo.cn",
+	}, Tokens: []string{
+		"chinaunicom",
+		"10010",
+		"中国联通",
+	}},
+	{ID: "china_telecom", Name: Text{ZH: "中国电信", EN: "China Telecom"}, Category: "services", Domains: []string{
+		"189.cn",
+		"chinatelecom.com.cn",
+		"ctyun.cn",
+	}, Tokens: []string{
+		"chinatelecom",
+		"中国电信",
+	}},
+	{ID: "china_railway", Name: Text{ZH: "中国铁路12306", EN: "China Railway 12306"}, Category: "services", Domains: []string{
+		"12306.cn",
+	}, Tokens: []string{
+		"12306",
+	}},
+	{ID: "traffic_12123", Name: Text{ZH: "交管12123", EN: "Traffic Management 12123"}, Category: "services", Domains: []string{
+		"122.gov.cn",
+	}, Tokens: []string{
+		"12123",
+		"交管12123",
 	}},
 	{ID: "verizon", Name: Text{ZH: "Verizon", EN: "Verizon"}, Category: "services", Domains: []string{
 		"verizon.com",
