@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "f8bb1c4976f99235abc68edbfbfea390238f27c370c5c01722bf73b20e467182"
+const builtInSum = "18cdd29eb558535d0ad9de5883fef1ee28270d1b786923cdfcda4dce1b8de6ac"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -4406,6 +4406,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"cvv",
 		"安全码",
 		"卡背面",
+		"身份证号",
 		"身份证照片",
 		"身份证正反面",
 		"手持身份证",
@@ -6387,10 +6388,6 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "Before I drive over I need to make sure you're a real person. I'm sending a code to your phone, just read it back to me.", Scam: true},
 		{Text: "买之前我得确认你是真人，我给你手机发了个验证码，你把验证码告诉我。", Scam: true},
 		{Text: "To make sure you're a real person, we sent a code to your phone. Enter it on this page; our staff will never ask you to read it to them."},
-		{Messages: []ExampleMessage{
-			{From: "me", Text: "帮我订一张明天去杭州的高铁票。"},
-			{From: "them", Text: "好的，请提供乘车人的姓名和身份证号，票款553元，服务费5元，在App里支付，出票后短信通知您。"},
-		}},
 	}},
 	{ID: "deposit_scam", Rules: []Rule{
 		{All: []string{
