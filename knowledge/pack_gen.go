@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "18cdd29eb558535d0ad9de5883fef1ee28270d1b786923cdfcda4dce1b8de6ac"
+const builtInSum = "f87e1f141b5129a996d653fa44700800fdce50723dd4a7172da3f08912c7cb7a"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2817,6 +2817,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"投资顾问",
 		"投资经理",
 		"胜率",
+		"收益截图",
+		"一起投",
+		"杠杆",
+		"带你做",
+		"币安",
+		"欧易",
+		"火币",
+		"量化机器人",
+		"量化",
 	}, EN: []string{
 		"guaranteed return*",
 		"guaranteed profit*",
@@ -4594,6 +4603,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"转到我支付宝",
 		"转到我的支付宝",
 		"入金",
+		"钱包地址",
+		"打到这个地址",
+		"转到这个地址",
 	}, EN: []string{
 		"transfer to",
 		"wire to",
@@ -5737,6 +5749,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"打码量",
 		"注单异常",
 		"注单",
+		"澳门官方",
+		"澳门授权",
+		"澳门赌场",
+		"真人娱乐",
+		"娱乐城",
+		"彩金",
+		"翻倍追",
+		"追号",
+		"导师的计划",
 	}, EN: []string{
 		"sure win",
 		"betting tips",
@@ -5773,6 +5794,14 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"一件代发",
 		"零成本开店",
 		"零投资开店",
+		"拿货价",
+		"先进货",
+		"包回收",
+		"公司包回收",
+		"分销商",
+		"成为分销",
+		"开通店铺",
+		"店铺保证金",
 	}, EN: []string{
 		"become a reseller",
 		"reseller fee",
