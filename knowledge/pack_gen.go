@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "f87e1f141b5129a996d653fa44700800fdce50723dd4a7172da3f08912c7cb7a"
+const builtInSum = "fa07106152446a2424cd2673703e006292a4b57e72dca434fd9b7dfc9666ac9c"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2557,6 +2557,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"民生补贴",
 		"发放补贴",
 		"奖品登记",
+		"直播间抢到",
+		"直播间抽中",
+		"免单名额",
 	}, EN: []string{
 		"you have won",
 		"you've won",
@@ -4317,6 +4320,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"发下验证码",
 		"验证码截图",
 		"验证码报给",
+		"账号和验证码",
+		"以及验证码",
 	}, EN: []string{
 		"send me the code",
 		"send the code",
@@ -4769,6 +4774,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"补交",
 		"补运费",
 		"运费险费用",
+		"保险费",
+		"支付运费",
+		"先支付运费",
 	}, EN: []string{
 		"processing fee",
 		"customs fee",
@@ -5700,6 +5708,19 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"直推",
 		"见点奖",
 		"发展会员",
+		"入会只要",
+		"带人进来",
+		"国家支持的项目",
+		"月月分红",
+		"每个月都有分红",
+		"推荐的人越多",
+		"级别越高",
+		"董事级别",
+		"推荐别人",
+		"扶贫资金",
+		"扶贫项目",
+		"连锁经营模式",
+		"考察一下我们",
 	}, EN: []string{
 		"recruit others",
 		"recruit new members",
