@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "fa07106152446a2424cd2673703e006292a4b57e72dca434fd9b7dfc9666ac9c"
+const builtInSum = "a14fd62d483ad990f7a4d696f7820f91776960116d9f921d2c57bf987b1084e7"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -600,6 +600,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	{Code: "text.extra_fee", Title: Text{ZH: "付了一笔，又要再交一笔", EN: "One payment, then another fee"}, Explain: Text{ZH: "付过一笔后又以托运、检疫、保险或手续费为由要你再交钱。这是收定金诈骗的典型升级：每交一次就会有下一次，请停止付款。", EN: "After one payment comes another fee: shipping, quarantine, insurance or processing. This is how deposit scams escalate; each payment brings the next, so stop paying."}},
 	{Code: "text.recovery_offer", Title: Text{ZH: "说能帮你追回被骗的钱", EN: "Offers to recover money you lost"}, Explain: Text{ZH: "有人主动说能帮你追回被骗的钱。追赃挽损是公安机关和法院的事，不收费；先要你交钱或提供银行卡的“追款”几乎都是第二次诈骗。", EN: "Someone offers to get back money you lost. Recovery is the job of the police and courts and costs nothing; a \"recovery\" that needs a fee or your card first is almost always a second scam."}},
 	{Code: "text.script.recovery_scam", Title: Text{ZH: "符合“帮你追损”的二次诈骗套路", EN: "Follows the fake-recovery script"}, Explain: Text{ZH: "消息与追损诈骗一致：说能追回你被骗的钱，先要你付费、交保证金或提供资料。", EN: "Matches a fake recovery: promises to get back what you lost, first for a fee, a deposit or your details."}},
+	{Code: "text.bank_change", Title: Text{ZH: "说收款账户换了", EN: "Says the bank account for payment has changed"}, Explain: Text{ZH: "说对方公司或熟人的收款账户变了，让你把钱打到新账户。冒充供应商或老板的诈骗最常用这一步；付款前请用你原来保存的电话打过去核实。", EN: "Says the supplier's, employer's or friend's bank account has changed and asks you to pay into the new one. Business e-mail compromise relies on this step; before paying, call them on a number you already had."}},
 	{Code: "text.advance_fee", Title: Text{ZH: "许诺巨额资金或遗产", EN: "Promises a fortune or an inheritance"}, Explain: Text{ZH: "声称有遗产、巨额资金或包裹要转给你，只要你提供资料或先付手续费。这是典型的预付费诈骗，钱永远不会到。", EN: "Says an inheritance, a large sum or a consignment is waiting for you if you send your details or pay a fee first. This is the classic advance-fee fraud: the money never comes."}},
 	{Code: "text.pyramid_recruit", Title: Text{ZH: "拉人头、发展下线", EN: "Recruiting a downline"}, Explain: Text{ZH: "收益靠拉人入会、发展下线或交“入门费”来拿。这是传销和资金盘的标志，后来者的钱付给先来者，迟早崩盘。", EN: "Earnings come from recruiting members or paying a joining fee. That is the mark of a pyramid scheme: newcomers' money pays earlier ones until it collapses."}},
 	{Code: "text.gambling", Title: Text{ZH: "赌博或“稳赢”投注", EN: "Gambling or a sure win"}, Explain: Text{ZH: "谈下注、彩票计划、“稳赢”“回血”。网络赌博平台由对方控制，先让你小赢，大额充值后就无法提现。", EN: "Talks of bets, tips or a sure win. Online betting sites run by strangers let you win small, then keep what you deposit."}},
@@ -2753,6 +2754,17 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"part-time",
 		"part time",
 		"earn money",
+		"mystery shopper",
+		"secret shopper",
+		"personal assistant position",
+		"reshipping",
+		"reship packages",
+		"package forwarding job",
+		"payment processing agent",
+		"process payments for",
+		"receive payments on behalf",
+		"financial agent",
+		"money transfer agent",
 	}},
 	{ID: "investment", Stage: "hook", Weight: 10, ZH: []string{
 		"稳赚",
@@ -3239,6 +3251,17 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"if you did not place",
 		"if you didn't place",
 		"if you did not authorize this",
+		"your computer is infected",
+		"your device is infected",
+		"your pc is infected",
+		"your phone is infected",
+		"virus detected",
+		"viruses detected",
+		"trojan detected",
+		"spyware detected",
+		"malware detected",
+		"your computer has been blocked",
+		"your pc has been blocked",
 	}, Except: []string{
 		"if you didn't request this",
 		"if you did not request this",
@@ -5641,6 +5664,31 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"retrieve your funds",
 		"retrieve your lost",
 	}},
+	{ID: "bank_change", Stage: "pretext", Weight: 10, ZH: []string{
+		"收款账户变更",
+		"收款账户已变更",
+		"更换了收款账户",
+		"更换收款账户",
+		"新的收款账户",
+		"新收款账户",
+		"账户已变更",
+		"请打到新账户",
+		"打到新的账户",
+		"银行账户变更",
+	}, EN: []string{
+		"new bank details",
+		"updated bank details",
+		"updated banking details",
+		"change of bank details",
+		"changed our bank account",
+		"changed our bank",
+		"our new bank account",
+		"new account details",
+		"new banking details",
+		"update your records with our new",
+		"payment to our new account",
+		"send payment to the new account",
+	}},
 	{ID: "reply_to_activate", Stage: "request", Weight: 15, ZH: []string{
 		"回复1获取链接",
 		"回复y激活链接",
@@ -6193,6 +6241,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	}},
 	{ID: "impersonate_acquaintance", Rules: []Rule{
 		{All: []string{
+			"bank_change",
+			"personal_transfer|money_sum|urgency|asks_loan|fee_request|secrecy",
+		}, Weight: 35},
+		{All: []string{
 			"gift_card_request",
 			"claims_acquaintance|urgency|money_help|secrecy",
 		}, Weight: 35},
@@ -6226,6 +6278,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"off_platform_contact|screen_share",
 		}, Weight: 30},
 	}, Examples: []Example{
+		{Text: "Please note we have changed our bank account. Kindly send payment for invoice 4471 to our new bank account below today, as the old one is closed.", Scam: true},
+		{Text: "王总，我们公司的收款账户变更了，这笔货款请今天之内转账到新的账户。", Scam: true},
+		{Text: "Reminder: we never change our bank details by e-mail. If you receive a message saying so, call us on the number on your contract before paying."},
 		{Text: "Grandma, it's me. I was in an accident and they're holding me until someone pays the bail. Please don't tell mom and dad. Can you send 2,000 today?", Scam: true},
 		{Text: "Are you at your desk? I'm stuck in a meeting and need you to buy some gift cards for a client right away. Scratch the back and send me pictures of the cards.", Scam: true},
 		{Text: "Thanks for the birthday gift card, I used it on a book already!"},
