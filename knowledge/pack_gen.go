@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "a14fd62d483ad990f7a4d696f7820f91776960116d9f921d2c57bf987b1084e7"
+const builtInSum = "708be2e0e01f44194f82202fb13eaf1e3f070666195a59ae52f924fcf2e214e0"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -4005,7 +4005,6 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"订购一批",
 		"采购一批",
 		"购买一批",
-		"需要订购",
 		"计划订购",
 		"采购员",
 		"代采购",
@@ -6293,6 +6292,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "亲，降价的差价12元已经退还给你了，请注意查收，能不能给个好评呀？"},
 		{Text: "爸，我到学校了，这个月生活费还够，不用给我打钱。"},
 		{Text: "您好，我是您的订餐助手，今天想订餐吗？附近有几家评价不错的面馆，订餐后在App里付款，半小时送达。"},
+		{Text: "您好，我是您的外卖助手，请问您需要订购哪家餐厅的餐点？下单后在App里付款，半小时送达。"},
 	}},
 	{ID: "lottery_prize", Rules: []Rule{
 		{All: []string{
