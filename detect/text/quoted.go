@@ -28,23 +28,38 @@ type othersWords struct {
 	footer int32
 }
 
-// findOthersWords returns the quoted lines and list footer of text. Quoted lines count only
-// in a message that also has lines of its own, so a message cannot hide whole behind "> ".
+// minOwnWords is how many bytes of words of its own a reply needs for the message it quotes
+// (in "> " lines or under Outlook's mark) not to count: a short note above a quoted or
+// forwarded message ("is this real?") asks about that message, which is then what the check
+// must judge.
+const minOwnWords = 200
+
+// findOthersWords returns the quoted lines and list footer of text. Quoted lines and an earlier
+// message count unless the message has at least minOwnWords bytes of lines of its own or is a
+// mailing list's post (it has the list's footer), so a message cannot hide behind "> " and a
+// forwarded scam under a short question is judged.
 // Most messages hold neither a line break followed by '>' nor a separator line, and cost two
 // byte searches.
 func findOthersWords(text string) othersWords {
-	o := othersWords{footer: min(listFooter(text), earlierMessage(text))}
+	footer, earlier := listFooter(text), earlierMessage(text)
+	o := othersWords{footer: footer}
+	var quoted [][2]int32
+	own := 0
+	cut := min(int(min(footer, earlier)), len(text))
 	if strings.Contains(text, "\n>") || strings.HasPrefix(text, ">") {
-		o.quoted = quotedLines(text)
+		quoted, own = quotedLines(text, cut)
+	} else {
+		own = len(strings.TrimSpace(text[:cut]))
+	}
+	if own >= minOwnWords || footer != maxOffset { // a list's post quotes its thread, it forwards nothing to the checker
+		o.quoted, o.footer = quoted, min(footer, earlier)
 	}
 	return o
 }
 
 // quotedLines returns the runs of lines of text that start with '>' (after up to three
-// spaces), or nil when every line with words is quoted.
-func quotedLines(text string) [][2]int32 {
-	var runs [][2]int32
-	own := false
+// spaces) and the bytes of the other lines' words before cut.
+func quotedLines(text string, cut int) (runs [][2]int32, own int) {
 	for at := 0; at < len(text); {
 		end := strings.IndexByte(text[at:], '\n')
 		if end < 0 {
@@ -60,15 +75,12 @@ func quotedLines(text string) [][2]int32 {
 			} else {
 				runs = append(runs, [2]int32{int32(at), int32(end)})
 			}
-		case strings.TrimSpace(line) != "":
-			own = true
+		case at < cut:
+			own += len(strings.TrimSpace(line))
 		}
 		at = end
 	}
-	if !own {
-		return nil
-	}
-	return runs
+	return runs, own
 }
 
 // listFooter returns where the footer of a mailing list starts in text: the first separator

@@ -18,10 +18,12 @@ birders-unsubscribe@lists.example.org
 `
 
 // TestOthersWordsDoNotCount checks that the lines a reply quotes and the footer a mailing list
-// appends do not count against the sender, while the same words written by the sender do.
+// appends do not count against the sender, while the same words written by the sender do, and
+// a quoted or forwarded message under a short question is judged.
 func TestOthersWordsDoNotCount(t *testing.T) {
 	d, _ := mustDetector(t)
 	note := "Subject: [birders] Saturday walk moved\nThe walk along the estuary starts at 9 instead of 8, because of the tide.\nAnna\n\n"
+	reply := "Thanks, I got that one too and deleted it. The club's real notices always come from the club's own address and never ask for a password, so the committee asked everyone to forward such mails to the secretary and delete them."
 	quote := "Your account has been suspended due to unusual activity, verify your details at http://club-login.example.net within 24 hours."
 	cases := []struct {
 		name, text string
@@ -29,11 +31,14 @@ func TestOthersWordsDoNotCount(t *testing.T) {
 	}{
 		{"footer", note + listFooterText, false},
 		{"footer's words as the sender's", note + strings.NewReplacer("-", "", "~", "", ">", "").Replace(listFooterText), true},
-		{"quoted", "Thanks, I got that one too and deleted it.\n\nOn Tue, Sam wrote:\n> " + quote + "\n", false},
-		{"not quoted", "Thanks, I got that one too and deleted it.\n\n" + quote + "\n", true},
+		{"quoted", reply + "\n\nOn Tue, Sam wrote:\n> " + quote + "\n", false},
+		{"not quoted", reply + "\n\n" + quote + "\n", true},
 		{"all quoted", "> " + quote + "\n", true},
-		{"under Outlook's mark", "Thanks, I got that one too and deleted it.\n\n-----Original Message-----\nFrom: Sam\n" + quote + "\n", false},
+		{"under Outlook's mark", reply + "\n\n-----Original Message-----\nFrom: Sam\n" + quote + "\n", false},
 		{"Outlook's mark first", "-----Original Message-----\nFrom: Sam\n" + quote + "\n", true},
+		// A short question above a quoted or forwarded message asks about it: it is judged.
+		{"quoted under a question", "Is this real? I got it this morning.\n\nOn Tue, Sam wrote:\n> " + quote + "\n", true},
+		{"forwarded under a question", "Is this real?\n\n-----Original Message-----\nFrom: Sam\n" + quote + "\n", true},
 	}
 	for _, tc := range cases {
 		r := d.ScanText(tc.text)
