@@ -150,7 +150,7 @@ func TestEvasionsAreCaught(t *testing.T) {
 		{"verbs in the base form", "you have be select to receive a reward", "prize_lure"},
 	} {
 		r := d.ScanText(tc.text)
-		if !slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == tc.cue }) {
+		if !hasCue(r, tc.cue) {
 			t.Errorf("%s: %q: cue %s not found; cues %v", tc.name, tc.text, tc.cue, cueIDs(r))
 		}
 	}
@@ -222,7 +222,7 @@ func TestEnglishNegatorsLookAhead(t *testing.T) {
 	d, _ := mustDetector(t)
 	// "to avoid…" after a request says why to do it; it does not warn against it.
 	r := d.ScanText("Your payment could not be processed. Update your billing information within 48 hours to avoid cancellation.")
-	if !slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "asks_card" }) {
+	if !hasCue(r, "asks_card") {
 		t.Errorf("the request before \"to avoid\" was cancelled: %v", cueIDs(r))
 	}
 	// A Chinese negator after the request still cancels it, and so does "is a scam".
@@ -237,12 +237,12 @@ func TestSumsOfSeveralDigits(t *testing.T) {
 	d, _ := mustDetector(t)
 	// "0元" is written for any sum that ends in 0: the digits before it are part of the sum.
 	for _, s := range []string{"先交69800元", "入会费3980元", "转5元"} {
-		if r := d.ScanText(s); !slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "money_sum" }) {
+		if r := d.ScanText(s); !hasCue(r, "money_sum") {
 			t.Errorf("%q: no money_sum in %v", s, cueIDs(r))
 		}
 	}
 	// An English pattern still matches whole words only.
-	if r := d.ScanText("we will revisit it next week"); slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "click_link" }) {
+	if r := d.ScanText("we will revisit it next week"); hasCue(r, "click_link") {
 		t.Errorf("a pattern matched inside a longer word: %v", cueIDs(r))
 	}
 }
@@ -631,13 +631,16 @@ func TestBitSet(t *testing.T) {
 	}
 }
 
+// hasCue reports whether r found cue id.
+func hasCue(r Result, id string) bool {
+	return slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == id })
+}
+
 // TestPremiumNumber checks that a premium-rate number is found as a whole number, not in
 // any run of digits that begins like one (a time-zone offset in a quoted e-mail header).
 func TestPremiumNumber(t *testing.T) {
 	d, _ := mustDetector(t)
-	has := func(r Result) bool {
-		return slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "premium_number" })
-	}
+	has := func(r Result) bool { return hasCue(r, "premium_number") }
 	for _, s := range []string{"To claim your prize ring 09061 234 567 before midnight.", "Txt back or phone 07011223344 for your chat line."} {
 		if r := d.ScanText(s); !has(r) {
 			t.Errorf("%q: no premium_number in %v", s, cueIDs(r))
@@ -654,9 +657,7 @@ func TestPremiumNumber(t *testing.T) {
 // or an index written with a point or a comma is none.
 func TestShortCode(t *testing.T) {
 	d, _ := mustDetector(t)
-	has := func(r Result) bool {
-		return slices.ContainsFunc(r.Cues, func(c CueHit) bool { return c.ID == "short_code" })
-	}
+	has := func(r Result) bool { return hasCue(r, "short_code") }
 	for _, s := range []string{"Text WIN to 80086 now.", "Reply STOP to 123456."} {
 		if r := d.ScanText(s); !has(r) {
 			t.Errorf("%q: no short_code in %v", s, cueIDs(r))
