@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "708be2e0e01f44194f82202fb13eaf1e3f070666195a59ae52f924fcf2e214e0"
+const builtInSum = "e9780cb7159b18910356db3e59ee69d055aa2490effa0fe48b85c2561a42ea22"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -4103,6 +4103,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"股票群",
 		"炒股群",
 		"投资群",
+		"客服qq",
+		"联系客服qq",
 	}, EN: []string{
 		"whatsapp",
 		"telegram",
@@ -5826,6 +5828,16 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"翻倍追",
 		"追号",
 		"导师的计划",
+		"体育竞猜",
+		"足彩",
+		"球赛竞猜",
+		"竞猜平台",
+		"棋牌平台",
+		"可以提现的游戏",
+		"玩游戏提现",
+		"快三",
+		"开奖结果",
+		"内部人员透露",
 	}, EN: []string{
 		"sure win",
 		"betting tips",
