@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "e9780cb7159b18910356db3e59ee69d055aa2490effa0fe48b85c2561a42ea22"
+const builtInSum = "ba475ee9895bf82d612fc1036080a48302db1c85946f01672c56783b350f670d"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2841,6 +2841,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"火币",
 		"量化机器人",
 		"量化",
+		"账户收益",
+		"收益已经到",
+		"做投资的",
+		"研究黄金",
+		"拿点闲钱",
 	}, EN: []string{
 		"guaranteed return*",
 		"guaranteed profit*",
@@ -3089,6 +3094,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"被下架",
 		"存在交易风险",
 		"交易存在风险",
+		"授权有异常",
+		"授权异常",
+		"重新签名",
 	}, EN: []string{
 		"account suspended",
 		"account has been suspended",
@@ -4743,6 +4751,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"恢复交易",
 		"开通保证金",
 		"交保证金才能",
+		"提现之前需要",
+		"提现前需要",
+		"提现需要先",
 	}, EN: []string{
 		"release fee",
 		"unlock fee",
@@ -4962,6 +4973,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"点击填写",
 		"点击办理",
 		"点击登录",
+		"点这个链接",
+		"连接钱包",
 	}, EN: []string{
 		"click the link",
 		"click here",
