@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "ba475ee9895bf82d612fc1036080a48302db1c85946f01672c56783b350f670d"
+const builtInSum = "ac94759d72f3b54524dffbce15f0ce1fdc37dae0edb87132e3944d0dd0cd049c"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -601,6 +601,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	{Code: "text.recovery_offer", Title: Text{ZH: "说能帮你追回被骗的钱", EN: "Offers to recover money you lost"}, Explain: Text{ZH: "有人主动说能帮你追回被骗的钱。追赃挽损是公安机关和法院的事，不收费；先要你交钱或提供银行卡的“追款”几乎都是第二次诈骗。", EN: "Someone offers to get back money you lost. Recovery is the job of the police and courts and costs nothing; a \"recovery\" that needs a fee or your card first is almost always a second scam."}},
 	{Code: "text.script.recovery_scam", Title: Text{ZH: "符合“帮你追损”的二次诈骗套路", EN: "Follows the fake-recovery script"}, Explain: Text{ZH: "消息与追损诈骗一致：说能追回你被骗的钱，先要你付费、交保证金或提供资料。", EN: "Matches a fake recovery: promises to get back what you lost, first for a fee, a deposit or your details."}},
 	{Code: "text.bank_change", Title: Text{ZH: "说收款账户换了", EN: "Says the bank account for payment has changed"}, Explain: Text{ZH: "说对方公司或熟人的收款账户变了，让你把钱打到新账户。冒充供应商或老板的诈骗最常用这一步；付款前请用你原来保存的电话打过去核实。", EN: "Says the supplier's, employer's or friend's bank account has changed and asks you to pay into the new one. Business e-mail compromise relies on this step; before paying, call them on a number you already had."}},
+	{Code: "text.too_cheap", Title: Text{ZH: "“内部价”“海关罚没”的超低价", EN: "An “insider” or “seized goods” price"}, Explain: Text{ZH: "用“内部价”“渠道货”“海关罚没”等说法解释远低于市价的价格。海关罚没物资不会私下卖给个人；价格低得离谱又要你私下付款的，多是收钱不发货。", EN: "Explains a price far below market with an insider deal, grey-channel stock or customs-seized goods. Customs never sells seized goods privately; a price too good plus a private payment usually means nothing ships."}},
 	{Code: "text.advance_fee", Title: Text{ZH: "许诺巨额资金或遗产", EN: "Promises a fortune or an inheritance"}, Explain: Text{ZH: "声称有遗产、巨额资金或包裹要转给你，只要你提供资料或先付手续费。这是典型的预付费诈骗，钱永远不会到。", EN: "Says an inheritance, a large sum or a consignment is waiting for you if you send your details or pay a fee first. This is the classic advance-fee fraud: the money never comes."}},
 	{Code: "text.pyramid_recruit", Title: Text{ZH: "拉人头、发展下线", EN: "Recruiting a downline"}, Explain: Text{ZH: "收益靠拉人入会、发展下线或交“入门费”来拿。这是传销和资金盘的标志，后来者的钱付给先来者，迟早崩盘。", EN: "Earnings come from recruiting members or paying a joining fee. That is the mark of a pyramid scheme: newcomers' money pays earlier ones until it collapses."}},
 	{Code: "text.gambling", Title: Text{ZH: "赌博或“稳赢”投注", EN: "Gambling or a sure win"}, Explain: Text{ZH: "谈下注、彩票计划、“稳赢”“回血”。网络赌博平台由对方控制，先让你小赢，大额充值后就无法提现。", EN: "Talks of bets, tips or a sure win. Online betting sites run by strangers let you win small, then keep what you deposit."}},
@@ -5703,6 +5704,30 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"payment to our new account",
 		"send payment to the new account",
 	}},
+	{ID: "too_cheap", Stage: "hook", Weight: 5, ZH: []string{
+		"内部价",
+		"内部渠道",
+		"渠道货",
+		"海关罚没",
+		"罚没物资",
+		"罚没的",
+		"员工内购",
+		"内购价",
+		"低价转让",
+		"亏本甩",
+		"比专卖店便宜一半",
+		"比官网便宜一半",
+		"一折出",
+		"两折出",
+	}, EN: []string{
+		"insider price",
+		"staff price",
+		"customs seized",
+		"seized goods",
+		"half the retail price",
+		"90% off retail",
+		"below wholesale",
+	}},
 	{ID: "reply_to_activate", Stage: "request", Weight: 15, ZH: []string{
 		"回复1获取链接",
 		"回复y激活链接",
@@ -6635,10 +6660,17 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	}},
 	{ID: "fake_shop", Rules: []Rule{
 		{All: []string{
+			"too_cheap",
+			"personal_transfer|deposit_request|off_platform_contact|fake_escrow|avoid_platform|advance_payment",
+		}, Near: 600, Weight: 35},
+		{All: []string{
 			"rogue_pharmacy",
 			"click_link|link|contact_number|off_platform_contact|personal_transfer|call_number",
 		}, Near: 600, Weight: 35},
 	}, Examples: []Example{
+		{Text: "这批手机是海关罚没的渠道货，全新没拆封，一千五一台，要的话加我微信先转账。", Scam: true},
+		{Text: "These are customs seized goods, brand new, at half the retail price. Pay by bank transfer first and I ship tomorrow.", Scam: true},
+		{Text: "双十一预售：原价799，现价599，先付定金50元，尾款在订单页支付。"},
 		{Text: "Brand-name pills at 80% off, no prescription needed, shipped discreetly worldwide. Order now at the link: http://meds-direct.example.top", Scam: true},
 		{Text: "进口特效药，无需处方，低价包邮，加微信下单。", Scam: true},
 		{Text: "Your prescription is ready for pickup at the pharmacy counter. Bring your ID."},
