@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "ac94759d72f3b54524dffbce15f0ce1fdc37dae0edb87132e3944d0dd0cd049c"
+const builtInSum = "9bd5c73fe5074e11b7dc3f80644266dcb3e390ddb4f5dcfd7ca61c0b78b2de4e"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -602,6 +602,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	{Code: "text.script.recovery_scam", Title: Text{ZH: "符合“帮你追损”的二次诈骗套路", EN: "Follows the fake-recovery script"}, Explain: Text{ZH: "消息与追损诈骗一致：说能追回你被骗的钱，先要你付费、交保证金或提供资料。", EN: "Matches a fake recovery: promises to get back what you lost, first for a fee, a deposit or your details."}},
 	{Code: "text.bank_change", Title: Text{ZH: "说收款账户换了", EN: "Says the bank account for payment has changed"}, Explain: Text{ZH: "说对方公司或熟人的收款账户变了，让你把钱打到新账户。冒充供应商或老板的诈骗最常用这一步；付款前请用你原来保存的电话打过去核实。", EN: "Says the supplier's, employer's or friend's bank account has changed and asks you to pay into the new one. Business e-mail compromise relies on this step; before paying, call them on a number you already had."}},
 	{Code: "text.too_cheap", Title: Text{ZH: "“内部价”“海关罚没”的超低价", EN: "An “insider” or “seized goods” price"}, Explain: Text{ZH: "用“内部价”“渠道货”“海关罚没”等说法解释远低于市价的价格。海关罚没物资不会私下卖给个人；价格低得离谱又要你私下付款的，多是收钱不发货。", EN: "Explains a price far below market with an insider deal, grey-channel stock or customs-seized goods. Customs never sells seized goods privately; a price too good plus a private payment usually means nothing ships."}},
+	{Code: "text.photo_lure", Title: Text{ZH: "“看看照片里有没有你”", EN: "“Is this you in the video?”"}, Explain: Text{ZH: "用聚会照片、“视频里是不是你”引你点开链接。这类链接常是木马或钓鱼页，会偷走短信验证码和账号；请先打电话问问发来的人。", EN: "Uses a party photo or “is this you in the video?” to get you to open a link. Such links often install malware or open a phishing page that steals codes and accounts; call the sender first."}},
 	{Code: "text.advance_fee", Title: Text{ZH: "许诺巨额资金或遗产", EN: "Promises a fortune or an inheritance"}, Explain: Text{ZH: "声称有遗产、巨额资金或包裹要转给你，只要你提供资料或先付手续费。这是典型的预付费诈骗，钱永远不会到。", EN: "Says an inheritance, a large sum or a consignment is waiting for you if you send your details or pay a fee first. This is the classic advance-fee fraud: the money never comes."}},
 	{Code: "text.pyramid_recruit", Title: Text{ZH: "拉人头、发展下线", EN: "Recruiting a downline"}, Explain: Text{ZH: "收益靠拉人入会、发展下线或交“入门费”来拿。这是传销和资金盘的标志，后来者的钱付给先来者，迟早崩盘。", EN: "Earnings come from recruiting members or paying a joining fee. That is the mark of a pyramid scheme: newcomers' money pays earlier ones until it collapses."}},
 	{Code: "text.gambling", Title: Text{ZH: "赌博或“稳赢”投注", EN: "Gambling or a sure win"}, Explain: Text{ZH: "谈下注、彩票计划、“稳赢”“回血”。网络赌博平台由对方控制，先让你小赢，大额充值后就无法提现。", EN: "Talks of bets, tips or a sure win. Online betting sites run by strangers let you win small, then keep what you deposit."}},
@@ -2562,6 +2563,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"直播间抢到",
 		"直播间抽中",
 		"免单名额",
+		"补贴未领取",
+		"补贴待领取",
+		"一笔补贴",
 	}, EN: []string{
 		"you have won",
 		"you've won",
@@ -4114,6 +4118,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"投资群",
 		"客服qq",
 		"联系客服qq",
+		"添加工作人员微信",
+		"工作人员微信",
+		"工作人员的微信",
 	}, EN: []string{
 		"whatsapp",
 		"telegram",
@@ -5728,6 +5735,23 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"90% off retail",
 		"below wholesale",
 	}},
+	{ID: "photo_lure", Stage: "hook", Weight: 5, ZH: []string{
+		"聚会的照片",
+		"聚会照片",
+		"看看有没有你",
+		"视频里是不是你",
+		"照片里是不是你",
+		"你的照片被",
+		"这是你吗",
+		"相册链接",
+	}, EN: []string{
+		"is this you in the video",
+		"is this you in the photo",
+		"photos of you",
+		"video of you",
+		"look at this photo of you",
+		"are you in this video",
+	}},
 	{ID: "reply_to_activate", Stage: "request", Weight: 15, ZH: []string{
 		"回复1获取链接",
 		"回复y激活链接",
@@ -6407,6 +6431,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	}},
 	{ID: "phishing", Rules: []Rule{
 		{All: []string{
+			"photo_lure",
+			"link|click_link|download_app",
+		}, Near: 300, Weight: 35},
+		{All: []string{
 			"parcel_problem",
 			"update_address",
 			"click_link|link|reply_to_activate",
@@ -6468,6 +6496,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"account_abnormal|membership_charge|refund_lure|parcel_problem|toll_fine|investigation|claims_authority|unsolicited_problem|credit_threat|prize_lure",
 		}, Near: 400, Weight: 35},
 	}, Examples: []Example{
+		{Text: "老同学，这是我们上次聚会的照片，你看看有没有你：http://t.cn/Ab3x", Scam: true},
+		{Text: "Hey, is this you in the video? lol http://vid-share.example.top/v", Scam: true},
+		{Text: "聚会的照片我已经放到班级群相册里了，大家自己去群里看。"},
 		{Text: "Your parcel could not be handed over. Confirm your delivery address here within 12 hours so the courier can try again: http://parcel-desk.example.icu/a", Scam: true},
 		{Text: "您的包裹因地址不详无法派送，请点击链接更新地址，逾期将退回。", Scam: true},
 		{Text: "Your parcel is on its way. To change the delivery address, open the app; we never ask for payment by text."},
