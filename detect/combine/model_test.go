@@ -18,7 +18,7 @@ func fixtureModel(t *testing.T, c combine.Checks) *model.Model {
 	t.Helper()
 	scam := []string{
 		"紫色仓库通知：星光补贴已到账",
-		"紫色仓库：您的星光补贴待领取 http://example.cn/a",
+		"紫色仓库：您的星光补贴在这里 http://example.cn/a",
 		"Violet warehouse notice: your starlight grant is ready",
 		"Violet warehouse: claim the starlight grant http://example.net/b",
 	}
