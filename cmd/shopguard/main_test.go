@@ -70,6 +70,10 @@ func checkFreshServer(t *testing.T, base, adminKey string) {
 	if st, body := get(t, base+"/api/v1/admin/users", "Authorization", "Bearer "+adminKey); st != 200 || !strings.Contains(body, `"role":"admin"`) {
 		t.Errorf("operator endpoint with an admin key = %d %s", st, body)
 	}
+	// the write pool's waits for a free connection are measured
+	if st, body := get(t, base+"/metrics"); st != 200 || !strings.Contains(body, `go_sql_wait_duration_seconds_total{db_name="write"}`) {
+		t.Errorf("/metrics = %d without the write pool's waits", st)
+	}
 }
 
 // The whole program on a fresh data directory: make an admin and a key with the CLI, serve on

@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/link"
 	"github.com/shopguard/shopguard/fetch"
@@ -49,6 +52,9 @@ func (m *Main) openServer(ctx context.Context, c Config) (srv *server, err error
 		return nil, err
 	}
 	h, err := shttp.NewServer(hc, store, pack, logger)
+	if err == nil {
+		registerPools(h.Registry(), store)
+	}
 	if err == nil && logger.Enabled(ctx, slog.LevelInfo) {
 		// logger is newLogger's handler, without options but its level: the request lines
 		// can be written as it writes them, without slog's walk of their attributes.
@@ -123,4 +129,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stderr, "shopguard: listening on %s (Ctrl-C to stop)\n", srv.http.URL())
 	<-ctx.Done()
 	return srv.close()
+}
+
+// registerPools adds the store's connection pools to /metrics (go_sql_*, labelled db_name
+// "write", and "read" where reads have a pool of their own): open and idle connections, and
+// how often and how long requests waited for a free one (go_sql_wait_count_total,
+// go_sql_wait_duration_seconds_total), the wait a write's latency can hide.
+func registerPools(reg *prometheus.Registry, store *sqlstore.DB) {
+	reg.MustRegister(collectors.NewDBStatsCollector(store.Write, "write"))
+	if store.Read != store.Write {
+		reg.MustRegister(collectors.NewDBStatsCollector(store.Read, "read"))
+	}
 }
