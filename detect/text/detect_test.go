@@ -724,3 +724,24 @@ func TestMoneyAfterCurrencySign(t *testing.T) {
 		}
 	}
 }
+
+// TestLiangIsTwo: 两 (and the traditional 兩) is the numeral 2 before a unit, so "两万" is as much
+// a sum as "二万" or "2万".
+func TestLiangIsTwo(t *testing.T) {
+	d, _ := mustDetector(t)
+	for text, want := range map[string]string{
+		"首批进货两万，保证回本": "两万",
+		"先付兩千塊訂金":     "兩千 千塊",
+		"我买了两本书":      "",
+	} {
+		var got []string
+		for _, c := range d.ScanText(text).Cues {
+			if c.ID == "money_sum" {
+				got = append(got, c.Text)
+			}
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("sums in %q = %q, want %q", text, got, want)
+		}
+	}
+}

@@ -124,7 +124,7 @@ var hanFold = sync.OnceValue(func() *hanTable {
 			t.fold[rs[i]-hanLo] = rs[i+1]
 		}
 	}
-	for d, s := range []string{"零〇", "一壹幺", "二贰貳", "三叁參", "四肆", "五伍", "六陆陸", "七柒", "八捌", "九玖"} {
+	for d, s := range []string{"零〇", "一壹幺", "二贰貳两兩", "三叁參", "四肆", "五伍", "六陆陸", "七柒", "八捌", "九玖"} {
 		for _, r := range s {
 			if r >= hanLo && r < hanHi {
 				t.fold[r-hanLo] = rune('0' + d)
