@@ -2,8 +2,11 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"hash/fnv"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -167,6 +170,73 @@ func TestWritesCommitOutOfOrder(t *testing.T) {
 	}
 	if r, err := db.ReputationOf(ctx, held); err != nil || r.Reports != 1 {
 		t.Fatalf("reputation of the held identifier = %+v, %v; want 1 report", r, err)
+	}
+}
+
+// A write waits for its identifier's lock in the statement that reads the identifier's
+// reputation inputs (one round trip under the lock instead of two), and that read still sees
+// what the write holding the lock committed: its snapshot is taken once the lock is held.
+func TestScoringReadsInTheLockStatement(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.ScoreWith(func(in shopguard.ReputationInputs) *shopguard.Reputation {
+		return &shopguard.Reputation{Identifier: in.Identifier, Reports: len(in.Reports), ScamTypes: []string{}}
+	})
+	id := shopguard.Identifier{Kind: shopguard.KindPhone, Value: "+8613800000003"}
+	h := fnv.New32a() // the identifier's lock key, as sqlstore computes it
+	h.Write([]byte(string(id.Kind) + ":" + id.Value))
+	key := int32(h.Sum32() % 256)
+
+	// another writer holds the identifier's lock and has written a report naming it
+	blocker, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blocker.Rollback()
+	var pid int
+	if err := blocker.QueryRowContext(ctx, `SELECT pg_backend_pid() FROM (SELECT pg_advisory_xact_lock(7406003, $1)) AS l`, key).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	var first int64
+	if err := blocker.QueryRowContext(ctx, `INSERT INTO reports (status, scam_type, narrative, trust, created_at, updated_at)
+		VALUES ('pending', 'deposit_scam', 'paid a deposit, the seller vanished', 0, 1, 1) RETURNING id`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := blocker.ExecContext(ctx, `INSERT INTO report_identifiers (report_id, kind, value) VALUES ($1, $2, $3)`, first, string(id.Kind), id.Value); err != nil {
+		t.Fatal(err)
+	}
+
+	done := make(chan error, 1)
+	go func() {
+		done <- db.CreateReport(ctx, &shopguard.Report{ScamType: "deposit_scam", Identifiers: []shopguard.Identifier{id},
+			Narrative: "paid a deposit, the seller vanished", Trust: shopguard.TrustAnonymous, Source: "net-1"})
+	}()
+	var waiting string
+	for deadline := time.Now().Add(10 * time.Second); waiting == ""; time.Sleep(10 * time.Millisecond) {
+		err := db.Read.QueryRowContext(ctx, `SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND $1 = ANY(pg_blocking_pids(pid))`, pid).Scan(&waiting)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the report never waited for the identifier's lock")
+		}
+	}
+	if !strings.Contains(waiting, "locked_inputs") {
+		t.Errorf("the report waits for the lock in %q, not in the statement that reads the inputs", waiting)
+	}
+	if err := blocker.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.ReputationOf(ctx, id); err != nil || r.Reports != 2 {
+		t.Fatalf("reputation = %+v, %v; want both reports, the one committed while the second waited included", r, err)
 	}
 }
 

@@ -61,6 +61,16 @@ func (db *DB) addChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identi
 	if score == nil {
 		return nil
 	}
+	if ids = uniqueIdentifiers(ids); db.Dialect.LockedInputs != "" && len(ids) <= inputsPerQuery {
+		ins, err := db.lockedInputsOf(ctx, tx, ids)
+		if err == nil {
+			err = db.putScored(ctx, tx, ins, score)
+		}
+		if err != nil {
+			return fmt.Errorf("score the changes: %w", err)
+		}
+		return nil
+	}
 	if err := db.lockIdentifiers(ctx, tx, ids); err != nil {
 		return err
 	}

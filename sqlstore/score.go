@@ -132,12 +132,20 @@ func (db *DB) scoreAll(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifi
 		if err != nil {
 			return err
 		}
-		for _, in := range ins {
-			if err := db.putReputation(ctx, tx, score(in)); err != nil {
-				return err
-			}
+		if err := db.putScored(ctx, tx, ins, score); err != nil {
+			return err
 		}
 		rest = rest[n:]
+	}
+	return nil
+}
+
+// putScored computes the reputation of each of ins and stores it.
+func (db *DB) putScored(ctx context.Context, tx *sql.Tx, ins []shopguard.ReputationInputs, score shopguard.ScoreFunc) error {
+	for _, in := range ins {
+		if err := db.putReputation(ctx, tx, score(in)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -191,18 +199,41 @@ func inputsQuery(where string) string {
 func (db *DB) inputsOf(ctx context.Context, q querier, ids []shopguard.Identifier) ([]shopguard.ReputationInputs, error) {
 	var where strings.Builder
 	args := make([]any, 0, 2*len(ids))
-	at := make(map[shopguard.Identifier]int, len(ids))
-	out := make([]shopguard.ReputationInputs, len(ids))
 	for i, id := range ids {
 		if i > 0 {
 			where.WriteString(" OR ")
 		}
 		fmt.Fprintf(&where, "(kind = $%d AND value = $%d)", len(args)+1, len(args)+2)
 		args = append(args, string(id.Kind), id.Value)
+	}
+	return db.readInputs(ctx, q, ids, inputsQuery("("+where.String()+")"), args...)
+}
+
+// lockedInputsQuery is inputsQuery for the identifiers whose kinds and values are the arrays
+// $1 and $2, the read Dialect.LockedInputs runs.
+var lockedInputsQuery = inputsQuery(`(kind, value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`)
+
+// lockedInputsOf takes the locks of ids (each once, at most inputsPerQuery) for tx and reads
+// what their reputations are computed from, in one round trip (Dialect.LockedInputs), and
+// returns them in the order of ids.
+func (db *DB) lockedInputsOf(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier) ([]shopguard.ReputationInputs, error) {
+	kinds, values := make([]string, len(ids)), make([]string, len(ids))
+	for i, id := range ids {
+		kinds[i], values[i] = string(id.Kind), id.Value
+	}
+	return db.readInputs(ctx, tx, ids, db.Dialect.LockedInputs, identifierLocks(ids), lockedInputsQuery, kinds, values)
+}
+
+// readInputs runs query, whose rows are inputsQuery's, and returns the inputs of ids (each
+// once) in their order.
+func (db *DB) readInputs(ctx context.Context, q querier, ids []shopguard.Identifier, query string, args ...any) ([]shopguard.ReputationInputs, error) {
+	at := make(map[shopguard.Identifier]int, len(ids))
+	out := make([]shopguard.ReputationInputs, len(ids))
+	for i, id := range ids {
 		at[id] = i
 		out[i].Identifier = id
 	}
-	rows, err := q.QueryContext(ctx, inputsQuery("("+where.String()+")"), args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, db.wrap("score inputs", "reputation inputs", err)
 	}
