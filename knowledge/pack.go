@@ -280,7 +280,7 @@ func (p *Pack) checkSources(file, field string, ids []string) error {
 // and that every cue and playbook has the text that explains its signal.
 func (p *Pack) checkPlaybooks() error {
 	for _, c := range p.Cues {
-		if !c.Negator && p.signals[c.SignalCode()] == nil {
+		if c.Scored() && p.signals[c.SignalCode()] == nil {
 			return &LoadError{File: "cues.yaml", Field: "cues." + c.ID, Msg: fmt.Sprintf("no signal text for %q in signals.yaml", c.SignalCode())}
 		}
 	}
@@ -295,7 +295,7 @@ func (p *Pack) checkPlaybooks() error {
 		for i, r := range pb.Rules {
 			for _, step := range r.Steps() {
 				for _, id := range step {
-					if c := p.cues[id]; c == nil || c.Negator {
+					if c := p.cues[id]; c == nil || !c.Scored() {
 						return &LoadError{File: "playbooks.yaml", Field: field + ".rules." + itoa(i), Msg: fmt.Sprintf("unknown cue %q", id)}
 					}
 				}

@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "9153aa69de17457880472a995e633d84ad0b9d540ca4b779b0ad78d45f231627"
+const builtInSum = "6ccb6d908d9ed7e4f408b80d014b9713279add0fd0d135a293ca7786fbc03b58"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2171,7 +2171,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"ref_url",
 	}},
 }, Cues: []Cue{
-	{ID: "claims_support", Stage: "hook", Weight: 2, ZH: []string{
+	{ID: "claims_support", Stage: "hook", Weight: 2, Unasked: true, ZH: []string{
 		"客服",
 		"售后专员",
 		"理赔专员",
@@ -2217,7 +2217,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"verification team",
 		"trust and safety",
 	}},
-	{ID: "claims_authority", Stage: "hook", Weight: 8, ZH: []string{
+	{ID: "claims_authority", Stage: "hook", Weight: 8, Unasked: true, ZH: []string{
 		"公安局",
 		"派出所",
 		"民警",
@@ -2287,7 +2287,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"federal trade commission",
 		"sheriff",
 	}},
-	{ID: "claims_acquaintance", Stage: "hook", Weight: 5, ZH: []string{
+	{ID: "claims_acquaintance", Stage: "hook", Weight: 5, Unasked: true, ZH: []string{
 		"我是你",
 		"猜猜我是谁",
 		"我换号了",
@@ -3591,7 +3591,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"stay on the line",
 		"stay on the phone",
 	}},
-	{ID: "money_help", Stage: "pretext", Weight: 8, ZH: []string{
+	{ID: "money_help", Stage: "pretext", Weight: 8, Unasked: true, ZH: []string{
 		"帮个忙",
 		"帮我个忙",
 		"周转",
@@ -3981,7 +3981,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"real seller",
 		"real buyer",
 	}},
-	{ID: "unsolicited_problem", Stage: "pretext", Weight: 5, ZH: []string{
+	{ID: "unsolicited_problem", Stage: "pretext", Weight: 5, Unasked: true, ZH: []string{
 		"我们发现您",
 		"我们发现你",
 		"我们注意到您",
@@ -5430,7 +5430,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"vehicle registration",
 		"dvla",
 	}},
-	{ID: "wrong_number", Stage: "hook", Weight: 3, ZH: []string{
+	{ID: "wrong_number", Stage: "hook", Weight: 3, Unasked: true, ZH: []string{
 		"加错人了",
 		"加错了",
 		"发错了",
@@ -6246,6 +6246,40 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"never call* you",
 		"never text* you",
 		"never email* you",
+	}},
+	{ID: "service_answer", Answer: true, ZH: []string{
+		"欢迎致电",
+		"欢迎来电",
+		"感谢您的来电",
+		"感谢来电",
+		"感谢致电",
+		"有什么可以帮",
+		"有什么我可以帮",
+		"有什么能帮",
+		"有什么需要帮",
+		"有什么可以为您",
+		"有什么需要我",
+		"有什么问题我",
+		"有什么问题可以",
+		"有什么问题需要",
+		"请问有什么可以",
+		"请问有什么需要",
+		"需要什么帮助",
+		"欢迎光临",
+		"欢迎咨询",
+	}, EN: []string{
+		"thank you for calling",
+		"thanks for calling",
+		"thank you for contacting",
+		"thanks for contacting",
+		"how can i help",
+		"how may i help",
+		"how can i assist",
+		"how may i assist",
+		"what can i do for you",
+		"what can i help you with",
+		"how can we help",
+		"how may we help",
 	}},
 }, Playbooks: []Playbook{
 	{ID: "fake_customer_service", Rules: []Rule{

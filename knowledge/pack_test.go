@@ -120,6 +120,26 @@ func TestScopeOnlyOnNegators(t *testing.T) {
 	}
 }
 
+// TestAnswerCueChecks checks that an answer cue, like a negator, is not scored (no stage,
+// weight or unasked) and is not both, and that a rule cannot use one.
+func TestAnswerCueChecks(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"cues:\n  - id: x\n    answer: true\n    stage: hook\n    en: [how can i help]\n", "an answer cue has no stage"},
+		{"cues:\n  - id: x\n    answer: true\n    unasked: true\n    en: [how can i help]\n", "an answer cue has no stage"},
+		{"cues:\n  - id: x\n    answer: true\n    negator: true\n    en: [how can i help]\n", "a negator or an answer, not both"},
+		{"cues:\n  - id: x\n    negator: true\n    unasked: true\n    en: [never]\n", "a negator cue has no stage"},
+	} {
+		sub := fstest.MapFS{"cues.yaml": {Data: []byte(c.yaml)}}
+		if _, err := Load(mustEmbedded(t), sub); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Load: got %v, want %q", err, c.want)
+		}
+	}
+	sub := fstest.MapFS{"playbooks.yaml": {Data: []byte("playbooks:\n  - id: phishing\n    rules:\n      - all: [service_answer, link]\n        weight: 30\n    examples:\n      - scam: true\n        text: a\n      - scam: false\n        text: b\n")}}
+	if _, err := Load(mustEmbedded(t), sub); err == nil || !strings.Contains(err.Error(), `unknown cue "service_answer"`) {
+		t.Errorf("Load: got %v, want an unknown cue error for a rule on an answer cue", err)
+	}
+}
+
 func mustEmbedded(tb testing.TB) fs.FS {
 	tb.Helper()
 	sub, err := Embedded()

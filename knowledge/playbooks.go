@@ -49,6 +49,13 @@ var Senders = []string{"me", "them", "platform"}
 // Negatable cue after them to the end of their sentence ("we will never ask for your PIN,
 // your password or a code"). A negator's Except lists the words it hides in without negating
 // (the question "能不能" holds "不能").
+//
+// An Answer cue is not scored either: it is how a service answers a contact the shopper made
+// ("欢迎致电…请问有什么可以帮您", "thank you for calling, how can I help you?"). Opening a
+// conversation (said by the other side at the start of its first message) in which the
+// shopper speaks too, it makes the Unasked cues not count: who the other side says it is, and
+// a problem or a plea it brings, mean something only when it reached out to the shopper, not
+// when the shopper chose whom to call.
 type Cue struct {
 	ID        string   `yaml:"id" json:"id"`
 	Stage     Stage    `yaml:"stage,omitempty" json:"stage,omitempty"`
@@ -57,6 +64,8 @@ type Cue struct {
 	Negatable bool     `yaml:"negatable,omitempty" json:"negatable,omitempty"`
 	Negator   bool     `yaml:"negator,omitempty" json:"negator,omitempty"`
 	Scope     string   `yaml:"scope,omitempty" json:"scope,omitempty"` // a negator's reach: empty for a few words either side, "ahead" for a few words after, "sentence" for the rest of its sentence
+	Answer    bool     `yaml:"answer,omitempty" json:"answer,omitempty"`
+	Unasked   bool     `yaml:"unasked,omitempty" json:"unasked,omitempty"` // counts only when the shopper did not make the contact (see Answer)
 	ZH        []string `yaml:"zh-CN,omitempty" json:"zh-CN,omitempty"`
 	EN        []string `yaml:"en,omitempty" json:"en,omitempty"`
 	Except    []string `yaml:"except,omitempty" json:"except,omitempty"` // longer words a pattern hides in ("一定金额" for "定金"): a hit inside one is dropped
@@ -82,15 +91,23 @@ func (c *Cue) SignalCode() string { return "text." + c.ID }
 
 func (c *Cue) key() string { return c.ID }
 
+// Scored reports whether a hit of the cue counts towards a verdict: every cue but a negator
+// and an answer, which only change how the others count.
+func (c *Cue) Scored() bool { return !c.Negator && !c.Answer }
+
 func (c *Cue) check(errs *fieldErrors) {
 	checkID(c.ID, errs)
 	if strings.Contains(c.ID, ".") {
 		errs.add("id", "a cue id has no dots, got %q", c.ID)
 	}
 	switch {
-	case c.Negator && (c.Stage != "" || c.Weight != 0 || c.Negatable):
-		errs.add("negator", "a negator cue has no stage, weight or negatable")
-	case !c.Negator && !slices.Contains(Stages, c.Stage):
+	case c.Negator && c.Answer:
+		errs.add("answer", "a cue is a negator or an answer, not both")
+	case c.Negator && (c.Stage != "" || c.Weight != 0 || c.Negatable || c.Unasked):
+		errs.add("negator", "a negator cue has no stage, weight, negatable or unasked")
+	case c.Answer && (c.Stage != "" || c.Weight != 0 || c.Negatable || c.Unasked):
+		errs.add("answer", "an answer cue has no stage, weight, negatable or unasked")
+	case c.Scored() && !slices.Contains(Stages, c.Stage):
 		errs.add("stage", "stage is one of hook, pretext, off_platform, request, got %q", c.Stage)
 	}
 	switch {

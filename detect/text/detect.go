@@ -118,6 +118,8 @@ type cue struct {
 	from      uint8
 	negatable bool
 	negator   bool
+	answer    bool // a service answering the shopper's contact (see knowledge.Cue)
+	unasked   bool // counts only when the shopper did not make the contact
 	ahead     bool // a negator that reaches only the words after it
 	sentence  bool // a negator that reaches to the end of its sentence
 }
@@ -151,19 +153,20 @@ type playbook struct {
 
 // Detector finds scam scripts. It is immutable once built and safe for concurrent use.
 type Detector struct {
-	ac        *automaton
-	patterns  []pattern
-	cues      []cue
-	playbooks []playbook
-	gatedBy   []bitSet  // by cue: the playbooks that have it in a rule's smallest step (see judge)
-	phoneCues []int32   // cues with the phone_number finder
-	shortCues []int32   // cues with the short_code finder
-	premCues  []int32   // cues with the premium_number finder
-	linkCues  []int32   // cues with the link finder
-	moneyCues []int32   // cues with the money finder
-	heard     uint8     // the senders some cue counts from
-	maxPat    int32     // the longest pattern, in normalised bytes
-	states    sync.Pool // of *scanState
+	ac         *automaton
+	patterns   []pattern
+	cues       []cue
+	playbooks  []playbook
+	gatedBy    []bitSet  // by cue: the playbooks that have it in a rule's smallest step (see judge)
+	phoneCues  []int32   // cues with the phone_number finder
+	shortCues  []int32   // cues with the short_code finder
+	premCues   []int32   // cues with the premium_number finder
+	linkCues   []int32   // cues with the link finder
+	moneyCues  []int32   // cues with the money finder
+	heard      uint8     // the senders some cue counts from
+	anyUnasked bool      // some cue counts only when the shopper did not make the contact
+	maxPat     int32     // the longest pattern, in normalised bytes
+	states     sync.Pool // of *scanState
 }
 
 // New compiles the cues and playbooks of a pack into a Detector. The precompiled automaton is
@@ -195,11 +198,12 @@ func newDetector(p *knowledge.Pack, compile func(patterns []string) *automaton) 
 			}
 		}
 		d.cues = append(d.cues, cue{id: c.ID, code: c.SignalCode(), stage: slices.Index(knowledge.Stages, c.Stage),
-			weight: c.Weight, from: from, negatable: c.Negatable, negator: c.Negator,
+			weight: c.Weight, from: from, negatable: c.Negatable, negator: c.Negator, answer: c.Answer, unasked: c.Unasked,
 			ahead: c.Scope == knowledge.ScopeAhead, sentence: c.Scope == knowledge.ScopeSentence})
-		if !c.Negator {
+		if c.Scored() {
 			d.heard |= from
 		}
+		d.anyUnasked = d.anyUnasked || c.Unasked
 		for _, f := range c.Detect {
 			switch f {
 			case "phone_number":
@@ -356,6 +360,11 @@ func hitAt(cue, msg int32, buf *normText, text string, start, end int) hit {
 // negationReach is how far (normalised bytes) a negator reaches forward.
 const negationReach = 24
 
+// answerReach is how far (normalised bytes) from the start of a conversation an answer cue is
+// heard: a service's greeting opens its answer ("欢迎致电…，请问有什么可以帮您",
+// "Thank you for calling Acme, my name is Sam, how can I help you?").
+const answerReach = 150
+
 // ScanText reads one message received by the shopper.
 func (d *Detector) ScanText(s string) Result {
 	return d.Scan([]Message{{From: FromThem, Text: s}})
@@ -379,6 +388,10 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 	hits, negs, excs := st.hits[:0], st.negs[:0], st.excs[:0]
 	defer func() { st.hits, st.negs, st.excs = hits, negs, excs }()
 	var urls []URL
+	// answered: the conversation opens with a service's answer (a shopper who answers a call
+	// writes first, and the other side's greeting after it proves nothing); spoke: the shopper
+	// wrote a message.
+	answered, spoke := false, false
 	base, off := st.base[:0], int32(0)
 	size := st.size[:0]
 	defer func() { st.base, st.size = base, size }()
@@ -389,6 +402,7 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 		base = append(base, off)
 		size = append(size, 0)
 		bit := senderBit(m.From)
+		spoke = spoke || bit == bitMe
 		if bit&d.heard == 0 {
 			// No cue counts from this sender (the shopper, with the default pack): only
 			// its links are wanted.
@@ -422,6 +436,8 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 				switch c := &d.cues[ci]; {
 				case c.negator:
 					negs = append(negs, h)
+				case c.answer:
+					answered = answered || mi == 0 && start < answerReach && c.from&bit != 0
 				case c.from&bit != 0:
 					hits = append(hits, h)
 				}
@@ -446,6 +462,9 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 			hits = d.dropNegated(hits, first, negs, excs, buf.b, m.Text)
 		}
 		runeOffsets(hits[first:], m.Text, !buf.invalid)
+	}
+	if answered && spoke && d.anyUnasked {
+		hits = slices.DeleteFunc(hits, func(h hit) bool { return d.cues[h.cue].unasked })
 	}
 	if len(hits) == 0 { // most conversations: not worth judge's frame
 		return lowResult(urls), nil

@@ -745,3 +745,51 @@ func TestLiangIsTwo(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceAnswer checks that a conversation opened by a service answering the shopper
+// ("欢迎致电…请问有什么可以帮您", "thank you for calling…how can I help") does not count who the
+// other side says it is or the problem it names: the shopper chose whom to call. The same
+// words said unasked, or after the shopper answered a call ("喂？", "Hello?"), still count, and
+// a hotline that asks for the screen, a code or a transfer is still flagged.
+func TestServiceAnswer(t *testing.T) {
+	d, _ := mustDetector(t)
+	conv := func(texts ...string) []Message {
+		var ms []Message
+		for _, s := range texts {
+			from := FromThem
+			if rest, ok := strings.CutPrefix(s, "me:"); ok {
+				from, s = FromMe, rest
+			}
+			ms = append(ms, Message{From: from, Text: s})
+		}
+		return ms
+	}
+	for _, c := range []struct {
+		name string
+		msgs []Message
+		low  bool
+	}{
+		{"zh answered", conv("欢迎致电安康养老服务中心，我是您的专属顾问小周，请问有什么可以帮您？", "me:我爸上个月住院了，想问问医药费怎么报销。",
+			"好的，住院的医药费可以报销一部分，您准备好发票和出院小结，到社保中心窗口办理就可以。"), true},
+		{"zh unasked", conv("我是您的专属顾问小周，您爸上个月住院了，医药费可以报销一部分。", "me:是吗？怎么办理？",
+			"您准备好发票和出院小结，到社保中心窗口办理就可以。"), false},
+		{"zh after the shopper answered", conv("me:喂？", "您好，请问有什么可以帮您？我是您的专属顾问小周，您爸上个月住院了，医药费可以报销一部分。",
+			"me:怎么办理？", "您准备好发票和出院小结，到社保中心窗口办理就可以。"), false},
+		{"zh answered alone, no shopper", conv("欢迎致电安康养老服务中心，请问有什么可以帮您？我是您的专属顾问小周，您爸上个月住院了，医药费可以报销一部分。"), false},
+		{"zh hotline that asks for the screen", conv("欢迎致电快购平台客服，请问有什么可以帮您？", "me:我想退一个订单。",
+			"好的，退款需要您下载一个会议软件，打开屏幕共享，再把余额转到我们的安全账户。"), false},
+		{"en answered", conv("Thank you for calling Riverside Energy customer service, how can I help you today?", "me:My bill this month is twice what it normally is.",
+			"Let me check. Our records show the meter reading was entered by mistake, so you were charged twice. I'll correct it and the difference comes off your next bill."), true},
+		{"en unasked", conv("Hello, this is Riverside Energy customer service. Our records show the meter reading was entered by mistake, so you were charged twice.",
+			"me:Oh, what now?", "I'll correct it and the difference comes off your next bill."), false},
+		{"en after the shopper answered", conv("me:Hello?", "Hello, how can I help you? This is Riverside Energy customer service. Our records show the meter reading was entered by mistake, so you were charged twice.",
+			"me:Oh, what now?", "I'll correct it and the difference comes off your next bill."), false},
+		{"en hotline that asks for the screen", conv("Thank you for calling QuickBuy support, how can I help you?", "me:I want a refund for my order.",
+			"Sure. Install the remote support app so I can access your device, then move your balance to the safe account I give you."), false},
+	} {
+		r := d.Scan(c.msgs)
+		if got := r.Risk == shopguard.RiskLow; got != c.low {
+			t.Errorf("%s: got %s %d %v; cues %v", c.name, r.Risk, r.Score, r.Types, cueIDs(r))
+		}
+	}
+}
