@@ -57,14 +57,14 @@ func identifierLocks(ids []shopguard.Identifier) []int32 {
 	return slices.Compact(keys)
 }
 
-// lockIdentifiers takes the locks of ids for tx (Dialect.LockIdentifiers): what tx reads
-// after it includes every write to those identifiers' reputations committed before, and a
-// write to one of them that comes after waits for tx to end.
-func (db *DB) lockIdentifiers(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier) error {
-	if db.Dialect.LockIdentifiers == "" || len(ids) == 0 {
+// lockIdentifiers takes the locks keys (identifierLocks) for tx (Dialect.LockIdentifiers):
+// what tx reads after it includes every write to those identifiers' reputations committed
+// before, and a write to one of them that comes after waits for tx to end.
+func (db *DB) lockIdentifiers(ctx context.Context, tx *sql.Tx, keys []int32) error {
+	if db.Dialect.LockIdentifiers == "" || len(keys) == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, db.Dialect.LockIdentifiers, identifierLocks(ids)); err != nil {
+	if _, err := tx.ExecContext(ctx, db.Dialect.LockIdentifiers, keys); err != nil {
 		return fmt.Errorf("lock the identifiers: %w", err)
 	}
 	return nil
@@ -88,7 +88,7 @@ func (db *DB) ScoreChanges(ctx context.Context, through int64, score shopguard.S
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		if err := db.lockIdentifiers(ctx, tx, ids); err != nil {
+		if err := db.lockIdentifiers(ctx, tx, identifierLocks(ids)); err != nil {
 			return err
 		}
 		// what another node scored while this one waited for the locks (the changes up to
@@ -96,7 +96,7 @@ func (db *DB) ScoreChanges(ctx context.Context, through int64, score shopguard.S
 		if ids, err = unscored(); err != nil || len(ids) == 0 {
 			return err
 		}
-		if err := db.scoreAll(ctx, tx, ids, score); err != nil {
+		if err := db.scoreAll(ctx, tx, ids, score, false); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE changes SET scored = TRUE WHERE NOT scored AND seq > 0 AND seq <= $1`, through); err != nil {
@@ -123,12 +123,30 @@ func scanIdentifiers(rows *sql.Rows) ([]shopguard.Identifier, error) {
 }
 
 // scoreAll computes the reputation of each identifier (once each) from what tx reads, and
-// stores it.
-func (db *DB) scoreAll(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, score shopguard.ScoreFunc) error {
+// stores it. With lock, it first takes the identifiers' locks (lockIdentifiers): where the
+// dialect has LockedInputs, in the statement that reads the first inputsPerQuery
+// identifiers' inputs, one round trip fewer under the locks.
+func (db *DB) scoreAll(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, score shopguard.ScoreFunc, lock bool) error {
 	ids = uniqueIdentifiers(ids)
+	var keys []int32 // the locks still to take
+	if lock {
+		keys = identifierLocks(ids)
+	}
+	if db.Dialect.LockedInputs == "" {
+		if err := db.lockIdentifiers(ctx, tx, keys); err != nil {
+			return err
+		}
+	}
 	for rest := ids; len(rest) > 0; {
 		n := min(len(rest), inputsPerQuery)
-		ins, err := db.inputsOf(ctx, tx, rest[:n])
+		var ins []shopguard.ReputationInputs
+		var err error
+		if db.Dialect.LockedInputs != "" {
+			ins, err = db.lockedInputsOf(ctx, tx, keys, rest[:n])
+			keys = nil
+		} else {
+			ins, err = db.inputsOf(ctx, tx, rest[:n])
+		}
 		if err != nil {
 			return err
 		}
@@ -177,7 +195,8 @@ const (
 // inputsQuery reads everything the reputations of some identifiers are computed from, in one
 // statement: the reports naming them (only what scoring reads), their feedback, appeals and
 // imported indicators, as rows of one shape (source, kind, value, six integers, six texts;
-// see scanInputs for which column holds what), in each source's order of id. where is the
+// see scanInputs for which column holds what), in each source's order of id. PostgreSQL's
+// locked_inputs (migration 0100, Dialect.LockedInputs) reads the same rows, in the same order. where is the
 // condition on kind and value, the same in every part (in the first, report_identifiers' are
 // the only columns of those names). The first part's NULLs are cast: PostgreSQL resolves the
 // columns' types part by part.
@@ -209,19 +228,18 @@ func (db *DB) inputsOf(ctx context.Context, q querier, ids []shopguard.Identifie
 	return db.readInputs(ctx, q, ids, inputsQuery("("+where.String()+")"), args...)
 }
 
-// lockedInputsQuery is inputsQuery for the identifiers whose kinds and values are the arrays
-// $1 and $2, the read Dialect.LockedInputs runs.
-var lockedInputsQuery = inputsQuery(`(kind, value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`)
-
-// lockedInputsOf takes the locks of ids (each once, at most inputsPerQuery) for tx and reads
-// what their reputations are computed from, in one round trip (Dialect.LockedInputs), and
-// returns them in the order of ids.
-func (db *DB) lockedInputsOf(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier) ([]shopguard.ReputationInputs, error) {
+// lockedInputsOf takes the locks keys (none when empty) for tx and then reads what the
+// reputations of ids (each once, at most inputsPerQuery) are computed from, in one round
+// trip (Dialect.LockedInputs), and returns them in the order of ids.
+func (db *DB) lockedInputsOf(ctx context.Context, tx *sql.Tx, keys []int32, ids []shopguard.Identifier) ([]shopguard.ReputationInputs, error) {
 	kinds, values := make([]string, len(ids)), make([]string, len(ids))
 	for i, id := range ids {
 		kinds[i], values[i] = string(id.Kind), id.Value
 	}
-	return db.readInputs(ctx, tx, ids, db.Dialect.LockedInputs, identifierLocks(ids), lockedInputsQuery, kinds, values)
+	if keys == nil {
+		keys = []int32{}
+	}
+	return db.readInputs(ctx, tx, ids, db.Dialect.LockedInputs, keys, kinds, values)
 }
 
 // readInputs runs query, whose rows are inputsQuery's, and returns the inputs of ids (each

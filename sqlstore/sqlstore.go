@@ -32,12 +32,12 @@ type Dialect struct {
 	// while writes to other identifiers go on at once ("" where writes are serial already,
 	// as on SQLite).
 	LockIdentifiers string
-	// LockedInputs, where set, does what LockIdentifiers and then the read of the
-	// identifiers' reputation inputs do, in one round trip: with the lock keys as $1, the
-	// read as $2 and its arguments, the identifiers' kinds and values as text arrays, as $3
-	// and $4 (the read's $1 and $2), it takes the locks and then runs the read on a snapshot
-	// taken once they are held, returning its rows. A write then holds the locks for one
-	// round trip fewer ("" for two statements).
+	// LockedInputs, where set, takes the lock keys $1 (an integer array, ascending; empty
+	// for none) as LockIdentifiers does, and then reads what the reputations of the
+	// identifiers whose kinds and values are the text arrays $2 and $3 are computed from (the
+	// rows of inputsQuery, in its order) on a snapshot taken once the locks are held: a write
+	// holds the locks for one round trip fewer than with LockIdentifiers and then the read
+	// ("" for those two statements).
 	LockedInputs string
 	// NumberChanges is run before the change sequence is read, to number the changes
 	// committed since the last time ("" where a change is numbered as it is written, as on
