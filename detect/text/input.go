@@ -3,7 +3,6 @@ package text
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -87,7 +86,9 @@ func (s *inputScanner) str() (string, bool) {
 
 // key reads an object's key and the colon after it: plain ASCII without escapes only, so
 // that it matches a field as encoding/json would only when it is the field's name exactly
-// (fold reports a key that matches one of names in another case).
+// (a key that matches one of names, lower-case ASCII, in another case is left to
+// encoding/json). It returns the name the key is, or "" for a key that is none of names,
+// without making a string of it.
 func (s *inputScanner) key(names ...string) (key string, ok bool) {
 	if s.peek() != '"' {
 		return "", false
@@ -102,9 +103,10 @@ func (s *inputScanner) key(names ...string) (key string, ok bool) {
 			return "", false
 		}
 	}
-	key = string(raw)
 	for _, n := range names {
-		if key != n && strings.EqualFold(key, n) {
+		if string(raw) == n {
+			key = n
+		} else if asciiFold(raw, n) {
 			return "", false
 		}
 	}
@@ -113,6 +115,22 @@ func (s *inputScanner) key(names ...string) (key string, ok bool) {
 	}
 	s.i++
 	return key, true
+}
+
+// asciiFold reports whether the ASCII bytes b are the lower-case ASCII name n in some case.
+func asciiFold(b []byte, n string) bool {
+	if len(b) != len(n) {
+		return false
+	}
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != n[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // skip moves past a value of any kind.

@@ -31,6 +31,21 @@ var inputSeeds = []string{
 	`{"messages":[{"From":"me","text":"b"}]}`, `{"messages":[{"from":"me","text":"b","x":{"y":[]},"z":1}]}`,
 	`{}`, `[1,2]`, `"text"`, `{"id":"a"}`, `{"\u0074ext":"escaped key"}`, `{"tеxt":"cyrillic e"}`, `{"":1,"text":"k"}`,
 	`{"x":123,"text":"after a number"}`, `{"x": false ,"text":"after false"}`, `{"text":"   "}`,
+	`{"ID":"upper","text":"x"}`, `{"tExT":"mixed"}`, `{"texts":"longer","text":"t"}`, `{"tex":"shorter","text":"t"}`,
+	`{"messages":[{"FROM":"me","Time":"1","text":"x"}]}`,
+}
+
+// TestParseValidInputAllocations holds a batch line of the usual shape to two allocations,
+// its id and its text: the keys are matched without making strings of them.
+func TestParseValidInputAllocations(t *testing.T) {
+	line := []byte(`{"id": "r-1", "text": "Your parcel is held, pay the fee at https://example.test", "label": "scam", "type": "parcel", "source": "the project's words"}`)
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := ParseValidInput(line); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 2 {
+		t.Errorf("ParseValidInput made %v allocations, want at most 2", n)
+	}
 }
 
 func TestParseValidInput(t *testing.T) {
