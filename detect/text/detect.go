@@ -170,8 +170,8 @@ type Detector struct {
 }
 
 // New compiles the cues and playbooks of a pack into a Detector. The precompiled automaton is
-// decoded on another goroutine while the pack's patterns are gathered (each about a third of
-// New's time), and used when it was compiled from those patterns.
+// decoded on another goroutine while the cues, their patterns (precompiled too, see
+// patternsOf) and the playbooks are read, and used when it was compiled from those patterns.
 func New(p *knowledge.Pack) (*Detector, error) {
 	pre := make(chan *automaton, 1)
 	go func() { pre <- decodePrecompiled() }()
@@ -185,8 +185,6 @@ func newDetector(p *knowledge.Pack, compile func(patterns []string) *automaton) 
 		return &scanState{seen: newBitSet(len(d.cues)), tried: newBitSet(len(d.playbooks))}
 	}
 	cueIdx := map[string]int32{}
-	var texts []string
-	patIdx := map[string]int{}
 	for _, c := range p.Cues {
 		ci := int32(len(d.cues))
 		cueIdx[c.ID] = ci
@@ -218,16 +216,10 @@ func newDetector(p *knowledge.Pack, compile func(patterns []string) *automaton) 
 				d.moneyCues = append(d.moneyCues, ci)
 			}
 		}
-		for _, raw := range append(append([]string(nil), c.ZH...), c.EN...) {
-			if err := d.addPattern(raw, ci, false, patIdx, &texts); err != nil {
-				return nil, fmt.Errorf("text: cue %s: %w", c.ID, err)
-			}
-		}
-		for _, raw := range c.Except {
-			if err := d.addPattern(raw, ci, true, patIdx, &texts); err != nil {
-				return nil, fmt.Errorf("text: cue %s: %w", c.ID, err)
-			}
-		}
+	}
+	texts, err := d.patternsOf(p)
+	if err != nil {
+		return nil, err
 	}
 	d.gatedBy = make([]bitSet, len(d.cues))
 	for ci := range d.gatedBy {
@@ -269,6 +261,38 @@ func newDetector(p *knowledge.Pack, compile func(patterns []string) *automaton) 
 	}
 	d.ac = compile(texts)
 	return d, nil
+}
+
+// patternsOf fills d.patterns with the patterns of p's cues and returns their normalised
+// texts: decoded from data/patterns.bin when p's cues are those it was compiled from (the
+// embedded pack's, or an operator's pack that adds no cue), else compiled.
+func (d *Detector) patternsOf(p *knowledge.Pack) ([]string, error) {
+	if pats, texts, ok := precompiledPatterns(cuesKey(p)); ok {
+		d.patterns = pats
+		return texts, nil
+	}
+	return d.compilePatterns(p)
+}
+
+// compilePatterns compiles the patterns of p's cues into d.patterns, a cue's index being its
+// place in p.Cues, and returns their normalised texts.
+func (d *Detector) compilePatterns(p *knowledge.Pack) ([]string, error) {
+	var texts []string
+	patIdx := map[string]int{}
+	for i, c := range p.Cues {
+		ci := int32(i)
+		for _, raw := range append(append([]string(nil), c.ZH...), c.EN...) {
+			if err := d.addPattern(raw, ci, false, patIdx, &texts); err != nil {
+				return nil, fmt.Errorf("text: cue %s: %w", c.ID, err)
+			}
+		}
+		for _, raw := range c.Except {
+			if err := d.addPattern(raw, ci, true, patIdx, &texts); err != nil {
+				return nil, fmt.Errorf("text: cue %s: %w", c.ID, err)
+			}
+		}
+	}
+	return texts, nil
 }
 
 // addPattern compiles one pattern of cue ci (an exception of it when except), with every

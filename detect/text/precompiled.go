@@ -5,6 +5,8 @@ import (
 	_ "embed" // the precompiled automaton
 	"encoding/binary"
 	"unsafe"
+
+	"github.com/shopguard/shopguard/knowledge"
 )
 
 // The automaton of the embedded pack's patterns is compiled ahead, by go generate, into
@@ -18,6 +20,154 @@ import (
 
 //go:embed data/automaton.bin
 var precompiled []byte
+
+// The patterns of the embedded pack's cues, normalised and with every spelling of their
+// aliases (compilePatterns, the rest of New's time), are compiled ahead too, into
+// data/patterns.bin, keyed by the SHA-256 of the cues' raw patterns (cuesKey). The file holds
+// what the code that compiles them made of them: TestPrecompiledFresh fails when it is not
+// what this code makes of the embedded pack.
+
+//go:embed data/patterns.bin
+var precompiledPats []byte
+
+// patternsMagic starts encoded patterns; the number changes with the encoding.
+const patternsMagic = "SGPT1"
+
+// cuesKey returns the SHA-256 of the raw patterns of p's cues, cue by cue: the number of
+// cues, then for each its patterns (zh and en) and its exceptions, each list with its length
+// and each pattern with its length.
+func cuesKey(p *knowledge.Pack) [sha256.Size]byte {
+	h := sha256.New()
+	var b []byte
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(p.Cues)))
+	for _, c := range p.Cues {
+		for _, list := range [...][]string{c.ZH, c.EN, c.Except} {
+			b = binary.LittleEndian.AppendUint32(b, uint32(len(list)))
+			for _, s := range list {
+				b = binary.LittleEndian.AppendUint32(b, uint32(len(s)))
+				b = append(b, s...)
+			}
+		}
+		if len(b) > 32<<10 {
+			h.Write(b)
+			b = b[:0]
+		}
+	}
+	h.Write(b)
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	return key
+}
+
+// Each pattern's flags in the encoding, in the order appendPatterns sets them.
+const (
+	patStartBound = 1 << iota
+	patEndBound
+	patWholeStart
+	patWholeEnd
+)
+
+// appendPatterns appends patterns and their texts, compiled from cues of key, to b: the magic,
+// the key, then little-endian 32-bit numbers (the number of patterns, then for each its
+// text's length, its flags, and the number and indexes of its cues and of its exceptions),
+// then the texts one after the other.
+func appendPatterns(b []byte, key [sha256.Size]byte, patterns []pattern, texts []string) []byte {
+	b = append(b, patternsMagic...)
+	b = append(b, key[:]...)
+	u32 := binary.LittleEndian.AppendUint32
+	b = u32(b, uint32(len(patterns)))
+	for i, p := range patterns {
+		var flags uint32
+		for bit, on := range [...]bool{p.startBound, p.endBound, p.wholeStart, p.wholeEnd} {
+			if on {
+				flags |= 1 << bit
+			}
+		}
+		b = u32(u32(b, uint32(len(texts[i]))), flags)
+		for _, list := range [2][]int32{p.cues, p.excepts} {
+			b = u32(b, uint32(len(list)))
+			for _, ci := range list {
+				b = u32(b, uint32(ci))
+			}
+		}
+	}
+	for _, t := range texts {
+		b = append(b, t...)
+	}
+	return b
+}
+
+// precompiledPatterns decodes data/patterns.bin when it was compiled from cues of key.
+func precompiledPatterns(key [sha256.Size]byte) ([]pattern, []string, bool) {
+	return decodePatterns(precompiledPats, key)
+}
+
+// decodePatterns decodes what appendPatterns wrote, if it was compiled from cues of key and
+// is whole. The patterns' cue lists share one array, and their texts one string.
+func decodePatterns(data []byte, key [sha256.Size]byte) ([]pattern, []string, bool) {
+	head := len(patternsMagic) + len(key)
+	if len(data) < head+4 || string(data[:len(patternsMagic)]) != patternsMagic || string(data[len(patternsMagic):head]) != string(key[:]) {
+		return nil, nil, false
+	}
+	data = data[head:]
+	bad := false
+	next := func() int {
+		if len(data) < 4 {
+			bad = true
+			return 0
+		}
+		v := binary.LittleEndian.Uint32(data)
+		data = data[4:]
+		return int(v)
+	}
+	n := next()
+	if n > len(data)/16 { // each pattern takes at least 16 bytes
+		return nil, nil, false
+	}
+	patterns := make([]pattern, n)
+	lens := make([]int, n)
+	refs := make([]int32, 0, len(data)/4)
+	at := make([][2]int, n) // by pattern and list: where its indexes start in refs
+	for i := range patterns {
+		lens[i] = next()
+		flags := next()
+		patterns[i] = pattern{n: lens[i], startBound: flags&patStartBound != 0, endBound: flags&patEndBound != 0,
+			wholeStart: flags&patWholeStart != 0, wholeEnd: flags&patWholeEnd != 0}
+		for l := range 2 {
+			at[i][l] = len(refs)
+			for k := next(); k > 0 && !bad; k-- {
+				refs = append(refs, int32(next()))
+			}
+		}
+		if bad {
+			return nil, nil, false
+		}
+	}
+	for i := range patterns {
+		end := len(refs)
+		if i+1 < n {
+			end = at[i+1][0]
+		}
+		if c := refs[at[i][0]:at[i][1]:at[i][1]]; len(c) > 0 {
+			patterns[i].cues = c
+		}
+		if e := refs[at[i][1]:end:end]; len(e) > 0 {
+			patterns[i].excepts = e
+		}
+	}
+	all := string(data)
+	texts := make([]string, n)
+	for i, l := range lens {
+		if l > len(all) {
+			return nil, nil, false
+		}
+		texts[i], all = all[:l], all[l:]
+	}
+	if all != "" {
+		return nil, nil, false
+	}
+	return patterns, texts, true
+}
 
 // tablesMagic starts an encoded automaton; the number changes with the encoding.
 const tablesMagic = "SGAC2"

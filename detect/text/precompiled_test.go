@@ -4,30 +4,54 @@ import (
 	"flag"
 	"os"
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/shopguard/shopguard/knowledge"
 )
 
-var update = flag.Bool("update", false, "rewrite data/automaton.bin from the embedded pack")
+var update = flag.Bool("update", false, "rewrite data/automaton.bin and data/patterns.bin from the embedded pack")
 
 // TestPrecompiledFresh checks that data/automaton.bin is the automaton this code compiles
-// from the embedded pack's patterns, and that it decodes to that automaton; with -update (go
-// generate ./detect/text) it rewrites the file.
+// from the embedded pack's patterns and data/patterns.bin the patterns it compiles from its
+// cues, and that they decode to them; with -update (go generate ./detect/text) it rewrites
+// the files.
 func TestPrecompiledFresh(t *testing.T) {
 	_, p := mustDetector(t)
-	var fresh *automaton
-	var key [32]byte
-	if _, err := newDetector(p, func(patterns []string) *automaton {
-		fresh, key = newAutomaton(patterns), patternsKey(patterns)
-		return fresh
-	}); err != nil {
+	compiled := &Detector{}
+	texts, err := compiled.compilePatterns(p)
+	if err != nil {
 		t.Fatal(err)
 	}
+	fresh, key := newAutomaton(texts), patternsKey(texts)
 	want := fresh.appendEncoded(nil, key)
+	wantPats := appendPatterns(nil, cuesKey(p), compiled.patterns, texts)
 	if *update {
 		if err := os.WriteFile("data/automaton.bin", want, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		if err := os.WriteFile("data/patterns.bin", wantPats, 0o644); err != nil {
+			t.Fatal(err)
+		}
 		return
+	}
+	if string(precompiledPats) != string(wantPats) {
+		t.Fatal("data/patterns.bin is not the patterns of the embedded pack's cues: run go generate ./detect/text")
+	}
+	pats, gotTexts, ok := precompiledPatterns(cuesKey(p))
+	if !ok || !reflect.DeepEqual(pats, compiled.patterns) || !reflect.DeepEqual(gotTexts, texts) {
+		t.Fatalf("data/patterns.bin decodes (%v) to other patterns than it was made from", ok)
+	}
+	for cut := range len(precompiledPats) {
+		if _, _, ok := decodePatterns(precompiledPats[:cut], cuesKey(p)); ok {
+			t.Fatalf("patterns cut to %d bytes were decoded", cut)
+		}
+		if cut > 2000 {
+			break
+		}
+	}
+	if _, _, ok := decodePatterns(precompiledPats[:len(precompiledPats)-1], cuesKey(p)); ok {
+		t.Error("cut patterns were decoded")
 	}
 	if string(precompiled) != string(want) {
 		t.Fatal("data/automaton.bin is not the automaton of the embedded pack's patterns: run go generate ./detect/text")
@@ -99,5 +123,52 @@ func TestPrecompiledOr(t *testing.T) {
 	}
 	if got := precompiledOr(nil, patterns); got == nil || !reflect.DeepEqual(got, pre) {
 		t.Error("without a decoded automaton, the patterns did not get their own")
+	}
+}
+
+// TestPrecompiledPatterns: a detector of the embedded pack takes its patterns from
+// data/patterns.bin, without compiling them (a few hundred allocations, not the tens of
+// thousands of compiling), and finds what a detector that compiled them finds; a pack whose
+// cues differ in any pattern gets its own.
+func TestPrecompiledPatterns(t *testing.T) {
+	det, p := mustDetector(t)
+	compiled, err := newDetector(p, newAutomaton)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Detector{}
+	if _, err := want.compilePatterns(p); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(det.patterns, want.patterns) || !reflect.DeepEqual(det.ac, compiled.ac) {
+		t.Fatal("the precompiled patterns differ from the compiled ones")
+	}
+	if n := testing.AllocsPerRun(3, func() {
+		if _, err := New(p); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 5000 {
+		t.Errorf("New made %v allocations: the patterns were compiled", n)
+	}
+	for _, change := range []func(c *knowledge.Cue){
+		func(c *knowledge.Cue) { c.ZH = append(c.ZH[:len(c.ZH):len(c.ZH)], "定金定金") },
+		func(c *knowledge.Cue) {
+			c.EN, c.Except = c.EN[:len(c.EN)-1], append(c.Except[:len(c.Except):len(c.Except)], c.EN[len(c.EN)-1])
+		},
+	} {
+		other := knowledge.Pack{Cues: slices.Clone(p.Cues), Playbooks: p.Playbooks}
+		i := slices.IndexFunc(other.Cues, func(c knowledge.Cue) bool { return len(c.ZH) > 0 && len(c.EN) > 0 })
+		change(&other.Cues[i])
+		got, err := New(&other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := &Detector{}
+		if _, err := want.compilePatterns(&other); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.patterns, want.patterns) {
+			t.Errorf("cue %s changed: the detector kept the precompiled patterns", other.Cues[i].ID)
+		}
 	}
 }
