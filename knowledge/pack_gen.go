@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "6ccb6d908d9ed7e4f408b80d014b9713279add0fd0d135a293ca7786fbc03b58"
+const builtInSum = "967536cf6beecc3eda3c3799777fc2df05fee0331b52e7fca6b31d3df6574406"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2904,6 +2904,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"mentor",
 		"investment advisor",
 		"investment adviser",
+	}, Except: []string{
+		"交易所产生",
+		"交易所得",
+		"交易所需",
+		"交易所涉及",
+		"交易所用",
 	}},
 	{ID: "refund_lure", Stage: "hook", Weight: 2, ZH: []string{
 		"退款",
@@ -6549,6 +6555,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"urgency|account_abnormal",
 		}, Near: 400, Weight: 35},
 		{All: []string{
+			"asks_card|asks_code",
+			"click_link",
+		}, Near: 300, Weight: 35},
+		{All: []string{
 			"account_abnormal",
 			"click_link|call_number|contact_number|link|personal_info|asks_card|asks_password|asks_code|fee_unfreeze",
 		}, Near: 400, Weight: 40},
@@ -6595,6 +6605,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"account_abnormal|membership_charge|refund_lure|parcel_problem|toll_fine|investigation|claims_authority|unsolicited_problem|credit_threat|prize_lure",
 		}, Near: 400, Weight: 35},
 	}, Examples: []Example{
+		{Text: "买家说货款已经付了，让我点这个链接填写银行卡号和验证码才能收到钱。", Scam: true},
 		{Text: "老同学，这是我们上次聚会的照片，你看看有没有你：http://t.cn/Ab3x", Scam: true},
 		{Text: "Hey, is this you in the video? lol http://vid-share.example.top/v", Scam: true},
 		{Text: "聚会的照片我已经放到班级群相册里了，大家自己去群里看。"},
@@ -6741,6 +6752,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "老师带单稳赚不赔，高收益理财平台，下载APP注册后充值即可跟单。", Scam: true},
 		{Text: "Guaranteed returns of 30% a week on our crypto investment. Add me on WhatsApp and I'll set up your trading platform.", Scam: true},
 		{Text: "理财有风险，投资需谨慎，请通过持牌机构办理业务。"},
+		{Text: "您的储蓄卡今日在ATM发生一笔取款，本次交易所产生的手续费为2元。"},
 		{Text: "这个项目躺赚，交三千入门费成为会员，发展下线还有团队奖励，拉的人越多分红越多。", Scam: true},
 		{Text: "老师有内部计划，跟着倍投稳赢，先在平台充值五千，回血很快。", Scam: true},
 		{Text: "我们招代理，零成本开店一件代发，先交两千代理费拿授权，转到这个卡上就行。", Scam: true},
