@@ -226,7 +226,8 @@ func acting(r text.Result, n int) []bool {
 // of them is some 60,000) reaches it.
 const MaxJudgedLinks = 1000
 
-// linkSignals judges each link of r in its message and returns the signals of the worst
+// linkSignals judges each link of r in its message (not one in words its sender did not write,
+// text.URL.Others) and returns the signals of the worst
 // link of every site whose verdict is medium or high, or that shows any sign in a message
 // asking the reader to act, adding its scam types to types, and the number of places of links
 // left unjudged past MaxJudgedLinks. A link written again in the same message is judged once:
@@ -253,6 +254,9 @@ func (c Checks) linkSignals(ctx context.Context, msgs []text.Message, r text.Res
 	for _, u := range urls {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
+		}
+		if u.Others() {
+			continue
 		}
 		v, ok := done[place{u.Message, u.URL}]
 		if !ok {

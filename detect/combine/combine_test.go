@@ -409,3 +409,31 @@ func TestScanJudgesAThousandLinks(t *testing.T) {
 		t.Errorf("two links: %d unchecked", r.LinksUnchecked)
 	}
 }
+
+// TestLinksInOthersWordsNotJudged checks that a link in words the sender did not write (a line
+// quoted from an earlier message, a mailing list's footer) is not judged against the sender,
+// while the same link in the sender's own words is, and a short note above a quoted link
+// ("is this real?") still has it judged.
+func TestLinksInOthersWordsNotJudged(t *testing.T) {
+	c, _ := checks(t, nil)
+	own := strings.Repeat("I set up the mirror last week and the packages install cleanly on both of my machines. ", 3)
+	footer := "\n_______________________________________________\nPackagers mailing list\nhttp://192.0.2.7/mailman/listinfo/packagers\n"
+	quoted := "\n> my old mirror is at http://192.0.2.7/pub/\n"
+	for _, tc := range []struct {
+		name, text string
+		judged     bool
+	}{
+		{"en list footer", own + footer, false},
+		{"en quoted line", own + quoted, false},
+		{"en own words", own + "\nThe mirror is at http://192.0.2.7/pub/\n", true},
+		{"en short note above a quoted link", "is this real?\n" + quoted, true},
+		{"zh list footer", strings.Repeat("我上周搭好了镜像，两台机器上安装都很顺利，大家可以试试。", 4) + footer, false},
+		{"zh quoted line", strings.Repeat("我上周搭好了镜像，两台机器上安装都很顺利，大家可以试试。", 4) + "\n> 我原来的镜像在 http://192.0.2.7/pub/\n", false},
+	} {
+		r := c.Scan([]text.Message{{From: text.FromThem, Text: tc.text}})
+		_, got := find(r.Signals, link.CodeRawIP)
+		if got != tc.judged {
+			t.Errorf("%s: raw IP judged %v, want %v; %s %d %v", tc.name, got, tc.judged, r.Risk, r.Score, r.Signals)
+		}
+	}
+}

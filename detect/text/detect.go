@@ -480,6 +480,9 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 		}
 		if o := findOthersWords(m.Text); o.any() {
 			hits = hits[:first+len(slices.DeleteFunc(hits[first:], func(h hit) bool { return o.has(h.bs) }))]
+			for i := range found {
+				found[i].others = o.has(found[i].bs)
+			}
 		}
 		slices.SortStableFunc(hits[first:], func(a, b hit) int { return int(a.ns - b.ns) })
 		if len(negs) > 0 || len(excs) > 0 {

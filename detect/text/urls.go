@@ -13,7 +13,14 @@ type URL struct {
 	Start   int    `json:"start"`
 	End     int    `json:"end"`
 	bs, be  int32  // byte offsets
+	others  bool   // in words the sender did not write (see Others)
 }
+
+// Others reports whether the link lies in words the sender of its message did not write: a
+// line quoted from an earlier message or a mailing list's footer (see findOthersWords). Its
+// cues do not count, and the link check does not judge it: the list's own archive or a link
+// someone else sent is no sign against the sender.
+func (u URL) Others() bool { return u.others }
 
 // commonTLDs are the endings that make a bare word with dots a link ("dwz.cn/abc").
 var commonTLDs = map[string]bool{
