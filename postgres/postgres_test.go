@@ -238,6 +238,11 @@ func TestScoringReadsInTheLockStatement(t *testing.T) {
 	if r, err := db.ReputationOf(ctx, id); err != nil || r.Reports != 2 {
 		t.Fatalf("reputation = %+v, %v; want both reports, the one committed while the second waited included", r, err)
 	}
+	// and the read is not planned again at every call, under the locks (migration 0120)
+	var config string
+	if err := db.Read.QueryRowContext(ctx, `SELECT array_to_string(proconfig, ',') FROM pg_proc WHERE oid = 'locked_inputs'::regproc`).Scan(&config); err != nil || config != "plan_cache_mode=force_generic_plan" {
+		t.Errorf("locked_inputs' settings = %q, %v; want its cached generic plan forced", config, err)
+	}
 }
 
 // A write's notification is sent after its commit without the write waiting for it, and
