@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/shopguard/shopguard/knowledge"
 )
@@ -170,5 +171,24 @@ func TestPrecompiledPatterns(t *testing.T) {
 		if !reflect.DeepEqual(got.patterns, want.patterns) {
 			t.Errorf("cue %s changed: the detector kept the precompiled patterns", other.Cues[i].ID)
 		}
+	}
+}
+
+// TestPrecompiledInPlace: on a little-endian machine the embedded automaton's table and
+// outputs are read where the binary holds them, not copied.
+func TestPrecompiledInPlace(t *testing.T) {
+	if !littleEndian {
+		t.Skip("big-endian: the table is decoded into new memory")
+	}
+	a := decodePrecompiled()
+	if a == nil {
+		t.Fatal("the precompiled automaton did not decode")
+	}
+	within := func(p unsafe.Pointer) bool {
+		lo := uintptr(unsafe.Pointer(unsafe.SliceData(precompiled)))
+		return uintptr(p) >= lo && uintptr(p) < lo+uintptr(len(precompiled))
+	}
+	if !within(unsafe.Pointer(unsafe.SliceData(a.delta16))) || !within(unsafe.Pointer(unsafe.SliceData(a.outStart))) || !within(unsafe.Pointer(unsafe.SliceData(a.outs))) {
+		t.Error("the embedded automaton was copied")
 	}
 }
