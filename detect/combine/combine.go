@@ -302,7 +302,8 @@ type linkVerdict struct {
 }
 
 // judgeLink judges link u in its message (act and told say, by message, whether the text
-// detector found a request and a story in it).
+// detector found a request and a story in it). In prose (minProse) that tells no story and
+// asks nothing, a link whose only signs are of its shape (shapeOnly) is of no concern.
 func (c Checks) judgeLink(msgs []text.Message, u text.URL, act, told []bool) (v linkVerdict) {
 	l, err := link.Parse(u.URL)
 	if err != nil {
@@ -313,6 +314,9 @@ func (c Checks) judgeLink(msgs []text.Message, u text.URL, act, told []bool) (v 
 		if s, ok := c.Links.NotSender(msgs[u.Message].Text, l, act[u.Message]); ok {
 			as = shopguard.Assess(append(slices.Clone(as.Signals), s), appendOnce(as.ScamTypes, link.ScamPhishing))
 		}
+	}
+	if u.Message < len(msgs) && len(msgs[u.Message].Text) > minProse && !act[u.Message] && !told[u.Message] && shapeOnly(as) {
+		return v
 	}
 	if as.Risk == shopguard.RiskLow {
 		if !(u.Message < len(act) && act[u.Message] && told[u.Message] && hasSign(as)) {
@@ -380,6 +384,29 @@ func (c Checks) ownSiteOnly(msgs []text.Message, r text.Result) (shopguard.Signa
 		}
 	}
 	return own, true
+}
+
+// minProse is the length (bytes) from which a message is prose (an e-mail, an article, a post to
+// a list) rather than a short message: in prose that tells no story and asks nothing, a link
+// whose only signs are of its shape is an address the writer mentions, not a lure (a search
+// engine's cache on a bare IP address, a member's host at a dynamic-DNS service). A short
+// message that is little more than such a link is judged by it.
+const minProse = 1000
+
+// shapeCodes are the link signs that say only how a host or path is made (an address, a
+// dynamic-DNS or free host, a machine-made label, a cheap ending, a login word in the path),
+// not whose it pretends to be nor who reported it.
+var shapeCodes = []string{link.CodeRawIP, link.CodeDynamicDNS, link.CodeFreeHost, link.CodeRandomHost, link.CodeRiskyTLD,
+	link.CodeShortener, link.CodeHostWords, link.CodeDeepSubdomain, link.CodeNoHTTPS, link.CodeSensitivePath}
+
+// shapeOnly reports whether every sign against a link is one of shapeCodes.
+func shapeOnly(as shopguard.Assessment) bool {
+	for _, s := range as.Signals {
+		if s.Weight > 0 && !slices.Contains(shapeCodes, s.Code) {
+			return false
+		}
+	}
+	return true
 }
 
 // hasSign reports whether a link judged low on its own still shows a sign against it (a cheap

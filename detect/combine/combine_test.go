@@ -437,3 +437,31 @@ func TestLinksInOthersWordsNotJudged(t *testing.T) {
 		}
 	}
 }
+
+// TestProseLinkShapeOnly checks that in prose (an e-mail, an article) that tells no story and
+// asks nothing, a link whose only sign is its shape (here a bare IP address) is not judged
+// against the writer, while the same link in a short message, or in prose that asks the reader
+// to log in about a problem with the account, is.
+func TestProseLinkShapeOnly(t *testing.T) {
+	c, _ := checks(t, nil)
+	en := strings.Repeat("The meteor shower peaks on Thursday night; the paper on the bolide models the fragments as a swarm. ", 12)
+	zh := strings.Repeat("周四晚上流星雨达到高峰，这篇论文把火流星的碎片当成一群小天体来模拟，结论很有意思。", 12)
+	const ip = "http://192.0.2.7/cache/bolide.pdf"
+	for _, tc := range []struct {
+		name, text string
+		judged     bool
+	}{
+		{"en prose", en + "\nThe cached copy: " + ip + "\n", false},
+		{"zh prose", zh + "\n缓存的副本在 " + ip + "\n", false},
+		{"en short message", "see " + ip, true},
+		{"zh short message", "看这个 " + ip, true},
+		{"en prose that asks", en + "\nUnusual activity was detected on your account. Log in to your account here to restore it: " + ip + "\n", true},
+		{"zh prose that asks", zh + "\n您的账户异常，请点击链接登录处理：" + ip + "\n", true},
+	} {
+		r := c.Scan([]text.Message{{From: text.FromThem, Text: tc.text}})
+		_, got := find(r.Signals, link.CodeRawIP)
+		if got != tc.judged {
+			t.Errorf("%s: raw IP judged %v, want %v; %s %d %v", tc.name, got, tc.judged, r.Risk, r.Score, r.Signals)
+		}
+	}
+}
