@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "625f79b1766a5c7c8799b6eb4a3d480e9667d76953a9c2a50f97c75711d2209b"
+const builtInSum = "4c55aef4b6bf25eb4ce1bff81ebe3e8f48014347c0a65c78a5669b9b2fcaaf93"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -4689,6 +4689,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"钱包地址",
 		"打到这个地址",
 		"转到这个地址",
+		"转回我",
+		"退回我的",
 	}, EN: []string{
 		"transfer to",
 		"wire to",
@@ -6772,6 +6774,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"personal_transfer|off_platform_contact|avoid_platform",
 		}, Within: 6, Weight: 35},
 	}, Examples: []Example{
+		{Text: "我付款时多付了五百，麻烦把差价转回我的支付宝。", Scam: true},
 		{Text: "My mover will collect it. I mailed a cashier's check for 1,500; once it clears, send the extra to my mover with Zelle.", Scam: true},
 		{Messages: []ExampleMessage{
 			{From: "them", Text: "不好意思，我刚才多转了你800，你看下截图。"},
