@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"regexp"
 	"strings"
 	"sync"
 	"unicode"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/intel"
+	"github.com/shopguard/shopguard/internal/lazyre"
 	"github.com/shopguard/shopguard/knowledge"
 )
 
@@ -136,8 +136,8 @@ func (p page) Tf(key string, pairs ...string) string { return fill(p.T(key), pai
 // fill puts name/value pairs into a catalog text: {name} placeholders and {name|one|other}
 // choices of word.
 func fill(text string, pairs ...string) string {
-	s := pluralForm.ReplaceAllStringFunc(text, func(m string) string {
-		f := pluralForm.FindStringSubmatch(m)
+	s := pluralForm().ReplaceAllStringFunc(text, func(m string) string {
+		f := pluralForm().FindStringSubmatch(m)
 		for i := 0; i+1 < len(pairs); i += 2 {
 			if pairs[i] == f[1] && pairs[i+1] == "1" {
 				return f[2]
@@ -149,7 +149,7 @@ func fill(text string, pairs ...string) string {
 }
 
 // pluralForm is a choice of word by a number in a catalog text: {name|one|other}.
-var pluralForm = regexp.MustCompile(`\{(\w+)\|([^|{}]*)\|([^|{}]*)\}`)
+var pluralForm = lazyre.New(`\{(\w+)\|([^|{}]*)\|([^|{}]*)\}`)
 
 func placeholders(pairs []string) []string {
 	out := make([]string, 0, len(pairs))

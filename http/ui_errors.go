@@ -2,12 +2,12 @@ package http
 
 import (
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/shopguard/shopguard"
+	"github.com/shopguard/shopguard/internal/lazyre"
 )
 
 // formLabels maps the field an error names to the catalog key of the label the form shows
@@ -49,7 +49,7 @@ var (
 )
 
 // rowIndex finds the row number in a field path such as identifiers[2].value.
-var rowIndex = regexp.MustCompile(`\[(\d+)\]`)
+var rowIndex = lazyre.New(`\[(\d+)\]`)
 
 // sayError is what a person is told about err on a page, in the request's language: the
 // field named as the form labels it and what to write there, never a raw field name, a Go
@@ -70,7 +70,7 @@ func (s *Server) sayError(r *http.Request, err error, labels formLabels) string 
 		return p.T(key)
 	}
 	field := shopguard.ErrorField(err)
-	generic := rowIndex.ReplaceAllString(field, "[]")
+	generic := rowIndex().ReplaceAllString(field, "[]")
 	label := ""
 	key, ok := labels[generic]
 	if _, inner, nested := strings.Cut(generic, "."); !ok && nested {
@@ -78,7 +78,7 @@ func (s *Server) sayError(r *http.Request, err error, labels formLabels) string 
 	}
 	if ok {
 		label = p.T(key)
-		if m := rowIndex.FindStringSubmatch(field); m != nil {
+		if m := rowIndex().FindStringSubmatch(field); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			label = p.Tf("error.row", "label", label, "n", strconv.Itoa(n+1))
 		}

@@ -2,19 +2,20 @@ package http
 
 import (
 	"html/template"
-	"regexp"
 	"strings"
+
+	"github.com/shopguard/shopguard/internal/lazyre"
 )
 
 // codeWord is a value of the API written as the code writes it: words joined by "_".
-var codeWord = regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`)
+var codeWord = lazyre.New(`\b[a-z]+(?:_[a-z]+)+\b`)
 
 // Code returns text with the API's values in it (bank_account, needs_info) set as code, so
 // that a reader sees them as what to send, not as words.
 func (p page) Code(text string) template.HTML {
 	var b strings.Builder
 	last := 0
-	for _, m := range codeWord.FindAllStringIndex(text, -1) {
+	for _, m := range codeWord().FindAllStringIndex(text, -1) {
 		b.WriteString(template.HTMLEscapeString(text[last:m[0]]))
 		b.WriteString("<code>" + template.HTMLEscapeString(text[m[0]:m[1]]) + "</code>")
 		last = m[1]
@@ -32,14 +33,14 @@ var hotlines = map[string]string{
 }
 
 // numberRun is a run of digits that may be a phone number written with spaces or dashes.
-var numberRun = regexp.MustCompile(`\d(?:[\d -]*\d)?`)
+var numberRun = lazyre.New(`\d(?:[\d -]*\d)?`)
 
 // Call returns text with the hotline numbers in it as tap-to-call (tel:) links. A number that
 // is part of a longer number, an address or a date stays text.
 func (p page) Call(text string) template.HTML {
 	var b strings.Builder
 	last := 0
-	for _, m := range numberRun.FindAllStringIndex(text, -1) {
+	for _, m := range numberRun().FindAllStringIndex(text, -1) {
 		lo, hi := m[0], m[1]
 		tel, ok := hotlines[text[lo:hi]]
 		if !ok || (lo > 0 && strings.ContainsRune("./:-", rune(text[lo-1]))) || (hi < len(text) && strings.ContainsRune("./:-", rune(text[hi]))) {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
+	"github.com/shopguard/shopguard/internal/lazyre"
 )
 
 // Record is one indicator as it is exchanged with other systems.
@@ -167,7 +167,7 @@ func stixPattern(k shopguard.Kind, v string) string {
 	return "[" + stixObjectType(k) + ":value = '" + v + "']"
 }
 
-var stixPatternRE = regexp.MustCompile(`^\[([a-z0-9-]+):value\s*=\s*'((?:[^'\\]|\\.)*)'\]$`)
+var stixPatternRE = lazyre.New(`^\[([a-z0-9-]+):value\s*=\s*'((?:[^'\\]|\\.)*)'\]$`)
 
 // uuidFrom makes a name-based UUID (version 5 layout, SHA-256 based) so that the same
 // identifier always gets the same STIX id.
@@ -329,7 +329,7 @@ func readCSV(r io.Reader) ([]numbered, []ImportError, error) {
 	return recs, errs, nil
 }
 
-var stixEscapeRE = regexp.MustCompile(`\\(.)`)
+var stixEscapeRE = lazyre.New(`\\(.)`)
 
 func readSTIX(r io.Reader) ([]numbered, []ImportError, error) {
 	var doc stixDoc
@@ -345,7 +345,7 @@ func readSTIX(r io.Reader) ([]numbered, []ImportError, error) {
 		if o.Type != "indicator" {
 			continue
 		}
-		m := stixPatternRE.FindStringSubmatch(o.Pattern)
+		m := stixPatternRE().FindStringSubmatch(o.Pattern)
 		kind := shopguard.Kind("")
 		if m != nil {
 			for _, k := range shopguard.Kinds {
@@ -358,7 +358,7 @@ func readSTIX(r io.Reader) ([]numbered, []ImportError, error) {
 			errs = append(errs, ImportError{Record: i + 1, Error: fmt.Sprintf("pattern %q is not a single value comparison of a known object", o.Pattern)})
 			continue
 		}
-		v := stixEscapeRE.ReplaceAllString(m[2], "$1")
+		v := stixEscapeRE().ReplaceAllString(m[2], "$1")
 		rec := Record{Kind: kind, Value: v, Reports: o.XReports, Reporters: o.XReporters, Confirmed: o.XConfirmed, ScamTypes: o.Labels, LastSeen: o.XLastSeen}
 		if o.Confidence != nil {
 			rec.Score = *o.Confidence

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/shopguard/shopguard/internal/lazyre"
 	"gopkg.in/yaml.v3"
 )
 
@@ -29,10 +29,10 @@ func (e *fieldErrors) add(path, format string, args ...any) {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-var idRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
+var idRE = lazyre.New(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
 
 func checkID(id string, errs *fieldErrors) {
-	if !idRE.MatchString(id) {
+	if !idRE().MatchString(id) {
 		errs.add("id", "an id is lower-case letters, digits and underscores (dots between parts), got %q", id)
 	}
 }
@@ -104,14 +104,14 @@ func loadList[T any, P interface {
 	return items, nil
 }
 
-var yamlLineRE = regexp.MustCompile(`line (\d+): (.*)`)
+var yamlLineRE = lazyre.New(`line (\d+): (.*)`)
 
 // yamlError turns a yaml error into a LoadError with its line.
 func yamlError(file string, err error) error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: unmarshal errors:\n")
 	msg = strings.TrimSpace(strings.SplitN(msg, "\n", 2)[0])
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &LoadError{File: file, Line: line, Msg: m[2]}
 	}

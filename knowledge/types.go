@@ -207,7 +207,7 @@ type SignalText struct {
 func (s *SignalText) key() string { return s.Code }
 
 func (s *SignalText) check(errs *fieldErrors) {
-	if !idRE.MatchString(s.Code) || !containsDot(s.Code) {
+	if !idRE().MatchString(s.Code) || !containsDot(s.Code) {
 		errs.add("code", "a signal code is area.name in lower case, got %q", s.Code)
 	}
 	s.Title.check("title", errs)

@@ -5,24 +5,24 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/internal/every"
+	"github.com/shopguard/shopguard/internal/lazyre"
 )
 
 // Imported feeds are kept in the database (a shopguard.FeedStore), so that the entries
 // survive restarts and every node sharing the database loads the same feeds: each node
 // follows the feeds' versions (Watch) and reloads the feeds that changed.
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
+var nameRE = lazyre.New(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
 
 // CheckName returns an EINVALID error unless name can name a feed: lower-case letters, digits,
 // dots, dashes and underscores, at most 64 characters.
 func CheckName(name string) error {
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return shopguard.Invalid("name", "a feed name is lower-case letters, digits, '.', '-' and '_' (at most 64), got %q", name)
 	}
 	return nil
