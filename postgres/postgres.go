@@ -59,8 +59,6 @@ var dialect = sqlstore.Dialect{
 	MigrationLock: `SELECT pg_advisory_xact_lock(7406001)`,
 	// the identifiers' locks, in the order of the array (ascending: see sqlstore.Dialect)
 	LockIdentifiers: `SELECT pg_advisory_xact_lock(7406003, k) FROM unnest($1::integer[]) AS k`,
-	// migrations 0100 and 0110: the same locks, then the read, one round trip
-	LockedInputs: `SELECT * FROM locked_inputs($1::integer[], $2::text[], $3::text[])`,
 	// migration 0090: under the change lock, pg_advisory_xact_lock(7406002)
 	NumberChanges: `SELECT changes_number()`,
 	// on its own after the write's commit, which it does not wait for: a notifying

@@ -44,7 +44,7 @@ func (db *DB) changeTx(ctx context.Context, op string, fn func(tx *sql.Tx) error
 
 // addChanges appends identifiers to the change sequence inside tx, in one statement, and,
 // when the store scores (ScoreWith), computes and stores their reputations and marks the
-// changes scored: under the identifiers' locks (scoreAll), so that the reads see every
+// changes scored: under the identifiers' locks (lockIdentifiers), so that the reads see every
 // earlier write to them, committed. It runs in a changeTx.
 func (db *DB) addChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, at time.Time) error {
 	if len(ids) == 0 {
@@ -61,7 +61,10 @@ func (db *DB) addChanges(ctx context.Context, tx *sql.Tx, ids []shopguard.Identi
 	if score == nil {
 		return nil
 	}
-	if err := db.scoreAll(ctx, tx, ids, score, true); err != nil {
+	if err := db.lockIdentifiers(ctx, tx, ids); err != nil {
+		return err
+	}
+	if err := db.scoreAll(ctx, tx, ids, score); err != nil {
 		return fmt.Errorf("score the changes: %w", err)
 	}
 	return nil

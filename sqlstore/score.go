@@ -57,14 +57,14 @@ func identifierLocks(ids []shopguard.Identifier) []int32 {
 	return slices.Compact(keys)
 }
 
-// lockIdentifiers takes the locks keys (identifierLocks) for tx (Dialect.LockIdentifiers):
-// what tx reads after it includes every write to those identifiers' reputations committed
-// before, and a write to one of them that comes after waits for tx to end.
-func (db *DB) lockIdentifiers(ctx context.Context, tx *sql.Tx, keys []int32) error {
-	if db.Dialect.LockIdentifiers == "" || len(keys) == 0 {
+// lockIdentifiers takes the locks of ids for tx (Dialect.LockIdentifiers): what tx reads
+// after it includes every write to those identifiers' reputations committed before, and a
+// write to one of them that comes after waits for tx to end.
+func (db *DB) lockIdentifiers(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier) error {
+	if db.Dialect.LockIdentifiers == "" || len(ids) == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, db.Dialect.LockIdentifiers, keys); err != nil {
+	if _, err := tx.ExecContext(ctx, db.Dialect.LockIdentifiers, identifierLocks(ids)); err != nil {
 		return fmt.Errorf("lock the identifiers: %w", err)
 	}
 	return nil
@@ -88,7 +88,7 @@ func (db *DB) ScoreChanges(ctx context.Context, through int64, score shopguard.S
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		if err := db.lockIdentifiers(ctx, tx, identifierLocks(ids)); err != nil {
+		if err := db.lockIdentifiers(ctx, tx, ids); err != nil {
 			return err
 		}
 		// what another node scored while this one waited for the locks (the changes up to
@@ -96,7 +96,7 @@ func (db *DB) ScoreChanges(ctx context.Context, through int64, score shopguard.S
 		if ids, err = unscored(); err != nil || len(ids) == 0 {
 			return err
 		}
-		if err := db.scoreAll(ctx, tx, ids, score, false); err != nil {
+		if err := db.scoreAll(ctx, tx, ids, score); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE changes SET scored = TRUE WHERE NOT scored AND seq > 0 AND seq <= $1`, through); err != nil {
@@ -123,47 +123,21 @@ func scanIdentifiers(rows *sql.Rows) ([]shopguard.Identifier, error) {
 }
 
 // scoreAll computes the reputation of each identifier (once each) from what tx reads, and
-// stores it. With lock, it first takes the identifiers' locks (lockIdentifiers): where the
-// dialect has LockedInputs, in the statement that reads the first inputsPerQuery
-// identifiers' inputs, one round trip fewer under the locks.
-func (db *DB) scoreAll(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, score shopguard.ScoreFunc, lock bool) error {
+// stores it.
+func (db *DB) scoreAll(ctx context.Context, tx *sql.Tx, ids []shopguard.Identifier, score shopguard.ScoreFunc) error {
 	ids = uniqueIdentifiers(ids)
-	var keys []int32 // the locks still to take
-	if lock {
-		keys = identifierLocks(ids)
-	}
-	if db.Dialect.LockedInputs == "" {
-		if err := db.lockIdentifiers(ctx, tx, keys); err != nil {
-			return err
-		}
-	}
 	for rest := ids; len(rest) > 0; {
 		n := min(len(rest), inputsPerQuery)
-		var ins []shopguard.ReputationInputs
-		var err error
-		if db.Dialect.LockedInputs != "" {
-			ins, err = db.lockedInputsOf(ctx, tx, keys, rest[:n])
-			keys = nil
-		} else {
-			ins, err = db.inputsOf(ctx, tx, rest[:n])
-		}
+		ins, err := db.inputsOf(ctx, tx, rest[:n])
 		if err != nil {
 			return err
 		}
-		if err := db.putScored(ctx, tx, ins, score); err != nil {
-			return err
+		for _, in := range ins {
+			if err := db.putReputation(ctx, tx, score(in)); err != nil {
+				return err
+			}
 		}
 		rest = rest[n:]
-	}
-	return nil
-}
-
-// putScored computes the reputation of each of ins and stores it.
-func (db *DB) putScored(ctx context.Context, tx *sql.Tx, ins []shopguard.ReputationInputs, score shopguard.ScoreFunc) error {
-	for _, in := range ins {
-		if err := db.putReputation(ctx, tx, score(in)); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -195,8 +169,7 @@ const (
 // inputsQuery reads everything the reputations of some identifiers are computed from, in one
 // statement: the reports naming them (only what scoring reads), their feedback, appeals and
 // imported indicators, as rows of one shape (source, kind, value, six integers, six texts;
-// see scanInputs for which column holds what), in each source's order of id. PostgreSQL's
-// locked_inputs (migration 0100, Dialect.LockedInputs) reads the same rows, in the same order. where is the
+// see scanInputs for which column holds what), in each source's order of id. where is the
 // condition on kind and value, the same in every part (in the first, report_identifiers' are
 // the only columns of those names). The first part's NULLs are cast: PostgreSQL resolves the
 // columns' types part by part.
@@ -218,40 +191,18 @@ func inputsQuery(where string) string {
 func (db *DB) inputsOf(ctx context.Context, q querier, ids []shopguard.Identifier) ([]shopguard.ReputationInputs, error) {
 	var where strings.Builder
 	args := make([]any, 0, 2*len(ids))
+	at := make(map[shopguard.Identifier]int, len(ids))
+	out := make([]shopguard.ReputationInputs, len(ids))
 	for i, id := range ids {
 		if i > 0 {
 			where.WriteString(" OR ")
 		}
 		fmt.Fprintf(&where, "(kind = $%d AND value = $%d)", len(args)+1, len(args)+2)
 		args = append(args, string(id.Kind), id.Value)
-	}
-	return db.readInputs(ctx, q, ids, inputsQuery("("+where.String()+")"), args...)
-}
-
-// lockedInputsOf takes the locks keys (none when empty) for tx and then reads what the
-// reputations of ids (each once, at most inputsPerQuery) are computed from, in one round
-// trip (Dialect.LockedInputs), and returns them in the order of ids.
-func (db *DB) lockedInputsOf(ctx context.Context, tx *sql.Tx, keys []int32, ids []shopguard.Identifier) ([]shopguard.ReputationInputs, error) {
-	kinds, values := make([]string, len(ids)), make([]string, len(ids))
-	for i, id := range ids {
-		kinds[i], values[i] = string(id.Kind), id.Value
-	}
-	if keys == nil {
-		keys = []int32{}
-	}
-	return db.readInputs(ctx, tx, ids, db.Dialect.LockedInputs, keys, kinds, values)
-}
-
-// readInputs runs query, whose rows are inputsQuery's, and returns the inputs of ids (each
-// once) in their order.
-func (db *DB) readInputs(ctx context.Context, q querier, ids []shopguard.Identifier, query string, args ...any) ([]shopguard.ReputationInputs, error) {
-	at := make(map[shopguard.Identifier]int, len(ids))
-	out := make([]shopguard.ReputationInputs, len(ids))
-	for i, id := range ids {
 		at[id] = i
 		out[i].Identifier = id
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, inputsQuery("("+where.String()+")"), args...)
 	if err != nil {
 		return nil, db.wrap("score inputs", "reputation inputs", err)
 	}

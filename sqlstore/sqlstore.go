@@ -32,13 +32,6 @@ type Dialect struct {
 	// while writes to other identifiers go on at once ("" where writes are serial already,
 	// as on SQLite).
 	LockIdentifiers string
-	// LockedInputs, where set, takes the lock keys $1 (an integer array, ascending; empty
-	// for none) as LockIdentifiers does, and then reads what the reputations of the
-	// identifiers whose kinds and values are the text arrays $2 and $3 are computed from (the
-	// rows of inputsQuery, in its order) on a snapshot taken once the locks are held: a write
-	// holds the locks for one round trip fewer than with LockIdentifiers and then the read
-	// ("" for those two statements).
-	LockedInputs string
 	// NumberChanges is run before the change sequence is read, to number the changes
 	// committed since the last time ("" where a change is numbered as it is written, as on
 	// SQLite, whose writes are serial). On PostgreSQL a write appends its changes unnumbered
