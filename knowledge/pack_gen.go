@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "4c55aef4b6bf25eb4ce1bff81ebe3e8f48014347c0a65c78a5669b9b2fcaaf93"
+const builtInSum = "74cf7c2305598bb71d7a0a4fd617684699ca3f24fe417fbc6efc17de79b14635"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2877,6 +2877,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"白银现货",
 		"原油期货",
 		"现货平台",
+		"质押",
+		"流动性挖矿",
+		"链上",
+		"defi",
+		"去中心化金融",
+		"理财群",
+		"投资群",
+		"荐股群",
+		"股票群",
 	}, EN: []string{
 		"guaranteed return*",
 		"guaranteed profit*",
@@ -5766,6 +5775,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"比官网便宜一半",
 		"一折出",
 		"两折出",
+		"内部票",
+		"代抢",
+		"保证抢到",
+		"内部名额",
 	}, EN: []string{
 		"insider price",
 		"staff price",
@@ -6081,6 +6094,18 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"赛车计划",
 		"pk10",
 		"飞艇计划",
+		"返水",
+		"洗码",
+		"筹码",
+		"庄闲",
+		"炸金花",
+		"赌场",
+		"博彩平台",
+		"网投",
+		"外围投注",
+		"特码",
+		"押大小",
+		"猜大小",
 	}, EN: []string{
 		"sure win",
 		"betting tips",
@@ -6134,6 +6159,13 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"卖不完公司",
 		"卖不完包退",
 		"代理门槛",
+		"招商加盟",
+		"加盟商",
+		"微商团队",
+		"代理商",
+		"货源",
+		"一手货源",
+		"厂家直供",
 	}, EN: []string{
 		"become a reseller",
 		"reseller fee",
@@ -6878,6 +6910,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "我们招代理，零成本开店一件代发，先交两千代理费拿授权，转到这个卡上就行。", Scam: true},
 		{Text: "这是国家暗中扶持的资本运作项目，入局六万九千八，三年后能拿一千多万，你先过来考察一下再说。", Scam: true},
 		{Text: "做我们的微商代理，首批进货两万，保证一个月回本，卖不完公司回收。", Scam: true},
+		{Text: "线上赌场庄闲都能押，返水比别家高，先充值五百试试手气。", Scam: true},
 		{Text: "我在咸鱼上卖的旧书两万字的笔记也送你，周末来拿。"},
 		{Text: "公司年会抽奖环节下注猜谜语的游戏很好玩，明年再办。"},
 		{Text: "本店招聘门店店员，无需任何费用，请带身份证到门店面试。"},
