@@ -11,12 +11,16 @@
 # NETWORKS (4096 made-up client networks, so that the per-network report limit does not decide
 # the run), NODE_PROCS (GOMAXPROCS of each node; 0, the default, is every core; "share" gives
 # each node its share of the machine's cores, at least one: one node all, three on two cores
-# one each, as an operator co-locating nodes would).
+# one each, as an operator co-locating nodes would), WAITS (1: also sample what the
+# database's busy backends wait for, every 0.1 s through the run, with psql's \watch, and print
+# the shares: idle in transaction (waiting for a node's next statement), a lock, the WAL, ...).
+# Every run prints the nodes' waits for a pooled connection (go_sql_* on /metrics) and the WAL
+# flushes the run made (pg_stat_wal; their time only with track_wal_io_timing on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${SHOPGUARD_BENCH_DB:?set SHOPGUARD_BENCH_DB to the postgres:// URL of a scratch database}
 work=$(mktemp -d)
-trap 'kill ${pids[*]:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${pids[*]:-} ${sampler:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/shopguard" ./cmd/shopguard
 go build -o "$work/shopguard-load" ./cmd/shopguard-load
 mix=${MIX:-check_url=5,scan=3,lookup=2,report=1,case=1}
@@ -37,6 +41,9 @@ pg_ticks() { # user+system ticks of a local PostgreSQL's processes, and of those
   for p in $(pgrep -u postgres -x postgres); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
   echo "$t"
 }
+wal_flushes() { # the database cluster's WAL flushes so far, and their milliseconds: "n|ms"
+  psql -X -q -At "$db" -c 'SELECT wal_sync, wal_sync_time FROM pg_stat_wal' 2>/dev/null | tr -d ' ' || echo "0|0"
+}
 ms_of_times() { # milliseconds of user+system time of the children in the output of bash's times
   awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", ((u[1] * 60 + u[2]) + (s[1] * 60 + s[2])) * 1000}' "$1"
 }
@@ -56,6 +63,12 @@ for n in ${NODES:-1 3}; do
   list=$(IFS=,; echo "${targets[*]}")
   mode=(--concurrency "${CONC:-32}")
   [ -n "${RATE:-}" ] && mode=(--rate "$RATE")
+  wal0=$(wal_flushes)
+  if [ "${WAITS:-0}" = 1 ]; then
+    echo "SELECT state, coalesce(wait_event_type, '-'), coalesce(wait_event, '-') FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid() \\watch 0.1" |
+      psql -X -q -At "$db" >"$work/waits" 2>/dev/null &
+    sampler=$!
+  fi
   before=$(cpu_ticks "${pids[@]}") busy0=$(busy_ticks) pg0=$(pg_ticks)
   # in a shell of its own, whose times then are the load generator's
   bash -c '"$@" >"$0" || exit; times >"$0.times"' "$work/report.json" \
@@ -66,5 +79,14 @@ for n in ${NODES:-1 3}; do
   cat "$work/report.json"
   echo "server CPU: $(( (after - before) * 1000 / hz )) ms for $reqs requests: $(python3 -c "print(round(($after-$before)/$hz*1e6/max(1,$reqs),1))") µs per request"
   echo "load generator CPU: $(ms_of_times "$work/report.json.times") ms; PostgreSQL (local, every database): $(( (pg1 - pg0) * 1000 / hz )) ms; the machine's cores busy: $(( (busy1 - busy0) * 1000 / hz )) ms (every process: nodes, load generator, PostgreSQL, anyone else's) over $(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["seconds"], 1))' "$work/report.json") s on $(nproc) cores"
+  echo "database: WAL flushes and their ms: $(wal_flushes | awk -v a="$wal0" 'BEGIN {split(a, x, "|")} {split($0, y, "|"); print y[1] - x[1], y[2] - x[2]}');" \
+    "waits for a pooled connection (count, s), summed over the nodes: $(for t in "${targets[@]}"; do curl -s "$t/metrics"; done |
+      awk '/^go_sql_wait_count_total/ {n += $2} /^go_sql_wait_duration_seconds_total/ {s += $2} END {printf "%d %.1f", n, s}')"
+  if [ -n "${sampler:-}" ]; then
+    kill -INT "$sampler"; wait "$sampler" 2>/dev/null || true; sampler=
+    echo "what the busy backends waited for (share of $(grep -c '|' "$work/waits") samples):"
+    awk -F'|' 'NF == 3 {k = $1 == "idle in transaction" ? "idle in transaction (the node)" : $2 == "-" ? "running" : $2 "/" $3; n[k]++; t++}
+      END {for (k in n) printf "  %5.1f%% %s\n", 100 * n[k] / t, k}' "$work/waits" | sort -rn
+  fi
   kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true
 done
