@@ -85,13 +85,15 @@ func quotedLines(text string, cut int) (runs [][2]int32, own int) {
 
 // listFooter returns where the footer of a mailing list starts in text: the first separator
 // line (five or more of - _ = * ~ starting a line, or the signature mark "-- ") within the
-// last footerWindow bytes that has a word of listMarkers after it; maxOffset when none has.
+// last footerWindow bytes that has a word of listMarkers after it; else the last line, when it
+// is only a link to the list's management page ("http://xent.com/mailman/listinfo/fork", all
+// some lists append); maxOffset when there is neither.
 func listFooter(text string) int32 {
 	from := max(0, len(text)-footerWindow)
 	tail := text[from:]
 	seps := separatorLines(tail)
 	if len(seps) == 0 {
-		return maxOffset
+		return listinfoLine(text)
 	}
 	lower := bytes.ToLower([]byte(tail))
 	last := -1 // where the last list marker starts in tail
@@ -102,6 +104,27 @@ func listFooter(text string) int32 {
 	}
 	if last >= 0 && seps[0] < last {
 		return int32(from + seps[0])
+	}
+	return listinfoLine(text)
+}
+
+// listPages are the paths of a mailing list's management page (lower case).
+var listPages = []string{"/mailman/listinfo/", "/lists/listinfo/", "/mailman/options/"}
+
+// listinfoLine returns where the last line of text starts when it is only a link to a mailing
+// list's management page (listPages), maxOffset otherwise. It reads the last line only.
+func listinfoLine(text string) int32 {
+	end := len(strings.TrimRight(text, " \t\r\n"))
+	start := strings.LastIndexByte(text[:end], '\n') + 1
+	line := strings.TrimSpace(text[start:end])
+	if strings.ContainsAny(line, " \t") || !strings.HasPrefix(line, "http://") && !strings.HasPrefix(line, "https://") {
+		return maxOffset
+	}
+	lower := strings.ToLower(line)
+	for _, p := range listPages {
+		if strings.Contains(lower, p) {
+			return int32(start)
+		}
 	}
 	return maxOffset
 }

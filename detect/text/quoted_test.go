@@ -30,6 +30,10 @@ func TestOthersWordsDoNotCount(t *testing.T) {
 		risky      bool
 	}{
 		{"footer", note + listFooterText, false},
+		{"a list's page alone", "The old mail server was compromised last year; the details are in the archive.\n- Lucas\nhttp://lists.example.org/mailman/listinfo/fork\n", false},
+		{"a list's page alone, zh", "去年旧的邮件服务器账户异常，被人盗用过，详情见存档。\nhttp://lists.example.org/mailman/listinfo/fork\n", false},
+		{"the same with a link of the sender's", "The old mail server was compromised last year; the details are in the archive.\n- Lucas\nhttp://www.example.org/2001/report.html\n", true},
+		{"the same with a link of the sender's, zh", "去年旧的邮件服务器账户异常，被人盗用过，详情见存档。\nhttp://www.example.org/2001/report.html\n", true},
 		{"footer's words as the sender's", note + strings.NewReplacer("-", "", "~", "", ">", "").Replace(listFooterText), true},
 		{"quoted", reply + "\n\nOn Tue, Sam wrote:\n> " + quote + "\n", false},
 		{"not quoted", reply + "\n\n" + quote + "\n", true},
@@ -59,6 +63,11 @@ func TestListFooter(t *testing.T) {
 		{"hello\n---------------\nTo stop these offers, unsubscribe here: http://shop.example.com/u\n", false},
 		{"mailing list news\n---------------\nhello\n", false},
 		{"hello\n" + strings.Repeat("words ", 300) + "\n---------------\n" + strings.Repeat("more ", 400) + "mailing list", false},
+		// Some lists append only their page's link.
+		{"hello\n- Lucas\nhttp://lists.example.org/mailman/listinfo/fork\n", true},
+		{"hello\nhttps://lists.example.org/mailman/listinfo/fork", true},
+		{"hello\nsee http://lists.example.org/mailman/listinfo/fork for the archive\n", false},
+		{"hello\nhttp://login.example.net/verify\n", false},
 	} {
 		if got := listFooter(tc.text) != maxOffset; got != tc.want {
 			t.Errorf("listFooter(%.40q…) found %v, want %v", tc.text, got, tc.want)
