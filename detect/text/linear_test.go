@@ -131,6 +131,25 @@ func TestLinksWithALostScheme(t *testing.T) {
 	}
 }
 
+// TestBareHostsOnPhishingEndings: a bare host is a link on the cheap and new endings phishing
+// uses (.help, .cfd, .sbs…), not only on .com and .cn; a file name is not.
+func TestBareHostsOnPhishingEndings(t *testing.T) {
+	for text, want := range map[string]string{
+		"unlock it at apple-id-support.help now": "apple-id-support.help",
+		"pay at toll-due.cfd/pay today":          "toll-due.cfd/pay",
+		"edit sendmail.cf and restart":           "",
+		"see readme.md first":                    "",
+	} {
+		var got []string
+		for _, u := range findURLs(nil, text, 0) {
+			got = append(got, u.URL)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("findURLs(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
 // TestLinksAllocateTheirSize checks that the links of a text full of them cost about their
 // own size in memory: growing their list and their cue hits link by link allocated five times
 // their size (80 bytes a byte of "a.co a.co …", where the links, their cue hits and their

@@ -30,6 +30,19 @@ var commonTLDs = map[string]bool{
 	"tk": true, "ml": true, "biz": true, "us": true, "hk": true, "tw": true, "in": true,
 	"au": true, "de": true, "fr": true, "ca": true, "nl": true, "it": true, "mobi": true, "ws": true,
 	"su": true, "pw": true, "icu": true, "buzz": true, "live": true, "tv": true,
+	"help": true, "support": true, "today": true, "world": true, "fun": true, "space": true,
+	"website": true, "tech": true, "pro": true, "best": true, "win": true, "asia": true, "one": true,
+	"email": true, "services": true, "center": true, "page": true, "dev": true, "cloud": true,
+	"digital": true, "network": true, "zone": true, "ltd": true, "group": true, "company": true,
+	"ink": true, "bio": true, "lat": true, "cyou": true, "sbs": true, "cfd": true, "bond": true,
+	"click": true, "rest": true, "fit": true, "gq": true, "ga": true, "work": true,
+	"wang": true, "store": true, "life": true, "lol": true, "mom": true, "quest": true,
+	"monster": true, "beauty": true, "hair": true, "skin": true, "makeup": true, "autos": true,
+	"boats": true, "homes": true, "yachts": true, "motorcycles": true, "cam": true, "bar": true,
+	"run": true, "host": true, "press": true, "uno": true, "sale": true, "deals": true,
+	"finance": true, "money": true, "ph": true, "vn": true, "br": true, "sg": true, "pk": true,
+	"ng": true, "za": true, "jp": true, "kr": true, "eu": true, "es": true, "mx": true, "nz": true,
+	"ie": true, "ch": true, "se": true, "gd": true,
 }
 
 func isURLByte(c byte) bool {
