@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "74cf7c2305598bb71d7a0a4fd617684699ca3f24fe417fbc6efc17de79b14635"
+const builtInSum = "119c3fba2aec2a1b55b0414a405cb97c0fa9f86b451e5a1711515ac4c8f845c5"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2288,6 +2288,28 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"action fraud",
 		"federal trade commission",
 		"sheriff",
+	}, Except: []string{
+		"据警方",
+		"警方表示",
+		"警方称",
+		"警方通报",
+		"said police",
+		"police said",
+		"police say",
+		"say police",
+		"says police",
+		"police says",
+		"according to police",
+		"according to the police",
+		"police spokesman",
+		"police spokeswoman",
+		"police spokesperson",
+		"told police",
+		"told the police",
+		"police were called",
+		"police arrested",
+		"arrested by police",
+		"police officers said",
 	}},
 	{ID: "claims_acquaintance", Stage: "hook", Weight: 5, Unasked: true, ZH: []string{
 		"我是你",
@@ -6547,6 +6569,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "我是市公安局的民警，你的银行卡涉嫌洗钱案件，现在需要你配合调查，把资金转入安全账户，不要告诉家人。", Scam: true},
 		{Text: "This is officer Grant from the tax office. There is a warrant in your name; to clear it today you must pay by gift cards and keep this confidential.", Scam: true},
 		{Text: "【反诈中心】提醒：公安机关不会通过电话办案，更不会要求转账到安全账户，请勿轻信。"},
+		{Text: "A man died after trying to surf on the roof of a train, police said. The incident is under investigation, according to police."},
+		{Text: "据警方通报，一名男子在地铁车顶扒车身亡，事件原因正在进一步调查中。"},
 		{Text: "Weekly news from the valley. The police say the investigation into last month's fire at the old paper mill is almost complete, and that they no longer think anyone started it on purpose; the fire service believes an electrical fault in the disused boiler room was to blame. The owners have agreed to fence the site and take down the chimney before the winter storms. At the council meeting on Tuesday, members voted to keep the swimming pool open on Sunday evenings after a petition signed by more than eight hundred residents, and to spend the money left over from the roads budget on new crossings near the two primary schools. The library's autumn talks begin on Thursday with a local historian on the canal's first hundred years, followed in November by a session on family history for beginners. The farmers' market moves indoors to the corn exchange from the first weekend of November, with the same stalls and a few new ones, including a cheese maker from the hills and a baker who has just opened on the high street. The rugby club's new clubhouse was opened by its oldest member, who played for the first team sixty years ago and still watches every home game. Work on the bypass is a month behind because of the wet summer, and the contractor now expects the first section to open in the spring. The hospital's friends group thanks everyone who bought a raffle ticket at the summer fair; the money will pay for two new chairs for the children's ward. The choir is looking for tenors and basses for its Christmas concert, and rehearsals are on Monday evenings in the church hall. The walking group's route for Saturday follows the river to the weir and back over the hill, about eight miles, leaving from the station at ten. Letters this week ask about the bus timetable, the state of the footpath by the cemetery and the parking on market days; the council's replies are printed on page four. The weather looks settled until Friday, when rain is expected to return from the west, so the bonfire on the green has been moved to Thursday night, and the fireworks will start at seven as usual. The full stories, with photos, are on our pages: https://valley-news.example.org/this-week"},
 	}},
 	{ID: "loan_or_credit", Rules: []Rule{
