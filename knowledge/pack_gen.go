@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "119c3fba2aec2a1b55b0414a405cb97c0fa9f86b451e5a1711515ac4c8f845c5"
+const builtInSum = "991ba13b217b4a07fd1d2cab5f062a7fe30b84f7e00b67fa511a5b821351e338"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2794,6 +2794,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"receive payments on behalf",
 		"financial agent",
 		"money transfer agent",
+		"remote position",
+		"remote positions",
+		"online position",
+		"hiring team",
+		"recruiting team",
+		"minutes a day",
+		"hours a day",
+		"minutes per day",
+		"hours per day",
 	}},
 	{ID: "investment", Stage: "hook", Weight: 10, ZH: []string{
 		"稳赚",
@@ -3338,6 +3347,16 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"malware detected",
 		"your computer has been blocked",
 		"your pc has been blocked",
+		"vehicle's extended warranty",
+		"car's extended warranty",
+		"vehicle warranty",
+		"car warranty",
+		"auto warranty",
+		"warranty is about to expire",
+		"warranty has expired",
+		"warranty will expire",
+		"coverage is about to expire",
+		"coverage will expire",
 	}, Except: []string{
 		"if you didn't request this",
 		"if you did not request this",
@@ -5590,6 +5609,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"secure message",
 		"pending document",
 		"pending documents",
+		"unread voicemail",
+		"missed voicemail",
+		"voicemail from",
+		"listen to your voicemail",
+		"listen to the message",
+		"play the message",
 	}},
 	{ID: "extortion_threat", Stage: "pretext", Weight: 10, ZH: []string{
 		"裸聊视频",
@@ -6308,6 +6333,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"reply 1",
 		"reply y",
 		"reply yes and",
+		"reply yes for",
+		"reply yes to learn",
+		"reply yes if interested",
+		"reply yes for details",
+		"reply y for",
+		"text yes for",
 	}},
 	{ID: "negation", Negator: true, ZH: []string{
 		"不要",
@@ -6735,7 +6766,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		}, Near: 300, Weight: 35},
 		{All: []string{
 			"account_abnormal",
-			"click_link|call_number|contact_number|link|personal_info|asks_card|asks_password|asks_code|fee_unfreeze",
+			"click_link|call_number|contact_number|link|personal_info|asks_card|asks_password|asks_code|fee_unfreeze|urgent_callback",
 		}, Near: 400, Weight: 40},
 		{All: []string{
 			"parcel_problem",
@@ -6780,6 +6811,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"account_abnormal|membership_charge|refund_lure|parcel_problem|toll_fine|investigation|claims_authority|unsolicited_problem|credit_threat|prize_lure",
 		}, Near: 400, Weight: 35},
 	}, Examples: []Example{
+		{Text: "Final notice about your vehicle's extended warranty: your coverage is about to expire. Press 1 to speak with a specialist.", Scam: true},
+		{Text: "Thank you for buying the extended warranty with your TV. Your plan number is in your order e-mail."},
 		{Text: "买家说货款已经付了，让我点这个链接填写银行卡号和验证码才能收到钱。", Scam: true},
 		{Text: "老同学，这是我们上次聚会的照片，你看看有没有你：http://t.cn/Ab3x", Scam: true},
 		{Text: "Hey, is this you in the video? lol http://vid-share.example.top/v", Scam: true},
@@ -6894,9 +6927,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	{ID: "order_brushing", Rules: []Rule{
 		{All: []string{
 			"paid_task",
-			"personal_transfer|deposit_request|fee_unfreeze|fee_request|off_platform_contact|download_app|advance_payment",
+			"personal_transfer|deposit_request|fee_unfreeze|fee_request|off_platform_contact|download_app|advance_payment|reply_digit",
 		}, Weight: 40},
 	}, Examples: []Example{
+		{Text: "Hello from the hiring team: a remote position, 60 minutes a day, 300 dollars daily. Reply YES for details.", Scam: true},
 		{Text: "招聘兼职刷单，做任务日结佣金，先垫付本金，完成后本金返还，加QQ群领任务。", Scam: true},
 		{Text: "Part-time job from home: like and follow tasks, commission per task. Recharge your task account on Telegram to unlock the next set.", Scam: true},
 		{Text: "本店严禁刷单，好评请根据真实体验填写，感谢支持。"},
