@@ -84,7 +84,7 @@ for n in ${NODES:-1 3}; do
       awk '/^go_sql_wait_count_total/ {n += $2} /^go_sql_wait_duration_seconds_total/ {s += $2} END {printf "%d %.1f", n, s}')"
   if [ -n "${sampler:-}" ]; then
     kill -INT "$sampler"; wait "$sampler" 2>/dev/null || true; sampler=
-    echo "what the busy backends waited for (share of $(grep -c '|' "$work/waits") samples):"
+    echo "what the busy backends waited for (share of $(grep -c '|' "$work/waits") busy backends seen, one row each per sample):"
     awk -F'|' 'NF == 3 {k = $1 == "idle in transaction" ? "idle in transaction (the node)" : $2 == "-" ? "running" : $2 "/" $3; n[k]++; t++}
       END {for (k in n) printf "  %5.1f%% %s\n", 100 * n[k] / t, k}' "$work/waits" | sort -rn
   fi
