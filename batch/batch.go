@@ -27,6 +27,19 @@ const MaxLine = 4 << 20
 // keep them (nor anything aliasing them) after it returns.
 type Func func(line []byte) (any, error)
 
+// AppendFunc handles one input line as a Func does, but appends its result, which must be a
+// JSON object, to dst and returns the extended slice: no result value is made (and put in an
+// interface) for each line. On an error, what it appended is dropped and the error reported
+// for the line. RunParallelAppend calls it from several goroutines at once; the same rules on
+// the line's bytes apply.
+type AppendFunc func(dst, line []byte) ([]byte, error)
+
+// lineFunc is what a batch calls for each line: fn, or app when it is set.
+type lineFunc struct {
+	fn  Func
+	app AppendFunc
+}
+
 // Appender is a result that writes itself as a JSON object, without reflection: Run appends
 // AppendJSON's output instead of marshalling the result.
 type Appender interface {
@@ -120,15 +133,20 @@ func (c *chunk) seal() {
 // to w, in input order. Blank lines are skipped. The output is flushed whenever the input has
 // nothing more buffered, so that interactive use gets each answer at once. It stops only when
 // r or w fails.
-func Run(r io.Reader, w io.Writer, fn Func) (Stats, error) { return run(r, w, fn, 1) }
+func Run(r io.Reader, w io.Writer, fn Func) (Stats, error) { return run(r, w, lineFunc{fn: fn}, 1) }
 
 // RunParallel is Run with the lines handled on every core (GOMAXPROCS workers), a few
 // hundred at a time; the output stays in input order. fn must be safe for concurrent use.
 func RunParallel(r io.Reader, w io.Writer, fn Func) (Stats, error) {
-	return run(r, w, fn, runtime.GOMAXPROCS(0))
+	return run(r, w, lineFunc{fn: fn}, runtime.GOMAXPROCS(0))
 }
 
-func run(r io.Reader, w io.Writer, fn Func, workers int) (Stats, error) {
+// RunParallelAppend is RunParallel with fn appending each line's result to the output itself.
+func RunParallelAppend(r io.Reader, w io.Writer, fn AppendFunc) (Stats, error) {
+	return run(r, w, lineFunc{app: fn}, runtime.GOMAXPROCS(0))
+}
+
+func run(r io.Reader, w io.Writer, fn lineFunc, workers int) (Stats, error) {
 	todo := make(chan *chunk, workers)
 	order := make(chan *chunk, 2*workers) // chunks in input order, for the writer
 	// free holds the chunks written, for the reader to fill again; it has room for every
@@ -248,7 +266,7 @@ func readChunks(r io.Reader, free <-chan *chunk, give func(*chunk) bool) error {
 }
 
 // handle produces the output of every line of c.
-func (c *chunk) handle(fn Func) {
+func (c *chunk) handle(fn lineFunc) {
 	defer close(c.done)
 	for i, line := range c.lines {
 		if line == nil {
@@ -293,7 +311,7 @@ type errorOut struct {
 }
 
 // handle appends the output line for one input line to dst, and says whether it is an error.
-func handle(dst, line []byte, tooLong bool, lineNo int, fn Func) ([]byte, bool) {
+func handle(dst, line []byte, tooLong bool, lineNo int, fn lineFunc) ([]byte, bool) {
 	if tooLong {
 		return failure(dst, nil, lineNo, shopguard.Errorf(shopguard.ETOOLARGE, "line longer than %d bytes", MaxLine)), true
 	}
@@ -301,7 +319,17 @@ func handle(dst, line []byte, tooLong bool, lineNo int, fn Func) ([]byte, bool) 
 	if err != nil {
 		return failure(dst, nil, lineNo, shopguard.Invalid("", "line %d is not a JSON object: %v", lineNo, err)), true
 	}
-	res, err := fn(line)
+	if fn.app != nil {
+		mark := len(dst)
+		dst = withID(dst, id, lineNo)
+		at := len(dst)
+		out, err := fn.app(dst, line)
+		if err != nil {
+			return failure(dst[:mark], id, lineNo, err), true
+		}
+		return object(out, mark, at, id, lineNo)
+	}
+	res, err := fn.fn(line)
 	if err != nil {
 		return failure(dst, id, lineNo, err), true
 	}
@@ -309,21 +337,26 @@ func handle(dst, line []byte, tooLong bool, lineNo int, fn Func) ([]byte, bool) 
 		mark := len(dst)
 		dst = withID(dst, id, lineNo)
 		at := len(dst)
-		dst = a.AppendJSON(dst)
-		switch {
-		case len(dst)-at < 2 || dst[at] != '{':
-			return failure(dst[:mark], id, lineNo, fmt.Errorf("batch: result of line %d is not a JSON object", lineNo)), true
-		case len(dst)-at == 2: // {}
-			return append(dst[:at], '}'), false
-		}
-		dst[at] = ',' // its members follow the id's
-		return dst, false
+		return object(a.AppendJSON(dst), mark, at, id, lineNo)
 	}
 	body, err := json.Marshal(res)
 	if err != nil || len(body) < 2 || body[0] != '{' {
 		return failure(dst, id, lineNo, fmt.Errorf("batch: result of line %d is not a JSON object: %v", lineNo, err)), true
 	}
 	return withRest(withID(dst, id, lineNo), body[1:]), false
+}
+
+// object finishes the output of a line whose result, appended to dst from at after the
+// line's id (from mark), must be a JSON object: its members follow the id's.
+func object(dst []byte, mark, at int, id json.RawMessage, lineNo int) ([]byte, bool) {
+	switch {
+	case len(dst)-at < 2 || dst[at] != '{':
+		return failure(dst[:mark], id, lineNo, fmt.Errorf("batch: result of line %d is not a JSON object", lineNo)), true
+	case len(dst)-at == 2: // {}
+		return append(dst[:at], '}'), false
+	}
+	dst[at] = ',' // its members follow the id's
+	return dst, false
 }
 
 // idOf returns the raw "id" of a line that is a JSON object (nil when it has none), or the

@@ -35,9 +35,21 @@ not json
 {"id":"s","x":"oops"}
 {"id":["nested"],"x":2}
 `
-	for _, run := range []func(io.Reader, io.Writer, Func) (Stats, error){Run, RunParallel} {
+	for _, run := range []func(io.Reader, io.Writer, Func) (Stats, error){Run, RunParallel, runAppending} {
 		checkRun(t, run, in)
 	}
+}
+
+// runAppending runs fn through RunParallelAppend: each result appended by the AppendFunc.
+func runAppending(r io.Reader, w io.Writer, fn Func) (Stats, error) {
+	return RunParallelAppend(r, w, func(dst, line []byte) ([]byte, error) {
+		res, err := fn(line)
+		if err != nil {
+			return append(dst, "partial output, dropped"...), err
+		}
+		b, err := json.Marshal(res)
+		return append(dst, b...), err
+	})
 }
 
 func checkRun(t *testing.T, run func(io.Reader, io.Writer, Func) (Stats, error), in string) {
@@ -149,6 +161,33 @@ func TestAppender(t *testing.T) {
 		Run(strings.NewReader(`{"id":1}`), &out, func([]byte) (any, error) { return appended(c.res), nil })
 		if got := strings.TrimSpace(out.String()); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.res, got, c.want)
+		}
+	}
+}
+
+// TestAppendFunc: an AppendFunc's object follows the id, an empty one adds nothing, anything
+// else is an error for its line, and so is an error, whatever the func appended before it.
+func TestAppendFunc(t *testing.T) {
+	for _, c := range []struct {
+		res  string
+		err  error
+		want string
+	}{
+		{`{"a":1}`, nil, `{"id":1,"a":1}`},
+		{`{}`, nil, `{"id":1}`},
+		{`[1]`, nil, `{"id":1,"error":{"code":"internal","message":"batch: result of line 1 is not a JSON object"}}`},
+		{`{"half":`, shopguard.Invalid("x", "no"), `{"id":1,"error":{"code":"invalid","message":"no","field":"x"}}`},
+	} {
+		var out bytes.Buffer
+		in := strings.Repeat("{\"id\":1}\n", 300) // more than a chunk, so that output buffers are reused
+		st, err := RunParallelAppend(strings.NewReader(in), &out, func(dst, _ []byte) ([]byte, error) { return append(dst, c.res...), c.err })
+		if err != nil || st.Lines != 300 {
+			t.Fatalf("%s: %+v, %v", c.res, st, err)
+		}
+		for i, got := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+			if want := strings.ReplaceAll(c.want, "line 1 ", fmt.Sprintf("line %d ", i+1)); got != want {
+				t.Fatalf("%s, line %d: got %s, want %s", c.res, i+1, got, want)
+			}
 		}
 	}
 }

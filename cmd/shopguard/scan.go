@@ -18,7 +18,8 @@ import (
 	"github.com/shopguard/shopguard/knowledge"
 )
 
-// scanOutput is one result of scan --json and --jsonl: the verdict, explained.
+// scanOutput is the result of scan --json: the verdict, explained (--jsonl writes the same
+// members with text.Result.AppendJSON).
 type scanOutput struct {
 	text.Result
 }
@@ -102,14 +103,14 @@ Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	}
 	defer closeIn()
 	if *jsonl {
-		_, err := batch.RunParallel(in, m.Stdout, func(line []byte) (any, error) {
+		_, err := batch.RunParallelAppend(in, m.Stdout, func(dst, line []byte) ([]byte, error) {
 			input, err := text.ParseValidInput(line) // batch hands valid JSON
 			if err != nil {
-				return nil, err
+				return dst, err
 			}
 			res := checks.Scan(input.Conversation())
 			res.Explain(pack, lang)
-			return &scanOutput{res}, nil // a pointer: it writes itself (batch.Appender)
+			return res.AppendJSON(dst), nil // as scanOutput writes itself, without a value per line
 		})
 		return err
 	}
