@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "4d66f2318893b948140051818abd756fe7cf004f364cb0a319e2d47da33688cf"
+const builtInSum = "d9d92cc8942ce649ac1fba2477d31c4894546d6127aa847e94ed20eb4f489992"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -4229,6 +4229,19 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"添加工作人员微信",
 		"工作人员微信",
 		"工作人员的微信",
+		"专员的微信",
+		"专员微信",
+		"客服的微信",
+		"客服微信",
+		"经理的微信",
+		"经理微信",
+		"老师的微信",
+		"老师微信",
+		"助理的微信",
+		"助理微信",
+		"的微信号",
+		"加一下我们",
+		"添加一下",
 	}, EN: []string{
 		"whatsapp",
 		"telegram",
@@ -4936,6 +4949,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"保险费",
 		"支付运费",
 		"先支付运费",
+		"公证费",
+		"所得税",
+		"个税",
+		"税款",
+		"领奖费",
+		"奖金税",
+		"中奖税",
+		"邮寄费用",
+		"公证处",
 	}, EN: []string{
 		"processing fee",
 		"customs fee",
@@ -6607,6 +6629,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"call_number|contact_number|click_link",
 		}, Near: 500, Weight: 35},
 	}, Examples: []Example{
+		{Text: "您的快递在运输过程中损坏了，我们给您双倍理赔，请加一下我们理赔专员的微信。", Scam: true},
 		{Text: "你的商品违规被平台下架了，需要缴纳一千元违规金才能恢复交易。", Scam: true},
 		{Messages: []ExampleMessage{
 			{From: "them", Text: "亲，您拍的这件库存不足，给您退款。"},
@@ -6791,6 +6814,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"personal_info|call_number|contact_number|off_platform_contact|fee_request|fee_unfreeze|asks_card|personal_transfer",
 		}, Near: 1500, Weight: 40},
 	}, Examples: []Example{
+		{Messages: []ExampleMessage{
+			{From: "them", Text: "您好，这里是节目组，您的手机号被系统随机抽中，获得现金奖励十八万。"},
+			{From: "them", Text: "请先交两千元公证费，公证后奖金打到您卡上。"},
+		}, Scam: true},
 		{Text: "Congratulations! You have won a cash prize of 2000. To claim, call 09061234567 now.", Scam: true},
 		{Text: "恭喜您被节目组抽中为幸运观众，获得大奖，领取奖品需先缴纳手续费。", Scam: true},
 		{Text: "您有一笔民生补贴待领取，下载会议软件，进入会议室后工作人员会指导您领取补助金。", Scam: true},
