@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "d9d92cc8942ce649ac1fba2477d31c4894546d6127aa847e94ed20eb4f489992"
+const builtInSum = "7839a336d78023ed04e3664f05693f31cd2029d181e182bb9451fd1106aeb4c5"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -605,6 +605,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	{Code: "text.paid_already", Title: Text{ZH: "钱已经付出去了", EN: "The money has already gone"}, Explain: Text{ZH: "对话里说钱已经付给了对方。如果付款不是在购物平台的担保交易里完成的，请尽快保存聊天记录和付款凭证，联系付款渠道（银行或支付平台）。", EN: "The conversation says the money has already been paid. If it was not paid through the platform's protected checkout, keep the chat and the payment receipt and contact your bank or payment service now."}},
 	{Code: "text.cut_off", Title: Text{ZH: "收钱后拉黑、失联或寄来空盒", EN: "Blocked, gone silent or an empty box"}, Explain: Text{ZH: "对方拉黑、删除好友、失联、关店，或寄来空盒。收钱后消失是虚假卖家的结局；请保存证据，向平台投诉，并拨打110或96110报警。", EN: "The other side blocked you, deleted their account, went silent, closed the shop or sent an empty box. Vanishing after payment is how a fake seller ends; keep the evidence, complain to the platform and report it to the police."}},
 	{Code: "text.invest_ask", Title: Text{ZH: "要你开户、投钱或追加投资", EN: "Asks you to open an account or put money in"}, Explain: Text{ZH: "对方要你开户、先投一点试试或追加资金。陌生人推荐的投资平台，先小额让你“赚到”，再诱你加大投入，最后无法提现；投资请只通过持牌机构的官方渠道。", EN: "Asks you to open an account, start with a small amount or add more. Platforms a stranger recommends let a small stake \"win\" first, then draw in more money that can never be withdrawn; invest only through licensed firms' own channels."}},
+	{Code: "text.dating_lure", Title: Text{ZH: "陌生人约会、交友或私密照片", EN: "A stranger who wants to meet, or private photos"}, Explain: Text{ZH: "用“附近单身”“想认识你”“私密照片”吸引你点链接或加联系方式。这类链接多是收费陷阱、钓鱼页或裸聊敲诈的开头。", EN: "Uses \"singles near you\", \"she wants to meet you\" or private photos to get you to a link or a contact. Such links usually lead to a paid trap, a phishing page or the start of sextortion."}},
 	{Code: "text.photo_lure", Title: Text{ZH: "“看看照片里有没有你”", EN: "“Is this you in the video?”"}, Explain: Text{ZH: "用聚会照片、“视频里是不是你”引你点开链接。这类链接常是木马或钓鱼页，会偷走短信验证码和账号；请先打电话问问发来的人。", EN: "Uses a party photo or “is this you in the video?” to get you to open a link. Such links often install malware or open a phishing page that steals codes and accounts; call the sender first."}},
 	{Code: "text.advance_fee", Title: Text{ZH: "许诺巨额资金或遗产", EN: "Promises a fortune or an inheritance"}, Explain: Text{ZH: "声称有遗产、巨额资金或包裹要转给你，只要你提供资料或先付手续费。这是典型的预付费诈骗，钱永远不会到。", EN: "Says an inheritance, a large sum or a consignment is waiting for you if you send your details or pay a fee first. This is the classic advance-fee fraud: the money never comes."}},
 	{Code: "text.pyramid_recruit", Title: Text{ZH: "拉人头、发展下线", EN: "Recruiting a downline"}, Explain: Text{ZH: "收益靠拉人入会、发展下线或交“入门费”来拿。这是传销和资金盘的标志，后来者的钱付给先来者，迟早崩盘。", EN: "Earnings come from recruiting members or paying a joining fee. That is the mark of a pyramid scheme: newcomers' money pays earlier ones until it collapses."}},
@@ -6041,6 +6042,47 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"开户地",
 		"开户网点",
 	}},
+	{ID: "dating_lure", Stage: "hook", Weight: 5, ZH: []string{
+		"同城交友",
+		"同城约会",
+		"附近的美女",
+		"附近单身",
+		"寂寞女",
+		"美女陪聊",
+		"约炮",
+		"一夜情",
+		"私密照片",
+		"私密视频",
+	}, EN: []string{
+		"singles in your area",
+		"singles near you",
+		"single women near you",
+		"hot singles",
+		"lonely women",
+		"lonely housewives",
+		"lonely wives",
+		"wants to meet you",
+		"want to meet you tonight",
+		"wants to hook up",
+		"hook up tonight",
+		"adult dating",
+		"casual dating",
+		"sexy photos",
+		"private photos",
+		"nude photos",
+		"naughty",
+		"horny",
+		"sent you a private message",
+		"is waiting to chat",
+		"wants to chat with you",
+		"see her photos",
+		"view her profile",
+		"her private profile",
+		"waiting for you online",
+		"mature women",
+		"discreet affair",
+		"discreet encounters",
+	}},
 	{ID: "photo_lure", Stage: "hook", Weight: 5, ZH: []string{
 		"聚会的照片",
 		"聚会照片",
@@ -6842,6 +6884,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"link|click_link|download_app",
 		}, Near: 300, Weight: 35},
 		{All: []string{
+			"dating_lure",
+			"link|click_link|download_app|off_platform_contact",
+		}, Near: 500, Weight: 35},
+		{All: []string{
 			"parcel_problem",
 			"update_address",
 			"click_link|link|reply_to_activate",
@@ -6907,6 +6953,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"account_abnormal|membership_charge|refund_lure|parcel_problem|toll_fine|investigation|claims_authority|unsolicited_problem|credit_threat|prize_lure",
 		}, Near: 400, Weight: 35},
 	}, Examples: []Example{
+		{Text: "3 lonely women near you want to meet you tonight. See her private photos here: http://date-now.example.top/p", Scam: true},
+		{Text: "We want to meet you at the station tonight, the train gets in at 7."},
 		{Text: "Final notice about your vehicle's extended warranty: your coverage is about to expire. Press 1 to speak with a specialist.", Scam: true},
 		{Text: "Thank you for buying the extended warranty with your TV. Your plan number is in your order e-mail."},
 		{Text: "买家说货款已经付了，让我点这个链接填写银行卡号和验证码才能收到钱。", Scam: true},
