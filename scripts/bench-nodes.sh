@@ -8,6 +8,8 @@
 #   SHOPGUARD_BENCH_DB='postgres://postgres@127.0.0.1:5432/bench?sslmode=disable' scripts/bench-nodes.sh
 #
 # Knobs: NODES (default "1 3"), CONC (32), DUR (20s), MIX, RATE (open loop instead of CONC),
+# WARM (a duration: the same load that long first, not measured, so that the nodes are past
+# their cold start: a node's first seconds under load stall writes for seconds),
 # NETWORKS (4096 made-up client networks, so that the per-network report limit does not decide
 # the run), NODE_PROCS (GOMAXPROCS of each node; 0, the default, is every core; "share" gives
 # each node its share of the machine's cores, at least one: one node all, three on two cores
@@ -63,6 +65,9 @@ for n in ${NODES:-1 3}; do
   list=$(IFS=,; echo "${targets[*]}")
   mode=(--concurrency "${CONC:-32}")
   [ -n "${RATE:-}" ] && mode=(--rate "$RATE")
+  if [ -n "${WARM:-}" ]; then # a run first, not measured: the nodes' first seconds are a cold start
+    "$work/shopguard-load" run --target "$list" "${mode[@]}" --duration "$WARM" --mix "$mix" --networks "${NETWORKS:-4096}" --json >/dev/null
+  fi
   wal0=$(wal_flushes)
   if [ "${WAITS:-0}" = 1 ]; then
     echo "SELECT state, coalesce(wait_event_type, '-'), coalesce(wait_event, '-') FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid() \\watch 0.1" |
