@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/postgres"
+	"github.com/shopguard/shopguard/sqlstore"
 	"github.com/shopguard/shopguard/storetest"
 )
 
@@ -27,6 +28,21 @@ func open(t *testing.T) shopguard.Store {
 }
 
 func TestConformance(t *testing.T) { storetest.Run(t, open) }
+
+// openCounting opens the test database with a scorer whose reputation is the number of
+// reports it was given.
+func openCounting(t *testing.T) *sqlstore.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), storetest.PostgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.ScoreWith(func(in shopguard.ReputationInputs) *shopguard.Reputation {
+		return &shopguard.Reputation{Identifier: in.Identifier, Reports: len(in.Reports), ScamTypes: []string{}}
+	})
+	return db
+}
 
 func TestReportEvidenceBackfill(t *testing.T) {
 	db, err := postgres.Open(context.Background(), storetest.PostgresDSN(t))
@@ -106,16 +122,8 @@ func TestRunAloneOnOneNode(t *testing.T) {
 // another transaction) does not hold up a report on another identifier, whose change the
 // follower reads at once; the held report's change is read once it commits, after the other.
 func TestWritesCommitOutOfOrder(t *testing.T) {
-	dsn := storetest.PostgresDSN(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.ScoreWith(func(in shopguard.ReputationInputs) *shopguard.Reputation {
-		return &shopguard.Reputation{Identifier: in.Identifier, Reports: len(in.Reports), ScamTypes: []string{}}
-	})
+	db := openCounting(t)
 	held := shopguard.Identifier{Kind: shopguard.KindPhone, Value: "+8613800000001"}
 	free := shopguard.Identifier{Kind: shopguard.KindPhone, Value: "+8613800000002"}
 	report := func(id shopguard.Identifier) error {
@@ -179,16 +187,8 @@ func TestWritesCommitOutOfOrder(t *testing.T) {
 // (Taking the lock and reading in one statement, as migrations 0100-0120 did for a round
 // trip fewer, must keep this.)
 func TestScoringSeesWritesCommittedWhileWaiting(t *testing.T) {
-	dsn := storetest.PostgresDSN(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.ScoreWith(func(in shopguard.ReputationInputs) *shopguard.Reputation {
-		return &shopguard.Reputation{Identifier: in.Identifier, Reports: len(in.Reports), ScamTypes: []string{}}
-	})
+	db := openCounting(t)
 	id := shopguard.Identifier{Kind: shopguard.KindPhone, Value: "+8613800000003"}
 	h := fnv.New32a() // the identifier's lock key, as sqlstore computes it
 	h.Write([]byte(string(id.Kind) + ":" + id.Value))

@@ -110,7 +110,7 @@ func TestFindURLsOnce(t *testing.T) {
 // set apart), a host is a link's whatever its ending, an IPv4 address too; without the scheme
 // such an ending is not enough.
 func TestLinksWithALostScheme(t *testing.T) {
-	for text, want := range map[string]string{
+	checkFound(t, map[string]string{
 		"track it at http //rb.gy/x7k now":     "rb.gy/x7k",
 		"go to HTTPS: //is.gd/abc.":            "is.gd/abc",
 		"login http //203.0.113.9/acct":        "203.0.113.9/acct",
@@ -120,26 +120,24 @@ func TestLinksWithALostScheme(t *testing.T) {
 		"weather //rb.gy/x7k":                  "",
 		"the file at http //notes.x2/readme":   "",
 		"http //10.0.0.1.5/a has five numbers": "",
-	} {
-		var got []string
-		for _, u := range findURLs(nil, text, 0) {
-			got = append(got, u.URL)
-		}
-		if strings.Join(got, " ") != want {
-			t.Errorf("findURLs(%q) = %q, want %q", text, got, want)
-		}
-	}
+	})
 }
 
 // TestBareHostsOnPhishingEndings: a bare host is a link on the cheap and new endings phishing
 // uses (.help, .cfd, .sbs…), not only on .com and .cn; a file name is not.
 func TestBareHostsOnPhishingEndings(t *testing.T) {
-	for text, want := range map[string]string{
+	checkFound(t, map[string]string{
 		"unlock it at apple-id-support.help now": "apple-id-support.help",
 		"pay at toll-due.cfd/pay today":          "toll-due.cfd/pay",
 		"edit sendmail.cf and restart":           "",
 		"see readme.md first":                    "",
-	} {
+	})
+}
+
+// checkFound checks the links findURLs finds in each text (joined by spaces).
+func checkFound(t *testing.T, cases map[string]string) {
+	t.Helper()
+	for text, want := range cases {
 		var got []string
 		for _, u := range findURLs(nil, text, 0) {
 			got = append(got, u.URL)
