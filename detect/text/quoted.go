@@ -111,13 +111,22 @@ func listFooter(text string) int32 {
 // listPages are the paths of a mailing list's management page (lower case).
 var listPages = []string{"/mailman/listinfo/", "/lists/listinfo/", "/mailman/options/"}
 
+// maxListinfoLine is the longest last line listinfoLine reads: a list page's link is short.
+const maxListinfoLine = 300
+
 // listinfoLine returns where the last line of text starts when it is only a link to a mailing
-// list's management page (listPages), maxOffset otherwise. It reads the last line only.
+// list's management page (listPages), maxOffset otherwise. It reads at most the last
+// maxListinfoLine bytes: a chat message, one long line, is not read through.
 func listinfoLine(text string) int32 {
 	end := len(strings.TrimRight(text, " \t\r\n"))
-	start := strings.LastIndexByte(text[:end], '\n') + 1
+	from := max(0, end-maxListinfoLine)
+	nl := strings.LastIndexByte(text[from:end], '\n')
+	if nl < 0 && from > 0 {
+		return maxOffset
+	}
+	start := from + nl + 1
 	line := strings.TrimSpace(text[start:end])
-	if strings.ContainsAny(line, " \t") || !strings.HasPrefix(line, "http://") && !strings.HasPrefix(line, "https://") {
+	if !strings.HasPrefix(line, "http://") && !strings.HasPrefix(line, "https://") || strings.ContainsAny(line, " \t") {
 		return maxOffset
 	}
 	lower := strings.ToLower(line)
