@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "7839a336d78023ed04e3664f05693f31cd2029d181e182bb9451fd1106aeb4c5"
+const builtInSum = "0771426d6eb63d8d020dbb4b3b15100d437208b4687af515785aa3c4137609c6"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -5884,11 +5884,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"90% off retail",
 		"below wholesale",
 	}},
-	{ID: "paid_already", Stage: "request", Weight: 2, From: []string{
-		"me",
-		"them",
-		"platform",
-	}, ZH: []string{
+	{ID: "paid_already", Stage: "request", Weight: 2, ZH: []string{
 		"我已经付了",
 		"我已经付款",
 		"我已付款",
@@ -5932,11 +5928,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"once i paid",
 		"as soon as i paid",
 	}},
-	{ID: "cut_off", Stage: "request", Weight: 2, From: []string{
-		"me",
-		"them",
-		"platform",
-	}, ZH: []string{
+	{ID: "cut_off", Stage: "request", Weight: 2, ZH: []string{
 		"把我拉黑",
 		"拉黑了我",
 		"被拉黑",
@@ -7184,10 +7176,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "Brand-name pills at 80% off, no prescription needed, shipped discreetly worldwide. Order now at the link: http://meds-direct.example.top", Scam: true},
 		{Text: "进口特效药，无需处方，低价包邮，加微信下单。", Scam: true},
 		{Text: "Your prescription is ready for pickup at the pharmacy counter. Bring your ID."},
-		{Messages: []ExampleMessage{
-			{From: "me", Text: "我在一个二手群里看中一台相机，卖家让我先付一千元定金。"},
-			{From: "me", Text: "我付了定金后，他就把我拉黑了，怎么办？"},
-		}, Scam: true},
+		{Text: "我在一个二手群里看中一台相机，卖家让我先付一千元定金。我付了定金后，他就把我拉黑了，怎么办？", Scam: true},
 		{Text: "I paid the seller 300 by bank transfer for a bike, and after the payment he blocked me and deleted his account.", Scam: true},
 		{Messages: []ExampleMessage{
 			{From: "me", Text: "我已经付款了，麻烦尽快发货。"},
