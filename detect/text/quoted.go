@@ -87,8 +87,11 @@ func quotedLines(text string, cut int) (runs [][2]int32, own int) {
 // line (five or more of - _ = * ~ starting a line, or the signature mark "-- ") within the
 // last footerWindow bytes that has a word of listMarkers after it; else the last line, when it
 // is only a link to the list's management page ("http://xent.com/mailman/listinfo/fork", all
-// some lists append); maxOffset when there is neither.
+// some lists append); maxOffset when there is neither, or text is one line.
 func listFooter(text string) int32 {
+	if strings.IndexByte(strings.TrimRight(text, " \t\r\n"), '\n') < 0 {
+		return maxOffset // one line: no footer under it (most chat messages)
+	}
 	from := max(0, len(text)-footerWindow)
 	tail := text[from:]
 	seps := separatorLines(tail)
