@@ -27,8 +27,9 @@ var latinInChinese = map[string]bool{"shopguard": true, "QQ": true, "PDF": true,
 // agencies abroad are named in Chinese text as they name themselves.
 var agencies = regexp.MustCompile(`Action Fraud|Scamwatch|ReportCyber|ECC-Net`)
 
-// linkLike matches addresses and file names, which read the same in every language.
-var linkLike = regexp.MustCompile(`(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:/\S*)?|\.[a-z]{2,}\b`)
+// linkLike matches addresses, file names and a site's paths of two segments or more (a private
+// link, /reporter/12/sgl_…), which read the same in every language.
+var linkLike = regexp.MustCompile(`(?:https?://)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:/\S*)?|\.[a-z]{2,}\b|(?:^|\s)/[^\s/]+/\S*`)
 
 // rawCode matches an identifier of the code (a scam type, a stage, a payment) shown as it is
 // written in the code instead of in words.
@@ -101,13 +102,13 @@ var latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z'’-]*[A-Za-z]`)
 
 func foreignIn(lang, s string) []string {
 	var out []string
-	s = quotedInput.ReplaceAllString(s, " ")
+	s = linkLike.ReplaceAllString(quotedInput.ReplaceAllString(s, " "), " ")
 	for _, c := range rawCode.FindAllString(s, -1) {
 		out = append(out, "code "+c)
 	}
 	switch lang {
 	case string(shopguard.LangZH):
-		s = agencies.ReplaceAllString(linkLike.ReplaceAllString(s, " "), " ")
+		s = agencies.ReplaceAllString(s, " ")
 		for _, w := range latinWord.FindAllString(s, -1) {
 			if !latinInChinese[w] {
 				out = append(out, w)
@@ -122,6 +123,20 @@ func foreignIn(lang, s string) []string {
 		}
 	}
 	return out
+}
+
+// TestForeignTextSkipsAddresses: a private link's path reads the same in every language,
+// whatever its random token looks like ("sgl_jkm-…" once read as a code's identifier), while
+// an identifier shown as a word is still caught.
+func TestForeignTextSkipsAddresses(t *testing.T) {
+	for lang, text := range map[string]string{"zh-CN": "请保存这个链接 /reporter/12/sgl_jkm-Ab3", "en": "Keep this link: /reporter/12/sgl_jkm-Ab3"} {
+		if f := foreignIn(lang, text); len(f) > 0 {
+			t.Errorf("%s: %q flagged in %q", lang, f, text)
+		}
+		if f := foreignIn(lang, text+" deposit_scam"); len(f) == 0 {
+			t.Errorf("%s: a code's identifier shown as a word was not caught", lang)
+		}
+	}
 }
 
 // assertOneLanguage fails the test if the page shows text of the other language.
