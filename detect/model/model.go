@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Meta describes a trained model: how it was trained and how its raw score is calibrated.
@@ -166,6 +167,11 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model: encode meta: %w", err)
 	}
+	// Spaces after the meta (JSON allows them) start the weights at a multiple of 4 bytes,
+	// where the embedded model's are read in place (see Default).
+	for (8+len(meta))%4 != 0 {
+		meta = append(meta, ' ')
+	}
 	var b bytes.Buffer
 	b.WriteString(magic)
 	binary.Write(&b, binary.LittleEndian, uint32(len(meta)))
@@ -178,7 +184,12 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 const maxMeta = 1 << 16
 
 // Load decodes a model written by MarshalBinary, refusing one of another version or size.
-func Load(data []byte) (*Model, error) {
+func Load(data []byte) (*Model, error) { return load(data, false) }
+
+// load is Load; with inPlace, on a little-endian machine, weights that lie at an address
+// aligned for a float32 are read where they are (data must then never change) instead of
+// copied into new memory.
+func load(data []byte, inPlace bool) (*Model, error) {
 	if len(data) < 8 || string(data[:4]) != magic {
 		return nil, errors.New("model: not a shopguard text model (no SGTM header)")
 	}
@@ -197,10 +208,16 @@ func Load(data []byte) (*Model, error) {
 	if len(rest) != 4*dim {
 		return nil, fmt.Errorf("model: %d bytes of weights, want %d", len(rest), 4*dim)
 	}
-	m.w = make([]float32, dim)
-	for i := range m.w {
-		m.w[i] = math.Float32frombits(binary.LittleEndian.Uint32(rest[4*i:]))
-		if f := float64(m.w[i]); math.IsNaN(f) || math.IsInf(f, 0) {
+	if p := unsafe.Pointer(unsafe.SliceData(rest)); inPlace && littleEndian && uintptr(p)%4 == 0 {
+		m.w = unsafe.Slice((*float32)(p), dim)
+	} else {
+		m.w = make([]float32, dim)
+		for i := range m.w {
+			m.w[i] = math.Float32frombits(binary.LittleEndian.Uint32(rest[4*i:]))
+		}
+	}
+	for i, w := range m.w {
+		if f := float64(w); math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, fmt.Errorf("model: weight %d is not a number", i)
 		}
 	}
@@ -215,7 +232,12 @@ func Load(data []byte) (*Model, error) {
 //go:embed data/text.bin
 var embedded []byte
 
-var defaultModel = sync.OnceValues(func() (*Model, error) { return Load(embedded) })
+// littleEndian reports whether the machine stores a number's low byte first, as the file does.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// defaultModel reads the embedded weights in place: 1 MB neither copied nor held in the heap
+// at every start (the collector's goal for the lines of scan --jsonl is 2 MB lower with it).
+var defaultModel = sync.OnceValues(func() (*Model, error) { return load(embedded, true) })
 
 // Default returns the model embedded in the binary.
 func Default() (*Model, error) { return defaultModel() }

@@ -2,10 +2,12 @@ package model
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/shopguard/shopguard/detect/text"
 )
@@ -187,4 +189,37 @@ func FuzzExtract(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDefaultInPlace holds the embedded model's weights at a multiple of 4 bytes in the file
+// (MarshalBinary pads the meta), so that Default reads them in place, and the weights read in
+// place to those Load copies.
+func TestDefaultInPlace(t *testing.T) {
+	n := binary.LittleEndian.Uint32(embedded[4:8])
+	if (8+n)%4 != 0 {
+		t.Fatalf("the weights start at byte %d of data/text.bin, not at a multiple of 4: write the model again (shopguard train text, or Load and MarshalBinary)", 8+n)
+	}
+	m, err := Train(fixture(), DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := m.MarshalBinary()
+	if n := binary.LittleEndian.Uint32(data[4:8]); (8+n)%4 != 0 {
+		t.Errorf("MarshalBinary starts the weights at byte %d", 8+n)
+	}
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, err := Load(embedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(def.w, copied.w) || def.Meta.Bias != copied.Meta.Bias {
+		t.Error("the weights read in place differ from those copied")
+	}
+	if littleEndian && uintptr(unsafe.Pointer(unsafe.SliceData(embedded)))%4 == 0 &&
+		unsafe.SliceData(def.w) != (*float32)(unsafe.Pointer(&embedded[8+n])) {
+		t.Error("Default copied the weights it could read in place")
+	}
 }
