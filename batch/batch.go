@@ -225,7 +225,7 @@ func readChunks(r io.Reader, free <-chan *chunk, give func(*chunk) bool) error {
 		select {
 		case c = <-free:
 		default:
-			c = &chunk{buf: make([]byte, 0, chunkBytes+chunkBytes/4), out: make([]byte, 0, 4*chunkBytes)}
+			c = &chunk{buf: make([]byte, 0, chunkBytes+chunkBytes/4), out: make([]byte, 0, 8*chunkBytes)}
 		}
 		c.reset(first)
 		return c
