@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "df99aeb2198c2c145b40b473902849fd7e951291a533c3636c527ceef326d555"
+const builtInSum = "33148552a7de88f89aa8472f628ee8cecfaf793b2ecd3824bf2c67e9bebf82ea"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -6332,7 +6332,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"guaranteed win",
 		"online casino",
 		"casino",
-		"slots",
+		"online slots",
+		"slot machine*",
+		"slot games",
 		"free spins",
 		"sports betting",
 		"betting app",
@@ -6343,6 +6345,16 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"roulette",
 		"colour prediction",
 		"color prediction",
+	}, Except: []string{
+		"彩金的购买",
+		"购买彩金",
+		"彩金首饰",
+		"彩金饰品",
+		"彩金戒指",
+		"彩金项链",
+		"彩金手链",
+		"黄金彩金",
+		"彩金黄金",
 	}},
 	{ID: "agent_recruit", Stage: "hook", Weight: 3, ZH: []string{
 		"招代理",
@@ -7139,12 +7151,19 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"personal_transfer|fee_request|fee_unfreeze|download_app|off_platform_contact|deposit_request|advance_payment|investment",
 		}, Weight: 40},
 		{All: []string{
+			"gambling",
+			"lure_free|prize_lure|claim_prize",
+		}, Within: 6, Weight: 30},
+		{All: []string{
 			"agent_recruit",
 			"fee_request|personal_transfer|deposit_request|fee_unfreeze|advance_payment|money_sum",
 		}, Weight: 35},
 	}, Examples: []Example{
 		{Text: "Welcome bonus at our online casino: deposit 50 today and get 200 in free spins. Download the app from this link to start.", Scam: true},
 		{Text: "Our casino night fundraiser is on Friday at the school hall; tickets at the door, all proceeds go to the library."},
+		{Text: "Welcome to the best online casino: claim 100 free spins and a bonus on us, tap the link below.", Scam: true},
+		{Text: "We still have free slots on Tuesday morning for the dentist, reply to book one."},
+		{Text: "金店周年庆，彩金首饰买一送一，到店还可领取精美礼品。"},
 		{Text: "老师带单稳赚不赔，高收益理财平台，下载APP注册后充值即可跟单。", Scam: true},
 		{Text: "Guaranteed returns of 30% a week on our crypto investment. Add me on WhatsApp and I'll set up your trading platform.", Scam: true},
 		{Text: "理财有风险，投资需谨慎，请通过持牌机构办理业务。"},
