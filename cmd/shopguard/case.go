@@ -177,7 +177,7 @@ func (m *Main) caseNew(ctx context.Context, args []string) error {
 		"Start a case from triage answers (all optional) and print its id and key. The key is shown once:\nkeep it, every other case command needs it. Change the answers later with case update.",
 		args, false, func(f *flag.FlagSet) {
 			fs = f
-			fs.StringVar(&langName, "lang", "zh-CN", "language of the case: zh-CN or en")
+			fs.StringVar(&langName, "lang", m.defaultLang(), "language of the case"+langHelp)
 			tf.add(fs)
 		}, func(env *caseEnv, rest []string) error {
 			if len(rest) > 0 {

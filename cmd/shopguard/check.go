@@ -24,8 +24,8 @@ type checkOptions struct {
 	failOn failOn
 }
 
-func (o *checkOptions) add(fs *flag.FlagSet) {
-	fs.StringVar(&o.lang, "lang", "zh-CN", "language of the explanations: zh-CN or en")
+func (o *checkOptions) add(fs *flag.FlagSet, lang string) {
+	fs.StringVar(&o.lang, "lang", lang, "language of the explanations"+langHelp)
 	fs.BoolVar(&o.asJSON, "json", false, "print the verdict as JSON")
 	fs.BoolVar(&o.jsonl, "jsonl", false, "batch: read one JSON object per line on stdin (each with an id), write one result per line")
 	o.failOn.add(fs)
@@ -139,7 +139,7 @@ func (m *Main) checkListing(ctx context.Context, args []string) error {
 	fs := m.flags("check listing", "[FILE|-]", `Judge an offer before paying. FILE (or stdin) holds one JSON object such as
   {"price":"1200","reference_price":"8999","payment":"bank_transfer","contacts":[{"kind":"qq","value":"12345678"}]}
 With --jsonl, each input line is such an object with an "id".`)
-	opts.add(fs)
+	opts.add(fs, m.defaultLang())
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
 	snapshot := fs.String("snapshot", "", "look the contacts' values up in this offline snapshot of the community's reports (shopguard snapshot)")
 	if err := parse(fs, args); err != nil {

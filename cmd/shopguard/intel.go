@@ -117,7 +117,7 @@ By default the local database answers; --snapshot FILE answers offline from a sn
 --server URL asks a server by private lookup (only 5 hex digits of a hash are sent).
 With --jsonl, each input line is {"id":…,"value":"…"}.`)
 		c.storeFlags(fs)
-		fs.StringVar(&opts.lang, "lang", "zh-CN", "language: zh-CN or en")
+		fs.StringVar(&opts.lang, "lang", m.defaultLang(), "language"+langHelp)
 		fs.BoolVar(&opts.asJSON, "json", false, "print the answer as JSON")
 		fs.BoolVar(&opts.jsonl, "jsonl", false, "batch: one JSON object per line on stdin, one answer per line")
 		opts.failOn.add(fs)

@@ -10,6 +10,29 @@ import (
 	"github.com/shopguard/shopguard/knowledge"
 )
 
+// defaultLang is the --lang of a command run without one: SHOPGUARD_LANG, else the locale's
+// language (the first of LC_ALL, LC_MESSAGES and LANG that is set decides, as in POSIX) when it
+// is English or Chinese, else zh-CN. A shopper whose terminal speaks English reads English.
+func (m *Main) defaultLang() string {
+	if v := m.Getenv("SHOPGUARD_LANG"); v != "" {
+		return v
+	}
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := m.Getenv(k)
+		if v == "" {
+			continue
+		}
+		if strings.HasPrefix(v, "en") {
+			return string(shopguard.LangEN)
+		}
+		break
+	}
+	return string(shopguard.LangZH)
+}
+
+// langHelp is the help of a --lang flag whose default comes from defaultLang.
+const langHelp = ": zh-CN or en (default from SHOPGUARD_LANG or the locale, else zh-CN) [SHOPGUARD_LANG]"
+
 // langFlag reads a --lang value.
 func langFlag(s string) (shopguard.Lang, error) {
 	l, ok := shopguard.ParseLang(s)
@@ -26,7 +49,7 @@ func (m *Main) learn(ctx context.Context, args []string) error {
 	}
 	fs := m.flags("learn", "[TYPE]", "Without TYPE, list the scam types; with one, show how it works, its warning signs,\nwhat to do and who to turn to. With --sources, list the legal sources the guide and the\ncase plans rest on: each law or rule, its articles, version, date in force, where to read it\nand when it was last checked.")
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
-	langName := fs.String("lang", "zh-CN", "language: zh-CN or en")
+	langName := fs.String("lang", m.defaultLang(), "language"+langHelp)
 	asJSON := fs.Bool("json", false, "print JSON")
 	sources := fs.Bool("sources", false, "list the legal sources instead of the scam types")
 	if err := parse(fs, args); err != nil {

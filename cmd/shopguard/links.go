@@ -144,7 +144,7 @@ func (m *Main) checkURL(ctx context.Context, args []string) error {
 		"Exits 1 when a link given as an argument or found in the text is medium or high risk (see --fail-on).")
 	fs.StringVar(&c.Data, "data", c.Data, "data directory holding imported feeds [SHOPGUARD_DATA]")
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
-	langName := fs.String("lang", "zh-CN", "language of the explanations: zh-CN or en")
+	langName := fs.String("lang", m.defaultLang(), "language of the explanations"+langHelp)
 	asJSON := fs.Bool("json", false, "print JSON")
 	jsonl := fs.Bool("jsonl", false, "batch mode: JSON lines on standard input and output")
 	text := fs.Bool("text", false, "check every link found in a text: the arguments, or standard input without any")

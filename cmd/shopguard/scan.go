@@ -42,7 +42,7 @@ object with an "id", and every
 output line is {"id","risk","score","types","stage","cues","signals","urls","advice"}.
 Exits 1 when a single input is medium or high risk (see --fail-on).`)
 	c.storeFlags(fs)
-	langName := fs.String("lang", "zh-CN", "language of the explanations: zh-CN or en")
+	langName := fs.String("lang", m.defaultLang(), "language of the explanations"+langHelp)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	jsonl := fs.Bool("jsonl", false, "read JSON lines, write one result per line")
 	var fail failOn

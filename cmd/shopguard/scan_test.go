@@ -178,3 +178,33 @@ func TestChecksAskASnapshot(t *testing.T) {
 		t.Fatal("an offline check made a data directory")
 	}
 }
+
+// TestLanguageFollowsTheLocale: without --lang, explanations are in the language of
+// SHOPGUARD_LANG or of the locale (LC_ALL before LC_MESSAGES before LANG), Chinese when
+// neither names English; --lang still wins, and a wrong SHOPGUARD_LANG is refused.
+func TestLanguageFollowsTheLocale(t *testing.T) {
+	msg := "Your parcel is on hold: pay the customs fee at http://parcel-fee.top within 12 hours."
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{}, nil, "风险"},
+		{map[string]string{"LANG": "C.UTF-8"}, nil, "风险"},
+		{map[string]string{"LANG": "en_GB.UTF-8"}, nil, "Risk: "},
+		{map[string]string{"LANG": "en_US.UTF-8", "LC_ALL": "zh_CN.UTF-8"}, nil, "风险"},
+		{map[string]string{"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_AU.UTF-8"}, nil, "Risk: "},
+		{map[string]string{"LANG": "zh_CN.UTF-8", "SHOPGUARD_LANG": "en"}, nil, "Risk: "},
+		{map[string]string{"LANG": "en_US.UTF-8"}, []string{"--lang", "zh-CN"}, "风险"},
+	} {
+		c.env["SHOPGUARD_DATA"] = t.TempDir()
+		_, out, errOut := run(t, c.env, msg, append([]string{"scan"}, c.args...)...)
+		if !strings.Contains(out, c.want) {
+			t.Errorf("%v %v: want %q in\n%s%s", c.env, c.args, c.want, out, errOut)
+		}
+	}
+	env := map[string]string{"SHOPGUARD_DATA": t.TempDir(), "SHOPGUARD_LANG": "fr"}
+	if code, _, errOut := run(t, env, msg, "scan"); code != 2 || !strings.Contains(errOut, `--lang "fr"`) {
+		t.Errorf("SHOPGUARD_LANG=fr: exit %d %s", code, errOut)
+	}
+}

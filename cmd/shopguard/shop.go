@@ -28,8 +28,8 @@ type shopOptions struct {
 	prices   string
 }
 
-func (o *shopOptions) add(fs *flag.FlagSet, c *Config) {
-	o.checkOptions.add(fs)
+func (o *shopOptions) add(fs *flag.FlagSet, c *Config, lang string) {
+	o.checkOptions.add(fs, lang)
 	fs.StringVar(&c.Knowledge, "knowledge", c.Knowledge, "directory of an extra knowledge pack [SHOPGUARD_KNOWLEDGE]")
 	fs.BoolVar(&o.offline, "offline", false, "read no live site and ask no RDAP service")
 	fs.StringVar(&o.rdap, "rdap", fetch.DefaultRDAP, "RDAP service asked for a domain's registration date; empty asks none")
@@ -111,7 +111,7 @@ its pages show are looked up in the community's confirmed reports (the local dat
 --snapshot's). Without --html the live site is read (the page and its contact, about, payment and terms
 pages; no cookies, no scripts, private addresses refused). With --html the saved pages FILE…
 are judged offline, the first as the page at --url.`)
-	o.add(fs, &c)
+	o.add(fs, &c, m.defaultLang())
 	html := fs.Bool("html", false, "judge saved pages (FILE…) instead of the live site")
 	at := fs.String("url", "", "with --html: the shop's address the pages were saved from")
 	if err := parse(fs, args); err != nil {
@@ -175,7 +175,7 @@ every part optional:
    "platform":"taobao","item":{"title":"…","category":"…"},"price":{"amount":"199","currency":"CNY"},
    "payment_method":"bank_transfer","chat":"…"}
 The site is read live unless --offline. With --jsonl, each input line is such an object with an "id".`)
-	o.add(fs, &c)
+	o.add(fs, &c, m.defaultLang())
 	if err := parse(fs, args); err != nil {
 		return err
 	}
