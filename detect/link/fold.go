@@ -1,13 +1,15 @@
 package link
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mtibben/confusables"
 	"golang.org/x/text/unicode/norm"
 )
+
+//go:generate go run gen_confusables.go
 
 // Two foldings make look-alike names equal. fold1 is what a careful reader still confuses:
 // the UTS #39 skeleton (for non-ASCII), accents dropped, 0→o, 1/i→l, and the letter pairs
@@ -35,7 +37,7 @@ func fold1(dst []byte, s string) []byte {
 // skeletonASCII returns the UTS #39 skeleton of s, lower-cased, without combining marks,
 // with the extra look-alikes mapped to ASCII.
 func skeletonASCII(s string) string {
-	sk := norm.NFD.String(strings.ToLower(confusables.Skeleton(s)))
+	sk := norm.NFD.String(strings.ToLower(skeleton(s)))
 	var b strings.Builder
 	b.Grow(len(sk))
 	for _, r := range sk {
@@ -52,6 +54,22 @@ func skeletonASCII(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// skeleton is the UTS #39 skeleton of s, as github.com/mtibben/confusables computes it (NFD,
+// every character mapped by the confusables table, NFD again), from a copy of its table
+// (confusables_gen.go) that the linker lays out: that package builds a map of 6,300 entries
+// at every start of the binary, whatever the command (about 2 ms and 220 KB).
+func skeleton(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if i, ok := slices.BinarySearch(confusableRunes[:], r); ok {
+			b.WriteString(confusableTo[i])
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFD.String(b.String())
 }
 
 func fold1ASCII(dst []byte, s string) []byte {
