@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "33148552a7de88f89aa8472f628ee8cecfaf793b2ecd3824bf2c67e9bebf82ea"
+const builtInSum = "bf2a5ba877b97acfecc336f26303bf5b8002fe205563ac756147e360c88a68a5"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -3307,7 +3307,6 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"storage is full",
 		"storage is almost full",
 		"pending messages",
-		"incoming messages",
 		"undelivered messages",
 		"messages have been held",
 		"messages are on hold",
@@ -4350,6 +4349,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"download the apk",
 		"install the apk",
 		"sideload",
+	}, Except: []string{
+		"optical zoom",
+		"digital zoom",
+		"zoom lens",
+		"zoom in",
+		"zoom out",
 	}},
 	{ID: "guided_payment", Stage: "request", Weight: 10, Negatable: true, ZH: []string{
 		"打开支付宝",
@@ -4624,6 +4629,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"卡背面客服",
 		"卡背面的电话",
 		"卡背面的号码",
+		"payment information on file",
+		"payment information already on file",
+		"payment details on file",
+		"billing information on file",
+		"card details on file",
+		"card number on file",
 	}},
 	{ID: "personal_info", Stage: "request", Weight: 8, Negatable: true, ZH: []string{
 		"个人信息",
@@ -5255,6 +5266,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"致电官方客服",
 		"拨打官网上的",
 		"拨打官方app上的",
+		"conference call",
+		"what you call",
 	}},
 	{ID: "urgent_callback", Stage: "request", Weight: 5, Negatable: true, ZH: []string{
 		"立即回电",

@@ -1,0 +1,33 @@
+package text
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestWordsInAnotherSense checks words that a cue's pattern holds but that mean something else
+// in everyday mail: the cue is not heard there, and still is in the scam's sense.
+func TestWordsInAnotherSense(t *testing.T) {
+	d, _ := mustDetector(t)
+	cases := []struct {
+		cue, text string
+		heard     bool
+	}{
+		{"account_abnormal", "Since the upgrade my filter sorts all incoming messages into folders before I read them.", false},
+		{"account_abnormal", "You have 7 undelivered messages: sign in to release them.", true},
+		{"download_app", "The little camera has a 3x optical zoom, and you can zoom in on the screen after taking a picture.", false},
+		{"download_app", "Please install zoom and join my meeting, I will show you how to get the refund.", true},
+		{"asks_card", "The order ships to the address and payment information already on file, so there is nothing to fill in.", false},
+		{"asks_card", "Reply with your payment information so we can release the parcel.", true},
+		{"call_number", "On a conference call with analysts the chief executive said sales had slowed.", false},
+		{"call_number", "It is what you call a quiet week at the office.", false},
+		{"call_number", "Call 0800 123 4567 before noon to keep your line.", true},
+	}
+	for _, c := range cases {
+		r := d.ScanText(c.text)
+		heard := slices.ContainsFunc(r.Cues, func(h CueHit) bool { return h.ID == c.cue })
+		if heard != c.heard {
+			t.Errorf("%q: %s heard %v, want %v; cues %v", c.text, c.cue, heard, c.heard, cueIDs(r))
+		}
+	}
+}
