@@ -268,7 +268,7 @@ func (a *Analyzer) signals(l Link, sigs []shopguard.Signal) []shopguard.Signal {
 		n := strings.Count(words, ",") + 1
 		sigs = append(sigs, sig(CodeHostWords, min(wHostWordsMax, n*wHostWord), "words", words))
 	}
-	if !l.ICANN && strings.IndexByte(l.Suffix, '.') >= 0 {
+	if !l.ICANN && strings.IndexByte(l.Suffix, '.') >= 0 && !platformsOwn(prefix) {
 		sigs = append(sigs, sig(CodeFreeHost, wFreeHost, "platform", l.Suffix))
 	} else if tld := l.Suffix[strings.LastIndexByte(l.Suffix, '.')+1:]; ix.risky[tld] {
 		sigs = append(sigs, sig(CodeRiskyTLD, wRiskyTLD, "tld", tld))

@@ -239,7 +239,8 @@ func TestEverySignalCodeExplained(t *testing.T) {
 
 // TestHostAndPathSigns checks the signs of where a link really goes: a redirector's target
 // (an official redirector no longer vouches for a foreign target, an official target adds
-// nothing), dynamic DNS, machine-made host labels and a brand in the path of another site.
+// nothing), dynamic DNS (not the service's own site), machine-made host labels and a brand in
+// the path of another site.
 func TestHostAndPathSigns(t *testing.T) {
 	a := mustAnalyzer(t, nil)
 	for _, tc := range []struct {
@@ -254,6 +255,14 @@ func TestHostAndPathSigns(t *testing.T) {
 		{"http://secure-update.duckdns.org/", CodeDynamicDNS, true},
 		{"http://my.mooo.com/x", CodeDynamicDNS, true},
 		{"https://www.example.org/", CodeDynamicDNS, false},
+		// The service's own site, where nobody gets a name, is neither a dynamic-DNS name nor a
+		// user's site on a free platform; a user's name under it is both.
+		{"http://www.dyndns.org/news", CodeDynamicDNS, false},
+		{"http://www.dyndns.org/news", CodeFreeHost, false},
+		{"http://dyndns.org/", CodeFreeHost, false},
+		{"http://alice.dyndns.org/", CodeDynamicDNS, true},
+		{"http://alice.dyndns.org/", CodeFreeHost, true},
+		{"http://www.alice.dyndns.org/", CodeDynamicDNS, true},
 		{"https://kq7xv2zpbnwt.top/", CodeRandomHost, true},
 		{"https://a8k3j2mx9.shop/pay", CodeRandomHost, true},
 		{"https://strengthening.org/", CodeRandomHost, false},

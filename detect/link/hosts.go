@@ -71,17 +71,27 @@ func (a *Analyzer) redirected(l Link, t string, sigs []shopguard.Signal) []shopg
 }
 
 // dynamicDNS returns the dynamic-DNS service a host name is under (one of the pack's
-// dynamic_dns terms, as the host's suffix or a parent domain of it), or "".
+// dynamic_dns terms, as the host's suffix or a parent domain of it), or "": not for the
+// service's own site (dyndns.org, www.dyndns.org), where nobody gets a name.
 func (a *Analyzer) dynamicDNS(l Link) string {
 	h := l.Host
 	for i := strings.IndexByte(h, '.'); i >= 0; i = strings.IndexByte(h, '.') {
+		label := l.Host[:len(l.Host)-len(h)+i]
 		h = h[i+1:]
 		if a.ix.dynDNS[h] {
+			if platformsOwn(label) {
+				return ""
+			}
 			return h
 		}
 	}
 	return ""
 }
+
+// platformsOwn reports whether prefix, the labels of a host name left of a hosting
+// platform's or a dynamic-DNS service's domain, names the platform's own site: none, or the
+// usual www. A user's site has a name of its own (alice.github.io, home.dyndns.org).
+func platformsOwn(prefix string) bool { return prefix == "" || prefix == "www" }
 
 // brandInPath returns a brand whose name (five letters or more, not an everyday word) stands
 // as a word of a link's path: a page on a foreign host dressed as the brand's
