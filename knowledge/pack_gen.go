@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "bf2a5ba877b97acfecc336f26303bf5b8002fe205563ac756147e360c88a68a5"
+const builtInSum = "81d4c0eb837674ebc24b976a40eacc69b4cfdc3fe2b2ca453f7b17e9b976e007"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -6839,6 +6839,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"urgency",
 		}, Weight: 30},
 		{All: []string{
+			"child_school",
+			"money_help",
+			"urgency|money_sum|personal_transfer|fee_request",
+		}, Within: 6, Weight: 35},
+		{All: []string{
 			"money_help",
 			"asks_loan|personal_transfer|secrecy",
 		}, Weight: 35},
@@ -6861,6 +6866,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "Grandma, it's me. I was in an accident and they're holding me until someone pays the bail. Please don't tell mom and dad. Can you send 2,000 today?", Scam: true},
 		{Text: "Are you at your desk? I'm stuck in a meeting and need you to buy some gift cards for a client right away. Scratch the back and send me pictures of the cards.", Scam: true},
 		{Text: "Thanks for the birthday gift card, I used it on a book already!"},
+		{Text: "您好，这里是学校医务室，您孩子在体育课上摔倒住院了，医生说情况紧急，需要立即手术。", Scam: true},
+		{Text: "您孩子今天在学校和同学打架了，手上擦破点皮已经处理好，放学后请来学校一趟。"},
 		{Text: "是我啊，我换号了。我这边出事了急用钱，你先帮我转五千到这个卡上，别跟爸妈说。", Scam: true},
 		{Text: "Hi mum, it's me, I lost my phone so this is my new number. Can you help me pay a bill? I'll send you the bank details, it's urgent.", Scam: true},
 		{Text: "姐，我钱包在外地丢了，能不能先借我两千块？", Scam: true},
