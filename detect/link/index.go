@@ -68,6 +68,25 @@ func newIndex(p *knowledge.Pack) *index {
 		shortener: map[string]bool{}, platform: map[string]bool{}, sensitive: map[string]bool{}, risky: map[string]bool{},
 		dynDNS: map[string]bool{}, redirect: map[string]bool{},
 	}
+	// Room for every trie's nodes at once (at most one a byte): grown by appending, the
+	// tries were copied ten times each, 1.2 MB of fresh memory at every start for 0.6 MB.
+	var brandBytes, wordBytes int
+	for _, b := range p.Brands {
+		for _, written := range b.Tokens {
+			brandBytes += 2 * len(written) // written and raw (fold1 is never longer than raw)
+		}
+	}
+	for _, l := range p.LinkTerms {
+		if l.Kind == knowledge.TermHostWord {
+			for _, term := range l.Terms {
+				wordBytes += len(term)
+			}
+		}
+	}
+	ix.brandRaw.reserve(brandBytes)
+	ix.brandF1.reserve(brandBytes / 2)
+	ix.wordsRaw.reserve(wordBytes)
+	ix.wordsF1.reserve(wordBytes)
 	for bi, b := range p.Brands {
 		ix.brands = append(ix.brands, brandRef{id: b.ID, name: b.Name.EN, nameZH: b.Name.ZH, official: b.Domains[0], word: b.Word})
 		for _, d := range b.Domains {
@@ -178,6 +197,13 @@ var symbols = func() (t [256]int8) {
 	}
 	return t
 }()
+
+// reserve makes room for the nodes of n bytes of entries in an empty trie.
+func (t *trie) reserve(n int) {
+	if len(t.next) == 0 {
+		t.next, t.ends = make([][37]int32, 1, n+1), make([][]int32, 1, n+1)
+	}
+}
 
 func (t *trie) add(s string, id int32) {
 	if len(t.next) == 0 {
