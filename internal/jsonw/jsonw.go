@@ -30,6 +30,9 @@ func String(dst []byte, s string) []byte {
 		if b < utf8.RuneSelf {
 			if plain[b] {
 				i++
+				for i+8 <= len(s) && plainWord(s[i:i+8]) {
+					i += 8 // eight plain ASCII bytes at once: English text
+				}
 				continue
 			}
 			dst = appendEscape(append(dst, s[start:i]...), b)
@@ -63,6 +66,17 @@ func String(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// plainWord reports whether the eight bytes of w are all plain (see plain), by a word test:
+// none at or above 0x80, none under 0x20, none of " \ < > &.
+func plainWord(w string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+	zero := func(v uint64) uint64 { return (v - ones) &^ v & highs }
+	return (x&highs | (x-0x20*ones)&^x&highs | zero(x^'"'*ones) | zero(x^'\\'*ones) |
+		zero(x^'<'*ones) | zero(x^'>'*ones) | zero(x^'&'*ones)) == 0
 }
 
 // appendEscape appends the escape of the ASCII byte b.

@@ -55,3 +55,19 @@ func BenchmarkString(b *testing.B) {
 		}
 	}
 }
+
+// TestStringWordAtATime puts every byte at every place of a run of plain ASCII, which String
+// reads eight bytes at a time, and holds the answer to encoding/json.
+func TestStringWordAtATime(t *testing.T) {
+	base := []byte("abcdefghijklmnopqrstuvwxy")
+	for c := 0; c < 256; c++ {
+		for i := range base {
+			s := append([]byte(nil), base...)
+			s[i] = byte(c)
+			want, _ := json.Marshal(string(s))
+			if got := String(nil, string(s)); string(got) != string(want) {
+				t.Fatalf("String(%q) = %s, want %s", s, got, want)
+			}
+		}
+	}
+}
