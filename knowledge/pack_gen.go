@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "81d4c0eb837674ebc24b976a40eacc69b4cfdc3fe2b2ca453f7b17e9b976e007"
+const builtInSum = "5ac4e415761f449ed9d6177337946b48a2f01a19d633a1d9b5b6ba94948fc906"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2698,6 +2698,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"you won't",
 		"you wont",
 		"you won t",
+		"awarded an honorary",
+		"awarded the contract",
+		"awarded a contract",
+		"contract to be awarded",
+		"expected to be awarded",
 	}},
 	{ID: "prize_word", Stage: "hook", Weight: 3, EN: []string{
 		"winner",
@@ -2806,6 +2811,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"hours a day",
 		"minutes per day",
 		"hours per day",
+	}, Except: []string{
+		"perform simple tasks",
+		"performs simple tasks",
+		"perform other simple tasks",
 	}},
 	{ID: "investment", Stage: "hook", Weight: 10, ZH: []string{
 		"稳赚",
@@ -2974,6 +2983,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"积分翻倍",
 		"流量翻倍",
 		"话费翻倍",
+		"quantum crypto",
+		"crypto-gram",
+		"crypto wars",
+		"public-key crypto",
+		"crypto library",
 	}},
 	{ID: "refund_lure", Stage: "hook", Weight: 2, ZH: []string{
 		"退款",
@@ -4268,6 +4282,10 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"email me directly",
 		"dm me",
 		"my whatsapp",
+	}, Except: []string{
+		"sunday telegram",
+		"evening telegram",
+		"telegram newspaper",
 	}},
 	{ID: "download_app", Stage: "off_platform", Weight: 10, Negatable: true, ZH: []string{
 		"下载app",

@@ -22,6 +22,14 @@ func TestWordsInAnotherSense(t *testing.T) {
 		{"call_number", "On a conference call with analysts the chief executive said sales had slowed.", false},
 		{"call_number", "It is what you call a quiet week at the office.", false},
 		{"call_number", "Call 0800 123 4567 before noon to keep your line.", true},
+		{"prize_lure", "The city says the bridge contract is expected to be awarded in spring, and the mayor was awarded an honorary degree.", false},
+		{"prize_lure", "Congratulations, you have been awarded a cash prize of 5000.", true},
+		{"paid_task", "The new watch can perform simple tasks such as timers and reminders without the phone.", false},
+		{"paid_task", "Earn 300 a day: complete simple tasks from home.", true},
+		{"investment", "A research team showed quantum crypto working over 20 km of ordinary fibre.", false},
+		{"investment", "Send me 500 in crypto and I will double it within a week.", true},
+		{"off_platform_contact", "The story ran in the Sunday Telegram's business pages this week.", false},
+		{"off_platform_contact", "Let's continue on telegram, my username is below.", true},
 	}
 	for _, c := range cases {
 		r := d.ScanText(c.text)
