@@ -259,8 +259,9 @@ func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
 // Handler returns the whole server as one http.Handler, middleware included.
 func (s *Server) Handler() http.Handler { return s.middleware(http.HandlerFunc(s.route)) }
 
-// Open loads the reputation index, then starts listening on Config.Addr and serving in the
-// background.
+// Open loads the reputation index, warms the store's connections for writes (when the store
+// can: warmer), then starts listening on Config.Addr and serving in the background: /readyz
+// first answers once the node is warm.
 func (s *Server) Open() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stopIntel = cancel
@@ -271,6 +272,14 @@ func (s *Server) Open() error {
 	if err := s.startPrices(ctx); err != nil {
 		cancel()
 		return err
+	}
+	if w, ok := s.Store.(warmer); ok {
+		wctx, stop := context.WithTimeout(ctx, warmTimeout)
+		err := w.Warm(wctx, warmConns)
+		stop()
+		if err != nil {
+			s.Logger.Warn("http: warm the database connections", "err", err)
+		}
 	}
 	if s.Config.RateShare > 0 && s.Store.Listens() {
 		s.limits.share()
@@ -296,6 +305,19 @@ func (s *Server) Open() error {
 	}
 	return nil
 }
+
+// warmer is a store that can ready its connections for writes before the server listens
+// (sqlstore.DB.Warm), so that a node joining a cluster is warm when /readyz first answers.
+type warmer interface {
+	Warm(ctx context.Context, n int) error
+}
+
+// warmConns is how many connections Open warms: the idle connections the PostgreSQL pool
+// keeps (postgres.Open). warmTimeout bounds the warm-up; a failed one is logged, not fatal.
+const (
+	warmConns   = 10
+	warmTimeout = 30 * time.Second
+)
 
 // serveOn serves h on ln in the background.
 func (s *Server) serveOn(ln net.Listener, h http.Handler) *http.Server {

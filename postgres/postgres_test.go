@@ -304,3 +304,51 @@ func BenchmarkReportsOnOneIdentifier(b *testing.B) {
 		}
 	})
 }
+
+// Warm leaves the connections it was asked for open, each with a report's write prepared on
+// it (the report, its identifiers, its changes and the inputs of their scoring, read under
+// the identifiers' locks), and nothing written: a node that warms before it serves has no
+// connection's first write to pay under load.
+func TestWarmPreparesTheWritesOnEachConnection(t *testing.T) {
+	const n = 4
+	ctx := context.Background()
+	db := openCounting(t)
+	if err := db.Warm(ctx, n); err != nil {
+		t.Fatalf("Warm: %v", err)
+	}
+	conns := make([]*sql.Conn, n)
+	for i := range conns {
+		c, err := db.Write.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns[i] = c
+	}
+	if open := db.Write.Stats().OpenConnections; open != n {
+		t.Errorf("%d connections open after Warm(%d) and taking %d, want %d", open, n, n, n)
+	}
+	// the patterns are concatenated so that this query, prepared too, does not match itself
+	const prepared = `SELECT count(*) FILTER (WHERE statement LIKE '%INSERT INTO' || ' reports (%'),
+		count(*) FILTER (WHERE statement LIKE '%INSERT INTO' || ' changes %'),
+		count(*) FILTER (WHERE statement LIKE '%FROM report_identifiers i' || ' JOIN reports r%')
+		FROM pg_prepared_statements`
+	for i, c := range conns {
+		var report, changes, inputs int
+		if err := c.QueryRowContext(ctx, prepared).Scan(&report, &changes, &inputs); err != nil {
+			t.Fatal(err)
+		}
+		if report == 0 || changes == 0 || inputs == 0 {
+			t.Errorf("connection %d: prepared: the report's insert %d, the changes' %d, the scoring's inputs %d; want each",
+				i, report, changes, inputs)
+		}
+	}
+	var rows int
+	if err := conns[0].QueryRowContext(ctx, `SELECT (SELECT count(*) FROM reports) + (SELECT count(*) FROM report_identifiers)
+		+ (SELECT count(*) FROM changes) + (SELECT count(*) FROM reputations)`).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 {
+		t.Errorf("%d rows written by Warm, want none", rows)
+	}
+}

@@ -135,34 +135,39 @@ func (db *DB) createReport(ctx context.Context, op string, r *shopguard.Report, 
 		ev = []byte("[]")
 	}
 	at := now()
-	err = db.changeTx(ctx, op, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO reports (status, scam_type, platform, amount, currency, occurred_on, narrative,
-			evidence, reporter_id, trust, source, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
-			string(shopguard.ReportPending), r.ScamType, r.Platform, r.Amount, r.Currency, r.OccurredOn, r.Narrative,
-			string(ev), nullID(r.ReporterID), int(r.Trust), r.Source, toDB(at)).Scan(&r.ID)
-		if err != nil {
-			return db.wrap(op, "report", err)
-		}
-		if err := insertReportIdentifiers(ctx, tx, r.ID, r.Identifiers); err != nil {
-			return db.wrap(op, "report", err)
-		}
-		if then != nil {
-			if err := then(tx); err != nil {
-				return err
-			}
-		}
-		if err := addReportEvidence(ctx, tx, r.ID, r.Evidence); err != nil {
-			return db.wrap("create report", "report", err)
-		}
-		return db.addChanges(ctx, tx, r.Identifiers, at)
-	})
+	err = db.changeTx(ctx, op, func(tx *sql.Tx) error { return db.writeReport(ctx, tx, op, r, string(ev), at, then) })
 	if err != nil {
 		r.ID = 0
 		return err
 	}
 	r.Status, r.CreatedAt, r.UpdatedAt = shopguard.ReportPending, at, at
 	return nil
+}
+
+// writeReport runs createReport's statements in tx: the report with its identifiers and
+// evidence, then (when not nil), and the identifiers' changes, scored. ev is the evidence as
+// JSON.
+func (db *DB) writeReport(ctx context.Context, tx *sql.Tx, op string, r *shopguard.Report, ev string, at time.Time, then func(tx *sql.Tx) error) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO reports (status, scam_type, platform, amount, currency, occurred_on, narrative,
+		evidence, reporter_id, trust, source, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
+		string(shopguard.ReportPending), r.ScamType, r.Platform, r.Amount, r.Currency, r.OccurredOn, r.Narrative,
+		ev, nullID(r.ReporterID), int(r.Trust), r.Source, toDB(at)).Scan(&r.ID)
+	if err != nil {
+		return db.wrap(op, "report", err)
+	}
+	if err := insertReportIdentifiers(ctx, tx, r.ID, r.Identifiers); err != nil {
+		return db.wrap(op, "report", err)
+	}
+	if then != nil {
+		if err := then(tx); err != nil {
+			return err
+		}
+	}
+	if err := addReportEvidence(ctx, tx, r.ID, r.Evidence); err != nil {
+		return db.wrap("create report", "report", err)
+	}
+	return db.addChanges(ctx, tx, r.Identifiers, at)
 }
 
 // insertReportIdentifiers records the identifiers a report names, in one INSERT (a report
