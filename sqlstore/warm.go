@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-
 	"sync"
 
 	"github.com/shopguard/shopguard"
