@@ -76,10 +76,10 @@ func (a *Analyzer) redirected(l Link, t string, sigs []shopguard.Signal) []shopg
 func (a *Analyzer) dynamicDNS(l Link) string {
 	h := l.Host
 	for i := strings.IndexByte(h, '.'); i >= 0; i = strings.IndexByte(h, '.') {
-		label := l.Host[:len(l.Host)-len(h)+i]
+		prefix := l.Host[:len(l.Host)-len(h)+i]
 		h = h[i+1:]
 		if a.ix.dynDNS[h] {
-			if platformsOwn(label) {
+			if platformsOwn(prefix) {
 				return ""
 			}
 			return h

@@ -198,7 +198,8 @@ var symbols = func() (t [256]int8) {
 	return t
 }()
 
-// reserve makes room for the nodes of n bytes of entries in an empty trie.
+// reserve makes room for the nodes of n bytes of entries in an empty trie, root included;
+// it does nothing to a trie that has its root.
 func (t *trie) reserve(n int) {
 	if len(t.next) == 0 {
 		t.next, t.ends = make([][37]int32, 1, n+1), make([][]int32, 1, n+1)
@@ -206,9 +207,7 @@ func (t *trie) reserve(n int) {
 }
 
 func (t *trie) add(s string, id int32) {
-	if len(t.next) == 0 {
-		t.next, t.ends = make([][37]int32, 1), make([][]int32, 1)
-	}
+	t.reserve(0) // the root, in a trie nobody reserved room in
 	n := int32(0)
 	for i := 0; i < len(s); i++ {
 		c := symbol(s[i])
