@@ -144,9 +144,9 @@ func (db *DB) createReport(ctx context.Context, op string, r *shopguard.Report, 
 	return nil
 }
 
-// writeReport runs createReport's statements in tx: the report with its identifiers and
-// evidence, then (when not nil), and the identifiers' changes, scored. ev is the evidence as
-// JSON.
+// writeReport runs createReport's statements in tx: the report and its identifiers, then
+// (when not nil), its evidence, and the identifiers' changes, scored. ev is the evidence as
+// JSON. DB.Warm runs it too, and rolls it back.
 func (db *DB) writeReport(ctx context.Context, tx *sql.Tx, op string, r *shopguard.Report, ev string, at time.Time, then func(tx *sql.Tx) error) error {
 	err := tx.QueryRowContext(ctx, `INSERT INTO reports (status, scam_type, platform, amount, currency, occurred_on, narrative,
 		evidence, reporter_id, trust, source, created_at, updated_at)
