@@ -173,14 +173,16 @@ const ModelSignal = "text.model"
 // holds a structural cue (Structural), when the model takes the chat for a scam: its weight
 // brings the score to medium exactly, and it names the words that weighed most and the
 // model's probability. Without a structural cue, or on a verdict already medium or high, the
-// model is not asked: it never raises an alarm on its own, and never raises one further. (Nor
-// does Scan ask it about a message whose only way to act is an official site.)
+// model is not asked: it never raises an alarm on its own, and never raises one further. Nor
+// is it asked about a text of a shape it learned too few legitimate examples of (model.Knows:
+// its threshold says nothing about false alarms there, as on long e-mail to a model trained on
+// SMS and calls), nor, by Scan, about a message whose only way to act is an official site.
 func (c Checks) learned(msgs []text.Message, r text.Result) (shopguard.Signal, bool) {
 	if c.Model == nil || r.Risk != shopguard.RiskLow || !Structural(r) {
 		return shopguard.Signal{}, false
 	}
 	doc := model.NewDoc(msgs, r)
-	if c.Model.Prob(doc) < c.Model.Threshold {
+	if !c.Model.Knows(doc) || c.Model.Prob(doc) < c.Model.Threshold {
 		return shopguard.Signal{}, false
 	}
 	v := c.Model.Judge(doc)

@@ -100,6 +100,34 @@ func TestModelNotAskedAboutOwnSiteOnly(t *testing.T) {
 	}
 }
 
+// TestModelSilentOnShapesItDidNotLearn checks that the model does not speak on a kind of text
+// it learned no legitimate examples of: trained on short messages, it lifts a short one with
+// a link, but not an e-mail-sized one in the same words, though it takes that for a scam too.
+func TestModelSilentOnShapesItDidNotLearn(t *testing.T) {
+	c, _ := checks(t, nil)
+	m := fixtureModel(t, c)
+	withModel := c
+	withModel.Model = m
+	short := "Violet warehouse: starlight grant http://example.net/c"
+	long := strings.Repeat("Violet warehouse notice: your starlight grant is ready. ", 50) + "http://example.net/c"
+	for _, s := range []string{short, long} {
+		msgs := []text.Message{{From: text.FromThem, Text: s}}
+		base := c.Scan(msgs)
+		if base.Risk != shopguard.RiskLow || !combine.Structural(base) {
+			t.Fatalf("%d bytes without the model: %s, structural %v", len(s), base.Risk, combine.Structural(base))
+		}
+		if p := m.Prob(model.NewDoc(msgs, base)); p < m.Threshold {
+			t.Fatalf("the fixture model does not take %d bytes of the story for a scam (%.2f): the test proves nothing", len(s), p)
+		}
+	}
+	if r := withModel.Scan([]text.Message{{From: text.FromThem, Text: short}}); r.Risk != shopguard.RiskMedium || !hasCode(r.Signals, combine.ModelSignal) {
+		t.Errorf("a short message, as the model learned: %s %+v", r.Risk, r.Signals)
+	}
+	if r := withModel.Scan([]text.Message{{From: text.FromThem, Text: long}}); r.Risk != shopguard.RiskLow || hasCode(r.Signals, combine.ModelSignal) {
+		t.Errorf("an e-mail-sized message, of a shape the model learned no legitimate examples of: %s %+v", r.Risk, r.Signals)
+	}
+}
+
 func hasCode(sigs []shopguard.Signal, code string) bool {
 	_, ok := find(sigs, code)
 	return ok

@@ -40,17 +40,19 @@ type Meta struct {
 	Threshold float64        `json:"threshold"` // the calibrated probability from which the model speaks
 	Sources   map[string]int `json:"sources"`   // rows learned from, by source
 	HeldOut   int            `json:"held_out"`  // rows kept out of training for calibration
+	Shapes    map[string]int `json:"shapes"`    // legitimate rows learned from, by shape (see Shape)
 }
 
 // Model is a trained learned layer. It is immutable and safe for concurrent use.
 type Model struct {
 	Meta
-	w []float32
+	w     []float32
+	known shapes // the shapes of Meta.Shapes with at least MinShapeRows rows
 }
 
 const (
 	magic   = "SGTM"
-	version = 1
+	version = 2 // 2: the meta counts the legitimate rows by shape
 )
 
 // Learned reports whether the model learned from rows of source.
@@ -221,6 +223,7 @@ func load(data []byte, inPlace bool) (*Model, error) {
 			return nil, fmt.Errorf("model: weight %d is not a number", i)
 		}
 	}
+	m.known = knownShapes(m.Shapes)
 	for _, f := range []float64{m.Bias, m.PlattA, m.PlattB, m.Threshold} {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, errors.New("model: meta holds a value that is not a number")

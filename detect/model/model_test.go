@@ -120,6 +120,57 @@ func TestLoadRoundTripAndRefusals(t *testing.T) {
 	}
 }
 
+func TestShapeOf(t *testing.T) {
+	them := func(s string) text.Message { return text.Message{From: text.FromThem, Text: s} }
+	for _, c := range []struct {
+		msgs []text.Message
+		want string
+	}{
+		{[]text.Message{them("您的包裹已到驿站")}, "zh/one/5"},                                                    // 24 bytes
+		{[]text.Message{them("您的包裹 https://example.com/track/abc")}, "latin/one/6"},                       // the link's letters outnumber the Han bytes
+		{[]text.Message{them("Your order has shipped")}, "latin/one/5"},                                   // 22 bytes
+		{[]text.Message{them(strings.Repeat("a", 3000))}, "latin/one/12"},                                 // an e-mail
+		{[]text.Message{them(strings.Repeat("a", 1<<20))}, fmt.Sprint("latin/one/", sizeClasses-1)},       // no larger than what is read
+		{[]text.Message{{From: text.FromMe, Text: strings.Repeat("请", 100)}, them("好的，您好")}, "zh/conv/4"}, // the shopper's words do not count
+	} {
+		if got := ShapeOf(Doc{Msgs: c.msgs}).String(); got != c.want {
+			t.Errorf("ShapeOf(%.30q…) = %s, want %s", c.msgs[len(c.msgs)-1].Text, got, c.want)
+		}
+	}
+}
+
+func TestModelKnowsTheShapesOfItsLegitimateExamples(t *testing.T) {
+	m, err := Train(fixture(), DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, long := doc("Your order has shipped and arrives tomorrow"), doc(strings.Repeat("Your order has shipped. ", 100))
+	if !m.Knows(short) || m.Knows(long) {
+		t.Errorf("knows a short message %v (want true), an e-mail-sized one %v (want false); shapes %v", m.Knows(short), m.Knows(long), m.Shapes)
+	}
+	// Scam examples do not count: the fixture's scams are all legitimate messages' shapes too,
+	// so a set of scams alone in a shape leaves it unknown.
+	ex := fixture()
+	for i := range MinShapeRows {
+		ex = append(ex, Example{ID: fmt.Sprint("long", i), Source: "fixture", Doc: doc(strings.Repeat("pay the customs fee at the link. ", 100)), Scam: true})
+	}
+	m, err = Train(ex, DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Knows(long) {
+		t.Error("scam examples made a shape known")
+	}
+	data, _ := m.MarshalBinary()
+	back, err := Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.Knows(short) || back.Knows(long) {
+		t.Error("a loaded model knows other shapes")
+	}
+}
+
 func TestEmbeddedModelLoads(t *testing.T) {
 	m, err := Default()
 	if err != nil {
@@ -127,6 +178,9 @@ func TestEmbeddedModelLoads(t *testing.T) {
 	}
 	if m.Threshold < 0.5 || m.Threshold >= 1 || m.HeldOut == 0 || len(m.Sources) == 0 {
 		t.Errorf("embedded model's meta: %+v", m.Meta)
+	}
+	if !m.Knows(doc("Your parcel is held, pay the fee at the link")) || !m.Knows(doc(strings.Repeat("Dear list, the release is out. ", 40))) {
+		t.Errorf("the embedded model does not know SMS or e-mail: shapes %v", m.Shapes)
 	}
 	for s := range m.Sources {
 		if s == "" {
