@@ -35,24 +35,25 @@ type Meta struct {
 	Epochs    int            `json:"epochs"`
 	L2        float64        `json:"l2"`
 	Bias      float64        `json:"bias"`
-	PlattA    float64        `json:"platt_a"`   // calibrated p = 1/(1+exp(-(PlattA*raw+PlattB)))
-	PlattB    float64        `json:"platt_b"`   //
-	Threshold float64        `json:"threshold"` // the calibrated probability from which the model speaks
-	Sources   map[string]int `json:"sources"`   // rows learned from, by source
-	HeldOut   int            `json:"held_out"`  // rows kept out of training for calibration
-	Shapes    map[string]int `json:"shapes"`    // legitimate rows learned from, by shape (see Shape)
+	PlattA    float64        `json:"platt_a"`     // calibrated p = 1/(1+exp(-(PlattA*raw+PlattB)))
+	PlattB    float64        `json:"platt_b"`     //
+	Threshold float64        `json:"threshold"`   // the calibrated probability from which the model speaks
+	Sources   map[string]int `json:"sources"`     // rows learned from, by source
+	HeldOut   int            `json:"held_out"`    // rows kept out of training for calibration
+	Shapes    map[string]int `json:"shapes"`      // legitimate rows learned from, by shape (see Shape)
+	Scams     map[string]int `json:"scam_shapes"` // scam and spam rows learned from, by shape
 }
 
 // Model is a trained learned layer. It is immutable and safe for concurrent use.
 type Model struct {
 	Meta
 	w     []float32
-	known shapes // the shapes of Meta.Shapes with at least MinShapeRows rows
+	known shapes // the shapes of which Meta.Shapes and Meta.Scams both hold at least MinShapeRows rows
 }
 
 const (
 	magic   = "SGTM"
-	version = 2 // 2: the meta counts the legitimate rows by shape
+	version = 3 // 2: the meta counts the legitimate rows by shape; 3: and the scam rows
 )
 
 // Learned reports whether the model learned from rows of source.
@@ -223,7 +224,7 @@ func load(data []byte, inPlace bool) (*Model, error) {
 			return nil, fmt.Errorf("model: weight %d is not a number", i)
 		}
 	}
-	m.known = knownShapes(m.Shapes)
+	m.known = knownShapes(m.Shapes, m.Scams)
 	for _, f := range []float64{m.Bias, m.PlattA, m.PlattB, m.Threshold} {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, errors.New("model: meta holds a value that is not a number")

@@ -139,7 +139,7 @@ func TestShapeOf(t *testing.T) {
 	}
 }
 
-func TestModelKnowsTheShapesOfItsLegitimateExamples(t *testing.T) {
+func TestModelKnowsTheShapesOfItsExamples(t *testing.T) {
 	m, err := Train(fixture(), DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
@@ -148,26 +148,42 @@ func TestModelKnowsTheShapesOfItsLegitimateExamples(t *testing.T) {
 	if !m.Knows(short) || m.Knows(long) {
 		t.Errorf("knows a short message %v (want true), an e-mail-sized one %v (want false); shapes %v", m.Knows(short), m.Knows(long), m.Shapes)
 	}
-	// Scam examples do not count: the fixture's scams are all legitimate messages' shapes too,
-	// so a set of scams alone in a shape leaves it unknown.
-	ex := fixture()
-	for i := range MinShapeRows {
-		ex = append(ex, Example{ID: fmt.Sprint("long", i), Source: "fixture", Doc: doc(strings.Repeat("pay the customs fee at the link. ", 100)), Scam: true})
+	// A shape is known when the model learned both legitimate and scam examples of it: either
+	// alone leaves it unknown.
+	legit := func(i int) Example {
+		return Example{ID: fmt.Sprint("long ok", i), Source: "fixture", Doc: doc(strings.Repeat("your order has shipped. ", 100))}
 	}
-	m, err = Train(ex, DefaultOptions)
-	if err != nil {
-		t.Fatal(err)
+	scam := func(i int) Example {
+		return Example{ID: fmt.Sprint("long scam", i), Source: "fixture", Doc: doc(strings.Repeat("pay the customs fee at the link. ", 100)), Scam: true}
 	}
-	if m.Knows(long) {
-		t.Error("scam examples made a shape known")
-	}
-	data, _ := m.MarshalBinary()
-	back, err := Load(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !back.Knows(short) || back.Knows(long) {
-		t.Error("a loaded model knows other shapes")
+	for name, c := range map[string]struct {
+		add  []func(int) Example
+		want bool
+	}{
+		"legitimate alone": {[]func(int) Example{legit}, false},
+		"scams alone":      {[]func(int) Example{scam}, false},
+		"both":             {[]func(int) Example{legit, scam}, true},
+	} {
+		ex := fixture()
+		for i := range MinShapeRows {
+			for _, f := range c.add {
+				ex = append(ex, f(i))
+			}
+		}
+		m, err := Train(ex, DefaultOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := m.MarshalBinary()
+		back, err := Load(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []*Model{m, back} {
+			if !m.Knows(short) || m.Knows(long) != c.want {
+				t.Errorf("%s: knows the short shape %v, the long one %v (want %v)", name, m.Knows(short), m.Knows(long), c.want)
+			}
+		}
 	}
 }
 

@@ -9,10 +9,13 @@ import (
 	"github.com/shopguard/shopguard/detect/text"
 )
 
-// MinShapeRows is how many legitimate examples of a shape of text (see Shape) a model must
-// have learned from before it speaks on a conversation of that shape. Its threshold is set on
-// the legitimate rows it held out; on a shape it saw no legitimate examples of (a long e-mail,
-// to a model trained on SMS and calls) the threshold says nothing about false alarms.
+// MinShapeRows is how many legitimate examples, and how many scam (or spam) examples, of a
+// shape of text (see Shape) a model must have learned from before it speaks on a conversation
+// of that shape. Its threshold is set on the legitimate rows it held out: on a shape it saw no
+// legitimate examples of (a long e-mail, to a model trained on SMS and calls) the threshold
+// says nothing about false alarms. Its weights learned scams from the scam rows: on a shape it
+// saw no scams of (Chinese calls, to a model whose scams are English mail and SMS) they speak
+// of other kinds of text, and what it lifts is no judgement.
 const MinShapeRows = 10
 
 // sizeClasses is how many size classes a shape has: the bit length of a text of up to
@@ -77,15 +80,16 @@ func b2i(b bool) int {
 	return 0
 }
 
-// knownShapes returns the shapes of which counts holds at least MinShapeRows legitimate
+// knownShapes returns the shapes of which both legit and scams hold at least MinShapeRows
 // examples.
-func knownShapes(counts map[string]int) shapes {
+func knownShapes(legit, scams map[string]int) shapes {
 	var k shapes
 	for _, zh := range []bool{false, true} {
 		for _, conv := range []bool{false, true} {
 			row := make([]bool, sizeClasses)
 			for size := range row {
-				row[size] = counts[Shape{zh, conv, size}.String()] >= MinShapeRows
+				name := Shape{zh, conv, size}.String()
+				row[size] = legit[name] >= MinShapeRows && scams[name] >= MinShapeRows
 			}
 			k[b2i(zh)][b2i(conv)] = row
 		}
@@ -93,8 +97,8 @@ func knownShapes(counts map[string]int) shapes {
 	return k
 }
 
-// Knows reports whether the model learned from at least MinShapeRows legitimate examples of
-// d's shape: only then does it speak on d.
+// Knows reports whether the model learned from at least MinShapeRows legitimate examples and
+// as many scam examples of d's shape: only then does it speak on d.
 func (m *Model) Knows(d Doc) bool {
 	s := ShapeOf(d)
 	return m.known[b2i(s.Chinese)][b2i(s.Conv)][s.Size]

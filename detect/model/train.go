@@ -48,13 +48,15 @@ func Train(examples []Example, o Options) (*Model, error) {
 		source string
 	}
 	var train, held []row
-	m := &Model{Meta: Meta{Version: version, Bits: Bits, Seed: o.Seed, Epochs: o.Epochs, L2: o.L2, Sources: map[string]int{}, Shapes: map[string]int{}}}
+	m := &Model{Meta: Meta{Version: version, Bits: Bits, Seed: o.Seed, Epochs: o.Epochs, L2: o.L2, Sources: map[string]int{}, Shapes: map[string]int{}, Scams: map[string]int{}}}
 	pos, neg := 0, 0
 	for _, e := range examples {
 		fs, _ := extract(e.Doc, nil)
 		r := row{fs, e.Scam, e.Asked, e.Source}
 		m.Sources[e.Source]++
-		if !e.Scam {
+		if e.Scam {
+			m.Scams[ShapeOf(e.Doc).String()]++
+		} else {
 			m.Shapes[ShapeOf(e.Doc).String()]++
 		}
 		if heldOut(e.ID, o.HeldOut) {
@@ -111,7 +113,7 @@ func Train(examples []Example, o Options) (*Model, error) {
 		m.w[k] = float32(scale * v[k])
 	}
 	m.Bias = bias
-	m.known = knownShapes(m.Shapes)
+	m.known = knownShapes(m.Shapes, m.Scams)
 
 	raws := make([]float64, len(held))
 	labels := make([]bool, len(held))
