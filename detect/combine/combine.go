@@ -114,6 +114,11 @@ func (c Checks) ScanContext(ctx context.Context, msgs []text.Message) (text.Resu
 	if err != nil {
 		return text.Result{}, err
 	}
+	if len(extra) == 0 {
+		if s, ok := c.unknownAct(msgs, r); ok {
+			extra = append(extra, s)
+		}
+	}
 	r.LinksUnchecked = unchecked
 	idents, err := c.identSignals(ctx, msgs)
 	if err != nil {
@@ -386,6 +391,137 @@ func (c Checks) ownSiteOnly(msgs []text.Message, r text.Result) (shopguard.Signa
 		}
 	}
 	return own, true
+}
+
+// shortMessage is the length (bytes) up to which a message is a short message (a text, a chat
+// line, a notification) rather than a letter: three joined SMS parts of Latin text.
+const shortMessage = 480
+
+// linkAsks are the requests that ask the reader to act through a link: to click, visit or log
+// in, or to give a password or a code there.
+var linkAsks = []string{"click_link", "asks_password", "asks_code"}
+
+// unknownAct returns link.unknown_and_act for a short message that is the whole chat (nobody
+// asked for it: the shopper said nothing) and asks the reader to act through links (linkAsks,
+// not told in the first person: "I tried to log in" asks nothing) that the link check found
+// nothing about: one link, on a public ending, no brand's official site and not named as the
+// sender by the message ("Joe's Pizza: order at joespizza.com", a sender's tag such as 【…】).
+// The caller gives it only when no link showed a sign.
+func (c Checks) unknownAct(msgs []text.Message, r text.Result) (shopguard.Signal, bool) {
+	if c.Links == nil || len(r.URLs) == 0 || len(msgs) != 1 || msgs[0].From == text.FromMe {
+		return shopguard.Signal{}, false
+	}
+	msg := msgs[0].Text
+	if len(msg) > shortMessage || strings.Contains(msg, "【") {
+		return shopguard.Signal{}, false
+	}
+	asks := false
+	for _, h := range r.Cues {
+		if slices.Contains(linkAsks, h.ID) && !firstPerson(msg, h.Start) {
+			asks = true
+			break
+		}
+	}
+	if !asks {
+		return shopguard.Signal{}, false
+	}
+	var first *text.URL
+	for i, u := range r.URLs {
+		if u.Others() {
+			continue
+		}
+		l, err := link.Parse(u.URL)
+		if err != nil || l.Suffix == "" || reserved(l.Site) {
+			return shopguard.Signal{}, false
+		}
+		if _, ok := c.Links.Official(l); ok || namesSite(msg, r.URLs, l.Site) {
+			return shopguard.Signal{}, false
+		}
+		if first != nil {
+			return shopguard.Signal{}, false // a lure gives one place to go; a letter of links is news
+		}
+		first = &r.URLs[i]
+	}
+	if first == nil {
+		return shopguard.Signal{}, false
+	}
+	l, _ := link.Parse(first.URL)
+	s := link.UnknownAct(l)
+	s.Span = &shopguard.Span{Message: first.Message, Start: first.Start, End: first.End}
+	return s, true
+}
+
+// reserved reports whether site is a name reserved for examples and tests (RFC 2606), which
+// is nobody's site: messages written as samples carry it in place of a real link.
+func reserved(site string) bool {
+	switch site {
+	case "example.com", "example.net", "example.org":
+		return true
+	}
+	tld := site[strings.LastIndexByte(site, '.')+1:]
+	return tld == "example" || tld == "test" || tld == "invalid" || tld == "localhost"
+}
+
+// firstPerson reports whether the sentence before rune offset at of msg (at most 80 bytes back)
+// speaks in the first person singular ("I tried to log in", "my link"): a shopper's own story,
+// not a request to the reader.
+func firstPerson(msg string, at int) bool {
+	end := len(msg)
+	for i := range msg { // the byte offset of rune at; msg is short
+		if at == 0 {
+			end = i
+			break
+		}
+		at--
+	}
+	start := max(0, end-80)
+	if k := strings.LastIndexAny(msg[start:end], ".!?\n"); k >= 0 {
+		start += k + 1
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(msg[start:end]), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == '\'' || r == '’')
+	}) {
+		switch w {
+		case "i", "i'm", "i’m", "im", "i've", "i’ve", "ive", "i'd", "i’d", "my", "me":
+			return true
+		}
+	}
+	return false
+}
+
+// namesSite reports whether msg names site's first label (four letters or more) outside its
+// links, ignoring case, spaces and punctuation: "Joe's Pizza" names joespizza.com.
+func namesSite(msg string, urls []text.URL, site string) bool {
+	label, _, _ := strings.Cut(site, ".")
+	if len(label) < 4 {
+		return false
+	}
+	var b strings.Builder
+	b.Grow(len(msg))
+	n := 0 // runes before ch: the links' places count runes
+	for _, ch := range msg {
+		switch {
+		case inURL(urls, n):
+		case ch >= 'a' && ch <= 'z', ch >= '0' && ch <= '9':
+			b.WriteRune(ch)
+		case ch >= 'A' && ch <= 'Z':
+			b.WriteRune(ch + 'a' - 'A')
+		case ch >= 0x80:
+			b.WriteByte(' ')
+		}
+		n++
+	}
+	return strings.Contains(b.String(), strings.ReplaceAll(label, "-", ""))
+}
+
+// inURL reports whether rune i of the message is inside one of the links found in it.
+func inURL(urls []text.URL, i int) bool {
+	for _, u := range urls {
+		if i >= u.Start && i < u.End {
+			return true
+		}
+	}
+	return false
 }
 
 // minProse is the length (bytes) from which a message is prose (an e-mail, an article, a post to

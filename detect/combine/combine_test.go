@@ -324,6 +324,41 @@ func TestLinkNotSender(t *testing.T) {
 	}
 }
 
+// TestUnknownSiteAndARequest checks link.unknown_and_act: a short message nobody asked for that
+// asks the reader to click through to a site nothing is known about is medium; a sender that
+// names its site, a brand's own site, a name kept for examples, a shopper's own story, a
+// letter of several links, a long letter or a chat the shopper started are not given it.
+func TestUnknownSiteAndARequest(t *testing.T) {
+	c, _ := checks(t, nil)
+	lure := "Good news! Click here to see what is waiting for you: https://brightmeadow.com/k2"
+	for _, tc := range []struct {
+		name string
+		msgs []text.Message
+		want bool
+	}{
+		{"a stranger's click request", []text.Message{{From: text.FromThem, Text: lure}}, true},
+		{"the same, link without a scheme", []text.Message{{From: text.FromThem, Text: "Tap here and sign in to keep your points brightmeadow.com/k2"}}, true},
+		{"the shopper asked first", []text.Message{{From: text.FromMe, Text: "Where can I see my order?"}, {From: text.FromThem, Text: lure}}, false},
+		{"the sender names its site", []text.Message{{From: text.FromThem, Text: "Bright Meadow Bakery: cakes for the weekend, click here to order brightmeadow.com/k2"}}, false},
+		{"a tag names the sender", []text.Message{{From: text.FromThem, Text: "【明溪烘焙】周末蛋糕，点击链接预订 https://brightmeadow.com/k2"}}, false},
+		{"a brand's own site", []text.Message{{From: text.FromThem, Text: "Your statement is ready. Log in at icicibank.com to view it."}}, false},
+		{"a name kept for examples", []text.Message{{From: text.FromThem, Text: "Click here to see what is waiting for you: https://www.example.com/k2"}}, false},
+		{"the shopper's own story", []text.Message{{From: text.FromThem, Text: "I tried to log in to brightmeadow.com/k2 all morning and it keeps failing"}}, false},
+		{"several links", []text.Message{{From: text.FromThem, Text: "Click here for the minutes https://brightmeadow.com/k2 and the agenda https://quietharbour.net/a"}}, false},
+		{"a long letter", []text.Message{{From: text.FromThem, Text: lure + strings.Repeat(" The garden club meets on Thursday as usual.", 12)}}, false},
+		{"no request", []text.Message{{From: text.FromThem, Text: "Photos from the weekend are up: https://brightmeadow.com/k2"}}, false},
+	} {
+		r := c.Scan(tc.msgs)
+		_, got := find(r.Signals, link.CodeUnknownAct)
+		if got != tc.want {
+			t.Errorf("%s: link.unknown_and_act %v, want %v (%s %d %v)", tc.name, got, tc.want, r.Risk, r.Score, r.Signals)
+		}
+		if tc.want && r.Risk == shopguard.RiskLow {
+			t.Errorf("%s: still low (%d %v)", tc.name, r.Score, r.Signals)
+		}
+	}
+}
+
 // TestNoticesStayLow checks what real services send that talks about fraud or asks the reader
 // to look at something (safety tips and warnings, one-time codes from the service itself,
 // bank and carrier notices and delivery updates linking to their own sites, marketing from

@@ -41,7 +41,7 @@ const (
 // Codes lists every signal code the link check gives.
 var Codes = []string{CodeOfficial, CodeTypo, CodeHomoglyph, CodeCombo, CodeInSubdomain, CodeLookalikeSub, CodeWrongTLD,
 	CodeIDN, CodeMixedScript, CodeRawIP, CodeUserInfo, CodeShortener, CodeSensitivePath, CodeNoHTTPS,
-	CodeDeepSubdomain, CodeHostWords, CodeRiskyTLD, CodeFreeHost, CodeFeedListed, CodeReported, CodeNotSender, CodeStoryLink, CodeOwnSiteOnly,
+	CodeDeepSubdomain, CodeHostWords, CodeRiskyTLD, CodeFreeHost, CodeFeedListed, CodeReported, CodeNotSender, CodeStoryLink, CodeOwnSiteOnly, CodeUnknownAct,
 	CodeDynamicDNS, CodeRandomHost, CodeRedirect, CodeBrandInPath}
 
 // ScamPhishing is the scam type suspected when a link imitates a brand or is listed.

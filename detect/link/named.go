@@ -25,6 +25,20 @@ func StoryLink(l Link) shopguard.Signal {
 	return sig(CodeStoryLink, wStoryLink, "site", displaySite(l))
 }
 
+// CodeUnknownAct is the signal of a short message nobody asked for that asks the reader to act
+// through a link to a site the link check knows nothing about: no brand's, not the sender the
+// message names, no sign for or against it (the chat check gives it). Unknown is not safe: a
+// stranger's text that wants a click on an unknown site is how smishing starts.
+const CodeUnknownAct = "link.unknown_and_act"
+
+// wUnknownAct is what such a link weighs: with the request and the link themselves, medium.
+const wUnknownAct = 25
+
+// UnknownAct returns the link.unknown_and_act signal for l.
+func UnknownAct(l Link) shopguard.Signal {
+	return sig(CodeUnknownAct, wUnknownAct, "site", displaySite(l))
+}
+
 // CodeOwnSiteOnly is the signal of a message whose only way to act is a brand's own site:
 // every link in it goes to an official domain and it gives no number, code, transfer or
 // other channel (the chat check gives it).
