@@ -17,6 +17,10 @@ func (s Span) AppendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
+// messageJSON keeps the JSON of the signals' explanations, most of them the same texts of
+// the knowledge pack again and again.
+var messageJSON jsonw.Memo
+
 // AppendJSON appends the signal as JSON, as encoding/json writes it, without reflection.
 func (s *Signal) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"code":`...)
@@ -55,7 +59,7 @@ func (s *Signal) AppendJSON(dst []byte) []byte {
 	}
 	if s.Message != "" {
 		dst = append(dst, `,"message":`...)
-		dst = jsonw.String(dst, s.Message)
+		dst = messageJSON.String(dst, s.Message)
 	}
 	return append(dst, '}')
 }

@@ -5,6 +5,10 @@ import (
 	"github.com/shopguard/shopguard/internal/jsonw"
 )
 
+// adviceJSON keeps the JSON of the advice texts, which the knowledge pack gives again and
+// again.
+var adviceJSON jsonw.Memo
+
 // AppendJSON appends the result as JSON, byte for byte as encoding/json writes it, without
 // reflection: batch runs write one per line.
 func (r *Result) AppendJSON(dst []byte) []byte {
@@ -78,7 +82,7 @@ func (r *Result) AppendJSON(dst []byte) []byte {
 	}
 	if len(r.Advice) > 0 {
 		dst = append(dst, `,"advice":`...)
-		dst = jsonw.Strings(dst, r.Advice)
+		dst = adviceJSON.Strings(dst, r.Advice)
 	}
 	dst = append(dst, `,"finding":`...)
 	dst = jsonw.String(dst, r.Finding)

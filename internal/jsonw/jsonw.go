@@ -4,7 +4,11 @@
 package jsonw
 
 import (
+	"maps"
 	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -125,4 +129,83 @@ func Strings(dst []byte, ss []string) []byte {
 		dst = String(dst, s)
 	}
 	return append(dst, ']')
+}
+
+// Memo keeps the JSON of strings that are written again and again (the texts of a knowledge
+// pack: the advice, the explanation of a signal), so that each is escaped once and then
+// copied. It keeps at most memoStrings strings of at most memoBytes bytes each, the first
+// seen; any other string is escaped every time, so a Memo given strings made from input
+// (a signal's explanation that names a host) costs at most that much memory. Reads take no
+// lock: the strings kept are in a map that is never changed once published, and strings
+// are added by publishing a larger copy, a batch at a time (at least an eighth of those
+// kept), so that the copying stays linear in the strings kept. The zero Memo is ready; it
+// is safe for concurrent use.
+type Memo struct {
+	kept atomic.Pointer[map[string]string] // string → its JSON, published
+	mu   sync.Mutex
+	next map[string]string // seen since kept was published, to publish with it
+}
+
+const (
+	memoStrings = 1024
+	memoBytes   = 4 << 10
+)
+
+// String appends s as String does, copied from the memo when s is in it.
+func (m *Memo) String(dst []byte, s string) []byte {
+	if kept := m.kept.Load(); kept != nil {
+		if js, ok := (*kept)[s]; ok {
+			return append(dst, js...)
+		}
+	}
+	at := len(dst)
+	dst = String(dst, s)
+	if len(s) <= memoBytes {
+		m.add(s, dst[at:])
+	}
+	return dst
+}
+
+// Strings appends ss as Strings does, each string through the memo.
+func (m *Memo) Strings(dst []byte, ss []string) []byte {
+	if ss == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, s := range ss {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = m.String(dst, s)
+	}
+	return append(dst, ']')
+}
+
+// add keeps s, whose JSON is js, unless the memo is full; it publishes the strings waiting
+// once they are more than an eighth of those kept.
+func (m *Memo) add(s string, js []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var kept map[string]string
+	if p := m.kept.Load(); p != nil {
+		kept = *p
+	}
+	if _, ok := kept[s]; ok || len(kept)+len(m.next) >= memoStrings {
+		return
+	}
+	if _, ok := m.next[s]; ok {
+		return
+	}
+	if m.next == nil {
+		m.next = map[string]string{}
+	}
+	m.next[strings.Clone(s)] = string(js)
+	if len(m.next) <= len(kept)/8 {
+		return
+	}
+	all := make(map[string]string, len(kept)+len(m.next))
+	maps.Copy(all, kept)
+	maps.Copy(all, m.next)
+	m.kept.Store(&all)
+	m.next = nil
 }

@@ -2,6 +2,9 @@ package jsonw
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -68,6 +71,63 @@ func TestStringWordAtATime(t *testing.T) {
 			if got := String(nil, string(s)); string(got) != string(want) {
 				t.Fatalf("String(%q) = %s, want %s", s, got, want)
 			}
+		}
+	}
+}
+
+// TestMemo holds the memo's answers to String's, for strings seen once and again, past the
+// number of strings it keeps and past the length it keeps, from several goroutines at once,
+// and checks that it keeps (and copies) the strings it has seen.
+func TestMemo(t *testing.T) {
+	var m Memo
+	texts := []string{"", "plain", "<a>&amp;</a>", "中文\u2028", "bad \xff", strings.Repeat("x", memoBytes+1)}
+	for i := range 2 * memoStrings {
+		texts = append(texts, fmt.Sprintf("advice %d: \"stop\" & call", i))
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 3 {
+				for _, s := range texts {
+					if got, want := string(m.String([]byte("x"), s)), "x"+string(String(nil, s)); got != want {
+						t.Errorf("Memo.String(%.40q) = %.60s, want %.60s", s, got, want)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	kept := *m.kept.Load()
+	if len(kept)+len(m.next) != memoStrings {
+		t.Errorf("the memo keeps %d strings, want %d", len(kept)+len(m.next), memoStrings)
+	}
+	if js, ok := kept["<a>&amp;</a>"]; !ok || js != `"\u003ca\u003e\u0026amp;\u003c/a\u003e"` {
+		t.Errorf("kept %q, %v", js, ok)
+	}
+	if _, ok := kept[texts[5]]; ok {
+		t.Error("the memo keeps a string longer than memoBytes")
+	}
+	if got := string(m.Strings(nil, []string{"a", "<"})); got != `["a","\u003c"]` {
+		t.Errorf("Memo.Strings = %s", got)
+	}
+	if got := string(m.Strings(nil, nil)); got != "null" {
+		t.Errorf("Memo.Strings(nil) = %s", got)
+	}
+}
+
+// BenchmarkMemo writes the advice texts of BenchmarkString from a memo.
+func BenchmarkMemo(b *testing.B) {
+	texts := []string{"没有发现明显的诈骗迹象，但付款前仍请通过官方渠道核实。“淘宝”不会让你点这个链接。",
+		"No clear sign of a scam, but check through the official channel before you pay."}
+	var m Memo
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range texts {
+			buf = m.String(buf[:0], s)
 		}
 	}
 }
