@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // ParseValidInput is ParseInput for data already known to be valid JSON, as batch.Run hands
 // a line to its Func. The common shape, an object whose keys are plain ASCII and whose "id",
 // "text" and "messages" (each at most once) hold a string, a string and an array of objects
-// with string members, is read in one pass without reflection; anything else goes through
-// ParseInput, whose answer (and error) it is. On data that is not valid JSON its answer is
-// undefined.
+// with string members, is read in one pass without reflection, and its strings without
+// escapes are read in place: they share data's memory, so data must not change while the
+// Input is in use (batch.Run reuses a line's bytes only once its Func has returned).
+// Anything else goes through ParseInput, whose answer (and error) it is. On data that is
+// not valid JSON its answer is undefined.
 func ParseValidInput(data []byte) (Input, error) {
 	s := inputScanner{b: data}
 	in, ok := s.input()
@@ -71,14 +74,18 @@ func (s *inputScanner) literal() []byte {
 }
 
 // str reads a string value as encoding/json decodes it: escapes resolved and invalid UTF-8
-// replaced (both by encoding/json itself, on the literal alone).
+// replaced (both by encoding/json itself, on the literal alone). A string without either is
+// s.b's own bytes, not a copy.
 func (s *inputScanner) str() (string, bool) {
 	if s.peek() != '"' {
 		return "", false
 	}
 	raw := s.literal()
 	if len(raw) >= 2 && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
-		return string(raw[1 : len(raw)-1]), true
+		if len(raw) == 2 {
+			return "", true
+		}
+		return unsafe.String(&raw[1], len(raw)-2), true
 	}
 	var v string
 	return v, json.Unmarshal(raw, &v) == nil
