@@ -360,14 +360,12 @@ func object(dst []byte, mark, at int, id json.RawMessage, lineNo int) ([]byte, b
 }
 
 // idOf returns the raw "id" of a line that is a JSON object (nil when it has none), or the
-// error that says it is not one. A valid object whose keys are plain ASCII is read by a
-// scan of its top level; anything else goes through encoding/json, whose answer (and error
-// message) it is.
+// error that says it is not one. A valid object whose top-level keys are plain ASCII is read
+// in the pass that checks it; anything else goes through encoding/json, whose answer (and
+// error message) it is.
 func idOf(line []byte) (json.RawMessage, error) {
-	if valid(line) {
-		if id, ok := scanID(line); ok {
-			return id, nil
-		}
+	if ok, id, found := validField(line, "id"); ok && found {
+		return id, nil
 	}
 	var head struct {
 		ID json.RawMessage `json:"id"`
@@ -375,10 +373,6 @@ func idOf(line []byte) (json.RawMessage, error) {
 	err := json.Unmarshal(line, &head)
 	return head.ID, err
 }
-
-// scanID finds the value of key "id" at the top level of a valid JSON document, as
-// scanField does.
-func scanID(b []byte) (id json.RawMessage, ok bool) { return scanField(b, "id") }
 
 // StringField returns the value of key (matched in any case, as encoding/json matches it; the
 // last one when repeated) at the top level of a line that Run handed to a Func, when it is a

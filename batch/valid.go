@@ -1,27 +1,54 @@
 package batch
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // maxDepth is how deeply encoding/json lets arrays and objects nest.
 const maxDepth = 10000
 
-// valid reports whether b is one JSON value, exactly as encoding/json.Valid does (strings
-// are not checked for UTF-8; arrays and objects nest at most maxDepth deep), in one pass
-// without encoding/json's state machine, which took a tenth of `check url --jsonl`.
-func valid(b []byte) bool {
+// validField reports whether b is one JSON value, exactly as encoding/json.Valid does
+// (strings are not checked for UTF-8; arrays and objects nest at most maxDepth deep), in one
+// pass without encoding/json's state machine, which took a tenth of `check url --jsonl`.
+// In the same pass it finds the value of key name at the top level, as scanField does: val
+// is the last value whose key is name in any case (nil when none), and found is false when
+// b is no object or one of its top-level keys is not plain ASCII without escapes, for the
+// caller to ask encoding/json instead.
+func validField(b []byte, name string) (ok bool, val []byte, found bool) {
 	var buf [32]byte
 	stack := buf[:0] // the open containers: '{' or '['
-	i := 0
+	i := skipSpace(b, 0)
+	found = i < len(b) && b[i] == '{'
+	// want is 1 when the value due is name's, 2 once it has started at from.
+	want, from := 0, 0
+	// key reads a key and its colon from b[i]; at the top level, it notes whether the value
+	// that follows is name's.
+	key := func(i int) int {
+		i, k := skipKey(b, i)
+		if i < 0 || len(stack) > 1 {
+			return i
+		}
+		if !plainKey(k) {
+			found = false
+		} else if len(k) == len(name) && bytes.EqualFold(k, []byte(name)) {
+			want = 1
+		}
+		return i
+	}
 	for {
 		// A value is due at b[i].
 		i = skipSpace(b, i)
 		if i >= len(b) {
-			return false
+			return false, nil, false
+		}
+		if want == 1 {
+			want, from = 2, i
 		}
 		switch c := b[i]; c {
 		case '{', '[':
 			if len(stack) >= maxDepth {
-				return false
+				return false, nil, false
 			}
 			end := byte('}')
 			if c == '[' {
@@ -34,8 +61,8 @@ func valid(b []byte) bool {
 			}
 			stack = append(stack, c)
 			if c == '{' {
-				if i = skipKey(b, i); i < 0 {
-					return false
+				if i = key(i); i < 0 {
+					return false, nil, false
 				}
 			}
 			continue
@@ -51,29 +78,35 @@ func valid(b []byte) bool {
 			i = skipNumber(b, i)
 		}
 		if i < 0 {
-			return false
+			return false, nil, false
 		}
 		// A value ended at b[i]: close containers until one goes on with a comma.
 		for {
+			if want == 2 && len(stack) == 1 {
+				want, val = 0, b[from:i]
+			}
 			i = skipSpace(b, i)
 			if len(stack) == 0 {
-				return i == len(b)
+				if i != len(b) {
+					return false, nil, false
+				}
+				return true, val, found
 			}
 			if i >= len(b) {
-				return false
+				return false, nil, false
 			}
 			top := stack[len(stack)-1]
 			if b[i] == ',' {
 				i++
 				if top == '{' {
-					if i = skipKey(b, i); i < 0 {
-						return false
+					if i = key(i); i < 0 {
+						return false, nil, false
 					}
 				}
 				break
 			}
 			if top == '{' && b[i] != '}' || top == '[' && b[i] != ']' {
-				return false
+				return false, nil, false
 			}
 			stack = stack[:len(stack)-1]
 			i++
@@ -81,17 +114,30 @@ func valid(b []byte) bool {
 	}
 }
 
-// skipKey skips an object's key and its colon from b[i] (space first), or returns -1.
-func skipKey(b []byte, i int) int {
+// skipKey skips an object's key and its colon from b[i] (space first), or returns -1; key is
+// what lies between the key's quotes.
+func skipKey(b []byte, i int) (next int, key []byte) {
 	i = skipSpace(b, i)
+	start := i
 	if i = skipString(b, i); i < 0 {
-		return -1
+		return -1, nil
 	}
+	key = b[start+1 : i-1]
 	i = skipSpace(b, i)
 	if i >= len(b) || b[i] != ':' {
-		return -1
+		return -1, nil
 	}
-	return i + 1
+	return i + 1, key
+}
+
+// plainKey reports whether k is plain ASCII without escapes.
+func plainKey(k []byte) bool {
+	for _, c := range k {
+		if c == '\\' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // skipString returns where the JSON string at b[i] ends, or -1 when there is none.

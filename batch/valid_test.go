@@ -14,6 +14,12 @@ var validSeeds = []string{``, ` `, `{}`, `[]`, `{"id":"a","url":"x.com"}`, ` {"a
 	`"\u12g4"`, `"\q"`, `"unterminated`, `tru`, `nulll`, `{"a":1}{}`, `[[[]]]`, `[[[]]`, `"\xff"`, "{\"a\":\"\t\"}", `{"a":[}`,
 	`[1 2]`, `{"a":1 "b":2}`, `{1:2}`, `[{"a":[{}]},{}]`}
 
+// valid is validField's answer to whether b is valid JSON.
+func valid(b []byte) bool {
+	ok, _, _ := validField(b, "id")
+	return ok
+}
+
 func TestValidIsEncodingJSON(t *testing.T) {
 	seeds := append(validSeeds, strings.Repeat("[", maxDepth)+strings.Repeat("]", maxDepth),
 		strings.Repeat("[", maxDepth+1)+strings.Repeat("]", maxDepth+1),
@@ -34,7 +40,34 @@ func FuzzValid(f *testing.F) {
 		if got, want := valid([]byte(s)), json.Valid([]byte(s)); got != want {
 			t.Fatalf("valid(%q) = %v, json.Valid %v", s, got, want)
 		}
+		sameField(t, []byte(s))
 	})
+}
+
+// sameField checks that validField finds on valid JSON the field that scanField finds, and
+// leaves to encoding/json the same documents.
+func sameField(t *testing.T, b []byte) {
+	t.Helper()
+	ok, val, found := validField(b, "id")
+	if !ok {
+		return
+	}
+	want, wantFound := scanField(b, "id")
+	if found != wantFound || found && string(val) != string(want) || found && (val == nil) != (want == nil) {
+		t.Fatalf("validField(%q) = %q, %v; scanField %q, %v", b, val, found, want, wantFound)
+	}
+}
+
+// TestValidField holds validField's top-level field to scanField's.
+func TestValidField(t *testing.T) {
+	for _, s := range append(validSeeds, `{"id":1}`, `{"ID":"a","x":{"id":2},"y":[{"id":3}]}`, ` { "Id" : {"a":[1,{}]} , "id" :[ ] } `,
+		`{"x":{"id":"deep"}}`, `{"id":{}}`, `{"id":[],"b":1}`, `{"\u0069d":1}`, `{"é":1,"id":2}`, `{"id":"a","id":"b"}`, `[{"id":1}]`, `"id"`, `7`,
+		`{"id":null}`, `{"idx":1,"i":2}`, `{"id":"\"q\""}`) {
+		sameField(t, []byte(s))
+	}
+	if ok, val, found := validField([]byte(`{"ID":"a","x":{"id":2},"id":{"b":[1]} }`), "id"); !ok || !found || string(val) != `{"b":[1]}` {
+		t.Errorf("validField = %v %q %v", ok, val, found)
+	}
 }
 
 // BenchmarkValid checks a line of the development URL file's shape.
