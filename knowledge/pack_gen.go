@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "a104f4ce0827ebf32b156514f5545a4f56cfa68856f56fc57fd4d36ab1071278"
+const builtInSum = "f281ce610f05dd1e28827c2d876ef82d7bbe8ef776572d0820010587736b3f70"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -5309,6 +5309,28 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"restore access",
 		"restore your account",
 		"continue here",
+		"^verify …",
+		"^confirm …",
+		"^update …",
+		"^validate …",
+		"^restore …",
+		"^secure …",
+		"^unlock …",
+		"^reactivate …",
+		"^release …",
+		"^upgrade …",
+		"^renew …",
+		"^claim …",
+		"^activate …",
+		"^accept …",
+		"^review …",
+		"^sign in …",
+		"^log in …",
+		"^login …",
+		"^listen …",
+		"^retrieve …",
+		"^recover …",
+		"^resolve …",
 	}},
 	{ID: "call_number", Stage: "request", Weight: 5, ZH: []string{
 		"回电",

@@ -130,6 +130,7 @@ type pattern struct {
 	endBound   bool
 	wholeStart bool    // must start a clause ("^")
 	wholeEnd   bool    // must end a clause ("$")
+	button     bool    // must start a clause that ends within buttonWords more words ("^verify …")
 	cues       []int32 // cues the pattern is a pattern of
 	excepts    []int32 // cues the pattern is an exception of
 }
@@ -306,6 +307,10 @@ func (d *Detector) addPattern(raw string, ci int32, except bool, patIdx map[stri
 	if wholeEnd {
 		raw = raw[:len(raw)-1]
 	}
+	button := wholeStart && !wholeEnd && strings.HasSuffix(raw, " …")
+	if button {
+		raw = strings.TrimSuffix(raw, " …")
+	}
 	prefix := len(raw) > 1 && raw[len(raw)-1] == '*'
 	if prefix {
 		raw = raw[:len(raw)-1]
@@ -329,13 +334,16 @@ func (d *Detector) addPattern(raw string, ci int32, except bool, patIdx map[stri
 		if wholeEnd {
 			key += "$"
 		}
+		if button {
+			key += " …"
+		}
 		i, ok := patIdx[key]
 		if !ok {
 			i = len(d.patterns)
 			patIdx[key] = i
 			*texts = append(*texts, v)
 			d.patterns = append(d.patterns, pattern{n: len(v), startBound: isASCIILetter(v[0]), // "0元" ends any sum
-				endBound: !prefix && isWordByte(v[len(v)-1]), wholeStart: wholeStart, wholeEnd: wholeEnd})
+				endBound: !prefix && isWordByte(v[len(v)-1]), wholeStart: wholeStart, wholeEnd: wholeEnd, button: button})
 		}
 		list := &d.patterns[i].cues
 		if except {
@@ -447,7 +455,8 @@ func (d *Detector) ScanContext(ctx context.Context, msgs []Message) (Result, err
 			end := int(mt.end)
 			start := end - p.n
 			if p.startBound && start > 0 && isWordByte(buf.b[start-1]) || p.endBound && end < len(buf.b) && isWordByte(buf.b[end]) ||
-				p.wholeStart && start > 0 && buf.b[start-1] != '\n' || p.wholeEnd && end < len(buf.b) && buf.b[end] != '\n' {
+				p.wholeStart && start > 0 && buf.b[start-1] != '\n' || p.wholeEnd && end < len(buf.b) && buf.b[end] != '\n' ||
+				p.button && !buttonRest(buf.b[end:]) {
 				continue
 			}
 			h := hitAt(0, int32(mi), buf, m.Text, start, end)
@@ -770,6 +779,36 @@ func (d *Detector) negatedAfter(h hit, negs []hit, b []byte) bool {
 		}
 	}
 	return false
+}
+
+// A button is a short clause that starts with a request ("Verify wallet", "Release messages",
+// "Sign in now"): the label of a link or button left in the text of an e-mail or a page.
+const (
+	buttonWords = 3  // words after the verb
+	buttonBytes = 40 // normalised bytes after the verb
+)
+
+// buttonRest reports whether rest, what follows a button pattern's verb in the normalised
+// text, ends its clause within buttonWords words and buttonBytes bytes. It reads at most
+// buttonBytes bytes.
+func buttonRest(rest []byte) bool {
+	words, in := 0, false
+	for i, c := range rest {
+		if i > buttonBytes {
+			return false
+		}
+		if c == '\n' {
+			return true
+		}
+		w := c != ' '
+		if w && !in {
+			if words++; words > buttonWords {
+				return false
+			}
+		}
+		in = w
+	}
+	return true
 }
 
 func clauseBreak(b []byte) bool {

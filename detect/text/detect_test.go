@@ -523,11 +523,40 @@ func TestClauseAnchors(t *testing.T) {
 	}
 }
 
+// TestButtons checks the button patterns ("^verify …"): a short clause that starts with the
+// request, as a link's or a button's label left in an e-mail's text, asks the reader to click;
+// the same verb in a longer sentence or inside a clause does not.
+func TestButtons(t *testing.T) {
+	d, _ := mustDetector(t)
+	clicks := func(text string) bool {
+		return slices.ContainsFunc(d.ScanText(text).Cues, func(c CueHit) bool { return c.ID == "click_link" })
+	}
+	for _, text := range []string{
+		"Your wallet will be suspended.\nVerify wallet",
+		"Some messages are waiting for you.\nRelease messages now\nThe mail team",
+		"Sign in",
+	} {
+		if !clicks(text) {
+			t.Errorf("%q: the button was not taken for a request to click", text)
+		}
+	}
+	for _, text := range []string{
+		"Verify that the router is plugged in, then restart it and wait a minute.",
+		"Then we release the seats to the waiting list on Friday.",
+		"Please remember to renew the library books at the desk on Friday morning.",
+	} {
+		if clicks(text) {
+			t.Errorf("%q: a verb in a sentence was taken for a button", text)
+		}
+	}
+}
+
 // An operator's cues are outside input: a pack that loads either compiles into a detector
 // that scans without panicking, or New says what is wrong.
 func FuzzNewFromOperatorCues(f *testing.F) {
 	f.Add([]byte("cues:\n  - id: my_cue\n    stage: request\n    weight: 10\n    zh-CN: [加微信, ^爸$]\n    en: [wire*]\n"))
 	f.Add([]byte("cues:\n  - id: x\n    stage: hook\n    weight: 1\n    zh-CN: ['。']\n"))
+	f.Add([]byte("cues:\n  - id: b\n    stage: request\n    weight: 3\n    en: [\"^verify …\", \"^ …\", \"^sign in …$\"]\n"))
 	f.Add([]byte("cues:\n  - id: asks_code\n    stage: request\n    weight: 50\n    zh-CN: [码]\n    except: [密码]\n"))
 	base, err := knowledge.Embedded()
 	if err != nil {

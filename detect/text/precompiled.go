@@ -31,7 +31,7 @@ var precompiled []byte
 var precompiledPats []byte
 
 // patternsMagic starts encoded patterns; the number changes with the encoding.
-const patternsMagic = "SGPT1"
+const patternsMagic = "SGPT2"
 
 // cuesKey returns the SHA-256 of the raw patterns of p's cues, cue by cue: the number of
 // cues, then for each its patterns (zh and en) and its exceptions, each list with its length
@@ -65,6 +65,7 @@ const (
 	patEndBound
 	patWholeStart
 	patWholeEnd
+	patButton
 )
 
 // appendPatterns appends patterns and their texts, compiled from cues of key, to b: the magic,
@@ -78,7 +79,7 @@ func appendPatterns(b []byte, key [sha256.Size]byte, patterns []pattern, texts [
 	b = u32(b, uint32(len(patterns)))
 	for i, p := range patterns {
 		var flags uint32
-		for bit, on := range [...]bool{p.startBound, p.endBound, p.wholeStart, p.wholeEnd} {
+		for bit, on := range [...]bool{p.startBound, p.endBound, p.wholeStart, p.wholeEnd, p.button} {
 			if on {
 				flags |= 1 << bit
 			}
@@ -132,7 +133,7 @@ func decodePatterns(data []byte, key [sha256.Size]byte) ([]pattern, []string, bo
 		lens[i] = next()
 		flags := next()
 		patterns[i] = pattern{n: lens[i], startBound: flags&patStartBound != 0, endBound: flags&patEndBound != 0,
-			wholeStart: flags&patWholeStart != 0, wholeEnd: flags&patWholeEnd != 0}
+			wholeStart: flags&patWholeStart != 0, wholeEnd: flags&patWholeEnd != 0, button: flags&patButton != 0}
 		for l := range 2 {
 			at[i][l] = len(refs)
 			for k := next(); k > 0 && !bad; k-- {
