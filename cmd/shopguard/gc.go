@@ -11,7 +11,7 @@ import (
 // the default target the collector ran three times before `scan` read its first line; with
 // this one the heap may grow to four times what was live before it collects (16 MB from the
 // start), so it never does on the embedded pack, and an operator's large snapshot or feeds
-// are still collected as they load.
+// are still collected as they load. `scan --jsonl` keeps it for its lines too (see scan).
 const setupGCPercent = 400
 
 // gcSetup counts the commands building their detectors at once (tests run several in one

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +53,43 @@ func TestScanPutsCollectorBack(t *testing.T) {
 		if p := debug.SetGCPercent(137); p != 137 {
 			t.Errorf("%v: the collector's target is %d after it, want 137", args, p)
 		}
+	}
+}
+
+// gcPercentReader is standard input that notes the collector's target when it is first read.
+type gcPercentReader struct {
+	r       io.Reader
+	percent int
+	read    bool
+}
+
+func (g *gcPercentReader) Read(p []byte) (int, error) {
+	if !g.read {
+		g.read = true
+		g.percent = debug.SetGCPercent(-1)
+		debug.SetGCPercent(g.percent)
+	}
+	return g.r.Read(p)
+}
+
+// TestScanBatchCollectsLess: scan --jsonl reads its lines with the setup target still on
+// (put back before them, it started a cycle over the detectors at once), and puts it back
+// when done.
+func TestScanBatchCollectsLess(t *testing.T) {
+	orig := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(orig)
+	in := &gcPercentReader{r: strings.NewReader(`{"id":"a","text":"hello"}` + "\n")}
+	var out bytes.Buffer
+	m := &Main{Stdin: in, Stdout: &out, Stderr: io.Discard, Getenv: func(k string) string {
+		return map[string]string{"SHOPGUARD_DATA": t.TempDir()}[k]
+	}}
+	if code := m.Run(context.Background(), []string{"scan", "--jsonl"}); code != 0 || !strings.HasPrefix(out.String(), `{"id":"a"`) {
+		t.Fatalf("scan --jsonl: exit %d %s", code, out.String())
+	}
+	if in.percent != setupGCPercent {
+		t.Errorf("the lines were read with the collector's target at %d, want %d", in.percent, setupGCPercent)
+	}
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Errorf("the collector's target is %d after the batch, want 100", p)
 	}
 }
