@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "f281ce610f05dd1e28827c2d876ef82d7bbe8ef776572d0820010587736b3f70"
+const builtInSum = "da077098b53b8d256fcd20c9e52491d825354052ef80aa58ba09e3fd4cff7666"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -5331,6 +5331,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"^retrieve …",
 		"^recover …",
 		"^resolve …",
+		"apply now",
+		"apply here",
+		"apply online",
+		"apply today",
+		"^apply …",
 	}},
 	{ID: "call_number", Stage: "request", Weight: 5, ZH: []string{
 		"回电",
@@ -6264,6 +6269,16 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"mature women",
 		"discreet affair",
 		"discreet encounters",
+		"get to know you better",
+		"know you better",
+		"saw your profile",
+		"your profile picture",
+		"are you single",
+		"looking for a serious relationship",
+		"looking for true love",
+		"looking for my soulmate",
+		"make friends with you",
+		"be your friend",
 	}},
 	{ID: "photo_lure", Stage: "hook", Weight: 5, ZH: []string{
 		"聚会的照片",
@@ -6945,6 +6960,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "无抵押低息贷款，秒下款。额度已批，先交解冻费证明还款能力，款项马上到账。", Scam: true},
 		{Text: "你好，我们在清理学生贷，你名下的校园贷账户需要注销，否则影响征信，请下载会议软件配合操作。", Scam: true},
 		{Text: "Your loan of 5,000 is pre-approved. Pay the release fee by bank transfer today and the money arrives within the hour.", Scam: true},
+		{Text: "Instant cash loan of up to 8,000, no credit check, money in ten minutes. Apply now: https://quickfunds-now.co/a", Scam: true},
 		{Text: "您的信用卡本期账单已出，请按时还款，以免影响征信。还款请通过本行官方App。"},
 	}},
 	{ID: "impersonate_acquaintance", Rules: []Rule{
@@ -7152,6 +7168,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	}, Examples: []Example{
 		{Text: "3 lonely women near you want to meet you tonight. See her private photos here: http://date-now.example.top/p", Scam: true},
 		{Text: "We want to meet you at the station tonight, the train gets in at 7."},
+		{Text: "Hello there, I came across your profile and I would love to get to know you better. Write to me on Telegram: @rose_lin_88", Scam: true},
+		{Text: "Great to see you at the reunion! Let's get to know each other's kids better at the picnic on Sunday."},
 		{Text: "Final notice about your vehicle's extended warranty: your coverage is about to expire. Press 1 to speak with a specialist.", Scam: true},
 		{Text: "Thank you for buying the extended warranty with your TV. Your plan number is in your order e-mail."},
 		{Text: "买家说货款已经付了，让我点这个链接填写银行卡号和验证码才能收到钱。", Scam: true},
