@@ -87,8 +87,48 @@ func (s *inputScanner) str() (string, bool) {
 		}
 		return unsafe.String(&raw[1], len(raw)-2), true
 	}
+	if v, ok := unescape(raw); ok {
+		return v, true
+	}
 	var v string
 	return v, json.Unmarshal(raw, &v) == nil
+}
+
+// unescape decodes the string literal raw (quotes included) of valid JSON when it is valid
+// UTF-8 and its escapes are all of one character (\" \\ \/ \b \f \n \r \t): what
+// encoding/json decodes then, without its decoder. ok is false otherwise (a \u escape,
+// invalid UTF-8), for encoding/json.
+func unescape(raw []byte) (string, bool) {
+	if len(raw) < 2 || !utf8.Valid(raw) {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	out := make([]byte, 0, len(body))
+	for {
+		k := bytes.IndexByte(body, '\\')
+		if k < 0 || k+1 >= len(body) {
+			out = append(out, body...)
+			return unsafe.String(unsafe.SliceData(out), len(out)), k < 0
+		}
+		out = append(out, body[:k]...)
+		switch c := body[k+1]; c {
+		case '"', '\\', '/':
+			out = append(out, c)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		default:
+			return "", false
+		}
+		body = body[k+2:]
+	}
 }
 
 // key reads an object's key and the colon after it: plain ASCII without escapes only, so

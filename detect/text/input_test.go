@@ -33,6 +33,27 @@ var inputSeeds = []string{
 	`{"x":123,"text":"after a number"}`, `{"x": false ,"text":"after false"}`, `{"text":"   "}`,
 	`{"ID":"upper","text":"x"}`, `{"tExT":"mixed"}`, `{"texts":"longer","text":"t"}`, `{"tex":"shorter","text":"t"}`,
 	`{"messages":[{"FROM":"me","Time":"1","text":"x"}]}`,
+	`{"id":"e\"1","text":"line\nnext \"q\" tab\t \\ \/ \b\f\r 中文\n"}`, `{"text":"\n"}`, `{"text":"a\\"}`,
+	`{"text":"\n\u00e9"}`, `{"text":"\t` + "\xff" + `"}`, `{"messages":[{"from":"them","text":"\"quoted\"\n"}]}`,
+}
+
+// TestUnescape holds unescape to encoding/json on the escapes it decodes, and checks that
+// it leaves the others to encoding/json.
+func TestUnescape(t *testing.T) {
+	for _, lit := range []string{`"\""`, `"a\\b\/c\bd\fe\nf\rg\th"`, `"\n"`, `"中文\n\"引号\""`, `"end\\"`} {
+		var want string
+		if err := json.Unmarshal([]byte(lit), &want); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := unescape([]byte(lit)); !ok || got != want {
+			t.Errorf("unescape(%s) = %q, %v, want %q", lit, got, ok, want)
+		}
+	}
+	for _, lit := range []string{`"\u00e9"`, `"\n` + "\xff" + `"`} {
+		if got, ok := unescape([]byte(lit)); ok {
+			t.Errorf("unescape(%q) = %q, want it left to encoding/json", lit, got)
+		}
+	}
 }
 
 // TestParseValidInputAllocations holds a batch line of the usual shape to no allocation: the
