@@ -5,9 +5,9 @@ import (
 	"github.com/shopguard/shopguard/internal/jsonw"
 )
 
-// adviceJSON keeps the JSON of the advice texts, which the knowledge pack gives again and
-// again.
-var adviceJSON jsonw.Memo
+// packJSON keeps the JSON of the strings a result takes from the knowledge pack and the
+// checks, the same again and again: the advice, the scam types, what was checked.
+var packJSON jsonw.Memo
 
 // AppendJSON appends the result as JSON, byte for byte as encoding/json writes it, without
 // reflection: batch runs write one per line.
@@ -17,7 +17,7 @@ func (r *Result) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `,"score":`...)
 	dst = jsonw.Int(dst, r.Score)
 	dst = append(dst, `,"types":`...)
-	dst = jsonw.Strings(dst, r.Types)
+	dst = packJSON.Strings(dst, r.Types)
 	if r.Stage != "" {
 		dst = append(dst, `,"stage":`...)
 		dst = jsonw.String(dst, r.Stage)
@@ -82,13 +82,13 @@ func (r *Result) AppendJSON(dst []byte) []byte {
 	}
 	if len(r.Advice) > 0 {
 		dst = append(dst, `,"advice":`...)
-		dst = adviceJSON.Strings(dst, r.Advice)
+		dst = packJSON.Strings(dst, r.Advice)
 	}
 	dst = append(dst, `,"finding":`...)
 	dst = jsonw.String(dst, r.Finding)
 	if len(r.Checked) > 0 {
 		dst = append(dst, `,"checked":`...)
-		dst = jsonw.Strings(dst, r.Checked)
+		dst = packJSON.Strings(dst, r.Checked)
 	}
 	return append(dst, '}')
 }
