@@ -16,13 +16,16 @@
 # one each, as an operator co-locating nodes would), WAITS (1: also sample what the
 # database's busy backends wait for, every 0.1 s through the run, with psql's \watch, and print
 # the shares: idle in transaction (waiting for a node's next statement), a lock, the WAL, ...).
-# Every run prints the nodes' waits for a pooled connection (go_sql_* on /metrics) and the WAL
-# flushes the run made (pg_stat_wal; their time only with track_wal_io_timing on).
+# Every run prints the nodes' waits for a pooled connection (go_sql_* on /metrics), the WAL
+# flushes the run made (pg_stat_wal; their time only with track_wal_io_timing on), and what one
+# round trip to the database took through the run (psql's "SELECT 1", timed by psql, every
+# 20 ms: how long a process on this machine waits for a core to send a statement and read its
+# answer, which every statement of a write pays; RTT=0 turns it off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${SHOPGUARD_BENCH_DB:?set SHOPGUARD_BENCH_DB to the postgres:// URL of a scratch database}
 work=$(mktemp -d)
-trap 'kill ${pids[*]:-} ${sampler:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${pids[*]:-} ${sampler:-} ${rtt:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/shopguard" ./cmd/shopguard
 go build -o "$work/shopguard-load" ./cmd/shopguard-load
 mix=${MIX:-check_url=5,scan=3,lookup=2,report=1,case=1}
@@ -74,6 +77,10 @@ for n in ${NODES:-1 3}; do
       psql -X -q -At "$db" >"$work/waits" 2>/dev/null &
     sampler=$!
   fi
+  if [ "${RTT:-1}" = 1 ]; then
+    printf '\\timing on\nSELECT 1 \\watch 0.02\n' | psql -X -q -At "$db" >"$work/rtt" 2>/dev/null &
+    rtt=$!
+  fi
   before=$(cpu_ticks "${pids[@]}") busy0=$(busy_ticks) pg0=$(pg_ticks)
   # in a shell of its own, whose times then are the load generator's
   bash -c '"$@" >"$0" || exit; times >"$0.times"' "$work/report.json" \
@@ -87,6 +94,11 @@ for n in ${NODES:-1 3}; do
   echo "database: WAL flushes and their ms: $(wal_flushes | awk -v a="$wal0" 'BEGIN {split(a, x, "|")} {split($0, y, "|"); print y[1] - x[1], y[2] - x[2]}');" \
     "waits for a pooled connection (count, s), summed over the nodes: $(for t in "${targets[@]}"; do curl -s "$t/metrics"; done |
       awk '/^go_sql_wait_count_total/ {n += $2} /^go_sql_wait_duration_seconds_total/ {s += $2} END {printf "%d %.1f", n, s}')"
+  if [ -n "${rtt:-}" ]; then
+    kill -INT "$rtt"; wait "$rtt" 2>/dev/null || true; rtt=
+    echo "one round trip to the database (SELECT 1, ms): $(awk '/^Time:/ {print $2}' "$work/rtt" | sort -n |
+      awk '{a[NR] = $1} END {if (NR) printf "%d samples, p50 %s, p90 %s, p99 %s, max %s", NR, a[int(NR * .5) + 1], a[int(NR * .9) + 1], a[int(NR * .99) + 1], a[NR]}')"
+  fi
   if [ -n "${sampler:-}" ]; then
     kill -INT "$sampler"; wait "$sampler" 2>/dev/null || true; sampler=
     echo "what the busy backends waited for (share of $(grep -c '|' "$work/waits") busy backends seen, one row each per sample):"
