@@ -95,7 +95,7 @@ for n in ${NODES:-1 3}; do
     "waits for a pooled connection (count, s), summed over the nodes: $(for t in "${targets[@]}"; do curl -s "$t/metrics"; done |
       awk '/^go_sql_wait_count_total/ {n += $2} /^go_sql_wait_duration_seconds_total/ {s += $2} END {printf "%d %.1f", n, s}')"
   if [ -n "${rtt:-}" ]; then
-    kill -INT "$rtt"; wait "$rtt" 2>/dev/null || true; rtt=
+    kill -INT "$rtt" 2>/dev/null || true; wait "$rtt" 2>/dev/null || true; rtt=
     echo "one round trip to the database (SELECT 1, ms): $(awk '/^Time:/ {print $2}' "$work/rtt" | sort -n |
       awk '{a[NR] = $1} END {if (NR) printf "%d samples, p50 %s, p90 %s, p99 %s, max %s", NR, a[int(NR * .5) + 1], a[int(NR * .9) + 1], a[int(NR * .99) + 1], a[NR]}')"
   fi
