@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "12f2ad676446cd972a820607872b2f3f23a22ddc369a4789d1498c83589fb17b"
+const builtInSum = "85d47638812f4e7917e3b7e3c213ccda95a56268cc6076afc07a78b044d52188"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -2349,6 +2349,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"police arrested",
 		"arrested by police",
 		"police officers said",
+		"the government's",
+		"government's",
 	}},
 	{ID: "claims_acquaintance", Stage: "hook", Weight: 5, Unasked: true, ZH: []string{
 		"我是你",

@@ -402,9 +402,10 @@ const shortMessage = 480
 var linkAsks = []string{"click_link", "asks_password", "asks_code"}
 
 // unknownAct returns link.unknown_and_act for a short message that is the whole chat (nobody
-// asked for it: the shopper said nothing) and asks the reader to act through links (linkAsks,
-// not told in the first person: "I tried to log in" asks nothing) that the link check found
-// nothing about: one link, on a public ending, no brand's official site and not named as the
+// asked for it: the shopper said nothing) and that either asks the reader to act through its
+// link (linkAsks, not told in the first person: "I tried to log in" asks nothing) or tells the
+// reader a story (a hook or a pretext; toReader) beside it, when the link check found nothing
+// about the link: one link, on a public ending, no brand's official site and not named as the
 // sender by the message ("Joe's Pizza: order at joespizza.com", a sender's tag such as 【…】).
 // The caller gives it only when no link showed a sign.
 func (c Checks) unknownAct(msgs []text.Message, r text.Result) (shopguard.Signal, bool) {
@@ -422,7 +423,7 @@ func (c Checks) unknownAct(msgs []text.Message, r text.Result) (shopguard.Signal
 			break
 		}
 	}
-	if !asks {
+	if !asks && !(storied(r, 1)[0] && toReader(msg)) {
 		return shopguard.Signal{}, false
 	}
 	var first *text.URL
@@ -478,15 +479,18 @@ func firstPerson(msg string, at int) bool {
 	if k := strings.LastIndexAny(msg[start:end], ".!?\n"); k >= 0 {
 		start += k + 1
 	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(msg[start:end]), func(r rune) bool {
+	return slices.ContainsFunc(words(msg[start:end]), func(w string) bool { return firstPersonWords[w] })
+}
+
+// firstPersonWords are the English words of the first person singular.
+var firstPersonWords = map[string]bool{"i": true, "i'm": true, "i’m": true, "im": true, "i've": true, "i’ve": true,
+	"ive": true, "i'd": true, "i’d": true, "my": true, "me": true}
+
+// words returns the words of s in lower case (letters and apostrophes).
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r == '\'' || r == '’')
-	}) {
-		switch w {
-		case "i", "i'm", "i’m", "im", "i've", "i’ve", "ive", "i'd", "i’d", "my", "me":
-			return true
-		}
-	}
-	return false
+	})
 }
 
 // namesSite reports whether msg names site's first label (four letters or more) outside its
@@ -636,4 +640,23 @@ func (c Checks) Listing(l listing.Listing) shopguard.Assessment {
 	a = shopguard.Assess(append(a.Signals, extra...), a.ScamTypes)
 	a.Checked = checked
 	return a
+}
+
+// toReader reports whether msg speaks to its reader ("you", "your", "u", "ur") and neither in
+// the first person singular (a person's own story) nor to anyone by @name or at an address (a
+// public post, another channel): the shape of a text that a stranger sends its target.
+func toReader(msg string) bool {
+	if strings.IndexByte(msg, '@') >= 0 {
+		return false
+	}
+	you := false
+	for _, w := range words(msg) {
+		switch {
+		case firstPersonWords[w]:
+			return false
+		case w == "you" || w == "your" || w == "u" || w == "ur" || w == "you're" || w == "you’re" || w == "yours":
+			you = true
+		}
+	}
+	return you
 }

@@ -325,9 +325,10 @@ func TestLinkNotSender(t *testing.T) {
 }
 
 // TestUnknownSiteAndARequest checks link.unknown_and_act: a short message nobody asked for that
-// asks the reader to click through to a site nothing is known about is medium; a sender that
-// names its site, a brand's own site, a name kept for examples, a shopper's own story, a
-// letter of several links, a long letter or a chat the shopper started are not given it.
+// asks the reader to click through to a site nothing is known about, or tells the reader a
+// story beside it, is medium; a sender that names its site, a brand's own site, a name kept
+// for examples, a story in the first person or in public, a letter of several links, a long
+// letter or a chat the shopper started are not given it.
 func TestUnknownSiteAndARequest(t *testing.T) {
 	c, _ := checks(t, nil)
 	lure := "Good news! Click here to see what is waiting for you: https://brightmeadow.com/k2"
@@ -347,6 +348,9 @@ func TestUnknownSiteAndARequest(t *testing.T) {
 		{"several links", []text.Message{{From: text.FromThem, Text: "Click here for the minutes https://brightmeadow.com/k2 and the agenda https://quietharbour.net/a"}}, false},
 		{"a long letter", []text.Message{{From: text.FromThem, Text: lure + strings.Repeat(" The garden club meets on Thursday as usual.", 12)}}, false},
 		{"no request", []text.Message{{From: text.FromThem, Text: "Photos from the weekend are up: https://brightmeadow.com/k2"}}, false},
+		{"a story told to the reader", []text.Message{{From: text.FromThem, Text: "Your free gift is waiting for you, today only https://brightmeadow.com/k2"}}, true},
+		{"a story told in the first person", []text.Message{{From: text.FromThem, Text: "My free gift came today, have a look https://brightmeadow.com/k2"}}, false},
+		{"a story told in public", []text.Message{{From: text.FromThem, Text: "@sam your free pass is ready today https://brightmeadow.com/k2"}}, false},
 	} {
 		r := c.Scan(tc.msgs)
 		_, got := find(r.Signals, link.CodeUnknownAct)

@@ -30,6 +30,8 @@ func TestWordsInAnotherSense(t *testing.T) {
 		{"investment", "Send me 500 in crypto and I will double it within a week.", true},
 		{"off_platform_contact", "The story ran in the Sunday Telegram's business pages this week.", false},
 		{"off_platform_contact", "Let's continue on telegram, my username is below.", true},
+		{"claims_authority", "Experts will discuss the government's record on schools on Thursday.", false},
+		{"claims_authority", "This is the government tax office: a penalty is due on your account.", true},
 	}
 	for _, c := range cases {
 		r := d.ScanText(c.text)
