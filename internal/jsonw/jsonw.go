@@ -138,10 +138,11 @@ func Strings(dst []byte, ss []string) []byte {
 // (a signal's explanation that names a host) costs at most that much memory. Reads take no
 // lock: the strings kept are in a map that is never changed once published, and strings
 // are added by publishing a larger copy, a batch at a time (at least an eighth of those
-// kept), so that the copying stays linear in the strings kept. The zero Memo is ready; it
-// is safe for concurrent use.
+// kept, or those that fill it), so that the copying stays linear in the strings kept; once
+// full, a miss takes no lock either. The zero Memo is ready; it is safe for concurrent use.
 type Memo struct {
 	kept atomic.Pointer[map[string]string] // string → its JSON, published
+	full atomic.Bool                       // no more strings are kept: misses take no lock
 	mu   sync.Mutex
 	next map[string]string // seen since kept was published, to publish with it
 }
@@ -160,7 +161,7 @@ func (m *Memo) String(dst []byte, s string) []byte {
 	}
 	at := len(dst)
 	dst = String(dst, s)
-	if len(s) <= memoBytes {
+	if len(s) <= memoBytes && !m.full.Load() {
 		m.add(s, dst[at:])
 	}
 	return dst
@@ -182,7 +183,7 @@ func (m *Memo) Strings(dst []byte, ss []string) []byte {
 }
 
 // add keeps s, whose JSON is js, unless the memo is full; it publishes the strings waiting
-// once they are more than an eighth of those kept.
+// once they are more than an eighth of those kept, or fill the memo.
 func (m *Memo) add(s string, js []byte) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -190,7 +191,7 @@ func (m *Memo) add(s string, js []byte) {
 	if p := m.kept.Load(); p != nil {
 		kept = *p
 	}
-	if _, ok := kept[s]; ok || len(kept)+len(m.next) >= memoStrings {
+	if _, ok := kept[s]; ok || m.full.Load() {
 		return
 	}
 	if _, ok := m.next[s]; ok {
@@ -200,7 +201,8 @@ func (m *Memo) add(s string, js []byte) {
 		m.next = map[string]string{}
 	}
 	m.next[strings.Clone(s)] = string(js)
-	if len(m.next) <= len(kept)/8 {
+	full := len(kept)+len(m.next) >= memoStrings
+	if !full && len(m.next) <= len(kept)/8 {
 		return
 	}
 	all := make(map[string]string, len(kept)+len(m.next))
@@ -208,4 +210,5 @@ func (m *Memo) add(s string, js []byte) {
 	maps.Copy(all, m.next)
 	m.kept.Store(&all)
 	m.next = nil
+	m.full.Store(full)
 }

@@ -101,14 +101,17 @@ func TestMemo(t *testing.T) {
 	}
 	wg.Wait()
 	kept := *m.kept.Load()
-	if len(kept)+len(m.next) != memoStrings {
-		t.Errorf("the memo keeps %d strings, want %d", len(kept)+len(m.next), memoStrings)
+	if len(kept) != memoStrings || len(m.next) != 0 {
+		t.Errorf("the memo publishes %d strings and holds %d back, want %d and none", len(kept), len(m.next), memoStrings)
 	}
 	if js, ok := kept["<a>&amp;</a>"]; !ok || js != `"\u003ca\u003e\u0026amp;\u003c/a\u003e"` {
 		t.Errorf("kept %q, %v", js, ok)
 	}
 	if _, ok := kept[texts[5]]; ok {
 		t.Error("the memo keeps a string longer than memoBytes")
+	}
+	if !m.full.Load() {
+		t.Error("a full memo is not marked full: every miss would take its lock")
 	}
 	if got := string(m.Strings(nil, []string{"a", "<"})); got != `["a","\u003c"]` {
 		t.Errorf("Memo.Strings = %s", got)
