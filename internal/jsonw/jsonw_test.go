@@ -8,6 +8,9 @@ import (
 	"testing"
 )
 
+// fuzzMemo is the memo FuzzString holds to encoding/json: it fills up as the fuzzer goes.
+var fuzzMemo Memo
+
 func FuzzString(f *testing.F) {
 	for _, s := range []string{"", "plain", "<a href=\"x\">&amp;</a>", "\x00\x01\b\f\n\r\t\x1f", "中文\u2028\u2029", "bad \xff\xfe utf-8", "\\", "\u2027\u202a\u20ac", "end \xe2\x80"} {
 		f.Add(s)
@@ -16,6 +19,11 @@ func FuzzString(f *testing.F) {
 		want, _ := json.Marshal(s)
 		if got := String(nil, s); string(got) != string(want) {
 			t.Fatalf("String(%q) = %s, want %s", s, got, want)
+		}
+		for range 2 { // seen first, then (unless the memo is full) from the memo
+			if got := fuzzMemo.String(nil, s); string(got) != string(want) {
+				t.Fatalf("Memo.String(%q) = %s, want %s", s, got, want)
+			}
 		}
 		wantSS, _ := json.Marshal([]string{s, "x"})
 		if got := Strings(nil, []string{s, "x"}); string(got) != string(wantSS) {
