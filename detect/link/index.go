@@ -63,8 +63,7 @@ type index struct {
 
 func newIndex(p *knowledge.Pack) *index {
 	ix := &index{
-		official: map[string]int32{}, exact: map[string][]int32{}, f1: map[string][]int32{},
-		f2: map[string][]int32{}, del: map[string][]int32{}, minLen: 1 << 30,
+		official: map[string]int32{}, minLen: 1 << 30,
 		shortener: map[string]bool{}, platform: map[string]bool{}, sensitive: map[string]bool{}, risky: map[string]bool{},
 		dynDNS: map[string]bool{}, redirect: map[string]bool{},
 	}
@@ -104,6 +103,18 @@ func newIndex(p *knowledge.Pack) *index {
 			ix.tokens = append(ix.tokens, token{raw: raw, f1: string(fold1(nil, raw)), brand: int32(bi), short: len(raw) < shortLen, word: b.Word})
 		}
 	}
+	// The token maps sized before they are filled: grown by inserting, they were rehashed
+	// over and over (a third of New's time).
+	dels := 0
+	for _, t := range ix.tokens {
+		if !t.short {
+			dels += len(t.raw) + 1
+		}
+	}
+	ix.exact = make(map[string][]int32, len(ix.tokens))
+	ix.f1 = make(map[string][]int32, len(ix.tokens))
+	ix.f2 = make(map[string][]int32, len(ix.tokens))
+	ix.del = make(map[string][]int32, dels)
 	for i, t := range ix.tokens {
 		id := int32(i)
 		ix.exact[t.raw] = appendOnce(ix.exact[t.raw], id)
