@@ -14,6 +14,17 @@ import (
 // fixtureModel trains a model on examples written for this test, in which the words of a
 // made-up scam story ("紫色仓库 … 星光补贴", "violet warehouse … starlight grant") mark the
 // scams, with and without a link, and everyday messages the legitimate ones.
+// modelChecks returns the test's checks without a learned layer, the fixture model, and the
+// same checks with it.
+func modelChecks(t *testing.T) (combine.Checks, *model.Model, combine.Checks) {
+	t.Helper()
+	c, _ := checks(t, nil)
+	m := fixtureModel(t, c)
+	withModel := c
+	withModel.Model = m
+	return c, m, withModel
+}
+
 func fixtureModel(t *testing.T, c combine.Checks) *model.Model {
 	t.Helper()
 	scam := []string{
@@ -44,10 +55,7 @@ func fixtureModel(t *testing.T, c combine.Checks) *model.Model {
 }
 
 func TestModelLiftsOnlyWithAStructuralCue(t *testing.T) {
-	c, _ := checks(t, nil)
-	m := fixtureModel(t, c)
-	withModel := c
-	withModel.Model = m
+	c, m, withModel := modelChecks(t)
 	scan := func(s string) text.Result { return withModel.Scan([]text.Message{{From: text.FromThem, Text: s}}) }
 
 	// The model takes it for a scam, but the message asks nothing: it stays low.
@@ -87,10 +95,7 @@ func TestModelLiftsOnlyWithAStructuralCue(t *testing.T) {
 // TestModelNotAskedAboutOwnSiteOnly checks that a message whose only way to act is an official
 // site is not lifted by the model, though the model takes its words for a scam.
 func TestModelNotAskedAboutOwnSiteOnly(t *testing.T) {
-	c, _ := checks(t, nil)
-	m := fixtureModel(t, c)
-	withModel := c
-	withModel.Model = m
+	_, m, withModel := modelChecks(t)
 	official := "紫色仓库：星光补贴，您的包裹因地址不详无法派送，请在官网 https://www.sf-express.com/ 修改地址"
 	if p := m.Prob(model.Doc{Msgs: []text.Message{{From: text.FromThem, Text: official}}}); p < m.Threshold {
 		t.Fatalf("the fixture model does not take %q for a scam (%.2f): the test proves nothing", official, p)
@@ -104,10 +109,7 @@ func TestModelNotAskedAboutOwnSiteOnly(t *testing.T) {
 // it learned no legitimate examples of: trained on short messages, it lifts a short one with
 // a link, but not an e-mail-sized one in the same words, though it takes that for a scam too.
 func TestModelSilentOnShapesItDidNotLearn(t *testing.T) {
-	c, _ := checks(t, nil)
-	m := fixtureModel(t, c)
-	withModel := c
-	withModel.Model = m
+	c, m, withModel := modelChecks(t)
 	short := "Violet warehouse: starlight grant http://example.net/c"
 	long := strings.Repeat("Violet warehouse notice: your starlight grant is ready. ", 50) + "http://example.net/c"
 	for _, s := range []string{short, long} {

@@ -94,16 +94,27 @@ func TestTrainRefusesOneClass(t *testing.T) {
 	}
 }
 
-func TestLoadRoundTripAndRefusals(t *testing.T) {
-	m, err := Train(fixture(), DefaultOptions)
+// trainAndReload trains a model on ex and returns it with its copy written and loaded back.
+func trainAndReload(t *testing.T, ex []Example) (*Model, *Model) {
+	t.Helper()
+	m, err := Train(ex, DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, _ := m.MarshalBinary()
+	data, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
 	back, err := Load(data)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m, back
+}
+
+func TestLoadRoundTripAndRefusals(t *testing.T) {
+	m, back := trainAndReload(t, fixture())
+	data, _ := m.MarshalBinary()
 	d := doc("pay the customs fee at the link")
 	if back.Prob(d) != m.Prob(d) {
 		t.Error("a loaded model scores differently")
@@ -170,15 +181,7 @@ func TestModelKnowsTheShapesOfItsExamples(t *testing.T) {
 				ex = append(ex, f(i))
 			}
 		}
-		m, err := Train(ex, DefaultOptions)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := m.MarshalBinary()
-		back, err := Load(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m, back := trainAndReload(t, ex)
 		for _, m := range []*Model{m, back} {
 			if !m.Knows(short) || m.Knows(long) != c.want {
 				t.Errorf("%s: knows the short shape %v, the long one %v (want %v)", name, m.Knows(short), m.Knows(long), c.want)
