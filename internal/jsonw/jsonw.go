@@ -118,6 +118,11 @@ func Key(dst []byte, name string) []byte {
 // Strings appends ss as a JSON array of strings; a nil slice is null, as encoding/json
 // writes it.
 func Strings(dst []byte, ss []string) []byte {
+	return array(dst, ss, String)
+}
+
+// array appends ss as a JSON array, each string written by str; a nil slice is null.
+func array(dst []byte, ss []string, str func([]byte, string) []byte) []byte {
 	if ss == nil {
 		return append(dst, "null"...)
 	}
@@ -126,7 +131,7 @@ func Strings(dst []byte, ss []string) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = String(dst, s)
+		dst = str(dst, s)
 	}
 	return append(dst, ']')
 }
@@ -169,17 +174,7 @@ func (m *Memo) String(dst []byte, s string) []byte {
 
 // Strings appends ss as Strings does, each string through the memo.
 func (m *Memo) Strings(dst []byte, ss []string) []byte {
-	if ss == nil {
-		return append(dst, "null"...)
-	}
-	dst = append(dst, '[')
-	for i, s := range ss {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = m.String(dst, s)
-	}
-	return append(dst, ']')
+	return array(dst, ss, m.String)
 }
 
 // add keeps s, whose JSON is js, unless the memo is full; it publishes the strings waiting
