@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "85d47638812f4e7917e3b7e3c213ccda95a56268cc6076afc07a78b044d52188"
+const builtInSum = "6c955fa9c3bd5aed96bd5fb3983c5e4fd20d62700c4cf2fbcc9ed7434b12089b"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -3478,6 +3478,19 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"termination of your",
 		"closure of your account",
 		"suspension of your",
+		"has been disabled",
+		"have been disabled",
+		"been disabled",
+		"is disabled",
+		"is now disabled",
+		"if you do not want to renew",
+		"if you don't want to renew",
+		"do not wish to renew",
+		"to cancel the renewal",
+		"to cancel this renewal",
+		"to stop the renewal",
+		"to cancel the charge",
+		"to cancel this charge",
 	}, Except: []string{
 		"if you didn't request this",
 		"if you did not request this",
@@ -5360,6 +5373,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"apply online",
 		"apply today",
 		"^apply …",
+		"apply at",
+		"apply via",
 	}},
 	{ID: "call_number", Stage: "request", Weight: 5, ZH: []string{
 		"回电",
@@ -6357,6 +6372,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"women want to meet you",
 		"ladies want to meet you",
 		"girls near you",
+		"nice to meet you anyway",
+		"we can be friends",
+		"can we be friends",
+		"could we be friends",
+		"maybe we can be friends",
+		"we met by chance",
+		"fate brought us",
+		"destiny brought us",
+		"it's fate",
 	}},
 	{ID: "photo_lure", Stage: "hook", Weight: 5, ZH: []string{
 		"聚会的照片",
@@ -6755,6 +6779,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"reply yes for details",
 		"reply y for",
 		"text yes for",
+		"interested reply yes",
+		"if interested reply",
+		"reply yes if you are interested",
+		"reply yes to get started",
+		"reply yes to start",
 	}},
 	{ID: "negation", Negator: true, ZH: []string{
 		"不要",
@@ -7259,6 +7288,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "Your parcel is on its way. To change the delivery address, open the app; we never ask for payment by text."},
 		{Text: "Accounts Payable shared a file with you: Remittance advice for invoice 2291. Click here to view it and sign in with your e-mail password; the link expires in 24 hours.", Scam: true},
 		{Text: "Your e-mail password expires today. Click the button below to keep your current password, or you will lose access to your mailbox.", Scam: true},
+		{Text: "Your antivirus plan renews today for 389.99. If you do not want to renew, call our billing desk on 1 888 555 0142.", Scam: true},
 		{Text: "Priya shared a folder with you: holiday photos. Open it in the app whenever you like."},
 		{Text: "Your mailbox has used 98% of its storage limit and will stop receiving mail tonight. Click below to add space.", Scam: true},
 		{Text: "IT desk: we are moving all staff to the new mail server. Reply with your username and password today to avoid deactivation of your account.", Scam: true},
@@ -7396,7 +7426,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		}, Within: 6, Weight: 30},
 		{All: []string{
 			"wrong_number",
-			"investment|off_platform_contact|claims_acquaintance",
+			"investment|off_platform_contact|claims_acquaintance|dating_lure",
 		}, Within: 6, Weight: 30},
 		{All: []string{
 			"pyramid_recruit",
@@ -7415,6 +7445,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"fee_request|personal_transfer|deposit_request|fee_unfreeze|advance_payment|money_sum",
 		}, Weight: 35},
 	}, Examples: []Example{
+		{Text: "Oh sorry, wrong number! Well, nice to meet you anyway, I'm Mia, I work in finance in Hong Kong.", Scam: true},
+		{Text: "Sorry, wrong number, I meant to text my brother about dinner."},
 		{Text: "Welcome bonus at our online casino: deposit 50 today and get 200 in free spins. Download the app from this link to start.", Scam: true},
 		{Text: "Our casino night fundraiser is on Friday at the school hall; tickets at the door, all proceeds go to the library."},
 		{Text: "Welcome to the best online casino: claim 100 free spins and a bonus on us, tap the link below.", Scam: true},
