@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "6c955fa9c3bd5aed96bd5fb3983c5e4fd20d62700c4cf2fbcc9ed7434b12089b"
+const builtInSum = "51ab00825a78c3f774bd2807d8c2e3fde25ff89708e953eff918c41dc0e328ea"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -3491,6 +3491,22 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"to stop the renewal",
 		"to cancel the charge",
 		"to cancel this charge",
+		"has been frozen",
+		"due for an upgrade",
+		"mailbox upgrade",
+		"upgrade your mailbox",
+		"upgrade your email account",
+		"to continue sending and receiving",
+		"continue receiving emails",
+		"continue receiving messages",
+		"id has been locked",
+		"profile has been locked",
+		"wallet has been locked",
+		"card has been locked",
+		"access has been locked",
+		"account has been frozen",
+		"card has been frozen",
+		"wallet has been frozen",
 	}, Except: []string{
 		"if you didn't request this",
 		"if you did not request this",
@@ -4685,6 +4701,12 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"login and password",
 		"log in and password",
 		"id and password",
+		"email credentials",
+		"e-mail credentials",
+		"your credentials",
+		"sign in with your email",
+		"log in with your email",
+		"login with your email",
 	}, Except: []string{
 		"密码已修改",
 		"密码已重置",
@@ -5375,6 +5397,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"^apply …",
 		"apply at",
 		"apply via",
+		"^open file …",
+		"^view file …",
+		"^open document …",
+		"^view document …",
+		"^download file …",
 	}},
 	{ID: "call_number", Stage: "request", Weight: 5, ZH: []string{
 		"回电",
@@ -5835,6 +5862,11 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"listen to your voicemail",
 		"listen to the message",
 		"play the message",
+		"has been shared with you",
+		"shared with you via",
+		"received a secure file",
+		"secure file",
+		"shared file",
 	}},
 	{ID: "extortion_threat", Stage: "pretext", Weight: 10, ZH: []string{
 		"裸聊视频",
@@ -7289,6 +7321,9 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "Accounts Payable shared a file with you: Remittance advice for invoice 2291. Click here to view it and sign in with your e-mail password; the link expires in 24 hours.", Scam: true},
 		{Text: "Your e-mail password expires today. Click the button below to keep your current password, or you will lose access to your mailbox.", Scam: true},
 		{Text: "Your antivirus plan renews today for 389.99. If you do not want to renew, call our billing desk on 1 888 555 0142.", Scam: true},
+		{Text: "Help desk: your staff mailbox is due for an upgrade. Upgrade today to continue sending and receiving mail.\nUpgrade mailbox", Scam: true},
+		{Text: "Budget_2026.xlsx has been shared with you. Sign in with your email credentials to see it.\nOpen file", Scam: true},
+		{Text: "Your game profile has been locked after a login from a new country. Restore access within 12 hours: https://gp-restore.example.top/r", Scam: true},
 		{Text: "Priya shared a folder with you: holiday photos. Open it in the app whenever you like."},
 		{Text: "Your mailbox has used 98% of its storage limit and will stop receiving mail tonight. Click below to add space.", Scam: true},
 		{Text: "IT desk: we are moving all staff to the new mail server. Reply with your username and password today to avoid deactivation of your account.", Scam: true},
