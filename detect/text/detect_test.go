@@ -710,8 +710,11 @@ func TestBaseForms(t *testing.T) {
 		{phrase: "payment received", want: []string{"payment receive"}},
 		{phrase: "account verified", want: []string{"account verify"}},
 		{phrase: "delivery stopped", want: []string{"delivery stop"}},
-		{phrase: "locked", none: true},       // a lone word stays as written
-		{phrase: "your parcels", none: true}, // nouns keep their number
+		{phrase: "locked", none: true}, // a lone word stays as written
+		{phrase: "buy gift cards", want: []string{"buy gift card"}},
+		{phrase: "pending deliveries", want: []string{"pending delivery"}},
+		{phrase: "your bonus", none: true},   // not a plural
+		{phrase: "your address", none: true}, // nor this
 		{phrase: "扣 扣", none: true},
 	} {
 		got := baseForms(tc.phrase)

@@ -7,9 +7,10 @@ import "strings"
 // machine translation, or read off a screenshot by a text recogniser that lemmatises. A cue
 // phrase is therefore also compiled with each verb of it in the base form: the auxiliaries
 // ("has been locked" also as "have be lock"), regular past forms ("selected" as "select",
-// "received" as "receive") and the common irregular ones ("won" as "win"). Lone words are
-// left as written (a phrase says what a word alone does not), and so are nouns: a plural
-// changes what a phrase means more often than a tense does.
+// "received" as "receive") and the common irregular ones ("won" as "win"), and with each
+// plural in the singular ("buy gift cards" as "buy gift card": the recogniser lemmatises
+// nouns too, and broken English drops the s). Lone words are left as written: a phrase says
+// what a word alone does not.
 
 // baseVerbs maps inflected forms that are not regular to their base form.
 var baseVerbs = map[string]string{
@@ -25,7 +26,8 @@ var baseVerbs = map[string]string{
 const maxBaseForms = 16
 
 // baseForms returns the spellings of the normalised phrase p with its verbs in the base
-// form, p itself excluded: nothing when p is a single word or has no verb to change.
+// form and its plurals in the singular, p itself excluded: nothing when p is a single word or
+// has no word to change.
 func baseForms(p string) []string {
 	if !strings.Contains(p, " ") {
 		return nil
@@ -59,7 +61,7 @@ func baseForms(p string) []string {
 	return out[1:] // out[0] is p: every word's first form is the word as written
 }
 
-// wordBases returns w and the base forms it may stand for.
+// wordBases returns w and the base forms (a verb's, a noun's singular) it may stand for.
 func wordBases(w string) []string {
 	if b, ok := baseVerbs[w]; ok {
 		return []string{w, b}
@@ -74,6 +76,10 @@ func wordBases(w string) []string {
 			forms = append(forms, w[:n-3]) // "stopped" as "stop"
 		}
 		return forms
+	case n > 4 && strings.HasSuffix(w, "ies"): // "deliveries" as "delivery"
+		return []string{w, w[:n-3] + "y"}
+	case n > 4 && w[n-1] == 's' && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		return []string{w, w[:n-1]} // "cards" as "card"; not "address", "bonus", "analysis"
 	}
 	return []string{w}
 }
