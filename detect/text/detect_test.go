@@ -713,8 +713,11 @@ func TestBaseForms(t *testing.T) {
 		{phrase: "locked", none: true}, // a lone word stays as written
 		{phrase: "buy gift cards", want: []string{"buy gift card"}},
 		{phrase: "pending deliveries", want: []string{"pending delivery"}},
-		{phrase: "your bonus", none: true},   // not a plural
-		{phrase: "your address", none: true}, // nor this
+		{phrase: "we are holding your parcel", want: []string{"we be hold your parcel"}},
+		{phrase: "stopping payment", want: []string{"stop payment"}},
+		{phrase: "mailing address", none: true}, // a noun in -ing is no verb
+		{phrase: "your bonus", none: true},      // not a plural
+		{phrase: "your address", none: true},    // nor this
 		{phrase: "扣 扣", none: true},
 	} {
 		got := baseForms(tc.phrase)

@@ -7,10 +7,10 @@ import "strings"
 // machine translation, or read off a screenshot by a text recogniser that lemmatises. A cue
 // phrase is therefore also compiled with each verb of it in the base form: the auxiliaries
 // ("has been locked" also as "have be lock"), regular past forms ("selected" as "select",
-// "received" as "receive") and the common irregular ones ("won" as "win"), and with each
-// plural in the singular ("buy gift cards" as "buy gift card": the recogniser lemmatises
-// nouns too, and broken English drops the s). Lone words are left as written: a phrase says
-// what a word alone does not.
+// "received" as "receive"), the -ing forms ("holding" as "hold") and the common irregular
+// ones ("won" as "win"), and with each plural in the singular ("buy gift cards" as "buy gift
+// card": the recogniser lemmatises nouns too, and broken English drops the s). Lone words
+// are left as written: a phrase says what a word alone does not.
 
 // baseVerbs maps inflected forms that are not regular to their base form.
 var baseVerbs = map[string]string{
@@ -21,6 +21,12 @@ var baseVerbs = map[string]string{
 	"seen": "see", "saw": "see", "chosen": "choose", "bought": "buy", "lost": "lose",
 	"broke": "break", "broken": "break", "frozen": "freeze", "sold": "sell", "told": "tell",
 }
+
+// ingNouns are words in -ing that are nouns or adjectives, not a verb's form: "mailing
+// address" is no "mail address" (which an e-mail address is).
+var ingNouns = map[string]bool{"mailing": true, "morning": true, "evening": true, "during": true, "nothing": true,
+	"something": true, "anything": true, "everything": true, "building": true, "meeting": true, "wedding": true,
+	"clothing": true, "shipping": true, "pending": true, "string": true, "spring": true, "thing": true, "things": true}
 
 // maxBaseForms bounds the spellings baseForms returns for one phrase.
 const maxBaseForms = 16
@@ -74,6 +80,12 @@ func wordBases(w string) []string {
 		forms := []string{w, w[:n-2], w[:n-1]} // "locked" as "lock", "received" as "receive"
 		if n > 5 && w[n-3] == w[n-4] {
 			forms = append(forms, w[:n-3]) // "stopped" as "stop"
+		}
+		return forms
+	case n > 5 && strings.HasSuffix(w, "ing") && !ingNouns[w]:
+		forms := []string{w, w[:n-3], w[:n-3] + "e"} // "holding" as "hold", "using" as "use"
+		if w[n-4] == w[n-5] {
+			forms = append(forms, w[:n-4]) // "stopping" as "stop"
 		}
 		return forms
 	case n > 4 && strings.HasSuffix(w, "ies"): // "deliveries" as "delivery"
