@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "51ab00825a78c3f774bd2807d8c2e3fde25ff89708e953eff918c41dc0e328ea"
+const builtInSum = "8520a357227e895e76f9679f27d53e9060226be38429916c832ea55eb813a884"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -3261,6 +3261,14 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"授权有异常",
 		"授权异常",
 		"重新签名",
+		"才能收款",
+		"才能收到货款",
+		"无法收款",
+		"收款失败",
+		"开通诚信保障",
+		"开通保障服务",
+		"开通商家保障",
+		"开通收款功能",
 	}, EN: []string{
 		"account suspended",
 		"account has been suspended",
@@ -6209,6 +6217,15 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"收到的是空盒",
 		"收到一个空盒",
 		"收到的是砖头",
+		"一直不发货",
+		"迟迟不发货",
+		"就是不发货",
+		"始终不发货",
+		"一直没发货",
+		"迟迟没发货",
+		"联系不上了",
+		"就联系不上",
+		"再也联系不到",
 	}, EN: []string{
 		"blocked me",
 		"has blocked me",
@@ -7317,6 +7334,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "聚会的照片我已经放到班级群相册里了，大家自己去群里看。"},
 		{Text: "Your parcel could not be handed over. Confirm your delivery address here within 12 hours so the courier can try again: http://parcel-desk.example.icu/a", Scam: true},
 		{Text: "您的包裹因地址不详无法派送，请点击链接更新地址，逾期将退回。", Scam: true},
+		{Text: "我在二手平台卖相机，买家说已经拍下付款，但我要先开通诚信保障才能收款，让我扫码交保证金。", Scam: true},
 		{Text: "Your parcel is on its way. To change the delivery address, open the app; we never ask for payment by text."},
 		{Text: "Accounts Payable shared a file with you: Remittance advice for invoice 2291. Click here to view it and sign in with your e-mail password; the link expires in 24 hours.", Scam: true},
 		{Text: "Your e-mail password expires today. Click the button below to keep your current password, or you will lose access to your mailbox.", Scam: true},
@@ -7566,6 +7584,8 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "双十一预售：原价799，现价599，先付定金50元，尾款在订单页支付。"},
 		{Text: "Brand-name pills at 80% off, no prescription needed, shipped discreetly worldwide. Order now at the link: http://meds-direct.example.top", Scam: true},
 		{Text: "进口特效药，无需处方，低价包邮，加微信下单。", Scam: true},
+		{Text: "在二手群里买了一台游戏机，卖家让我走他发的担保交易链接，付款后一直不发货。", Scam: true},
+		{Text: "看中一辆二手电动车，对方让我先交三百定金锁车，交完就联系不上了。", Scam: true},
 		{Text: "Your prescription is ready for pickup at the pharmacy counter. Bring your ID."},
 		{Text: "Scientific breakthrough: these gummies reverse diabetes in three weeks, and doctors are baffled. Two jars free with every order this week only.", Scam: true},
 		{Text: "The clinic's diabetes class meets on Tuesday: what to eat, how to check your sugar, and questions for the nurse."},
