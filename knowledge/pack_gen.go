@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "8520a357227e895e76f9679f27d53e9060226be38429916c832ea55eb813a884"
+const builtInSum = "bda1fd2ffe991d410ceebe8a4d7e159c6d664fd653bb7d667726c5c0fd87a5f1"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -549,6 +549,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 	{Code: "text.script.fake_logistics_compensation", Title: Text{ZH: "符合快递理赔诈骗的套路", EN: "Follows the fake parcel-compensation script"}, Explain: Text{ZH: "对话与快递丢件理赔诈骗一致：说包裹丢了要赔偿，再引你加好友、点链接或交出验证码。", EN: "Matches the fake parcel-compensation script: a lost parcel and a payout, then a contact, a link or a code."}},
 	{Code: "text.contact_number", Title: Text{ZH: "附带电话号码", EN: "Gives a phone number"}, Explain: Text{ZH: "消息里给出一个电话号码让你联系。请只拨打官方公布的号码。", EN: "The message gives a number to contact. Use only numbers the company itself publishes."}},
 	{Code: "text.link", Title: Text{ZH: "附带链接", EN: "Contains a link"}, Explain: Text{ZH: "消息里有链接。不要从陌生消息里的链接登录或付款，链接可交给本工具的链接检查。", EN: "The message contains a link. Never log in or pay through a link in an unexpected message; check it with the link check."}},
+	{Code: "text.generic_greeting", Title: Text{ZH: "不知道你名字的称呼", EN: "A greeting that does not know your name"}, Explain: Text{ZH: "用“尊敬的用户”“Dear customer”之类的泛称开头：真正管理你账户的机构通常会叫出你的名字。", EN: "Opens with \"Dear customer\" or the like: a service that really holds your account usually greets you by name."}},
 	{Code: "text.lure_free", Title: Text{ZH: "免费或赠品诱饵", EN: "Free-gift bait"}, Explain: Text{ZH: "用免费、赠品、积分或奖励吸引你行动。", EN: "Uses something free, a gift, points or a reward to get you to act."}},
 	{Code: "text.investigation", Title: Text{ZH: "说你被调查", EN: "Says you are under investigation"}, Explain: Text{ZH: "说你涉案、被举报或需要配合调查、资金清查。真正的调查不会通过电话或聊天让你操作手机或账户。", EN: "Says you are under investigation or must help check your funds. A real inquiry never has you operate your phone or accounts over a call or chat."}},
 	{Code: "text.premium_number", Title: Text{ZH: "要求拨打高额收费号码", EN: "Asks you to call a premium-rate number"}, Explain: Text{ZH: "让你拨打按分钟高额计费或转接用的号码（如英国的09、087、070开头号码），通话本身就会被扣钱。", EN: "Asks you to call a number charged by the minute or used for call forwarding (such as UK numbers starting 09, 087 or 070): the call itself costs you."}},
@@ -5599,6 +5600,29 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"meet someone",
 		"lonely",
 		"complimentary",
+	}},
+	{ID: "generic_greeting", Stage: "hook", Weight: 2, EN: []string{
+		"dear customer",
+		"dear user",
+		"dear client",
+		"dear member",
+		"dear valued customer",
+		"dear valued member",
+		"dear account holder",
+		"dear account owner",
+		"dear sir/madam",
+		"dear sir or madam",
+		"dear beneficiary",
+		"dear winner",
+		"dear email user",
+		"dear e-mail user",
+		"dear webmail user",
+		"dear mailbox user",
+		"dear subscriber",
+		"dear cardholder",
+		"dear card holder",
+		"dear applicant",
+		"dear taxpayer",
 	}},
 	{ID: "cod_offer", Stage: "pretext", Weight: 8, Negatable: true, ZH: []string{
 		"货到付款",

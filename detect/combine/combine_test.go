@@ -349,6 +349,7 @@ func TestUnknownSiteAndARequest(t *testing.T) {
 		{"a long letter", []text.Message{{From: text.FromThem, Text: lure + strings.Repeat(" The garden club meets on Thursday as usual.", 12)}}, false},
 		{"no request", []text.Message{{From: text.FromThem, Text: "Photos from the weekend are up: https://brightmeadow.com/k2"}}, false},
 		{"a story told to the reader", []text.Message{{From: text.FromThem, Text: "Your free gift is waiting for you, today only https://brightmeadow.com/k2"}}, true},
+		{"a parcel story to a reader whose name is not known", []text.Message{{From: text.FromThem, Text: "Dear customer, your parcel is on its way: https://brightmeadow.com/k2"}}, true},
 		{"a story told in the first person", []text.Message{{From: text.FromThem, Text: "My free gift came today, have a look https://brightmeadow.com/k2"}}, false},
 		{"a story told in public", []text.Message{{From: text.FromThem, Text: "@sam your free pass is ready today https://brightmeadow.com/k2"}}, false},
 	} {
