@@ -426,10 +426,13 @@ func (c Checks) unknownAct(msgs []text.Message, r text.Result) (shopguard.Signal
 	if !asks && !(storied(r, 1)[0] && toReader(msg)) {
 		return shopguard.Signal{}, false
 	}
-	var first *text.URL
-	for i, u := range r.URLs {
+	var s shopguard.Signal
+	for _, u := range r.URLs {
 		if u.Others() {
 			continue
+		}
+		if s.Code != "" {
+			return shopguard.Signal{}, false // a lure gives one place to go; a letter of links is news
 		}
 		l, err := link.Parse(u.URL)
 		if err != nil || l.Suffix == "" || reserved(l.Site) {
@@ -438,18 +441,10 @@ func (c Checks) unknownAct(msgs []text.Message, r text.Result) (shopguard.Signal
 		if _, ok := c.Links.Official(l); ok || namesSite(msg, r.URLs, l.Site) {
 			return shopguard.Signal{}, false
 		}
-		if first != nil {
-			return shopguard.Signal{}, false // a lure gives one place to go; a letter of links is news
-		}
-		first = &r.URLs[i]
+		s = link.UnknownAct(l)
+		s.Span = &shopguard.Span{Message: u.Message, Start: u.Start, End: u.End}
 	}
-	if first == nil {
-		return shopguard.Signal{}, false
-	}
-	l, _ := link.Parse(first.URL)
-	s := link.UnknownAct(l)
-	s.Span = &shopguard.Span{Message: first.Message, Start: first.Start, End: first.End}
-	return s, true
+	return s, s.Code != ""
 }
 
 // reserved reports whether site is a name reserved for examples and tests (RFC 2606), which
