@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "bda1fd2ffe991d410ceebe8a4d7e159c6d664fd653bb7d667726c5c0fd87a5f1"
+const builtInSum = "e8a464bea7feff90f2e9087db78b9f50daf8f08349e20e428ca88b8f62275210"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -5752,7 +5752,6 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"ipass",
 		"peach pass",
 		"pikepass",
-		"good to go",
 		"toll notice",
 		"parking fine",
 		"unpaid parking",
@@ -5762,12 +5761,17 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"traffic ticket",
 		"speeding fine",
 		"speeding ticket",
-		"driving licence",
-		"driver's license",
 		"license suspension",
 		"licence suspension",
 		"vehicle registration",
 		"dvla",
+		"good to go pass",
+		"good to go account",
+		"your driver's license",
+		"your drivers license",
+		"your driving licence",
+		"driver's license will be",
+		"driving licence will be",
 	}},
 	{ID: "wrong_number", Stage: "hook", Weight: 3, Unasked: true, ZH: []string{
 		"加错人了",

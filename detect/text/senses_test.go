@@ -31,6 +31,9 @@ func TestWordsInAnotherSense(t *testing.T) {
 		{"off_platform_contact", "The story ran in the Sunday Telegram's business pages this week.", false},
 		{"off_platform_contact", "Let's continue on telegram, my username is below.", true},
 		{"claims_authority", "Experts will discuss the government's record on schools on Thursday.", false},
+		{"toll_fine", "The patch builds cleanly here, so the release is good to go.", false},
+		{"toll_fine", "He drove off before I could check his driver's license, the cheek of it.", false},
+		{"toll_fine", "Your driver's license will be suspended unless the fine is paid today.", true},
 		{"claims_authority", "This is the government tax office: a penalty is due on your account.", true},
 	}
 	for _, c := range cases {
