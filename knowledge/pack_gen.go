@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "e8a464bea7feff90f2e9087db78b9f50daf8f08349e20e428ca88b8f62275210"
+const builtInSum = "9808222d4e74e23ca5e6e395aeafbf478fb267511714789d78194861302695ea"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -5411,6 +5411,18 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"^open document …",
 		"^view document …",
 		"^download file …",
+		"fill in the form",
+		"fill out the form",
+		"fill in the form below",
+		"complete the form",
+		"complete the form below",
+		"submit the form",
+		"submit your claim",
+		"submit the request",
+		"submit your request",
+		"submit your details",
+		"fill in your details",
+		"fill out your details",
 	}},
 	{ID: "call_number", Stage: "request", Weight: 5, ZH: []string{
 		"回电",
@@ -7253,6 +7265,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 			"personal_info|call_number|contact_number|off_platform_contact|fee_request|fee_unfreeze|asks_card|personal_transfer",
 		}, Near: 1500, Weight: 40},
 	}, Examples: []Example{
+		{Text: "Our records show you are eligible to receive a tax refund of 320.50. Submit your claim before Friday.", Scam: true},
 		{Messages: []ExampleMessage{
 			{From: "them", Text: "您好，这里是节目组，您的手机号被系统随机抽中，获得现金奖励十八万。"},
 			{From: "them", Text: "请先交两千元公证费，公证后奖金打到您卡上。"},
