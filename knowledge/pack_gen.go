@@ -3,7 +3,7 @@
 package knowledge
 
 // builtInSum is the filesSum of the files builtIn was made from.
-const builtInSum = "9808222d4e74e23ca5e6e395aeafbf478fb267511714789d78194861302695ea"
+const builtInSum = "1b091417b348b0292d54d2635ae33859a8aaf7b07ee8e54a6c05a9492cc081d9"
 
 // builtIn is the embedded pack as loaded and checked from data/*.yaml.
 var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: []ScamType{
@@ -5423,6 +5423,23 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		"submit your details",
 		"fill in your details",
 		"fill out your details",
+		"open the attachment",
+		"open the attached",
+		"view the attachment",
+		"view the attached",
+		"download the attachment",
+		"download the attached",
+		"review the attached",
+		"see the attached invoice",
+		"open the attached invoice",
+		"kindly open",
+		"kindly click",
+		"kindly follow",
+		"kindly visit",
+		"kindly log in",
+		"kindly verify",
+		"kindly confirm",
+		"kindly update",
 	}},
 	{ID: "call_number", Stage: "request", Weight: 5, ZH: []string{
 		"回电",
@@ -7380,6 +7397,7 @@ var builtIn = Pack{Name: "shopguard-core", Version: "2026.11.27.2", ScamTypes: [
 		{Text: "Accounts Payable shared a file with you: Remittance advice for invoice 2291. Click here to view it and sign in with your e-mail password; the link expires in 24 hours.", Scam: true},
 		{Text: "Your e-mail password expires today. Click the button below to keep your current password, or you will lose access to your mailbox.", Scam: true},
 		{Text: "Your antivirus plan renews today for 389.99. If you do not want to renew, call our billing desk on 1 888 555 0142.", Scam: true},
+		{Text: "Accounts team: invoice 5521 is overdue and your account will be suspended. Kindly open the attachment to see what is owed.", Scam: true},
 		{Text: "Help desk: your staff mailbox is due for an upgrade. Upgrade today to continue sending and receiving mail.\nUpgrade mailbox", Scam: true},
 		{Text: "Budget_2026.xlsx has been shared with you. Sign in with your email credentials to see it.\nOpen file", Scam: true},
 		{Text: "Your game profile has been locked after a login from a new country. Restore access within 12 hours: https://gp-restore.example.top/r", Scam: true},
