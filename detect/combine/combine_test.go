@@ -256,12 +256,14 @@ func TestScanLookalikeInSubdomain(t *testing.T) {
 // TestScanStoryActLink checks the structural rule: a message with a story (a held parcel,
 // a locked account) that asks the reader to act through a link with a sign of its own (a
 // cheap ending, dynamic DNS) is at least medium, although the link alone is low; the same
-// link in a message without a story, or a short link, or a plain link, lifts nothing.
+// link in a message without a story, or a short link, or a plain link, is no
+// link.story_and_act (a short link beside a story is link.unknown_and_act's: see
+// TestUnknownSiteAndARequest).
 func TestScanStoryActLink(t *testing.T) {
 	c, _ := checks(t, nil)
 	for _, tc := range []struct {
 		text  string
-		risky bool
+		story bool
 	}{
 		{"您的包裹因地址不详无法派送，请点击链接修改地址 https://kd-help.example.top/a", true},
 		{"Your parcel is on hold. Confirm here: https://parcel-desk.example.top/a", true},
@@ -270,9 +272,13 @@ func TestScanStoryActLink(t *testing.T) {
 		{"Photos from Saturday are up, have a look: https://photos.example.top/a", false},
 	} {
 		r := c.Scan([]text.Message{{From: text.FromThem, Text: tc.text}})
-		if risky := r.Risk != shopguard.RiskLow; risky != tc.risky {
-			t.Errorf("%q: %s %d %v, want risky %v", tc.text, r.Risk, r.Score, r.Signals, tc.risky)
+		_, story := find(r.Signals, link.CodeStoryLink)
+		if story != tc.story || story && r.Risk == shopguard.RiskLow {
+			t.Errorf("%q: %s %d %v, want link.story_and_act %v", tc.text, r.Risk, r.Score, r.Signals, tc.story)
 		}
+	}
+	if r := c.Scan([]text.Message{{From: text.FromThem, Text: "Photos from Saturday are up, have a look: https://photos.example.top/a"}}); r.Risk != shopguard.RiskLow {
+		t.Errorf("a friend's photos: %s %d %v", r.Risk, r.Score, r.Signals)
 	}
 }
 
@@ -349,6 +355,8 @@ func TestUnknownSiteAndARequest(t *testing.T) {
 		{"a long letter", []text.Message{{From: text.FromThem, Text: lure + strings.Repeat(" The garden club meets on Thursday as usual.", 12)}}, false},
 		{"no request", []text.Message{{From: text.FromThem, Text: "Photos from the weekend are up: https://brightmeadow.com/k2"}}, false},
 		{"a story told to the reader", []text.Message{{From: text.FromThem, Text: "Your free gift is waiting for you, today only https://brightmeadow.com/k2"}}, true},
+		{"the least story told to the reader", []text.Message{{From: text.FromThem, Text: "Your parcel is on its way: https://brightmeadow.com/k2"}}, true},
+		{"the same behind a short link", []text.Message{{From: text.FromThem, Text: "Your parcel is on its way. Track it here: https://bit.ly/3abc"}}, true},
 		{"a parcel story to a reader whose name is not known", []text.Message{{From: text.FromThem, Text: "Dear customer, your parcel is on its way: https://brightmeadow.com/k2"}}, true},
 		{"a story told in the first person", []text.Message{{From: text.FromThem, Text: "My free gift came today, have a look https://brightmeadow.com/k2"}}, false},
 		{"a story told in public", []text.Message{{From: text.FromThem, Text: "@sam your free pass is ready today https://brightmeadow.com/k2"}}, false},

@@ -31,8 +31,9 @@ func StoryLink(l Link) shopguard.Signal {
 // stranger's text that wants a click on an unknown site is how smishing starts.
 const CodeUnknownAct = "link.unknown_and_act"
 
-// wUnknownAct is what such a link weighs: with the request and the link themselves, medium.
-const wUnknownAct = 25
+// wUnknownAct is what such a link weighs: with the link (2) and the least request or story
+// (2), medium.
+const wUnknownAct = 26
 
 // UnknownAct returns the link.unknown_and_act signal for l.
 func UnknownAct(l Link) shopguard.Signal {
