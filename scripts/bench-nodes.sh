@@ -24,6 +24,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=${SHOPGUARD_BENCH_DB:?set SHOPGUARD_BENCH_DB to the postgres:// URL of a scratch database}
+# A run's reports stay in the database, and a bigger database makes slower writes: runs compare
+# only on a fresh database each (DROP DATABASE …; CREATE DATABASE …).
+held=$(psql -X -q -At "$db" -c 'SELECT count(*) FROM reports' 2>/dev/null || echo 0)
+if [ "${held:-0}" -gt 0 ]; then
+  echo "bench-nodes: the database already holds $held reports from earlier runs; use a fresh one to compare runs" >&2
+fi
 work=$(mktemp -d)
 trap 'kill ${pids[*]:-} ${sampler:-} ${rtt:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/shopguard" ./cmd/shopguard
