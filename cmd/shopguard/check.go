@@ -187,10 +187,16 @@ With --jsonl, each input line is such an object with an "id".`)
 	return v.done()
 }
 
+// riskZH names the risk levels for a Chinese reader, as the identifier lookup prints them.
+var riskZH = map[shopguard.Risk]string{shopguard.RiskLow: "低", shopguard.RiskMedium: "可疑", shopguard.RiskHigh: "高危"}
+
 // headline is a verdict in a few words for a person: its risk and score, or, when nothing
 // was found, that it is not known (with what was checked): unknown never reads as low risk.
 func headline(risk shopguard.Risk, score int, finding string, checked []string, lang shopguard.Lang) string {
 	if finding != shopguard.FindingNone {
+		if lang == shopguard.LangZH {
+			return fmt.Sprintf("%s（%d/100）", riskZH[risk], score)
+		}
 		return fmt.Sprintf("%s (%d/100)", risk, score)
 	}
 	if lang == shopguard.LangZH {

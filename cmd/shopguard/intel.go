@@ -237,7 +237,7 @@ func readSnapshot(c Config, path string) (*intel.Service, error) {
 
 func printIdent(m *Main, v identVerdict, lang string) {
 	zh := !strings.HasPrefix(lang, "en")
-	risk := map[shopguard.Risk][2]string{shopguard.RiskLow: {"低", "low"}, shopguard.RiskMedium: {"可疑", "suspicious"}, shopguard.RiskHigh: {"高危", "high"}}[v.Risk]
+	risk := [2]string{riskZH[v.Risk], map[shopguard.Risk]string{shopguard.RiskLow: "low", shopguard.RiskMedium: "suspicious", shopguard.RiskHigh: "high"}[v.Risk]}
 	switch v.Finding {
 	case shopguard.FindingNone:
 		if zh {

@@ -15,7 +15,7 @@ func TestScanCommand(t *testing.T) {
 		t.Errorf("scan scam: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, _ = run(t, env, "您的包裹已放入快递柜，取件码 3321。", "scan")
-	if code != 0 || !strings.Contains(out, "low") {
+	if code != 0 || !strings.Contains(out, "风险: 低（") || strings.Contains(out, "low") { // in the reader's language
 		t.Errorf("scan calm: exit %d\n%s", code, out)
 	}
 	file := filepath.Join(t.TempDir(), "chat.json")
