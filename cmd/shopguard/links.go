@@ -247,7 +247,11 @@ func printLinkResult(w io.Writer, r link.Result, lang shopguard.Lang) {
 	if r.Finding == shopguard.FindingNone {
 		fmt.Fprintf(w, "%s  %s  → %s\n", r.URL, headline(r.Risk, r.Score, r.Finding, r.Checked, lang), host)
 	} else {
-		fmt.Fprintf(w, "%s  %s %d  → %s\n", r.URL, strings.ToUpper(string(r.Risk)), r.Score, host)
+		level := strings.ToUpper(string(r.Risk))
+		if lang == shopguard.LangZH {
+			level = riskZH[r.Risk]
+		}
+		fmt.Fprintf(w, "%s  %s %d  → %s\n", r.URL, level, r.Score, host)
 	}
 	for _, s := range r.Signals {
 		fmt.Fprintf(w, "  %+4d %-26s %s\n", s.Weight, s.Code, s.Message)

@@ -20,6 +20,9 @@ func TestCheckURLCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "taobao.com  LOW") || !strings.Contains(out, "link.official_domain") {
 		t.Errorf("official links: exit %d\n%s", code, out)
 	}
+	if code, out, _ := run(t, env, "", "check", "url", "--lang", "zh-CN", "taobao.com"); code != 0 || !strings.Contains(out, "taobao.com  低 ") {
+		t.Errorf("official link in Chinese: exit %d\n%s", code, out)
+	}
 	code, out, _ = run(t, env, "", "check", "url", "--json", "--lang", "en", "taobao.com.refund-center.xyz")
 	var res []link.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 1 || len(res) != 1 || res[0].Risk != "high" || res[0].Site != "refund-center.xyz" {

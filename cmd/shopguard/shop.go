@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -158,7 +159,7 @@ are judged offline, the first as the page at --url.`)
 	if err := v.print(res.Site, res.Assessment); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "  pages: %v\n  checked: %v\n  not checked: %v\n", res.Pages, res.Checked, res.Unchecked)
+	printChecked(m.Stdout, v.lang, res.Pages, res.Checked, res.Unchecked)
 	return v.done()
 }
 
@@ -229,7 +230,11 @@ The site is read live unless --offline. With --jsonl, each input line is such an
 		return v.done()
 	}
 	w := m.Stdout
-	fmt.Fprintf(w, "should I pay: %s (%d/100)\n", a.Risk, a.Score)
+	if v.lang == shopguard.LangZH {
+		fmt.Fprintf(w, "该不该付款：%s（%d/100）\n", riskZH[a.Risk], a.Score)
+	} else {
+		fmt.Fprintf(w, "should I pay: %s (%d/100)\n", a.Risk, a.Score)
+	}
 	for _, s := range a.Signals {
 		mark := "!"
 		if s.Weight < 0 {
@@ -240,8 +245,21 @@ The site is read live unless --offline. With --jsonl, each input line is such an
 	for _, adv := range a.Advice {
 		fmt.Fprintf(w, "  > %s\n", adv)
 	}
-	fmt.Fprintf(w, "  checked: %v\n  not checked: %v\n", a.Checked, a.Unchecked)
+	printChecked(w, v.lang, nil, a.Checked, a.Unchecked)
 	return v.done()
+}
+
+// printChecked writes, in the reader's language, the pages read (when there are any), what
+// was checked and what was not.
+func printChecked(w io.Writer, lang shopguard.Lang, pages, checked, unchecked []string) {
+	labels := [3]string{"pages", "checked", "not checked"}
+	if lang == shopguard.LangZH {
+		labels = [3]string{"读过的页面", "已检查", "未检查"}
+	}
+	if pages != nil {
+		fmt.Fprintf(w, "  %s: %v\n", labels[0], pages)
+	}
+	fmt.Fprintf(w, "  %s: %v\n  %s: %v\n", labels[1], checked, labels[2], unchecked)
 }
 
 func (m *Main) importPrices(ctx context.Context, args []string) error {

@@ -44,6 +44,9 @@ func TestAssessCLI(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "[price]") || !strings.Contains(out, "7999.00") || !strings.Contains(out, "site: not read") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
+	if code, out, _ := run(t, nil, req, "assess", "--offline", "--prices", csv, "--lang", "zh-CN", "-"); code != 1 || !strings.Contains(out, "该不该付款：") || !strings.Contains(out, "未检查: ") || strings.Contains(out, "should I pay") {
+		t.Errorf("in Chinese: exit %d\n%s", code, out)
+	}
 	lines := `{"id":"a","platform":"taobao","payment_method":"escrow"}` + "\n" + `{"id":"b","payment_method":"crypto"}` + "\n" + `{"id":"c","payment_method":"cheque"}` + "\n"
 	code, out, errOut = run(t, nil, lines, "assess", "--offline", "--jsonl")
 	if code != 0 {
