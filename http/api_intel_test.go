@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,7 +14,6 @@ import (
 	"github.com/shopguard/shopguard"
 	"github.com/shopguard/shopguard/detect/ident"
 	"github.com/shopguard/shopguard/intel"
-	"github.com/shopguard/shopguard/sqlite"
 )
 
 const contractReport = `{"scam_type":"deposit_scam","identifiers":[{"kind":"phone","value":"138 1234 5678"}],"platform":"xianyu","amount":"300.00","currency":"CNY","occurred_on":"2026-11-01","narrative":"the seller asked for a deposit and vanished"}`
@@ -382,11 +380,7 @@ func (s *secretCounter) Secret(ctx context.Context, name string) ([]byte, error)
 // Filing reports reads the secret of the private links from the store once, not once a
 // report (two round trips to the database each), and every report's link opens its page.
 func TestReportsReadTheLinksSecretOnce(t *testing.T) {
-	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shopguard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := tempSQLite(t)
 	counted := &secretCounter{Store: store}
 	ts := newTestServerOn(t, counted, nil)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -19,7 +19,6 @@ import (
 	shttp "github.com/shopguard/shopguard/http"
 	"github.com/shopguard/shopguard/internal/testenv"
 	"github.com/shopguard/shopguard/knowledge"
-	"github.com/shopguard/shopguard/sqlite"
 )
 
 // longChat is the body of a scan of a chat of n messages.
@@ -101,11 +100,7 @@ func TestBudgetsTurnAwayExpensiveWork(t *testing.T) {
 // request is still in flight: Close must end that request, return the deadline error, and
 // still save the reputation index cache.
 func TestShutdownSavesCacheWithSlowRequests(t *testing.T) {
-	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shopguard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := tempSQLite(t)
 	pack, err := knowledge.Default()
 	if err != nil {
 		t.Fatal(err)

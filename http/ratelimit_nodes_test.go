@@ -2,14 +2,12 @@ package http_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/shopguard/shopguard"
 	shttp "github.com/shopguard/shopguard/http"
 	"github.com/shopguard/shopguard/postgres"
-	"github.com/shopguard/shopguard/sqlite"
 	"github.com/shopguard/shopguard/storetest"
 )
 
@@ -68,11 +66,7 @@ func (s *expiries) ShareRates(ctx context.Context, node string, used map[string]
 // A node forgets old running totals once a minute, not in every round of sharing (four a
 // second): a round in which it counted nothing then only reads.
 func TestShareRatesForgetsOncePerMinute(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shopguard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := tempSQLite(t)
 	store := &expiries{Store: db}
 	n := newTestServerOn(t, store, nil)
 	for range 3 {

@@ -20,6 +20,7 @@ import (
 	"github.com/shopguard/shopguard/internal/testenv"
 	"github.com/shopguard/shopguard/knowledge"
 	"github.com/shopguard/shopguard/sqlite"
+	"github.com/shopguard/shopguard/sqlstore"
 )
 
 // testServer is a real server on a loopback port over a fresh SQLite file.
@@ -34,12 +35,18 @@ type testServer struct {
 
 func newTestServer(t testing.TB, tune func(*shttp.Config)) *testServer {
 	t.Helper()
-	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shopguard.db"))
+	return newTestServerOn(t, tempSQLite(t), tune)
+}
+
+// tempSQLite opens a SQLite store in a temporary directory, closed when the test ends.
+func tempSQLite(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shopguard.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
-	return newTestServerOn(t, store, tune)
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // newTestServerOn is newTestServer over a store the caller opened.

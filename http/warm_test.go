@@ -3,7 +3,6 @@ package http_test
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,7 +10,6 @@ import (
 	shttp "github.com/shopguard/shopguard/http"
 	"github.com/shopguard/shopguard/internal/testenv"
 	"github.com/shopguard/shopguard/knowledge"
-	"github.com/shopguard/shopguard/sqlite"
 	"github.com/shopguard/shopguard/sqlstore"
 )
 
@@ -29,11 +27,7 @@ func (s *warmingStore) Warm(ctx context.Context, n int) error {
 // Open warms the store's connections for writes before it listens, so that /readyz answers
 // only once they are warm (sqlstore.DB.Warm).
 func TestOpenWarmsTheStore(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "shopguard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := tempSQLite(t)
 	store := &warmingStore{DB: db}
 	pack, err := knowledge.Default()
 	if err != nil {
