@@ -235,9 +235,12 @@ func readSnapshot(c Config, path string) (*intel.Service, error) {
 	return &intel.Service{Index: x}, nil
 }
 
+// identRiskEN names the risk levels of an identifier for an English reader.
+var identRiskEN = map[shopguard.Risk]string{shopguard.RiskLow: "low", shopguard.RiskMedium: "suspicious", shopguard.RiskHigh: "high"}
+
 func printIdent(m *Main, v identVerdict, lang string) {
 	zh := !strings.HasPrefix(lang, "en")
-	risk := [2]string{riskZH[v.Risk], map[shopguard.Risk]string{shopguard.RiskLow: "low", shopguard.RiskMedium: "suspicious", shopguard.RiskHigh: "high"}[v.Risk]}
+	risk := [2]string{riskZH[v.Risk], identRiskEN[v.Risk]}
 	switch v.Finding {
 	case shopguard.FindingNone:
 		if zh {

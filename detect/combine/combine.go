@@ -477,6 +477,25 @@ func firstPerson(msg string, at int) bool {
 	return slices.ContainsFunc(words(msg[start:end]), func(w string) bool { return firstPersonWords[w] })
 }
 
+// toReader reports whether msg speaks to its reader ("you", "your", "u", "ur") and neither in
+// the first person singular (a person's own story) nor to anyone by @name or at an address (a
+// public post, another channel): the shape of a text that a stranger sends its target.
+func toReader(msg string) bool {
+	if strings.IndexByte(msg, '@') >= 0 {
+		return false
+	}
+	you := false
+	for _, w := range words(msg) {
+		switch {
+		case firstPersonWords[w]:
+			return false
+		case w == "you" || w == "your" || w == "u" || w == "ur" || w == "you're" || w == "you’re" || w == "yours":
+			you = true
+		}
+	}
+	return you
+}
+
 // firstPersonWords are the English words of the first person singular.
 var firstPersonWords = map[string]bool{"i": true, "i'm": true, "i’m": true, "im": true, "i've": true, "i’ve": true,
 	"ive": true, "i'd": true, "i’d": true, "my": true, "me": true}
@@ -635,23 +654,4 @@ func (c Checks) Listing(l listing.Listing) shopguard.Assessment {
 	a = shopguard.Assess(append(a.Signals, extra...), a.ScamTypes)
 	a.Checked = checked
 	return a
-}
-
-// toReader reports whether msg speaks to its reader ("you", "your", "u", "ur") and neither in
-// the first person singular (a person's own story) nor to anyone by @name or at an address (a
-// public post, another channel): the shape of a text that a stranger sends its target.
-func toReader(msg string) bool {
-	if strings.IndexByte(msg, '@') >= 0 {
-		return false
-	}
-	you := false
-	for _, w := range words(msg) {
-		switch {
-		case firstPersonWords[w]:
-			return false
-		case w == "you" || w == "your" || w == "u" || w == "ur" || w == "you're" || w == "you’re" || w == "yours":
-			you = true
-		}
-	}
-	return you
 }

@@ -26,7 +26,7 @@ var baseVerbs = map[string]string{
 // address" is no "mail address" (which an e-mail address is).
 var ingNouns = map[string]bool{"mailing": true, "morning": true, "evening": true, "during": true, "nothing": true,
 	"something": true, "anything": true, "everything": true, "building": true, "meeting": true, "wedding": true,
-	"clothing": true, "shipping": true, "pending": true, "string": true, "spring": true, "thing": true, "things": true}
+	"clothing": true, "shipping": true, "pending": true, "string": true, "spring": true}
 
 // maxBaseForms bounds the spellings baseForms returns for one phrase.
 const maxBaseForms = 16
